@@ -1,0 +1,1 @@
+"""Domain services: the rules of the provision map. No Qt here."""

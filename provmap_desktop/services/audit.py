@@ -1,0 +1,125 @@
+"""The audit trail: every insert, update and delete made through the ORM is logged.
+
+One ``before_flush`` hook on the session class writes an ``AuditEntry`` per changed
+row with the old and new values as JSON, so no screen or service has to remember to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, UOWTransaction
+
+from ..models import AuditEntry, Base, Pupil
+
+_INSTALLED_ON: set[type[Session]] = set()
+
+#: Set ``session.info[AUDIT_OFF] = True`` for bulk loads (demo school, benchmark data)
+#: where a log of each generated row would only double the file.
+AUDIT_OFF = "audit_off"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _column_values(obj: Base) -> dict[str, Any]:
+    mapper = inspect(obj).mapper
+    return {col.key: _jsonable(getattr(obj, col.key)) for col in mapper.column_attrs}
+
+
+def _pupil_of(obj: Base) -> int | None:
+    if isinstance(obj, Pupil):
+        return obj.id
+    pupil_id = getattr(obj, "pupil_id", None)
+    return pupil_id if isinstance(pupil_id, int) else None
+
+
+def _describe(obj: Base) -> str:
+    for attr in ("display_name", "name", "label", "text"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, str) and value:
+            return value[:80]
+    return ""
+
+
+def _changed_values(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            before[attr.key] = _jsonable(history.deleted[0]) if history.deleted else None
+            after[attr.key] = _jsonable(history.added[0]) if history.added else None
+    return before, after
+
+
+def _log_changes(session: Session, flush_context: UOWTransaction, instances: Any) -> None:
+    if session.info.get(AUDIT_OFF):
+        return
+    now = dt.datetime.now()
+    entries: list[AuditEntry] = []
+    for obj in session.dirty:
+        if isinstance(obj, AuditEntry) or not session.is_modified(obj):
+            continue
+        before, after = _changed_values(obj)
+        if before == after:
+            continue
+        entries.append(_entry("update", obj, now, before, after))
+    for obj in session.deleted:
+        if not isinstance(obj, AuditEntry):
+            entries.append(_entry("delete", obj, now, _column_values(obj), None))
+    pending = [o for o in session.new if not isinstance(o, AuditEntry)]
+    if pending:
+        # New rows have no id until flushed: record them after the flush assigns one.
+        session.info.setdefault("audit_pending", []).extend(pending)
+    session.add_all(entries)
+
+
+def _log_inserts(session: Session, flush_context: UOWTransaction) -> None:
+    pending = session.info.pop("audit_pending", [])
+    if not pending:
+        return
+    now = dt.datetime.now()
+    entries = [_entry("insert", obj, now, None, _column_values(obj)) for obj in pending]
+    # Added outside the flush; they go out with the next flush or the commit.
+    session.add_all(entries)
+
+
+def _entry(
+    action: str,
+    obj: Base,
+    now: dt.datetime,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEntry:
+    identity = inspect(obj).identity
+    row_id = identity[0] if identity and isinstance(identity[0], int) else None
+    return AuditEntry(
+        at=now,
+        action=action,
+        table_name=obj.__tablename__,
+        row_id=row_id if row_id is not None else getattr(obj, "id", None),
+        pupil_id=_pupil_of(obj),
+        summary=_describe(obj),
+        before_json=json.dumps(before) if before is not None else None,
+        after_json=json.dumps(after) if after is not None else None,
+    )
+
+
+def install_audit(session_class: type[Session] = Session) -> None:
+    """Attach the audit hooks to ``session_class`` (idempotent)."""
+    if session_class in _INSTALLED_ON:
+        return
+    event.listen(session_class, "before_flush", _log_changes)
+    event.listen(session_class, "after_flush_postexec", _log_inserts)
+    _INSTALLED_ON.add(session_class)

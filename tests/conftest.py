@@ -1,0 +1,32 @@
+"""Shared fixtures: a fresh in-memory database for fast Qt-free tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from provmap_desktop.models import Base
+from provmap_desktop.services.audit import install_audit
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def session() -> Iterator[Session]:
+    """An empty schema in memory, foreign keys on, audit hooks installed."""
+    engine = create_engine("sqlite://")
+
+    @event.listens_for(engine, "connect")
+    def _fk_on(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+    Base.metadata.create_all(engine)
+    install_audit()
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as s:
+        yield s
+    engine.dispose()
