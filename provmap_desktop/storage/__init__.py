@@ -1,0 +1,25 @@
+"""Storage: the SQLite file, its pragmas, migrations, locking, backup and restore."""
+
+from __future__ import annotations
+
+from .database import (
+    AlreadyOpenError,
+    CorruptDatabaseError,
+    Database,
+    NewerSchemaError,
+    NotProvMapError,
+    StorageError,
+    default_database_path,
+    open_database,
+)
+
+__all__ = [
+    "AlreadyOpenError",
+    "CorruptDatabaseError",
+    "Database",
+    "NewerSchemaError",
+    "NotProvMapError",
+    "StorageError",
+    "default_database_path",
+    "open_database",
+]

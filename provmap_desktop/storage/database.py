@@ -1,0 +1,275 @@
+"""Opening the one SQLite file that holds a school: checks, pragmas, lock, migrations.
+
+``open_database`` never changes a file it cannot vouch for: a file that is not a
+ProvMap database, is damaged, or was written by a newer ProvMap is refused with a
+message that says what to do, before anything writes to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..services.audit import install_audit
+from .lock import DatabaseLock
+from .migrate import HEAD_REVISION, SCHEMA_NUMBERS, SCHEMA_VERSION, known_revisions
+from .migrate import upgrade_to_head as _upgrade_to_head
+
+#: ``PRAGMA application_id`` of every ProvMap file: "PVMP" in ASCII.
+APPLICATION_ID = 0x50564D50
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+FILE_SUFFIX = ".provmap"
+
+
+class StorageError(Exception):
+    """A problem with the database file; ``str()`` is a message for the user."""
+
+
+class NotProvMapError(StorageError):
+    pass
+
+
+class CorruptDatabaseError(StorageError):
+    pass
+
+
+class NewerSchemaError(StorageError):
+    pass
+
+
+class AlreadyOpenError(StorageError):
+    pass
+
+
+def default_database_path() -> Path:
+    """``school.provmap`` in the user's data folder (per-user, never a shared drive)."""
+    return platformdirs.user_data_path("ProvMap", appauthor=False) / f"school{FILE_SUFFIX}"
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What a read-only look at a file found."""
+
+    path: Path
+    is_new: bool
+    schema_version: int = 0
+    revision: str | None = None
+
+    @property
+    def needs_upgrade(self) -> bool:
+        return not self.is_new and self.revision != HEAD_REVISION
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def inspect_file(path: Path, *, full_check: bool = False) -> FileInfo:
+    """Check ``path`` without writing to it; raise a ``StorageError`` if it must be refused.
+
+    A missing or zero-length file is reported as new. ``full_check`` runs SQLite's
+    full ``integrity_check`` rather than the quicker ``quick_check``.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return FileInfo(path=path, is_new=True)
+    name = path.name
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise NotProvMapError(
+            f"{name} is not a ProvMap database (it is not an SQLite file). Nothing was changed."
+        )
+    try:
+        conn = _read_only(path)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                raise NotProvMapError(
+                    f"{name} is a database made by another program, not ProvMap. "
+                    "Nothing was changed."
+                )
+            check = "integrity_check" if full_check else "quick_check"
+            problems = [row[0] for row in conn.execute(f"PRAGMA {check}")]
+            if problems != ["ok"]:
+                raise CorruptDatabaseError(
+                    f"{name} is damaged ({problems[0]}). Restore it from a backup with "
+                    "File → Restore…. Nothing was changed."
+                )
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            revision = _alembic_revision(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabaseError(
+            f"{name} cannot be read as a database ({exc}). Restore it from a backup with "
+            "File → Restore…. Nothing was changed."
+        ) from None
+    if version > SCHEMA_VERSION or (revision is not None and revision not in known_revisions()):
+        raise NewerSchemaError(
+            f"{name} was made by a newer version of ProvMap (schema {version}). "
+            "Update ProvMap to open it. Nothing was changed."
+        )
+    return FileInfo(path=path, is_new=False, schema_version=version, revision=revision)
+
+
+def _alembic_revision(conn: sqlite3.Connection) -> str | None:
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return row[0] if row else None
+
+
+def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # pysqlite would otherwise open its own transactions around these statements.
+    level = dbapi_conn.isolation_level
+    dbapi_conn.isolation_level = None
+    try:
+        dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        dbapi_conn.execute("PRAGMA synchronous=FULL")
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+    finally:
+        dbapi_conn.isolation_level = level
+
+
+def make_engine(path: Path) -> Engine:
+    """An engine whose every connection has WAL, FULL sync, foreign keys and a busy timeout."""
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def verify_pragmas(engine: Engine) -> dict[str, Any]:
+    """Read the pragmas back; raise ``StorageError`` if any did not take effect."""
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        found = {
+            "journal_mode": raw.execute("PRAGMA journal_mode").fetchone()[0],
+            "synchronous": raw.execute("PRAGMA synchronous").fetchone()[0],
+            "foreign_keys": raw.execute("PRAGMA foreign_keys").fetchone()[0],
+            "busy_timeout": raw.execute("PRAGMA busy_timeout").fetchone()[0],
+        }
+    wanted = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
+    wrong = [k for k, v in wanted.items() if found[k] != v]
+    if wrong or found["busy_timeout"] < 1000:
+        raise StorageError(
+            f"The database could not be set up safely ({', '.join(wrong) or 'busy_timeout'}). "
+            "Is it on a network drive? Copy it to this computer and open it there."
+        )
+    return found
+
+
+class Database:
+    """An open school database: engine, session factory and the lock that guards it."""
+
+    def __init__(self, path: Path, engine: Engine, lock: DatabaseLock) -> None:
+        self.path = path
+        self.engine = engine
+        self.lock = lock
+        self.session_factory: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            return int(raw.execute("PRAGMA user_version").fetchone()[0])
+
+    def integrity_problems(self) -> list[str]:
+        """Empty when SQLite's full integrity check and the foreign key check pass."""
+        with self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            problems = [r[0] for r in raw.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            problems += [
+                f"row {r[1]} of {r[0]} points at a missing {r[2]}"
+                for r in raw.execute("PRAGMA foreign_key_check")
+            ]
+        return problems
+
+    def is_empty(self) -> bool:
+        from ..models import SchoolSettings
+
+        with self.session_factory() as session:
+            return session.get(SchoolSettings, 1) is None
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.lock.release()
+
+
+def open_database(path: Path, *, create: bool = True) -> Database:
+    """Open (or create) the school database at ``path``.
+
+    Order matters: take the lock, look at the file read-only, and only then write:
+    set the pragmas, create the schema for a new file, or copy the file aside and
+    migrate an older one.
+    """
+    path = Path(path).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = DatabaseLock(path)
+    if not lock.acquire():
+        raise AlreadyOpenError(
+            f"{path.name} is already open in another copy of ProvMap on this computer. "
+            "Switch to that window, or close it and try again."
+        )
+    engine: Engine | None = None
+    try:
+        info = inspect_file(path)
+        if info.is_new and not create:
+            raise StorageError(f"There is no ProvMap database at {path}.")
+        if info.needs_upgrade:
+            copy_aside(path, f"schema{info.schema_version}")
+        engine = make_engine(path)
+        verify_pragmas(engine)
+        if info.is_new or info.needs_upgrade:
+            _upgrade(engine)
+        install_audit()
+        return Database(path, engine, lock)
+    except BaseException:
+        if engine is not None:
+            engine.dispose()
+        lock.release()
+        raise
+
+
+def _upgrade(engine: Engine) -> None:
+    with engine.begin() as conn:
+        _upgrade_to_head(conn)
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        raw.execute(f"PRAGMA user_version={SCHEMA_NUMBERS[HEAD_REVISION]}")
+
+
+def copy_aside(path: Path, label: str) -> Path:
+    """A consistent copy of ``path`` next to it, named with ``label`` and the time."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}.bak")
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def sqlite_connect(path: Path) -> sqlite3.Connection:
+    """A plain connection with the same pragmas (for backup and tooling)."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    _set_pragmas(conn, None)
+    return conn

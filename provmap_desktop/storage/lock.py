@@ -1,0 +1,35 @@
+"""One copy of the app per database file, enforced by an operating-system lock.
+
+The lock is an advisory lock on a small side file (``flock`` on Linux and macOS,
+``LockFileEx`` on Windows, via ``filelock``). The operating system drops it when the
+holding process exits for any reason, so a copy that crashed or was killed never
+leaves a stale lock behind: the side file may remain, but nothing holds it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+
+class DatabaseLock:
+    def __init__(self, database_path: Path) -> None:
+        self.path = database_path.with_name(database_path.name + ".lock")
+        self._lock = FileLock(str(self.path), timeout=0, is_singleton=False)
+
+    def acquire(self) -> bool:
+        """Take the lock without waiting; ``False`` if another process holds it."""
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return False
+        return True
+
+    def release(self) -> None:
+        if self._lock.is_locked:
+            self._lock.release(force=True)
+
+    @property
+    def held(self) -> bool:
+        return self._lock.is_locked

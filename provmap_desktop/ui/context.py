@@ -1,0 +1,55 @@
+"""The state every screen shares: the open database, the undo stack, the chosen term.
+
+Screens receive one ``AppContext``. They read and write through ``ctx.session`` and
+services, push every edit onto ``ctx.undo_stack`` as a ``QUndoCommand``, and call
+``ctx.changed(...)`` after committing so other screens refresh what they show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+from sqlalchemy.orm import Session
+
+from ..storage import Database
+
+
+class AppContext(QObject):
+    #: Emitted after a commit with the kinds of data touched, e.g. {"pupils", "groups"}.
+    data_changed = Signal(object)
+    #: Emitted when the academic year or term chosen in the shell changes.
+    period_changed = Signal()
+    #: Emitted when a pupil is picked anywhere (tray, chip, list): the pupil's id.
+    pupil_selected = Signal(int)
+    #: Emitted to ask the shell to show a screen by its key ("map", "pupils", ...).
+    navigate_requested = Signal(str)
+
+    def __init__(self, database: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.session: Session = database.session_factory()
+        self.undo_stack = QUndoStack(self)
+        self.academic_year_id: int | None = None
+        self.term_name: str | None = None  # None: the whole academic year
+        self.today: dt.date = dt.date.today()
+
+    def set_period(self, academic_year_id: int | None, term_name: str | None) -> None:
+        if (academic_year_id, term_name) == (self.academic_year_id, self.term_name):
+            return
+        self.academic_year_id = academic_year_id
+        self.term_name = term_name
+        self.period_changed.emit()
+
+    def commit(self, *kinds: str) -> None:
+        """Commit the shared session and tell every screen what kind of data changed."""
+        try:
+            self.session.commit()
+        except Exception:
+            self.session.rollback()
+            raise
+        self.data_changed.emit(set(kinds))
+
+    def close(self) -> None:
+        self.session.close()
