@@ -1,0 +1,102 @@
+"""Start-up: find or create the school database, then show the main window."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from . import APP_NAME, __version__
+from .storage import Database, StorageError, default_database_path, open_database
+from .storage.backup import restore_database
+
+
+def demo_database_path() -> Path:
+    return default_database_path().with_name("demo-school.provmap")
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="provmap-desktop", description=APP_NAME)
+    parser.add_argument("--db", type=Path, help="open this school database file")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the built-in demo school (made on first use)"
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    return parser.parse_args(list(argv))
+
+
+def ensure_demo(path: Path, today: dt.date) -> Database:
+    """Open the demo school at ``path``, building it first if the file is new."""
+    from .services.demo import build_demo_school
+
+    database = open_database(path)
+    if database.is_empty():
+        with database.session_factory() as session:
+            build_demo_school(session, today=today)
+    return database
+
+
+def _create_school(path: Path, choice) -> Database:  # type: ignore[no-untyped-def]
+    from .services.school_setup import create_school, default_term_dates
+
+    database = open_database(path)
+    with database.session_factory() as session:
+        terms = default_term_dates(choice.start_year)
+        create_school(
+            session,
+            name=choice.name,
+            phase=choice.phase.split()[0],
+            year_group_names=choice.year_groups,
+            start_year=choice.start_year,
+            term_dates=terms,
+        )
+        session.commit()
+    return database
+
+
+def choose_database(args: argparse.Namespace, today: dt.date) -> Database | None:
+    if args.demo:
+        return ensure_demo(args.db or demo_database_path(), today)
+    path: Path = args.db or default_database_path()
+    if path.exists() and path.stat().st_size > 0:
+        return open_database(path)
+    from .ui.first_start import FirstStartDialog
+
+    dialog = FirstStartDialog()
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    if dialog.choice == FirstStartDialog.DEMO:
+        return ensure_demo(demo_database_path() if args.db is None else path, today)
+    if dialog.choice == FirstStartDialog.RESTORE and dialog.backup_path is not None:
+        restore_database(dialog.backup_path, path)
+        return open_database(path)
+    return _create_school(path, dialog.new_school)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("ProvMap")
+    app.setApplicationVersion(__version__)
+    today = dt.date.today()
+    try:
+        database = choose_database(args, today)
+    except StorageError as exc:
+        QMessageBox.critical(None, f"{APP_NAME} cannot open the school database", str(exc))
+        return 1
+    if database is None:
+        return 0
+    from .ui.main_window import MainWindow
+
+    window = MainWindow(database, today=today)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""First start: open the demo school, set up a new school, or restore a backup."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+PHASES = {
+    "primary": ["Reception", *(f"Year {n}" for n in range(1, 7))],
+    "secondary": [f"Year {n}" for n in range(7, 12)],
+    "secondary with sixth form": [f"Year {n}" for n in range(7, 14)],
+    "all-through": ["Reception", *(f"Year {n}" for n in range(1, 14))],
+}
+
+
+@dataclass
+class NewSchool:
+    name: str
+    phase: str
+    year_groups: list[str]
+    start_year: int
+    autumn_start: dt.date
+
+
+class FirstStartDialog(QDialog):
+    """Asks what to open when there is no school database yet."""
+
+    DEMO, NEW, RESTORE = range(3)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to ProvMap")
+        self.choice: int | None = None
+        self.new_school: NewSchool | None = None
+        self.backup_path: Path | None = None
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "<h2>Welcome to ProvMap</h2><p>There is no school database on this computer "
+            "yet. What would you like to do?</p>"
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        for text, choice in (
+            ("&Explore the demo school (fictional pupils)", self.DEMO),
+            ("Set up &my school…", self.NEW),
+            ("&Restore a backup…", self.RESTORE),
+        ):
+            button = QPushButton(text)
+            button.setAccessibleName(text.replace("&", "").rstrip("…"))
+            button.clicked.connect(lambda _=False, c=choice: self._choose(c))
+            layout.addWidget(button)
+        cancel = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        cancel.rejected.connect(self.reject)
+        layout.addWidget(cancel)
+
+    def _choose(self, choice: int) -> None:
+        if choice == self.NEW:
+            wizard = NewSchoolWizard(self)
+            if wizard.exec() != QDialog.DialogCode.Accepted:
+                return
+            self.new_school = wizard.result_school()
+        elif choice == self.RESTORE:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Restore from a backup", str(Path.home()), "ProvMap files (*.provmap *.bak)"
+            )
+            if not path:
+                return
+            self.backup_path = Path(path)
+        self.choice = choice
+        self.accept()
+
+
+class NewSchoolWizard(QWizard):
+    """A short wizard: the school's name, phase, year groups and first term date."""
+
+    def __init__(self, parent: QWidget | None = None, *, today: dt.date | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Set up your school")
+        today = today or dt.date.today()
+        self.start_year = today.year if today.month >= 8 else today.year - 1
+        page = QWizardPage()
+        page.setTitle("Your school")
+        page.setSubTitle("You can change all of this later in Settings.")
+        form = QFormLayout(page)
+        self.name_edit = QLineEdit()
+        self.name_edit.setAccessibleName("School name")
+        self.phase_combo = QComboBox()
+        self.phase_combo.addItems(list(PHASES))
+        self.phase_combo.setAccessibleName("Phase")
+        self.autumn_start = QDateEdit(dt.date(self.start_year, 9, 3))
+        self.autumn_start.setDisplayFormat("dd/MM/yyyy")
+        self.autumn_start.setCalendarPopup(True)
+        self.autumn_start.setAccessibleName("First day of the autumn term")
+        form.addRow("School &name", self.name_edit)
+        form.addRow("&Phase", self.phase_combo)
+        form.addRow("First day of &autumn term", self.autumn_start)
+        page.registerField("name*", self.name_edit)
+        self.addPage(page)
+
+    def result_school(self) -> NewSchool:
+        phase = self.phase_combo.currentText()
+        start: dt.date = self.autumn_start.date().toPython()  # type: ignore[assignment]
+        return NewSchool(
+            name=self.name_edit.text().strip(),
+            phase=phase,
+            year_groups=list(PHASES[phase]),
+            start_year=start.year if start.month >= 8 else start.year - 1,
+            autumn_start=start,
+        )

@@ -1,0 +1,247 @@
+"""The main window: menus, screen tabs, the period bar and the status strip."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from .. import APP_NAME, __version__
+from ..models import AcademicYear, SchoolSettings, Term
+from ..storage import Database, StorageError, open_database
+from ..storage.backup import backup_database, check_backup, restore_database
+from .attention import attention_summary
+from .context import AppContext
+from .period_bar import PeriodBar
+from .screens import SCREENS, build_screen
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, database: Database, *, today: dt.date | None = None) -> None:
+        super().__init__()
+        self.settings = QSettings()
+        self.today = today or dt.date.today()
+        self.ctx: AppContext | None = None
+        self.screens: dict[str, QWidget] = {}
+        self.resize(1280, 760)
+        self._build_menus()
+        self.db_label = QLabel()
+        self.attention_label = QLabel()
+        self.attention_label.setAccessibleName("Things that need attention")
+        self.statusBar().addWidget(self.attention_label, 1)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.load_database(database)
+
+    # -- set-up ---------------------------------------------------------------------
+
+    def load_database(self, database: Database) -> None:
+        """Show ``database``: build the context and every screen afresh."""
+        if self.ctx is not None:
+            self.ctx.close()
+        self.database = database
+        self.ctx = ctx = AppContext(database, self)
+        ctx.today = self.today
+        self.undo_action.setEnabled(False)
+        self._wire_undo(ctx)
+
+        self.period_bar = PeriodBar(ctx)
+        self.period_bar.search_requested.connect(self._search_pupils)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Screens")
+        self.screens = {}
+        for spec in SCREENS:
+            widget = build_screen(spec, ctx)
+            widget.setAccessibleName(spec.title)
+            self.screens[spec.key] = widget
+            self.tabs.addTab(widget, spec.title)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.period_bar)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        ctx.navigate_requested.connect(self.show_screen)
+        ctx.data_changed.connect(lambda _kinds: self._refresh_status())
+        ctx.period_changed.connect(self._refresh_status)
+        self._select_starting_period()
+        last = self.settings.value("last_screen", "map")
+        self.show_screen(str(last))
+        self.tabs.currentChanged.connect(self._remember_screen)
+        self._refresh_status()
+
+    def _wire_undo(self, ctx: AppContext) -> None:
+        for action in (self.undo_action, self.redo_action):
+            self.edit_menu.removeAction(action)
+        self.undo_action = ctx.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = ctx.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._add(file_menu, "&Back up…", self.back_up, "Ctrl+Shift+B")
+        self._add(file_menu, "&Restore…", self.restore)
+        file_menu.addSeparator()
+        self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        self.edit_menu = bar.addMenu("&Edit")
+        self.undo_action = QAction("&Undo", self)
+        self.redo_action = QAction("&Redo", self)
+        find = self._add(self.edit_menu, "&Find pupil", self._focus_search, "Ctrl+F")
+        find.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+
+        view_menu = bar.addMenu("&View")
+        for number, spec in enumerate(SCREENS, start=1):
+            self._add(
+                view_menu, spec.title, lambda key=spec.key: self.show_screen(key), f"Ctrl+{number}"
+            )
+
+        help_menu = bar.addMenu("&Help")
+        self._add(help_menu, "&About ProvMap", self.about)
+
+    def _add(self, menu, text, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
+        action = menu.addAction(text)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        return action
+
+    def _select_starting_period(self) -> None:
+        assert self.ctx is not None
+        session = self.ctx.session
+        year = (
+            session.scalars(
+                select(AcademicYear).where(
+                    AcademicYear.start_date <= self.today, AcademicYear.end_date >= self.today
+                )
+            ).first()
+            or session.scalars(
+                select(AcademicYear).order_by(AcademicYear.start_date.desc())
+            ).first()
+        )
+        term_name = None
+        if year is not None:
+            term = session.scalars(
+                select(Term)
+                .where(Term.academic_year_id == year.id, Term.end_date >= self.today)
+                .order_by(Term.start_date)
+            ).first()
+            term_name = term.name if term else None
+        self.period_bar.select(year.id if year else None, term_name)
+
+    # -- navigation -----------------------------------------------------------------
+
+    def show_screen(self, key: str) -> None:
+        keys = [spec.key for spec in SCREENS]
+        self.tabs.setCurrentIndex(keys.index(key) if key in keys else 0)
+
+    def _remember_screen(self, index: int) -> None:
+        self.settings.setValue("last_screen", SCREENS[index].key)
+
+    def _focus_search(self) -> None:
+        self.period_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.period_bar.search.selectAll()
+
+    def _search_pupils(self, text: str) -> None:
+        self.show_screen("pupils")
+        screen = self.screens.get("pupils")
+        search = getattr(screen, "search_for", None)
+        if callable(search):
+            search(text)
+
+    def _refresh_status(self) -> None:
+        assert self.ctx is not None
+        school = self.ctx.session.get(SchoolSettings, 1)
+        name = school.name if school else "No school yet"
+        self.setWindowTitle(f"{name} – {APP_NAME}")
+        self.db_label.setText(f"Database: {self.database.path}")
+        self.attention_label.setText(attention_summary(self.ctx.session, self.today))
+
+    # -- file menu ------------------------------------------------------------------
+
+    def back_up(self) -> None:
+        stamp = self.today.strftime("%Y-%m-%d")
+        suggested = str(Path.home() / f"{self.database.path.stem}-backup-{stamp}.provmap")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Back up the school database", suggested, "ProvMap files (*.provmap)"
+        )
+        if not path:
+            return
+        try:
+            backup_database(self.database.path, Path(path))
+        except StorageError as exc:
+            QMessageBox.warning(self, "Backup not written", str(exc))
+            return
+        self.statusBar().showMessage(f"Backup written to {path}", 8000)
+
+    def restore(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Restore from a backup", str(Path.home()), "ProvMap files (*.provmap *.bak)"
+        )
+        if path:
+            self.restore_from(Path(path))
+
+    def restore_from(self, backup: Path, *, confirm: bool = True) -> bool:
+        """Check ``backup``, ask, then swap it in; the old data is kept beside it."""
+        try:
+            check_backup(backup)
+        except StorageError as exc:
+            QMessageBox.warning(self, "Cannot restore", str(exc))
+            return False
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Restore this backup?",
+                f"Replace the current data with {backup.name}?\n\nThe current database will "
+                "be kept beside it, named “…before-restore…”, in case you need it again.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        target = self.database.path
+        assert self.ctx is not None
+        self.ctx.close()
+        self.database.close()
+        try:
+            aside = restore_database(backup, target)
+        except StorageError as exc:
+            QMessageBox.warning(self, "Restore failed", str(exc))
+            aside = None
+        database = open_database(target)
+        self.ctx = None
+        self.load_database(database)
+        if aside is not None:
+            self.statusBar().showMessage(f"Restored. Previous data kept as {aside.name}", 10000)
+        return True
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b> {__version__}<br>A live, costed provision map for SENCOs."
+            "<br><br>Everything stays in the database file on this computer; "
+            "ProvMap never uses the network.",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ctx is not None:
+            self.ctx.close()
+        self.database.close()
+        event.accept()
