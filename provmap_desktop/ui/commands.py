@@ -1,8 +1,12 @@
 """Undo commands shared by every screen.
 
-Each edit is a small ``QUndoCommand``: ``redo()`` applies it through the session and
-commits, ``undo()`` reverses it and commits, so every step is saved at once and the
-Edit menu can name it ("Undo change school name").
+Each edit is a small ``QUndoCommand``: ``apply()`` makes the change through the session
+and commits, ``revert()`` reverses it and commits, so every step is saved at once and
+the Edit menu can name it ("Undo change school name").
+
+Edits go through ``perform(ctx, command)``, which applies the command *before* putting
+it on the undo stack: a change the database refuses raises ``EditRefused`` with a
+plain message and never reaches the stack.
 """
 
 from __future__ import annotations
@@ -11,13 +15,73 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
+from sqlalchemy.exc import IntegrityError
 
 from ..models import Base
 from .context import AppContext
 
 
-class SetFieldCommand(QUndoCommand):
-    """Set one column of one row; merges nothing, so each edit is its own step."""
+class EditRefused(Exception):
+    """The database would not take an edit; ``str()`` says why in plain words."""
+
+
+def explain(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", exc))
+    if "CHECK constraint failed" in text:
+        return "the value is outside what is allowed (for example an end date before a start)."
+    if "UNIQUE constraint failed" in text:
+        return "another row already has that value."
+    if "FOREIGN KEY constraint failed" in text:
+        return "other records still depend on it."
+    return text
+
+
+class SavedCommand(QUndoCommand):
+    """Base for every edit: subclasses implement ``apply`` and ``revert`` (no commit)."""
+
+    kinds: tuple[str, ...] = ()
+
+    def __init__(self, ctx: AppContext, label: str) -> None:
+        super().__init__(label)
+        self.ctx = ctx
+        self._skip_next_redo = False
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self._skip_next_redo:
+            self._skip_next_redo = False
+            return
+        self._run(self.apply)
+
+    def undo(self) -> None:
+        self._run(self.revert)
+
+    def _run(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+            self.ctx.commit(*self.kinds)
+        except Exception:
+            self.ctx.session.rollback()
+            raise
+
+
+def perform(ctx: AppContext, command: SavedCommand) -> None:
+    """Apply ``command`` now and, if the database accepts it, put it on the undo stack."""
+    try:
+        command._run(command.apply)
+    except IntegrityError as exc:
+        raise EditRefused(f"That change was not saved: {explain(exc)}") from exc
+    command._skip_next_redo = True
+    ctx.undo_stack.push(command)
+
+
+class SetFieldCommand(SavedCommand):
+    """Set one column of one row."""
 
     def __init__(
         self,
@@ -29,8 +93,7 @@ class SetFieldCommand(QUndoCommand):
         label: str,
         kind: str,
     ) -> None:
-        super().__init__(label)
-        self.ctx = ctx
+        super().__init__(ctx, label)
         self.entity = entity
         self.key = key
         self.field = field
@@ -39,28 +102,22 @@ class SetFieldCommand(QUndoCommand):
         if row is None:
             raise LookupError(f"{entity.__name__} {key} no longer exists")
         self.old_value = getattr(row, field)
-        self.kind = kind
+        self.kinds = (kind,)
 
-    def _apply(self, value: Any) -> None:
+    def _set(self, value: Any) -> None:
         row = self.ctx.session.get(self.entity, self.key)
-        if row is None:
-            return
-        setattr(row, self.field, value)
-        self.ctx.commit(self.kind)
+        if row is not None:
+            setattr(row, self.field, value)
 
-    def redo(self) -> None:
-        self._apply(self.new_value)
+    def apply(self) -> None:
+        self._set(self.new_value)
 
-    def undo(self) -> None:
-        self._apply(self.old_value)
+    def revert(self) -> None:
+        self._set(self.old_value)
 
 
-class CallbackCommand(QUndoCommand):
-    """An edit given as a pair of functions; both run inside the shared session.
-
-    Each function does its work without committing; the command commits after it
-    and announces ``kinds`` so other screens refresh.
-    """
+class CallbackCommand(SavedCommand):
+    """An edit given as a pair of functions that change the session without committing."""
 
     def __init__(
         self,
@@ -70,22 +127,13 @@ class CallbackCommand(QUndoCommand):
         undo: Callable[[], None],
         *kinds: str,
     ) -> None:
-        super().__init__(label)
-        self.ctx = ctx
+        super().__init__(ctx, label)
         self._do = do
         self._undo = undo
         self.kinds = kinds
 
-    def redo(self) -> None:
-        self._run(self._do)
+    def apply(self) -> None:
+        self._do()
 
-    def undo(self) -> None:
-        self._run(self._undo)
-
-    def _run(self, action: Callable[[], None]) -> None:
-        try:
-            action()
-        except Exception:
-            self.ctx.session.rollback()
-            raise
-        self.ctx.commit(*self.kinds)
+    def revert(self) -> None:
+        self._undo()

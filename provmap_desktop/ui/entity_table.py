@@ -1,0 +1,189 @@
+"""A table model over a list of ORM rows, editable in place, every edit undoable.
+
+Used for the small tables of Settings (terms, staff roles, staff) and other lists
+where each row is one database row and each column one field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from ..models import Base
+from ..services.formatting import format_date, format_money, parse_date
+from .commands import EditRefused, SetFieldCommand, perform
+from .context import AppContext
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    kind: str = "text"  # text | int | money | date | bool | choice
+    editable: bool = True
+    choices: Callable[[], Sequence[tuple[Any, str]]] | None = None  # (value, label)
+    display: Callable[[Any], str] | None = None
+
+
+def parse_money(text: str) -> Decimal:
+    cleaned = text.strip().replace("£", "").replace(",", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"'{text}' is not an amount of money, e.g. 18.50.") from None
+    if value < 0:
+        raise ValueError("An amount of money cannot be negative.")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("Money is kept to the penny: use at most two decimal places.")
+    return value
+
+
+def parse_value(column: Column, raw: Any) -> Any:
+    """Turn what the user typed into the field's value, or raise ``ValueError``."""
+    if column.kind == "bool":
+        return raw in (True, Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
+    if column.kind == "choice":
+        return raw
+    text = str(raw).strip()
+    if column.kind == "money":
+        return parse_money(text)
+    if column.kind == "int":
+        try:
+            number = int(text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a whole number.") from None
+        if number < 0:
+            raise ValueError("The number cannot be negative.")
+        return number
+    if column.kind == "date":
+        return parse_date(text) if text else None
+    return text
+
+
+def display_value(column: Column, value: Any) -> str:
+    if column.display is not None:
+        return column.display(value)
+    if column.kind == "money":
+        return format_money(value)
+    if column.kind == "date":
+        return format_date(value) if isinstance(value, dt.date) else ""
+    if column.kind == "choice" and column.choices is not None:
+        return dict(column.choices()).get(value, "")
+    if value is None:
+        return ""
+    return str(value)
+
+
+class EntityTableModel(QAbstractTableModel):
+    #: A user's edit was refused; the message says why.
+    edit_refused = Signal(str)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        entity: type[Base],
+        columns: Sequence[Column],
+        load: Callable[[], Sequence[Base]],
+        kind: str,
+        noun: str,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.entity = entity
+        self.columns = list(columns)
+        self._load = load
+        self.kind = kind
+        self.noun = noun
+        self.rows: list[Base] = list(load())
+        ctx.data_changed.connect(self._on_data_changed)
+
+    def _on_data_changed(self, kinds: set[str]) -> None:
+        if self.kind in kinds or not kinds:
+            self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.rows = list(self._load())
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].header
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        column = self.columns[index.column()]
+        if column.editable:
+            base |= (
+                Qt.ItemFlag.ItemIsUserCheckable
+                if column.kind == "bool"
+                else Qt.ItemFlag.ItemIsEditable
+            )
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = self.columns[index.column()]
+        value = getattr(row, column.field)
+        if column.kind == "bool":
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return "Yes" if value else "No"
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return display_value(column, value)
+        if role == Qt.ItemDataRole.EditRole:
+            if column.kind == "choice":
+                return value
+            return display_value(column, value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in ("money", "int"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid():
+            return False
+        column = self.columns[index.column()]
+        if role not in (Qt.ItemDataRole.EditRole, Qt.ItemDataRole.CheckStateRole):
+            return False
+        try:
+            parsed = parse_value(column, value)
+        except ValueError as exc:
+            self.edit_refused.emit(str(exc))
+            return False
+        row = self.rows[index.row()]
+        if parsed == getattr(row, column.field):
+            return False
+        command = SetFieldCommand(
+            self.ctx,
+            self.entity,
+            row.id,  # type: ignore[attr-defined]
+            column.field,
+            parsed,
+            f"change {self.noun} {column.header.lower()}",
+            self.kind,
+        )
+        try:
+            perform(self.ctx, command)
+        except EditRefused as exc:
+            self.edit_refused.emit(str(exc))
+            self.reload()
+            return False
+        return True
