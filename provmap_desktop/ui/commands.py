@@ -137,3 +137,14 @@ class CallbackCommand(SavedCommand):
 
     def revert(self) -> None:
         self._undo()
+
+
+def add_row(session: Any, row: Base) -> None:
+    """Add ``row``; after an undo deleted it, bring it back with the same id."""
+    from sqlalchemy import inspect
+    from sqlalchemy.orm import make_transient
+
+    state = inspect(row)
+    if state.detached or state.deleted:
+        make_transient(row)
+    session.add(row)

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QWidget
 
 from ..models import Base
 from ..services.formatting import format_date, format_money, parse_date
@@ -187,3 +195,33 @@ class EntityTableModel(QAbstractTableModel):
             self.reload()
             return False
         return True
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A drop-down editor for ``choice`` columns; stores the chosen value, not the label."""
+
+    def __init__(self, column: Column, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.column = column
+
+    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setAccessibleName(self.column.header)
+        for value, label in self.column.choices() if self.column.choices else []:
+            combo.addItem(label, value)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        position = editor.findData(index.data(Qt.ItemDataRole.EditRole))
+        editor.setCurrentIndex(max(position, 0))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+def install_delegates(view: QAbstractItemView, model: EntityTableModel) -> None:
+    for number, column in enumerate(model.columns):
+        if column.kind == "choice":
+            view.setItemDelegateForColumn(number, ChoiceDelegate(column, view))

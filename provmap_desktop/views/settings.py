@@ -1,0 +1,263 @@
+"""Settings: the school's details, its term dates, staff roles and rates, and staff."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ..models import SchoolSettings, Staff, StaffRole, Term
+from ..services.formatting import format_money
+from ..ui.commands import CallbackCommand, EditRefused, SetFieldCommand, add_row, perform
+from ..ui.context import AppContext
+from ..ui.entity_table import Column, EntityTableModel, install_delegates, parse_money
+
+KIND = "settings"
+
+
+class SettingsScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.message = QLabel()
+        self.message.setAccessibleName("Settings message")
+        self.message.setWordWrap(True)
+        self.fields: dict[str, QLineEdit | QSpinBox] = {}
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addWidget(self._school_box())
+        layout.addWidget(self._terms_box())
+        layout.addWidget(self._roles_box())
+        layout.addWidget(self._staff_box())
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.message)
+        outer.addWidget(scroll, 1)
+        ctx.data_changed.connect(self._on_data_changed)
+        ctx.period_changed.connect(self.terms_model.reload)
+        self._load_school()
+
+    # -- school details -------------------------------------------------------------
+
+    def _school_box(self) -> QGroupBox:
+        box = QGroupBox("School")
+        form = QFormLayout(box)
+        specs: list[tuple[str, str, str]] = [
+            ("name", "School &name", "text"),
+            ("urn", "&URN", "text"),
+            ("la_number", "&LA number", "text"),
+            ("phase", "&Phase", "text"),
+            ("teaching_weeks_per_year", "Teaching &weeks per year", "int"),
+            ("sen_threshold", "Per-pupil SEN cost &threshold (£)", "money"),
+            ("near_threshold_margin", "‘&Near the threshold’ margin (£)", "money"),
+            ("rag_green", "Delivery &green from (%)", "int"),
+            ("rag_amber", "Delivery &amber from (%)", "int"),
+        ]
+        for field, label, kind in specs:
+            widget: QLineEdit | QSpinBox
+            if kind == "int":
+                widget = QSpinBox()
+                widget.setRange(1, 100 if field.startswith("rag") else 52)
+                widget.editingFinished.connect(lambda f=field: self._save_field(f))
+            else:
+                widget = QLineEdit()
+                widget.editingFinished.connect(lambda f=field: self._save_field(f))
+            widget.setAccessibleName(label.replace("&", ""))
+            self.fields[field] = widget
+            form.addRow(label, widget)
+        return box
+
+    def _load_school(self) -> None:
+        school = self.ctx.session.get(SchoolSettings, 1)
+        if school is None:
+            return
+        for field, widget in self.fields.items():
+            value = getattr(school, field)
+            if isinstance(widget, QSpinBox):
+                widget.setValue(int(value))
+            elif isinstance(value, Decimal):
+                widget.setText(format_money(value).replace("£", ""))
+            else:
+                widget.setText(str(value))
+
+    def _save_field(self, field: str) -> None:
+        school = self.ctx.session.get(SchoolSettings, 1)
+        widget = self.fields[field]
+        if school is None:
+            return
+        value: Any
+        try:
+            if isinstance(widget, QSpinBox):
+                value = widget.value()
+            elif isinstance(getattr(school, field), Decimal):
+                value = parse_money(widget.text())
+            else:
+                value = widget.text().strip()
+                if field == "name" and not value:
+                    raise ValueError("The school needs a name.")
+        except ValueError as exc:
+            self.show_message(str(exc))
+            self._load_school()
+            return
+        if value == getattr(school, field):
+            return
+        label = f"change {field.replace('_', ' ')}"
+        self._perform(SetFieldCommand(self.ctx, SchoolSettings, 1, field, value, label, KIND))
+
+    # -- tables ---------------------------------------------------------------------
+
+    def _table(self, model: EntityTableModel, name: str) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setAccessibleName(name)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        view.verticalHeader().setVisible(False)
+        view.setMinimumHeight(160)
+        model.edit_refused.connect(self.show_message)
+        install_delegates(view, model)
+        return view
+
+    def _terms_box(self) -> QGroupBox:
+        box = QGroupBox("Term dates for the chosen academic year")
+        columns = [
+            Column("name", "Term", editable=False),
+            Column("start_date", "Starts", "date"),
+            Column("end_date", "Ends", "date"),
+            Column("half_term_start", "Half-term from", "date"),
+            Column("half_term_end", "Half-term to", "date"),
+        ]
+        self.terms_model = EntityTableModel(self.ctx, Term, columns, self._terms, KIND, "term")
+        layout = QVBoxLayout(box)
+        layout.addWidget(self._table(self.terms_model, "Term dates"))
+        return box
+
+    def _terms(self) -> list[Term]:
+        if self.ctx.academic_year_id is None:
+            return []
+        query = select(Term).where(Term.academic_year_id == self.ctx.academic_year_id)
+        return list(self.ctx.session.scalars(query.order_by(Term.start_date)))
+
+    def _roles_box(self) -> QGroupBox:
+        box = QGroupBox("Staff roles and hourly costs (salary plus on-costs)")
+        columns = [
+            Column("name", "Role"),
+            Column("hourly_cost", "Hourly cost", "money"),
+            Column("external", "External agency", "bool"),
+        ]
+        self.roles_model = EntityTableModel(
+            self.ctx,
+            StaffRole,
+            columns,
+            lambda: list(self.ctx.session.scalars(select(StaffRole).order_by(StaffRole.name))),
+            KIND,
+            "role",
+        )
+        add = QPushButton("Add &role")
+        add.clicked.connect(self._add_role)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self._table(self.roles_model, "Staff roles"))
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return box
+
+    def _staff_box(self) -> QGroupBox:
+        box = QGroupBox("Staff (a rate here overrides the role's rate)")
+
+        def roles() -> list[tuple[Any, str]]:
+            query = select(StaffRole).order_by(StaffRole.name)
+            return [(r.id, r.name) for r in self.ctx.session.scalars(query)]
+
+        columns = [
+            Column("name", "Name"),
+            Column("role_id", "Role", "choice", choices=roles),
+            Column("hourly_cost_override", "Own hourly cost", "money"),
+            Column("active", "Active", "bool"),
+        ]
+        self.staff_model = EntityTableModel(
+            self.ctx,
+            Staff,
+            columns,
+            lambda: list(self.ctx.session.scalars(select(Staff).order_by(Staff.name))),
+            KIND,
+            "staff member",
+        )
+        add = QPushButton("Add &staff member")
+        add.clicked.connect(self._add_staff)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self._table(self.staff_model, "Staff"))
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return box
+
+    def _add_role(self) -> None:
+        session = self.ctx.session
+        names = set(session.scalars(select(StaffRole.name)))
+        number = 1
+        while f"New role {number}" in names:
+            number += 1
+        role = StaffRole(name=f"New role {number}", hourly_cost=Decimal("0.00"))
+        self._perform(
+            CallbackCommand(
+                self.ctx,
+                "add staff role",
+                lambda: add_row(session, role),
+                lambda: session.delete(role),
+                KIND,
+            )
+        )
+
+    def _add_staff(self) -> None:
+        session = self.ctx.session
+        role = session.scalars(select(StaffRole).order_by(StaffRole.id)).first()
+        if role is None:
+            self.show_message("Add a staff role first.")
+            return
+        member = Staff(name="New member of staff", role=role)
+        self._perform(
+            CallbackCommand(
+                self.ctx,
+                "add staff member",
+                lambda: add_row(session, member),
+                lambda: session.delete(member),
+                KIND,
+            )
+        )
+
+    # -- shared ---------------------------------------------------------------------
+
+    def _perform(self, command: CallbackCommand | SetFieldCommand) -> None:
+        try:
+            perform(self.ctx, command)
+        except EditRefused as exc:
+            self.show_message(str(exc))
+            self._load_school()
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+
+    def _on_data_changed(self, kinds: set[str]) -> None:
+        if KIND in kinds:
+            self._load_school()
