@@ -109,7 +109,10 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         for number, spec in enumerate(SCREENS, start=1):
             self._add(
-                view_menu, spec.title, lambda key=spec.key: self.show_screen(key), f"Ctrl+{number}"
+                view_menu,
+                spec.title,
+                lambda _checked=False, key=spec.key: self.show_screen(key),
+                f"Ctrl+{number}",
             )
 
         help_menu = bar.addMenu("&Help")
