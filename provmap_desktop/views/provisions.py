@@ -1,0 +1,301 @@
+"""The provision catalogue: every provision the school can run, with its defaults.
+
+The table edits the numbers in place; the panel beside it holds the longer text
+(description, entry and exit criteria) and the suitable year groups. Every change is
+saved at once and can be undone. Retiring a provision hides it from new allocations
+but keeps its history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..models import FundingStream, Provision, StaffRole, YearGroup
+from ..models.vocab import AREA_LABELS, AreaOfNeed
+from ..ui.commands import CallbackCommand, EditRefused, SetFieldCommand, add_row, perform
+from ..ui.context import AppContext
+from ..ui.entity_table import Column, EntityTableModel, install_delegates
+
+KIND = "provisions"
+LONG_FIELDS = (
+    ("description", "Description"),
+    ("entry_criteria", "Entry criteria"),
+    ("exit_criteria", "Exit criteria"),
+)
+
+
+class ProvisionsScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.current_id: int | None = None
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Provisions message")
+
+        self.show_retired = QCheckBox("Show &retired")
+        self.show_retired.toggled.connect(lambda _on: self.model.reload())
+        self.model = EntityTableModel(
+            ctx, Provision, self._columns(), self._load, KIND, "provision"
+        )
+        self.model.edit_refused.connect(self.message.setText)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(0)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Provision catalogue")
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        install_delegates(self.table, self.model)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter provisions by name")
+        self.search.setAccessibleName("Filter provisions by name")
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        add = QPushButton("&Add provision")
+        add.clicked.connect(self.add_provision)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.show_retired)
+        top.addWidget(add)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.table, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self._detail_panel())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+        ctx.data_changed.connect(self._on_data_changed)
+        self._show_detail(None)
+
+    # -- table ----------------------------------------------------------------------
+
+    def _columns(self) -> list[Column]:
+        session = self.ctx.session
+
+        def roles() -> list[tuple[Any, str]]:
+            query = select(StaffRole).order_by(StaffRole.name)
+            return [(None, "(none)")] + [(r.id, r.name) for r in session.scalars(query)]
+
+        def streams() -> list[tuple[Any, str]]:
+            query = select(FundingStream).order_by(FundingStream.name)
+            return [(None, "(none)")] + [(f.id, f.name) for f in session.scalars(query)]
+
+        return [
+            Column("name", "Provision"),
+            Column("area", "Area of need", "choice", choices=lambda: list(AREA_LABELS.items())),
+            Column("wave", "Wave", "choice", choices=lambda: [(1, "1"), (2, "2"), (3, "3")]),
+            Column("delivered_by_role_id", "Delivered by", "choice", choices=roles),
+            Column("external_agency", "Agency"),
+            Column("session_minutes", "Minutes", "int"),
+            Column("sessions_per_week", "Per week", "int"),
+            Column("weeks", "Weeks", "int"),
+            Column("group_size", "Group size", "int"),
+            Column("resources_cost", "Resources", "money"),
+            Column("external_cost_per_session", "External / session", "money"),
+            Column("funding_stream_id", "Funding", "choice", choices=streams),
+            Column("retired", "Retired", "bool"),
+        ]
+
+    def _load(self) -> list[Provision]:
+        query = (
+            select(Provision)
+            .options(selectinload(Provision.suitable_year_groups))
+            .order_by(Provision.area, Provision.wave, Provision.name)
+        )
+        if not self.show_retired.isChecked():
+            query = query.where(Provision.retired.is_(False))
+        return list(self.ctx.session.scalars(query))
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self._show_detail(None)
+            return
+        source = self.proxy.mapToSource(rows[0])
+        self._show_detail(self.model.rows[source.row()])  # type: ignore[arg-type]
+
+    # -- detail panel ---------------------------------------------------------------
+
+    def _detail_panel(self) -> QWidget:
+        panel = QGroupBox("Details")
+        form = QFormLayout(panel)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        form.addRow(self.title)
+        self.long_edits: dict[str, QPlainTextEdit] = {}
+        for field, label in LONG_FIELDS:
+            edit = QPlainTextEdit()
+            edit.setAccessibleName(label)
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(90)
+            self.long_edits[field] = edit
+            form.addRow(label, edit)
+            edit.installEventFilter(self)
+        self.year_boxes: dict[int, QCheckBox] = {}
+        years_box = QGroupBox("Suitable year groups (none ticked: all)")
+        self.years_grid = QGridLayout(years_box)
+        form.addRow(years_box)
+        return panel
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.FocusOut:
+            for field, edit in self.long_edits.items():
+                if edit is watched:
+                    self._save_text(field)
+        return super().eventFilter(watched, event)
+
+    def _rebuild_year_boxes(self) -> None:
+        while self.years_grid.count():
+            item = self.years_grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.year_boxes = {}
+        years = self.ctx.session.scalars(select(YearGroup).order_by(YearGroup.sort_order))
+        for number, year in enumerate(years):
+            box = QCheckBox(year.name)
+            box.setAccessibleName(f"Suitable for {year.name}")
+            box.toggled.connect(lambda on, y=year.id: self._toggle_year(y, on))
+            self.year_boxes[year.id] = box
+            self.years_grid.addWidget(box, number // 3, number % 3)
+
+    def _show_detail(self, provision: Provision | None) -> None:
+        self.current_id = provision.id if provision else None
+        enabled = provision is not None
+        for edit in self.long_edits.values():
+            edit.setEnabled(enabled)
+        if not self.year_boxes:
+            self._rebuild_year_boxes()
+        if provision is None:
+            self.title.setText("Choose a provision to see its details.")
+            for edit in self.long_edits.values():
+                edit.setPlainText("")
+            for box in self.year_boxes.values():
+                box.blockSignals(True)
+                box.setChecked(False)
+                box.setEnabled(False)
+                box.blockSignals(False)
+            return
+        area = AREA_LABELS.get(AreaOfNeed(provision.area), provision.area)
+        self.title.setText(f"<b>{provision.name}</b><br>{area} · wave {provision.wave}")
+        for field, edit in self.long_edits.items():
+            edit.setPlainText(getattr(provision, field))
+        suitable = {y.id for y in provision.suitable_year_groups}
+        for year_id, box in self.year_boxes.items():
+            box.blockSignals(True)
+            box.setEnabled(True)
+            box.setChecked(year_id in suitable)
+            box.blockSignals(False)
+
+    def _current(self) -> Provision | None:
+        if self.current_id is None:
+            return None
+        return self.ctx.session.get(Provision, self.current_id)
+
+    def _save_text(self, field: str) -> None:
+        provision = self._current()
+        if provision is None:
+            return
+        text = self.long_edits[field].toPlainText()
+        if text == getattr(provision, field):
+            return
+        label = f"change {field.replace('_', ' ')} of {provision.name}"
+        self._perform(SetFieldCommand(self.ctx, Provision, provision.id, field, text, label, KIND))
+
+    def _toggle_year(self, year_id: int, on: bool) -> None:
+        provision = self._current()
+        year = self.ctx.session.get(YearGroup, year_id)
+        if provision is None or year is None:
+            return
+        session = self.ctx.session
+
+        def add() -> None:
+            target = session.get(Provision, provision.id)
+            if target is not None and year not in target.suitable_year_groups:
+                target.suitable_year_groups.append(year)
+
+        def remove() -> None:
+            target = session.get(Provision, provision.id)
+            if target is not None and year in target.suitable_year_groups:
+                target.suitable_year_groups.remove(year)
+
+        verb = "mark" if on else "unmark"
+        label = f"{verb} {provision.name} as suitable for {year.name}"
+        do, undo = (add, remove) if on else (remove, add)
+        self._perform(CallbackCommand(self.ctx, label, do, undo, KIND))
+
+    # -- actions --------------------------------------------------------------------
+
+    def add_provision(self) -> None:
+        session = self.ctx.session
+        names = set(session.scalars(select(Provision.name)))
+        number = 1
+        while f"New provision {number}" in names:
+            number += 1
+        provision = Provision(name=f"New provision {number}", area=AreaOfNeed.COGNITION.value)
+        self._perform(
+            CallbackCommand(
+                self.ctx,
+                "add provision",
+                lambda: add_row(session, provision),
+                lambda: session.delete(provision),
+                KIND,
+            )
+        )
+        self.select_provision(provision.id)
+
+    def select_provision(self, provision_id: int) -> None:
+        for row, provision in enumerate(self.model.rows):
+            if provision.id == provision_id:  # type: ignore[attr-defined]
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                self.table.selectRow(index.row())
+                self.table.scrollTo(index)
+                return
+
+    def _perform(self, command: CallbackCommand | SetFieldCommand) -> None:
+        try:
+            perform(self.ctx, command)
+        except EditRefused as exc:
+            self.message.setText(str(exc))
+
+    def _on_data_changed(self, kinds: set[str]) -> None:
+        if KIND in kinds or "settings" in kinds:
+            current = self.current_id
+            if current is not None:
+                self.select_provision(current)
+                self._show_detail(self._current())
