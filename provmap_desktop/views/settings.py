@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from ..models import SchoolSettings, Staff, StaffRole, Term
+from ..models import FundingBudget, FundingStream, SchoolSettings, Staff, StaffRole, Term
+from ..models.vocab import FundingKind
 from ..services.formatting import format_money
 from ..ui.commands import CallbackCommand, EditRefused, SetFieldCommand, add_row, perform
 from ..ui.context import AppContext
@@ -45,6 +46,7 @@ class SettingsScreen(QWidget):
         layout.addWidget(self._terms_box())
         layout.addWidget(self._roles_box())
         layout.addWidget(self._staff_box())
+        layout.addWidget(self._funding_box())
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -54,6 +56,7 @@ class SettingsScreen(QWidget):
         outer.addWidget(scroll, 1)
         ctx.data_changed.connect(self._on_data_changed)
         ctx.period_changed.connect(self.terms_model.reload)
+        ctx.period_changed.connect(self.budgets_model.reload)
         self._load_school()
 
     # -- school details -------------------------------------------------------------
@@ -242,6 +245,96 @@ class SettingsScreen(QWidget):
                 "add staff member",
                 lambda: add_row(session, member),
                 lambda: session.delete(member),
+                KIND,
+            )
+        )
+
+    def _funding_box(self) -> QGroupBox:
+        box = QGroupBox("Funding streams, and their budgets for the chosen academic year")
+        kinds = [
+            (FundingKind.NOTIONAL_SEN.value, "Notional SEN budget"),
+            (FundingKind.PUPIL_PREMIUM.value, "Pupil premium"),
+            (FundingKind.HIGH_NEEDS.value, "High-needs top-up"),
+            (FundingKind.OTHER.value, "Other"),
+        ]
+        self.streams_model = EntityTableModel(
+            self.ctx,
+            FundingStream,
+            [
+                Column("name", "Funding stream"),
+                Column("kind", "Kind", "choice", choices=lambda: kinds),
+            ],
+            lambda: list(
+                self.ctx.session.scalars(select(FundingStream).order_by(FundingStream.name))
+            ),
+            KIND,
+            "funding stream",
+        )
+        self.budgets_model = EntityTableModel(
+            self.ctx,
+            FundingBudget,
+            [
+                Column(
+                    "funding_stream_id", "Funding stream", editable=False, display=self._stream_name
+                ),
+                Column("amount", "Budget this year", "money"),
+            ],
+            self._budgets,
+            KIND,
+            "budget",
+        )
+        add_stream = QPushButton("Add funding &stream")
+        add_stream.clicked.connect(self._add_stream)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self._table(self.streams_model, "Funding streams"))
+        layout.addWidget(self._table(self.budgets_model, "Budgets for the chosen year"))
+        row = QHBoxLayout()
+        row.addWidget(add_stream)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return box
+
+    def _stream_name(self, stream_id: Any) -> str:
+        stream = self.ctx.session.get(FundingStream, stream_id)
+        return stream.name if stream else ""
+
+    def _budgets(self) -> list[FundingBudget]:
+        """Budgets for the chosen year: one per stream, made at zero when first shown."""
+        year_id = self.ctx.academic_year_id
+        if year_id is None:
+            return []
+        session = self.ctx.session
+        streams = list(session.scalars(select(FundingStream).order_by(FundingStream.name)))
+        budgets = {
+            b.funding_stream_id: b
+            for b in session.scalars(
+                select(FundingBudget).where(FundingBudget.academic_year_id == year_id)
+            )
+        }
+        missing = [s for s in streams if s.id not in budgets]
+        if missing:
+            # A budget of nothing is the truthful default; making the rows lets her type.
+            for stream in missing:
+                budgets[stream.id] = FundingBudget(
+                    funding_stream_id=stream.id, academic_year_id=year_id, amount=Decimal(0)
+                )
+                session.add(budgets[stream.id])
+            session.commit()
+        return [budgets[s.id] for s in streams]
+
+    def _add_stream(self) -> None:
+        session = self.ctx.session
+        names = set(session.scalars(select(FundingStream.name)))
+        number = 1
+        while f"New funding stream {number}" in names:
+            number += 1
+        stream = FundingStream(name=f"New funding stream {number}")
+        self._perform(
+            CallbackCommand(
+                self.ctx,
+                "add funding stream",
+                lambda: add_row(session, stream),
+                lambda: session.delete(stream),
                 KIND,
             )
         )

@@ -123,3 +123,24 @@ def test_screens_not_yet_built_say_so(window):
     notes = [w.findChild(QLabel) for w in window.screens.values()]
     texts = [n.text() for n in notes if n is not None]
     assert all("later version" in t for t in texts if "later" in t)
+
+
+def test_funding_stream_and_its_budget_for_the_year(window, school_db):
+    from provmap_desktop.models import FundingBudget, FundingStream
+
+    screen = window.screens["settings"]
+    screen._add_stream()
+    streams = screen.streams_model
+    assert streams.setData(streams.index(0, 0), "Notional SEN budget")
+    budgets = screen.budgets_model
+    assert [budgets.data(budgets.index(r, 0)) for r in range(budgets.rowCount())] == [
+        "Notional SEN budget"
+    ]
+    assert budgets.setData(budgets.index(0, 1), "42,500")
+    with school_db.session_factory() as s:
+        budget = s.query(FundingBudget).one()
+        assert budget.amount == Decimal("42500.00")
+        assert s.get(FundingStream, budget.funding_stream_id).name == "Notional SEN budget"
+    window.undo_action.trigger()
+    with school_db.session_factory() as s:
+        assert s.query(FundingBudget).one().amount == Decimal("0.00")
