@@ -186,7 +186,7 @@ def test_a_terms_share_of_a_38_week_year(session: Session, school: School) -> No
     assert annual.by_pupil[from_spring.id].planned == M(240)
     for pupil in (all_year, from_spring):
         by_term = sum(
-            (m.by_pupil.get(pupil.id).planned for m in terms.values() if pupil.id in m.by_pupil),
+            (m.by_pupil[pupil.id].planned for m in terms.values() if pupil.id in m.by_pupil),
             M(0),
         )
         assert by_term == annual.by_pupil[pupil.id].planned
