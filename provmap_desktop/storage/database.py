@@ -88,6 +88,7 @@ def inspect_file(path: Path, *, full_check: bool = False) -> FileInfo:
         raise NotProvMapError(
             f"{name} is not a ProvMap database (it is not an SQLite file). Nothing was changed."
         )
+    side_files_before = _side_files(path)
     try:
         conn = _read_only(path)
         try:
@@ -113,12 +114,43 @@ def inspect_file(path: Path, *, full_check: bool = False) -> FileInfo:
             f"{name} cannot be read as a database ({exc}). Restore it from a backup with "
             "File → Restore…. Nothing was changed."
         ) from None
+    finally:
+        _remove_side_files_we_made(path, side_files_before)
     if version > SCHEMA_VERSION or (revision is not None and revision not in known_revisions()):
         raise NewerSchemaError(
             f"{name} was made by a newer version of ProvMap (schema {version}). "
             "Update ProvMap to open it. Nothing was changed."
         )
     return FileInfo(path=path, is_new=False, schema_version=version, revision=revision)
+
+
+def _side_files(path: Path) -> set[Path]:
+    return {side for side in _side_paths(path) if side.exists()}
+
+
+def _side_paths(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
+def _remove_side_files_we_made(path: Path, existed: set[Path]) -> None:
+    """Leave no ``-wal``/``-shm`` behind that only our read-only look created.
+
+    A read-only connection to a file in WAL mode creates both side files but may not
+    delete them when it closes. A plain connection that opens and closes again does
+    delete them, and only when no other connection is using them, so this never
+    pulls them from under a running copy. An empty write-ahead log has nothing to
+    copy back, so the database file itself is not written.
+    """
+    if not any(side.exists() and side not in existed for side in _side_paths(path)):
+        return
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute("PRAGMA application_id").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # the file is already being refused; a stray side file is harmless
 
 
 def _alembic_revision(conn: sqlite3.Connection) -> str | None:

@@ -1,0 +1,196 @@
+"""Alembic migrations shipped in the package: empty file to head, down and up, upgrades.
+
+Only one revision (``0001``) exists so far. The upgrade test therefore adds a
+test-only revision ``0002`` in a copy of the migrations folder and points the app
+at that copy: a file written at ``0001`` is then genuinely older than the app's
+head, and ``open_database`` takes the real path an older file takes (copy aside,
+then migrate). What is simulated is only the existence of a second release.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+
+from provmap_desktop.models import Base
+from provmap_desktop.storage import database, migrate, open_database
+from provmap_desktop.storage.database import copy_aside, inspect_file, make_engine
+
+from .conftest import add_small_school, all_rows, integrity
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    eng = make_engine(tmp_path / "empty.provmap")
+    yield eng
+    eng.dispose()
+
+
+def _differences(engine: Engine) -> list[object]:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+
+def _tables(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+        return {r[0] for r in rows}
+
+
+def test_the_migrations_dir_ships_every_file_alembic_reads() -> None:
+    folder = migrate.migrations_dir()
+    assert (folder / "env.py").is_file()
+    assert (folder / "script.py.mako").is_file()
+    assert (folder / "versions" / "0001_initial_schema.py").is_file()
+    assert migrate.known_revisions() == set(migrate.SCHEMA_NUMBERS)
+    assert migrate.HEAD_REVISION in migrate.known_revisions()
+
+
+def test_empty_file_to_head_builds_exactly_the_model(engine: Engine) -> None:
+    with engine.begin() as conn:
+        migrate.upgrade_to_head(conn)
+    assert _differences(engine) == []
+    assert _tables(engine) == set(Base.metadata.tables) | {"alembic_version"}
+
+
+def test_downgrade_to_base_and_upgrade_again(engine: Engine) -> None:
+    with engine.begin() as conn:
+        migrate.upgrade_to_head(conn)
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "base")
+    assert _tables(engine) == {"alembic_version"}
+    with engine.begin() as conn:
+        command.upgrade(migrate.alembic_config(conn), "head")
+    assert _differences(engine) == []
+
+
+def test_copy_aside_is_a_complete_consistent_copy(school_file: Path) -> None:
+    copy = copy_aside(school_file, "schema1")
+    assert copy.parent == school_file.parent
+    assert copy.name.startswith("school.schema1-")
+    assert copy.name.endswith(".provmap.bak")
+    assert integrity(copy) == ["ok"]
+    assert all_rows(copy) == all_rows(school_file)
+
+
+def test_a_file_at_head_needs_no_upgrade(school_file: Path) -> None:
+    info = inspect_file(school_file)
+    assert info.revision == migrate.HEAD_REVISION
+    assert not info.needs_upgrade
+
+
+# --- a simulated second release ---------------------------------------------------------
+
+REVISION_0002 = '''"""Test-only schema 2: a table and a column that schema 1 does not have."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("future_notes", sa.Column("id", sa.Integer(), primary_key=True))
+    with op.batch_alter_table("pupils") as batch_op:
+        batch_op.add_column(sa.Column("future_flag", sa.Boolean(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("pupils") as batch_op:
+        batch_op.drop_column("future_flag")
+    op.drop_table("future_notes")
+'''
+
+
+@pytest.fixture
+def release_two(school_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make the app believe its head is a test-only revision 0002.
+
+    ``school_file`` was written by the real app first, so it is at revision 0001.
+    """
+    folder = tmp_path / "migrations"
+    shutil.copytree(migrate.migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "versions" / "0002_test_only.py").write_text(REVISION_0002)
+    numbers = {**migrate.SCHEMA_NUMBERS, "0002": 2}
+    monkeypatch.setattr(migrate, "migrations_dir", lambda: folder)
+    for module in (migrate, database):
+        monkeypatch.setattr(module, "HEAD_REVISION", "0002")
+        monkeypatch.setattr(module, "SCHEMA_NUMBERS", numbers)
+        monkeypatch.setattr(module, "SCHEMA_VERSION", 2)
+    return folder
+
+
+def _columns(path: Path, table: str) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+    finally:
+        conn.close()
+
+
+def test_an_older_file_is_copied_aside_then_upgraded(school_file: Path, release_two: Path) -> None:
+    path = school_file
+    tmp_path = path.parent
+    rows_at_0001 = all_rows(path)
+    assert release_two.is_dir()
+
+    info = inspect_file(path)
+    assert info.revision == "0001"
+    assert info.needs_upgrade
+
+    db = open_database(path)
+    try:
+        assert db.schema_version() == 2
+        assert db.integrity_problems() == []
+    finally:
+        db.close()
+
+    copies = list(tmp_path.glob("school.schema1-*.provmap.bak"))
+    assert len(copies) == 1
+    assert all_rows(copies[0]) == rows_at_0001  # the copy is the file as it was
+
+    upgraded = all_rows(path)
+    assert upgraded["alembic_version"] == [("0002",)]
+    assert "future_notes" in upgraded
+    assert "future_flag" in _columns(path, "pupils")
+    assert len(upgraded["pupils"]) == len(rows_at_0001["pupils"])
+    assert not inspect_file(path).needs_upgrade
+
+
+def test_a_file_at_head_is_not_copied_aside(school_file: Path) -> None:
+    open_database(school_file).close()
+    assert list(school_file.parent.glob("*.bak")) == []
+
+
+def test_the_simulated_release_is_newer_than_the_real_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the fixture, a file at 0002 is one the real app must refuse."""
+    path = tmp_path / "school.provmap"
+    add_small_school(path)
+    with monkeypatch.context() as patch:
+        folder = tmp_path / "migrations"
+        shutil.copytree(migrate.migrations_dir(), folder)
+        (folder / "versions" / "0002_test_only.py").write_text(REVISION_0002)
+        patch.setattr(migrate, "migrations_dir", lambda: folder)
+        engine = create_engine(f"sqlite:///{path}")
+        with engine.begin() as conn:
+            command.upgrade(migrate.alembic_config(conn), "head")
+        engine.dispose()
+    with pytest.raises(database.NewerSchemaError):
+        open_database(path)
