@@ -61,7 +61,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
@@ -167,6 +167,43 @@ class CostedMap:
         ]
 
 
+class _GroupRow(NamedTuple):
+    """The columns of a group the engine reads (a plain tuple: cheap to load and read)."""
+
+    id: int
+    provision_id: int
+    year_group_id: int | None
+    class_id: int | None
+    staff_id: int | None
+    start_date: dt.date
+    end_date: dt.date
+    sessions_per_week: int | None
+    session_minutes: int | None
+    max_size: int | None
+
+
+class _ProvisionRow(NamedTuple):
+    id: int
+    area: str
+    wave: int
+    delivered_by_role_id: int | None
+    session_minutes: int
+    sessions_per_week: int
+    group_size: int
+    resources_cost: Decimal
+    external_cost_per_session: Decimal
+    funding_stream_id: int | None
+
+
+def _columns(entity: Any, row_type: type[NamedTuple]) -> list[Any]:
+    """The entity's columns named by ``row_type``, dates read as ISO text (see ``_iso``)."""
+    columns = [getattr(entity, name) for name in row_type._fields]
+    return [
+        _iso(c) if name.endswith("_date") else c
+        for name, c in zip(row_type._fields, columns, strict=True)
+    ]
+
+
 @dataclass
 class _Context:
     """What costing one group needs besides the group itself."""
@@ -210,8 +247,8 @@ def _segments(
 
 
 def _cost_group(
-    group: Any,
-    provision: Any,
+    group: _GroupRow,
+    provision: _ProvisionRow,
     spans: Sequence[tuple[int, dt.date, dt.date]],
     delivered: Sequence[tuple[dt.date, int | None]],
     ctx: _Context,
@@ -353,13 +390,20 @@ def cost_map(
             select(Staff.id, Staff.hourly_cost_override, Staff.role_id)
         )
     }
-    # Plain row selects: tuples load far faster than ORM objects on a big school.
-    provisions = {row.id: row for row in session.execute(select(Provision.__table__))}
-    groups = session.execute(
-        select(ProvisionGroup.__table__).where(
+    # Plain tuples, not ORM objects: they load and read far faster on a big school.
+    provisions = {
+        row[0]: _ProvisionRow(*row)
+        for row in session.execute(select(*_columns(Provision, _ProvisionRow)))
+    }
+    group_rows = session.execute(
+        select(*_columns(ProvisionGroup, _GroupRow)).where(
             in_year, ProvisionGroup.start_date <= end, ProvisionGroup.end_date >= start
         )
-    ).all()
+    )
+    groups = [
+        _GroupRow(g_id, p_id, yg_id, cls_id, st_id, _day(first), _day(last), per_wk, mins, size)
+        for g_id, p_id, yg_id, cls_id, st_id, first, last, per_wk, mins, size in group_rows
+    ]
     spans: dict[int, list[tuple[int, dt.date, dt.date]]] = defaultdict(list)
     for group_id, pupil_id, join, leave in session.execute(
         select(
