@@ -1,0 +1,369 @@
+"""Pupil import from MIS CSV exports and Common Transfer Files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from provmap_desktop.models import AuditEntry, Pupil, SchoolClass, YearGroup
+from provmap_desktop.services.importing import (
+    CTF_MAPPING,
+    ImportFileError,
+    ImportRefusedError,
+    RowAction,
+    apply_import,
+    build_preview,
+    decode_csv,
+    format_report,
+    guess_mapping,
+    import_file,
+    parse_csv,
+    parse_ctf,
+    preview_file,
+)
+
+DATA = Path(__file__).parent.parent / "data"
+GOOD = DATA / "pupils_sims_utf8_bom.csv"
+CP1252 = DATA / "pupils_windows1252.csv"
+BAD = DATA / "pupils_bad_rows.csv"
+CTF = DATA / "pupils_transfer_ctf.xml"
+
+
+@pytest.fixture
+def school(session: Session) -> dict[str, YearGroup]:
+    """Reception to Year 6, class 4B in Year 4, and one pupil already on roll."""
+    groups = {"R": YearGroup(name="Reception", sort_order=0)}
+    groups |= {str(n): YearGroup(name=f"Year {n}", sort_order=n) for n in range(1, 7)}
+    session.add_all(groups.values())
+    session.flush()
+    session.add(SchoolClass(name="4B", year_group_id=groups["4"].id))
+    session.add(
+        Pupil(
+            upn="X801200016001",
+            surname="Ahmed",
+            forename="Ava",
+            year_group_id=groups["3"].id,
+            sen_status="N",
+            eal=True,
+            sen_notes="Kept by the SENCO",
+        )
+    )
+    session.add(Pupil(upn="K801200016011", surname="Stays", forename="Sam", sen_status="K"))
+    session.commit()
+    return groups
+
+
+def _pupil_rows(session: Session) -> list[tuple[str, str, str]]:
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(Pupil.upn, Pupil.surname, Pupil.forename).order_by(Pupil.upn)
+        )
+    ]
+
+
+# --- reading and mapping -------------------------------------------------------------
+
+
+def test_guess_mapping_reads_sims_headers() -> None:
+    headers = [
+        "UPN",
+        "Legal Surname",
+        "Legal Forename",
+        "Preferred Forename",
+        "DOB",
+        "Gender",
+        "Year",
+        "Reg",
+        "SEN Status",
+        "Primary Need",
+        "Secondary Need",
+    ]
+    mapping = guess_mapping(headers)
+    assert mapping["upn"] == "UPN"
+    assert mapping["surname"] == "Legal Surname"
+    assert mapping["forename"] == "Legal Forename"
+    assert mapping["preferred_name"] == "Preferred Forename"
+    assert mapping["date_of_birth"] == "DOB"
+    assert mapping["year_group"] == "Year"
+    assert mapping["class_name"] == "Reg"
+    assert mapping["sen_status"] == "SEN Status"
+    assert mapping["primary_need"] == "Primary Need"
+    assert mapping["secondary_need"] == "Secondary Need"
+    assert mapping["sen_start_date"] is None
+
+
+def test_guess_mapping_ignores_case_punctuation_and_pupil_prefix() -> None:
+    mapping = guess_mapping(
+        ["pupil_upn", "LAST NAME", "First-Name", "Date of Birth", "sex", "N.C. Year", "Form"]
+    )
+    assert mapping["upn"] == "pupil_upn"
+    assert mapping["surname"] == "LAST NAME"
+    assert mapping["forename"] == "First-Name"
+    assert mapping["date_of_birth"] == "Date of Birth"
+    assert mapping["gender"] == "sex"
+    assert mapping["year_group"] == "N.C. Year"
+    assert mapping["class_name"] == "Form"
+
+
+def test_utf8_bom_is_dropped_so_the_first_header_still_maps() -> None:
+    text = decode_csv(GOOD.read_bytes())
+    assert not text.startswith("\ufeff")
+    assert parse_csv(text).headers[0] == "UPN"
+
+
+def test_windows_1252_file_keeps_accented_names_and_semicolons(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    table = parse_csv(decode_csv(CP1252.read_bytes()))
+    assert table.headers[:3] == ["UPN", "Surname", "Forename"]
+    preview, result = import_file(session, CP1252, dry_run=False)
+    assert preview.is_clean, format_report(preview)
+    assert result is not None and result.added == 3
+    names = {(p.forename, p.surname) for p in session.scalars(select(Pupil))}
+    assert {("Zoë", "Evans"), ("Siân", "Jones"), ("Seán", "O'Brien")} <= names
+
+
+# --- a good file ---------------------------------------------------------------------
+
+
+def test_good_file_adds_new_pupils_and_updates_by_upn(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    preview, result = import_file(session, GOOD, dry_run=False)
+    assert preview.is_clean, format_report(preview)
+    actions = {r.upn: r.action for r in preview.rows}
+    assert actions["X801200016001"] is RowAction.UPDATE
+    assert actions["L801200016002"] is RowAction.ADD
+    assert [r.number for r in preview.rows] == [2, 3, 4, 5]
+    assert result is not None
+    assert (result.added, result.updated) == (3, 1)
+    assert sorted(result.classes_created) == ["3A", "RW"]
+
+    ava = session.scalars(select(Pupil).where(Pupil.upn == "X801200016001")).one()
+    assert ava.year_group_id == school["4"].id  # moved from Year 3
+    assert ava.sen_status == "K" and ava.primary_need == "SPLD" and ava.secondary_need is None
+    assert ava.date_of_birth == dt.date(2016, 5, 4)
+    assert ava.school_class is not None and ava.school_class.name == "4B"
+    assert ava.preferred_name == ""  # same as the legal forename
+    # Fields the file does not hold are left as they were.
+    assert ava.eal is True and ava.sen_notes == "Kept by the SENCO"
+
+    ben = session.scalars(select(Pupil).where(Pupil.upn == "L801200016002")).one()
+    assert ben.preferred_name == "Ben" and ben.date_of_birth == dt.date(2016, 9, 30)
+    zoe = session.scalars(select(Pupil).where(Pupil.upn == "A801200016003")).one()
+    assert (zoe.forename, zoe.sen_status, zoe.primary_need, zoe.secondary_need) == (
+        "Zoë",
+        "E",
+        "ASD",
+        "SLCN",
+    )
+    assert zoe.school_class is not None and zoe.school_class.year_group_id == school["3"].id
+    callum = session.scalars(select(Pupil).where(Pupil.upn == "P801200016004")).one()
+    assert callum.year_group_id == school["R"].id and callum.sen_status == "N"
+
+
+def test_pupils_missing_from_the_file_are_left_alone(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    import_file(session, GOOD, dry_run=False)
+    sam = session.scalars(select(Pupil).where(Pupil.upn == "K801200016011")).one()
+    assert (sam.surname, sam.sen_status, sam.archived) == ("Stays", "K", False)
+
+
+def test_reimporting_the_same_file_changes_nothing(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    import_file(session, GOOD, dry_run=False)
+    audit_rows = session.scalar(select(func.count()).select_from(AuditEntry))
+    preview, result = import_file(session, GOOD, dry_run=False)
+    assert {r.action for r in preview.rows} == {RowAction.UNCHANGED}
+    assert result is not None and (result.added, result.updated, result.unchanged) == (0, 0, 4)
+    assert session.scalar(select(func.count()).select_from(AuditEntry)) == audit_rows
+
+
+def test_dry_run_writes_nothing(session: Session, school: dict[str, YearGroup]) -> None:
+    before = _pupil_rows(session)
+    preview, result = import_file(session, GOOD, dry_run=True)
+    session.rollback()
+    assert result is None and preview.is_clean
+    assert _pupil_rows(session) == before
+    assert session.scalar(select(func.count()).select_from(SchoolClass)) == 1
+
+
+def test_user_can_override_the_guessed_mapping(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    table = parse_csv(decode_csv(GOOD.read_bytes()))
+    mapping = guess_mapping(table.headers)
+    mapping["preferred_name"] = None
+    mapping["sen_status"] = None
+    preview = build_preview(session, table.rows, mapping)
+    apply_import(session, preview)
+    ben = session.scalars(select(Pupil).where(Pupil.upn == "L801200016002")).one()
+    zoe = session.scalars(select(Pupil).where(Pupil.upn == "A801200016003")).one()
+    assert ben.preferred_name == ""
+    assert zoe.sen_status == "N"  # not mapped: a new pupil gets the default
+
+
+# --- bad rows ------------------------------------------------------------------------
+
+
+def test_each_kind_of_bad_row_is_rejected_with_its_reason(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    preview = preview_file(session, BAD)
+    reasons = {r.number: " ".join(r.reasons) for r in preview.rows}
+    assert preview.rows[0].action is RowAction.ADD and reasons[2] == ""
+    assert "wrong check letter" in reasons[3] and "start with W" in reasons[3]
+    assert "Year group 'Year 9' is not one of the school's year groups" in reasons[4]
+    assert "'31/02/2016' is neither dd/mm/yyyy nor yyyy-mm-dd" in reasons[5]
+    assert "Surname is missing" in reasons[6]
+    assert "Forename is missing" in reasons[7]
+    assert "appears more than once" in reasons[8] and "rows 8 and 9" in reasons[8]
+    assert "appears more than once" in reasons[9] and "rows 9 and 8" in reasons[9]
+    assert "SEN status 'Q' is not known" in reasons[10]
+    assert "Primary need 'XYZ' is not a census need code" in reasons[11]
+    assert [r.number for r in preview.rejected] == list(range(3, 12))
+
+
+def test_a_file_with_bad_rows_writes_nothing(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    before = _pupil_rows(session)
+    audit_before = session.scalar(select(func.count()).select_from(AuditEntry))
+    preview, result = import_file(session, BAD, dry_run=False)
+    assert result is None and not preview.is_clean
+    with pytest.raises(ImportRefusedError):
+        apply_import(session, preview)
+    session.rollback()
+    assert _pupil_rows(session) == before
+    assert session.scalar(select(func.count()).select_from(AuditEntry)) == audit_before
+
+
+def test_report_names_each_rejected_row_and_why(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    report = format_report(preview_file(session, BAD))
+    assert "Rejected: 9" in report and "To add: 1" in report
+    assert "Row 3 (A801200016008 Checkletter, Wrong):" in report
+    assert "Row 11" in report and "XYZ" in report
+    assert "Nothing will be written" in report
+
+
+def test_missing_upn_column_is_a_file_problem(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    table = parse_csv("Surname,Forename\nAhmed,Ava\n")
+    preview = build_preview(session, table.rows, guess_mapping(table.headers))
+    assert "No column is chosen for UPN." in preview.problems
+    assert not preview.is_clean
+
+
+def test_an_error_while_writing_rolls_everything_back(
+    session: Session, school: dict[str, YearGroup], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    preview = preview_file(session, GOOD)
+    before = _pupil_rows(session)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    # Fail at the very end, after every pupil has been flushed.
+    monkeypatch.setattr(session, "commit", fail)
+    with pytest.raises(RuntimeError):
+        apply_import(session, preview)
+    monkeypatch.undo()
+    assert _pupil_rows(session) == before
+    assert session.scalar(select(func.count()).select_from(SchoolClass)) == 1
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [("4", "4"), ("Year 4", "4"), ("Y4", "4"), ("R", "R"), ("Rec", "R"), ("Reception", "R")],
+)
+def test_year_group_spellings(
+    session: Session, school: dict[str, YearGroup], year: str, expected: str
+) -> None:
+    table = parse_csv(f"UPN,Surname,Forename,Year\nL801200016002,Brown,Ben,{year}\n")
+    preview = build_preview(session, table.rows, guess_mapping(table.headers))
+    assert preview.rows[0].values["year_group"] == school[expected].id
+
+
+def test_nursery_is_unknown_in_a_school_without_one(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    table = parse_csv("UPN,Surname,Forename,Year\nL801200016002,Brown,Ben,N\n")
+    preview = build_preview(session, table.rows, guess_mapping(table.headers))
+    assert "Year group 'N' is not one of the school's year groups" in preview.rows[0].reasons[0]
+
+
+# --- Common Transfer File ------------------------------------------------------------
+
+
+def test_ctf_import_takes_names_dates_and_the_latest_sen_entry(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    preview, result = import_file(session, CTF, dry_run=False)
+    assert preview.is_clean, format_report(preview)
+    assert preview.unit == "Pupil" and len(preview.rows) == 3
+    assert result is not None and (result.added, result.updated) == (2, 1)
+    ava = session.scalars(select(Pupil).where(Pupil.upn == "X801200016001")).one()
+    # The 2023 entry (old code S = statement) wins over the 2021 one (A = School Action).
+    assert (ava.sen_status, ava.primary_need, ava.secondary_need) == ("E", "ASD", "SLCN")
+    assert ava.sen_start_date == dt.date(2023, 1, 10)
+    assert ava.preferred_name == "Avi" and ava.surname == "Ahmed"  # not the parent contact
+    assert ava.year_group_id == school["4"].id
+    ben = session.scalars(select(Pupil).where(Pupil.upn == "L801200016002")).one()
+    assert (ben.sen_status, ben.primary_need, ben.gender) == ("K", "SPLD", "M")
+    callum = session.scalars(select(Pupil).where(Pupil.upn == "P801200016004")).one()
+    assert callum.year_group_id == school["R"].id and callum.sen_status == "N"
+    assert callum.date_of_birth == dt.date(2020, 3, 1)
+
+
+def test_ctf_with_a_default_namespace_reads_the_same() -> None:
+    text = CTF.read_text().replace("<CTfile>", '<CTfile xmlns="urn:example:ctf">')
+    rows = parse_ctf(text.encode())
+    assert [r.values["upn"] for r in rows] == ["X801200016001", "L801200016002", "P801200016004"]
+    assert rows[0].values["sen_status"] == "S"
+
+
+def test_ctf_pupil_without_sen_history_keeps_their_sen_data(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    rows = parse_ctf(
+        b"<CTfile><CTFpupilData><Pupil><UPN>K801200016011</UPN>"
+        b"<Surname>Stays</Surname><Forename>Sam</Forename></Pupil>"
+        b"</CTFpupilData></CTfile>"
+    )
+    preview = build_preview(session, rows, CTF_MAPPING)
+    assert preview.rows[0].action is RowAction.UNCHANGED
+
+
+def test_malformed_ctf_gives_a_clear_error_and_writes_nothing(
+    session: Session, school: dict[str, YearGroup], tmp_path: Path
+) -> None:
+    broken = tmp_path / "transfer.xml"
+    broken.write_text(CTF.read_text().replace("</Surname>", "</Surnme>", 1))
+    before = _pupil_rows(session)
+    with pytest.raises(ImportFileError, match=r"not well-formed XML \(line \d+"):
+        import_file(session, broken, dry_run=False)
+    assert _pupil_rows(session) == before
+
+
+def test_xml_that_is_not_a_ctf_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError, match="not a Common Transfer File"):
+        parse_ctf(b"<html><body/></html>", "page.xml")
+
+
+def test_ctf_rejections_name_the_pupil_position(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    text = CTF.read_text().replace("<UPN>L801200016002</UPN>", "<UPN>A801200016002</UPN>")
+    preview = build_preview(session, parse_ctf(text.encode()), CTF_MAPPING, unit="Pupil")
+    assert [r.number for r in preview.rejected] == [2]
+    assert "Pupil 2 (A801200016002 Brown, Benjamin)" in format_report(preview)
