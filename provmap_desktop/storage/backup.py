@@ -34,7 +34,8 @@ def _disk_message(exc: OSError, what: str) -> str:
 
 
 def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    # Read-write: Windows refuses to flush a handle opened only for reading.
+    fd = os.open(path, os.O_RDWR)
     try:
         os.fsync(fd)
     finally:
@@ -62,7 +63,9 @@ def _copy_database(source: Path, target: Path) -> None:
 def backup_database(source: Path, target: Path) -> Path:
     """Write a consistent copy of the database at ``source`` to ``target``."""
     source, target = Path(source), Path(target)
-    inspect_file(source)
+    if inspect_file(source).is_new:
+        # Going on would make SQLite create an empty database at ``source``.
+        raise StorageError(f"There is no ProvMap database at {source}. Nothing was changed.")
     if target.resolve() == source.resolve():
         raise StorageError("Choose a different file for the backup than the database itself.")
     partial = _temp_name(target)
