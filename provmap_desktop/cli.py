@@ -16,6 +16,7 @@ from . import __version__
 from .storage import Database, StorageError, default_database_path, open_database
 from .storage.backup import backup_database, restore_database
 from .storage.database import inspect_file
+from .storage.lock import DatabaseLock
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -41,8 +42,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise CliError(
                 f"{path} already exists. Use --force to replace it with the demo school."
             )
-        for suffix in ("", "-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        # Never delete a file from under a running copy of the app.
+        lock = DatabaseLock(path)
+        if not lock.acquire():
+            raise CliError(f"{path} is open in another copy of ProvMap. Close it first.")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+        finally:
+            lock.release()
     db = _open(args, create=True)
     try:
         with db.session_factory() as session:
@@ -148,6 +156,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except (CliError, StorageError) as exc:
         print(f"provmap: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        # A path that is a folder, unreadable, or on a vanished drive: the user's to fix.
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"provmap: {exc.strerror or exc}{where}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("provmap: stopped.", file=sys.stderr)

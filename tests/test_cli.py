@@ -1,0 +1,266 @@
+"""The ``provmap`` command: demo, check, backup, restore; one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from provmap_desktop.cli import EXIT_FAILED, EXIT_OK, main
+from provmap_desktop.storage import open_database
+from provmap_desktop.storage.lock import DatabaseLock
+
+from .storage.conftest import add_small_school, all_rows, sha256
+
+TODAY = "01/10/2026"  # the demo school is built as of this date, so runs agree
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def assert_one_line_error(code: int, err: str) -> None:
+    assert code == EXIT_FAILED
+    assert err.startswith("provmap: ")
+    assert err.count("\n") == 1
+
+
+@pytest.fixture
+def school_file(tmp_path: Path) -> Path:
+    path = tmp_path / "school.provmap"
+    add_small_school(path)
+    return path
+
+
+@pytest.fixture
+def demo_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "demo.provmap"
+    code, out, err = run(capsys, "--db", str(path), "demo", "--today", TODAY)
+    assert (code, err) == (EXIT_OK, "")
+    assert "Demo school written" in out
+    return path
+
+
+# --- demo and check ---------------------------------------------------------------------
+
+
+def test_demo_then_check_succeed(demo_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = all_rows(demo_file)
+    assert len(rows["pupils"]) > 100
+    assert rows["provisions"]
+    code, out, err = run(capsys, "--db", str(demo_file), "check")
+    assert (code, err) == (EXIT_OK, "")
+    assert "schema 1 (revision 0001)" in out
+    assert "integrity check: ok" in out
+
+
+def test_demo_refuses_an_existing_file_without_force(
+    school_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = sha256(school_file)
+    code, out, err = run(capsys, "--db", str(school_file), "demo")
+    assert_one_line_error(code, err)
+    assert "--force" in err
+    assert out == ""
+    assert sha256(school_file) == before
+
+
+def test_demo_with_force_replaces_the_file(
+    school_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(capsys, "--db", str(school_file), "demo", "--force", "--today", TODAY)
+    assert (code, err) == (EXIT_OK, "")
+    names = [row[1] for row in all_rows(school_file)["school_settings"]]
+    assert names != ["Fixture Primary"]
+    assert run(capsys, "--db", str(school_file), "check")[0] == EXIT_OK
+
+
+def test_demo_with_force_leaves_a_file_that_is_open_elsewhere(
+    school_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = sha256(school_file)
+    other_copy = DatabaseLock(school_file)
+    assert other_copy.acquire()
+    try:
+        code, _out, err = run(capsys, "--db", str(school_file), "demo", "--force")
+    finally:
+        other_copy.release()
+    assert_one_line_error(code, err)
+    assert "open in another copy" in err
+    assert sha256(school_file) == before
+
+
+def test_check_passes_on_a_good_file(school_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--db", str(school_file), "check")
+    assert (code, err) == (EXIT_OK, "")
+    assert "integrity check: ok" in out
+
+
+def test_check_on_a_corrupt_file_fails_with_one_line(
+    school_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = bytearray(school_file.read_bytes())
+    for offset in range(5 * 4096, min(len(data), 40 * 4096)):
+        data[offset] = (offset * 7 + 3) % 256
+    school_file.write_bytes(bytes(data))
+    before = sha256(school_file)
+    code, out, err = run(capsys, "--db", str(school_file), "check")
+    assert_one_line_error(code, err)
+    assert "damaged" in err or "cannot be read" in err
+    assert out == ""
+    assert sha256(school_file) == before
+
+
+def test_check_on_a_file_with_a_broken_reference_fails(
+    school_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conn = sqlite3.connect(school_file)  # foreign keys are off on a plain connection
+    conn.execute("UPDATE staff SET role_id = 999")
+    conn.commit()
+    conn.close()
+    code, out, _err = run(capsys, "--db", str(school_file), "check")
+    assert code == EXIT_FAILED
+    assert "problem: row 1 of staff points at a missing row of staff_roles" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"name,upn\nSam,A123\n", "not an SQLite file"),
+        (None, "no ProvMap database"),
+    ],
+    ids=["text-file", "missing-file"],
+)
+def test_check_explains_a_file_that_is_not_a_school(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, expected: str
+) -> None:
+    path = tmp_path / "pupils.provmap"
+    if content is not None:
+        path.write_bytes(content)
+    code, _out, err = run(capsys, "--db", str(path), "check")
+    assert_one_line_error(code, err)
+    assert expected in err
+
+
+def test_check_on_a_newer_file_fails(school_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conn = sqlite3.connect(school_file)
+    conn.execute("PRAGMA user_version=99")
+    conn.close()
+    code, _out, err = run(capsys, "--db", str(school_file), "check")
+    assert_one_line_error(code, err)
+    assert "newer version" in err
+
+
+def test_a_folder_given_as_the_database_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(capsys, "--db", str(tmp_path), "check")
+    assert_one_line_error(code, err)
+
+
+# --- backup and restore -----------------------------------------------------------------
+
+
+def test_backup_then_restore_into_a_new_file_gives_the_same_rows(
+    school_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "backup.provmap"
+    code, out, err = run(capsys, "--db", str(school_file), "backup", str(out_file))
+    assert (code, err) == (EXIT_OK, "")
+    assert str(out_file) in out
+    new = tmp_path / "new.provmap"
+    code, out, err = run(capsys, "--db", str(new), "restore", str(out_file))
+    assert (code, err) == (EXIT_OK, "")
+    assert "Previous database" not in out  # there was none
+    assert all_rows(new) == all_rows(school_file)
+
+
+def test_demo_backup_restore_gives_the_same_rows_in_every_table(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "demo-backup.provmap"
+    assert run(capsys, "--db", str(demo_file), "backup", str(out_file))[0] == EXIT_OK
+    new = tmp_path / "restored.provmap"
+    assert run(capsys, "--db", str(new), "restore", str(out_file))[0] == EXIT_OK
+    source, restored = all_rows(demo_file), all_rows(new)
+    assert {t: len(r) for t, r in restored.items()} == {t: len(r) for t, r in source.items()}
+    assert restored == source
+
+
+def test_restore_over_a_database_keeps_the_old_one(
+    school_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "backup.provmap"
+    assert run(capsys, "--db", str(school_file), "backup", str(out_file))[0] == EXIT_OK
+    current = tmp_path / "current.provmap"
+    open_database(current).close()
+    code, out, _err = run(capsys, "--db", str(current), "restore", str(out_file))
+    assert code == EXIT_OK
+    assert "Previous database kept as" in out
+    assert len(list(tmp_path.glob("current.before-restore-*.provmap"))) == 1
+
+
+def test_restore_of_a_corrupt_backup_changes_nothing(
+    school_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.provmap"
+    bad.write_bytes(b"SQLite format 3\x00" + os.urandom(8192))
+    before = sha256(school_file)
+    code, _out, err = run(capsys, "--db", str(school_file), "restore", str(bad))
+    assert_one_line_error(code, err)
+    assert sha256(school_file) == before
+    assert list(tmp_path.glob("*before-restore*")) == []
+
+
+def test_backup_of_a_missing_database_fails_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(
+        capsys, "--db", str(tmp_path / "none.provmap"), "backup", str(tmp_path / "b.provmap")
+    )
+    assert_one_line_error(code, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+# --- as a separate process --------------------------------------------------------------
+
+
+def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "provmap_desktop.cli", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_command_runs_as_a_program(tmp_path: Path) -> None:
+    path = tmp_path / "x.provmap"
+    demo = _cli("--db", str(path), "demo", "--today", TODAY)
+    assert (demo.returncode, demo.stderr) == (0, "")
+    check = _cli("--db", str(path), "check")
+    assert (check.returncode, check.stderr) == (0, "")
+    assert "integrity check: ok" in check.stdout
+
+    again = _cli("--db", str(path), "demo")
+    assert again.returncode == 1
+    assert again.stderr.count("\n") == 1
+    assert "Traceback" not in again.stderr
+
+
+def test_a_program_error_is_one_line_without_a_traceback(tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    result = _cli("--db", str(text), "check")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("provmap: ")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
