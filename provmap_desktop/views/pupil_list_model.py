@@ -1,0 +1,205 @@
+"""The table behind the Pupils list: one row per pupil the filters let through.
+
+The model holds a plain snapshot of each pupil (names already looked up), so sorting
+and painting never touch the database. Sorting goes through ``PupilSortProxy``, which
+orders by ``SORT_ROLE``: surname then forename for names, the year group's place in
+the school (Reception before Year 1) rather than its spelling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from ..models import Pupil
+from ..models.vocab import NEED_TYPES, SenStatus
+
+Index = QModelIndex | QPersistentModelIndex
+
+NAME, UPN, YEAR, CLASS, SEN_STATUS, PRIMARY_NEED, FLAGS = range(7)
+HEADERS: dict[int, str] = {
+    NAME: "Name",
+    UPN: "UPN",
+    YEAR: "Year",
+    CLASS: "Class",
+    SEN_STATUS: "SEN status",
+    PRIMARY_NEED: "Primary need",
+    FLAGS: "Flags",
+}
+
+#: The pupil's database id, for any cell of the row.
+PUPIL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The value the proxy sorts by.
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+FLAG_NAMES: tuple[tuple[str, str, str], ...] = (
+    # (field, short label shown in the list, words read out by a screen reader)
+    ("eal", "EAL", "English as an additional language"),
+    ("pupil_premium", "PP", "pupil premium"),
+    ("fsm", "FSM", "free school meals"),
+    ("cla", "CLA", "looked-after child"),
+)
+
+
+def sen_label(code: str) -> str:
+    try:
+        return SenStatus(code).label
+    except ValueError:
+        return code
+
+
+@dataclass(frozen=True)
+class PupilRow:
+    """What the list shows of one pupil, read once when the list is loaded."""
+
+    pupil_id: int
+    name: str
+    sort_name: str
+    upn: str
+    year: str
+    year_order: int
+    school_class: str
+    sen_status: str
+    primary_need: str
+    flags: tuple[str, ...]
+    archived: bool
+
+    @classmethod
+    def of(
+        cls,
+        pupil: Pupil,
+        year_names: Mapping[int, tuple[str, int]],
+        class_names: Mapping[int, str],
+    ) -> PupilRow:
+        year, order = year_names.get(pupil.year_group_id or -1, ("", 99))
+        return cls(
+            pupil_id=pupil.id,
+            name=f"{pupil.surname}, {pupil.preferred_name or pupil.forename}",
+            sort_name=f"{pupil.surname.casefold()}\t{pupil.forename.casefold()}",
+            upn=pupil.upn,
+            year=year,
+            year_order=order,
+            school_class=class_names.get(pupil.class_id or -1, ""),
+            sen_status=pupil.sen_status,
+            primary_need=pupil.primary_need or "",
+            flags=tuple(short for field, short, _ in FLAG_NAMES if getattr(pupil, field)),
+            archived=pupil.archived,
+        )
+
+
+class PupilListModel(QAbstractTableModel):
+    """Read-only rows of pupils; ``set_pupils`` replaces them all."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[PupilRow] = []
+
+    def set_pupils(
+        self,
+        pupils: Iterable[Pupil],
+        year_names: Mapping[int, tuple[str, int]],
+        class_names: Mapping[int, str],
+    ) -> None:
+        self.beginResetModel()
+        self.rows = [PupilRow.of(p, year_names, class_names) for p in pupils]
+        self.endResetModel()
+
+    def row_of(self, pupil_id: int) -> int | None:
+        return next((n for n, row in enumerate(self.rows) if row.pupil_id == pupil_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == PUPIL_ID_ROLE:
+            return row.pupil_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._spoken(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == PRIMARY_NEED:
+            return NEED_TYPES.get(row.primary_need)
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        return None
+
+    @staticmethod
+    def _display(row: PupilRow, column: int) -> str:
+        if column == NAME:
+            return f"{row.name} (left)" if row.archived else row.name
+        if column == SEN_STATUS:
+            return row.sen_status
+        if column == FLAGS:
+            return " ".join(row.flags)
+        return {
+            UPN: row.upn,
+            YEAR: row.year,
+            CLASS: row.school_class,
+            PRIMARY_NEED: row.primary_need,
+        }[column]
+
+    @staticmethod
+    def _spoken(row: PupilRow, column: int) -> str:
+        """Whole words for a screen reader: codes are read as what they mean."""
+        if column == SEN_STATUS:
+            return sen_label(row.sen_status)
+        if column == PRIMARY_NEED:
+            return NEED_TYPES.get(row.primary_need, "No primary need recorded")
+        if column == FLAGS:
+            spoken = [words for _, short, words in FLAG_NAMES if short in row.flags]
+            return ", ".join(spoken) if spoken else "No flags"
+        return PupilListModel._display(row, column)
+
+    @staticmethod
+    def _sort_key(row: PupilRow, column: int) -> Any:
+        if column == NAME:
+            return row.sort_name
+        if column == YEAR:
+            return row.year_order
+        if column == SEN_STATUS:
+            # E before K before N: the pupils with most need come first when ascending.
+            return "EKN".find(row.sen_status)
+        return PupilListModel._display(row, column).casefold()
+
+
+class PupilSortProxy(QSortFilterProxyModel):
+    """Sorts by ``SORT_ROLE``; filtering is done by the query, not here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSortRole(SORT_ROLE)
+
+    def pupil_id(self, proxy_row: int) -> int:
+        return int(self.index(proxy_row, 0).data(PUPIL_ID_ROLE))
+
+    def proxy_row_of(self, pupil_id: int) -> int | None:
+        source = self.sourceModel()
+        assert isinstance(source, PupilListModel)
+        row = source.row_of(pupil_id)
+        if row is None:
+            return None
+        return self.mapFromSource(source.index(row, 0)).row()

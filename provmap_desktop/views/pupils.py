@@ -1,0 +1,379 @@
+"""The Pupils screen: a filtered, sortable list of pupils and the pupil pane beside it.
+
+Filters and the search box narrow the list at once ("Showing 45 of 210 pupils").
+Adding a pupil, recording that a pupil has left (archive) and bringing them back
+(restore) are saved at once and can be undone. Choosing a pupil tells every screen
+(``ctx.pupil_selected``) and opens their record in the pane.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import func, select
+
+from ..models import Pupil, SchoolClass, YearGroup
+from ..models.vocab import NEED_TYPES, SenStatus
+from ..services.pupils import PupilFilter, archive_pupil, find_pupils, restore_pupil
+from ..ui.commands import CallbackCommand, EditRefused, add_row, perform
+from ..ui.context import AppContext
+from . import pupil_list_model as cols
+from .pupil_dialogs import AddPupilDialog, ArchiveDialog, choice_combo
+from .pupil_list_model import FLAG_NAMES, PupilListModel, PupilSortProxy
+from .pupil_profile import KIND, PupilPane
+
+ON_ROLL, ARCHIVED, EVERYONE = "on_roll", "archived", "all"
+ROLL_CHOICES = ((ON_ROLL, "On roll"), (ARCHIVED, "Archived (left)"), (EVERYONE, "All pupils"))
+
+
+class PupilsScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.add_dialog: AddPupilDialog | None = None
+        self.archive_dialog: ArchiveDialog | None = None
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Pupils message")
+        self.message.hide()
+
+        self.model = PupilListModel()
+        self.proxy = PupilSortProxy()
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Pupils")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(cols.YEAR, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(cols.NAME, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.pane = PupilPane(ctx)
+        splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self._list_side())
+        splitter.addWidget(self.pane)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 6)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+
+        ctx.data_changed.connect(self._on_data_changed)
+        ctx.pupil_selected.connect(self._pupil_picked_elsewhere)
+        self.reload()
+
+    # -- building -------------------------------------------------------------------
+
+    def _list_side(self) -> QWidget:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Name or UPN")
+        self.search.setAccessibleName("Search pupils by name or UPN")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _t: self.reload())
+        self.roll = choice_combo("On roll or archived", ROLL_CHOICES)
+        self.year_group = choice_combo("Year group filter", [])
+        self.school_class = choice_combo("Class filter", [])
+        statuses = [(s.value, f"{s.value}: {s.label}") for s in SenStatus]
+        self.sen_status = choice_combo("SEN status filter", [(None, "Any SEN status"), *statuses])
+        needs = [(code, f"{code}: {label}") for code, label in NEED_TYPES.items()]
+        self.need = choice_combo("Need type filter", [(None, "Any need"), *needs])
+        self.need.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.need.setMinimumContentsLength(12)
+        self._fill_place_filters()
+        for combo in (self.roll, self.year_group, self.school_class, self.sen_status, self.need):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.flags: dict[str, QCheckBox] = {}
+        flag_row = QHBoxLayout()
+        flag_row.addWidget(QLabel("Only:"))
+        for field, short, words in FLAG_NAMES:
+            box = QCheckBox(short)
+            box.setAccessibleName(f"Only pupils with {words}")
+            box.setToolTip(f"Only pupils with {words}")
+            box.toggled.connect(lambda _on: self.reload())
+            self.flags[field] = box
+            flag_row.addWidget(box)
+        flag_row.addStretch(1)
+        self.count = QLabel()
+        self.count.setAccessibleName("Number of pupils shown")
+        flag_row.addWidget(self.count)
+
+        grid = QGridLayout()
+        grid.addWidget(self._label("Searc&h", self.search), 0, 0)
+        grid.addWidget(self.search, 0, 1, 1, 3)
+        grid.addWidget(self.roll, 0, 4)
+        grid.addWidget(self._label("Ye&ar", self.year_group), 1, 0)
+        grid.addWidget(self.year_group, 1, 1)
+        grid.addWidget(self._label("Cla&ss", self.school_class), 1, 2)
+        grid.addWidget(self.school_class, 1, 3)
+        grid.addWidget(self.sen_status, 1, 4)
+        grid.addWidget(self._label("Nee&d", self.need), 2, 0)
+        grid.addWidget(self.need, 2, 1, 1, 4)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+
+        self.add_button = QPushButton("Add &pupil…")
+        self.add_button.clicked.connect(self.open_add_dialog)
+        self.archive_button = QPushButton("Pupil has &left…")
+        self.archive_button.clicked.connect(self.open_archive_dialog)
+        self.restore_button = QPushButton("&Restore to roll")
+        self.restore_button.clicked.connect(self.restore_selected)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.archive_button, self.restore_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        side = QWidget()
+        layout = QVBoxLayout(side)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(grid)
+        layout.addLayout(flag_row)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        return side
+
+    @staticmethod
+    def _label(text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        return label
+
+    def _fill_place_filters(self) -> None:
+        session = self.ctx.session
+        years = session.execute(select(YearGroup.id, YearGroup.name).order_by(YearGroup.sort_order))
+        classes = session.execute(
+            select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.name)
+        )
+        for combo, rows, everyone in (
+            (self.year_group, list(years), "All year groups"),
+            (self.school_class, list(classes), "All classes"),
+        ):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everyone, None)
+            for row_id, name in rows:
+                combo.addItem(name, row_id)
+            combo.setCurrentIndex(max(combo.findData(chosen), 0))
+            combo.blockSignals(False)
+
+    # -- the list -------------------------------------------------------------------
+
+    def current_filter(self) -> PupilFilter:
+        """The filter the widgets describe."""
+        roll = self.roll.currentData()
+        chosen = {
+            "year_group_ids": self.year_group.currentData(),
+            "class_ids": self.school_class.currentData(),
+            "sen_statuses": self.sen_status.currentData(),
+            "need_codes": self.need.currentData(),
+        }
+        return PupilFilter(
+            text=self.search.text(),
+            **{key: {value} if value is not None else set() for key, value in chosen.items()},
+            **{field: True if box.isChecked() else None for field, box in self.flags.items()},
+            include_archived=roll == EVERYONE,
+            archived_only=roll == ARCHIVED,
+        )
+
+    def reload(self) -> None:
+        """Run the filter again, keeping the chosen pupil chosen if still shown."""
+        session = self.ctx.session
+        pupil_filter = self.current_filter()
+        pupils = find_pupils(session, pupil_filter)
+        years = {
+            row_id: (name, order)
+            for row_id, name, order in session.execute(
+                select(YearGroup.id, YearGroup.name, YearGroup.sort_order)
+            )
+        }
+        classes = dict(session.execute(select(SchoolClass.id, SchoolClass.name)))
+        shown = self.pane.id
+        self.table.selectionModel().blockSignals(True)
+        self.model.set_pupils(pupils, years, classes)
+        self.table.selectionModel().blockSignals(False)
+        self.count.setText(self._count_text(len(pupils), pupil_filter))
+        if shown is not None:
+            self._select_row_of(shown)
+        self._update_buttons()
+
+    def _count_text(self, shown: int, pupil_filter: PupilFilter) -> str:
+        query = select(func.count(Pupil.id))
+        if pupil_filter.archived_only:
+            query = query.where(Pupil.archived.is_(True))
+        elif not pupil_filter.include_archived:
+            query = query.where(Pupil.archived.is_(False))
+        total = self.ctx.session.scalar(query) or 0
+        noun = "pupil" if total == 1 else "pupils"
+        return f"Showing {shown} of {total} {noun}"
+
+    def _select_row_of(self, pupil_id: int) -> bool:
+        row = self.proxy.proxy_row_of(pupil_id)
+        if row is None:
+            self.table.clearSelection()
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.proxy.index(row, 0))
+        return True
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        pupil_id = self.proxy.pupil_id(rows[0].row())
+        if pupil_id != self.pane.id:
+            self.select_pupil(pupil_id)
+
+    def select_pupil(self, pupil_id: int) -> None:
+        """Show ``pupil_id`` in the pane, choose their row if listed, and tell other screens."""
+        self.pane.show_pupil(pupil_id)
+        self._select_row_of(pupil_id)
+        self._update_buttons()
+        self.ctx.pupil_selected.emit(pupil_id)
+
+    def _pupil_picked_elsewhere(self, pupil_id: int) -> None:
+        if pupil_id != self.pane.id:
+            self.select_pupil(pupil_id)
+
+    def search_for(self, text: str) -> None:
+        """Find pupils from the global search box: any year, class or need, on roll."""
+        for combo in (self.year_group, self.school_class, self.sen_status, self.need, self.roll):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        for box in self.flags.values():
+            box.blockSignals(True)
+            box.setChecked(False)
+            box.blockSignals(False)
+        self.search.setText(text.strip())  # reloads
+        if self.proxy.rowCount() and self.proxy.pupil_id(0) != self.pane.id:
+            self.select_pupil(self.proxy.pupil_id(0))
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _update_buttons(self) -> None:
+        pupil = self.pane.pupil()
+        self.archive_button.setEnabled(pupil is not None and not pupil.archived)
+        self.restore_button.setEnabled(pupil is not None and pupil.archived)
+
+    def _on_data_changed(self, kinds: set[str]) -> None:
+        if not kinds or kinds & {KIND, "settings"}:
+            self._fill_place_filters()
+            self.reload()
+
+    # -- adding, archiving, restoring -------------------------------------------------
+
+    def open_add_dialog(self) -> AddPupilDialog:
+        session = self.ctx.session
+        years = session.execute(select(YearGroup.id, YearGroup.name).order_by(YearGroup.sort_order))
+        classes = session.execute(
+            select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.name)
+        )
+        dialog = AddPupilDialog(
+            session, [tuple(r) for r in years], [tuple(r) for r in classes], self
+        )
+        dialog.accepted.connect(lambda: self._add_pupil(dialog))
+        self.add_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _add_pupil(self, dialog: AddPupilDialog) -> None:
+        values = dialog.result_value
+        if values is None:
+            return
+        session = self.ctx.session
+        pupil = Pupil(
+            upn=values.upn,
+            forename=values.forename,
+            surname=values.surname,
+            date_of_birth=values.date_of_birth,
+            gender=values.gender,
+            year_group_id=values.year_group_id,
+            class_id=values.class_id,
+            on_roll_date=self.ctx.today,
+        )
+        label = f"add pupil {pupil.display_name}"
+        command = CallbackCommand(
+            self.ctx, label, lambda: add_row(session, pupil), lambda: session.delete(pupil), KIND
+        )
+        if self._perform(command):
+            self.select_pupil(pupil.id)
+
+    def open_archive_dialog(self) -> ArchiveDialog | None:
+        pupil = self.pane.pupil()
+        if pupil is None or pupil.archived:
+            return None
+        dialog = ArchiveDialog(pupil.display_name, self.ctx.today, pupil.on_roll_date, self)
+        dialog.accepted.connect(lambda: self._archive(pupil.id, dialog.leaving))
+        self.archive_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _archive(self, pupil_id: int, leaving: dt.date | None) -> None:
+        session = self.ctx.session
+        pupil = session.get(Pupil, pupil_id)
+        if pupil is None or leaving is None:
+            return
+        before = (pupil.archived, pupil.leaving_date)
+
+        def put_back() -> None:
+            pupil.archived, pupil.leaving_date = before
+
+        label = f"archive {pupil.display_name} (left {leaving:%d/%m/%Y})"
+        self._perform(
+            CallbackCommand(
+                self.ctx, label, lambda: archive_pupil(session, pupil, leaving), put_back, KIND
+            )
+        )
+
+    def restore_selected(self) -> None:
+        pupil = self.pane.pupil()
+        if pupil is None or not pupil.archived:
+            return
+        session = self.ctx.session
+        before = (pupil.archived, pupil.leaving_date)
+
+        def put_back() -> None:
+            pupil.archived, pupil.leaving_date = before
+
+        self._perform(
+            CallbackCommand(
+                self.ctx,
+                f"restore {pupil.display_name} to the roll",
+                lambda: restore_pupil(session, pupil),
+                put_back,
+                KIND,
+            )
+        )
+
+    def _perform(self, command: CallbackCommand) -> bool:
+        try:
+            perform(self.ctx, command)
+        except (EditRefused, ValueError) as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return False
+        self.message.hide()
+        return True
