@@ -1,0 +1,493 @@
+"""Finding pupils, archiving, Section F gaps, subject access export and erasure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from provmap_desktop.models import (
+    AcademicYear,
+    AuditEntry,
+    Base,
+    DeliverySession,
+    Ehcp,
+    EhcpOutcome,
+    EhcpProvisionItem,
+    GroupMembership,
+    Provision,
+    ProvisionGroup,
+    Pupil,
+    PupilProfile,
+    Review,
+    SchoolClass,
+    SessionAttendance,
+    YearGroup,
+)
+from provmap_desktop.services.audit import install_audit
+from provmap_desktop.services.pupils import (
+    PupilFilter,
+    archive_pupil,
+    erase_pupil,
+    find_pupils,
+    restore_pupil,
+    section_f_gaps,
+    subject_access_export,
+    suggest_membership,
+    vacuum,
+    write_subject_access_json,
+)
+from provmap_desktop.services.upn import make_upn
+from provmap_desktop.storage.database import make_engine
+
+TODAY = dt.date(2026, 11, 16)
+
+
+def _upn(serial: int) -> str:
+    return make_upn("801", "2000", 16, serial)
+
+
+def build_school(session: Session) -> dict[str, object]:
+    """Two year groups, three classes, five pupils, and one EHCP with its provision."""
+    y3 = YearGroup(name="Year 3", sort_order=3)
+    y4 = YearGroup(name="Year 4", sort_order=4)
+    session.add_all([y3, y4])
+    session.flush()
+    c3, c4a, c4b = (
+        SchoolClass(name="3A", year_group_id=y3.id),
+        SchoolClass(name="4A", year_group_id=y4.id),
+        SchoolClass(name="4B", year_group_id=y4.id),
+    )
+    session.add_all([c3, c4a, c4b])
+    session.flush()
+
+    def pupil(serial: int, fore: str, sur: str, yg: YearGroup, cls: SchoolClass, **kw: object):
+        p = Pupil(
+            upn=_upn(serial),
+            forename=fore,
+            surname=sur,
+            year_group_id=yg.id,
+            class_id=cls.id,
+            **kw,
+        )
+        session.add(p)
+        return p
+
+    pupils = {
+        "quinn": pupil(
+            1,
+            "Quentavius",
+            "Zephyrbrook",
+            y4,
+            c4a,
+            sen_status="E",
+            primary_need="ASD",
+            secondary_need="SLCN",
+            pupil_premium=True,
+        ),
+        "amy": pupil(2, "Amy", "Baker", y4, c4b, sen_status="K", primary_need="SPLD", eal=True),
+        "tom": pupil(3, "Tom", "Abbott", y4, c4a, sen_status="N"),
+        "cara": pupil(
+            4,
+            "Cara",
+            "Young",
+            y3,
+            c3,
+            sen_status="K",
+            primary_need="SEMH",
+            fsm=True,
+            preferred_name="Cee",
+        ),
+        "leo": pupil(
+            5,
+            "Leo",
+            "Archer",
+            y3,
+            c3,
+            sen_status="K",
+            secondary_need="ASD",
+            archived=True,
+            leaving_date=dt.date(2026, 7, 20),
+        ),
+    }
+    session.flush()
+    year = AcademicYear(
+        label="2026/27", start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 8, 31)
+    )
+    salt = Provision(name="Speech and language therapy", area="CI", wave=3, group_size=1)
+    lego = Provision(name="Lego therapy", area="CI", wave=2, group_size=3)
+    session.add_all([year, salt, lego])
+    session.flush()
+    salt_group = ProvisionGroup(
+        provision_id=salt.id,
+        academic_year_id=year.id,
+        name="SaLT 1:1",
+        start_date=dt.date(2026, 9, 7),
+        end_date=dt.date(2027, 7, 16),
+    )
+    lego_group = ProvisionGroup(
+        provision_id=lego.id,
+        academic_year_id=year.id,
+        name="Lego Y4",
+        start_date=dt.date(2026, 9, 7),
+        end_date=dt.date(2026, 12, 18),
+    )
+    session.add_all([salt_group, lego_group])
+    session.flush()
+    quinn = pupils["quinn"]
+    salt_now = GroupMembership(
+        group_id=salt_group.id, pupil_id=quinn.id, join_date=dt.date(2026, 9, 7)
+    )
+    lego_past = GroupMembership(
+        group_id=lego_group.id,
+        pupil_id=quinn.id,
+        join_date=dt.date(2026, 9, 7),
+        leave_date=dt.date(2026, 10, 23),
+    )
+    amy_lego = GroupMembership(
+        group_id=lego_group.id, pupil_id=pupils["amy"].id, join_date=dt.date(2026, 9, 7)
+    )
+    session.add_all([salt_now, lego_past, amy_lego])
+    session.flush()
+    quinn.profile = PupilProfile(
+        important_to_me="Quentavius loves trains", how_to_support="Visual timetable"
+    )
+    quinn.ehcp = Ehcp(
+        issued_date=dt.date(2025, 3, 1), next_review_date=dt.date(2027, 3, 1), la_reference="LA-77"
+    )
+    quinn.ehcp.outcomes = [EhcpOutcome(text="Quentavius will ask for help", sort_order=1)]
+    quinn.ehcp.provision_items = [
+        EhcpProvisionItem(
+            text="30 minutes SaLT weekly",
+            minutes_per_week=30,
+            provision_id=salt.id,
+            membership_id=salt_now.id,
+            sort_order=1,
+        ),
+        EhcpProvisionItem(
+            text="Lego therapy twice weekly",
+            provision_id=lego.id,
+            membership_id=lego_past.id,
+            sort_order=2,
+        ),
+        EhcpProvisionItem(text="Sensory breaks", sort_order=3),
+    ]
+    session.add(
+        Review(
+            pupil_id=quinn.id,
+            membership_id=salt_now.id,
+            outcome_sought="Quentavius uses 3-word phrases",
+            target="3-word phrases",
+        )
+    )
+    delivered = DeliverySession(
+        group_id=salt_group.id,
+        session_date=dt.date(2026, 11, 10),
+        status="delivered",
+        recorded_at=dt.datetime(2026, 11, 10, 15),
+    )
+    delivered.attendance = [
+        SessionAttendance(pupil_id=quinn.id, present=False, absence_reason="Dentist")
+    ]
+    session.add(delivered)
+    session.commit()
+    return {
+        **pupils,
+        "y3": y3,
+        "y4": y4,
+        "c3": c3,
+        "c4a": c4a,
+        "salt": salt,
+        "lego": lego,
+        "salt_now": salt_now,
+        "lego_past": lego_past,
+        "amy_lego": amy_lego,
+        "lego_group": lego_group,
+    }
+
+
+@pytest.fixture
+def school(session: Session) -> dict[str, object]:
+    return build_school(session)
+
+
+def _names(pupils: list[Pupil]) -> list[str]:
+    return [p.forename for p in pupils]
+
+
+# --- finding pupils ------------------------------------------------------------------
+
+
+def test_default_list_hides_archived_and_sorts_by_year_then_surname(
+    session: Session, school: dict[str, object]
+) -> None:
+    assert _names(find_pupils(session)) == ["Cara", "Tom", "Amy", "Quentavius"]
+
+
+def test_archived_only_and_include_archived(session: Session, school: dict[str, object]) -> None:
+    assert _names(find_pupils(session, PupilFilter(archived_only=True))) == ["Leo"]
+    assert "Leo" in _names(find_pupils(session, PupilFilter(include_archived=True)))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("zzz", []),
+        ("bak", ["Amy"]),
+        ("cee", ["Cara"]),  # preferred name
+        ("amy baker", ["Amy"]),
+        ("B", ["Tom", "Amy", "Quentavius"]),  # Abbott, Baker, Zephyrbrook
+        ("oo", ["Quentavius"]),
+        (_upn(3)[:6], ["Tom"]),  # the start of a UPN
+        (_upn(3).lower(), ["Tom"]),
+        ("50%", []),
+    ],
+)
+def test_text_search_on_names_and_upn_prefix(
+    session: Session, school: dict[str, object], text: str, expected: list[str]
+) -> None:
+    assert _names(find_pupils(session, PupilFilter(text=text))) == expected
+
+
+def test_filters_combine(session: Session, school: dict[str, object]) -> None:
+    y4 = school["y4"]
+    c4a = school["c4a"]
+    assert isinstance(y4, YearGroup) and isinstance(c4a, SchoolClass)
+    assert _names(find_pupils(session, PupilFilter(year_group_ids={y4.id}))) == [
+        "Tom",
+        "Amy",
+        "Quentavius",
+    ]
+    assert _names(find_pupils(session, PupilFilter(class_ids={c4a.id}))) == ["Tom", "Quentavius"]
+    assert _names(find_pupils(session, PupilFilter(sen_statuses={"K"}))) == ["Cara", "Amy"]
+    # Need codes match primary or secondary need.
+    assert _names(
+        find_pupils(session, PupilFilter(need_codes={"SLCN", "SEMH"}, include_archived=True))
+    ) == ["Cara", "Quentavius"]
+    assert _names(find_pupils(session, PupilFilter(need_codes={"ASD"}, include_archived=True))) == [
+        "Leo",
+        "Quentavius",
+    ]
+    assert _names(find_pupils(session, PupilFilter(eal=True))) == ["Amy"]
+    assert _names(find_pupils(session, PupilFilter(fsm=True))) == ["Cara"]
+    assert _names(find_pupils(session, PupilFilter(pupil_premium=True))) == ["Quentavius"]
+    assert _names(find_pupils(session, PupilFilter(cla=True))) == []
+    assert _names(
+        find_pupils(session, PupilFilter(year_group_ids={y4.id}, sen_statuses={"K", "E"}))
+    ) == ["Amy", "Quentavius"]
+
+
+# --- archive and restore -------------------------------------------------------------
+
+
+def test_archive_hides_and_restore_brings_back(session: Session, school: dict[str, object]) -> None:
+    amy = school["amy"]
+    assert isinstance(amy, Pupil)
+    archive_pupil(session, amy, dt.date(2026, 12, 18))
+    session.commit()
+    assert "Amy" not in _names(find_pupils(session))
+    assert amy.leaving_date == dt.date(2026, 12, 18)
+    restore_pupil(session, amy)
+    session.commit()
+    assert "Amy" in _names(find_pupils(session))
+    assert amy.leaving_date is None and amy.archived is False
+
+
+def test_archive_before_joining_is_refused(session: Session, school: dict[str, object]) -> None:
+    tom = school["tom"]
+    assert isinstance(tom, Pupil)
+    tom.on_roll_date = dt.date(2026, 9, 1)
+    with pytest.raises(ValueError, match="before the date"):
+        archive_pupil(session, tom, dt.date(2026, 8, 1))
+    assert tom.archived is False
+
+
+# --- Section F -----------------------------------------------------------------------
+
+
+def test_section_f_gaps_flag_unlinked_and_ended_items(
+    session: Session, school: dict[str, object]
+) -> None:
+    gaps = section_f_gaps(session, TODAY)
+    assert [(g.item.text, g.reason) for g in gaps] == [
+        ("Lego therapy twice weekly", "The linked allocation ended on 23/10/2026."),
+        ("Sensory breaks", "Not linked to any allocation."),
+    ]
+    # Before the Lego allocation ended, only the unlinked item is a gap.
+    quinn = school["quinn"]
+    assert isinstance(quinn, Pupil)
+    early = section_f_gaps(session, dt.date(2026, 10, 1), pupil=quinn)
+    assert [g.item.text for g in early] == ["Sensory breaks"]
+
+
+def test_section_f_gap_for_an_allocation_not_yet_started(
+    session: Session, school: dict[str, object]
+) -> None:
+    gaps = section_f_gaps(session, dt.date(2026, 9, 1))
+    assert "The linked allocation starts on 07/09/2026." in [g.reason for g in gaps]
+
+
+def test_school_wide_gaps_skip_archived_pupils(session: Session, school: dict[str, object]) -> None:
+    quinn = school["quinn"]
+    assert isinstance(quinn, Pupil)
+    archive_pupil(session, quinn, TODAY)
+    session.commit()
+    assert section_f_gaps(session, TODAY) == []
+    assert len(section_f_gaps(session, TODAY, pupil=quinn)) == 2
+
+
+def test_suggest_membership_finds_a_current_allocation_of_the_provision(
+    session: Session, school: dict[str, object]
+) -> None:
+    quinn, lego_group = school["quinn"], school["lego_group"]
+    assert isinstance(quinn, Pupil) and isinstance(lego_group, ProvisionGroup)
+    assert quinn.ehcp is not None
+    salt_item, lego_item, sensory_item = quinn.ehcp.provision_items
+    assert suggest_membership(session, salt_item, TODAY) is school["salt_now"]
+    # Quinn left Lego; Amy's current Lego membership is not Quinn's to link.
+    assert suggest_membership(session, lego_item, TODAY) is None
+    rejoined = GroupMembership(group_id=lego_group.id, pupil_id=quinn.id, join_date=TODAY)
+    session.add(rejoined)
+    session.commit()
+    assert suggest_membership(session, lego_item, TODAY) is rejoined
+    assert suggest_membership(session, sensory_item, TODAY) is None
+
+
+# --- subject access ------------------------------------------------------------------
+
+
+def test_subject_access_export_holds_everything_about_the_pupil(
+    session: Session, school: dict[str, object]
+) -> None:
+    quinn = school["quinn"]
+    assert isinstance(quinn, Pupil)
+    data = subject_access_export(session, quinn)
+    assert data["pupil"]["upn"] == quinn.upn and data["pupil"]["surname"] == "Zephyrbrook"
+    assert data["pupil"]["year_group"] == "Year 4" and data["pupil"]["class"] == "4A"
+    assert data["profile"]["important_to_me"] == "Quentavius loves trains"
+    assert data["ehcp"]["la_reference"] == "LA-77"
+    assert data["ehcp"]["outcomes"] == ["Quentavius will ask for help"]
+    assert [i["text"] for i in data["ehcp"]["provision_items"]] == [
+        "30 minutes SaLT weekly",
+        "Lego therapy twice weekly",
+        "Sensory breaks",
+    ]
+    assert data["ehcp"]["provision_items"][0]["membership_id"] == school["salt_now"].id  # type: ignore[attr-defined]
+    assert {(m["provision"], m["leave_date"]) for m in data["memberships"]} == {
+        ("Speech and language therapy", None),
+        ("Lego therapy", "2026-10-23"),
+    }
+    assert data["reviews"][0]["outcome_sought"] == "Quentavius uses 3-word phrases"
+    assert data["attendance"] == [
+        {
+            "session_date": "2026-11-10",
+            "group_id": school["salt_now"].group_id,  # type: ignore[attr-defined]
+            "session_status": "delivered",
+            "present": False,
+            "absence_reason": "Dentist",
+        }
+    ]
+    audited_tables = {e["table"] for e in data["audit"]}
+    # EHCP outcomes carry no pupil_id, yet their audit entries belong to the export.
+    assert {"pupils", "pupil_profiles", "ehcp_outcomes", "group_memberships"} <= audited_tables
+    assert all(e["table"] != "pupils" or e["row_id"] == quinn.id for e in data["audit"])
+    # Nothing about another pupil leaks in.
+    assert "Baker" not in json.dumps(data)
+
+
+def test_subject_access_json_is_written_whole(
+    session: Session, school: dict[str, object], tmp_path: Path
+) -> None:
+    cara = school["cara"]
+    assert isinstance(cara, Pupil)
+    target = tmp_path / "sar.json"
+    write_subject_access_json(session, cara, target)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["pupil"]["preferred_name"] == "Cee"
+    assert data["ehcp"] is None and data["memberships"] == []
+    assert [p.name for p in tmp_path.iterdir()] == ["sar.json"]  # no temp file left
+
+
+# --- erasure -------------------------------------------------------------------------
+
+
+def test_erase_removes_every_row_and_blanks_the_audit(
+    session: Session, school: dict[str, object]
+) -> None:
+    quinn, amy = school["quinn"], school["amy"]
+    assert isinstance(quinn, Pupil) and isinstance(amy, Pupil)
+    quinn_id, amy_id = quinn.id, amy.id
+    erase_pupil(session, quinn)
+    assert session.get(Pupil, quinn_id) is None
+    for model in (PupilProfile, Ehcp, GroupMembership, Review, SessionAttendance):
+        count = session.scalar(
+            select(func.count()).select_from(model).where(model.pupil_id == quinn_id)
+        )
+        assert count == 0, model
+    assert session.scalar(select(func.count()).select_from(EhcpOutcome)) == 0
+    assert session.scalar(select(func.count()).select_from(EhcpProvisionItem)) == 0
+    # Amy's record and membership of the shared group are untouched.
+    assert session.get(Pupil, amy_id) is not None
+    assert session.scalar(select(GroupMembership).where(GroupMembership.pupil_id == amy_id))
+    log = session.scalars(select(AuditEntry)).all()
+    text = " ".join(f"{e.summary} {e.before_json} {e.after_json}" for e in log)
+    assert "Zephyrbrook" not in text and "Quentavius" not in text
+    assert all(e.pupil_id != quinn_id for e in log)
+    erased = [e for e in log if e.action == "erase"]
+    assert len(erased) == 1 and erased[0].summary == "pupil erased"
+    assert not [e for e in log if e.action == "delete"]  # no copy of the data in delete rows
+    assert "Baker" in text  # other pupils' history stays
+
+
+@pytest.fixture
+def file_session(tmp_path: Path) -> Iterator[tuple[Session, Path]]:
+    """A real database file with the app's pragmas (WAL), schema from the models."""
+    path = tmp_path / "school.provmap"
+    engine = make_engine(path)
+    Base.metadata.create_all(engine)
+    install_audit()
+    with sessionmaker(engine, expire_on_commit=False)() as s:
+        yield s, path
+    engine.dispose()
+
+
+def _file_bytes(path: Path) -> bytes:
+    parts = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")]
+    return b"".join(p.read_bytes() for p in parts if p.exists())
+
+
+def test_erase_and_vacuum_leave_no_trace_in_the_database_file(
+    file_session: tuple[Session, Path],
+) -> None:
+    session, path = file_session
+    school = build_school(session)
+    quinn = school["quinn"]
+    assert isinstance(quinn, Pupil)
+    quinn.surname = "Zephyrbrooke"  # an update entry in the audit log as well
+    session.commit()
+    secrets = [b"Quentavius", b"Zephyrbrook", quinn.upn.encode()]
+    assert all(s in _file_bytes(path) for s in secrets)  # the check can see them
+
+    erase_pupil(session, quinn)
+    vacuum(session)
+    raw = _file_bytes(path)
+    for secret in secrets:
+        assert secret not in raw, secret
+        assert secret.lower() not in raw.lower(), secret
+    assert b"Baker" in raw  # the file still holds everyone else
+    session.close()
+
+
+def test_vacuum_refuses_while_changes_are_unsaved(
+    session: Session, school: dict[str, object]
+) -> None:
+    tom = school["tom"]
+    assert isinstance(tom, Pupil)
+    tom.surname = "Changed"
+    with pytest.raises(RuntimeError, match="pending changes"):
+        vacuum(session)
