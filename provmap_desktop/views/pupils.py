@@ -210,7 +210,7 @@ class PupilsScreen(QWidget):
                 select(YearGroup.id, YearGroup.name, YearGroup.sort_order)
             )
         }
-        classes = dict(session.execute(select(SchoolClass.id, SchoolClass.name)))
+        classes = dict(session.execute(select(SchoolClass.id, SchoolClass.name)).all())
         shown = self.pane.id
         self.table.selectionModel().blockSignals(True)
         self.model.set_pupils(pupils, years, classes)
