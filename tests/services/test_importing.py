@@ -367,3 +367,21 @@ def test_ctf_rejections_name_the_pupil_position(
     preview = build_preview(session, parse_ctf(text.encode()), CTF_MAPPING, unit="Pupil")
     assert [r.number for r in preview.rejected] == [2]
     assert "Pupil 2 (A801200016002 Brown, Benjamin)" in format_report(preview)
+
+
+def test_new_class_takes_the_year_group_of_its_first_clean_row(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    table = parse_csv(
+        "UPN,Surname,Forename,Year,Class,DOB\n"
+        "L801200016002,Brown,Ben,Year 9,5C,01/01/2016\n"
+        "A801200016003,Clarke,Zoe,Year 5,5C,2016-01-02 00:00:00\n"
+        "P801200016004,Davies,Cal,Year 4,4b,02/01/2016\n"
+    )
+    preview = build_preview(session, table.rows, guess_mapping(table.headers))
+    assert preview.rows[0].action is RowAction.REJECTED
+    assert preview.new_classes == {"5C": school["5"].id}
+    assert preview.rows[1].notes == ["Class 5C is new and will be created in Year 5."]
+    assert preview.rows[1].values["date_of_birth"] == dt.date(2016, 1, 2)
+    # A known class in another spelling is the same class, not a new one.
+    assert preview.rows[2].values["class_name"] == "4B" and not preview.rows[2].notes

@@ -23,7 +23,6 @@ from .common import (
     SourceRow,
     apply_import,
     build_preview,
-    format_report,
 )
 from .csv_import import CsvTable, decode_csv, guess_mapping, parse_csv, read_csv
 from .ctf_import import CTF_MAPPING, parse_ctf, read_ctf
@@ -92,3 +91,31 @@ def import_file(
     if dry_run or not preview.is_clean:
         return preview, None
     return preview, apply_import(session, preview)
+
+
+def format_report(preview: ImportPreview) -> str:
+    """A plain-text report: counts, then every rejected row with each of its reasons."""
+    lines = [f"{preview.source or 'Import'}: {len(preview.rows)} pupil record(s) read."]
+    lines += [f"  {problem}" for problem in preview.problems]
+    lines.append(
+        "  "
+        + " · ".join(
+            f"{label}: {preview.count(action)}"
+            for label, action in (
+                ("To add", RowAction.ADD),
+                ("To update", RowAction.UPDATE),
+                ("Unchanged", RowAction.UNCHANGED),
+                ("Rejected", RowAction.REJECTED),
+            )
+        )
+    )
+    if preview.new_classes:
+        lines.append("  New classes: " + ", ".join(sorted(preview.new_classes)))
+    if preview.is_clean:
+        return "\n".join(lines)
+    lines.append("Nothing will be written until these are fixed:")
+    for result in preview.rejected:
+        who = " ".join(part for part in (result.upn, result.name) if part)
+        lines.append(f"  {preview.unit} {result.number}" + (f" ({who})" if who else "") + ":")
+        lines += [f"    - {reason}" for reason in result.reasons]
+    return "\n".join(lines)

@@ -21,25 +21,10 @@ from sqlalchemy.orm import Session
 
 from ...models import Pupil, SchoolClass, YearGroup
 from ...models.vocab import NEED_TYPES
-from ..formatting import format_date, parse_date
+from ..formatting import parse_date
 from ..upn import UpnError, clean_upn
 
 #: The pupil fields an import can fill, in the order a mapping step shows them.
-FIELDS: tuple[str, ...] = (
-    "upn",
-    "surname",
-    "forename",
-    "preferred_name",
-    "date_of_birth",
-    "gender",
-    "year_group",
-    "class_name",
-    "sen_status",
-    "primary_need",
-    "secondary_need",
-    "sen_start_date",
-)
-REQUIRED_FIELDS: tuple[str, ...] = ("upn", "surname", "forename")
 FIELD_LABELS: dict[str, str] = {
     "upn": "UPN",
     "surname": "Surname",
@@ -54,6 +39,8 @@ FIELD_LABELS: dict[str, str] = {
     "secondary_need": "Secondary need",
     "sen_start_date": "SEN start date",
 }
+FIELDS: tuple[str, ...] = tuple(FIELD_LABELS)
+REQUIRED_FIELDS: tuple[str, ...] = ("upn", "surname", "forename")
 
 
 class ImportFileError(Exception):
@@ -192,6 +179,7 @@ class _Checker:
     def __init__(self, session: Session) -> None:
         groups = session.scalars(select(YearGroup)).all()
         self.by_order = {g.sort_order: g for g in groups}
+        self.by_id = {g.id: g for g in groups}
         self.by_name = {squash(g.name): g for g in groups}
         self.classes = {squash(c.name): c for c in session.scalars(select(SchoolClass))}
 
@@ -258,7 +246,8 @@ class _Checker:
         if not text:
             return None
         try:
-            return parse_date(text)
+            # Spreadsheets often add a midnight time to a date of birth.
+            return parse_date(re.sub(r"[ T]00:00(:00)?$", "", text))
         except ValueError:
             reasons.append(f"{FIELD_LABELS[name]} '{text}' is neither dd/mm/yyyy nor yyyy-mm-dd.")
             return None
@@ -314,7 +303,7 @@ def build_preview(
         if upn:
             result.upn = upn
             seen.setdefault(upn, []).append(result)
-        _plan_class(checker, preview, result)
+        _check_class(checker, result)
         pupil = existing.get(upn) if upn else None
         if pupil is not None:
             result.changes = {
@@ -337,21 +326,32 @@ def build_preview(
     for result in preview.rows:
         if result.reasons:
             result.action = RowAction.REJECTED
+        elif _is_new_class(checker, result):
+            # The first clean row naming a new class decides its year group.
+            name = result.values["class_name"]
+            year_group_id = preview.new_classes.setdefault(name, result.values.get("year_group"))
+            where = checker.by_id.get(year_group_id) if year_group_id is not None else None
+            result.notes.append(
+                f"Class {name} is new and will be created"
+                + (f" in {where.name}." if where else ".")
+            )
     return preview
 
 
-def _plan_class(checker: _Checker, preview: ImportPreview, result: RowResult) -> None:
+def _is_new_class(checker: _Checker, result: RowResult) -> bool:
     name = result.values.get("class_name")
-    if not name or squash(name) in checker.classes:
-        if name:
-            result.values["class_name"] = checker.classes[squash(name)].name
+    return bool(name) and squash(name) not in checker.classes
+
+
+def _check_class(checker: _Checker, result: RowResult) -> None:
+    """Use the school's spelling of a known class; refuse a name too long to store."""
+    name = result.values.get("class_name")
+    if not name:
         return
-    if len(name) > 40:
+    if squash(name) in checker.classes:
+        result.values["class_name"] = checker.classes[squash(name)].name
+    elif len(name) > 40:
         result.reasons.append(f"Class name '{name}' is longer than 40 characters.")
-        return
-    year_group_id = result.values.get("year_group")
-    preview.new_classes.setdefault(name, year_group_id)
-    result.notes.append(f"Class {name} is new and will be created.")
 
 
 # --- apply ---------------------------------------------------------------------------
@@ -411,40 +411,3 @@ def _set_values(pupil: Pupil, values: dict[str, Any], classes: dict[str, SchoolC
             pupil.school_class = classes[squash(value)] if value else None
         else:
             setattr(pupil, name, value)
-
-
-# --- report --------------------------------------------------------------------------
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return format_date(value)
-    return "(blank)" if value in (None, "") else str(value)
-
-
-def format_report(preview: ImportPreview) -> str:
-    """A plain-text report: counts, then every rejected row with each of its reasons."""
-    lines = [f"{preview.source or 'Import'}: {len(preview.rows)} pupil record(s) read."]
-    lines += [f"  {problem}" for problem in preview.problems]
-    lines.append(
-        "  "
-        + " · ".join(
-            f"{label}: {preview.count(action)}"
-            for label, action in (
-                ("To add", RowAction.ADD),
-                ("To update", RowAction.UPDATE),
-                ("Unchanged", RowAction.UNCHANGED),
-                ("Rejected", RowAction.REJECTED),
-            )
-        )
-    )
-    if preview.new_classes:
-        lines.append("  New classes: " + ", ".join(sorted(preview.new_classes)))
-    if preview.is_clean:
-        return "\n".join(lines)
-    lines.append("Nothing will be written until these are fixed:")
-    for result in preview.rejected:
-        who = " ".join(part for part in (result.upn, result.name) if part)
-        lines.append(f"  {preview.unit} {result.number}" + (f" ({who})" if who else "") + ":")
-        lines += [f"    - {reason}" for reason in result.reasons]
-    return "\n".join(lines)
