@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, inspect, or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from ..models import (
     AuditEntry,
@@ -26,6 +26,7 @@ from ..models import (
     Ehcp,
     EhcpProvisionItem,
     GroupMembership,
+    Provision,
     ProvisionGroup,
     Pupil,
     Review,
@@ -70,7 +71,7 @@ def find_pupils(session: Session, pupil_filter: PupilFilter | None = None) -> li
     query = (
         select(Pupil)
         .outerjoin(YearGroup, Pupil.year_group_id == YearGroup.id)
-        .options(joinedload(Pupil.year_group), joinedload(Pupil.school_class))
+        .options(contains_eager(Pupil.year_group), joinedload(Pupil.school_class))
     )
     if f.archived_only:
         query = query.where(Pupil.archived.is_(True))
@@ -238,27 +239,69 @@ def _json_or_text(text: str | None) -> Any:
         return text
 
 
-def _own_rows(session: Session, pupil: Pupil) -> dict[str, set[int]]:
-    """Ids of the pupil's rows whose tables carry no ``pupil_id`` (EHCP sections)."""
-    ehcp_id = pupil.ehcp.id if pupil.ehcp else None
-    return {
-        "ehcp_outcomes": {o.id for o in pupil.ehcp.outcomes} if pupil.ehcp else set(),
-        "ehcp_provision_items": (
-            set(
-                session.scalars(
-                    select(EhcpProvisionItem.id).where(EhcpProvisionItem.ehcp_id == ehcp_id)
+_EHCP_PARTS = ("ehcp_outcomes", "ehcp_provision_items")
+
+
+def _ehcp_part_ids(session: Session, pupil: Pupil) -> dict[str, set[int]]:
+    """Ids of the pupil's EHCP outcomes and Section F items, now and in the audit log.
+
+    Those tables carry no ``pupil_id``, so their audit entries are found through the
+    plan: every plan the pupil has had (the log keeps deleted ones) and every row whose
+    logged values name one of those plans, including rows since deleted.
+    """
+    plan_ids = set(
+        session.scalars(
+            select(AuditEntry.row_id).where(
+                AuditEntry.table_name == Ehcp.__tablename__,
+                AuditEntry.pupil_id == pupil.id,
+                AuditEntry.row_id.is_not(None),
+            )
+        )
+    )
+    ids: dict[str, set[int]] = {table: set() for table in _EHCP_PARTS}
+    if pupil.ehcp is not None:
+        plan_ids.add(pupil.ehcp.id)
+        ids["ehcp_outcomes"] = {o.id for o in pupil.ehcp.outcomes}
+        ids["ehcp_provision_items"] = {i.id for i in pupil.ehcp.provision_items}
+    if not plan_ids:
+        return ids
+    mentions = [f'"ehcp_id": {plan_id}' for plan_id in plan_ids]
+    logged = session.execute(
+        select(
+            AuditEntry.table_name, AuditEntry.row_id, AuditEntry.before_json, AuditEntry.after_json
+        )
+        .where(AuditEntry.table_name.in_(_EHCP_PARTS))
+        .where(
+            or_(
+                *(
+                    column.contains(text)
+                    for text in mentions
+                    for column in (AuditEntry.before_json, AuditEntry.after_json)
                 )
             )
-        ),
-    }
+        )
+    )
+    for table, row_id, before, after in logged:
+        # '"ehcp_id": 1' also matches 12: read the JSON to be sure.
+        values = [_json_or_text(before), _json_or_text(after)]
+        if row_id is not None and any(
+            isinstance(v, dict) and v.get("ehcp_id") in plan_ids for v in values
+        ):
+            ids[table].add(row_id)
+    return ids
 
 
 def _audit_query(session: Session, pupil: Pupil) -> Any:
     conditions = [AuditEntry.pupil_id == pupil.id]
-    for table, ids in _own_rows(session, pupil).items():
+    for table, ids in _ehcp_part_ids(session, pupil).items():
         if ids:
             conditions.append((AuditEntry.table_name == table) & AuditEntry.row_id.in_(ids))
     return select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.at, AuditEntry.id)
+
+
+def _provision_name(session: Session, provision_id: int | None) -> str | None:
+    provision = session.get(Provision, provision_id) if provision_id is not None else None
+    return provision.name if provision else None
 
 
 def subject_access_export(session: Session, pupil: Pupil) -> dict[str, Any]:
@@ -292,7 +335,10 @@ def subject_access_export(session: Session, pupil: Pupil) -> dict[str, Any]:
         else {
             **(_columns(ehcp) or {}),
             "outcomes": [o.text for o in ehcp.outcomes],
-            "provision_items": [_columns(i) for i in ehcp.provision_items],
+            "provision_items": [
+                {**(_columns(i) or {}), "provision": _provision_name(session, i.provision_id)}
+                for i in ehcp.provision_items
+            ],
         },
         "memberships": [
             {

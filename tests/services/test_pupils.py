@@ -372,6 +372,11 @@ def test_subject_access_export_holds_everything_about_the_pupil(
     assert data["profile"]["important_to_me"] == "Quentavius loves trains"
     assert data["ehcp"]["la_reference"] == "LA-77"
     assert data["ehcp"]["outcomes"] == ["Quentavius will ask for help"]
+    assert [i["provision"] for i in data["ehcp"]["provision_items"]] == [
+        "Speech and language therapy",
+        "Lego therapy",
+        None,
+    ]
     assert [i["text"] for i in data["ehcp"]["provision_items"]] == [
         "30 minutes SaLT weekly",
         "Lego therapy twice weekly",
@@ -422,6 +427,13 @@ def test_erase_removes_every_row_and_blanks_the_audit(
     quinn, amy = school["quinn"], school["amy"]
     assert isinstance(quinn, Pupil) and isinstance(amy, Pupil)
     quinn_id, amy_id = quinn.id, amy.id
+    assert quinn.ehcp is not None
+    # An outcome written and then removed: only the log still holds it, with no pupil id.
+    dropped = EhcpOutcome(ehcp_id=quinn.ehcp.id, text="Quentavius counts to twenty")
+    session.add(dropped)
+    session.commit()
+    session.delete(dropped)
+    session.commit()
     erase_pupil(session, quinn)
     assert session.get(Pupil, quinn_id) is None
     for model in (PupilProfile, Ehcp, GroupMembership, Review, SessionAttendance):
@@ -436,11 +448,15 @@ def test_erase_removes_every_row_and_blanks_the_audit(
     assert session.scalar(select(GroupMembership).where(GroupMembership.pupil_id == amy_id))
     log = session.scalars(select(AuditEntry)).all()
     text = " ".join(f"{e.summary} {e.before_json} {e.after_json}" for e in log)
-    assert "Zephyrbrook" not in text and "Quentavius" not in text
+    assert "Zephyrbrook" not in text and "Quentavius" not in text and "twenty" not in text
     assert all(e.pupil_id != quinn_id for e in log)
     erased = [e for e in log if e.action == "erase"]
     assert len(erased) == 1 and erased[0].summary == "pupil erased"
-    assert not [e for e in log if e.action == "delete"]  # no copy of the data in delete rows
+    # Erasing logs no "delete" rows (they would copy the data); the earlier one is blanked.
+    deletes = [e for e in log if e.action == "delete"]
+    assert [(e.table_name, e.summary, e.before_json) for e in deletes] == [
+        ("ehcp_outcomes", "(erased)", None)
+    ]
     assert "Baker" in text  # other pupils' history stays
 
 
