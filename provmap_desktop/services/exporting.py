@@ -27,6 +27,7 @@ and hold amounts as plain numbers (27.00) and dates as dd/mm/yyyy.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -228,9 +229,15 @@ def costed_tables(summary: CostedSummary) -> list[Table]:
 
 
 def _summary(
-    session: Session, academic_year_id: int, term_name: str | None, year_group_id: int | None
+    session: Session,
+    academic_year_id: int,
+    term_name: str | None,
+    year_group_id: int | None,
+    as_of: dt.date | None,
 ) -> CostedSummary:
-    return costed_summary(session, academic_year_id, term_name, year_group_id=year_group_id)
+    return costed_summary(
+        session, academic_year_id, term_name, year_group_id=year_group_id, as_of=as_of
+    )
 
 
 def export_costed_xlsx(
@@ -240,9 +247,13 @@ def export_costed_xlsx(
     academic_year_id: int,
     term_name: str | None = None,
     year_group_id: int | None = None,
+    as_of: dt.date | None = None,
 ) -> Path:
-    """Write the costed map workbook for the period (and year group) to ``path``."""
-    summary = _summary(session, academic_year_id, term_name, year_group_id)
+    """Write the costed map workbook for the period (and year group) to ``path``.
+
+    ``as_of`` (default today) bounds the cost to date.
+    """
+    summary = _summary(session, academic_year_id, term_name, year_group_id, as_of)
     return write_xlsx(path, costed_tables(summary))
 
 
@@ -253,9 +264,10 @@ def export_costed_csv(
     academic_year_id: int,
     term_name: str | None = None,
     year_group_id: int | None = None,
+    as_of: dt.date | None = None,
 ) -> Path:
     """Write the costed map's group rows and a total row as CSV to ``path``."""
-    summary = _summary(session, academic_year_id, term_name, year_group_id)
+    summary = _summary(session, academic_year_id, term_name, year_group_id, as_of)
     table = costed_tables(summary)[0]
     total: list[Any] = [None] * len(table.columns)
     total[0] = "Total"
