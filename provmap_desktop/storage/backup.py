@@ -15,8 +15,11 @@ import sqlite3
 from pathlib import Path
 
 from .database import (
+    BUSY_TIMEOUT_MS,
     AlreadyOpenError,
     StorageError,
+    _remove_side_files_we_made,
+    _side_files,
     inspect_file,
     sqlite_connect,
 )
@@ -43,8 +46,14 @@ def _fsync(path: Path) -> None:
 
 
 def _copy_database(source: Path, target: Path) -> None:
-    """Copy ``source`` into a new self-contained file at ``target`` (no WAL side files)."""
-    src = sqlite_connect(source)
+    """Copy ``source`` into a new self-contained file at ``target`` (no WAL side files).
+
+    ``source`` is only read: a backup chosen for restore comes out of it unchanged.
+    """
+    side_files_before = _side_files(source)
+    src = sqlite3.connect(
+        f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+    )
     try:
         dst = sqlite3.connect(target)
         try:
@@ -57,6 +66,7 @@ def _copy_database(source: Path, target: Path) -> None:
             dst.close()
     finally:
         src.close()
+        _remove_side_files_we_made(source, side_files_before)
     _fsync(target)
 
 

@@ -112,8 +112,11 @@ def test_backup_then_restore_into_a_new_file_gives_the_same_rows(
     out = backup_database(school_file, tmp_path / "copy.provmap")
     restored = tmp_path / "elsewhere" / "restored.provmap"
     restored.parent.mkdir()
+    out_hash = sha256(out)
     restore_database(out, restored)
     assert all_rows(restored) == source_rows
+    assert sha256(out) == out_hash  # the backup itself is only read
+    assert side_files(out) == []
     db = open_database(restored)
     try:
         assert db.integrity_problems() == []
