@@ -31,10 +31,12 @@ HEADERS: dict[int, str] = {
     UPN: "UPN",
     YEAR: "Year",
     CLASS: "Class",
-    SEN_STATUS: "SEN status",
+    SEN_STATUS: "SEN",
     PRIMARY_NEED: "Primary need",
     FLAGS: "Flags",
 }
+# Short headers keep the list narrow; these are read out and shown as tooltips.
+SPOKEN_HEADERS: dict[int, str] = {SEN_STATUS: "SEN status", FLAGS: "EAL, PP, FSM, CLA flags"}
 
 #: The pupil's database id, for any cell of the row.
 PUPIL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -123,11 +125,12 @@ class PupilListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
+        if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
+            return SPOKEN_HEADERS.get(section, HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -325,8 +325,11 @@ class SenTab(BoundTab):
             (code, f"{code}: {label}") for code, label in NEED_TYPES.items()
         ]
         statuses = [(s.value, f"{s.value}: {s.label}") for s in SenStatus]
-        form = QFormLayout(self.body)
+        form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        outer = QVBoxLayout(self.body)
+        outer.addLayout(form)
+        outer.addStretch(1)  # keep the fields together at the top
         self.status = choice_combo("SEN status", statuses)
         form.addRow(
             "SEN &status", self.bind(Binding("pupil", "sen_status", "SEN status", self.status))
@@ -654,8 +657,9 @@ def readable(value: Any) -> str:
 def describe_change(entry: AuditEntry) -> str:
     """What an audit entry changed, in words: "Needs: (blank) → reading"."""
     noun = TABLE_NOUNS.get(entry.table_name, entry.table_name.replace("_", " "))
+    noun = noun[:1].upper() + noun[1:]  # "EHC plan", not "Ehc plan"
     if entry.action != "update":
-        return f"{noun.capitalize()}" + (f": {entry.summary}" if entry.summary else "")
+        return noun + (f": {entry.summary}" if entry.summary else "")
     before = json.loads(entry.before_json or "{}")
     after = json.loads(entry.after_json or "{}")
     parts = []
@@ -664,7 +668,7 @@ def describe_change(entry: AuditEntry) -> str:
             continue
         name = FIELD_NAMES.get(field, field.replace("_", " ").capitalize())
         parts.append(f"{name}: {readable(before.get(field))} → {readable(new)}")
-    return f"{noun.capitalize()}: " + "; ".join(parts)
+    return f"{noun}: " + "; ".join(parts)
 
 
 class HistoryTab(QWidget):
@@ -769,9 +773,12 @@ class EhcpTab(BoundTab):
 
         section_f = QGroupBox("Section F: provision")
         self.items = read_only_table(
-            "Section F items", ["Provision in the plan", "Minutes a week", "Met by"]
+            "Section F items", ["Provision in the plan", "Min/week", "Met by"]
         )
         self.items.setMaximumHeight(150)
+        self.items.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.items.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.items.itemSelectionChanged.connect(self._item_chosen)
         add_item = QPushButton("Add Section &F item")

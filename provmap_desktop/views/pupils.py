@@ -9,6 +9,7 @@ Adding a pupil, recording that a pupil has left (archive) and bringing them back
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
@@ -65,8 +66,10 @@ class PupilsScreen(QWidget):
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
+        # Columns fit their contents; the last takes what is left, so names never wrap.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(cols.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
+        self.table.setWordWrap(False)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.pane = PupilPane(ctx)
@@ -145,6 +148,13 @@ class PupilsScreen(QWidget):
         for button in (self.add_button, self.archive_button, self.restore_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+
+        # The table is built first; put it after the filters in the Tab order.
+        chain = [self.search, self.roll, self.year_group, self.school_class, self.sen_status]
+        chain += [self.need, *self.flags.values(), self.table, self.add_button]
+        chain += [self.archive_button, self.restore_button]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
         side = QWidget()
         layout = QVBoxLayout(side)
