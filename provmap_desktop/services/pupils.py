@@ -397,10 +397,14 @@ def write_subject_access_json(session: Session, pupil: Pupil, path: Path) -> Non
 
 
 def _mentions(entry: AuditEntry, upn: str, names: list[tuple[str, str]]) -> bool:
+    # Case-blind, like the LIKE query that found the candidates.
     text = " ".join(t for t in (entry.summary, entry.before_json, entry.after_json) if t)
-    if upn in text:
+    text = text.casefold()
+    if upn.casefold() in text:
         return True
-    return any(fore and sur and fore in text and sur in text for fore, sur in names)
+    return any(
+        fore and sur and fore.casefold() in text and sur.casefold() in text for fore, sur in names
+    )
 
 
 def _name_forms(text: str) -> set[str]:
