@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, cast, func, select, type_coerce
+from sqlalchemy import Integer, String, and_, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import (
@@ -241,6 +241,19 @@ def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> D
             select(SessionAttendance.pupil_id, DeliverySession.group_id, func.count())
             .join(DeliverySession, SessionAttendance.session_id == DeliverySession.id)
             .join(ProvisionGroup, DeliverySession.group_id == ProvisionGroup.id)
+            # Only the days the pupil was a member count (a join date may be moved later).
+            .join(
+                GroupMembership,
+                and_(
+                    GroupMembership.group_id == DeliverySession.group_id,
+                    GroupMembership.pupil_id == SessionAttendance.pupil_id,
+                    GroupMembership.join_date <= DeliverySession.session_date,
+                    or_(
+                        GroupMembership.leave_date.is_(None),
+                        GroupMembership.leave_date >= DeliverySession.session_date,
+                    ),
+                ),
+            )
             .where(on_planned_day, SessionAttendance.present.is_(True))
             .group_by(SessionAttendance.pupil_id, DeliverySession.group_id)
         )

@@ -62,7 +62,7 @@ def test_planned_sessions_skip_the_half_term_holiday(session, school):
 
 
 def test_members_are_those_current_that_day(session, school):
-    _, group, pupils, members = school
+    _, _group, pupils, members = school
     members[2].leave_date = D(2026, 11, 3)
     (planned,) = sessions_for_day(session, D(2026, 11, 4))
     assert [m.pupil_id for m in planned.members] == [pupils[0].id, pupils[1].id]
