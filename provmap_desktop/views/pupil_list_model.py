@@ -144,8 +144,8 @@ class PupilListModel(QAbstractTableModel):
             return self._display(row, column)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._spoken(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == PRIMARY_NEED:
-            return NEED_TYPES.get(row.primary_need)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._spoken(row, column)
         if role == SORT_ROLE:
             return self._sort_key(row, column)
         return None

@@ -683,8 +683,11 @@ class HistoryTab(QWidget):
         header = self.table.horizontalHeader()
         for column in (0, 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.empty = QLabel("No changes have been recorded for this pupil yet.")
+        self.empty.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
 
     def load(self, pupil: Pupil) -> None:
         session = self.pane.ctx.session
@@ -703,17 +706,16 @@ class HistoryTab(QWidget):
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
             .limit(self.LIMIT)
         )
-        fill_table(
-            self.table,
+        rows = [
             [
-                [
-                    entry.at.strftime("%d/%m/%Y %H:%M"),
-                    ACTIONS.get(entry.action, entry.action),
-                    describe_change(entry),
-                ]
-                for entry in entries
-            ],
-        )
+                entry.at.strftime("%d/%m/%Y %H:%M"),
+                ACTIONS.get(entry.action, entry.action),
+                describe_change(entry),
+            ]
+            for entry in entries
+        ]
+        fill_table(self.table, rows)
+        self.empty.setVisible(not rows)
 
 
 # -- EHC plan -------------------------------------------------------------------------
@@ -760,6 +762,7 @@ class EhcpTab(BoundTab):
         self.outcomes = QListWidget()
         self.outcomes.setAccessibleName("Section E outcomes")
         self.outcomes.setWordWrap(True)
+        self.outcomes.setAlternatingRowColors(True)  # one outcome per band
         self.outcomes.setMaximumHeight(120)
         self.outcomes.itemChanged.connect(self._outcome_edited)
         add_outcome = QPushButton("Add &outcome")

@@ -66,10 +66,13 @@ class PupilsScreen(QWidget):
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        # Columns fit their contents; the last takes what is left, so names never wrap.
+        # Columns fit their contents and the class name takes what is left (shortened
+        # with "…" if need be, full in its tooltip), so the list never scrolls sideways.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(cols.CLASS, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(36)
         self.table.setWordWrap(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.pane = PupilPane(ctx)
@@ -77,8 +80,10 @@ class PupilsScreen(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self._list_side())
         splitter.addWidget(self.pane)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 6)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        # Below this width the pane's fields would be cut off at the right.
+        self.pane.setMinimumWidth(600)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
@@ -149,13 +154,6 @@ class PupilsScreen(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
-        # The table is built first; put it after the filters in the Tab order.
-        chain = [self.search, self.roll, self.year_group, self.school_class, self.sen_status]
-        chain += [self.need, *self.flags.values(), self.table, self.add_button]
-        chain += [self.archive_button, self.restore_button]
-        for before, after in pairwise(chain):
-            QWidget.setTabOrder(before, after)
-
         side = QWidget()
         layout = QVBoxLayout(side)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -163,6 +161,12 @@ class PupilsScreen(QWidget):
         layout.addLayout(flag_row)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        # Tab runs through the filters, then the list, then the actions under it.
+        chain = [self.search, self.roll, self.year_group, self.school_class, self.sen_status]
+        chain += [self.need, *self.flags.values(), self.table, self.add_button]
+        chain += [self.archive_button, self.restore_button]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
         return side
 
     @staticmethod
