@@ -148,7 +148,7 @@ def test_undo_of_continue_removes_the_cycle_it_opened(session, allocation):
 
 
 def test_due_and_overdue_lists(session, allocation):
-    _, pupil, membership = allocation
+    _, _pupil, membership = allocation
     review = _first_cycle(session, membership)
     assert reviews_due(session, D(2026, 11, 25)) == [review]
     assert reviews_due(session, D(2026, 11, 1)) == []

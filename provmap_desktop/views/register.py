@@ -1,0 +1,386 @@
+"""The register: today's (or this week's) planned sessions and what happened to them.
+
+A teaching assistant picks the session and presses Enter (or "Delivered"): everyone is
+marked present. Unticking a pupil in the attendance list marks them absent;
+"Cancelled…" asks for a reason and a note. Sessions on earlier days can be recorded
+too and are marked as late entries. Every change is saved at once and can be undone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..models.vocab import CancelReason, SessionStatus
+from ..services import delivery
+from ..services.delivery import CANCEL_REASON_LABELS, PlannedSession, RecordState
+from ..ui.commands import EditRefused, SavedCommand, perform
+from ..ui.context import AppContext
+
+KIND = "delivery"
+COLUMNS = ("Day", "Time", "Provision", "Group", "Staff", "Pupils", "Status")
+_NOT_YET = object()
+
+
+class RecordCommand(SavedCommand):
+    """One change to one session's record, undone by putting its old state back."""
+
+    kinds = (KIND,)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        label: str,
+        group_id: int,
+        day: dt.date,
+        action: Callable[[], RecordState | None],
+    ) -> None:
+        super().__init__(ctx, label)
+        self.group_id, self.day, self.action = group_id, day, action
+        self.before: RecordState | None = None
+        self.after: Any = _NOT_YET
+
+    def apply(self) -> None:
+        session = self.ctx.session
+        if self.after is _NOT_YET:
+            self.before = self.action()
+            self.after = delivery.record_state(session, self.group_id, self.day)
+        else:
+            delivery.restore_record(session, self.group_id, self.day, self.after)
+
+    def revert(self) -> None:
+        delivery.restore_record(self.ctx.session, self.group_id, self.day, self.before)
+
+
+class CancelDialog(QDialog):
+    """Why a session did not happen: a reason and a note."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Session cancelled")
+        self.reason = QComboBox()
+        self.reason.setAccessibleName("Reason the session was cancelled")
+        for code, label in CANCEL_REASON_LABELS.items():
+            self.reason.addItem(label.capitalize(), code)
+        self.note = QLineEdit()
+        self.note.setAccessibleName("Note about the cancellation")
+        self.note.setPlaceholderText("For example: Mrs Ahmed on a course")
+        form = QFormLayout(self)
+        form.addRow(QLabel(title))
+        form.addRow("&Reason", self.reason)
+        form.addRow("&Note", self.note)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+
+class RegisterScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.sessions: list[PlannedSession] = []
+        self.cancel_dialog: CancelDialog | None = None
+
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit.setAccessibleName("Register date")
+        self.date_edit.setDate(_qdate(ctx.today))
+        self.date_edit.dateChanged.connect(lambda _d: self.reload())
+        today = QPushButton("&Today")
+        today.setAccessibleName("Go to today")
+        today.clicked.connect(lambda: self.date_edit.setDate(_qdate(self.ctx.today)))
+        self.day_mode = QRadioButton("&Day")
+        self.week_mode = QRadioButton("&Week")
+        self.day_mode.setChecked(True)
+        modes = QButtonGroup(self)
+        modes.addButton(self.day_mode)
+        modes.addButton(self.week_mode)
+        self.week_mode.toggled.connect(lambda _on: self.reload())
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Sessions on"))
+        top.addWidget(self.date_edit)
+        top.addWidget(today)
+        top.addWidget(self.day_mode)
+        top.addWidget(self.week_mode)
+        top.addStretch(1)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Planned sessions")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._show_selected)
+        self.table.installEventFilter(self)
+
+        self.empty = QLabel()
+        self.empty.setAccessibleName("Register message")
+        self.empty.setWordWrap(True)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.empty)
+        left_layout.addWidget(self.table, 1)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self._session_panel())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        ctx.data_changed.connect(lambda _kinds: self.reload())
+        self.reload()
+
+    def _session_panel(self) -> QWidget:
+        panel = QGroupBox("Session")
+        layout = QVBoxLayout(panel)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setAccessibleName("Selected session")
+        self.delivered_button = QPushButton("&Delivered (all present)")
+        self.delivered_button.setAccessibleName("Mark the session delivered, everyone present")
+        self.delivered_button.clicked.connect(self.mark_delivered)
+        self.cancel_button = QPushButton("&Cancelled…")
+        self.cancel_button.setAccessibleName("Mark the session cancelled")
+        self.cancel_button.clicked.connect(self.ask_cancel)
+        self.clear_button = QPushButton("C&lear record")
+        self.clear_button.setAccessibleName("Clear what was recorded for the session")
+        self.clear_button.clicked.connect(self.clear_record)
+        self.attendance = QListWidget()
+        self.attendance.setAccessibleName("Attendance: ticked pupils were present")
+        self.attendance.itemChanged.connect(self._attendance_changed)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Register result")
+        layout.addWidget(self.title)
+        layout.addWidget(self.delivered_button)
+        layout.addWidget(self.cancel_button)
+        layout.addWidget(self.clear_button)
+        layout.addWidget(QLabel("&Attendance (untick anyone absent)", buddy=self.attendance))
+        layout.addWidget(self.attendance, 1)
+        layout.addWidget(self.message)
+        return panel
+
+    # -- loading --------------------------------------------------------------------
+
+    @property
+    def day(self) -> dt.date:
+        return self.date_edit.date().toPython()  # type: ignore[no-any-return]
+
+    def set_day(self, day: dt.date) -> None:
+        self.date_edit.setDate(_qdate(day))
+
+    def reload(self) -> None:
+        keep = self._selected_key()
+        self.ctx.session.expire_all()
+        if self.week_mode.isChecked():
+            self.sessions = delivery.sessions_for_week(self.ctx.session, self.day)
+        else:
+            self.sessions = delivery.sessions_for_day(self.ctx.session, self.day)
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.sessions))
+        for row, planned in enumerate(self.sessions):
+            names = ", ".join(m.name for m in planned.members)
+            values = (
+                planned.day.strftime("%a %d/%m/%Y"),
+                planned.start_time.strftime("%H:%M") if planned.start_time else "",
+                planned.provision_name,
+                planned.group_name,
+                planned.staff_name,
+                f"{len(planned.members)}: {names}" if planned.members else "no pupils",
+                planned.status_text,
+            )
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{COLUMNS[column]}: {text}")
+                self.table.setItem(row, column, item)
+        self.table.setColumnHidden(0, not self.week_mode.isChecked())
+        self.table.blockSignals(False)
+        when = "this week" if self.week_mode.isChecked() else self.day.strftime("%d/%m/%Y")
+        self.empty.setText("" if self.sessions else f"No sessions are planned for {when}.")
+        self._select_key(keep)
+        self._show_selected()
+
+    def _selected_key(self) -> tuple[int, dt.date] | None:
+        planned = self.selected()
+        return (planned.group_id, planned.day) if planned else None
+
+    def _select_key(self, key: tuple[int, dt.date] | None) -> None:
+        for row, planned in enumerate(self.sessions):
+            if key is None or (planned.group_id, planned.day) == key:
+                self.table.selectRow(row)
+                return
+
+    def selected(self) -> PlannedSession | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.sessions):
+            return None
+        return self.sessions[rows[0].row()]
+
+    def select_session(self, group_id: int, day: dt.date) -> None:
+        self._select_key((group_id, day))
+
+    def _show_selected(self) -> None:
+        planned = self.selected()
+        for widget in (self.delivered_button, self.cancel_button, self.clear_button):
+            widget.setEnabled(planned is not None)
+        self.attendance.blockSignals(True)
+        self.attendance.clear()
+        if planned is None:
+            self.title.setText("Choose a session.")
+            self.attendance.blockSignals(False)
+            return
+        self.title.setText(
+            f"<b>{planned.provision_name}</b> – {planned.group_name}<br>"
+            f"{planned.day:%d/%m/%Y} · {planned.status_text}"
+        )
+        record = planned.record
+        delivered = record is not None and record.status == SessionStatus.DELIVERED.value
+        present = {a.pupil_id: a.present for a in record.attendance} if delivered else {}
+        for member in planned.members:
+            item = QListWidgetItem(member.name)
+            item.setData(Qt.ItemDataRole.UserRole, member.pupil_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            ticked = present.get(member.pupil_id, True)
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            self.attendance.addItem(item)
+        self.clear_button.setEnabled(record is not None)
+        self.attendance.blockSignals(False)
+
+    # -- actions --------------------------------------------------------------------
+
+    def mark_delivered(self) -> None:
+        planned = self.selected()
+        if planned is None:
+            return
+        absent = [
+            self.attendance.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.attendance.count())
+            if self.attendance.item(i).checkState() == Qt.CheckState.Unchecked
+        ]
+        # A fresh "Delivered" means everyone was there; unticking comes afterwards.
+        if planned.record is None or planned.record.status != SessionStatus.DELIVERED.value:
+            absent = []
+        session, today = self.ctx.session, self.ctx.today
+        self._record(
+            f"mark {planned.group_name} delivered on {planned.day:%d/%m/%Y}",
+            planned,
+            lambda: delivery.mark_delivered(
+                session, planned.group_id, planned.day, absent_pupil_ids=absent, today=today
+            ),
+        )
+
+    def ask_cancel(self) -> None:
+        planned = self.selected()
+        if planned is None:
+            return
+        dialog = CancelDialog(f"{planned.group_name} on {planned.day:%d/%m/%Y}", self)
+        dialog.accepted.connect(
+            lambda: self.mark_cancelled(dialog.reason.currentData(), dialog.note.text())
+        )
+        self.cancel_dialog = dialog
+        dialog.open()
+
+    def mark_cancelled(self, reason: CancelReason | str, note: str = "") -> None:
+        planned = self.selected()
+        if planned is None:
+            return
+        session, today = self.ctx.session, self.ctx.today
+        self._record(
+            f"mark {planned.group_name} cancelled on {planned.day:%d/%m/%Y}",
+            planned,
+            lambda: delivery.mark_cancelled(
+                session, planned.group_id, planned.day, reason, note, today=today
+            ),
+        )
+
+    def clear_record(self) -> None:
+        planned = self.selected()
+        if planned is None or planned.record is None:
+            return
+        session = self.ctx.session
+        self._record(
+            f"clear the record of {planned.group_name} on {planned.day:%d/%m/%Y}",
+            planned,
+            lambda: delivery.clear_record(session, planned.group_id, planned.day),
+        )
+
+    def _attendance_changed(self, item: QListWidgetItem) -> None:
+        planned = self.selected()
+        if planned is None:
+            return
+        pupil_id = item.data(Qt.ItemDataRole.UserRole)
+        present = item.checkState() == Qt.CheckState.Checked
+        if planned.record is not None and planned.record.status != SessionStatus.DELIVERED.value:
+            self.message.setText("This session was cancelled; mark it delivered first.")
+            self._show_selected()
+            return
+        session, today = self.ctx.session, self.ctx.today
+        verb = "present" if present else "absent"
+        self._record(
+            f"mark {item.text()} {verb} on {planned.day:%d/%m/%Y}",
+            planned,
+            lambda: delivery.set_attendance(
+                session, planned.group_id, planned.day, pupil_id, present, today=today
+            ),
+        )
+
+    def _record(
+        self, label: str, planned: PlannedSession, action: Callable[[], RecordState | None]
+    ) -> None:
+        command = RecordCommand(self.ctx, label, planned.group_id, planned.day, action)
+        try:
+            perform(self.ctx, command)
+        except (EditRefused, ValueError) as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.setText(f"Saved: {label[0].upper()}{label[1:]}.")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter on a session marks it delivered: the one-key path for the common case.
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.mark_delivered()
+                return True
+        return super().eventFilter(watched, event)
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
