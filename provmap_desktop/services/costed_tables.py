@@ -177,6 +177,7 @@ class CostedSummary:
     threshold: ThresholdReport
     budget: BudgetReport | None
     costed: CostedMap
+    annual: CostedMap  # the whole year's map (the same object when no term is chosen)
 
     @property
     def period_label(self) -> str:
@@ -427,8 +428,21 @@ def costed_summary(
         threshold=threshold,
         budget=budget_report(session, year, costed=annual) if year_group_id is None else None,
         costed=costed,
+        annual=annual,
     )
 
 
 def _sum_lines(lines: Sequence[GroupLine]) -> tuple[Decimal, Decimal]:
     return sum((g.planned for g in lines), ZERO), sum((g.to_date for g in lines), ZERO)
+
+
+def threshold_with_margin(
+    session: Session, summary: CostedSummary, margin: Decimal
+) -> ThresholdReport:
+    """The summary's threshold list again with another "near" margin, same pupils."""
+    pupils = {row.pupil_id for row in summary.threshold.rows}
+    report = threshold_report(
+        session, summary.annual.academic_year_id, margin, costed=summary.annual
+    )
+    report.rows = [row for row in report.rows if row.pupil_id in pupils]
+    return report

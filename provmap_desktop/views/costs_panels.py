@@ -1,0 +1,188 @@
+"""Building blocks of the Costs screen: a read-only table model and a chart with its table.
+
+Every chart can be turned into a table with its "Show as table" button, so the figures
+are readable without the chart (and by a screen reader).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..services.formatting import format_money, round_money
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class SummaryTableModel(QAbstractTableModel):
+    """Rows of already-formatted text; columns listed in ``numeric`` are right-aligned.
+
+    ``sort_keys`` (one per row, optional) holds the raw values, returned under
+    ``Qt.UserRole`` for tests and sorting.
+    """
+
+    def __init__(
+        self, headers: Sequence[str], numeric: Sequence[int] = (), parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.numeric = set(numeric)
+        self.rows: list[list[str]] = []
+        self.raw: list[list[Any]] = []
+
+    def set_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Show ``rows``: money (``Decimal``) is formatted here, once; ``None`` is blank."""
+        self.beginResetModel()
+        self.raw = [list(row) for row in rows]
+        self.rows = [[_text(value) for value in row] for row in rows]
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return self.raw[index.row()][index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def column_texts(self, column: int) -> list[str]:
+        return [row[column] for row in self.rows]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format_money(value)
+    return str(value)
+
+
+def table_view(model: SummaryTableModel, name: str) -> QTableView:
+    """A read-only table over ``model`` with an accessible name."""
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    view.setAlternatingRowColors(True)
+    return view
+
+
+class ChartPanel(QWidget):
+    """A horizontal bar chart of money by heading, with a table of the same figures.
+
+    ``set_data(categories, series)`` takes heading names and one or more named series
+    of ``Decimal`` amounts (e.g. "Planned" and "To date").
+    """
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.chart = QChart()
+        self.chart.setTitle(title)
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setAccessibleName(f"Chart: {title}")
+        self.chart_view.setMinimumHeight(220)
+        self.model = SummaryTableModel(["Heading"], parent=self)
+        self.table = table_view(self.model, f"Table: {title}")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.chart_view)
+        self.stack.addWidget(self.table)
+        self.toggle = QPushButton("Show as table")
+        self.toggle.setCheckable(True)
+        self.toggle.setAccessibleName(f"Show {title} as table")
+        self.toggle.toggled.connect(self._show_table)
+        heading = QLabel(f"<b>{title}</b>")
+        top = QHBoxLayout()
+        top.addWidget(heading, 1)
+        top.addWidget(self.toggle)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+
+    def _show_table(self, on: bool) -> None:
+        self.stack.setCurrentIndex(1 if on else 0)
+        self.toggle.setText("Show as chart" if on else "Show as table")
+
+    @property
+    def showing_table(self) -> bool:
+        return self.stack.currentIndex() == 1
+
+    def set_data(
+        self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[Decimal]]]
+    ) -> None:
+        self.model.headers = ["Heading", *(name for name, _ in series)]
+        self.model.numeric = set(range(1, len(series) + 1))
+        self.model.set_rows(
+            [[name, *(values[i] for _, values in series)] for i, name in enumerate(categories)]
+        )
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        bars = QHorizontalBarSeries()
+        highest = 0.0
+        for name, values in series:
+            bar_set = QBarSet(name)
+            # Charts draw floats; the figures rounded to the penny are plenty for a bar.
+            amounts = [float(round_money(v)) for v in values]
+            bar_set.append(amounts)
+            highest = max([highest, *amounts])
+            bars.append(bar_set)
+        self.chart.addSeries(bars)
+        axis_y = QBarCategoryAxis()
+        axis_y.append(list(categories))
+        axis_x = QValueAxis()
+        axis_x.setRange(0, highest * 1.1 if highest else 1)
+        axis_x.setLabelFormat("£%.0f")
+        self.chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        self.chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        bars.attachAxis(axis_y)
+        bars.attachAxis(axis_x)
+        self.chart.legend().setVisible(len(series) > 1)
