@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -160,10 +159,14 @@ class CostsScreen(QWidget):
             numeric=(2,),
         )
         tab = QWidget()
-        form = QFormLayout()
-        form.addRow("Show pupils within this much of the threshold:", self.margin_spin)
+        label = QLabel("Show pupils &within this much of the threshold:")
+        label.setBuddy(self.margin_spin)
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.margin_spin)
+        row.addStretch(1)
         layout = QVBoxLayout(tab)
-        layout.addLayout(form)
+        layout.addLayout(row)
         layout.addWidget(self.threshold_note)
         layout.addWidget(table_view(self.threshold_model, "Pupils at or near the threshold"), 1)
         return tab

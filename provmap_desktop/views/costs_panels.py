@@ -123,7 +123,6 @@ class ChartPanel(QWidget):
         super().__init__(parent)
         self.title = title
         self.chart = QChart()
-        self.chart.setTitle(title)
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -168,19 +167,23 @@ class ChartPanel(QWidget):
             self.chart.removeAxis(axis)
         bars = QHorizontalBarSeries()
         highest = 0.0
+        # Horizontal bars are drawn bottom up; reversed, they read top down like the table.
         for name, values in series:
             bar_set = QBarSet(name)
             # Charts draw floats; the figures rounded to the penny are plenty for a bar.
-            amounts = [float(round_money(v)) for v in values]
+            amounts = [float(round_money(v)) for v in reversed(values)]
             bar_set.append(amounts)
             highest = max([highest, *amounts])
             bars.append(bar_set)
         self.chart.addSeries(bars)
         axis_y = QBarCategoryAxis()
-        axis_y.append(list(categories))
+        axis_y.append(list(reversed(categories)))
         axis_x = QValueAxis()
-        axis_x.setRange(0, highest * 1.1 if highest else 1)
-        axis_x.setLabelFormat("£%.0f")
+        axis_x.setRange(0, highest if highest else 1)
+        axis_x.applyNiceNumbers()
+        # The label format is printf-style and ASCII only, so the pound sign is the title.
+        axis_x.setLabelFormat("%.0f")
+        axis_x.setTitleText("£")
         self.chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         self.chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         bars.attachAxis(axis_y)

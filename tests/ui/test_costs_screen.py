@@ -185,7 +185,7 @@ def test_each_chart_can_be_read_as_a_table(costs, qtbot) -> None:  # type: ignor
     assert chart.showing_table
     assert chart.toggle.text() == "Show as chart"
     assert chart.model.rows == [["Wave 2", "£342.00"], ["Wave 3", "£12,540.00"]]
-    assert chart.chart.series()[0].barSets()[0].at(1) == 12540.0
+    assert chart.chart.series()[0].barSets()[0].at(0) == 12540.0  # drawn bottom up: Wave 3 first
     assert costs.planned_chart.model.headers == ["Heading", "Planned", "To date"]
 
 
