@@ -17,10 +17,11 @@ Money cells hold numbers rounded to the penny with the format ``£#,##0.00``, da
 real dates shown dd/mm/yyyy, the header row is frozen. The costed CSV holds the
 "Costed map" rows and a total row.
 
-Provision map (``export_map_xlsx``): "Map" has one row per pupil's membership of a group
-that overlaps the period (a group with no members then has one row, pupil columns
-blank), so it can be filtered or pivoted in Excel; "By year group" has one row per
-provision and year group with the number of pupils and their names. The map CSV holds
+Provision map (``export_map_xlsx``), from ``provision_map.build_map``: "Map" has one row
+per pupil's membership of a group that overlaps the period (a group with no members
+then has one row, pupil columns blank), so it can be filtered or pivoted in Excel; "By
+year group" has one row per provision and year group (the map's cells) with the number
+of pupils and their names. Archived pupils are left out, as on the map. The map CSV holds
 the "Map" rows. CSV files are UTF-8 with a byte-order mark so Excel reads £ and accents,
 and hold amounts as plain numbers (27.00) and dates as dd/mm/yyyy.
 """
@@ -28,26 +29,22 @@ and hold amounts as plain numbers (27.00) and dates as dd/mm/yyyy.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ..models import AcademicYear, GroupMembership, ProvisionGroup, Pupil
+from ..models import SchoolClass
 from ..models.vocab import SenStatus
-from .calendar import period_range
 from .costed_tables import (
     CostedSummary,
     area_label,
     costed_summary,
     threshold_difference_words,
 )
+from .provision_map import build_map
 from .spreadsheet import Column, Row, Table, write_csv, write_xlsx
-
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
 
 # -- the costed map ------------------------------------------------------------------
 
@@ -300,99 +297,66 @@ _MAP_COLUMNS = [
 ]
 
 
-def _timetable(group: ProvisionGroup) -> str:
-    return ", ".join(
-        WEEKDAYS[slot.weekday] + (f" {slot.start_time:%H:%M}" if slot.start_time else "")
-        for slot in group.slots
-    )
-
-
 def map_tables(
     session: Session, academic_year_id: int, term_name: str | None = None
 ) -> list[Table]:
-    """The provision map of the period: membership rows, and provision by year group."""
-    year = session.get(AcademicYear, academic_year_id)
-    if year is None:
-        raise ValueError(f"No academic year with id {academic_year_id}.")
-    start, end = period_range(year, term_name)
-    groups = session.scalars(
-        select(ProvisionGroup)
-        .where(
-            ProvisionGroup.academic_year_id == year.id,
-            ProvisionGroup.start_date <= end,
-            ProvisionGroup.end_date >= start,
-        )
-        .options(
-            selectinload(ProvisionGroup.provision),
-            selectinload(ProvisionGroup.slots),
-            selectinload(ProvisionGroup.year_group),
-            selectinload(ProvisionGroup.school_class),
-            selectinload(ProvisionGroup.staff),
-        )
-    ).all()
-    members: dict[int, list[GroupMembership]] = defaultdict(list)
-    for membership in session.scalars(
-        select(GroupMembership)
-        .join(Pupil)
-        .where(
-            GroupMembership.group_id.in_([g.id for g in groups]),
-            GroupMembership.join_date <= end,
-            or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= start),
-            Pupil.archived.is_(False),
-        )
-        .options(selectinload(GroupMembership.pupil).selectinload(Pupil.year_group))
-    ):
-        members[membership.group_id].append(membership)
+    """The provision map of the period (``provision_map.build_map``) as two tables.
 
-    def group_key(g: ProvisionGroup) -> tuple[Any, ...]:
-        order = g.year_group.sort_order if g.year_group else 99
-        return (g.provision.name.lower(), order, g.start_date, g.id)
-
+    "Map": one row per membership overlapping the period, in the map's order (area of
+    need, wave, provision, year group); a group with no members has one row.
+    "By year group": one row per provision and year group holding groups, with the
+    number of distinct pupils and their names.
+    """
+    snapshot = build_map(session, academic_year_id, term_name)
+    year_groups = {column.id: column.name for column in snapshot.columns}
+    classes = dict(session.execute(select(SchoolClass.id, SchoolClass.name)).all())
     rows: list[Row] = []
-    by_cell: dict[tuple[str, str], list[str]] = defaultdict(list)
-    cell_info: dict[tuple[str, str], tuple[Any, ...]] = {}
-    for group in sorted(groups, key=group_key):
-        provision = group.provision
-        base = [
-            provision.name,
-            area_label(provision.area),
-            provision.wave,
-            group.name,
-            group.year_group.name if group.year_group else "",
-            group.school_class.name if group.school_class else "",
-            group.staff.name if group.staff else "",
-            _timetable(group),
-            group.start_date,
-            group.end_date,
-        ]
-        cell = (provision.name, base[4])
-        cell_info.setdefault(
-            cell, (provision.name, base[1], provision.wave, base[4], group_key(group))
-        )
-        in_group = sorted(members[group.id], key=lambda m: (m.pupil.surname, m.pupil.forename))
-        if not in_group:
-            rows.append([*base, None, None, None, None, None, None])
-        for m in in_group:
-            pupil = m.pupil
-            rows.append(
-                [
-                    *base,
-                    pupil.upn,
-                    pupil.display_name,
-                    pupil.year_group.name if pupil.year_group else "",
-                    SenStatus(pupil.sen_status).label,
-                    m.join_date,
-                    m.leave_date,
+    cells: list[Row] = []
+    for map_row in snapshot.rows:
+        area = area_label(map_row.area)
+        for column in snapshot.columns:
+            groups = map_row.cells.get(column.id, [])
+            names: dict[int, str] = {}
+            for group in groups:
+                base = [
+                    map_row.name,
+                    area,
+                    map_row.wave,
+                    group.name,
+                    year_groups.get(group.year_group_id, "") if group.year_group_id else "",
+                    classes.get(group.class_id, "") if group.class_id else "",
+                    group.staff_name,
+                    group.slot_text,
+                    group.start_date,
+                    group.end_date,
                 ]
-            )
-            if pupil.display_name not in by_cell[cell]:
-                by_cell[cell].append(pupil.display_name)
-    summary_rows = [
-        [name, area, wave, year_group, len(by_cell.get(key, [])), ", ".join(by_cell.get(key, []))]
-        for key, (name, area, wave, year_group, _order) in sorted(
-            cell_info.items(), key=lambda item: item[1][4]
-        )
-    ]
+                if not group.members:
+                    rows.append([*base, None, None, None, None, None, None])
+                for member in group.members:
+                    pupil = snapshot.pupils[member.pupil_id]
+                    names.setdefault(pupil.id, pupil.display_name)
+                    rows.append(
+                        [
+                            *base,
+                            pupil.upn,
+                            pupil.display_name,
+                            year_groups.get(pupil.year_group_id, "") if pupil.year_group_id else "",
+                            SenStatus(pupil.sen_status).label,
+                            member.join_date,
+                            member.leave_date,
+                        ]
+                    )
+            if groups:
+                cells.append(
+                    [
+                        map_row.name,
+                        area,
+                        map_row.wave,
+                        column.name,
+                        len(names),
+                        ", ".join(names.values()),
+                    ]
+                )
     return [
         Table("Map", list(_MAP_COLUMNS), rows),
         Table(
@@ -405,7 +369,7 @@ def map_tables(
                 Column("Pupils", "int", 8),
                 Column("Who", width=80),
             ],
-            summary_rows,
+            cells,
         ),
     ]
 
