@@ -35,7 +35,7 @@ from ..ui.commands import CallbackCommand, EditRefused, add_row, perform
 from ..ui.context import AppContext
 from . import pupil_list_model as cols
 from .pupil_dialogs import AddPupilDialog, ArchiveDialog, choice_combo
-from .pupil_list_model import FLAG_NAMES, PupilListModel, PupilSortProxy
+from .pupil_list_model import FLAG_NAMES, PupilListModel
 from .pupil_profile import KIND, PupilPane
 
 ON_ROLL, ARCHIVED, EVERYONE = "on_roll", "archived", "all"
@@ -54,10 +54,8 @@ class PupilsScreen(QWidget):
         self.message.hide()
 
         self.model = PupilListModel()
-        self.proxy = PupilSortProxy()
-        self.proxy.setSourceModel(self.model)
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setAccessibleName("Pupils")
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(cols.YEAR, Qt.SortOrder.AscendingOrder)
@@ -71,6 +69,8 @@ class PupilsScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(cols.CLASS, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
+        # Measure a sample of rows, not all of a large school's, when sizing columns.
+        header.setResizeContentsPrecision(200)
         self.table.setWordWrap(False)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -245,19 +245,19 @@ class PupilsScreen(QWidget):
         return f"Showing {shown} of {total} {noun}"
 
     def _select_row_of(self, pupil_id: int) -> bool:
-        row = self.proxy.proxy_row_of(pupil_id)
+        row = self.model.row_of(pupil_id)
         if row is None:
             self.table.clearSelection()
             return False
         self.table.selectRow(row)
-        self.table.scrollTo(self.proxy.index(row, 0))
+        self.table.scrollTo(self.model.index(row, 0))
         return True
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return
-        pupil_id = self.proxy.pupil_id(rows[0].row())
+        pupil_id = self.model.pupil_id(rows[0].row())
         if pupil_id != self.pane.id:
             self.select_pupil(pupil_id)
 
@@ -283,8 +283,8 @@ class PupilsScreen(QWidget):
             box.setChecked(False)
             box.blockSignals(False)
         self.search.setText(text.strip())  # reloads
-        if self.proxy.rowCount() and self.proxy.pupil_id(0) != self.pane.id:
-            self.select_pupil(self.proxy.pupil_id(0))
+        if self.model.rowCount() and self.model.pupil_id(0) != self.pane.id:
+            self.select_pupil(self.model.pupil_id(0))
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _update_buttons(self) -> None:

@@ -28,7 +28,7 @@ from provmap_desktop.services.costing import cost_map
 from provmap_desktop.services.formatting import format_money
 from provmap_desktop.services.upn import make_upn
 from provmap_desktop.views import pupil_list_model as cols
-from provmap_desktop.views.pupil_list_model import PupilListModel, PupilSortProxy
+from provmap_desktop.views.pupil_list_model import PupilListModel
 
 GOOD_UPN = "B801200005001"
 BAD_UPN = "A801200005001"
@@ -130,8 +130,8 @@ def screen_of(window):  # type: ignore[no-untyped-def]
 
 
 def shown_names(screen) -> list[str]:  # type: ignore[no-untyped-def]
-    proxy = screen.proxy
-    return [proxy.index(row, cols.NAME).data() for row in range(proxy.rowCount())]
+    model = screen.model
+    return [model.index(row, cols.NAME).data() for row in range(model.rowCount())]
 
 
 def pupil_id(db, surname: str) -> int:  # type: ignore[no-untyped-def]
@@ -188,12 +188,12 @@ def test_list_model_sorts_by_year_order_and_speaks_codes_in_words(school_db):
         classes = {c.id: c.name for c in s.scalars(select(SchoolClass))}
         model = PupilListModel()
         model.set_pupils(pupils, years, classes)
-    proxy = PupilSortProxy()
-    proxy.setSourceModel(model)
-    proxy.sort(cols.YEAR, Qt.SortOrder.DescendingOrder)
-    assert [proxy.index(r, cols.YEAR).data() for r in range(4)][:2] == ["Year 4", "Year 4"]
-    proxy.sort(cols.SEN_STATUS, Qt.SortOrder.AscendingOrder)
-    assert proxy.index(0, cols.NAME).data() == "Brown, Ben"  # E first
+    model.sort(cols.YEAR, Qt.SortOrder.DescendingOrder)
+    assert [model.index(r, cols.YEAR).data() for r in range(4)][:2] == ["Year 4", "Year 4"]
+    model.sort(cols.NAME, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, cols.NAME).data() == "Dunn, Dee"
+    model.sort(cols.SEN_STATUS, Qt.SortOrder.AscendingOrder)
+    assert model.index(0, cols.NAME).data() == "Brown, Ben"  # E first
     row = model.row_of(pupil_id(school_db, "Dunn"))
     assert model.index(row, cols.FLAGS).data() == "PP CLA"
     spoken = model.index(row, cols.FLAGS).data(Qt.ItemDataRole.AccessibleTextRole)
@@ -478,3 +478,15 @@ def test_tab_goes_from_the_filters_to_the_list(pupils_window):
     expected += [screen.sen_status, screen.need, *screen.flags.values(), screen.table]
     expected += [screen.add_button]
     assert order[: len(expected)] == expected
+
+
+def test_sorting_by_a_header_keeps_the_chosen_pupil_chosen(pupils_window, school_db):
+    screen = screen_of(pupils_window)
+    cal = pupil_id(school_db, "Clark")
+    screen.select_pupil(cal)
+    screen.table.sortByColumn(cols.NAME, Qt.SortOrder.DescendingOrder)
+    assert shown_names(screen) == ["Dunn, Dee", "Clark, Cal", "Brown, Ben", "Archer, Ava"]
+    selected = screen.table.selectionModel().selectedRows()
+    assert [screen.model.pupil_id(index.row()) for index in selected] == [cal]
+    screen.search.setText("e")  # Dee, Ben, Archer: the new list keeps the order chosen
+    assert shown_names(screen) == ["Dunn, Dee", "Brown, Ben", "Archer, Ava"]
