@@ -186,12 +186,13 @@ def open_review(session: Session, membership_id: int) -> Review | None:
     )
 
 
-def start_cycle(session: Session, membership_id: int, *, today: dt.date) -> Review:
-    """The membership's open cycle, or a new one with the baseline pre-filled.
+def preview_cycle(session: Session, membership_id: int, *, today: dt.date) -> Review:
+    """The membership's open cycle, or a new one (not added to the session) pre-filled.
 
     The baseline of a new cycle is the outcome of the pupil's last completed review of
-    the same provision (its measure type, value and date); with none, it is empty and
-    dated today. A new cycle's review date is twelve weeks on, within the group's dates.
+    the same provision (its measure type, value and date) and its plan is that review's
+    plan; with none, the baseline is empty and dated today. A new cycle's review date is
+    twelve weeks after its baseline, but no later than the group's end date.
     """
     existing = open_review(session, membership_id)
     if existing is not None:
@@ -199,7 +200,16 @@ def start_cycle(session: Session, membership_id: int, *, today: dt.date) -> Revi
     membership = session.get(GroupMembership, membership_id)
     if membership is None:
         raise ValueError(f"There is no allocation {membership_id}.")
-    review = Review(pupil_id=membership.pupil_id, membership_id=membership_id)
+    review = Review(
+        pupil_id=membership.pupil_id,
+        membership_id=membership_id,
+        baseline_type=MeasureType.FREE_TEXT.value,
+        baseline_value="",
+        baseline_date=today,
+        outcome_sought="",
+        target="",
+        target_value="",
+    )
     previous = last_completed(session, membership.pupil_id, membership.group.provision_id)
     if previous is not None:
         review.baseline_type = previous.baseline_type
@@ -208,15 +218,18 @@ def start_cycle(session: Session, membership_id: int, *, today: dt.date) -> Revi
         review.outcome_sought = previous.outcome_sought
         review.target = previous.target
         review.target_value = previous.target_value
-    else:
-        review.baseline_type = MeasureType.FREE_TEXT.value
-        review.baseline_date = today
     start = review.baseline_date or today
-    review.review_date = max(
-        start, min(start + dt.timedelta(DEFAULT_CYCLE_DAYS), membership.group.end_date)
-    )
-    session.add(review)
-    session.flush()
+    end = membership.group.end_date
+    review.review_date = max(start, min(start + dt.timedelta(DEFAULT_CYCLE_DAYS), end))
+    return review
+
+
+def start_cycle(session: Session, membership_id: int, *, today: dt.date) -> Review:
+    """The membership's open cycle, or a new pre-filled one (see ``preview_cycle``)."""
+    review = preview_cycle(session, membership_id, today=today)
+    if review.id is None:
+        session.add(review)
+        session.flush()
     return review
 
 
