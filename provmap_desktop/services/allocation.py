@@ -367,7 +367,8 @@ def allocation_warnings(
     """Plain-word warnings about putting ``pupils`` in ``group``; none of them blocks.
 
     - the group would hold more pupils than its size (members current on ``on_date``,
-      by default the group's first day, plus the newcomers);
+      by default the group's first day, plus the newcomers; archived pupils have
+      left the school and take no place);
     - the provision is not marked suitable for a pupil's year group (only checked
       when the provision lists suitable year groups);
     - a pupil already has this provision in the period (another membership of any of
@@ -388,8 +389,11 @@ def allocation_warnings(
     if group is not None and group.id is not None:
         current = set(
             session.scalars(
-                select(GroupMembership.pupil_id).where(
+                select(GroupMembership.pupil_id)
+                .join(Pupil)
+                .where(
                     GroupMembership.group_id == group.id,
+                    Pupil.archived.is_(False),
                     GroupMembership.join_date <= day,
                     or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= day),
                 )
