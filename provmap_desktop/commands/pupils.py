@@ -1,0 +1,182 @@
+"""``provmap import-pupils``, ``provmap report profile`` and ``provmap report pupil-map``.
+
+- ``import-pupils FILE.csv|FILE.xml [--dry-run]``: read a MIS export (``.xml`` is a
+  Common Transfer File), print the row-by-row report and, when every row is clean and
+  this is not a dry run, write it in one transaction. Any rejected row means a non-zero
+  exit and nothing written.
+- ``report profile --out P.pdf`` with one of ``--pupil UPN``, ``--class NAME``,
+  ``--year-group "Year 4"`` or ``--sen-register``: one-page profiles, each on its own page.
+- ``report pupil-map --pupil UPN --out M.pdf``: one pupil's provision over every year.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Pupil, SchoolClass
+from ..models.vocab import SenStatus
+
+
+def register(parsers: Any) -> None:
+    """Add ``import-pupils``, ``report profile`` and ``report pupil-map``."""
+    importer = parsers.top.add_parser(
+        "import-pupils", help="import pupils from a MIS CSV export or a CTF (.xml) file"
+    )
+    importer.add_argument("file", type=Path, help="the .csv or .xml file to read")
+    importer.add_argument(
+        "--dry-run", action="store_true", help="check the file and print the report only"
+    )
+    importer.set_defaults(handler=cmd_import_pupils)
+
+    profile = parsers.report.add_parser(
+        "profile", help="one-page profiles: one pupil, a class, a year group or the SEN register"
+    )
+    profile.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    who = profile.add_mutually_exclusive_group(required=True)
+    who.add_argument("--pupil", metavar="UPN", help="one pupil")
+    who.add_argument("--class", dest="class_name", metavar="NAME", help="every pupil of a class")
+    who.add_argument("--year-group", help='every pupil of a year group, e.g. "Year 4"')
+    who.add_argument(
+        "--sen-register", action="store_true", help="every pupil on SEN support or with an EHCP"
+    )
+    profile.set_defaults(handler=cmd_report_profile)
+
+    pupil_map = parsers.report.add_parser(
+        "pupil-map", help="one pupil's provision map over every year, with costs and outcomes"
+    )
+    pupil_map.add_argument("--pupil", metavar="UPN", required=True, help="the pupil")
+    pupil_map.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    pupil_map.set_defaults(handler=cmd_report_pupil_map)
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def _with_session(args: argparse.Namespace, work: Callable[[Session], int]) -> int:
+    """Open the database (never create it), run ``work``, and always close it."""
+    from ..storage import open_database
+
+    db = open_database(args.db, create=False)
+    try:
+        with db.session_factory() as session:
+            return work(session)
+    finally:
+        db.close()
+
+
+def _require_pdf(path: Path) -> None:
+    from ..cli import CliError
+
+    if path.suffix.lower() != ".pdf":
+        raise CliError(f"{path.name}: choose a file name ending in .pdf.")
+
+
+def profile_batch(session: Session, args: argparse.Namespace) -> tuple[list[Pupil], str]:
+    """The pupils the options choose, in list order, and words naming the batch."""
+    from ..cli import CliError
+    from ..services.pupils import PupilFilter, find_pupils
+    from .costs import resolve_pupil, resolve_year_group
+
+    if args.pupil:
+        return [resolve_pupil(session, args.pupil)], "1 pupil"
+    if args.sen_register:
+        statuses = {SenStatus.SEN_SUPPORT.value, SenStatus.EHCP.value}
+        return find_pupils(session, PupilFilter(sen_statuses=statuses)), "the SEN register"
+    if args.year_group:
+        year_group_id = resolve_year_group(session, args.year_group)
+        assert year_group_id is not None
+        chosen = find_pupils(session, PupilFilter(year_group_ids={year_group_id}))
+        return chosen, args.year_group
+    name = args.class_name.strip()
+    school_class = session.scalar(
+        select(SchoolClass).where(func.lower(SchoolClass.name) == name.lower())
+    )
+    if school_class is None:
+        known = ", ".join(session.scalars(select(SchoolClass.name).order_by(SchoolClass.name)))
+        raise CliError(f'There is no class "{name}". Classes: {known or "none"}.')
+    return find_pupils(session, PupilFilter(class_ids={school_class.id})), f"class {name}"
+
+
+# -- handlers ------------------------------------------------------------------------
+
+
+def cmd_import_pupils(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_FAILED, EXIT_OK, CliError
+    from ..services.importing import ImportFileError, format_report, import_file
+
+    path: Path = args.file
+    if not path.is_file():
+        raise CliError(f"There is no file {path}.")
+
+    def work(session: Session) -> int:
+        try:
+            preview, result = import_file(session, path, dry_run=args.dry_run)
+        except ImportFileError as exc:
+            raise CliError(f"{path.name}: {exc} Nothing was written.") from exc
+        print(format_report(preview))
+        if not preview.is_clean:
+            print("Nothing was written.")
+            return EXIT_FAILED
+        if result is None:
+            print("Dry run: nothing was written.")
+            return EXIT_OK
+        created = (
+            f"; classes created: {', '.join(result.classes_created)}"
+            if result.classes_created
+            else ""
+        )
+        print(
+            f"Imported: {result.added} added, {result.updated} updated, "
+            f"{result.unchanged} unchanged{created}."
+        )
+        return EXIT_OK
+
+    return _with_session(args, work)
+
+
+def cmd_report_profile(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_OK, CliError
+
+    _require_pdf(args.out)
+
+    def work(session: Session) -> int:
+        from ..reports.profile_pdf import write_profile_pdf
+
+        pupils, label = profile_batch(session, args)
+        if not pupils:
+            raise CliError(f"No pupils on roll in {label}. Nothing was written.")
+        try:
+            write_profile_pdf(session, args.out, pupils)
+        except OSError as exc:
+            raise CliError(f"{args.out}: {exc.strerror or exc}") from exc
+        noun = "profile" if len(pupils) == 1 else "profiles"
+        print(f"{len(pupils)} {noun} written to {args.out}")
+        return EXIT_OK
+
+    return _with_session(args, work)
+
+
+def cmd_report_pupil_map(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_OK, CliError
+
+    _require_pdf(args.out)
+
+    def work(session: Session) -> int:
+        from ..reports.pupil_map_pdf import write_pupil_map_pdf
+        from .costs import resolve_pupil
+
+        pupil = resolve_pupil(session, args.pupil)
+        try:
+            write_pupil_map_pdf(session, args.out, pupil)
+        except OSError as exc:
+            raise CliError(f"{args.out}: {exc.strerror or exc}") from exc
+        print(f"Written to {args.out}")
+        return EXIT_OK
+
+    return _with_session(args, work)

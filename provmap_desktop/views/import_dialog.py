@@ -1,0 +1,401 @@
+"""The "Import pupils…" dialog: choose a file, check its columns, preview, then import.
+
+Two steps in one window. First the file and the column mapping: each pupil field has a
+list of the file's headers, pre-set from the usual MIS names and open to correction
+(a Common Transfer File's fields are fixed). Then the preview: one line per record of
+the file saying what importing it would do, and for a rejected line every reason in
+words. The Import button is enabled only when the preview is clean; the import is one
+transaction, so either every row is written or none is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..services.importing import (
+    CTF_MAPPING,
+    FIELD_LABELS,
+    FIELDS,
+    REQUIRED_FIELDS,
+    CsvTable,
+    ImportFileError,
+    ImportPreview,
+    ImportResult,
+    RowAction,
+    RowResult,
+    SourceRow,
+    apply_import,
+    build_preview,
+    guess_mapping,
+    is_ctf,
+    read_csv,
+    read_ctf,
+)
+from ..ui.context import AppContext
+
+NOT_IN_FILE = "(not in the file)"
+#: Above this many records the checking and writing steps show a progress window.
+PROGRESS_ABOVE = 300
+ACTION_WORDS: dict[RowAction, str] = {
+    RowAction.ADD: "Add",
+    RowAction.UPDATE: "Update",
+    RowAction.UNCHANGED: "Unchanged",
+    RowAction.REJECTED: "Rejected",
+}
+ROW, UPN, NAME, ACTION, DETAILS = range(5)
+HEADERS = ("Row", "UPN", "Name", "Action", "Details")
+
+
+def row_details(result: RowResult) -> str:
+    """What will happen to a row, or why it cannot be imported, in plain words."""
+    if result.action is RowAction.REJECTED:
+        return " ".join(result.reasons)
+    parts = []
+    if result.action is RowAction.UPDATE:
+        changed = ", ".join(FIELD_LABELS[name] for name in result.changes)
+        parts.append(f"Changes: {changed}.")
+    parts += result.notes
+    return " ".join(parts)
+
+
+class ImportPupilsDialog(QDialog):
+    """Import pupils from a MIS CSV export or a Common Transfer File into ``ctx``."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Import pupils")
+        self.resize(900, 600)
+        self.path: Path | None = None
+        self.rows: list[SourceRow] = []
+        self.preview: ImportPreview | None = None
+        self.result: ImportResult | None = None
+
+        self.steps = QStackedWidget()
+        self.steps.addWidget(self._mapping_step())
+        self.steps.addWidget(self._preview_step())
+
+        self.back_button = QPushButton("< &Back")
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button = QPushButton("&Check rows >")
+        self.next_button.setDefault(True)
+        self.next_button.clicked.connect(self.show_preview)
+        self.import_button = QPushButton("&Import")
+        self.import_button.clicked.connect(self.import_now)
+        self.close_button = QPushButton("Cancel")
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.back_button, self.next_button, self.import_button, self.close_button):
+            buttons.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.steps, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    # -- step 1: the file and its columns -------------------------------------------
+
+    def _mapping_step(self) -> QWidget:
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText("A .csv export from the MIS, or a CTF .xml file")
+        self.path_edit.setAccessibleName("File to import")
+        self.path_edit.returnPressed.connect(lambda: self.load_file(Path(self.path_edit.text())))
+        self.browse_button = QPushButton("C&hoose file…")
+        self.browse_button.clicked.connect(self.choose_file)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path_edit, 1)
+        file_row.addWidget(self.browse_button)
+
+        self.file_message = QLabel("Choose the file your MIS exported.")
+        self.file_message.setWordWrap(True)
+        self.file_message.setAccessibleName("About the file")
+        self.combos: dict[str, QComboBox] = {}
+        form = QFormLayout()
+        for name in FIELDS:
+            combo = QComboBox()
+            label = FIELD_LABELS[name] + (" (required)" if name in REQUIRED_FIELDS else "")
+            combo.setAccessibleName(f"Column for {FIELD_LABELS[name]}")
+            combo.setEnabled(False)
+            self.combos[name] = combo
+            form.addRow(label, combo)
+        fields = QWidget()
+        fields.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(fields)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("<b>1. The file and its columns</b>"))
+        layout.addLayout(file_row)
+        layout.addWidget(self.file_message)
+        layout.addWidget(QLabel("Which column of the file holds each field:"))
+        layout.addWidget(scroll, 1)
+        return page
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import pupils from",
+            str(Path.home()),
+            "Pupil files (*.csv *.txt *.xml);;All files (*)",
+        )
+        if name:
+            self.load_file(Path(name))
+
+    def load_file(self, path: Path) -> bool:
+        """Read ``path`` and pre-set the columns; say what is wrong if it cannot be read."""
+        self.path_edit.setText(str(path))
+        self.preview = None
+        self.rows = []
+        self.path = None
+        headers: list[str] = []
+        try:
+            if is_ctf(path):
+                self.rows = read_ctf(path)
+                mapping: dict[str, str | None] = dict(CTF_MAPPING)
+            else:
+                table: CsvTable = read_csv(path)
+                self.rows, headers = table.rows, table.headers
+                mapping = guess_mapping(headers)
+        except ImportFileError as exc:
+            self.file_message.setText(f"{exc} Choose another file.")
+            self._fill_combos([], {}, editable=False)
+            self._update_buttons()
+            return False
+        self.path = path
+        ctf = is_ctf(path)
+        unit = "pupil record" if ctf else "row"
+        about = f"{path.name}: {len(self.rows)} {unit}{'' if len(self.rows) == 1 else 's'}."
+        if ctf:
+            about += " A Common Transfer File's fields are fixed."
+        else:
+            about += " The columns below were guessed from the headers; correct any that are wrong."
+        self.file_message.setText(about)
+        self._fill_combos(headers, mapping, editable=not ctf)
+        self._update_buttons()
+        return True
+
+    def _fill_combos(
+        self, headers: list[str], mapping: dict[str, str | None], *, editable: bool
+    ) -> None:
+        for name, combo in self.combos.items():
+            combo.clear()
+            combo.addItem(NOT_IN_FILE, None)
+            chosen = mapping.get(name)
+            if editable:
+                for header in headers:
+                    combo.addItem(header, header)
+            elif chosen:
+                combo.addItem("From the transfer file", chosen)
+            combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen else 0)
+            combo.setEnabled(editable)
+
+    def current_mapping(self) -> dict[str, str | None]:
+        """The column chosen for each field (``None``: not in the file)."""
+        return {name: combo.currentData() for name, combo in self.combos.items()}
+
+    # -- step 2: the preview ----------------------------------------------------------
+
+    def _preview_step(self) -> QWidget:
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        self.counts.setAccessibleName("What the import will do")
+        self.only_rejected = QCheckBox("Show only &rejected rows")
+        self.only_rejected.toggled.connect(lambda _on: self._filter_table())
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setAccessibleName("Import preview")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(DETAILS, QHeaderView.ResizeMode.Stretch)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setAccessibleName("Import result")
+        self.outcome.hide()
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("<b>2. Check every row, then import</b>"))
+        layout.addWidget(self.counts)
+        layout.addWidget(self.only_rejected)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.outcome)
+        return page
+
+    def _progress(self, text: str, steps: int) -> QProgressDialog | None:
+        if len(self.rows) <= PROGRESS_ABOVE:
+            return None
+        progress = QProgressDialog(text, "Cancel", 0, steps, self)
+        progress.setWindowTitle("Import pupils")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.setValue(0)
+        QApplication.processEvents()
+        return progress
+
+    def show_preview(self) -> bool:
+        """Check every row against the chosen columns and show the result (writes nothing).
+
+        Returns ``False`` if there is no file, or the user cancelled a long check.
+        """
+        if self.path is None:
+            return False
+        progress = self._progress(f"Checking {len(self.rows)} rows…", 2)
+        mapping = dict(CTF_MAPPING) if is_ctf(self.path) else self.current_mapping()
+        unit = "Pupil" if is_ctf(self.path) else "Row"
+        preview = build_preview(
+            self.ctx.session, self.rows, mapping, source=self.path.name, unit=unit
+        )
+        # build_preview only reads; end its read transaction so the file is not held.
+        self.ctx.session.rollback()
+        if progress is not None:
+            progress.setValue(1)
+            QApplication.processEvents()
+            if progress.wasCanceled():
+                progress.close()
+                return False
+        self.preview = preview
+        self._fill_table(preview)
+        if progress is not None:
+            progress.setValue(2)
+            progress.close()
+        self.outcome.hide()
+        self.result = None
+        self.steps.setCurrentIndex(1)
+        self._update_buttons()
+        return True
+
+    def _fill_table(self, preview: ImportPreview) -> None:
+        counts = " · ".join(
+            f"{ACTION_WORDS[action]}: {preview.count(action)}" for action in RowAction
+        )
+        lines = [f"{preview.source}: {len(preview.rows)} {preview.unit.lower()}s. {counts}."]
+        lines += preview.problems
+        if preview.new_classes:
+            lines.append("New classes: " + ", ".join(sorted(preview.new_classes)) + ".")
+        if preview.is_clean:
+            lines.append("Every row is clean. Nothing is written until you press Import.")
+        else:
+            lines.append(
+                "Nothing can be imported until the rejected rows are fixed in the file "
+                "(or the columns corrected). Nothing has been written."
+            )
+        self.counts.setText("\n".join(lines))
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(preview.rows))
+        for row, result in enumerate(preview.rows):
+            cells = (
+                str(result.number),
+                result.upn,
+                result.name,
+                ACTION_WORDS[result.action],
+                row_details(result),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == DETAILS:
+                    item.setToolTip(text)
+                self.table.setItem(row, column, item)
+            if result.action is RowAction.REJECTED:
+                # An icon and the word, not colour alone.
+                self.table.item(row, ACTION).setIcon(QIcon(warning))
+                for column in range(len(HEADERS)):
+                    self.table.item(row, column).setBackground(QColor("#fde2e1"))
+        self.table.resizeRowsToContents()
+        self.only_rejected.setChecked(not preview.is_clean and bool(preview.rejected))
+        self._filter_table()
+
+    def _filter_table(self) -> None:
+        if self.preview is None:
+            return
+        only = self.only_rejected.isChecked()
+        for row, result in enumerate(self.preview.rows):
+            self.table.setRowHidden(row, only and result.action is not RowAction.REJECTED)
+
+    def go_back(self) -> None:
+        self.steps.setCurrentIndex(0)
+        self._update_buttons()
+
+    # -- confirm ----------------------------------------------------------------------
+
+    def can_import(self) -> bool:
+        preview = self.preview
+        return (
+            self.steps.currentIndex() == 1
+            and self.result is None
+            and preview is not None
+            and preview.is_clean
+            and bool(preview.count(RowAction.ADD) + preview.count(RowAction.UPDATE))
+        )
+
+    def import_now(self) -> ImportResult | None:
+        """Write the clean preview in one transaction; say what was done."""
+        if not self.can_import() or self.preview is None:
+            return None
+        progress = self._progress(f"Importing {len(self.preview.rows)} pupils…", 1)
+        if progress is not None and progress.wasCanceled():
+            return None
+        if progress is not None:
+            # Once writing starts it runs to the end: it is all or nothing.
+            progress.setCancelButton(None)
+        try:
+            result = apply_import(self.ctx.session, self.preview)
+        except Exception as exc:
+            self.outcome.setText(f"Nothing was imported: {exc}")
+            self.outcome.show()
+            return None
+        finally:
+            if progress is not None:
+                progress.close()
+        self.result = result
+        # The import cannot be undone, and earlier edits may now refer to changed rows.
+        self.ctx.undo_stack.clear()
+        self.ctx.data_changed.emit({"pupils"})
+        created = (
+            f" New classes: {', '.join(result.classes_created)}." if result.classes_created else ""
+        )
+        self.outcome.setText(
+            f"Imported: {result.added} pupils added, {result.updated} updated, "
+            f"{result.unchanged} unchanged.{created} Pupils not in the file were left alone."
+        )
+        self.outcome.show()
+        self.close_button.setText("Close")
+        self._update_buttons()
+        return result
+
+    def _update_buttons(self) -> None:
+        on_mapping = self.steps.currentIndex() == 0
+        self.back_button.setEnabled(not on_mapping and self.result is None)
+        self.next_button.setEnabled(on_mapping and self.path is not None)
+        self.import_button.setEnabled(self.can_import())

@@ -1,0 +1,189 @@
+"""``provmap import-pupils``, ``report profile`` and ``report pupil-map`` on a real file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from provmap_desktop.cli import EXIT_FAILED, EXIT_OK, main
+from provmap_desktop.models import Pupil, SchoolClass
+from provmap_desktop.storage import open_database
+
+from ._pupil_school import make_pupil_school, upn, write_pupils_csv
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "school.provmap"
+    db = open_database(path)
+    try:
+        with db.session_factory() as session:
+            make_pupil_school(session)
+    finally:
+        db.close()
+    yield path
+
+
+def run(db_path: Path, *args: str) -> int:
+    return main(["--db", str(db_path), *args])
+
+
+def pupil_count(db_path: Path) -> int:
+    db = open_database(db_path, create=False)
+    try:
+        with db.session_factory() as session:
+            return session.scalar(select(func.count(Pupil.id))) or 0
+    finally:
+        db.close()
+
+
+def pages(pdf: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+# -- import ---------------------------------------------------------------------------
+
+
+def test_import_with_two_bad_rows_names_them_and_writes_nothing(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv_file = tmp_path / "mis.csv"
+    wrong_letter = "A" + upn(156, year=17)[1:]
+    write_pupils_csv(
+        csv_file, 300, bad={57: {"UPN": wrong_letter}, 203: {"Year": "Year 9", "DOB": "31/02/2016"}}
+    )
+    assert run(db_path, "import-pupils", str(csv_file)) == EXIT_FAILED
+    out = capsys.readouterr().out
+    assert "300 pupil record(s) read" in out
+    assert "Rejected: 2" in out
+    rejected_lines = [line.strip() for line in out.splitlines() if line.startswith("  Row ")]
+    assert [line.split(" (")[0] for line in rejected_lines] == ["Row 57", "Row 203"]
+    assert f"UPN {wrong_letter} has the wrong check letter" in out
+    assert "Year group 'Year 9' is not one of the school's year groups" in out
+    assert "Date of birth '31/02/2016' is neither dd/mm/yyyy nor yyyy-mm-dd." in out
+    assert "Nothing was written." in out
+    assert pupil_count(db_path) == 4
+
+
+def test_a_clean_file_imports_every_row(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv_file = tmp_path / "mis.csv"
+    write_pupils_csv(csv_file, 300)
+    assert run(db_path, "import-pupils", str(csv_file)) == EXIT_OK
+    assert "Imported: 300 added, 0 updated, 0 unchanged." in capsys.readouterr().out
+    assert pupil_count(db_path) == 304
+
+
+def test_a_dry_run_reports_and_writes_nothing(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv_file = tmp_path / "mis.csv"
+    write_pupils_csv(csv_file, 5)
+    assert run(db_path, "import-pupils", str(csv_file), "--dry-run") == EXIT_OK
+    out = capsys.readouterr().out
+    assert "To add: 5" in out
+    assert "Dry run: nothing was written." in out
+    assert pupil_count(db_path) == 4
+
+
+def test_a_transfer_file_imports_by_its_xml_suffix(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(db_path, "import-pupils", str(DATA / "pupils_transfer_ctf.xml"))
+    out = capsys.readouterr().out
+    assert code == EXIT_OK, out
+    assert "Imported: 0 added, 3 updated" in out
+    db = open_database(db_path, create=False)
+    try:
+        with db.session_factory() as session:
+            # The file holds three of the school's UPNs: it updates them, Ava Archer too.
+            ava = session.scalar(select(Pupil).where(Pupil.upn == "X801200016001"))
+            assert ava is not None
+            assert (ava.surname, ava.sen_status, ava.primary_need) == ("Ahmed", "E", "ASD")
+    finally:
+        db.close()
+
+
+def test_a_missing_file_is_a_one_line_error(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db_path, "import-pupils", str(tmp_path / "nope.csv")) == EXIT_FAILED
+    assert "There is no file" in capsys.readouterr().err
+
+
+# -- reports --------------------------------------------------------------------------
+
+
+def test_profile_for_one_pupil(db_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ava.pdf"
+    assert run(db_path, "report", "profile", "--pupil", upn(1), "--out", str(out)) == EXIT_OK
+    text = "\n".join(pages(out))
+    assert "Ava Archer" in text
+    assert "My dog Biscuit and drawing comics." in text
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        (("--year-group", "year 4"), ["Ava Archer", "Ben Brown"]),
+        (("--class", "3b"), ["Cal Clark", "Dee Dunn"]),
+        (("--sen-register",), ["Dee Dunn", "Ava Archer", "Ben Brown"]),
+    ],
+)
+def test_profile_batches_put_each_pupil_on_their_own_page(
+    db_path: Path, tmp_path: Path, option: tuple[str, ...], expected: list[str]
+) -> None:
+    out = tmp_path / "batch.pdf"
+    assert run(db_path, "report", "profile", *option, "--out", str(out)) == EXIT_OK
+    firsts = [text for text in pages(out)]
+    assert len(firsts) == len(expected)
+    for text, name in zip(firsts, expected, strict=True):
+        assert name in text
+
+
+def test_profile_options_are_checked(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.pdf"
+    assert run(db_path, "report", "profile", "--class", "6Z", "--out", str(out)) == EXIT_FAILED
+    assert 'There is no class "6Z". Classes: 3B, 4M.' in capsys.readouterr().err
+    assert run(db_path, "report", "profile", "--pupil", upn(9), "--out", str(out)) == EXIT_FAILED
+    assert "No pupil has the UPN" in capsys.readouterr().err
+    bad_name = tmp_path / "x.txt"
+    assert run(db_path, "report", "profile", "--pupil", upn(1), "--out", str(bad_name)) == 1
+    assert not out.exists() and not bad_name.exists()
+
+
+def test_pupil_map_report(db_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "map.pdf"
+    assert run(db_path, "report", "pupil-map", "--pupil", upn(1), "--out", str(out)) == EXIT_OK
+    text = "\n".join(pages(out))
+    assert "Ava Archer" in text
+    assert "Precision Teaching" in text
+    assert "2025/26" in text and "2026/27" in text
+
+
+def test_reports_never_create_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "none.provmap"
+    code = run(missing, "report", "pupil-map", "--pupil", upn(1), "--out", str(tmp_path / "m.pdf"))
+    assert code == EXIT_FAILED
+    assert not missing.exists() or missing.stat().st_size == 0
+
+
+def test_classes_are_not_created_by_a_rejected_import(db_path: Path, tmp_path: Path) -> None:
+    csv_file = tmp_path / "mis.csv"
+    write_pupils_csv(csv_file, 3, bad={2: {"Reg": "9Z"}, 3: {"UPN": "bad"}})
+    assert run(db_path, "import-pupils", str(csv_file)) == EXIT_FAILED
+    db = open_database(db_path, create=False)
+    try:
+        with db.session_factory() as session:
+            assert set(session.scalars(select(SchoolClass.name))) == {"3B", "4M"}
+    finally:
+        db.close()
