@@ -96,9 +96,15 @@ EHCP_PLANS: dict[str, tuple[tuple[str, str, tuple[int, ...]], ...]] = {
         ("Speech and language therapy", "salt", (2,)),
         ("Speech and language programme (TA-led)", "ta3", (1, 3, 4)),
     ),
-    "SEMH": (("Key adult 1:1 support", "ta6", (0, 1, 2, 3, 4)),),
+    "SEMH": (
+        ("Key adult 1:1 support", "ta6", (0, 1, 2, 3, 4)),
+        ("Emotional literacy support (ELSA)", "hlta1", (2,)),
+    ),
     "PD": (("Physiotherapy programme", "ta7", (0, 2, 4)), ("1:1 PE support", "ta6", (3,))),
-    "MLD": (("Reading intervention (1:1 reading)", "ta5", (0, 2, 4)),),
+    "MLD": (
+        ("Reading intervention (1:1 reading)", "ta5", (0, 2, 4)),
+        ("Precision Teaching", "ta2", (1, 3)),
+    ),
 }
 
 OUTCOME_SOUGHT = {
@@ -293,7 +299,8 @@ def _ehcp_groups(act: _Activity, year: AcademicYear) -> dict[int, list[GroupMemb
     """
     found: dict[int, list[GroupMembership]] = {}
     holders = [p for nc in sorted(act.pupils) for p in act.pupils[nc] if p.sen_status == "E"]
-    dates = _block(year, act.calendars[year.id], "year")
+    # Statutory provision runs from the first day of the year, not from week two.
+    dates = (year.terms[0].start_date, year.terms[-1].end_date)
     for index, pupil in enumerate(holders):
         nc = pupil.year_group.sort_order if pupil.year_group else 1
         own: list[GroupMembership] = []
@@ -535,6 +542,7 @@ def _reviews(act: _Activity, story: list[Review]) -> None:
     """
     in_story = {id(r.membership) for r in story}
     running: list[Review] = []
+    finished: list[Review] = []
     for group in act.groups:
         if group.start_date > act.today:
             continue
@@ -543,35 +551,49 @@ def _reviews(act: _Activity, story: list[Review]) -> None:
         for member in group.memberships:
             if id(member) in in_story or member.join_date > act.today:
                 continue
-            measure = _measure(act, group, member)
-            baseline, target, outcome = measure["values"]
-            ended = member.leave_date or group.end_date
-            review = Review(
-                pupil=member.pupil,
-                membership=member,
-                baseline_type=measure["baseline_type"],
-                baseline_value=baseline,
-                baseline_date=member.join_date,
-                outcome_sought=OUTCOME_SOUGHT[group.provision.area],
-                target=f"Reach {target} by the end of the block",
-                target_value=target,
-                review_date=ended,
-            )
-            if ended < act.today:
-                decision, step = act.rng.choice(DECISIONS[measure["met"]])
-                review.outcome_value = outcome
-                review.outcome_date = ended
-                review.target_met = measure["met"]
-                review.decision = decision
-                review.next_step = step
-                if decision == "escalate":
-                    review.escalate_to = "Wave 3: specialist advice"
-                review.completed_on = min(
-                    ended + dt.timedelta(days=act.rng.randint(0, 6)), act.today
-                )
-            elif member.join_date <= act.today - dt.timedelta(days=21):
-                running.append(review)
+            review = _review_for(act, group, member)
             act.session.add(review)
+            if review.completed_on is not None:
+                finished.append(review)
+            elif member.join_date < act.today:
+                running.append(review)
     shifts = (-16, -5, 3, 7, 12)
     for review, shift in zip(running[:: max(1, len(running) // 5)], shifts, strict=False):
-        review.review_date = act.today + dt.timedelta(days=shift)
+        # Never before the baseline, so an early-September cycle is overdue by days.
+        review.review_date = max(act.today + dt.timedelta(days=shift), review.baseline_date)  # type: ignore[type-var]
+    if len(running) < 2:
+        # Nothing running long enough (start of year, holidays): leave the latest
+        # finished cycles unreviewed instead, so something is overdue.
+        for review in sorted(finished, key=lambda r: r.review_date)[-2:]:  # type: ignore[arg-type, return-value]
+            review.outcome_value, review.outcome_date, review.target_met = "", None, None
+            review.decision, review.next_step, review.escalate_to = None, "", ""
+            review.completed_on = None
+
+
+def _review_for(act: _Activity, group: ProvisionGroup, member: GroupMembership) -> Review:
+    """One pupil's cycle in one group: completed if it has ended, planned otherwise."""
+    measure = _measure(act, group, member)
+    baseline, target, outcome = measure["values"]
+    ended = member.leave_date or group.end_date
+    review = Review(
+        pupil=member.pupil,
+        membership=member,
+        baseline_type=measure["baseline_type"],
+        baseline_value=baseline,
+        baseline_date=member.join_date,
+        outcome_sought=OUTCOME_SOUGHT[group.provision.area],
+        target=f"Reach {target} by the end of the block",
+        target_value=target,
+        review_date=ended,
+    )
+    if ended < act.today:
+        decision, step = act.rng.choice(DECISIONS[measure["met"]])
+        review.outcome_value = outcome
+        review.outcome_date = ended
+        review.target_met = measure["met"]
+        review.decision = decision
+        review.next_step = step
+        if decision == "escalate":
+            review.escalate_to = "Wave 3: specialist advice"
+        review.completed_on = min(ended + dt.timedelta(days=act.rng.randint(0, 6)), act.today)
+    return review
