@@ -49,6 +49,10 @@ class SavedCommand(QUndoCommand):
     def apply(self) -> None:
         raise NotImplementedError
 
+    def is_noop(self) -> bool:
+        """True when applying changed nothing, so there is nothing to undo."""
+        return False
+
     def revert(self) -> None:
         raise NotImplementedError
 
@@ -76,6 +80,8 @@ def perform(ctx: AppContext, command: SavedCommand) -> None:
         command._run(command.apply)
     except IntegrityError as exc:
         raise EditRefused(f"That change was not saved: {explain(exc)}") from exc
+    if command.is_noop():
+        return
     command._skip_next_redo = True
     ctx.undo_stack.push(command)
 

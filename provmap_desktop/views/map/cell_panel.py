@@ -1,0 +1,144 @@
+"""The panel beside the grid: the chosen cell's groups and pupils, reachable by keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services.formatting import format_date
+from ...ui.context import AppContext
+from .grid_model import MapGridModel
+from .mime import memberships_mime
+
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
+MEMBERSHIP_ROLE = Qt.ItemDataRole.UserRole + 2
+PUPIL_ROLE = Qt.ItemDataRole.UserRole + 3
+
+
+class MemberTree(QTreeWidget):
+    delete_pressed = Signal()
+    enter_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Delete:
+            self.delete_pressed.emit()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.enter_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+    def mimeData(self, items: list[QTreeWidgetItem]):  # type: ignore[no-untyped-def, override]
+        ids = [i.data(0, MEMBERSHIP_ROLE) for i in items if i.data(0, MEMBERSHIP_ROLE)]
+        return memberships_mime(ids, [i.text(0) for i in items])
+
+
+class CellPanel(QWidget):
+    end_requested = Signal(list)  # membership ids
+    open_group_requested = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.title = QLabel("Choose a cell of the map.")
+        self.title.setWordWrap(True)
+        self.tree = MemberTree()
+        self.tree.setHeaderLabels(["Group / pupil", "From", "To"])
+        self.tree.setAccessibleName("Groups and pupils in the chosen cell")
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setDragEnabled(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.tree.delete_pressed.connect(self._end_selected)
+        self.tree.enter_pressed.connect(self._open_selected)
+        self.tree.itemDoubleClicked.connect(lambda _item, _col: self._open_selected())
+        self.tree.currentItemChanged.connect(self._current_changed)
+        self.end_button = QPushButton("&End allocation")
+        self.end_button.setToolTip("End the chosen pupils' allocation today (Delete)")
+        self.end_button.clicked.connect(self._end_selected)
+        self.open_button = QPushButton("&Group details…")
+        self.open_button.clicked.connect(self._open_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.end_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+
+    def show_cell(self, model: MapGridModel, index: QModelIndex) -> None:
+        self.tree.clear()
+        target = model.target(index) if index.isValid() else None
+        if target is None or model.snapshot is None:
+            self.title.setText("Choose a cell of the map.")
+            return
+        row = model.snapshot.row(target[0])
+        column = model.columns[index.column()]
+        groups = model.cell_groups(index)
+        name = row.name if row else ""
+        self.title.setText(
+            f"<b>{name}</b> · {column.name}<br>"
+            + (f"{len(groups)} group(s)" if groups else "No group yet: drop pupils here.")
+        )
+        for group in groups:
+            heading = " · ".join(
+                x for x in (group.name or "Group", group.staff_name, group.slot_text) if x
+            )
+            item = QTreeWidgetItem(
+                [f"{heading} ({len(group.members)}/{group.max_size})",
+                 format_date(group.start_date), format_date(group.end_date)]
+            )  # fmt: skip
+            item.setData(0, GROUP_ROLE, group.id)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
+            for member in group.members:
+                child = QTreeWidgetItem(
+                    [member.display_name, format_date(member.join_date),
+                     format_date(member.leave_date, blank="–")]
+                )  # fmt: skip
+                child.setData(0, GROUP_ROLE, group.id)
+                child.setData(0, MEMBERSHIP_ROLE, member.membership_id)
+                child.setData(0, PUPIL_ROLE, member.pupil_id)
+                item.addChild(child)
+            self.tree.addTopLevelItem(item)
+            item.setExpanded(True)
+        self.tree.resizeColumnToContents(0)
+
+    def selected_membership_ids(self) -> list[int]:
+        return [
+            i.data(0, MEMBERSHIP_ROLE)
+            for i in self.tree.selectedItems()
+            if i.data(0, MEMBERSHIP_ROLE) is not None
+        ]
+
+    def select_membership(self, membership_id: int) -> None:
+        for top in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(top)
+            for number in range(group.childCount()):
+                child = group.child(number)
+                if child.data(0, MEMBERSHIP_ROLE) == membership_id:
+                    self.tree.setCurrentItem(child)
+                    return
+
+    def _end_selected(self) -> None:
+        ids = self.selected_membership_ids()
+        if ids:
+            self.end_requested.emit(ids)
+
+    def _open_selected(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None and item.data(0, GROUP_ROLE) is not None:
+            self.open_group_requested.emit(item.data(0, GROUP_ROLE))
+
+    def _current_changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:
+        if current is not None and current.data(0, PUPIL_ROLE) is not None:
+            self.ctx.pupil_selected.emit(current.data(0, PUPIL_ROLE))

@@ -1,0 +1,160 @@
+"""Drawing a map cell: each group's line (staff and slot) and its pupils as name chips.
+
+``layout_cell`` is the one place chip positions are worked out; the delegate paints
+from it and the view hit-tests with it, so what is drawn is what can be dragged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+PAD = 3
+CHIP_PAD = 5
+CHIP_GAP = 3
+LINE_GAP = 2
+
+#: Role holding a ``CellContent`` for grid cells.
+CELL_ROLE = Qt.ItemDataRole.UserRole + 10
+#: Role holding the area colour of a row (a ``QColor``), drawn as a stripe.
+AREA_COLOUR_ROLE = Qt.ItemDataRole.UserRole + 11
+
+
+@dataclass(frozen=True)
+class Chip:
+    membership_id: int
+    pupil_id: int
+    name: str
+    warning: bool = False  # drawn with a "!" mark, never colour alone
+
+
+@dataclass(frozen=True)
+class GroupBlock:
+    group_id: int
+    heading: str  # "Mrs Ahmed · Tue, Thu 09:10 · 3/4"
+    chips: tuple[Chip, ...]
+    over_size: bool = False
+
+
+@dataclass(frozen=True)
+class CellContent:
+    groups: tuple[GroupBlock, ...] = ()
+    cost_text: str = ""  # shown in the cost view
+
+    @property
+    def pupil_count(self) -> int:
+        return sum(len(g.chips) for g in self.groups)
+
+
+@dataclass(frozen=True)
+class Placed:
+    rect: QRect
+    kind: str  # "heading" | "chip"
+    text: str
+    group_id: int
+    chip: Chip | None = None
+
+
+def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> list[Placed]:
+    """Place every heading and chip inside ``rect``, wrapping chips onto new lines."""
+    placed: list[Placed] = []
+    line_height = metrics.height() + 2
+    x0, right = rect.left() + PAD, rect.right() - PAD
+    y = rect.top() + PAD
+    width = max(right - x0, 20)
+    if content.cost_text:
+        placed.append(Placed(QRect(x0, y, width, line_height), "cost", content.cost_text, 0))
+        y += line_height + LINE_GAP
+    for block in content.groups:
+        heading = metrics.elidedText(block.heading, Qt.TextElideMode.ElideRight, width)
+        placed.append(Placed(QRect(x0, y, width, line_height), "heading", heading, block.group_id))
+        y += line_height + LINE_GAP
+        x = x0
+        for chip in block.chips:
+            label = ("! " if chip.warning else "") + chip.name
+            chip_width = min(metrics.horizontalAdvance(label) + 2 * CHIP_PAD, width)
+            if x > x0 and x + chip_width > right:
+                x = x0
+                y += line_height + CHIP_GAP
+            text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, chip_width - 2 * CHIP_PAD)
+            placed.append(
+                Placed(QRect(x, y, chip_width, line_height), "chip", text, block.group_id, chip)
+            )
+            x += chip_width + CHIP_GAP
+        if block.chips:
+            y += line_height + LINE_GAP
+    return placed
+
+
+def cell_height(width: int, content: CellContent, metrics: QFontMetrics) -> int:
+    placed = layout_cell(QRect(0, 0, width, 10_000), content, metrics)
+    if not placed:
+        return metrics.height() + 2 * PAD
+    return max(p.rect.bottom() for p in placed) + PAD + 1
+
+
+class CellDelegate(QStyledItemDelegate):
+    """Paints groups and chips; the row's area colour is a thin stripe, never the only cue."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        content = index.data(CELL_ROLE)
+        if not isinstance(content, CellContent):
+            super().paint(painter, option, index)
+            return
+        painter.save()
+        palette = option.palette  # type: ignore[attr-defined]
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        background = palette.color(
+            QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base
+        )
+        painter.fillRect(rect, background.lighter(170) if selected else background)
+        colour = index.data(AREA_COLOUR_ROLE)
+        if isinstance(colour, QColor):
+            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), colour)
+        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        text_colour = palette.color(QPalette.ColorRole.Text)
+        for item in layout_cell(rect, content, metrics):
+            if item.kind == "chip":
+                fill = QColor(colour) if isinstance(colour, QColor) else QColor("#dde6f0")
+                fill.setAlpha(70)
+                painter.setPen(
+                    QColor("#b04a00") if item.chip and item.chip.warning else QColor("#7a8899")
+                )
+                painter.setBrush(fill)
+                painter.drawRoundedRect(item.rect.adjusted(0, 0, -1, -1), 6, 6)
+                painter.setPen(text_colour)
+                painter.drawText(item.rect, Qt.AlignmentFlag.AlignCenter, item.text)
+            else:
+                font = painter.font()
+                font.setItalic(item.kind == "heading")
+                font.setBold(item.kind == "cost")
+                painter.setFont(font)
+                painter.setPen(text_colour)
+                painter.drawText(item.rect, Qt.AlignmentFlag.AlignVCenter, item.text)
+                font.setItalic(False)
+                font.setBold(False)
+                painter.setFont(font)
+        if option.state & QStyle.StateFlag.State_HasFocus:  # type: ignore[attr-defined]
+            painter.setPen(palette.color(QPalette.ColorRole.Highlight))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect.adjusted(1, 1, -2, -2))
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        content = index.data(CELL_ROLE)
+        if not isinstance(content, CellContent):
+            return super().sizeHint(option, index)
+        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        width = max(option.rect.width(), 150)  # type: ignore[attr-defined]
+        return QSize(width, cell_height(width, content, metrics))

@@ -1,0 +1,133 @@
+"""The grid widget: a table view whose chips can be dragged and whose cells take drops."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QDrag, QFontMetrics, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
+
+from .chips import CELL_ROLE, CellContent, CellDelegate, Chip, layout_cell
+from .grid_model import SECTION_ROLE, MapGridModel
+from .mime import memberships_mime
+
+
+class MapView(QTableView):
+    chip_clicked = Signal(object)  # Chip
+    open_requested = Signal(QModelIndex)  # Enter or double-click on a cell
+    delete_requested = Signal()
+    section_toggled = Signal(object)  # section key
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setItemDelegate(CellDelegate(self))
+        self.setAccessibleName("Provision map: provisions by year group")
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDragDropOverwriteMode(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setWordWrap(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultSectionSize(170)
+        header.setMinimumSectionSize(90)
+        self.verticalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )
+        self.verticalHeader().setMinimumWidth(230)
+        self.verticalHeader().setMaximumWidth(320)
+        self.verticalHeader().sectionClicked.connect(self._header_clicked)
+        self._press: tuple[QPoint, Chip] | None = None
+
+    def map_model(self) -> MapGridModel:
+        model = self.model()
+        assert isinstance(model, MapGridModel)
+        return model
+
+    # -- layout ---------------------------------------------------------------------
+
+    def apply_spans(self) -> None:
+        self.clearSpans()
+        model = self.map_model()
+        columns = model.columnCount()
+        for row in range(model.rowCount()):
+            if model.index(row, 0).data(SECTION_ROLE) is not None and columns > 1:
+                self.setSpan(row, 0, 1, columns)
+        self.resizeRowsToContents()
+
+    # -- chips ----------------------------------------------------------------------
+
+    def chip_at(self, pos: QPoint) -> Chip | None:
+        index = self.indexAt(pos)
+        content = index.data(CELL_ROLE) if index.isValid() else None
+        if not isinstance(content, CellContent):
+            return None
+        metrics = QFontMetrics(self.font())
+        for placed in layout_cell(self.visualRect(index), content, metrics):
+            if placed.chip is not None and placed.rect.contains(pos):
+                return placed.chip
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        chip = self.chip_at(event.position().toPoint())
+        self._press = (event.position().toPoint(), chip) if chip else None
+        super().mousePressEvent(event)
+        if chip is not None:
+            self.chip_clicked.emit(chip)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            start, chip = self._press
+            distance = (event.position().toPoint() - start).manhattanLength()
+            if distance >= QApplication.startDragDistance():
+                self._press = None
+                drag = QDrag(self)
+                drag.setMimeData(memberships_mime([chip.membership_id], [chip.name]))
+                drag.exec(Qt.DropAction.MoveAction)
+                return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._press = None
+        super().mouseReleaseEvent(event)
+
+    def startDrag(self, supported_actions: Qt.DropAction) -> None:
+        # Whole cells are not dragged; only chips are, from mouseMoveEvent.
+        return
+
+    # -- keyboard -------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        index = self.currentIndex()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and index.isValid():
+            section = index.data(SECTION_ROLE)
+            if section is not None:
+                self.section_toggled.emit(section)
+            else:
+                self.open_requested.emit(index)
+            return
+        if key == Qt.Key.Key_Delete:
+            self.delete_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid():
+            section = index.data(SECTION_ROLE)
+            if section is not None:
+                self.section_toggled.emit(section)
+            else:
+                self.open_requested.emit(index)
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def _header_clicked(self, row: int) -> None:
+        section = self.map_model().index(row, 0).data(SECTION_ROLE)
+        if section is not None:
+            self.section_toggled.emit(section)

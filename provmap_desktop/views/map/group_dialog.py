@@ -1,0 +1,185 @@
+"""Group details: staff, timetable slot, dates and members, each change saved and undoable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ...models import GroupMembership, GroupSlot, ProvisionGroup, Pupil, Staff
+from ...services.provision_map import WEEKDAYS
+from ...ui.commands import CallbackCommand, EditRefused, SetFieldCommand, perform
+from ...ui.context import AppContext
+from ...ui.entity_table import Column, EntityTableModel
+from .commands import KIND
+
+
+class GroupDialog(QDialog):
+    def __init__(self, ctx: AppContext, group_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.group_id = group_id
+        group = self._group()
+        self.setWindowTitle(f"{group.provision.name}: group details")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Group details message")
+
+        self.name_edit = QLineEdit(group.name)
+        self.name_edit.setAccessibleName("Group name")
+        self.name_edit.editingFinished.connect(
+            lambda: self._set("name", self.name_edit.text().strip(), "rename group")
+        )
+        self.staff_combo = QComboBox()
+        self.staff_combo.setAccessibleName("Member of staff")
+        self.staff_combo.addItem("(nobody named)", None)
+        for member in ctx.session.scalars(select(Staff).order_by(Staff.name)):
+            self.staff_combo.addItem(f"{member.name} ({member.role.name})", member.id)
+        self.staff_combo.setCurrentIndex(max(self.staff_combo.findData(group.staff_id), 0))
+        self.staff_combo.currentIndexChanged.connect(
+            lambda: self._set("staff_id", self.staff_combo.currentData(), "change group staff")
+        )
+        self.start_edit = self._date_edit(group.start_date, "First day")
+        self.end_edit = self._date_edit(group.end_date, "Last day")
+        self.start_edit.editingFinished.connect(
+            lambda: self._set("start_date", self.start_edit.date().toPython(), "change start date")
+        )
+        self.end_edit.editingFinished.connect(
+            lambda: self._set("end_date", self.end_edit.date().toPython(), "change end date")
+        )
+
+        self.day_boxes: list[QCheckBox] = []
+        days = QHBoxLayout()
+        chosen = {s.weekday for s in group.slots}
+        for number, day in enumerate(WEEKDAYS[:5]):
+            box = QCheckBox(day)
+            box.setAccessibleName(f"Runs on {day}")
+            box.setChecked(number in chosen)
+            box.toggled.connect(lambda _on: self._save_slots())
+            self.day_boxes.append(box)
+            days.addWidget(box)
+        first_time = next((s.start_time for s in group.slots if s.start_time), dt.time(9, 0))
+        self.time_edit = QTimeEdit(QTime(first_time.hour, first_time.minute))
+        self.time_edit.setDisplayFormat("HH:mm")
+        self.time_edit.setAccessibleName("Start time")
+        self.time_edit.editingFinished.connect(self._save_slots)
+        days.addWidget(self.time_edit)
+
+        form = QFormLayout()
+        form.addRow("&Name", self.name_edit)
+        form.addRow("&Staff", self.staff_combo)
+        form.addRow("&From", self.start_edit)
+        form.addRow("&To", self.end_edit)
+        form.addRow("Slot", days)
+
+        self.members_model = EntityTableModel(
+            ctx,
+            GroupMembership,
+            [
+                Column("pupil_id", "Pupil", editable=False, display=self._pupil_name),
+                Column("join_date", "Joined", "date"),
+                Column("leave_date", "Left", "date"),
+            ],
+            self._members,
+            KIND,
+            "membership",
+        )
+        self.members_model.edit_refused.connect(self.message.setText)
+        members = QTableView()
+        members.setModel(self.members_model)
+        members.setAccessibleName("Members with their join and leave dates")
+        members.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        members.verticalHeader().setVisible(False)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Members (type a date as dd/mm/yyyy; history is kept)"))
+        layout.addWidget(members, 1)
+        layout.addWidget(buttons)
+        self.resize(560, 520)
+
+    def _date_edit(self, day: dt.date, name: str) -> QDateEdit:
+        edit = QDateEdit(day)
+        edit.setDisplayFormat("dd/MM/yyyy")
+        edit.setCalendarPopup(True)
+        edit.setAccessibleName(name)
+        return edit
+
+    def _group(self) -> ProvisionGroup:
+        group = self.ctx.session.get(ProvisionGroup, self.group_id)
+        assert group is not None
+        return group
+
+    def _members(self) -> list[GroupMembership]:
+        query = (
+            select(GroupMembership)
+            .where(GroupMembership.group_id == self.group_id)
+            .order_by(GroupMembership.join_date)
+        )
+        return list(self.ctx.session.scalars(query))
+
+    def _pupil_name(self, pupil_id: Any) -> str:
+        pupil = self.ctx.session.get(Pupil, pupil_id)
+        return pupil.display_name if pupil else ""
+
+    def _set(self, field: str, value: Any, label: str) -> None:
+        if getattr(self._group(), field) == value:
+            return
+        self._perform(
+            SetFieldCommand(self.ctx, ProvisionGroup, self.group_id, field, value, label, KIND)
+        )
+
+    def _save_slots(self) -> None:
+        session = self.ctx.session
+        group = self._group()
+        before = sorted((s.weekday, s.start_time) for s in group.slots)
+        time = self.time_edit.time().toPython()
+        after = sorted(
+            (number, time) for number, box in enumerate(self.day_boxes) if box.isChecked()
+        )
+        if before == after:
+            return
+
+        def put(slots: list[tuple[int, dt.time | None]]) -> None:
+            target = self._group()
+            target.slots.clear()
+            session.flush()
+            target.slots.extend(GroupSlot(weekday=d, start_time=t) for d, t in slots)
+
+        self._perform(
+            CallbackCommand(
+                self.ctx, "change group slot", lambda: put(after), lambda: put(before), KIND
+            )
+        )
+
+    def _perform(self, command: CallbackCommand | SetFieldCommand) -> None:
+        try:
+            perform(self.ctx, command)
+            self.message.setText("")
+        except EditRefused as exc:
+            self.message.setText(str(exc))
+            group = self._group()
+            self.start_edit.setDate(group.start_date)
+            self.end_edit.setDate(group.end_date)
