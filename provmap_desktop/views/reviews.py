@@ -1,0 +1,255 @@
+"""The Reviews screen: reviews overdue, due and upcoming; the wizard; the pupil's cycles;
+and the impact of each provision with the number of pupils behind every figure.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ..models import ProvisionGroup, Review
+from ..services import reviews as svc
+from ..services.delivery import group_label, rag
+from ..services.formatting import format_date, format_money
+from ..ui.context import AppContext
+from .review_wizard import ReviewWizard
+
+DUE_COLUMNS = ("Status", "Review date", "Pupil", "Provision", "Group")
+CYCLE_COLUMNS = (
+    "Baseline",
+    "Provision",
+    "Measure",
+    "Target",
+    "Outcome",
+    "Progress",
+    "Met",
+    "Decision",
+)
+IMPACT_COLUMNS = (
+    "Provision",
+    "Reviews (pupils)",
+    "Targets met (pupils)",
+    "Mean progress (pupils)",
+    "Delivery (pupils)",
+    "Cost per pupil (pupils)",
+)
+
+
+def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+    table.setRowCount(len(rows))
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    for r, values in enumerate(rows):
+        for c, text in enumerate(values):
+            item = QTableWidgetItem(text)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{headers[c]}: {text}")
+            table.setItem(r, c, item)
+
+
+class ReviewsScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.listed: list[Review] = []
+        self.wizard: ReviewWizard | None = None
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Reviews message")
+
+        self.due = _table("Reviews overdue, due and upcoming", DUE_COLUMNS)
+        self.due.itemSelectionChanged.connect(self._show_cycles)
+        self.due.doubleClicked.connect(lambda _i: self.review_selected())
+        self.review_button = QPushButton("&Review this pupil…")
+        self.review_button.clicked.connect(self.review_selected)
+        self.group_review_button = QPushButton("Review the whole &group…")
+        self.group_review_button.clicked.connect(self.review_selected_group)
+        self.groups = QComboBox()
+        self.groups.setAccessibleName("Group to start a review for")
+        start = QPushButton("&Start a review for this group…")
+        start.clicked.connect(self.review_chosen_group)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.review_button)
+        buttons.addWidget(self.group_review_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.groups, 1)
+        buttons.addWidget(start)
+
+        self.cycles = _table("The pupil's APDR cycles in order", CYCLE_COLUMNS)
+        self.cycles_box = QGroupBox("The pupil's cycles")
+        QVBoxLayout(self.cycles_box).addWidget(self.cycles)
+        self.impact = _table("Impact by provision", IMPACT_COLUMNS)
+        impact_box = QGroupBox("Impact by provision (this academic year)")
+        QVBoxLayout(impact_box).addWidget(self.impact)
+
+        due_box = QGroupBox("Reviews overdue, due in the next 14 days, and later")
+        due_layout = QVBoxLayout(due_box)
+        due_layout.addWidget(self.due, 1)
+        due_layout.addLayout(buttons)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(due_box)
+        splitter.addWidget(self.cycles_box)
+        splitter.addWidget(impact_box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+        ctx.data_changed.connect(lambda _kinds: self.reload())
+        ctx.period_changed.connect(self.reload)
+        self.reload()
+
+    # -- loading --------------------------------------------------------------------
+
+    def reload(self) -> None:
+        session, today = self.ctx.session, self.ctx.today
+        session.expire_all()
+        overdue = svc.reviews_overdue(session, today)
+        due = svc.reviews_due(session, today)
+        upcoming = svc.reviews_upcoming(session, today)
+        self.listed = overdue + due + upcoming
+        rows = []
+        for review in self.listed:
+            if review in overdue:
+                days = (today - review.review_date).days if review.review_date else 0
+                status = f"Overdue by {days} day{'s' if days != 1 else ''}"
+            elif review in due:
+                status = "Due"
+            else:
+                status = "Upcoming"
+            group = review.membership.group if review.membership else None
+            rows.append(
+                (
+                    status,
+                    format_date(review.review_date, blank="no date"),
+                    review.pupil.display_name,
+                    group.provision.name if group else "",
+                    group_label(group) if group else "",
+                )
+            )
+        _fill(self.due, rows)
+        self._load_groups()
+        self._load_impact()
+        self._show_cycles()
+
+    def _load_groups(self) -> None:
+        keep = self.groups.currentData()
+        self.groups.clear()
+        query = select(ProvisionGroup).order_by(ProvisionGroup.start_date.desc())
+        if self.ctx.academic_year_id is not None:
+            query = query.where(ProvisionGroup.academic_year_id == self.ctx.academic_year_id)
+        for group in self.ctx.session.scalars(query):
+            self.groups.addItem(
+                f"{group_label(group)} from {format_date(group.start_date)}", group.id
+            )
+        if keep is not None and (index := self.groups.findData(keep)) >= 0:
+            self.groups.setCurrentIndex(index)
+
+    def _load_impact(self) -> None:
+        session = self.ctx.session
+        rows = []
+        for row in svc.impact_by_provision(session, self.ctx.academic_year_id):
+            met = f"{round(100 * row.met_share)}%" if row.met_share is not None else "–"
+            progress = "; ".join(f"{m.text} ({m.pupils})" for m in row.progress) or "–"
+            rate = row.delivery_rate
+            delivery = "–"
+            if rate is not None:
+                delivery = f"{round(100 * rate)}% {rag(rate, session)[0]}"
+            rows.append(
+                (
+                    row.name,
+                    f"{row.reviews} ({row.reviewed_pupils})",
+                    f"{met} ({row.target_pupils})",
+                    progress,
+                    f"{delivery} ({row.delivery_pupils})",
+                    f"{format_money(row.cost_per_pupil, blank='–')} ({row.cost_pupils})",
+                )
+            )
+        _fill(self.impact, rows)
+
+    def selected_review(self) -> Review | None:
+        rows = self.due.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.listed):
+            return None
+        return self.listed[rows[0].row()]
+
+    def _show_cycles(self) -> None:
+        review = self.selected_review()
+        has = review is not None and review.membership_id is not None
+        self.review_button.setEnabled(has)
+        self.group_review_button.setEnabled(has)
+        if review is None:
+            self.cycles_box.setTitle("The pupil's cycles (choose a review above)")
+            _fill(self.cycles, [])
+            return
+        self.cycles_box.setTitle(f"{review.pupil.display_name}'s cycles, in order")
+        rows = []
+        for cycle in svc.cycles_for_pupil(self.ctx.session, review.pupil_id):
+            group = cycle.membership.group if cycle.membership else None
+            gained = svc.progress(cycle.baseline_type, cycle.baseline_value, cycle.outcome_value)
+            rows.append(
+                (
+                    format_date(cycle.baseline_date),
+                    group.provision.name if group else "",
+                    f"{svc.MEASURE_LABELS.get(cycle.baseline_type, '')} {cycle.baseline_value}",
+                    cycle.target,
+                    cycle.outcome_value or "(open)",
+                    svc.progress_text(cycle.baseline_type, gained),
+                    svc.TARGET_MET_LABELS.get(cycle.target_met or "", ""),
+                    svc.DECISION_LABELS.get(cycle.decision or "", ""),
+                )
+            )
+        _fill(self.cycles, rows)
+
+    # -- the wizard -----------------------------------------------------------------
+
+    def review_selected(self) -> None:
+        review = self.selected_review()
+        if review is not None and review.membership_id is not None:
+            self._open(ReviewWizard(self.ctx, [review.membership_id], self))
+
+    def review_selected_group(self) -> None:
+        review = self.selected_review()
+        if review is not None and review.membership is not None:
+            self._open_group(review.membership.group_id)
+
+    def review_chosen_group(self) -> None:
+        group_id = self.groups.currentData()
+        if group_id is not None:
+            self._open_group(group_id)
+
+    def _open_group(self, group_id: int) -> None:
+        try:
+            wizard = ReviewWizard.for_group(self.ctx, group_id, self)
+        except ValueError:
+            self.message.setText("That group has no pupils on the review day.")
+            return
+        self._open(wizard)
+
+    def _open(self, wizard: ReviewWizard) -> None:
+        self.wizard = wizard
+        wizard.accepted.connect(lambda: self.message.setText(wizard.message))
+        wizard.open()
