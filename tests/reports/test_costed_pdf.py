@@ -1,0 +1,139 @@
+"""The costed PDFs read back with pypdf: the hand-worked figures and the threshold words.
+
+Figures are worked out by hand in ``tests/services/_costed_school``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy.orm import Session
+
+from provmap_desktop.reports.costed_pdf import (
+    threshold_bar,
+    write_costed_pdf,
+    write_pupil_costed_pdf,
+)
+from provmap_desktop.services.pupil_costing import pupil_costing
+from tests.services._costed_school import AS_OF, CostedSchool, make_costed_school
+
+PRINTED = dt.date(2026, 9, 11)
+
+
+@pytest.fixture
+def school(session: Session) -> CostedSchool:
+    return make_costed_school(session)
+
+
+def text_of(pdf: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
+def test_school_costed_map_has_provisions_totals_and_pages(
+    session: Session, school: CostedSchool, tmp_path: Path
+) -> None:
+    out = write_costed_pdf(
+        session,
+        tmp_path / "costed.pdf",
+        academic_year_id=school.year.id,
+        as_of=AS_OF,
+        printed_on=PRINTED,
+    )
+    text = text_of(out)
+    assert "Costed provision map" in text
+    assert "Test Primary" in text
+    assert "Printed 11/09/2026" in text
+    assert "Page 1 of" in text
+    for figure in ("£227.00", "£108.00", "£119.00", "£27.00", "£6.00", "£18.00", "£3.00"):
+        assert figure in text, figure
+    for heading in ("By year group", "By area of need", "By wave", "By funding stream"):
+        assert heading in text
+    assert "£100.00 threshold: over by £19.00" in text
+    assert "£100.00 threshold: £73.00 under" in text
+    assert "Over budget" in text
+
+
+def test_year_group_costed_map_holds_only_that_year_group(
+    session: Session, school: CostedSchool, tmp_path: Path
+) -> None:
+    out = write_costed_pdf(
+        session,
+        tmp_path / "y5.pdf",
+        academic_year_id=school.year.id,
+        year_group_id=school.year5.id,
+        as_of=AS_OF,
+    )
+    text = text_of(out)
+    assert "Costed provision map: Year 5" in text
+    assert "Lego therapy" in text
+    assert "Precision Teaching" not in text
+    assert "£227.00" not in text
+
+
+def test_term_costed_map(session: Session, school: CostedSchool, tmp_path: Path) -> None:
+    out = write_costed_pdf(
+        session, tmp_path / "autumn.pdf", academic_year_id=school.year.id, term_name="Autumn"
+    )
+    text = text_of(out)
+    assert "2026/27, Autumn term" in text
+    assert "Lego therapy" not in text.split("Pupils at or near")[0]
+
+
+def test_pupil_costed_map_shows_shares_dates_and_the_threshold_line(
+    session: Session, school: CostedSchool, tmp_path: Path
+) -> None:
+    eve = write_pupil_costed_pdf(
+        session,
+        tmp_path / "eve.pdf",
+        academic_year_id=school.year.id,
+        pupil_id=school.eve.id,
+        as_of=AS_OF,
+    )
+    text = text_of(eve)
+    assert "Costed provision map: Eve Evans" in text
+    assert "04/01/2027" in text
+    assert "£119.00" in text
+    assert "£100.00 threshold: over by £19.00" in text
+    assert "Page 1 of 1" in text
+
+    ava = write_pupil_costed_pdf(
+        session,
+        tmp_path / "ava.pdf",
+        academic_year_id=school.year.id,
+        pupil_id=school.year4_pupils[0].id,
+        as_of=AS_OF,
+    )
+    text = text_of(ava)
+    assert "£27.00" in text
+    assert "£100.00 threshold: £73.00 under" in text
+
+
+def test_a_pupil_who_joins_half_way_pays_half_a_share(
+    session: Session, school: CostedSchool
+) -> None:
+    # The 12-week group runs 7 weeks before half-term and 5 after; joining on Monday
+    # 19/10/2026 leaves 6 of the 12 weeks (30 of 60 teaching days): half of £27.00.
+    ava = school.year4_pupils[0]
+    membership = next(m for m in school.precision.memberships if m.pupil_id == ava.id)
+    membership.join_date = dt.date(2026, 10, 19)
+    session.flush()
+    costing = pupil_costing(session, school.year.id, ava.id, as_of=AS_OF)
+    (line,) = costing.lines
+    assert line.planned == Decimal("13.50")
+    assert line.joined == dt.date(2026, 10, 19)
+    assert sum(line.by_term.values()) == line.planned
+    assert costing.threshold_text == "£100.00 threshold: £86.50 under"
+
+
+def test_threshold_bar_marks_the_threshold_and_says_both_amounts() -> None:
+    drawing = threshold_bar(Decimal("6412"), Decimal("6000"), width=400)
+    labels = [item.text for item in drawing.contents if hasattr(item, "text")]
+    assert "threshold £6,000.00" in labels
+    assert "annual total £6,412.00" in labels
+    bars = [item for item in drawing.contents if type(item).__name__ == "Rect"]
+    # The filled bar is longer than the threshold mark's position: over.
+    assert bars[1].width > 400 * 6000 / (6412 * 1.15)
