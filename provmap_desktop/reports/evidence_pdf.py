@@ -282,18 +282,17 @@ def _cost_story(session: Session, pupil: Pupil, today: dt.date) -> list[Flowable
     line = report.row_for(pupil.id)
     amount = line.annual_total if line else (share_total.planned if share_total else Decimal(0))
     rows.append([f"Total for {year.label}", "", "", format_money(amount), ""])
-    story.append(table(rows, [45 * mm, 45 * mm, 40 * mm, 25 * mm, 25 * mm]))
+    costs = table(rows, [45 * mm, 45 * mm, 40 * mm, 25 * mm, 25 * mm])
     threshold = report.threshold
     side = "at or above" if amount >= threshold else "below"
     gap = format_money(abs(amount - threshold))
     verdict = f"{side} the threshold of {format_money(threshold)} by {gap}"
-    story.append(Spacer(1, 3 * mm))
-    story.append(
-        para(
-            f"The costed provision for {year.label} is {format_money(amount)}: {verdict} "
-            "(the school's notional SEN budget funds additional support up to it)."
-        )
+    summary = para(
+        f"The costed provision for {year.label} is {format_money(amount)}: {verdict} "
+        "(the school's notional SEN budget funds additional support up to it)."
     )
+    # The total and its verdict stay with the table rather than alone on a new page.
+    story.append(KeepTogether([costs, Spacer(1, 3 * mm), summary]))
     return story
 
 

@@ -486,11 +486,14 @@ class ImpactRow:
         return self.delivered / self.planned if self.planned else None
 
 
-def impact_by_provision(session: Session, academic_year_id: int | None) -> list[ImpactRow]:
+def impact_by_provision(
+    session: Session, academic_year_id: int | None, *, as_of: dt.date | None = None
+) -> list[ImpactRow]:
     """For each provision with groups in the year (every year for None): the number of
     completed reviews, the share of targets met, mean progress per kind of numeric
     measure, the delivery rate to date and the planned cost per pupil, each with the
-    number of distinct pupils behind it. Sorted by provision name.
+    number of distinct pupils behind it. Delivery counts up to ``as_of`` (default today).
+    Sorted by provision name.
     """
     from collections import defaultdict
 
@@ -511,8 +514,8 @@ def impact_by_provision(session: Session, academic_year_id: int | None) -> list[
         year = session.get(AcademicYear, year_id)
         if year is None:
             continue
-        as_of = min(dt.date.today(), year.end_date)
-        rates = delivery_rates(session, year_id, as_of)
+        up_to = min(as_of or dt.date.today(), year.end_date)
+        rates = delivery_rates(session, year_id, up_to)
         for provision_id, rate in rates.by_provision.items():
             row = rows.setdefault(provision_id, ImpactRow(provision_id, names[provision_id]))
             row.delivered += rate.delivered

@@ -171,7 +171,9 @@ class ReviewsScreen(QWidget):
     def _load_impact(self) -> None:
         session = self.ctx.session
         rows = []
-        for row in svc.impact_by_provision(session, self.ctx.academic_year_id):
+        for row in svc.impact_by_provision(
+            session, self.ctx.academic_year_id, as_of=self.ctx.today
+        ):
             met = f"{round(100 * row.met_share)}%" if row.met_share is not None else "–"
             progress = "; ".join(f"{m.text} ({m.pupils})" for m in row.progress) or "–"
             rate = row.delivery_rate

@@ -200,3 +200,39 @@ def test_a_second_cycle_is_pre_filled_from_the_first(maya, qtbot, school_db):
     assert again.assess.measure.currentData() == "reading_age"
     assert again.assess.baseline(0) == "6:6"
     assert again.plan.outcome_sought.toPlainText() == "Fluent reading"
+
+
+def test_reviews_screen_lists_due_cycles_and_impact_and_opens_the_wizard(maya, qtbot, school_db):
+    from provmap_desktop.services import reviews as svc
+    from provmap_desktop.views.reviews import ReviewsScreen
+
+    ctx, ids = maya
+    done = svc.start_cycle(ctx.session, ids["maya_membership"], today=START)
+    svc.save_assessment(done, "reading_age", "6y 2m", START)
+    svc.complete_review(
+        ctx.session, done, outcome_value="6y 6m", outcome_date=dt.date(2026, 11, 2),
+        target_met="partly", decision="continue", today=dt.date(2026, 11, 2),
+    )  # fmt: skip
+    ctx.commit("reviews")  # the next cycle is due on 25/01/2027 (84 days on)
+    ctx.today = dt.date(2027, 2, 3)
+    screen = ReviewsScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    assert screen.due.rowCount() == 1
+    assert screen.due.item(0, 0).text() == "Overdue by 9 days"
+    assert screen.due.item(0, 2).text() == "Maya Adams"
+    screen.due.selectRow(0)
+    assert screen.cycles.rowCount() == 2  # the completed cycle then the open one
+    assert screen.cycles.item(0, 5).text() == "+4 months"
+    assert screen.cycles.item(1, 4).text() == "(open)"
+    impact = [screen.impact.item(0, c).text() for c in range(screen.impact.columnCount())]
+    assert impact[0] == "Precision Teaching"
+    assert impact[1] == "1 (1)" and impact[3] == "+4 months reading age (1)"
+
+    qtbot.mouseClick(screen.review_button, Qt.MouseButton.LeftButton)
+    wizard = screen.wizard
+    assert wizard is not None and wizard.isVisible()
+    assert wizard.assess.baseline(0) == "6y 6m"  # the open cycle, pre-filled
+    wizard.reject()
+    qtbot.mouseClick(screen.group_review_button, Qt.MouseButton.LeftButton)
+    assert len(screen.wizard.drafts) == 4
