@@ -245,7 +245,14 @@ def costed_story(summary: CostedSummary, width: float) -> list[Any]:
         story.append(base.para(f"Budget for {summary.year_label}", "heading"))
         story.append(
             _narrow_table(
-                ["Funding stream", "Budget", "Planned spend", "Spent to date", "Remaining", ""],
+                [
+                    "Funding stream",
+                    "Budget",
+                    "Planned spend",
+                    "Spent to date",
+                    "Remaining",
+                    "Warning",
+                ],
                 [
                     [
                         b.name,

@@ -188,8 +188,8 @@ class CostsScreen(QWidget):
     def _charts_tab(self) -> QWidget:
         self.area_chart = ChartPanel("Spend by area of need")
         self.wave_chart = ChartPanel("Spend by wave")
-        self.year_group_chart = ChartPanel("Spend by year group")
-        self.planned_chart = ChartPanel("Planned and to date, by year group")
+        self.year_group_chart = ChartPanel("Spend by year group", upright=True)
+        self.planned_chart = ChartPanel("Planned and to date, by year group", upright=True)
         tab = QWidget()
         grid = QGridLayout(tab)
         for n, chart in enumerate(

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
+    QBarSeries,
     QBarSet,
     QChart,
     QChartView,
@@ -119,9 +120,11 @@ class ChartPanel(QWidget):
     of ``Decimal`` amounts (e.g. "Planned" and "To date").
     """
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, *, upright: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = title
+        # Upright bars suit many short headings (year groups); sideways bars long ones.
+        self.upright = upright
         self.chart = QChart()
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_view = QChartView(self.chart)
@@ -165,27 +168,31 @@ class ChartPanel(QWidget):
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
-        bars = QHorizontalBarSeries()
+        bars = QBarSeries() if self.upright else QHorizontalBarSeries()
+        # Sideways bars are drawn bottom up; reversed, they read top down like the table.
+        order = list if self.upright else (lambda items: list(reversed(items)))
         highest = 0.0
-        # Horizontal bars are drawn bottom up; reversed, they read top down like the table.
         for name, values in series:
             bar_set = QBarSet(name)
             # Charts draw floats; the figures rounded to the penny are plenty for a bar.
-            amounts = [float(round_money(v)) for v in reversed(values)]
+            amounts = [float(round_money(v)) for v in order(values)]
             bar_set.append(amounts)
             highest = max([highest, *amounts])
             bars.append(bar_set)
         self.chart.addSeries(bars)
         axis_y = QBarCategoryAxis()
-        axis_y.append(list(reversed(categories)))
+        axis_y.append(order(categories))
         axis_x = QValueAxis()
         axis_x.setRange(0, highest if highest else 1)
         axis_x.applyNiceNumbers()
         # The label format is printf-style and ASCII only, so the pound sign is the title.
         axis_x.setLabelFormat("%.0f")
         axis_x.setTitleText("£")
-        self.chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        self.chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        category_side, value_side = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignBottom
+        if self.upright:
+            category_side, value_side = value_side, category_side
+        self.chart.addAxis(axis_y, category_side)
+        self.chart.addAxis(axis_x, value_side)
         bars.attachAxis(axis_y)
         bars.attachAxis(axis_x)
         self.chart.legend().setVisible(len(series) > 1)
