@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -164,7 +164,8 @@ class RegisterScreen(QWidget):
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        ctx.data_changed.connect(lambda _kinds: self.reload())
+        self._stale = False
+        ctx.data_changed.connect(self._on_data_changed)
         self.reload()
 
     def _session_panel(self) -> QWidget:
@@ -199,6 +200,19 @@ class RegisterScreen(QWidget):
 
     # -- loading --------------------------------------------------------------------
 
+    def _on_data_changed(self, _kinds: set[str]) -> None:
+        # A hidden screen waits until it is shown: every edit elsewhere stays quick.
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload()
+        super().showEvent(event)
+
     @property
     def day(self) -> dt.date:
         return self.date_edit.date().toPython()  # type: ignore[no-any-return]
@@ -208,7 +222,6 @@ class RegisterScreen(QWidget):
 
     def reload(self) -> None:
         keep = self._selected_key()
-        self.ctx.session.expire_all()
         if self.week_mode.isChecked():
             self.sessions = delivery.sessions_for_week(self.ctx.session, self.day)
         else:

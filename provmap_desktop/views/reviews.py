@@ -5,6 +5,7 @@ and the impact of each provision with the number of pupils behind every figure.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -118,15 +119,28 @@ class ReviewsScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
-        ctx.data_changed.connect(lambda _kinds: self.reload())
+        self._stale = False
+        ctx.data_changed.connect(self._on_data_changed)
         ctx.period_changed.connect(self.reload)
         self.reload()
 
     # -- loading --------------------------------------------------------------------
 
+    def _on_data_changed(self, _kinds: set[str]) -> None:
+        # A hidden screen waits until it is shown: every edit elsewhere stays quick.
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload()
+        super().showEvent(event)
+
     def reload(self) -> None:
         session, today = self.ctx.session, self.ctx.today
-        session.expire_all()
         overdue = svc.reviews_overdue(session, today)
         due = svc.reviews_due(session, today)
         upcoming = svc.reviews_upcoming(session, today)
