@@ -1,0 +1,70 @@
+"""The shared document base: decorations on every page, orientation, tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pypdf import PdfReader
+from reportlab.platypus import NextPageTemplate, PageBreak
+
+from provmap_desktop.reports.base import (
+    LANDSCAPE,
+    ReportInfo,
+    continued,
+    make_table,
+    para,
+    write_pdf,
+)
+
+INFO = ReportInfo(
+    title="Section F check",
+    school_name="Oakfield Primary",
+    period_text="2026/27",
+    printed_on=dt.date(2027, 1, 5),
+    footer_note="Confidential",
+)
+
+
+def test_long_table_repeats_its_header_and_every_page_is_decorated(tmp_path):
+    rows = [[f"Row {i:03d}", "a long cell " * 8] for i in range(150)]
+    path = write_pdf(tmp_path / "t.pdf", INFO, [make_table(["Name", "Notes"], rows, [100, 300])])
+    pages = [p.extract_text() for p in PdfReader(path).pages]
+    assert len(pages) > 2
+    for n, text in enumerate(pages, start=1):
+        assert f"Page {n} of {len(pages)}" in text
+        assert "Section F check" in text and "Oakfield Primary" in text
+        assert "2026/27" in text and "Printed 05/01/2027" in text and "Confidential" in text
+        assert "Name" in text and "Notes" in text
+    everything = "\n".join(pages)
+    assert all(f"Row {i:03d}" in everything for i in range(150))
+
+
+def test_story_can_turn_to_landscape_pages(tmp_path):
+    story = [para("first"), NextPageTemplate(LANDSCAPE), PageBreak(), para("second")]
+    path = write_pdf(tmp_path / "t.pdf", INFO, story, page_size="A4")
+    first, second = PdfReader(path).pages
+    assert first.mediabox.height > first.mediabox.width
+    assert second.mediabox.width > second.mediabox.height
+    assert "Page 2 of 2" in second.extract_text()
+
+
+def test_a_row_taller_than_a_page_splits_and_repeats_its_label(tmp_path):
+    names = [para(f"Name {i:03d}") for i in range(120)]
+
+    def story(doc):  # type: ignore[no-untyped-def]
+        label = continued(para("Reading club"), "Reading club (continued)")
+        return [
+            make_table(
+                ["Provision", "Pupils"],
+                [[label, names]],
+                [150, 200],
+                frame_height=doc.story_height,
+            )
+        ]
+
+    path = write_pdf(tmp_path / "t.pdf", INFO, story)
+    pages = [p.extract_text() for p in PdfReader(path).pages]
+    assert len(pages) >= 2
+    assert "Reading club (continued)" in pages[1]
+    everything = "\n".join(pages)
+    assert all(f"Name {i:03d}" in everything for i in range(120))
