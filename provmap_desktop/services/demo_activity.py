@@ -86,24 +86,30 @@ PREVIOUS_PLANS: tuple[Plan, ...] = (
     ("Spelling intervention (SpLD)", (5,), 4, "ta5", (1, 3), "11:00", "autumn:12"),
 )
 
-# The 1:1 provision each EHC plan's primary need gets all year: (provision, staff, days).
-EHCP_PLANS: dict[str, tuple[tuple[str, str, tuple[int, ...]], ...]] = {
+# The 1:1 provision each EHC plan's primary need gets all year:
+# (provision, staff, weekdays, session minutes if not the provision's own).
+# The key adult times are set so that some plans pass the £6,000 threshold and one
+# comes close to it, as in most schools.
+EHCP_PLANS: dict[str, tuple[tuple[str, str, tuple[int, ...], int | None], ...]] = {
     "ASD": (
-        ("Key adult 1:1 support", "ta7", (0, 1, 2, 3, 4)),
-        ("Speech and language programme (TA-led)", "ta3", (0, 2, 4)),
+        ("Key adult 1:1 support", "ta7", (0, 1, 2, 3, 4), None),
+        ("Speech and language programme (TA-led)", "ta3", (0, 2, 4), None),
     ),
     "SLCN": (
-        ("Speech and language therapy", "salt", (2,)),
-        ("Speech and language programme (TA-led)", "ta3", (1, 3, 4)),
+        ("Speech and language therapy", "salt", (2,), None),
+        ("Speech and language programme (TA-led)", "ta3", (1, 3, 4), None),
     ),
     "SEMH": (
-        ("Key adult 1:1 support", "ta6", (0, 1, 2, 3, 4)),
-        ("Emotional literacy support (ELSA)", "hlta1", (2,)),
+        ("Key adult 1:1 support", "ta6", (0, 1, 2, 3, 4), 75),
+        ("Emotional literacy support (ELSA)", "hlta1", (2,), None),
     ),
-    "PD": (("Physiotherapy programme", "ta7", (0, 2, 4)), ("1:1 PE support", "ta6", (3,))),
+    "PD": (
+        ("Physiotherapy programme", "ta7", (0, 2, 4), None),
+        ("1:1 PE support", "ta6", (3,), None),
+    ),
     "MLD": (
-        ("Reading intervention (1:1 reading)", "ta5", (0, 2, 4)),
-        ("Precision Teaching", "ta2", (1, 3)),
+        ("Reading intervention (1:1 reading)", "ta5", (0, 2, 4), None),
+        ("Precision Teaching", "ta2", (1, 3), None),
     ),
 }
 
@@ -304,11 +310,12 @@ def _ehcp_groups(act: _Activity, year: AcademicYear) -> dict[int, list[GroupMemb
     for index, pupil in enumerate(holders):
         nc = pupil.year_group.sort_order if pupil.year_group else 1
         own: list[GroupMembership] = []
-        for offset, (name, staff_key, days) in enumerate(
+        for offset, (name, staff_key, days, minutes) in enumerate(
             EHCP_PLANS.get(pupil.primary_need or "", EHCP_PLANS["SEMH"])
         ):
             time = f"{9 + (index + 2 * offset) % 5:02d}:{15 * (index % 4):02d}"
             group = act.group(name, year, dates, (nc,), staff_key, days, time)
+            group.session_minutes = minutes
             own.append(act.join(group, pupil, settled=True))
         others = [
             m
