@@ -142,7 +142,7 @@ def test_profile_batches_put_each_pupil_on_their_own_page(
 ) -> None:
     out = tmp_path / "batch.pdf"
     assert run(db_path, "report", "profile", *option, "--out", str(out)) == EXIT_OK
-    firsts = [text for text in pages(out)]
+    firsts = pages(out)
     assert len(firsts) == len(expected)
     for text, name in zip(firsts, expected, strict=True):
         assert name in text
@@ -170,7 +170,9 @@ def test_pupil_map_report(db_path: Path, tmp_path: Path) -> None:
     assert "2025/26" in text and "2026/27" in text
 
 
-def test_reports_never_create_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_reports_never_create_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "none.provmap"
     code = run(missing, "report", "pupil-map", "--pupil", upn(1), "--out", str(tmp_path / "m.pdf"))
     assert code == EXIT_FAILED

@@ -102,7 +102,6 @@ class ImportPupilsDialog(QDialog):
         self.back_button = QPushButton("< &Back")
         self.back_button.clicked.connect(self.go_back)
         self.next_button = QPushButton("&Check rows >")
-        self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.show_preview)
         self.import_button = QPushButton("&Import")
         self.import_button.clicked.connect(self.import_now)
@@ -111,6 +110,8 @@ class ImportPupilsDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self.back_button, self.next_button, self.import_button, self.close_button):
+            # Enter in the file box reads the file; it must not also press a button.
+            button.setAutoDefault(False)
             buttons.addWidget(button)
 
         layout = QVBoxLayout(self)
@@ -127,6 +128,7 @@ class ImportPupilsDialog(QDialog):
         self.path_edit.returnPressed.connect(lambda: self.load_file(Path(self.path_edit.text())))
         self.browse_button = QPushButton("C&hoose file…")
         self.browse_button.clicked.connect(self.choose_file)
+        self.browse_button.setAutoDefault(False)
         file_row = QHBoxLayout()
         file_row.addWidget(self.path_edit, 1)
         file_row.addWidget(self.browse_button)
