@@ -1,0 +1,267 @@
+"""The one-page profile as a PDF, for one pupil or a batch (a class, a year group, the
+SEN register), clean enough to hand to a parent.
+
+Each profile starts on its own page: the pupil's name, year group and class; the three
+one-page profile sections (what people like and admire about me, what is important to
+me, how best to support me); strengths and needs; strategies that work; the pupil's own
+voice and their parents' or carers' views; agencies involved; and the provision the
+pupil receives now. Every section is a one-column table, so a long answer wraps and,
+if it must, carries on to the next page under its heading repeated, never clipped; the
+pupil's name is printed on every page of their profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from ..models import GroupMembership, ProvisionGroup, Pupil, SchoolSettings
+from ..models.vocab import AREA_LABELS, NEED_TYPES, AreaOfNeed, SenStatus
+from ..services.formatting import format_date
+from . import base
+
+TITLE = "One-page profile"
+CONFIDENTIAL = "Confidential: about a child. Please keep it safe."
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: (profile column, heading as the pupil would say it); pairs share a row.
+SECTIONS: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("like_and_admire", "What people like and admire about me"),),
+    (("important_to_me", "What is important to me"),),
+    (("how_to_support", "How best to support me"),),
+    (("strengths", "My strengths"), ("needs", "My needs")),
+    (("strategies", "Strategies that work for me"),),
+    (("pupil_voice", "My voice"), ("parent_views", "My parents' / carers' views")),
+    (("external_agencies", "Agencies involved"),),
+)
+_EMPTY = ParagraphStyle("empty", parent=base.STYLES["body"], textColor=colors.HexColor("#666666"))
+_NAME = ParagraphStyle("pupil_name", parent=base.STYLES["title"], fontSize=18, leading=22)
+_HEADING = ParagraphStyle("section", parent=base.STYLES["header_cell"], fontSize=10, leading=12.5)
+_SECTION_FILL = colors.HexColor("#eef3ea")
+
+
+class PupilMark(Flowable):
+    """Takes no space; tells the page decoration whose profile this page belongs to."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.provmap_pupil = self.text  # type: ignore[attr-defined]
+
+
+def _lines(text: str | None) -> list[Flowable]:
+    """One paragraph per line so a long answer can break between any two lines."""
+    if not text or not text.strip():
+        return [base.para("Not recorded yet.", _EMPTY)]
+    return [base.para(line, "body") for line in text.strip().split("\n") if line.strip()] or [
+        base.para("", "body")
+    ]
+
+
+def _describe(pupil: Pupil) -> str:
+    parts = [
+        pupil.year_group.name if pupil.year_group else "No year group",
+        f"Class {pupil.school_class.name}" if pupil.school_class else "",
+        f"Born {format_date(pupil.date_of_birth)}" if pupil.date_of_birth else "",
+    ]
+    return " · ".join(p for p in parts if p)
+
+
+def _sen_line(pupil: Pupil) -> str:
+    status = SenStatus(pupil.sen_status).label
+    needs = [
+        f"{code}: {NEED_TYPES.get(code, code)}"
+        for code in (pupil.primary_need, pupil.secondary_need)
+        if code
+    ]
+    return status + (f" ({'; '.join(needs)})" if needs else "")
+
+
+def _slots(group: ProvisionGroup) -> str:
+    times = [
+        WEEKDAYS[slot.weekday] + (f" {slot.start_time:%H:%M}" if slot.start_time else "")
+        for slot in group.slots
+    ]
+    return ", ".join(times)
+
+
+def frequency(group: ProvisionGroup) -> str:
+    """'2 × 30 min a week, 1:1' or '3 × 10 min a week, group of up to 4'."""
+    size = group.effective_max_size
+    who = "1:1" if size == 1 else f"group of up to {size}"
+    return (
+        f"{group.effective_sessions_per_week} × {group.effective_session_minutes} min a week, {who}"
+    )
+
+
+def current_memberships(session: Session, pupil: Pupil, today: dt.date) -> list[GroupMembership]:
+    """The pupil's allocations running on ``today``, by provision name."""
+    memberships = session.scalars(
+        select(GroupMembership)
+        .where(GroupMembership.pupil_id == pupil.id)
+        .options(joinedload(GroupMembership.group).joinedload(ProvisionGroup.provision))
+    ).all()
+    running = [
+        m
+        for m in memberships
+        if m.is_current_on(today) and m.group.start_date <= today <= m.group.end_date
+    ]
+    return sorted(running, key=lambda m: (m.group.provision.name.casefold(), m.join_date))
+
+
+def _provision_table(session: Session, pupil: Pupil, today: dt.date, width: float) -> Flowable:
+    memberships = current_memberships(session, pupil, today)
+    if not memberships:
+        return base.para(f"No provision is running for me on {format_date(today)}.", _EMPTY)
+    rows = []
+    for m in memberships:
+        group = m.group
+        area = AREA_LABELS[AreaOfNeed(group.provision.area)]
+        rows.append(
+            [
+                [base.para(group.provision.name, "cell_bold"), base.para(area, "cell")],
+                group.staff.name if group.staff else "",
+                "\n".join(t for t in (frequency(group), _slots(group)) if t),
+                f"{format_date(m.join_date)} to "
+                f"{format_date(min(m.leave_date or group.end_date, group.end_date))}",
+            ]
+        )
+    widths = [width * f for f in (0.34, 0.18, 0.28, 0.20)]
+    return base.make_table(
+        ["Support", "With", "How often", "Dates"],
+        rows,
+        widths,
+        frame_height=base.frame_size()[1],
+    )
+
+
+def _section_table(pairs: tuple[tuple[str, str], ...], profile: Any, width: float) -> Flowable:
+    header = [base.para(heading, _HEADING) for _field, heading in pairs]
+    cells = [_lines(getattr(profile, field, "") if profile else "") for field, _ in pairs]
+    table = base.make_table(
+        header,
+        [cells],
+        [width / len(pairs)] * len(pairs),
+        frame_height=base.frame_size()[1],
+        extra_style=[
+            ("BACKGROUND", (0, 0), (-1, 0), _SECTION_FILL),
+            ("TOPPADDING", (0, 1), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ],
+    )
+    return table
+
+
+def profile_story(
+    session: Session,
+    pupil: Pupil,
+    *,
+    today: dt.date | None = None,
+    width: float | None = None,
+) -> list[Flowable]:
+    """The flowables of one pupil's profile, starting with their name (no page break).
+
+    ``width`` is the frame's width (A4 portrait by default); ``today`` decides which
+    provision counts as current.
+    """
+    day = today or dt.date.today()
+    full = width or base.frame_size()[0]
+    profile = pupil.profile
+    story: list[Flowable] = [
+        PupilMark(pupil.display_name),
+        base.para(pupil.display_name, _NAME),
+        base.para(_describe(pupil), "body"),
+        base.para(f"SEN: {_sen_line(pupil)}", "body"),
+    ]
+    updated = profile.updated_on if profile else None
+    if updated:
+        story.append(base.para(f"Profile last updated {format_date(updated)}", "small"))
+    story.append(Spacer(0, 6))
+    for pairs in SECTIONS:
+        story.append(_section_table(pairs, profile, full))
+        story.append(Spacer(0, 5))
+    # The heading never ends a page without the table under it.
+    story.append(
+        KeepTogether(
+            [
+                base.para("The support I have now", "subheading"),
+                _provision_table(session, pupil, day, full),
+            ]
+        )
+    )
+    return story
+
+
+class ProfileDocument(base.ReportDocument):
+    """The shared document, with the pupil's name under the title on every page."""
+
+    def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
+        template = super()._template(name, size)
+        # Drawn when the page is finished, so it names the pupil whose profile the
+        # page holds, even on the first page of a new pupil in a batch.
+        template.onPageEnd = self._name_pupil
+        return template
+
+    def _name_pupil(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        text = getattr(canvas, "provmap_pupil", "")
+        if not text:
+            return
+        height = canvas._pagesize[1]
+        canvas.saveState()
+        canvas.setFont(base.FONT, 9.5)
+        canvas.drawString(base.MARGIN, height - base.MARGIN - 25, text)
+        canvas.restoreState()
+
+
+def _school_name(session: Session) -> str:
+    return session.scalar(select(SchoolSettings.name)) or ""
+
+
+def write_profile_pdf(
+    session: Session,
+    path: Path | str,
+    pupils: Sequence[Pupil],
+    *,
+    today: dt.date | None = None,
+) -> Path:
+    """Write the profiles of ``pupils``, in the order given, each from a new page.
+
+    The file appears whole or not at all. Raises ``ValueError`` for an empty batch.
+    """
+    if not pupils:
+        raise ValueError("There are no pupils to print profiles for.")
+    day = today or dt.date.today()
+    info = base.ReportInfo(
+        title=TITLE, school_name=_school_name(session), printed_on=day, footer_note=CONFIDENTIAL
+    )
+
+    def story(doc: base.ReportDocument) -> list[Flowable]:
+        flowables: list[Flowable] = []
+        for index, pupil in enumerate(pupils):
+            if index:
+                flowables.append(PageBreak())
+            flowables += profile_story(session, pupil, today=day, width=doc.story_width)
+        return flowables
+
+    return base.write_pdf(path, info, story, document_class=ProfileDocument)
