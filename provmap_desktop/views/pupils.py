@@ -34,6 +34,7 @@ from ..services.pupils import PupilFilter, archive_pupil, find_pupils, restore_p
 from ..ui.commands import CallbackCommand, EditRefused, add_row, perform
 from ..ui.context import AppContext
 from . import pupil_list_model as cols
+from .pupil_actions import PupilActions
 from .pupil_dialogs import AddPupilDialog, ArchiveDialog, choice_combo
 from .pupil_list_model import FLAG_NAMES, PupilListModel
 from .pupil_profile import KIND, PupilPane
@@ -161,6 +162,9 @@ class PupilsScreen(QWidget):
         layout.addLayout(flag_row)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        # Print, export, import and erase: their own module adds a row of buttons.
+        self.actions = PupilActions(self)
+        layout.addWidget(self.actions.bar)
         # Tab runs through the filters, then the list, then the actions under it.
         chain = [self.search, self.roll, self.year_group, self.school_class, self.sen_status]
         chain += [self.need, *self.flags.values(), self.table, self.add_button]

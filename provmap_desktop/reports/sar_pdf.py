@@ -1,0 +1,161 @@
+"""A subject access export as a readable PDF, built from ``subject_access_export``.
+
+The PDF and the JSON file hold the same information: the JSON for a machine, the PDF
+for the family. Every field is shown with a readable name, dates as dd/mm/yyyy, and
+nothing is left out (an empty part says so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from reportlab.platypus import Flowable, Spacer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Pupil, SchoolSettings
+from . import base
+
+TITLE = "Subject access request: everything held about a pupil"
+CONFIDENTIAL = "Confidential: special category personal data."
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})")
+_NAMES = {"upn": "UPN", "la_reference": "LA reference", "cla": "CLA (looked after)"}
+_NAMES |= {"eal": "EAL", "fsm": "FSM", "id": "Record number"}
+
+
+def readable_name(key: str) -> str:
+    """'date_of_birth' -> 'Date of birth'."""
+    return _NAMES.get(key, key.replace("_", " ").capitalize())
+
+
+def readable_value(value: Any) -> str:
+    """ISO dates as dd/mm/yyyy, yes/no for flags, JSON for anything nested."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, indent=1)
+    text = str(value)
+    if match := _ISO_DAY.match(text):
+        return f"{match[3]}/{match[2]}/{match[1]}"
+    if match := _ISO_TIME.match(text):
+        return f"{match[3]}/{match[2]}/{match[1]} {match[4]}:{match[5]}"
+    return text
+
+
+def _fields(values: dict[str, Any] | None, width: float, height: float) -> Flowable:
+    if not values:
+        return base.para("Nothing is held.", "body")
+    rows = [[readable_name(k), readable_value(v)] for k, v in values.items()]
+    return base.make_table(
+        ["Field", "Value"], rows, [width * 0.3, width * 0.7], frame_height=height
+    )
+
+
+def _rows(items: list[dict[str, Any]], keys: list[str], width: float, height: float) -> Flowable:
+    if not items:
+        return base.para("None.", "body")
+    rows = [[readable_value(item.get(k)) for k in keys] for item in items]
+    return base.make_table(
+        [readable_name(k) for k in keys],
+        rows,
+        [width / len(keys)] * len(keys),
+        frame_height=height,
+    )
+
+
+def sar_story(export: dict[str, Any], width: float, height: float) -> list[Flowable]:
+    """The export's parts as headed sections, in the order the JSON file holds them."""
+    pupil = export.get("pupil") or {}
+    name = f"{pupil.get('forename', '')} {pupil.get('surname', '')}".strip()
+    story: list[Flowable] = [
+        base.para(name or "Pupil", "title"),
+        base.para(
+            f"Exported on {readable_value(export.get('exported_on'))}. This document and the "
+            "JSON file given with it hold the same information.",
+            "body",
+        ),
+        base.para("Pupil record", "heading"),
+        _fields(pupil, width, height),
+        base.para("One-page profile", "heading"),
+        _fields(export.get("profile"), width, height),
+        base.para("EHC plan", "heading"),
+    ]
+    ehcp = export.get("ehcp")
+    if ehcp is None:
+        story.append(base.para("No EHC plan is held.", "body"))
+    else:
+        plain = {k: v for k, v in ehcp.items() if k not in ("outcomes", "provision_items")}
+        story.append(_fields(plain, width, height))
+        story.append(base.para("Section E outcomes", "subheading"))
+        outcomes = ehcp.get("outcomes") or []
+        story += [base.para(f"{n}. {text}", "body") for n, text in enumerate(outcomes, 1)] or [
+            base.para("None.", "body")
+        ]
+        story.append(base.para("Section F provision", "subheading"))
+        keys = ["text", "minutes_per_week", "provision", "membership_id"]
+        story.append(_rows(ehcp.get("provision_items") or [], keys, width, height))
+    story.append(base.para("Provision (group memberships)", "heading"))
+    keys = ["provision", "group", "staff", "join_date", "leave_date"]
+    story.append(_rows(export.get("memberships") or [], keys, width, height))
+    story.append(base.para("Reviews", "heading"))
+    reviews = export.get("reviews") or []
+    if not reviews:
+        story.append(base.para("None.", "body"))
+    for number, review in enumerate(reviews, 1):
+        story.append(base.para(f"Review {number}", "subheading"))
+        story.append(_fields(review, width, height))
+    story.append(base.para("Attendance at sessions", "heading"))
+    keys = ["session_date", "group_id", "session_status", "present", "absence_reason"]
+    story.append(_rows(export.get("attendance") or [], keys, width, height))
+    story.append(base.para("Record of changes (audit log)", "heading"))
+    audit = export.get("audit") or []
+    rows = [
+        [
+            readable_value(e.get("at")),
+            readable_value(e.get("action")),
+            readable_value(e.get("table")),
+            readable_value(e.get("summary")),
+            readable_value(e.get("before")),
+            readable_value(e.get("after")),
+        ]
+        for e in audit
+    ]
+    if not rows:
+        story.append(base.para("None.", "body"))
+    else:
+        fractions = (0.13, 0.08, 0.12, 0.17, 0.25, 0.25)
+        story.append(
+            base.make_table(
+                ["When", "Action", "Table", "Summary", "Before", "After"],
+                rows,
+                [width * f for f in fractions],
+                frame_height=height,
+            )
+        )
+    story.append(Spacer(0, 6))
+    return story
+
+
+def write_sar_pdf(
+    session: Session, path: Path | str, pupil: Pupil, *, today: dt.date | None = None
+) -> Path:
+    """Write everything held about ``pupil`` as a PDF, whole or not at all."""
+    from ..services.pupils import subject_access_export
+
+    export = subject_access_export(session, pupil)
+    info = base.ReportInfo(
+        title=TITLE,
+        school_name=session.scalar(select(SchoolSettings.name)) or "",
+        printed_on=today or dt.date.today(),
+        footer_note=CONFIDENTIAL,
+    )
+    return base.write_pdf(
+        path, info, lambda doc: sar_story(export, doc.story_width, doc.story_height)
+    )

@@ -1,0 +1,346 @@
+"""What the Pupils screen can do with a pupil beyond editing: print, export, import, erase.
+
+``PupilActions(screen)`` builds a row of buttons for the screen to place under its
+list: Import pupils…, Print profiles…, Provision map PDF…, Subject access export… and
+Erase pupil…. Each asks for a file name (or, for erasing, a typed confirmation) and
+then calls the reports and services; none of them can be undone from the Edit menu,
+so erasing and importing clear the undo stack (earlier steps may name rows that are
+gone or changed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ..models import Pupil, SchoolClass, YearGroup
+from ..models.vocab import SenStatus
+from ..services.pupils import (
+    PupilFilter,
+    erase_pupil,
+    find_pupils,
+    vacuum,
+    write_subject_access_json,
+)
+from ..ui.context import AppContext
+from .import_dialog import ImportPupilsDialog
+
+KIND = "pupils"
+SEN_REGISTER = PupilFilter(sen_statuses={SenStatus.SEN_SUPPORT.value, SenStatus.EHCP.value})
+
+
+def _safe_file_name(text: str) -> str:
+    return "".join(c if c.isalnum() or c in " -_" else "_" for c in text).strip() or "pupils"
+
+
+def _ask_save(parent: QWidget, title: str, suggested: str) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(
+        parent, title, str(Path.home() / suggested), "PDF files (*.pdf)"
+    )
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+
+
+def _tell(parent: QWidget, text: str) -> None:
+    """Say what happened in the main window's status bar (no box to click away)."""
+    window = parent.window()
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(text, 10000)
+
+
+def _busy(work: Callable[[], Any], parent: QWidget, failure_title: str) -> bool:
+    """Run ``work`` under a wait cursor; a file error is shown and returns ``False``."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        work()
+    except (OSError, ValueError) as exc:
+        QApplication.restoreOverrideCursor()
+        QMessageBox.warning(parent, failure_title, f"{exc}\n\nNothing was written.")
+        return False
+    QApplication.restoreOverrideCursor()
+    return True
+
+
+# -- choosing whose profiles to print -----------------------------------------------
+
+
+class ProfileBatchDialog(QDialog):
+    """Choose whose profiles to print: this pupil, a class, a year group or the register."""
+
+    def __init__(self, ctx: AppContext, pupil: Pupil | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Print one-page profiles")
+        self.choice = QComboBox()
+        self.choice.setAccessibleName("Whose profiles")
+        session = ctx.session
+        if pupil is not None:
+            self.choice.addItem(f"{pupil.display_name} only", ("pupil", pupil.id))
+            if pupil.class_id is not None:
+                self.choice.addItem(f"{pupil.display_name}'s class", ("class", pupil.class_id))
+        for class_id, name in session.execute(
+            select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.name)
+        ):
+            self.choice.addItem(f"Class {name}", ("class", class_id))
+        for year_id, name in session.execute(
+            select(YearGroup.id, YearGroup.name).order_by(YearGroup.sort_order)
+        ):
+            self.choice.addItem(name, ("year", year_id))
+        self.choice.addItem("The SEN register (SEN support and EHC plans)", ("register", None))
+        self.choice.currentIndexChanged.connect(lambda _i: self._count())
+        self.count = QLabel()
+        self.count.setAccessibleName("How many profiles")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Choose file…")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Print the profiles of:"))
+        layout.addWidget(self.choice)
+        layout.addWidget(self.count)
+        layout.addWidget(buttons)
+        self._count()
+
+    def chosen_pupils(self) -> list[Pupil]:
+        """The on-roll pupils chosen, in list order; each profile starts a new page."""
+        kind, key = self.choice.currentData()
+        session = self.ctx.session
+        if kind == "pupil":
+            pupil = session.get(Pupil, key)
+            return [pupil] if pupil else []
+        if kind == "class":
+            return find_pupils(session, PupilFilter(class_ids={key}))
+        if kind == "year":
+            return find_pupils(session, PupilFilter(year_group_ids={key}))
+        return find_pupils(session, SEN_REGISTER)
+
+    def suggested_name(self) -> str:
+        return _safe_file_name(f"Profiles {self.choice.currentText()}") + ".pdf"
+
+    def _count(self) -> None:
+        n = len(self.chosen_pupils())
+        self.count.setText(f"{n} profile{'' if n == 1 else 's'}, each starting on a new page.")
+        self.ok_button.setEnabled(n > 0)
+
+
+def print_profiles(ctx: AppContext, parent: QWidget, pupils: list[Pupil], path: Path) -> bool:
+    """Write the profiles of ``pupils`` to ``path``; say so, or say why not."""
+    from ..reports.profile_pdf import write_profile_pdf
+
+    if not _busy(
+        lambda: write_profile_pdf(ctx.session, path, pupils, today=ctx.today),
+        parent,
+        "Profiles not printed",
+    ):
+        return False
+    noun = "profile" if len(pupils) == 1 else "profiles"
+    _tell(parent, f"{len(pupils)} {noun} saved to {path}")
+    return True
+
+
+def save_pupil_map(ctx: AppContext, parent: QWidget, pupil: Pupil, path: Path) -> bool:
+    from ..reports.pupil_map_pdf import write_pupil_map_pdf
+
+    if not _busy(
+        lambda: write_pupil_map_pdf(ctx.session, path, pupil, as_of=ctx.today),
+        parent,
+        "Provision map not saved",
+    ):
+        return False
+    _tell(parent, f"{pupil.display_name}'s provision map saved to {path}")
+    return True
+
+
+def export_subject_access(ctx: AppContext, parent: QWidget, pupil: Pupil, path: Path) -> bool:
+    """Write the PDF at ``path`` and the same data as JSON beside it (``.json``)."""
+    from ..reports.sar_pdf import write_sar_pdf
+
+    json_path = path.with_suffix(".json")
+
+    def work() -> None:
+        write_sar_pdf(ctx.session, path, pupil, today=ctx.today)
+        write_subject_access_json(ctx.session, pupil, json_path)
+
+    if not _busy(work, parent, "Subject access export not written"):
+        return False
+    _tell(parent, f"Everything held about {pupil.display_name} saved to {path} and {json_path}")
+    return True
+
+
+# -- erasing ----------------------------------------------------------------------------
+
+
+class EraseDialog(QDialog):
+    """Names the pupil, says it cannot be undone, and asks for their surname to be typed."""
+
+    def __init__(self, pupil: Pupil, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.surname = pupil.surname
+        self.setWindowTitle(f"Erase {pupil.display_name}?")
+        text = QLabel(
+            f"<b>Erase {pupil.display_name}</b> ({pupil.upn}) completely?<br><br>"
+            "Their record, profile, EHC plan, provision, reviews and attendance will be "
+            "deleted, and their name taken out of the record of changes. "
+            "<b>This cannot be undone</b>, and the Undo history will be cleared.<br><br>"
+            "If the pupil has simply left, use “Pupil has left…” instead: the record is "
+            "kept and can be restored.<br><br>"
+            f"To erase, type the pupil's surname, <b>{pupil.surname}</b>:"
+        )
+        text.setWordWrap(True)
+        self.typed = QLineEdit()
+        self.typed.setAccessibleName("Type the pupil's surname to confirm")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.erase_button = buttons.addButton(
+            "Erase for ever", QDialogButtonBox.ButtonRole.DestructiveRole
+        )
+        self.erase_button.setEnabled(False)
+        self.erase_button.clicked.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.typed.textChanged.connect(lambda t: self.erase_button.setEnabled(self.confirmed(t)))
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.typed)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+    def confirmed(self, typed: str) -> bool:
+        return typed.strip().casefold() == self.surname.strip().casefold()
+
+    def accept(self) -> None:
+        if self.confirmed(self.typed.text()):
+            super().accept()
+
+
+def erase(ctx: AppContext, pupil_id: int) -> None:
+    """Erase the pupil, compact the file, clear the undo stack, tell every screen."""
+    pupil = ctx.session.get(Pupil, pupil_id)
+    if pupil is None:
+        return
+    erase_pupil(ctx.session, pupil)
+    vacuum(ctx.session)
+    # Earlier steps on the stack may refer to rows that no longer exist.
+    ctx.undo_stack.clear()
+    ctx.data_changed.emit({KIND})
+
+
+# -- the button row ---------------------------------------------------------------------
+
+
+class PupilActions(QObject):
+    """The Pupils screen's row of actions; ``bar`` is the widget to place."""
+
+    def __init__(self, screen: Any) -> None:
+        super().__init__(screen)
+        self.screen = screen
+        self.ctx: AppContext = screen.ctx
+        self.dialog: QDialog | None = None
+        self.bar = QWidget()
+        row = QHBoxLayout(self.bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.import_button = self._button("&Import pupils…", self.open_import)
+        self.profile_button = self._button("Print pro&files…", self.open_print_profiles)
+        self.map_button = self._button("Provision &map PDF…", self.ask_pupil_map)
+        self.sar_button = self._button("Subject access e&xport…", self.ask_subject_access)
+        self.erase_button = self._button("&Erase pupil…", self.open_erase)
+        for button in (self.import_button, self.profile_button, self.map_button):
+            row.addWidget(button)
+        row.addWidget(self.sar_button)
+        row.addStretch(1)
+        row.addWidget(self.erase_button)
+        self.ctx.pupil_selected.connect(lambda _id: self.update_buttons())
+        self.ctx.data_changed.connect(lambda _kinds: self.update_buttons())
+        self.update_buttons()
+
+    def _button(self, text: str, slot: Callable[[], Any]) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    def pupil(self) -> Pupil | None:
+        pane = getattr(self.screen, "pane", None)
+        return pane.pupil() if pane is not None else None
+
+    def update_buttons(self) -> None:
+        chosen = self.pupil() is not None
+        for button in (self.map_button, self.sar_button, self.erase_button):
+            button.setEnabled(chosen)
+
+    def open_import(self) -> ImportPupilsDialog:
+        dialog = ImportPupilsDialog(self.ctx, self.screen)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_print_profiles(self) -> ProfileBatchDialog:
+        dialog = ProfileBatchDialog(self.ctx, self.pupil(), self.screen)
+        dialog.accepted.connect(lambda: self._print_chosen(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _print_chosen(self, dialog: ProfileBatchDialog) -> None:
+        pupils = dialog.chosen_pupils()
+        path = _ask_save(self.screen, "Save the profiles as", dialog.suggested_name())
+        if path is not None and pupils:
+            print_profiles(self.ctx, self.screen, pupils, path)
+
+    def ask_pupil_map(self) -> None:
+        pupil = self.pupil()
+        if pupil is None:
+            return
+        suggested = _safe_file_name(f"Provision map {pupil.display_name}") + ".pdf"
+        path = _ask_save(self.screen, "Save the provision map as", suggested)
+        if path is not None:
+            save_pupil_map(self.ctx, self.screen, pupil, path)
+
+    def ask_subject_access(self) -> None:
+        pupil = self.pupil()
+        if pupil is None:
+            return
+        suggested = _safe_file_name(f"Subject access {pupil.display_name}") + ".pdf"
+        path = _ask_save(self.screen, "Save the subject access export as", suggested)
+        if path is not None:
+            export_subject_access(self.ctx, self.screen, pupil, path)
+
+    def open_erase(self) -> EraseDialog | None:
+        pupil = self.pupil()
+        if pupil is None:
+            return None
+        pupil_id, name = pupil.id, pupil.display_name
+        dialog = EraseDialog(pupil, self.screen)
+        dialog.accepted.connect(lambda: self._erase(pupil_id, name))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _erase(self, pupil_id: int, name: str) -> None:
+        pane = getattr(self.screen, "pane", None)
+        if pane is not None:
+            pane.show_pupil(None)
+        erase(self.ctx, pupil_id)
+        _tell(self.screen, f"{name} was erased. Nothing about them is left in the database.")
+        self.update_buttons()
