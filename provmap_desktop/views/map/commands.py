@@ -180,3 +180,38 @@ def _copy_group(session, group_id: int) -> ProvisionGroup:  # type: ignore[no-un
     )
     session.add(group)
     return group
+
+
+class MoveToCellCommand(SavedCommand):
+    """Move chips to a cell with no group yet: make the group there, then move them in."""
+
+    kinds = (KIND,)
+
+    def __init__(
+        self, ctx: AppContext, request: AllocationRequest, membership_ids: list[int], label: str
+    ) -> None:
+        super().__init__(ctx, label)
+        self.make_group = AllocateCommand(ctx, request, label)
+        self.membership_ids = membership_ids
+        self.on_date = request.join_date
+        self.move: MoveCommand | None = None
+
+    def apply(self) -> None:
+        self.make_group.apply()
+        result = self.make_group.result
+        if result is None or result.group_id is None:
+            raise ValueError("No group could be made there.")
+        if self.move is None:
+            self.move = MoveCommand(
+                self.ctx,
+                self.membership_ids,
+                self.on_date,
+                self.text(),
+                to_group_id=result.group_id,
+            )
+        self.move.apply()
+
+    def revert(self) -> None:
+        if self.move is not None:
+            self.move.revert()
+        self.make_group.revert()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
@@ -34,7 +35,13 @@ from ...ui.commands import EditRefused, SavedCommand, perform
 from ...ui.context import AppContext
 from .cell_panel import CellPanel
 from .chips import Chip
-from .commands import AllocateCommand, AllocationRequest, EndCommand, MoveCommand
+from .commands import (
+    AllocateCommand,
+    AllocationRequest,
+    EndCommand,
+    MoveCommand,
+    MoveToCellCommand,
+)
 from .flipped import FlippedModel, FlippedView
 from .grid_model import MapGridModel
 from .grid_view import MapView
@@ -297,6 +304,23 @@ class MapScreen(QWidget):
         else:
             self.move_chips(provision_id, year_group_id, ids, index)
 
+    def _request(
+        self, provision_id: int, year_group_id: int | None, pupil_ids: tuple[int, ...]
+    ) -> AllocationRequest | None:
+        period = self._period()
+        if period is None or self.ctx.academic_year_id is None or year_group_id is None:
+            self.show_feedback("Choose an academic year, and drop onto a year group's column.")
+            return None
+        return AllocationRequest(
+            provision_id=provision_id,
+            year_group_id=year_group_id,
+            academic_year_id=self.ctx.academic_year_id,
+            period_start=period[0],
+            period_end=period[1],
+            pupil_ids=pupil_ids,
+            join_date=self.effective_date(),
+        )
+
     def allocate(
         self,
         provision_id: int,
@@ -305,20 +329,11 @@ class MapScreen(QWidget):
         index: QModelIndex | None = None,
         group_id: int | None = None,
     ) -> AllocateCommand | None:
-        period = self._period()
-        if period is None or self.ctx.academic_year_id is None or year_group_id is None:
-            self.show_feedback("Choose an academic year, and drop onto a year group's column.")
+        request = self._request(provision_id, year_group_id, tuple(pupil_ids))
+        if request is None:
             return None
-        request = AllocationRequest(
-            provision_id=provision_id,
-            year_group_id=year_group_id,
-            academic_year_id=self.ctx.academic_year_id,
-            period_start=period[0],
-            period_end=period[1],
-            pupil_ids=tuple(pupil_ids),
-            join_date=self.effective_date(),
-            group_id=group_id,
-        )
+        if group_id is not None:
+            request = dataclasses.replace(request, group_id=group_id)
         command = AllocateCommand(self.ctx, request, self._allocate_label(pupil_ids))
         try:
             perform(self.ctx, command)
@@ -362,7 +377,7 @@ class MapScreen(QWidget):
         year_group_id: int | None,
         membership_ids: list[int],
         index: QModelIndex | None = None,
-    ) -> MoveCommand | None:
+    ) -> SavedCommand | None:
         session = self.ctx.session
         memberships = [session.get(GroupMembership, m) for m in membership_ids]
         if not memberships or any(m is None for m in memberships):
@@ -373,40 +388,43 @@ class MapScreen(QWidget):
         )
         targets = [g for g in groups if g.id not in source_group_ids]
         same_cell = any(g.id in source_group_ids for g in groups)
-        to_group: int | None
-        if len(targets) == 1 and not same_cell:
-            to_group = targets[0].id
-        else:
-            choices = [
-                GroupChoice(g.id, g.name, g.staff_name, g.start_date, g.end_date, len(g.members))
-                for g in targets
-            ]
-            to_group = self.group_chooser(choices, index or QModelIndex(), True)
-            if to_group is None:
-                return None
         names = ", ".join(self._pupil_name(m.pupil_id) for m in memberships if m is not None)
-        if to_group == NEW_GROUP:
-            if not same_cell:
-                # A new group for another cell starts from that cell's provision defaults.
-                pupil_ids = [m.pupil_id for m in memberships if m is not None]
-                self.end_allocations(membership_ids, quiet=True)
-                return self.allocate(provision_id, year_group_id, pupil_ids, index)  # type: ignore[return-value]
-            source = next(iter(source_group_ids))
-            command = MoveCommand(
-                self.ctx,
-                membership_ids,
-                self.effective_date(),
-                f"move {names} to a new group",
-                new_group_from=source,
-            )
+        command: SavedCommand
+        if not targets and not same_cell:
+            # An empty cell: start a group there with the provision's defaults.
+            request = self._request(provision_id, year_group_id, ())
+            if request is None:
+                return None
+            command = MoveToCellCommand(self.ctx, request, membership_ids, f"move {names}")
         else:
-            command = MoveCommand(
-                self.ctx,
-                membership_ids,
-                self.effective_date(),
-                f"move {names}",
-                to_group_id=to_group,
-            )
+            if len(targets) == 1 and not same_cell:
+                to_group: int | None = targets[0].id
+            else:
+                choices = [
+                    GroupChoice(
+                        g.id, g.name, g.staff_name, g.start_date, g.end_date, len(g.members)
+                    )
+                    for g in targets
+                ]
+                to_group = self.group_chooser(choices, index or QModelIndex(), True)
+                if to_group is None:
+                    return None
+            if to_group == NEW_GROUP:
+                command = MoveCommand(
+                    self.ctx,
+                    membership_ids,
+                    self.effective_date(),
+                    f"move {names} to a new group",
+                    new_group_from=next(iter(source_group_ids)) if same_cell else targets[0].id,
+                )
+            else:
+                command = MoveCommand(
+                    self.ctx,
+                    membership_ids,
+                    self.effective_date(),
+                    f"move {names}",
+                    to_group_id=to_group,
+                )
         if self._perform(command, index):
             self.show_feedback(f"Moved {names}.", index)
             return command

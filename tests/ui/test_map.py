@@ -1,0 +1,345 @@
+"""The provision map screen driven as a user would, checked in the database afterwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from provmap_desktop.models import GroupMembership, Provision, ProvisionGroup, Pupil, YearGroup
+from provmap_desktop.services.demo import build_demo_school
+from provmap_desktop.storage import Database, open_database
+from provmap_desktop.views.map.mime import memberships_mime, pupils_mime
+from provmap_desktop.views.map.screen import NEW_GROUP
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Iterator[Database]:
+    db = open_database(tmp_path / "demo.provmap")
+    with db.session_factory() as s:
+        build_demo_school(s, today=TODAY)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def map_screen(qtbot, demo_db):  # type: ignore[no-untyped-def]
+    from provmap_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(demo_db, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_screen("map")
+    screen = window.screens["map"]
+    screen.window_ = window
+
+    def unexpected(choices, index, allow_new):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"asked to choose among {len(choices)} groups")
+
+    screen.group_chooser = unexpected  # a menu would block the test
+    return screen
+
+
+def ids_of(db: Database, year_group: str, count: int, *, not_in: int | None = None) -> list[int]:
+    """Pupils of a year group, none already allocated to provision ``not_in``."""
+    with db.session_factory() as s:
+        taken = set()
+        if not_in is not None:
+            taken = set(
+                s.scalars(
+                    select(GroupMembership.pupil_id)
+                    .join(ProvisionGroup)
+                    .where(ProvisionGroup.provision_id == not_in)
+                )
+            )
+        query = (
+            select(Pupil.id)
+            .join(YearGroup)
+            .where(YearGroup.name == year_group, Pupil.archived.is_(False))
+            .order_by(Pupil.surname)
+        )
+        return [p for p in s.scalars(query) if p not in taken][:count]
+
+
+def provision_id(db: Database, name: str) -> int:
+    with db.session_factory() as s:
+        return s.scalars(select(Provision.id).where(Provision.name == name)).one()
+
+
+def cell_index(screen, provision: int, year_group_name: str) -> QModelIndex:  # type: ignore[no-untyped-def]
+    model = screen.model
+    column = next(i for i, c in enumerate(model.columns) if c.name == year_group_name)
+    row = model.row_of_provision(provision)
+    assert row is not None, "provision row not shown"
+    return model.index(row, column)
+
+
+def memberships(db: Database, provision: int, year_group_name: str) -> list[GroupMembership]:
+    with db.session_factory() as s:
+        query = (
+            select(GroupMembership)
+            .join(ProvisionGroup)
+            .join(YearGroup, ProvisionGroup.year_group_id == YearGroup.id)
+            .where(ProvisionGroup.provision_id == provision, YearGroup.name == year_group_name)
+            .order_by(GroupMembership.id)
+        )
+        return list(s.scalars(query))
+
+
+def test_drop_three_pupils_creates_a_group_then_undo_and_redo(map_screen, demo_db):
+    screen = map_screen
+    zones = provision_id(demo_db, "Zones of Regulation")
+    pupils = ids_of(demo_db, "Year 6", 3, not_in=zones)
+    assert memberships(demo_db, zones, "Year 6") == []
+    index = cell_index(screen, zones, "Year 6")
+
+    assert screen.model.canDropMimeData(
+        pupils_mime(pupils), Qt.DropAction.CopyAction, -1, -1, index
+    )
+    assert screen.model.dropMimeData(pupils_mime(pupils), Qt.DropAction.CopyAction, -1, -1, index)
+
+    saved = memberships(demo_db, zones, "Year 6")
+    assert sorted(m.pupil_id for m in saved) == sorted(pupils)
+    assert all(m.join_date == TODAY and m.leave_date is None for m in saved)
+    shown = cell_index(screen, zones, "Year 6").data(Qt.ItemDataRole.DisplayRole)
+    with demo_db.session_factory() as s:
+        for pupil_id in pupils:
+            assert s.get(Pupil, pupil_id).display_name in shown
+    assert "allocate 3 pupils" in screen.window_.undo_action.text()
+
+    screen.window_.undo_action.trigger()
+    assert memberships(demo_db, zones, "Year 6") == []
+    assert cell_index(screen, zones, "Year 6").data(Qt.ItemDataRole.DisplayRole) == ""
+
+    screen.window_.redo_action.trigger()
+    again = memberships(demo_db, zones, "Year 6")
+    assert [m.id for m in again] == [m.id for m in saved]
+
+
+def test_warnings_are_shown_where_the_drop_happened(map_screen, demo_db):
+    screen = map_screen
+    zones = provision_id(demo_db, "Zones of Regulation")  # SEMH
+    pupils = ids_of(demo_db, "Year 6", 7, not_in=zones)
+    index = cell_index(screen, zones, "Year 6")
+    screen.model.dropMimeData(pupils_mime(pupils), Qt.DropAction.CopyAction, -1, -1, index)
+    text = screen.feedback.text()
+    assert text.startswith("⚠ Allocated 7 pupils.")
+    assert "Group of 6: now 7 pupils" in text or "now 7" in text
+
+
+def _current_member(db, provision, year_group_name):  # type: ignore[no-untyped-def]
+    return next(m for m in memberships(db, provision, year_group_name) if m.leave_date is None)
+
+
+def _year_group_of(db, membership_id):  # type: ignore[no-untyped-def]
+    with db.session_factory() as s:
+        membership = s.get(GroupMembership, membership_id)
+        return membership.group.year_group.name, membership.leave_date
+
+
+def test_moving_a_chip_to_another_cell_keeps_history(map_screen, demo_db):
+    screen = map_screen
+    phonics = provision_id(demo_db, "Phonics catch-up")
+    moving = _current_member(demo_db, phonics, "Year 1")
+    target = cell_index(screen, phonics, "Year 2")
+    data = memberships_mime([moving.id])
+    assert screen.model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, target)
+
+    in_year2 = [
+        m
+        for m in memberships(demo_db, phonics, "Year 2")
+        if m.pupil_id == moving.pupil_id and m.join_date == TODAY
+    ]
+    assert len(in_year2) == 1
+    assert _year_group_of(demo_db, moving.id) == ("Year 1", TODAY - dt.timedelta(days=1))
+    assert "Moved" in screen.feedback.text()
+
+    screen.window_.undo_action.trigger()
+    assert _year_group_of(demo_db, moving.id) == ("Year 1", None)
+    assert not [
+        m
+        for m in memberships(demo_db, phonics, "Year 2")
+        if m.pupil_id == moving.pupil_id and m.join_date == TODAY
+    ]
+
+
+def test_moving_a_chip_to_an_empty_cell_starts_a_group_there(map_screen, demo_db):
+    screen = map_screen
+    phonics = provision_id(demo_db, "Phonics catch-up")
+    moving = _current_member(demo_db, phonics, "Year 1")
+    target = cell_index(screen, phonics, "Year 3")
+    assert screen.model.cell_groups(target) == []
+    screen.model.dropMimeData(
+        memberships_mime([moving.id]), Qt.DropAction.MoveAction, -1, -1, target
+    )
+    year3 = memberships(demo_db, phonics, "Year 3")
+    assert [m.pupil_id for m in year3] == [moving.pupil_id]
+    assert len(screen.model.cell_groups(cell_index(screen, phonics, "Year 3"))) == 1
+    screen.window_.undo_action.trigger()
+    assert memberships(demo_db, phonics, "Year 3") == []
+    assert _year_group_of(demo_db, moving.id) == ("Year 1", None)
+
+
+def test_split_a_group_by_moving_a_chip_to_a_new_group(map_screen, demo_db):
+    screen = map_screen
+    phonics = provision_id(demo_db, "Phonics catch-up")
+    moving = next(m for m in memberships(demo_db, phonics, "Year 2") if m.leave_date is None)
+    screen.group_chooser = lambda choices, index, allow_new: NEW_GROUP
+    index = cell_index(screen, phonics, "Year 2")
+    screen.model.dropMimeData(
+        memberships_mime([moving.id]), Qt.DropAction.MoveAction, -1, -1, index
+    )
+    with demo_db.session_factory() as s:
+        groups = s.scalars(
+            select(ProvisionGroup)
+            .join(YearGroup, ProvisionGroup.year_group_id == YearGroup.id)
+            .where(ProvisionGroup.provision_id == phonics, YearGroup.name == "Year 2")
+        ).all()
+        assert len(groups) == 2
+    assert (
+        "Group B" in index.data(Qt.ItemDataRole.DisplayRole)
+        or len(screen.model.cell_groups(index)) == 2
+    )
+
+
+def test_delete_in_the_cell_panel_ends_the_allocation_and_undo_restores(map_screen, demo_db, qtbot):
+    screen = map_screen
+    phonics = provision_id(demo_db, "Phonics catch-up")
+    index = cell_index(screen, phonics, "Year 2")
+    screen.view.setCurrentIndex(index)
+    tree = screen.panel.tree
+    group_item = tree.topLevelItem(0)
+    assert group_item is not None and group_item.childCount() >= 1
+    first = group_item.child(0)
+    tree.setCurrentItem(first)
+    membership_id = first.data(0, Qt.ItemDataRole.UserRole + 2)
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_Delete)
+    with demo_db.session_factory() as s:
+        assert s.get(GroupMembership, membership_id).leave_date == TODAY
+    assert "Ended the allocation" in screen.feedback.text()
+    screen.window_.undo_action.trigger()
+    with demo_db.session_factory() as s:
+        assert s.get(GroupMembership, membership_id).leave_date is None
+
+
+def test_dragging_a_chip_back_to_the_tray_ends_it(map_screen, demo_db):
+    screen = map_screen
+    phonics = provision_id(demo_db, "Phonics catch-up")
+    moving = next(m for m in memberships(demo_db, phonics, "Year 2") if m.leave_date is None)
+    screen.tray.list.chips_dropped.emit([moving.id])
+    with demo_db.session_factory() as s:
+        assert s.get(GroupMembership, moving.id).leave_date == TODAY
+
+
+def test_allocate_by_keyboard_through_the_dialog(map_screen, demo_db, qtbot):
+    from provmap_desktop.views.map.allocate_dialog import AllocateDialog
+
+    screen = map_screen
+    zones = provision_id(demo_db, "Zones of Regulation")
+    pupils = ids_of(demo_db, "Year 6", 2, not_in=zones)
+    tray = screen.tray
+    tray.year_filter.setCurrentIndex(tray.year_filter.findText("Year 6"))
+    tray.sen_filter.setCurrentIndex(tray.sen_filter.findText("All pupils"))
+    selection = tray.list.selectionModel()
+    for row, pupil in enumerate(tray.model.pupils):
+        if pupil.id in pupils:
+            selection.select(tray.model.index(row), selection.SelectionFlag.Select)
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, AllocateDialog):
+            QTimer.singleShot(20, answer)  # not open yet
+            return
+        qtbot.keyClicks(dialog.search, "zones")
+        assert dialog.provision.currentData() == zones
+        assert dialog.year_group.currentText() == "Year 6"
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    screen.window_.activateWindow()
+    qtbot.waitUntil(screen.window_.isActiveWindow)
+    tray.list.setFocus()
+    assert sorted(tray.selected_pupil_ids()) == sorted(pupils)
+    qtbot.keyClick(tray.list, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert sorted(m.pupil_id for m in memberships(demo_db, zones, "Year 6")) == sorted(pupils), (
+        screen.feedback.text()
+    )
+
+
+def test_several_groups_ask_which_one(map_screen, demo_db):
+    screen = map_screen
+    phonics = provision_id(demo_db, "Phonics catch-up")
+    moving = next(m for m in memberships(demo_db, phonics, "Year 2") if m.leave_date is None)
+    screen.group_chooser = lambda choices, index, allow_new: NEW_GROUP
+    index = cell_index(screen, phonics, "Year 2")
+    screen.model.dropMimeData(
+        memberships_mime([moving.id]), Qt.DropAction.MoveAction, -1, -1, index
+    )
+    asked: list[int] = []
+
+    def choose(choices, index, allow_new):  # type: ignore[no-untyped-def]
+        asked.append(len(choices))
+        return choices[-1].group_id
+
+    screen.group_chooser = choose
+    newcomer = ids_of(demo_db, "Year 2", 40, not_in=phonics)[0]
+    screen.model.dropMimeData(pupils_mime([newcomer]), Qt.DropAction.CopyAction, -1, -1, index)
+    assert asked == [2]
+    assert newcomer in [m.pupil_id for m in memberships(demo_db, phonics, "Year 2")]
+
+
+def test_cells_have_accessible_text_and_totals(map_screen, demo_db):
+    screen = map_screen
+    phonics = provision_id(demo_db, "Phonics catch-up")
+    index = cell_index(screen, phonics, "Year 2")
+    spoken = index.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken.startswith("Phonics catch-up, Year 2: ")
+    empty = cell_index(screen, phonics, "Year 6").data(Qt.ItemDataRole.AccessibleTextRole)
+    assert "no group" in empty
+    model = screen.model
+    total_row = model.rowCount() - 1
+    grand = model.index(total_row, model.columnCount() - 1).data()
+    assert "pupils" in grand and "h/wk" in grand
+    heading = model.headerData(index.row(), Qt.Orientation.Vertical)
+    assert "W2" in heading and "/pupil" in heading
+
+
+def test_filters_and_collapsing(map_screen, demo_db):
+    screen = map_screen
+    rows_before = screen.model.rowCount()
+    screen.area_filter.setCurrentIndex(screen.area_filter.findData("SEMH"))
+    names = [e.row.name for e in screen.model.entries if e.row is not None]
+    assert names and all(
+        p.area == "SEMH"
+        for p in (
+            screen.model.snapshot.row(e.row.provision_id) for e in screen.model.entries if e.row
+        )
+    )
+    assert "Phonics catch-up" not in names
+    screen.area_filter.setCurrentIndex(0)
+    assert screen.model.rowCount() == rows_before
+    first_area = screen.model.entries[0].key
+    screen._toggle_section(first_area)
+    assert screen.model.rowCount() < rows_before
+
+
+def test_flipped_layout_shows_each_pupils_allocations(map_screen, demo_db):
+    screen = map_screen
+    screen.flip_toggle.setChecked(True)
+    model = screen.flipped_model
+    assert model.rowCount() > 0 and model.columnCount() > 0
+    phonics = provision_id(demo_db, "Phonics catch-up")
+    member = next(m for m in memberships(demo_db, phonics, "Year 2") if m.leave_date is None)
+    row = next(i for i, r in enumerate(model.flipped.rows) if r.provision_id == phonics)
+    column = next(i for i, p in enumerate(model.flipped.pupils) if p.id == member.pupil_id)
+    text = model.index(row, column).data()
+    assert text.startswith("✓")
+    assert any(word in text for word in ("Green", "Amber", "Red")) or text == "✓"
