@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .ui.main_window import MainWindow
 
     window = MainWindow(database, today=today)
-    window.show()
+    window.showMaximized()
     return app.exec()
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -277,7 +277,12 @@ def _year_groups(session: Session) -> tuple[list[YearGroupColumn], dict[int, int
 
 
 def _load_groups(
-    session: Session, year_id: int, start: dt.date, end: dt.date, filters: MapFilters
+    session: Session,
+    year_id: int,
+    start: dt.date,
+    end: dt.date,
+    filters: MapFilters,
+    only: Collection[int] | None = None,
 ) -> tuple[dict[int, GroupInfo], dict[int, Any]]:
     """The period's groups with their slot text, and the provision rows they belong to."""
     provisions = {
@@ -296,11 +301,13 @@ def _load_groups(
         )
     }
     staff_names: dict[int, str] = dict(session.execute(select(Staff.id, Staff.name)).all())  # type: ignore[arg-type]
-    in_period = (
+    in_period: tuple[Any, ...] = (
         ProvisionGroup.academic_year_id == year_id,
         ProvisionGroup.start_date <= end,
         ProvisionGroup.end_date >= start,
     )
+    if only is not None:
+        in_period = (*in_period, ProvisionGroup.id.in_(list(only)))
     slots: dict[int, list[tuple[int, dt.time | None]]] = defaultdict(list)
     for group_id, weekday, start_time in session.execute(
         select(GroupSlot.group_id, GroupSlot.weekday, GroupSlot.start_time)
@@ -357,6 +364,7 @@ def _load_members(
     end: dt.date,
     groups: dict[int, GroupInfo],
     filters: MapFilters,
+    only: Collection[int] | None = None,
 ) -> dict[int, PupilInfo]:
     """Attach the period's members to ``groups``; return the pupils seen."""
     query = (
@@ -386,6 +394,8 @@ def _load_members(
     )
     if not filters.include_archived:
         query = query.where(Pupil.archived.is_(False))
+    if only is not None:
+        query = query.where(GroupMembership.group_id.in_(list(only)))
     pupils: dict[int, PupilInfo] = {}
     for row in session.execute(query):
         m_id, g_id, join, leave, p_id, upn, surname, forename, preferred, yg, cls, sen = row
@@ -463,9 +473,7 @@ def build_map(
     has_loose = False
     for group in sorted(groups.values(), key=lambda g: (g.start_date, g.name, g.id)):
         group.members.sort(key=lambda m: (pupils[m.pupil_id].sort_key, m.join_date))
-        column = group.year_group_id
-        if column is None and group.class_id is not None:
-            column = class_year.get(group.class_id)
+        column = _column_of(group, class_year)
         has_loose = has_loose or column is None
         rows[group.provision_id].cells.setdefault(column, []).append(group)
     if has_loose:
@@ -484,6 +492,63 @@ def build_map(
         pupils=pupils,
         groups=groups,
     )
+
+
+def _column_of(group: GroupInfo, class_year: dict[int, int | None]) -> int | None:
+    if group.year_group_id is None and group.class_id is not None:
+        return class_year.get(group.class_id)
+    return group.year_group_id
+
+
+def reload_groups(session: Session, snapshot: MapSnapshot, group_ids: Collection[int]) -> set[int]:
+    """Bring the given groups of ``snapshot`` up to date in place, after an edit.
+
+    Groups that no longer run in the period (or no longer exist) are taken out; new
+    ones are put in their cell. Returns the ids of the provisions whose rows changed.
+    A group that lands in a provision row or column the snapshot does not show is left
+    out; the caller rebuilds the whole map when it needs that row.
+    """
+    ids = set(group_ids)
+    if not ids:
+        return set()
+    filters = snapshot.filters
+    start, end = snapshot.period_start, snapshot.period_end
+    fresh, _ = _load_groups(session, snapshot.academic_year_id, start, end, filters, only=ids)
+    pupils = _load_members(session, snapshot.academic_year_id, start, end, fresh, filters, only=ids)
+    snapshot.pupils.update(pupils)
+    if filters.filters_members:
+        fresh = {
+            g_id: g
+            for g_id, g in fresh.items()
+            if g.members or (g.class_id is not None and g.class_id in filters.class_ids)
+        }
+    changed: set[int] = set()
+    for group_id in ids:
+        old = snapshot.groups.pop(group_id, None)
+        if old is None:
+            continue
+        changed.add(old.provision_id)
+        row = snapshot.row(old.provision_id)
+        if row is None:
+            continue
+        for cell in row.cells.values():
+            if old in cell:
+                cell.remove(old)
+        row.cells = {k: v for k, v in row.cells.items() if v}
+    _, class_year = (
+        _year_groups(session) if any(g.year_group_id is None for g in fresh.values()) else ([], {})
+    )
+    for group in sorted(fresh.values(), key=lambda g: (g.start_date, g.name, g.id)):
+        row = snapshot.row(group.provision_id)
+        if row is None:
+            continue
+        group.members.sort(key=lambda m: (snapshot.pupils[m.pupil_id].sort_key, m.join_date))
+        cell = row.cells.setdefault(_column_of(group, class_year), [])
+        cell.append(group)
+        cell.sort(key=lambda g: (g.start_date, g.name, g.id))
+        snapshot.groups[group.id] = group
+        changed.add(group.provision_id)
+    return changed
 
 
 @dataclass

@@ -69,13 +69,15 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
         placed.append(Placed(QRect(x0, y, width, line_height), "cost", content.cost_text, 0))
         y += line_height + LINE_GAP
     for block in content.groups:
-        heading = metrics.elidedText(block.heading, Qt.TextElideMode.ElideRight, width)
-        placed.append(Placed(QRect(x0, y, width, line_height), "heading", heading, block.group_id))
-        y += line_height + LINE_GAP
+        for line in _wrap_heading(block.heading, metrics, width):
+            placed.append(Placed(QRect(x0, y, width, line_height), "heading", line, block.group_id))
+            y += line_height
+        y += LINE_GAP
         x = x0
         for chip in block.chips:
             label = ("! " if chip.warning else "") + chip.name
-            chip_width = min(metrics.horizontalAdvance(label) + 2 * CHIP_PAD, width)
+            # A little slack: the painter's text may be a pixel wider than measured.
+            chip_width = min(metrics.horizontalAdvance(label) + 2 * CHIP_PAD + 4, width)
             if x > x0 and x + chip_width > right:
                 x = x0
                 y += line_height + CHIP_GAP
@@ -87,6 +89,18 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
         if block.chips:
             y += line_height + LINE_GAP
     return placed
+
+
+def _wrap_heading(heading: str, metrics: QFontMetrics, width: int) -> list[str]:
+    """Break a heading at its " · " separators so staff and slot are never cut off."""
+    lines: list[str] = []
+    for part in heading.split(" · "):
+        candidate = f"{lines[-1]} · {part}" if lines else part
+        if lines and metrics.horizontalAdvance(candidate) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(part)
+    return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
 
 
 def cell_height(width: int, content: CellContent, metrics: QFontMetrics) -> int:
@@ -110,6 +124,7 @@ class CellDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         painter.save()
+        painter.setFont(option.font)  # type: ignore[attr-defined]
         palette = option.palette  # type: ignore[attr-defined]
         rect: QRect = option.rect  # type: ignore[attr-defined]
         selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]

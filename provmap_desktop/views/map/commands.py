@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ...models import ProvisionGroup
+from ...models import GroupMembership, ProvisionGroup
 from ...services.allocation import (
     AllocationResult,
     EndResult,
@@ -41,9 +41,12 @@ class AllocationRequest:
     group_id: int | None = None
 
 
-class AllocateCommand(SavedCommand):
-    kinds = (KIND,)
+def _kinds(group_ids: set[int]) -> tuple[str, ...]:
+    """ "groups" for every screen, plus "group:<id>" so the map can refresh just those."""
+    return (KIND, *(f"group:{g}" for g in sorted(group_ids)))
 
+
+class AllocateCommand(SavedCommand):
     def __init__(self, ctx: AppContext, request: AllocationRequest, label: str) -> None:
         super().__init__(ctx, label)
         self.request = request
@@ -77,11 +80,13 @@ class AllocateCommand(SavedCommand):
     def group_ids(self) -> set[int]:
         return {self.result.group_id} if self.result and self.result.group_id else set()
 
+    @property
+    def kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        return _kinds(self.group_ids)
+
 
 class MoveCommand(SavedCommand):
     """Move chips to a group; with ``new_group_from`` a new group like that one is made."""
-
-    kinds = (KIND,)
 
     def __init__(
         self,
@@ -119,6 +124,17 @@ class MoveCommand(SavedCommand):
             move_membership(session, m, self.to_group_id, self.on_date) for m in self.membership_ids
         ]
 
+    @property
+    def group_ids(self) -> set[int]:
+        ids = {r.old_group_id for r in self.results} | {r.to_group_id for r in self.results}
+        if self.to_group_id is not None:
+            ids.add(self.to_group_id)
+        return ids
+
+    @property
+    def kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        return _kinds(self.group_ids)
+
     def revert(self) -> None:
         session = self.ctx.session
         for result in reversed(self.results):
@@ -129,8 +145,6 @@ class MoveCommand(SavedCommand):
 
 
 class EndCommand(SavedCommand):
-    kinds = (KIND,)
-
     def __init__(
         self, ctx: AppContext, membership_ids: list[int], leave_date: dt.date, label: str
     ) -> None:
@@ -138,9 +152,18 @@ class EndCommand(SavedCommand):
         self.membership_ids = membership_ids
         self.leave_date = leave_date
         self.results: list[EndResult] = []
+        self.group_ids: set[int] = set()
+
+    @property
+    def kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        return _kinds(self.group_ids)
 
     def apply(self) -> None:
         session = self.ctx.session
+        for membership_id in self.membership_ids:
+            membership = session.get(GroupMembership, membership_id)
+            if membership is not None:
+                self.group_ids.add(membership.group_id)
         if self.results:
             for result in self.results:
                 redo_end(session, result)
@@ -185,8 +208,6 @@ def _copy_group(session, group_id: int) -> ProvisionGroup:  # type: ignore[no-un
 class MoveToCellCommand(SavedCommand):
     """Move chips to a cell with no group yet: make the group there, then move them in."""
 
-    kinds = (KIND,)
-
     def __init__(
         self, ctx: AppContext, request: AllocationRequest, membership_ids: list[int], label: str
     ) -> None:
@@ -210,6 +231,11 @@ class MoveToCellCommand(SavedCommand):
                 to_group_id=result.group_id,
             )
         self.move.apply()
+
+    @property
+    def kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        moved = self.move.group_ids if self.move is not None else set()
+        return _kinds(self.make_group.group_ids | moved)
 
     def revert(self) -> None:
         if self.move is not None:

@@ -196,14 +196,14 @@ class MapGridModel(QAbstractTableModel):
         if role == SECTION_ROLE:
             return entry.key if entry.kind in ("area", "wave") else None
         if entry.kind in ("area", "wave"):
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return self.row_heading(entry).strip() if column == 0 else ""
-            if role == Qt.ItemDataRole.FontRole:
-                from PySide6.QtGui import QFont
-
-                font = QFont()
-                font.setBold(True)
-                return font
+            # The heading text is in the row header; the spanned cell is a quiet band.
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return self.row_heading(entry).strip()
+            if role == Qt.ItemDataRole.BackgroundRole:
+                area = AREA_COLOURS.get(entry.key[0], "#999999")
+                colour = QColor(area)
+                colour.setAlpha(40 if entry.kind == "area" else 20)
+                return colour
             return None
         if entry.kind == "total":
             return self._total_data(column, role)
@@ -244,13 +244,12 @@ class MapGridModel(QAbstractTableModel):
             heading_parts = [group.staff_name or "No staff named", group.slot_text, size]
             if over:
                 heading_parts.append("! over size")
+            heading_parts = [p for p in heading_parts if p]
             chips = tuple(
                 Chip(m.membership_id, m.pupil_id, m.display_name, m.membership_id in self.warnings)
                 for m in group.members
             )
-            blocks.append(
-                GroupBlock(group.id, " · ".join(p for p in heading_parts if p), chips, over)
-            )
+            blocks.append(GroupBlock(group.id, " · ".join(heading_parts), chips, over))
         cost_text = ""
         if self.show_costs:
             cost = self.cell_costs.get((row.provision_id, year_group_id))

@@ -33,13 +33,13 @@ class MapView(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setDefaultSectionSize(170)
+        header.setDefaultSectionSize(150)
         header.setMinimumSectionSize(90)
         self.verticalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         )
-        self.verticalHeader().setMinimumWidth(230)
-        self.verticalHeader().setMaximumWidth(320)
+        self.verticalHeader().setMinimumWidth(180)
+        self.verticalHeader().setMaximumWidth(240)
         self.verticalHeader().sectionClicked.connect(self._header_clicked)
         self._press: tuple[QPoint, Chip] | None = None
 

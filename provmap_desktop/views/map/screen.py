@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,7 +30,7 @@ from ...models import AcademicYear, GroupMembership, ProvisionGroup, SchoolClass
 from ...models.vocab import AREA_LABELS, SenStatus
 from ...services.allocation import GroupChoice
 from ...services.calendar import period_range
-from ...services.provision_map import MapFilters, MapSnapshot, build_map
+from ...services.provision_map import MapFilters, MapSnapshot, build_map, reload_groups
 from ...ui.commands import EditRefused, SavedCommand, perform
 from ...ui.context import AppContext
 from .cell_panel import CellPanel
@@ -98,7 +98,7 @@ class MapScreen(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 4)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([220, 900, 240])
+        splitter.setSizes([230, 940, 190])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -109,7 +109,7 @@ class MapScreen(QWidget):
 
     # -- building -------------------------------------------------------------------
 
-    def _filter_bar(self) -> QHBoxLayout:
+    def _filter_bar(self) -> QVBoxLayout:
         bar = QHBoxLayout()
         self.area_filter = self._combo("Area of need filter", "All areas")
         for code, label in AREA_LABELS.items():
@@ -143,16 +143,24 @@ class MapScreen(QWidget):
         self.allocate_button.clicked.connect(self.allocate_from_keyboard)
         self.print_button = QPushButton("&Print / Save as PDF…")
         self.print_button.clicked.connect(self.print_map)
-        bar.addWidget(self.cost_toggle)
-        bar.addWidget(self.flip_toggle)
         bar.addStretch(1)
-        bar.addWidget(self.allocate_button)
-        bar.addWidget(self.print_button)
-        return bar
+        actions = QHBoxLayout()
+        actions.addWidget(self.cost_toggle)
+        actions.addWidget(self.flip_toggle)
+        actions.addStretch(1)
+        actions.addWidget(self.allocate_button)
+        actions.addWidget(self.print_button)
+        rows = QVBoxLayout()
+        rows.addLayout(bar)
+        rows.addLayout(actions)
+        return rows
 
     def _combo(self, name: str, first: str) -> QComboBox:
         combo = QComboBox()
         combo.setAccessibleName(name)
+        combo.setToolTip(name)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(9)
         combo.addItem(first, None)
         return combo
 
@@ -210,9 +218,36 @@ class MapScreen(QWidget):
         self.panel.show_cell(self.model, self.view.currentIndex())
 
     def _on_data_changed(self, kinds: set[str]) -> None:
-        if kinds & {"groups", "pupils", "provisions", "settings", "delivery"} or not kinds:
+        group_ids = {int(k.split(":", 1)[1]) for k in kinds if k.startswith("group:")}
+        others = {k for k in kinds if not k.startswith("group:")} - {"groups"}
+        if group_ids and not others and self.model.snapshot is not None:
+            self.refresh_groups(group_ids)
+        elif kinds & {"groups", "pupils", "provisions", "settings", "delivery"} or not kinds:
             self.refresh_after_edit()
+        if "pupils" in kinds or not kinds:
             self.tray.refresh()
+
+    def refresh_groups(self, group_ids: set[int]) -> None:
+        """After a map edit: reload just these groups and repaint just their rows."""
+        snapshot = self.model.snapshot
+        assert snapshot is not None
+        changed = reload_groups(self.ctx.session, snapshot, group_ids)
+        self.model.refresh_provisions(changed)
+        for provision_id in changed:
+            row = self.model.row_of_provision(provision_id)
+            if row is not None:
+                self.view.resizeRowToContents(row)
+        self.panel.show_cell(self.model, self.view.currentIndex())
+        # Costs and the flipped layout follow in the next turn of the event loop, so
+        # the drop itself is shown within the frame.
+        self._pending_costs = True
+        QTimer.singleShot(0, self._apply_pending_costs)
+
+    def _apply_pending_costs(self) -> None:
+        if getattr(self, "_pending_costs", False):
+            self._pending_costs = False
+            self._apply_costs()
+            self._refresh_flipped()
 
     # -- filters, cost view, flip ---------------------------------------------------
 
