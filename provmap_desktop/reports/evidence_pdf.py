@@ -129,7 +129,7 @@ def _profile_story(session: Session, pupil: Pupil) -> list[Flowable]:
     try:
         from .profile_pdf import profile_story  # type: ignore[attr-defined]
 
-        story: list[Flowable] = list(profile_story(session, pupil))
+        story: list[Flowable] = [para("One-page profile", H2), *profile_story(session, pupil)]
         return story
     except (ImportError, AttributeError, TypeError):
         pass

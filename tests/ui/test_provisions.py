@@ -46,7 +46,7 @@ def test_suitable_year_groups_and_criteria_from_the_detail_panel(window, qtbot, 
     screen.add_provision()
     box = screen.year_boxes[next(iter(screen.year_boxes))]
     name = box.text()
-    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    box.click()
     assert [y.name for y in read_provision(school_db, "New provision 1").suitable_year_groups] == [
         name
     ]
