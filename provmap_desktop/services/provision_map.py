@@ -285,22 +285,26 @@ def _load_groups(
     only: Collection[int] | None = None,
 ) -> tuple[dict[int, GroupInfo], dict[int, Any]]:
     """The period's groups with their slot text, and the provision rows they belong to."""
-    provisions = {
-        row.id: row
-        for row in session.execute(
-            select(
-                Provision.id,
-                Provision.name,
-                Provision.area,
-                Provision.wave,
-                Provision.retired,
-                Provision.session_minutes,
-                Provision.sessions_per_week,
-                Provision.group_size,
-            )
+    provision_query = select(
+        Provision.id,
+        Provision.name,
+        Provision.area,
+        Provision.wave,
+        Provision.retired,
+        Provision.session_minutes,
+        Provision.sessions_per_week,
+        Provision.group_size,
+    )
+    staff_query = select(Staff.id, Staff.name)
+    if only is not None:
+        # Reloading a few groups after an edit: read just their provisions and staff.
+        chosen = select(ProvisionGroup.provision_id).where(ProvisionGroup.id.in_(list(only)))
+        provision_query = provision_query.where(Provision.id.in_(chosen))
+        staff_query = staff_query.where(
+            Staff.id.in_(select(ProvisionGroup.staff_id).where(ProvisionGroup.id.in_(list(only))))
         )
-    }
-    staff_names: dict[int, str] = dict(session.execute(select(Staff.id, Staff.name)).all())  # type: ignore[arg-type]
+    provisions = {row.id: row for row in session.execute(provision_query)}
+    staff_names: dict[int, str] = dict(session.execute(staff_query).all())  # type: ignore[arg-type]
     in_period: tuple[Any, ...] = (
         ProvisionGroup.academic_year_id == year_id,
         ProvisionGroup.start_date <= end,

@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QDrag, QFontMetrics, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
 
-from .chips import CELL_ROLE, CellContent, CellDelegate, Chip, layout_cell
+from .chips import CELL_ROLE, CellContent, CellDelegate, Chip, cell_height, layout_cell
 from .grid_model import SECTION_ROLE, MapGridModel
 from .mime import memberships_mime
 
@@ -57,7 +57,32 @@ class MapView(QTableView):
         for row in range(model.rowCount()):
             if model.index(row, 0).data(SECTION_ROLE) is not None and columns > 1:
                 self.setSpan(row, 0, 1, columns)
-        self.resizeRowsToContents()
+        self.fit_rows()
+
+    def fit_rows(self, rows: list[int] | None = None) -> None:
+        """Row heights from the cells that hold groups; empty rows keep two lines.
+
+        Cheaper than ``resizeRowsToContents``, which asks every cell of a big map.
+        """
+        model = self.map_model()
+        metrics = QFontMetrics(self.font())
+        header_lines = 2 * metrics.height() + 8
+        heading_height = metrics.height() + 8
+        for row in range(model.rowCount()) if rows is None else rows:
+            entry = model.entries[row]
+            if entry.row is None:
+                self.setRowHeight(row, heading_height)
+                continue
+            height = header_lines
+            for year_group_id in entry.row.cells:
+                column = model.column_of_year_group(year_group_id)
+                if column is None:
+                    continue
+                content = model.index(row, column).data(CELL_ROLE)
+                if isinstance(content, CellContent):
+                    width = self.columnWidth(column)
+                    height = max(height, cell_height(width, content, metrics))
+            self.setRowHeight(row, height)
 
     # -- chips ----------------------------------------------------------------------
 

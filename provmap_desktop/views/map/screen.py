@@ -213,11 +213,12 @@ class MapScreen(QWidget):
             return
         self.model.replace_snapshot_cells(snapshot)
         self._apply_costs()
-        self.view.resizeRowsToContents()
+        self.view.fit_rows()
         self._refresh_flipped()
         self.panel.show_cell(self.model, self.view.currentIndex())
 
     def _on_data_changed(self, kinds: set[str]) -> None:
+        self._costed = None
         group_ids = {int(k.split(":", 1)[1]) for k in kinds if k.startswith("group:")}
         others = {k for k in kinds if not k.startswith("group:")} - {"groups"}
         if group_ids and not others and self.model.snapshot is not None:
@@ -233,13 +234,11 @@ class MapScreen(QWidget):
         assert snapshot is not None
         changed = reload_groups(self.ctx.session, snapshot, group_ids)
         self.model.refresh_provisions(changed)
-        for provision_id in changed:
-            row = self.model.row_of_provision(provision_id)
-            if row is not None:
-                self.view.resizeRowToContents(row)
-        self.panel.show_cell(self.model, self.view.currentIndex())
-        # Costs and the flipped layout follow in the next turn of the event loop, so
-        # the drop itself is shown within the frame.
+        rows = [self.model.row_of_provision(p) for p in changed]
+        self.view.fit_rows([r for r in rows if r is not None])
+        # The cell panel, costs and the flipped layout follow in the next turn of the
+        # event loop, so the grid itself shows the drop within the frame.
+        QTimer.singleShot(0, lambda: self.panel.show_cell(self.model, self.view.currentIndex()))
         self._pending_costs = True
         QTimer.singleShot(0, self._apply_pending_costs)
 
@@ -272,7 +271,7 @@ class MapScreen(QWidget):
     def _cost_view_changed(self, on: bool) -> None:
         self.model.show_costs = on
         self._apply_costs()
-        self.view.resizeRowsToContents()
+        self.view.fit_rows()
 
     def _apply_costs(self) -> None:
         """Cost per pupil in the row headings always; cell costs when the cost view is on."""
@@ -281,9 +280,20 @@ class MapScreen(QWidget):
             return
         from ...services.costing import cost_map
 
-        costed = cost_map(
-            self.ctx.session, snapshot.academic_year_id, snapshot.term_name, as_of=self.ctx.today
-        )
+        key = (snapshot.academic_year_id, snapshot.term_name)
+        cached = getattr(self, "_costed", None)
+        if cached is not None and cached[0] == key:
+            costed = cached[1]
+        else:
+            # Costs depend on the period and the data, not on the filters: keep them
+            # until the next edit so a filter change does not cost the school again.
+            costed = cost_map(
+                self.ctx.session,
+                snapshot.academic_year_id,
+                snapshot.term_name,
+                as_of=self.ctx.today,
+            )
+            self._costed = (key, costed)
         cells: dict[tuple[int, int | None], Decimal] = {}
         per_pupil: dict[int, Decimal] = {}
         for row in snapshot.rows:
@@ -558,9 +568,8 @@ class MapScreen(QWidget):
         self.feedback.setText(prefix + text)
         if index is not None and index.isValid() and self.view.isVisible():
             rect = self.view.visualRect(index)
-            QToolTip.showText(
-                self.view.viewport().mapToGlobal(rect.center()), prefix + text, self.view
-            )
+            where = self.view.viewport().mapToGlobal(rect.center())
+            QTimer.singleShot(0, lambda: QToolTip.showText(where, prefix + text, self.view))
 
     def _choose_group_from_menu(
         self, choices: list[GroupChoice], index: QModelIndex, allow_new: bool
