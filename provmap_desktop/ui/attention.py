@@ -1,32 +1,104 @@
-"""The status strip's one-line summary of what needs attention."""
+"""The status strip's summary of what needs attention, each item a link to its screen.
+
+Monday morning: reviews due this week, Section F items not matched, groups delivered
+below amber, pupils at or over the per-pupil threshold. Each check is one function
+from the session and today's date to an optional ``Attention`` item.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-Check = Callable[[Session, dt.date], str | None]
+from ..models import AcademicYear, Review
 
 
-def _reviews_due(session: Session, today: dt.date) -> str | None:
-    from sqlalchemy import func, select
+@dataclass(frozen=True)
+class Attention:
+    text: str
+    screen: str  # the screen key a click opens
 
-    from ..models import Review
 
+Check = Callable[[Session, dt.date], Attention | None]
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _current_year(session: Session, today: dt.date) -> AcademicYear | None:
+    return session.scalars(
+        select(AcademicYear).where(AcademicYear.start_date <= today, AcademicYear.end_date >= today)
+    ).first()
+
+
+def reviews_due(session: Session, today: dt.date) -> Attention | None:
     horizon = today + dt.timedelta(days=7)
     count = session.scalar(
         select(func.count(Review.id)).where(
             Review.completed_on.is_(None), Review.review_date <= horizon
         )
     )
-    return f"{count} review{'s' if count != 1 else ''} due or overdue" if count else None
+    if not count:
+        return None
+    return Attention(_plural(count, "review due or overdue", "reviews due or overdue"), "reviews")
 
 
-CHECKS: list[Check] = [_reviews_due]
+def section_f_gaps(session: Session, today: dt.date) -> Attention | None:
+    from ..services.pupils import section_f_gaps as gaps
+
+    count = len(gaps(session, today))
+    if not count:
+        return None
+    return Attention(
+        _plural(count, "Section F item not matched", "Section F items not matched"), "pupils"
+    )
 
 
-def attention_summary(session: Session, today: dt.date) -> str:
-    parts = [text for check in CHECKS if (text := check(session, today))]
-    return " · ".join(parts) if parts else "Nothing needs attention today."
+def groups_below_amber(session: Session, today: dt.date) -> Attention | None:
+    from ..services.delivery import delivery_rates, rag
+
+    year = _current_year(session, today)
+    if year is None:
+        return None
+    rates = delivery_rates(session, year.id, today)
+    count = sum(1 for rate in rates.by_group.values() if rag(rate, session)[0] == "Red")
+    if not count:
+        return None
+    return Attention(_plural(count, "group below amber", "groups below amber"), "register")
+
+
+def over_threshold(session: Session, today: dt.date) -> Attention | None:
+    from ..services.costing import threshold_report
+    from ..services.formatting import format_money
+
+    year = _current_year(session, today)
+    if year is None:
+        return None
+    report = threshold_report(session, year.id)
+    count = len(report.at_or_above)
+    if not count:
+        return None
+    threshold = format_money(report.threshold)
+    return Attention(
+        _plural(count, f"pupil at or over {threshold}", f"pupils at or over {threshold}"), "costs"
+    )
+
+
+CHECKS: list[Check] = [reviews_due, section_f_gaps, groups_below_amber, over_threshold]
+
+
+def attention_items(session: Session, today: dt.date) -> list[Attention]:
+    return [item for check in CHECKS if (item := check(session, today)) is not None]
+
+
+def attention_html(items: list[Attention]) -> str:
+    """Rich text for the status strip: each item a link named by its screen key."""
+    if not items:
+        return "Nothing needs attention today."
+    return " · ".join(f'<a href="{i.screen}">{html.escape(i.text)}</a>' for i in items)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -22,7 +22,7 @@ from .. import APP_NAME, __version__
 from ..models import AcademicYear, SchoolSettings, Term
 from ..storage import Database, StorageError, open_database
 from ..storage.backup import backup_database, check_backup, restore_database
-from .attention import attention_summary
+from .attention import attention_html, attention_items
 from .context import AppContext
 from .period_bar import PeriodBar
 from .screens import SCREENS, build_screen
@@ -40,6 +40,17 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel()
         self.attention_label = QLabel()
         self.attention_label.setAccessibleName("Things that need attention")
+        self.attention_label.setTextFormat(Qt.TextFormat.RichText)
+        self.attention_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.attention_label.linkActivated.connect(self.show_screen)
+        # The checks cost the school's figures; run them once edits have settled.
+        self.attention_timer = QTimer(self)
+        self.attention_timer.setSingleShot(True)
+        self.attention_timer.setInterval(600)
+        self.attention_timer.timeout.connect(self.refresh_attention)
         self.statusBar().addWidget(self.attention_label, 1)
         self.statusBar().addPermanentWidget(self.db_label)
         self.load_database(database)
@@ -174,7 +185,15 @@ class MainWindow(QMainWindow):
         name = school.name if school else "No school yet"
         self.setWindowTitle(f"{name} – {APP_NAME}")
         self.db_label.setText(f"Database: {self.database.path}")
-        self.attention_label.setText(attention_summary(self.ctx.session, self.today))
+        self.attention_timer.start()
+
+    def refresh_attention(self) -> None:
+        """Reviews due, Section F gaps, groups below amber, pupils over the threshold."""
+        if self.ctx is None:
+            return
+        items = attention_items(self.ctx.session, self.today)
+        self.attention_items = items
+        self.attention_label.setText(attention_html(items))
 
     # -- file menu ------------------------------------------------------------------
 

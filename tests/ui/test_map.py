@@ -343,3 +343,16 @@ def test_flipped_layout_shows_each_pupils_allocations(map_screen, demo_db):
     text = model.index(row, column).data()
     assert text.startswith("✓")
     assert any(word in text for word in ("Green", "Amber", "Red")) or text == "✓"
+
+
+def test_status_strip_lists_what_needs_attention_and_links_to_it(map_screen):
+    window = map_screen.window_
+    window.refresh_attention()
+    texts = [item.text for item in window.attention_items]
+    screens = {item.screen for item in window.attention_items}
+    assert any("review" in t for t in texts)
+    assert any("Section F item" in t for t in texts)  # the demo's unmatched OT item
+    assert any("£6,000.00" in t for t in texts)  # two demo pupils are over it
+    assert {"reviews", "pupils", "costs"} <= screens
+    window.attention_label.linkActivated.emit("costs")
+    assert window.tabs.currentWidget() is window.screens["costs"]
