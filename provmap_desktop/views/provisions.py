@@ -70,8 +70,15 @@ class ProvisionsScreen(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(0, 240)  # provision names are the point of the table
+        for column in (1, 3, 4):
+            self.table.setColumnWidth(column, 150)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         install_delegates(self.table, self.model)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 

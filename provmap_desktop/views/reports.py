@@ -1,0 +1,218 @@
+"""Reports: every printable document and spreadsheet in one place, for the chosen period.
+
+Each button asks where to save, writes the file (to a temporary name, then renamed, by
+the report code) and says where it went. The pupil documents use the pupil chosen
+anywhere in the app (tray, chip, list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import AcademicYear, Pupil
+from ..ui.context import AppContext
+
+Writer = Callable[[Session, Path], object]
+
+
+class ReportsScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.pupil_id: int | None = None
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Reports message")
+        self.period = QLabel()
+        self.paper = QComboBox()
+        self.paper.addItems(["A4", "A3"])
+        self.paper.setAccessibleName("Paper size for the whole-school map")
+
+        school = QGroupBox("Whole school, for the chosen year and term")
+        grid = QGridLayout(school)
+        self._button(grid, 0, "Provision &map (PDF)…", "provision-map.pdf", self._map_pdf)
+        paper_row = QHBoxLayout()
+        paper_row.addWidget(QLabel("Paper"))
+        paper_row.addWidget(self.paper)
+        paper_row.addStretch(1)
+        grid.addLayout(paper_row, 0, 1)
+        self._button(grid, 1, "Provision map (&spreadsheet)…", "provision-map.xlsx", self._map_xlsx)
+        self._button(grid, 2, "&Costed provision map (PDF)…", "costed-map.pdf", self._costed_pdf)
+        self._button(grid, 3, "Costed map (s&preadsheet)…", "costed-map.xlsx", self._costed_xlsx)
+        self._button(grid, 4, "&Impact by provision (PDF)…", "impact.pdf", self._impact_pdf)
+        self._button(
+            grid, 5, "One-page profiles of the SEN &register (PDF)…", "sen-register-profiles.pdf",
+            self._register_profiles,
+        )  # fmt: skip
+
+        pupil_box = QGroupBox("The chosen pupil")
+        self.pupil_label = QLabel("Choose a pupil on the map or in Pupils.")
+        pupil_grid = QGridLayout(pupil_box)
+        pupil_grid.addWidget(self.pupil_label, 0, 0, 1, 2)
+        self.pupil_buttons = [
+            self._button(pupil_grid, 1, "&One-page profile (PDF)…", "profile.pdf", self._profile),
+            self._button(
+                pupil_grid, 2, "&Evidence pack (PDF)…", "evidence-pack.pdf", self._evidence
+            ),
+            self._button(
+                pupil_grid,
+                3,
+                "Costed provision against the &threshold (PDF)…",
+                "pupil-costed.pdf",
+                self._pupil_costed,
+            ),
+        ]
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.period)
+        layout.addWidget(self.message)
+        layout.addWidget(school)
+        layout.addWidget(pupil_box)
+        layout.addStretch(1)
+        ctx.pupil_selected.connect(self._pupil_chosen)
+        ctx.period_changed.connect(self._show_period)
+        self._show_period()
+        self._pupil_chosen(None)
+
+    def _button(
+        self, grid: QGridLayout, row: int, text: str, suggested: str, writer: Writer
+    ) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
+        button.clicked.connect(lambda: self.save(suggested, writer))
+        grid.addWidget(button, row, 0)
+        return button
+
+    def _show_period(self) -> None:
+        year = self._year()
+        term = f"{self.ctx.term_name} term " if self.ctx.term_name else "Whole year "
+        self.period.setText(f"<b>{term}{year.label if year else ''}</b>")
+
+    def _pupil_chosen(self, pupil_id: int | None) -> None:
+        self.pupil_id = pupil_id
+        pupil = self.ctx.session.get(Pupil, pupil_id) if pupil_id else None
+        self.pupil_label.setText(
+            f"{pupil.display_name} ({pupil.upn})"
+            if pupil
+            else "Choose a pupil on the map or in Pupils."
+        )
+        for button in getattr(self, "pupil_buttons", []):
+            button.setEnabled(pupil is not None)
+
+    def _year(self) -> AcademicYear | None:
+        if self.ctx.academic_year_id is None:
+            return None
+        return self.ctx.session.get(AcademicYear, self.ctx.academic_year_id)
+
+    # -- saving ---------------------------------------------------------------------
+
+    def save(self, suggested: str, writer: Writer, path: Path | None = None) -> Path | None:
+        """Ask for a file (unless given one), write it, and say where it went."""
+        if path is None:
+            suffix = Path(suggested).suffix
+            kinds = "PDF (*.pdf)" if suffix == ".pdf" else "Excel (*.xlsx);;CSV (*.csv)"
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Save as", str(Path.home() / suggested), kinds
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            writer(self.ctx.session, path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Not saved", f"{path.name} was not written: {exc}")
+            return None
+        self.message.setText(f"Saved {path}")
+        return path
+
+    def _map_pdf(self, session: Session, path: Path) -> object:
+        from ..reports.map_pdf import write_map_pdf
+
+        return write_map_pdf(
+            session, path, academic_year_id=self._year_id(), term_name=self.ctx.term_name,
+            page_size=self.paper.currentText(),
+        )  # fmt: skip
+
+    def _map_xlsx(self, session: Session, path: Path) -> object:
+        from ..services.exporting import export_map
+
+        return export_map(
+            session, path, academic_year_id=self._year_id(), term_name=self.ctx.term_name
+        )
+
+    def _costed_pdf(self, session: Session, path: Path) -> object:
+        from ..reports.costed_pdf import write_costed_pdf
+
+        return write_costed_pdf(
+            session, path, academic_year_id=self._year_id(), term_name=self.ctx.term_name,
+            as_of=self.ctx.today,
+        )  # fmt: skip
+
+    def _costed_xlsx(self, session: Session, path: Path) -> object:
+        from ..services.exporting import export_costed
+
+        return export_costed(
+            session, path, academic_year_id=self._year_id(), term_name=self.ctx.term_name
+        )
+
+    def _impact_pdf(self, session: Session, path: Path) -> object:
+        from ..reports.impact_pdf import write_impact_report
+
+        return write_impact_report(session, self._year_id(), path, today=self.ctx.today)
+
+    def _register_profiles(self, session: Session, path: Path) -> object:
+        from ..reports.profile_pdf import write_profile_pdf
+
+        pupils = session.scalars(
+            select(Pupil)
+            .where(Pupil.sen_status.in_(("K", "E")), Pupil.archived.is_(False))
+            .order_by(Pupil.year_group_id, Pupil.surname, Pupil.forename)
+        ).all()
+        return write_profile_pdf(session, path, pupils, today=self.ctx.today)
+
+    def _chosen_pupil(self, session: Session) -> Pupil:
+        pupil = session.get(Pupil, self.pupil_id) if self.pupil_id else None
+        if pupil is None:
+            raise ValueError("choose a pupil first")
+        return pupil
+
+    def _profile(self, session: Session, path: Path) -> object:
+        from ..reports.profile_pdf import write_profile_pdf
+
+        return write_profile_pdf(session, path, [self._chosen_pupil(session)], today=self.ctx.today)
+
+    def _evidence(self, session: Session, path: Path) -> object:
+        from ..reports.evidence_pdf import write_evidence_pack
+
+        return write_evidence_pack(
+            session, self._chosen_pupil(session).id, path, today=self.ctx.today
+        )
+
+    def _pupil_costed(self, session: Session, path: Path) -> object:
+        from ..reports.costed_pdf import write_pupil_costed_pdf
+
+        return write_pupil_costed_pdf(
+            session, path, academic_year_id=self._year_id(),
+            pupil_id=self._chosen_pupil(session).id, as_of=self.ctx.today,
+        )  # fmt: skip
+
+    def _year_id(self) -> int:
+        if self.ctx.academic_year_id is None:
+            raise ValueError("choose an academic year first")
+        return self.ctx.academic_year_id

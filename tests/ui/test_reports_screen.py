@@ -1,0 +1,65 @@
+"""The Reports screen writes each document for the chosen period and pupil."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from provmap_desktop.models import Pupil
+from provmap_desktop.services.demo import build_demo_school
+from provmap_desktop.storage import open_database
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def reports(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    from provmap_desktop.ui.main_window import MainWindow
+
+    db = open_database(tmp_path / "demo.provmap")
+    with db.session_factory() as s:
+        build_demo_school(s, today=TODAY)
+    window = MainWindow(db, today=TODAY)
+    qtbot.addWidget(window)
+    window.show_screen("reports")
+    yield window.screens["reports"], window
+    window.close()
+
+
+def text_of(path: Path) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(path).pages)
+
+
+def test_school_documents_for_the_chosen_term(reports, tmp_path):
+    screen, _window = reports
+    assert "Autumn term 2026/27" in screen.period.text()
+    saved = screen.save("x.pdf", screen._map_pdf, tmp_path / "map.pdf")
+    assert saved is not None and "Autumn term 2026/27" in text_of(saved)
+    costed = screen.save("x.pdf", screen._costed_pdf, tmp_path / "costed.pdf")
+    assert costed is not None and "£" in text_of(costed)
+    sheet = screen.save("x.xlsx", screen._costed_xlsx, tmp_path / "costed.xlsx")
+    assert sheet is not None and load_workbook(sheet).sheetnames
+    impact = screen.save("x.pdf", screen._impact_pdf, tmp_path / "impact.pdf")
+    assert impact is not None and "Page 1 of" in text_of(impact)
+    assert f"Saved {impact}" == screen.message.text()
+
+
+def test_pupil_documents_need_a_chosen_pupil(reports, tmp_path):
+    screen, window = reports
+    assert not any(b.isEnabled() for b in screen.pupil_buttons)
+    with window.database.session_factory() as s:
+        maya = s.scalars(select(Pupil).where(Pupil.forename == "Maya")).first()
+    window.ctx.pupil_selected.emit(maya.id)
+    assert all(b.isEnabled() for b in screen.pupil_buttons)
+    assert "Maya" in screen.pupil_label.text()
+    pack = screen.save("x.pdf", screen._evidence, tmp_path / "evidence.pdf")
+    assert pack is not None
+    text = text_of(pack)
+    assert "Evidence pack" in text and "Maya" in text and "complete APDR cycle" in text
+    costed = screen.save("x.pdf", screen._pupil_costed, tmp_path / "pupil.pdf")
+    assert costed is not None and "threshold" in text_of(costed)
