@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
             )
 
         help_menu = bar.addMenu("&Help")
+        self._add(help_menu, "How &costs are worked out…", self.show_costing_help)
         self._add(help_menu, "&About ProvMap", self.about)
 
     def _add(self, menu, text, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
@@ -252,6 +253,26 @@ class MainWindow(QMainWindow):
         if aside is not None:
             self.statusBar().showMessage(f"Restored. Previous data kept as {aside.name}", 10000)
         return True
+
+    def show_costing_help(self) -> None:
+        """The cost formulas, read from the cost engine itself so they never drift."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser
+
+        from ..services import costing
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle("How costs are worked out")
+        text = QTextBrowser(dialog)
+        text.setAccessibleName("How costs are worked out")
+        text.setMarkdown((costing.__doc__ or "").replace(" x ", " × "))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        dialog.resize(720, 560)
+        self.help_dialog = dialog
+        dialog.show()
 
     def about(self) -> None:
         QMessageBox.about(

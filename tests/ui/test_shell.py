@@ -144,3 +144,12 @@ def test_funding_stream_and_its_budget_for_the_year(window, school_db):
     window.undo_action.trigger()
     with school_db.session_factory() as s:
         assert s.query(FundingBudget).one().amount == Decimal("0.00")
+
+
+def test_help_explains_the_cost_formulas(window):
+    window.show_costing_help()
+    from PySide6.QtWidgets import QTextBrowser
+
+    text = window.help_dialog.findChild(QTextBrowser).toPlainText()
+    assert "Session cost" in text and "Group cost" in text and "1:1" in text
+    window.help_dialog.close()
