@@ -154,3 +154,22 @@ def add_row(session: Any, row: Base) -> None:
     if state.detached or state.deleted:
         make_transient(row)
     session.add(row)
+
+
+def unused_name(session: Any, column: Any, stem: str) -> str:
+    """``"<stem> 1"``, or the next number not yet taken in ``column`` (a unique name)."""
+    from sqlalchemy import select
+
+    taken = set(session.scalars(select(column)))
+    number = 1
+    while f"{stem} {number}" in taken:
+        number += 1
+    return f"{stem} {number}"
+
+
+def add_row_command(ctx: AppContext, row: Base, label: str, *kinds: str) -> CallbackCommand:
+    """An undoable "add this row": undo deletes it, redo brings it back with its id."""
+    session = ctx.session
+    return CallbackCommand(
+        ctx, label, lambda: add_row(session, row), lambda: session.delete(row), *kinds
+    )

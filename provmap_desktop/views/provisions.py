@@ -32,7 +32,14 @@ from sqlalchemy.orm import selectinload
 
 from ..models import FundingStream, Provision, StaffRole, YearGroup
 from ..models.vocab import AREA_LABELS, AreaOfNeed
-from ..ui.commands import CallbackCommand, EditRefused, SetFieldCommand, add_row, perform
+from ..ui.commands import (
+    CallbackCommand,
+    EditRefused,
+    SetFieldCommand,
+    add_row_command,
+    perform,
+    unused_name,
+)
 from ..ui.context import AppContext
 from ..ui.entity_table import Column, EntityTableModel, install_delegates
 
@@ -269,21 +276,9 @@ class ProvisionsScreen(QWidget):
     # -- actions --------------------------------------------------------------------
 
     def add_provision(self) -> None:
-        session = self.ctx.session
-        names = set(session.scalars(select(Provision.name)))
-        number = 1
-        while f"New provision {number}" in names:
-            number += 1
-        provision = Provision(name=f"New provision {number}", area=AreaOfNeed.COGNITION.value)
-        self._perform(
-            CallbackCommand(
-                self.ctx,
-                "add provision",
-                lambda: add_row(session, provision),
-                lambda: session.delete(provision),
-                KIND,
-            )
-        )
+        name = unused_name(self.ctx.session, Provision.name, "New provision")
+        provision = Provision(name=name, area=AreaOfNeed.COGNITION.value)
+        self._perform(add_row_command(self.ctx, provision, "add provision", KIND))
         self.select_provision(provision.id)
 
     def select_provision(self, provision_id: int) -> None:

@@ -24,7 +24,14 @@ from sqlalchemy import select
 from ..models import FundingBudget, FundingStream, SchoolSettings, Staff, StaffRole, Term
 from ..models.vocab import FundingKind
 from ..services.formatting import format_money
-from ..ui.commands import CallbackCommand, EditRefused, SetFieldCommand, add_row, perform
+from ..ui.commands import (
+    CallbackCommand,
+    EditRefused,
+    SetFieldCommand,
+    add_row_command,
+    perform,
+    unused_name,
+)
 from ..ui.context import AppContext
 from ..ui.entity_table import Column, EntityTableModel, install_delegates, parse_money
 
@@ -159,6 +166,27 @@ class SettingsScreen(QWidget):
         query = select(Term).where(Term.academic_year_id == self.ctx.academic_year_id)
         return list(self.ctx.session.scalars(query.order_by(Term.start_date)))
 
+    def _table_box(
+        self,
+        box: QGroupBox,
+        model: EntityTableModel,
+        name: str,
+        button_text: str,
+        on_add: Any,
+        *extra: QTableView,
+    ) -> QGroupBox:
+        add = QPushButton(button_text)
+        add.clicked.connect(on_add)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self._table(model, name))
+        for view in extra:
+            layout.addWidget(view)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return box
+
     def _roles_box(self) -> QGroupBox:
         box = QGroupBox("Staff roles and hourly costs (salary plus on-costs)")
         columns = [
@@ -174,15 +202,7 @@ class SettingsScreen(QWidget):
             KIND,
             "role",
         )
-        add = QPushButton("Add &role")
-        add.clicked.connect(self._add_role)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self._table(self.roles_model, "Staff roles"))
-        row = QHBoxLayout()
-        row.addWidget(add)
-        row.addStretch(1)
-        layout.addLayout(row)
-        return box
+        return self._table_box(box, self.roles_model, "Staff roles", "Add &role", self._add_role)
 
     def _staff_box(self) -> QGroupBox:
         box = QGroupBox("Staff (a rate here overrides the role's rate)")
@@ -205,32 +225,12 @@ class SettingsScreen(QWidget):
             KIND,
             "staff member",
         )
-        add = QPushButton("Add &staff member")
-        add.clicked.connect(self._add_staff)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self._table(self.staff_model, "Staff"))
-        row = QHBoxLayout()
-        row.addWidget(add)
-        row.addStretch(1)
-        layout.addLayout(row)
-        return box
+        return self._table_box(box, self.staff_model, "Staff", "Add &staff member", self._add_staff)
 
     def _add_role(self) -> None:
-        session = self.ctx.session
-        names = set(session.scalars(select(StaffRole.name)))
-        number = 1
-        while f"New role {number}" in names:
-            number += 1
-        role = StaffRole(name=f"New role {number}", hourly_cost=Decimal("0.00"))
-        self._perform(
-            CallbackCommand(
-                self.ctx,
-                "add staff role",
-                lambda: add_row(session, role),
-                lambda: session.delete(role),
-                KIND,
-            )
-        )
+        name = unused_name(self.ctx.session, StaffRole.name, "New role")
+        role = StaffRole(name=name, hourly_cost=Decimal("0.00"))
+        self._perform(add_row_command(self.ctx, role, "add staff role", KIND))
 
     def _add_staff(self) -> None:
         session = self.ctx.session
@@ -239,15 +239,7 @@ class SettingsScreen(QWidget):
             self.show_message("Add a staff role first.")
             return
         member = Staff(name="New member of staff", role=role)
-        self._perform(
-            CallbackCommand(
-                self.ctx,
-                "add staff member",
-                lambda: add_row(session, member),
-                lambda: session.delete(member),
-                KIND,
-            )
-        )
+        self._perform(add_row_command(self.ctx, member, "add staff member", KIND))
 
     def _funding_box(self) -> QGroupBox:
         box = QGroupBox("Funding streams, and their budgets for the chosen academic year")
@@ -283,16 +275,14 @@ class SettingsScreen(QWidget):
             KIND,
             "budget",
         )
-        add_stream = QPushButton("Add funding &stream")
-        add_stream.clicked.connect(self._add_stream)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self._table(self.streams_model, "Funding streams"))
-        layout.addWidget(self._table(self.budgets_model, "Budgets for the chosen year"))
-        row = QHBoxLayout()
-        row.addWidget(add_stream)
-        row.addStretch(1)
-        layout.addLayout(row)
-        return box
+        return self._table_box(
+            box,
+            self.streams_model,
+            "Funding streams",
+            "Add funding &stream",
+            self._add_stream,
+            self._table(self.budgets_model, "Budgets for the chosen year"),
+        )
 
     def _stream_name(self, stream_id: Any) -> str:
         stream = self.ctx.session.get(FundingStream, stream_id)
@@ -323,21 +313,9 @@ class SettingsScreen(QWidget):
         return [budgets[s.id] for s in streams]
 
     def _add_stream(self) -> None:
-        session = self.ctx.session
-        names = set(session.scalars(select(FundingStream.name)))
-        number = 1
-        while f"New funding stream {number}" in names:
-            number += 1
-        stream = FundingStream(name=f"New funding stream {number}")
-        self._perform(
-            CallbackCommand(
-                self.ctx,
-                "add funding stream",
-                lambda: add_row(session, stream),
-                lambda: session.delete(stream),
-                KIND,
-            )
-        )
+        name = unused_name(self.ctx.session, FundingStream.name, "New funding stream")
+        stream = FundingStream(name=name)
+        self._perform(add_row_command(self.ctx, stream, "add funding stream", KIND))
 
     # -- shared ---------------------------------------------------------------------
 
