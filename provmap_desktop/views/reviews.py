@@ -267,5 +267,16 @@ class ReviewsScreen(QWidget):
 
     def _open(self, wizard: ReviewWizard) -> None:
         self.wizard = wizard
-        wizard.accepted.connect(lambda: self.message.setText(wizard.message))
+        wizard.accepted.connect(lambda: self._finished(wizard))
         wizard.open()
+
+    def _finished(self, wizard: ReviewWizard) -> None:
+        """Say what was saved; a "modify" decision opens its group to be changed."""
+        self.message.setText(wizard.message)
+        steps = wizard.command.steps if wizard.command is not None else []
+        to_open = [s.group_id for s in steps if s.decision == "modify" and s.group_id]
+        if to_open:
+            from .map.group_dialog import GroupDialog
+
+            self.group_dialog = GroupDialog(self.ctx, to_open[0], self)
+            self.group_dialog.open()

@@ -236,3 +236,22 @@ def test_reviews_screen_lists_due_cycles_and_impact_and_opens_the_wizard(maya, q
     wizard.reject()
     qtbot.mouseClick(screen.group_review_button, Qt.MouseButton.LeftButton)
     assert len(screen.wizard.drafts) == 4
+
+
+def test_a_modify_decision_opens_the_group_to_change_it(maya, qtbot, school_db):
+    from provmap_desktop.views.reviews import ReviewsScreen
+
+    ctx, ids = maya
+    screen = ReviewsScreen(ctx)
+    qtbot.addWidget(screen)
+    wizard = ReviewWizard(ctx, [ids["maya_membership"]])
+    qtbot.addWidget(wizard)
+    wizard.assess.measure.setCurrentIndex(wizard.assess.measure.findData("reading_age"))
+    wizard.assess.table.item(0, 1).setText("6:2")
+    wizard.review.table.item(0, OUTCOME).setText("6:4")
+    pick(wizard.review.widget(0, TARGET_MET), "not_met")
+    pick(wizard.review.widget(0, DECISION), "modify")
+    wizard.accept()
+    screen._finished(wizard)
+    assert screen.group_dialog.isVisible()
+    assert screen.group_dialog.group_id == ids["group"]
