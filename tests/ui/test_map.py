@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import select
 
 from provmap_desktop.models import GroupMembership, Provision, ProvisionGroup, Pupil, YearGroup
@@ -356,3 +356,13 @@ def test_status_strip_lists_what_needs_attention_and_links_to_it(map_screen):
     assert {"reviews", "pupils", "costs"} <= screens
     window.attention_label.linkActivated.emit("costs")
     assert window.tabs.currentWidget() is window.screens["costs"]
+
+
+def test_groups_show_their_delivery_rate_in_words(map_screen, demo_db):
+    screen = map_screen
+    phonics = provision_id(demo_db, "Phonics catch-up")
+    index = cell_index(screen, phonics, "Year 1")
+    content = index.data(Qt.ItemDataRole.UserRole + 10)  # CELL_ROLE
+    heading = content.groups[0].heading
+    assert "%" in heading and any(w in heading for w in ("Green", "Amber", "Red"))
+    assert any("Key:" in label.text() for label in screen.findChildren(QLabel))

@@ -76,6 +76,7 @@ class MapGridModel(QAbstractTableModel):
         self.cost_per_pupil: dict[int, Decimal] = {}
         self.cell_costs: dict[tuple[int, int | None], Decimal] = {}
         self.warnings: dict[int, str] = {}  # membership id -> warning shown on its chip
+        self.group_rates: dict[int, str] = {}  # group id -> "92% ● Green", once delivered
         self.reload()
 
     # -- building -------------------------------------------------------------------
@@ -244,6 +245,8 @@ class MapGridModel(QAbstractTableModel):
             heading_parts = [group.staff_name or "No staff named", group.slot_text, size]
             if over:
                 heading_parts.append("! over size")
+            if group.id in self.group_rates:
+                heading_parts.append(self.group_rates[group.id])
             heading_parts = [p for p in heading_parts if p]
             chips = tuple(
                 Chip(m.membership_id, m.pupil_id, m.display_name, m.membership_id in self.warnings)

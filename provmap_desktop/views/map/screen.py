@@ -91,6 +91,7 @@ class MapScreen(QWidget):
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.addLayout(self._filter_bar())
+        centre_layout.addWidget(self._legend())
         centre_layout.addWidget(self.feedback)
         centre_layout.addWidget(self.stack, 1)
         splitter.addWidget(centre)
@@ -154,6 +155,23 @@ class MapScreen(QWidget):
         rows.addLayout(bar)
         rows.addLayout(actions)
         return rows
+
+    def _legend(self) -> QLabel:
+        """Area colours with their names; the rows and headings also say the area."""
+        from .grid_model import AREA_COLOURS
+
+        parts = [
+            f'<span style="color:{AREA_COLOURS[code.value]}">■</span> {label}'
+            for code, label in AREA_LABELS.items()
+        ]
+        legend = QLabel(
+            "Key: " + " &nbsp; ".join(parts) + " &nbsp; · &nbsp; ● Green ▲ Amber ■ Red delivery"
+        )
+        legend.setAccessibleName(
+            "Key: each area of need has its own colour; delivery shows a word and a symbol"
+        )
+        legend.setWordWrap(True)
+        return legend
 
     def _combo(self, name: str, first: str) -> QComboBox:
         combo = QComboBox()
@@ -283,7 +301,7 @@ class MapScreen(QWidget):
         key = (snapshot.academic_year_id, snapshot.term_name)
         cached = getattr(self, "_costed", None)
         if cached is not None and cached[0] == key:
-            costed = cached[1]
+            costed, rates = cached[1], cached[2]
         else:
             # Costs depend on the period and the data, not on the filters: keep them
             # until the next edit so a filter change does not cost the school again.
@@ -293,7 +311,8 @@ class MapScreen(QWidget):
                 snapshot.term_name,
                 as_of=self.ctx.today,
             )
-            self._costed = (key, costed)
+            rates = self._group_rates(snapshot)
+            self._costed = (key, costed, rates)
         cells: dict[tuple[int, int | None], Decimal] = {}
         per_pupil: dict[int, Decimal] = {}
         for row in snapshot.rows:
@@ -310,7 +329,23 @@ class MapScreen(QWidget):
                 per_pupil[row.provision_id] = spent / pupils
         self.model.cell_costs = cells
         self.model.cost_per_pupil = per_pupil
+        self.model.group_rates = rates
         self.model.refresh_all_cells()
+
+    def _group_rates(self, snapshot: MapSnapshot) -> dict[int, str]:
+        """Each group's delivery rate to date, as a percentage, symbol and word."""
+        from ...services.delivery import delivery_rates, rag
+
+        as_of = min(self.ctx.today, snapshot.period_end)
+        if as_of < snapshot.period_start:
+            return {}
+        rates = delivery_rates(self.ctx.session, snapshot.academic_year_id, as_of)
+        shown: dict[int, str] = {}
+        for group_id, rate in rates.by_group.items():
+            if rate.planned:
+                word, symbol = rag(rate, self.ctx.session)
+                shown[group_id] = f"{rate.percent_text} {symbol} {word}"
+        return shown
 
     def _flip_changed(self, on: bool) -> None:
         self.stack.setCurrentIndex(1 if on else 0)
