@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from ..models import AuditEntry, Base, Pupil
@@ -91,8 +91,13 @@ def _log_inserts(session: Session, flush_context: UOWTransaction) -> None:
         return
     now = dt.datetime.now()
     entries = [_entry("insert", obj, now, None, _column_values(obj)) for obj in pending]
-    # Added outside the flush; they go out with the next flush or the commit.
-    session.add_all(entries)
+    # Written straight away on the flush's own connection, in the same transaction:
+    # adding them as objects would cost the commit a second flush.
+    rows = [
+        {c.key: getattr(entry, c.key) for c in AuditEntry.__table__.columns if c.key != "id"}
+        for entry in entries
+    ]
+    session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
 def _entry(
