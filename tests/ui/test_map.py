@@ -366,3 +366,34 @@ def test_groups_show_their_delivery_rate_in_words(map_screen, demo_db):
     heading = content.groups[0].heading
     assert "%" in heading and any(w in heading for w in ("Green", "Amber", "Red"))
     assert any("Key:" in label.text() for label in screen.findChildren(QLabel))
+
+
+def test_move_by_keyboard_from_the_cell_panel(map_screen, demo_db, qtbot):
+    from provmap_desktop.views.map.allocate_dialog import AllocateDialog
+
+    screen = map_screen
+    phonics = provision_id(demo_db, "Phonics catch-up")
+    screen.view.setCurrentIndex(cell_index(screen, phonics, "Year 1"))
+    tree = screen.panel.tree
+    chip = tree.topLevelItem(0).child(0)
+    membership_id = chip.data(0, Qt.ItemDataRole.UserRole + 2)
+    tree.setCurrentItem(chip)
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, AllocateDialog):
+            QTimer.singleShot(20, answer)
+            return
+        assert dialog.provision.currentData() == phonics  # starts on the chip's own
+        dialog.year_group.setCurrentIndex(dialog.year_group.findText("Year 2"))
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(screen.panel.move_button, Qt.MouseButton.LeftButton)
+    assert _year_group_of(demo_db, membership_id)[1] == TODAY - dt.timedelta(days=1)
+    with demo_db.session_factory() as s:
+        pupil = s.get(GroupMembership, membership_id).pupil_id
+    assert any(
+        m.pupil_id == pupil and m.join_date == TODAY
+        for m in memberships(demo_db, phonics, "Year 2")
+    )

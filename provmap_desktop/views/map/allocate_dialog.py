@@ -20,10 +20,15 @@ from ...ui.context import AppContext
 
 class AllocateDialog(QDialog):
     def __init__(
-        self, ctx: AppContext, pupil_ids: list[int], parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        pupil_ids: list[int],
+        parent: QWidget | None = None,
+        *,
+        title: str = "Allocate pupils to a provision",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Allocate pupils to a provision")
+        self.setWindowTitle(title)
         session = ctx.session
         pupils = [p for p in (session.get(Pupil, i) for i in pupil_ids) if p is not None]
         names = ", ".join(p.display_name for p in pupils[:6])
@@ -61,7 +66,9 @@ class AllocateDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Allocate")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            "Allocate" if title.startswith("Allocate") else "Move"
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

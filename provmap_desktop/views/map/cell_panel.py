@@ -45,6 +45,7 @@ class MemberTree(QTreeWidget):
 
 class CellPanel(QWidget):
     end_requested = Signal(list)  # membership ids
+    move_requested = Signal(list)  # membership ids
     open_group_requested = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -67,8 +68,13 @@ class CellPanel(QWidget):
         self.end_button.clicked.connect(self._end_selected)
         self.open_button = QPushButton("&Group details…")
         self.open_button.clicked.connect(self._open_selected)
+        self.move_button = QPushButton("&Move to…")
+        self.move_button.setToolTip("Move the chosen pupils to another provision or year (Ctrl+M)")
+        self.move_button.setShortcut("Ctrl+M")
+        self.move_button.clicked.connect(self._move_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.move_button)
         buttons.addWidget(self.end_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -133,6 +139,11 @@ class CellPanel(QWidget):
         ids = self.selected_membership_ids()
         if ids:
             self.end_requested.emit(ids)
+
+    def _move_selected(self) -> None:
+        ids = self.selected_membership_ids()
+        if ids:
+            self.move_requested.emit(ids)
 
     def _open_selected(self) -> None:
         item = self.tree.currentItem()

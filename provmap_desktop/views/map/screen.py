@@ -83,6 +83,7 @@ class MapScreen(QWidget):
         self.stack.addWidget(self.flipped_view)
         self.panel = CellPanel(ctx)
         self.panel.end_requested.connect(self.end_allocations)
+        self.panel.move_requested.connect(self.move_from_keyboard)
         self.panel.open_group_requested.connect(self.open_group)
 
         splitter = QSplitter()
@@ -563,6 +564,28 @@ class MapScreen(QWidget):
                 self.model.index(row, column) if row is not None and column is not None else None
             )
             self.allocate(provision_id, year_group_id, pupil_ids, index)
+
+    def move_from_keyboard(self, membership_ids: list[int]) -> None:
+        """Move… from the cell panel: the same move as dragging the chips to a cell."""
+        from .allocate_dialog import AllocateDialog
+
+        session = self.ctx.session
+        memberships = [session.get(GroupMembership, m) for m in membership_ids]
+        pupil_ids = [m.pupil_id for m in memberships if m is not None]
+        if not pupil_ids:
+            return
+        dialog = AllocateDialog(self.ctx, pupil_ids, self, title="Move pupils to")
+        first = memberships[0]
+        if first is not None:
+            dialog.select(first.group.provision_id, first.group.year_group_id or 0)
+        if dialog.exec():
+            provision_id, year_group_id = dialog.choice()
+            row = self.model.row_of_provision(provision_id)
+            column = self.model.column_of_year_group(year_group_id)
+            index = (
+                self.model.index(row, column) if row is not None and column is not None else None
+            )
+            self.move_chips(provision_id, year_group_id, membership_ids, index)
 
     # -- cells and groups -----------------------------------------------------------
 
