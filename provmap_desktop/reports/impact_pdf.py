@@ -34,7 +34,7 @@ def impact_story(
     """The impact table for one academic year (every year for None)."""
     year = session.get(AcademicYear, academic_year_id) if academic_year_id else None
     period = year.label if year else "all years"
-    rows: list[list[object]] = [HEADERS]
+    rows: list[list[object]] = [list(HEADERS)]
     for row in impact_by_provision(session, academic_year_id, as_of=today):
         met = f"{round(100 * row.met_share)}%" if row.met_share is not None else "–"
         progress = "; ".join(f"{m.text} ({m.pupils})" for m in row.progress) or "–"

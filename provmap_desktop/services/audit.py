@@ -97,7 +97,7 @@ def _log_inserts(session: Session, flush_context: UOWTransaction) -> None:
         {c.key: getattr(entry, c.key) for c in AuditEntry.__table__.columns if c.key != "id"}
         for entry in entries
     ]
-    session.connection().execute(insert(AuditEntry.__table__), rows)
+    session.connection().execute(insert(AuditEntry), rows)
 
 
 def _entry(

@@ -503,12 +503,12 @@ def restore_record(
 def _set_attendance(record: DeliverySession, wanted: dict[int, tuple[bool, str]]) -> None:
     # Rows are changed in place rather than replaced: a delete and an insert of the same
     # pupil in one flush would trip the one-row-per-pupil constraint.
-    for row in list(record.attendance):
-        if row.pupil_id not in wanted:
-            record.attendance.remove(row)
+    for old in list(record.attendance):
+        if old.pupil_id not in wanted:
+            record.attendance.remove(old)
     have = {row.pupil_id: row for row in record.attendance}
     for pupil_id, (present, reason) in wanted.items():
-        row = have.get(pupil_id)
+        row: SessionAttendance | None = have.get(pupil_id)
         if row is None:
             record.attendance.append(
                 SessionAttendance(pupil_id=pupil_id, present=present, absence_reason=reason)

@@ -423,13 +423,13 @@ def restore(session: Session, state: Snapshot) -> None:
     current = session.scalars(
         select(Review).where(Review.membership_id.in_(state.membership_ids))
     ).all()
-    for review in current:
-        if review.id not in state.reviews:
-            session.delete(review)
+    for existing in current:
+        if existing.id not in state.reviews:
+            session.delete(existing)
     session.flush()
     have = {r.id: r for r in current}
     for review_id, values in state.reviews.items():
-        review = have.get(review_id)
+        review: Review | None = have.get(review_id)
         if review is None:
             session.add(Review(**values))
         else:

@@ -340,7 +340,7 @@ def build_preview(
 
 def _is_new_class(checker: _Checker, result: RowResult) -> bool:
     name = result.values.get("class_name")
-    return bool(name) and squash(name) not in checker.classes
+    return isinstance(name, str) and bool(name) and squash(name) not in checker.classes
 
 
 def _check_class(checker: _Checker, result: RowResult) -> None:

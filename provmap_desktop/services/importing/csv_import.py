@@ -147,9 +147,9 @@ def guess_mapping(headers: list[str]) -> dict[str, str | None]:
     for name in FIELDS:
         mapping[name] = None
         for alias in HEADER_ALIASES[name]:
-            header = keys.get(alias)
-            if header is not None and header not in used:
-                mapping[name] = header
-                used.add(header)
+            found = keys.get(alias)
+            if found is not None and found not in used:
+                mapping[name] = found
+                used.add(found)
                 break
     return mapping
