@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QPushButton,
     QTreeWidget,
@@ -72,10 +72,10 @@ class CellPanel(QWidget):
         self.move_button.setToolTip("Move the chosen pupils to another provision or year (Ctrl+M)")
         self.move_button.setShortcut("Ctrl+M")
         self.move_button.clicked.connect(self._move_selected)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.move_button)
-        buttons.addWidget(self.end_button)
+        buttons = QGridLayout()
+        buttons.addWidget(self.open_button, 0, 0)
+        buttons.addWidget(self.move_button, 0, 1)
+        buttons.addWidget(self.end_button, 1, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)

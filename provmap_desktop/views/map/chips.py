@@ -149,13 +149,17 @@ class CellDelegate(QStyledItemDelegate):
                 painter.setPen(text_colour)
                 painter.drawText(item.rect, Qt.AlignmentFlag.AlignCenter, item.text)
             else:
+                # Same font as measured in layout_cell, so nothing is cut off; a heading
+                # is told apart by a softer colour, a cost by weight.
                 font = painter.font()
-                font.setItalic(item.kind == "heading")
                 font.setBold(item.kind == "cost")
                 painter.setFont(font)
-                painter.setPen(text_colour)
+                painter.setPen(
+                    palette.color(QPalette.ColorRole.PlaceholderText)
+                    if item.kind == "heading"
+                    else text_colour
+                )
                 painter.drawText(item.rect, Qt.AlignmentFlag.AlignVCenter, item.text)
-                font.setItalic(False)
                 font.setBold(False)
                 painter.setFont(font)
         if option.state & QStyle.StateFlag.State_HasFocus:  # type: ignore[attr-defined]

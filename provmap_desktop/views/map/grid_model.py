@@ -148,7 +148,7 @@ class MapGridModel(QAbstractTableModel):
         if entry.kind == "area":
             arrow = "▸" if entry.key in self.collapsed else "▾"
             label = AREA_LABELS.get(AreaOfNeed(entry.key[0]), entry.key[0])
-            return f"{arrow} {label} ({_plural(entry.count, 'provision')})"
+            return f"{arrow} {label} ({entry.count})"
         if entry.kind == "wave":
             arrow = "▸" if entry.key in self.collapsed else "▾"
             return f"    {arrow} Wave {entry.key[1]} ({entry.count})"

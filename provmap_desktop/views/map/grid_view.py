@@ -39,7 +39,7 @@ class MapView(QTableView):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         )
         self.verticalHeader().setMinimumWidth(180)
-        self.verticalHeader().setMaximumWidth(240)
+        self.verticalHeader().setMaximumWidth(260)
         self.verticalHeader().sectionClicked.connect(self._header_clicked)
         self._press: tuple[QPoint, Chip] | None = None
 
