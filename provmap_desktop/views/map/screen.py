@@ -237,7 +237,9 @@ class MapScreen(QWidget):
         self.panel.show_cell(self.model, self.view.currentIndex())
 
     def _on_data_changed(self, kinds: set[str]) -> None:
-        self._costed = None
+        # Marked stale, not dropped here: freeing a big school's figures takes a
+        # moment, which belongs to the deferred recalculation, not to the edit.
+        self._costs_stale = True
         group_ids = {int(k.split(":", 1)[1]) for k in kinds if k.startswith("group:")}
         others = {k for k in kinds if not k.startswith("group:")} - {"groups"}
         if group_ids and not others and self.model.snapshot is not None:
@@ -301,6 +303,9 @@ class MapScreen(QWidget):
 
         key = (snapshot.academic_year_id, snapshot.term_name)
         cached = getattr(self, "_costed", None)
+        if getattr(self, "_costs_stale", False):
+            cached = self._costed = None
+            self._costs_stale = False
         if cached is not None and cached[0] == key:
             costed, rates = cached[1], cached[2]
         else:
@@ -625,9 +630,11 @@ class MapScreen(QWidget):
         prefix = "⚠ " if warning else ""
         self.feedback.setText(prefix + text)
         if index is not None and index.isValid() and self.view.isVisible():
-            rect = self.view.visualRect(index)
-            where = self.view.viewport().mapToGlobal(rect.center())
-            QTimer.singleShot(0, lambda: QToolTip.showText(where, prefix + text, self.view))
+            QTimer.singleShot(0, lambda: self._show_tip(index, prefix + text))
+
+    def _show_tip(self, index: QModelIndex, text: str) -> None:
+        rect = self.view.visualRect(index)
+        QToolTip.showText(self.view.viewport().mapToGlobal(rect.center()), text, self.view)
 
     def _choose_group_from_menu(
         self, choices: list[GroupChoice], index: QModelIndex, allow_new: bool
