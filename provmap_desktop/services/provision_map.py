@@ -283,6 +283,7 @@ def _load_groups(
     end: dt.date,
     filters: MapFilters,
     only: Collection[int] | None = None,
+    known_provisions: dict[int, Any] | None = None,
 ) -> tuple[dict[int, GroupInfo], dict[int, Any]]:
     """The period's groups with their slot text, and the provision rows they belong to."""
     provision_query = select(
@@ -303,7 +304,10 @@ def _load_groups(
         staff_query = staff_query.where(
             Staff.id.in_(select(ProvisionGroup.staff_id).where(ProvisionGroup.id.in_(list(only))))
         )
-    provisions = {row.id: row for row in session.execute(provision_query)}
+    if known_provisions is not None:
+        provisions = known_provisions  # the snapshot's rows already hold these figures
+    else:
+        provisions = {row.id: row for row in session.execute(provision_query)}
     staff_names: dict[int, str] = dict(session.execute(staff_query).all())  # type: ignore[arg-type]
     in_period: tuple[Any, ...] = (
         ProvisionGroup.academic_year_id == year_id,
@@ -336,7 +340,9 @@ def _load_groups(
         ).where(*in_period)
     ):
         g_id, p_id, yg_id, cls_id, name, staff_id, first, last, per_week, mins, size = row
-        provision = provisions[p_id]
+        provision = provisions.get(p_id)
+        if provision is None:  # a provision the snapshot does not show
+            continue
         if filters.areas and provision.area not in filters.areas:
             continue
         if filters.waves and provision.wave not in filters.waves:
@@ -517,7 +523,16 @@ def reload_groups(session: Session, snapshot: MapSnapshot, group_ids: Collection
         return set()
     filters = snapshot.filters
     start, end = snapshot.period_start, snapshot.period_end
-    fresh, _ = _load_groups(session, snapshot.academic_year_id, start, end, filters, only=ids)
+    shown = {row.provision_id: row for row in snapshot.rows}
+    fresh, _ = _load_groups(
+        session,
+        snapshot.academic_year_id,
+        start,
+        end,
+        filters,
+        only=ids,
+        known_provisions=shown,
+    )
     pupils = _load_members(session, snapshot.academic_year_id, start, end, fresh, filters, only=ids)
     snapshot.pupils.update(pupils)
     if filters.filters_members:
