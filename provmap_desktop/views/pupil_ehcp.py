@@ -1,0 +1,434 @@
+"""The pupil pane's EHC plan tab: plan dates, Section E outcomes, Section F items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ..models import (
+    Base,
+    Ehcp,
+    EhcpOutcome,
+    EhcpProvisionItem,
+    Provision,
+    Pupil,
+)
+from ..models.vocab import SenStatus
+from ..services.pupils import section_f_gaps, suggest_membership
+from ..ui.commands import (
+    CallbackCommand,
+    SetFieldCommand,
+    add_row,
+)
+from .pupil_dialogs import choice_combo, read_date
+from .pupil_records import FIELD_NAMES, membership_label, pupil_memberships, read_only_table
+from .pupil_widgets import KIND, Binding, BoundTab, CommitTextEdit, plain, show_value
+
+if TYPE_CHECKING:
+    from .pupil_profile import PupilPane
+
+
+MATCHED = "✓ Matched"
+NOT_MATCHED = "⚠ Not matched"
+
+
+class EhcpTab(BoundTab):
+    """Plan dates, Section E outcomes, and Section F items with the allocation meeting each."""
+
+    def __init__(self, pane: PupilPane) -> None:
+        super().__init__(pane)
+        ctx = pane.ctx
+        self.item_id: int | None = None
+        layout = QVBoxLayout(self.body)
+
+        self.no_plan = QLabel()
+        self.no_plan.setWordWrap(True)
+        self.add_plan_button = QPushButton("&Add EHC plan")
+        self.add_plan_button.clicked.connect(self.add_plan)
+        layout.addWidget(self.no_plan)
+        layout.addWidget(self.add_plan_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.plan_box = QWidget()
+        plan_layout = QVBoxLayout(self.plan_box)
+        plan_layout.setContentsMargins(0, 0, 0, 0)
+        dates = QFormLayout()
+        for field, label in (
+            ("issued_date", "&Issued"),
+            ("next_review_date", "&Next annual review"),
+        ):
+            edit = QLineEdit()
+            edit.setPlaceholderText("dd/mm/yyyy")
+            what = plain(label)
+            parse = self._date_parser(what)
+            dates.addRow(label, self.bind(Binding("ehcp", field, what, edit, parse)))
+        dates.addRow(
+            "&LA reference", self.bind(Binding("ehcp", "la_reference", "LA reference", QLineEdit()))
+        )
+        plan_layout.addLayout(dates)
+
+        outcomes = QGroupBox("Section E: outcomes")
+        self.outcomes = QListWidget()
+        self.outcomes.setAccessibleName("Section E outcomes")
+        self.outcomes.setWordWrap(True)
+        self.outcomes.setAlternatingRowColors(True)  # one outcome per band
+        self.outcomes.setMaximumHeight(120)
+        self.outcomes.itemChanged.connect(self._outcome_edited)
+        add_outcome = QPushButton("Add &outcome")
+        add_outcome.clicked.connect(self.add_outcome)
+        remove_outcome = QPushButton("&Remove outcome")
+        remove_outcome.clicked.connect(self.remove_outcome)
+        box = QVBoxLayout(outcomes)
+        box.addWidget(self.outcomes)
+        box.addLayout(button_row(add_outcome, remove_outcome))
+        plan_layout.addWidget(outcomes)
+
+        section_f = QGroupBox("Section F: provision")
+        self.items = read_only_table(
+            "Section F items", ["Provision in the plan", "Min/week", "Met by"]
+        )
+        self.items.setMaximumHeight(150)
+        self.items.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.items.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.items.itemSelectionChanged.connect(self._item_chosen)
+        add_item = QPushButton("Add Section &F item")
+        add_item.clicked.connect(self.add_item)
+        self.remove_item_button = QPushButton("Remo&ve item")
+        self.remove_item_button.clicked.connect(self.remove_item)
+        self.item_text = CommitTextEdit("Section F item text", 48)
+        self.item_text.committed.connect(
+            lambda: self._save_item("text", self.item_text.toPlainText())
+        )
+        self.item_minutes = QLineEdit()
+        self.item_minutes.setAccessibleName("Minutes a week")
+        self.item_minutes.editingFinished.connect(self._save_minutes)
+        self.item_provision = choice_combo("Linked provision", [])
+        self.item_provision.activated.connect(
+            lambda _i: self._save_item("provision_id", self.item_provision.currentData())
+        )
+        self.item_membership = choice_combo("Linked allocation", [])
+        self.item_membership.activated.connect(
+            lambda _i: self._save_item("membership_id", self.item_membership.currentData())
+        )
+        self.link_button = QPushButton("Lin&k to current allocation")
+        self.link_button.clicked.connect(self.link_current)
+        self.item_status = QLabel()
+        self.item_status.setWordWrap(True)
+        self.item_status.setAccessibleName("Whether this item is met")
+        detail = QFormLayout()
+        detail.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        detail.addRow("Item &text", self.item_text)
+        detail.addRow("&Minutes a week", self.item_minutes)
+        detail.addRow("Linked &provision", self.item_provision)
+        detail.addRow("Linked &allocation", self.item_membership)
+        detail.addRow(self.item_status)
+        for combo in (self.item_provision, self.item_membership):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(24)
+        self.item_detail = QWidget()
+        self.item_detail.setLayout(detail)
+        box = QVBoxLayout(section_f)
+        box.addWidget(self.items)
+        box.addLayout(button_row(add_item, self.remove_item_button, self.link_button))
+        box.addWidget(self.item_detail)
+        plan_layout.addWidget(section_f)
+        layout.addWidget(self.plan_box)
+        layout.addStretch(1)
+        self.warning_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        del ctx
+
+    @staticmethod
+    def _date_parser(what: str) -> Callable[[str], dt.date | None]:
+        return lambda text: read_date(text, what)
+
+    # -- showing --------------------------------------------------------------------
+
+    def load(self, pupil: Pupil) -> None:
+        plan = pupil.ehcp
+        self.plan_box.setVisible(plan is not None)
+        is_e = pupil.sen_status == SenStatus.EHCP.value
+        self.add_plan_button.setVisible(plan is None and is_e)
+        if plan is None:
+            self.no_plan.setText(
+                "No EHC plan is recorded for this pupil yet."
+                if is_e
+                else "No EHC plan. Set the SEN status to E (EHC plan) on the SEN tab to add one."
+            )
+            self.no_plan.show()
+            return
+        self.no_plan.hide()
+        super().load(pupil)
+        self.outcomes.blockSignals(True)
+        self.outcomes.clear()
+        for outcome in plan.outcomes:
+            item = QListWidgetItem(outcome.text)
+            item.setData(Qt.ItemDataRole.UserRole, outcome.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            self.outcomes.addItem(item)
+        self.outcomes.blockSignals(False)
+        self._load_items(pupil)
+
+    def _load_items(self, pupil: Pupil) -> None:
+        session = self.pane.ctx.session
+        plan = pupil.ehcp
+        assert plan is not None
+        session.refresh(plan, ["provision_items"])
+        gaps = {
+            gap.item.id: gap.reason for gap in section_f_gaps(session, self.pane.ctx.today, pupil)
+        }
+        memberships = {m.id: m for m in pupil_memberships(session, pupil.id)}
+        self.gaps = gaps
+        self.memberships = memberships
+        self.items.blockSignals(True)
+        self.items.setRowCount(len(plan.provision_items))
+        for row, item in enumerate(plan.provision_items):
+            minutes = "" if item.minutes_per_week is None else str(item.minutes_per_week)
+            if item.id in gaps:
+                status = f"{NOT_MATCHED}: {gaps[item.id]}"
+            else:
+                status = f"{MATCHED}: {membership_label(memberships[item.membership_id])}"  # type: ignore[index]
+            for column, text in enumerate((item.text, minutes, status)):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, item.id)
+                cell.setData(Qt.ItemDataRole.AccessibleTextRole, text or "blank")
+                if column == 2 and item.id in gaps:
+                    cell.setIcon(self.warning_icon)
+                self.items.setItem(row, column, cell)
+        self.items.resizeRowsToContents()
+        position = next(
+            (r for r, i in enumerate(plan.provision_items) if i.id == self.item_id), None
+        )
+        if position is None:
+            self.items.clearSelection()
+            self.item_id = None
+        else:
+            self.items.selectRow(position)
+        self.items.blockSignals(False)
+        self._show_item()
+
+    def _item_chosen(self) -> None:
+        rows = self.items.selectionModel().selectedRows()
+        self.item_id = (
+            self.items.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole) if rows else None
+        )
+        self._show_item()
+
+    def _item(self) -> EhcpProvisionItem | None:
+        return (
+            None
+            if self.item_id is None
+            else self.pane.ctx.session.get(EhcpProvisionItem, self.item_id)
+        )
+
+    def _show_item(self) -> None:
+        item = self._item()
+        self.item_detail.setEnabled(item is not None)
+        self.remove_item_button.setEnabled(item is not None)
+        self.link_button.setEnabled(item is not None)
+        session = self.pane.ctx.session
+        self.item_provision.clear()
+        self.item_provision.addItem("(none)", None)
+        for provision_id, name in session.execute(
+            select(Provision.id, Provision.name).order_by(Provision.name)
+        ):
+            self.item_provision.addItem(name, provision_id)
+        self.item_membership.clear()
+        self.item_membership.addItem("(none)", None)
+        for membership in self.memberships.values():
+            self.item_membership.addItem(membership_label(membership), membership.id)
+        if item is None:
+            self.item_text.setPlainText("")
+            self.item_minutes.clear()
+            self.item_status.clear()
+            return
+        show_value(self.item_text, item.text)
+        show_value(
+            self.item_minutes, "" if item.minutes_per_week is None else str(item.minutes_per_week)
+        )
+        show_value(self.item_provision, item.provision_id)
+        show_value(self.item_membership, item.membership_id)
+        reason = self.gaps.get(item.id)
+        self.item_status.setText(f"{NOT_MATCHED}: {reason}" if reason else MATCHED)
+
+    # -- editing --------------------------------------------------------------------
+
+    def _plan(self) -> Ehcp | None:
+        pupil = self.pane.pupil()
+        return pupil.ehcp if pupil else None
+
+    def add_plan(self) -> None:
+        pupil = self.pane.pupil()
+        if pupil is None or pupil.ehcp is not None:
+            return
+        session = self.pane.ctx.session
+        plan = Ehcp(pupil_id=pupil.id, la_reference="", notes="")
+        self.pane.perform(
+            CallbackCommand(
+                self.pane.ctx,
+                f"add EHC plan for {pupil.display_name}",
+                lambda: add_row(session, plan),
+                lambda: session.delete(plan),
+                KIND,
+            )
+        )
+
+    def _add_child(self, row: Base, noun: str) -> None:
+        session = self.pane.ctx.session
+        self.pane.perform(
+            CallbackCommand(
+                self.pane.ctx,
+                f"add {noun}",
+                lambda: add_row(session, row),
+                lambda: session.delete(row),
+                KIND,
+            )
+        )
+
+    def _remove_child(self, row: Base, noun: str) -> None:
+        session = self.pane.ctx.session
+        self.pane.perform(
+            CallbackCommand(
+                self.pane.ctx,
+                f"remove {noun}",
+                lambda: session.delete(row),
+                lambda: add_row(session, row),
+                KIND,
+            )
+        )
+
+    def add_outcome(self) -> None:
+        plan = self._plan()
+        if plan is None:
+            return
+        order = max((o.sort_order for o in plan.outcomes), default=0) + 1
+        self._add_child(
+            EhcpOutcome(ehcp_id=plan.id, text="New outcome", sort_order=order), "Section E outcome"
+        )
+        last = self.outcomes.item(self.outcomes.count() - 1)
+        if last is not None:
+            self.outcomes.setCurrentItem(last)
+            self.outcomes.editItem(last)
+
+    def remove_outcome(self) -> None:
+        current = self.outcomes.currentItem()
+        if current is None:
+            return
+        outcome = self.pane.ctx.session.get(EhcpOutcome, current.data(Qt.ItemDataRole.UserRole))
+        if outcome is not None:
+            self._remove_child(outcome, "Section E outcome")
+
+    def _outcome_edited(self, item: QListWidgetItem) -> None:
+        outcome_id = item.data(Qt.ItemDataRole.UserRole)
+        outcome = self.pane.ctx.session.get(EhcpOutcome, outcome_id)
+        text = item.text().strip()
+        if outcome is None or text == outcome.text:
+            return
+        if not text:
+            self.pane.show_message("An outcome needs some words; use Remove outcome to delete it.")
+            self.pane.refresh()
+            return
+        self.pane.perform(
+            SetFieldCommand(
+                self.pane.ctx,
+                EhcpOutcome,
+                outcome_id,
+                "text",
+                text,
+                "change Section E outcome",
+                KIND,
+            )
+        )
+
+    def add_item(self) -> None:
+        plan = self._plan()
+        if plan is None:
+            return
+        order = max((i.sort_order for i in plan.provision_items), default=0) + 1
+        item = EhcpProvisionItem(ehcp_id=plan.id, text="New Section F item", sort_order=order)
+        self._add_child(item, "Section F item")
+        self.item_id = item.id
+        self.pane.refresh()
+        self.item_text.setFocus()
+
+    def remove_item(self) -> None:
+        item = self._item()
+        if item is not None:
+            self._remove_child(item, "Section F item")
+
+    def _save_minutes(self) -> None:
+        text = self.item_minutes.text().strip()
+        try:
+            minutes = int(text) if text else None
+            if minutes is not None and minutes < 0:
+                raise ValueError
+        except ValueError:
+            self.pane.show_message(f"Minutes a week: '{text}' is not a whole number of minutes.")
+            self._show_item()
+            return
+        self._save_item("minutes_per_week", minutes)
+
+    def _save_item(self, field: str, value: Any) -> None:
+        item = self._item()
+        if item is None or getattr(item, field) == value:
+            return
+        if field == "text" and not str(value).strip():
+            self.pane.show_message(
+                "A Section F item needs some words; use Remove item to delete it."
+            )
+            self._show_item()
+            return
+        label = f"change Section F item {FIELD_NAMES.get(field, field.replace('_', ' ')).lower()}"
+        self.pane.perform(
+            SetFieldCommand(self.pane.ctx, EhcpProvisionItem, item.id, field, value, label, KIND)
+        )
+
+    def link_current(self) -> None:
+        """Link the chosen item to the pupil's current allocation of its provision."""
+        item = self._item()
+        if item is None:
+            return
+        if item.provision_id is None:
+            self.pane.show_message(
+                "Choose the linked provision first, then link it to an allocation."
+            )
+            return
+        membership = suggest_membership(self.pane.ctx.session, item, self.pane.ctx.today)
+        if membership is None:
+            self.pane.show_message(
+                "This pupil has no current allocation of that provision. "
+                "Add them to a group on the provision map, then link it here."
+            )
+            return
+        self._save_item("membership_id", membership.id)
+
+
+def button_row(*buttons: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row

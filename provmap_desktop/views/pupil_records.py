@@ -1,0 +1,255 @@
+"""The pupil pane's record tabs: provision over time, and the history of changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from ..models import (
+    AuditEntry,
+    GroupMembership,
+    ProvisionGroup,
+    Pupil,
+)
+from ..models.vocab import AREA_LABELS, AreaOfNeed
+from ..services.costing import CostedMap, cost_map
+from ..services.formatting import format_date, format_money
+from .pupil_widgets import KIND, PROFILE_FIELDS, plain  # noqa: F401
+
+if TYPE_CHECKING:
+    from .pupil_profile import PupilPane
+
+
+def read_only_table(name: str, headers: list[str]) -> QTableWidget:
+    """A table that wraps its text to the pane's width instead of scrolling sideways."""
+    table = QTableWidget(0, len(headers))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setWordWrap(True)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for number, cells in enumerate(rows):
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, text or "blank")
+            table.setItem(number, column, item)
+    table.resizeRowsToContents()
+
+
+def membership_label(membership: GroupMembership) -> str:
+    group = membership.group
+    name = group.provision.name + (f" – {group.name}" if group.name else "")
+    until = format_date(membership.leave_date or group.end_date)
+    return f"{name} ({format_date(membership.join_date)} to {until})"
+
+
+def pupil_memberships(session: Session, pupil_id: int) -> list[GroupMembership]:
+    """Every allocation of the pupil, in every year, oldest first."""
+    query = (
+        select(GroupMembership)
+        .join(ProvisionGroup)
+        .where(GroupMembership.pupil_id == pupil_id)
+        .options(
+            joinedload(GroupMembership.group).joinedload(ProvisionGroup.provision),
+            joinedload(GroupMembership.group).joinedload(ProvisionGroup.staff),
+            joinedload(GroupMembership.group).joinedload(ProvisionGroup.academic_year),
+        )
+        .order_by(GroupMembership.join_date, ProvisionGroup.start_date)
+    )
+    return list(session.scalars(query).unique())
+
+
+class ProvisionTab(QWidget):
+    """The pupil's individual provision map, with their share of each group's cost."""
+
+    HEADERS = ["Year", "Provision", "Group and staff", "Dates", "Frequency", "Share of cost"]
+
+    def __init__(self, pane: PupilPane) -> None:
+        super().__init__()
+        self.pane = pane
+        self._costed: dict[int, CostedMap] = {}
+        pane.ctx.data_changed.connect(lambda _kinds: self._costed.clear())
+        self.table = read_only_table("Provision over time", self.HEADERS)
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.total = QLabel()
+        self.total.setWordWrap(True)
+        self.total.setAccessibleName("Planned cost of this pupil's provision")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.total)
+
+    def _cost_of_year(self, year_id: int) -> CostedMap:
+        if year_id not in self._costed:
+            self._costed[year_id] = cost_map(
+                self.pane.ctx.session, year_id, as_of=self.pane.ctx.today
+            )
+        return self._costed[year_id]
+
+    def load(self, pupil: Pupil) -> None:
+        rows: list[list[str]] = []
+        totals: dict[str, Decimal] = {}
+        costed_groups: set[int] = set()
+        for membership in pupil_memberships(self.pane.ctx.session, pupil.id):
+            group = membership.group
+            provision = group.provision
+            year = group.academic_year
+            share = self._cost_of_year(year.id).by_group.get(group.id)
+            totals_share = share.pupil_shares.get(pupil.id) if share else None
+            # A group's share covers all the pupil's days in it: show it once per group.
+            amount = ""
+            if totals_share is not None and group.id not in costed_groups:
+                costed_groups.add(group.id)
+                amount = format_money(totals_share.planned)
+                totals[year.label] = totals.get(year.label, Decimal(0)) + totals_share.planned
+            area = AREA_LABELS.get(AreaOfNeed(provision.area), provision.area)
+            staff = group.staff.name if group.staff else "no one named"
+            until = membership.leave_date or group.end_date
+            rows.append(
+                [
+                    year.label,
+                    f"{provision.name}\n{area} · wave {provision.wave}",
+                    f"{group.name or 'Group'}\n{staff}",
+                    f"{format_date(membership.join_date)} to\n{format_date(until)}",
+                    f"{group.effective_sessions_per_week} × "
+                    f"{group.effective_session_minutes} min a week",
+                    amount,
+                ]
+            )
+        fill_table(self.table, rows)
+        if not rows:
+            self.total.setText("No provision recorded for this pupil yet.")
+            return
+        self.total.setText(
+            "Planned cost: "
+            + "; ".join(f"{label}: {format_money(amount)}" for label, amount in totals.items())
+        )
+
+
+TABLE_NOUNS = {
+    "pupils": "details",
+    "pupil_profiles": "one-page profile",
+    "ehcps": "EHC plan",
+    "ehcp_outcomes": "Section E outcome",
+    "ehcp_provision_items": "Section F item",
+    "group_memberships": "allocation",
+    "reviews": "review",
+    "session_attendance": "attendance",
+}
+ACTIONS = {"insert": "Added", "update": "Changed", "delete": "Removed"}
+FIELD_NAMES = {field: plain(label) for field, label in PROFILE_FIELDS} | {
+    "upn": "UPN",
+    "sen_status": "SEN status",
+    "eal": "EAL",
+    "fsm": "FSM",
+    "cla": "CLA",
+    "year_group_id": "Year group",
+    "class_id": "Class",
+    "membership_id": "Linked allocation",
+    "provision_id": "Linked provision",
+    "issued_date": "Issued",
+    "next_review_date": "Next annual review",
+}
+
+
+def readable(value: Any) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    try:
+        return format_date(dt.date.fromisoformat(text))
+    except ValueError:
+        pass
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def describe_change(entry: AuditEntry) -> str:
+    """What an audit entry changed, in words: "Needs: (blank) → reading"."""
+    noun = TABLE_NOUNS.get(entry.table_name, entry.table_name.replace("_", " "))
+    noun = noun[:1].upper() + noun[1:]  # "EHC plan", not "Ehc plan"
+    if entry.action != "update":
+        return noun + (f": {entry.summary}" if entry.summary else "")
+    before = json.loads(entry.before_json or "{}")
+    after = json.loads(entry.after_json or "{}")
+    parts = []
+    for field, new in after.items():
+        if field == "updated_on":
+            continue
+        name = FIELD_NAMES.get(field, field.replace("_", " ").capitalize())
+        parts.append(f"{name}: {readable(before.get(field))} → {readable(new)}")
+    return f"{noun}: " + "; ".join(parts)
+
+
+class HistoryTab(QWidget):
+    """The audit log for this pupil, newest first."""
+
+    LIMIT = 500
+
+    def __init__(self, pane: PupilPane) -> None:
+        super().__init__()
+        self.pane = pane
+        self.table = read_only_table("History of changes", ["When", "Action", "What changed"])
+        header = self.table.horizontalHeader()
+        for column in (0, 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.empty = QLabel("No changes have been recorded for this pupil yet.")
+        self.empty.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
+
+    def load(self, pupil: Pupil) -> None:
+        session = self.pane.ctx.session
+        mine = AuditEntry.pupil_id == pupil.id
+        if pupil.ehcp is not None:
+            # Section E and F rows carry no pupil id of their own: find them by their plan.
+            plan_tables = AuditEntry.table_name.in_(("ehcp_outcomes", "ehcp_provision_items"))
+            of_plan = func.coalesce(
+                func.json_extract(AuditEntry.after_json, "$.ehcp_id"),
+                func.json_extract(AuditEntry.before_json, "$.ehcp_id"),
+            )
+            mine = or_(mine, and_(plan_tables, of_plan == pupil.ehcp.id))
+        entries = session.scalars(
+            select(AuditEntry)
+            .where(mine)
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(self.LIMIT)
+        )
+        rows = [
+            [
+                entry.at.strftime("%d/%m/%Y %H:%M"),
+                ACTIONS.get(entry.action, entry.action),
+                describe_change(entry),
+            ]
+            for entry in entries
+        ]
+        fill_table(self.table, rows)
+        self.empty.setVisible(not rows)
+
+
+# -- EHC plan -------------------------------------------------------------------------
