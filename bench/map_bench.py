@@ -121,6 +121,7 @@ def main() -> None:
         # As after an edit: costs and delivery rates must be worked out afresh.
         screen._pending_costs = True
         screen._costs_stale = True
+        screen._rates_stale = False  # as after a map edit: memberships, not sessions
 
     deferred = median_ms(screen._apply_pending_costs, args.repeat, before=stale_costs)
     rows.append(("  costs after an edit (deferred to the next event-loop turn)", deferred, ""))

@@ -242,6 +242,9 @@ class MapScreen(QWidget):
         self._costs_stale = True
         group_ids = {int(k.split(":", 1)[1]) for k in kinds if k.startswith("group:")}
         others = {k for k in kinds if not k.startswith("group:")} - {"groups"}
+        # A group's delivery rate depends on its sessions, not on who is in it, so a
+        # map edit (allocate, move, end) leaves the shown rates as they were.
+        self._rates_stale = getattr(self, "_rates_stale", False) or bool(others) or not group_ids
         if group_ids and not others and self.model.snapshot is not None:
             self.refresh_groups(group_ids)
         elif kinds & {"groups", "pupils", "provisions", "settings", "delivery"} or not kinds:
@@ -303,11 +306,9 @@ class MapScreen(QWidget):
 
         key = (snapshot.academic_year_id, snapshot.term_name)
         cached = getattr(self, "_costed", None)
-        if getattr(self, "_costs_stale", False):
-            cached = self._costed = None
-            self._costs_stale = False
-        if cached is not None and cached[0] == key:
-            costed, rates = cached[1], cached[2]
+        fresh = cached is not None and cached[0] == key
+        if fresh and not getattr(self, "_costs_stale", False):
+            costed, rates = cached[1], cached[2]  # type: ignore[index]
         else:
             # Costs depend on the period and the data, not on the filters: keep them
             # until the next edit so a filter change does not cost the school again.
@@ -317,8 +318,12 @@ class MapScreen(QWidget):
                 snapshot.term_name,
                 as_of=self.ctx.today,
             )
-            rates = self._group_rates(snapshot)
+            keep_rates = fresh and not getattr(self, "_rates_stale", True)
+            rates = cached[2] if keep_rates else self._group_rates(snapshot)  # type: ignore[index]
             self._costed = (key, costed, rates)
+            self._costs_stale = False
+            if not keep_rates:
+                self._rates_stale = False
         cells: dict[tuple[int, int | None], Decimal] = {}
         per_pupil: dict[int, Decimal] = {}
         for row in snapshot.rows:
