@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..models import Base
 from .context import AppContext
@@ -33,6 +33,10 @@ def explain(exc: Exception) -> str:
         return "another row already has that value."
     if "FOREIGN KEY constraint failed" in text:
         return "other records still depend on it."
+    if "disk is full" in text or "disk I/O error" in text:
+        return "the disk is full or cannot be written. Free some space and try again."
+    if "database is locked" in text:
+        return "the database is busy. Try again in a moment."
     return text
 
 
@@ -78,7 +82,9 @@ def perform(ctx: AppContext, command: SavedCommand) -> None:
     """Apply ``command`` now and, if the database accepts it, put it on the undo stack."""
     try:
         command._run(command.apply)
-    except IntegrityError as exc:
+    except (IntegrityError, OperationalError) as exc:
+        # The session was rolled back: what is on screen is reloaded from the file,
+        # so nothing shown is unsaved.
         raise EditRefused(f"That change was not saved: {explain(exc)}") from exc
     if command.is_noop():
         return
