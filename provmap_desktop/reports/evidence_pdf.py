@@ -33,7 +33,8 @@ from ..models import AcademicYear, GroupMembership, Pupil, SchoolSettings
 from ..models.vocab import NEED_TYPES, WAVE_LABELS, SenStatus
 from ..services import reviews as svc
 from ..services.calendar import academic_year_for
-from ..services.costing import cost_map, threshold_report
+from ..services.cost_reports import threshold_report
+from ..services.costing import cost_map
 from ..services.delivery import group_label, membership_rate, rag
 from ..services.formatting import format_date, format_money
 from . import base

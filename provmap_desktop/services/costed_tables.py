@@ -42,16 +42,8 @@ from ..models import (
 )
 from ..models.vocab import AREA_LABELS, AreaOfNeed, SenStatus
 from .calendar import period_range
-from .costing import (
-    ZERO,
-    BudgetReport,
-    CostedMap,
-    ThresholdReport,
-    Totals,
-    budget_report,
-    cost_map,
-    threshold_report,
-)
+from .cost_reports import BudgetReport, ThresholdReport, budget_report, threshold_report
+from .costing import ZERO, CostedMap, Totals, cost_map
 from .formatting import format_money, round_money
 
 AREA_ORDER = {area.value: n for n, area in enumerate(AreaOfNeed)}

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, GroupMembership, Provision, ProvisionGroup, Pupil
 from ..models.vocab import SenStatus
+from .cost_reports import threshold_report
 from .costed_tables import area_label, threshold_line
-from .costing import ZERO, Totals, cost_map, threshold_report
+from .costing import ZERO, Totals, cost_map
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def groups_below_amber(session: Session, today: dt.date) -> Attention | None:
 
 
 def over_threshold(session: Session, today: dt.date) -> Attention | None:
-    from ..services.costing import threshold_report
+    from ..services.cost_reports import threshold_report
     from ..services.formatting import format_money
 
     year = _current_year(session, today)

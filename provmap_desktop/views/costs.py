@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from ..models import Pupil, SchoolSettings, YearGroup
+from ..services.cost_reports import budget_report
 from ..services.costed_tables import (
     CostedSummary,
     TotalLine,
@@ -36,7 +37,7 @@ from ..services.costed_tables import (
     threshold_difference_words,
     threshold_with_margin,
 )
-from ..services.costing import DEFAULT_NEAR_MARGIN, budget_report
+from ..services.costing import DEFAULT_NEAR_MARGIN
 from ..services.formatting import format_money
 from ..ui.context import AppContext
 from .costs_panels import ChartPanel, SummaryTableModel, table_view

@@ -26,7 +26,8 @@ from provmap_desktop.models import (
     SchoolClass,
     YearGroup,
 )
-from provmap_desktop.services.costing import budget_report, cost_map, threshold_report
+from provmap_desktop.services.cost_reports import budget_report, threshold_report
+from provmap_desktop.services.costing import cost_map
 from provmap_desktop.services.formatting import format_money, round_money
 
 from ._school import (
