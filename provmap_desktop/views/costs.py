@@ -407,6 +407,15 @@ class CostsScreen(QWidget):
         self.message.setText(f"Saved {path}")
         return True
 
+    def _costed_options(self) -> dict[str, Any]:
+        """The period, year group and date that the PDF and the spreadsheet share."""
+        return {
+            "academic_year_id": self.ctx.academic_year_id,
+            "term_name": self.ctx.term_name,
+            "year_group_id": self.year_group_id,
+            "as_of": self.ctx.today,
+        }
+
     def save_pdf(self, path: Path | None = None) -> bool:
         """Write the costed map of the period and year group chosen as a PDF."""
         if self.ctx.academic_year_id is None:
@@ -419,14 +428,7 @@ class CostsScreen(QWidget):
         from ..reports.costed_pdf import write_costed_pdf
 
         return self._write(
-            lambda: write_costed_pdf(
-                self.ctx.session,
-                path,
-                academic_year_id=self.ctx.academic_year_id,
-                term_name=self.ctx.term_name,
-                year_group_id=self.year_group_id,
-                as_of=self.ctx.today,
-            ),
+            lambda: write_costed_pdf(self.ctx.session, path, **self._costed_options()),
             path,
         )
 
@@ -444,14 +446,7 @@ class CostsScreen(QWidget):
         from ..services.exporting import export_costed
 
         return self._write(
-            lambda: export_costed(
-                self.ctx.session,
-                path,
-                academic_year_id=self.ctx.academic_year_id,
-                term_name=self.ctx.term_name,
-                year_group_id=self.year_group_id,
-                as_of=self.ctx.today,
-            ),
+            lambda: export_costed(self.ctx.session, path, **self._costed_options()),
             path,
         )
 

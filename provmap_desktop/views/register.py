@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -43,6 +43,7 @@ from ..services import delivery
 from ..services.delivery import CANCEL_REASON_LABELS, PlannedSession, RecordState
 from ..ui.commands import EditRefused, SavedCommand, perform
 from ..ui.context import AppContext
+from ..ui.lazy import ReloadWhenShown
 
 KIND = "delivery"
 COLUMNS = ("Day", "Time", "Provision", "Group", "Staff", "Pupils", "Status")
@@ -104,7 +105,7 @@ class CancelDialog(QDialog):
         form.addRow(self.buttons)
 
 
-class RegisterScreen(QWidget):
+class RegisterScreen(ReloadWhenShown):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -164,7 +165,6 @@ class RegisterScreen(QWidget):
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        self._stale = False
         ctx.data_changed.connect(self._on_data_changed)
         self.reload()
 
@@ -199,19 +199,6 @@ class RegisterScreen(QWidget):
         return panel
 
     # -- loading --------------------------------------------------------------------
-
-    def _on_data_changed(self, _kinds: set[str]) -> None:
-        # A hidden screen waits until it is shown: every edit elsewhere stays quick.
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self._stale = False
-            self.reload()
-        super().showEvent(event)
 
     @property
     def day(self) -> dt.date:

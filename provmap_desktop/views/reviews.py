@@ -5,7 +5,6 @@ and the impact of each provision with the number of pupils behind every figure.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +26,7 @@ from ..services import reviews as svc
 from ..services.delivery import group_label, rag
 from ..services.formatting import format_date, format_money
 from ..ui.context import AppContext
+from ..ui.lazy import ReloadWhenShown
 from .review_wizard import ReviewWizard
 
 DUE_COLUMNS = ("Status", "Review date", "Pupil", "Provision", "Group")
@@ -73,7 +73,7 @@ def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
             table.setItem(r, c, item)
 
 
-class ReviewsScreen(QWidget):
+class ReviewsScreen(ReloadWhenShown):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -119,25 +119,11 @@ class ReviewsScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
-        self._stale = False
         ctx.data_changed.connect(self._on_data_changed)
         ctx.period_changed.connect(self.reload)
         self.reload()
 
     # -- loading --------------------------------------------------------------------
-
-    def _on_data_changed(self, _kinds: set[str]) -> None:
-        # A hidden screen waits until it is shown: every edit elsewhere stays quick.
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self._stale = False
-            self.reload()
-        super().showEvent(event)
 
     def reload(self) -> None:
         session, today = self.ctx.session, self.ctx.today

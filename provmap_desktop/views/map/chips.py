@@ -28,7 +28,6 @@ class Chip:
     membership_id: int
     pupil_id: int
     name: str
-    warning: bool = False  # drawn with a "!" mark, never colour alone
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
         y += LINE_GAP
         x = x0
         for chip in block.chips:
-            label = ("! " if chip.warning else "") + chip.name
+            label = chip.name
             # A little slack: the painter's text may be a pixel wider than measured.
             chip_width = min(metrics.horizontalAdvance(label) + 2 * CHIP_PAD + 4, width)
             if x > x0 and x + chip_width > right:
@@ -141,9 +140,7 @@ class CellDelegate(QStyledItemDelegate):
             if item.kind == "chip":
                 fill = QColor(colour) if isinstance(colour, QColor) else QColor("#dde6f0")
                 fill.setAlpha(70)
-                painter.setPen(
-                    QColor("#b04a00") if item.chip and item.chip.warning else QColor("#7a8899")
-                )
+                painter.setPen(QColor("#7a8899"))
                 painter.setBrush(fill)
                 painter.drawRoundedRect(item.rect.adjusted(0, 0, -1, -1), 6, 6)
                 painter.setPen(text_colour)

@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor
 
 from ...models.vocab import AREA_LABELS, AreaOfNeed
 from ...services.formatting import format_money
-from ...services.provision_map import GroupInfo, MapFilters, MapRow, MapSnapshot
+from ...services.provision_map import GroupInfo, MapRow, MapSnapshot
 from .chips import AREA_COLOUR_ROLE, CELL_ROLE, CellContent, Chip, GroupBlock
 from .mime import MEMBERSHIPS_MIME, PUPILS_MIME
 
@@ -75,7 +75,6 @@ class MapGridModel(QAbstractTableModel):
         self.show_costs = False
         self.cost_per_pupil: dict[int, Decimal] = {}
         self.cell_costs: dict[tuple[int, int | None], Decimal] = {}
-        self.warnings: dict[int, str] = {}  # membership id -> warning shown on its chip
         self.group_rates: dict[int, str] = {}  # group id -> "92% ● Green", once delivered
         self.reload()
 
@@ -248,10 +247,7 @@ class MapGridModel(QAbstractTableModel):
             if group.id in self.group_rates:
                 heading_parts.append(self.group_rates[group.id])
             heading_parts = [p for p in heading_parts if p]
-            chips = tuple(
-                Chip(m.membership_id, m.pupil_id, m.display_name, m.membership_id in self.warnings)
-                for m in group.members
-            )
+            chips = tuple(Chip(m.membership_id, m.pupil_id, m.display_name) for m in group.members)
             blocks.append(GroupBlock(group.id, " · ".join(heading_parts), chips, over))
         cost_text = ""
         if self.show_costs:
@@ -370,7 +366,3 @@ class MapGridModel(QAbstractTableModel):
             if column.id == year_group_id:
                 return number
         return None
-
-
-def default_filters() -> MapFilters:
-    return MapFilters()
