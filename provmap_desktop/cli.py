@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -47,10 +48,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not lock.acquire():
             raise CliError(f"{path} is open in another copy of ProvMap. Close it first.")
         try:
+            kept = _keep_before_replacing(path)
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
         finally:
             lock.release()
+        print(f"Kept a copy of the previous database as {kept}")
     db = _open(args, create=True)
     try:
         with db.session_factory() as session:
@@ -59,6 +62,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
         db.close()
     print(f"Demo school written to {path}")
     return EXIT_OK
+
+
+def _keep_before_replacing(path: Path) -> Path:
+    """An automatic copy of a file about to be replaced; a damaged file is moved whole."""
+    import sqlite3
+
+    from .storage.autobackup import reserve_copy_name, take_copy
+
+    try:
+        return take_copy(path, "before-demo")
+    except (sqlite3.Error, StorageError):
+        aside = reserve_copy_name(path, "before-demo")
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.replace(side, aside.with_name(aside.name + suffix))
+        os.replace(path, aside)
+        return aside
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -204,7 +204,7 @@ def test_restore_over_a_database_keeps_the_old_one(
     code, out, _err = run(capsys, "--db", str(current), "restore", str(out_file))
     assert code == EXIT_OK
     assert "Previous database kept as" in out
-    assert len(list(tmp_path.glob("current.before-restore-*.provmap"))) == 1
+    assert len(list(tmp_path.glob("Backups/current.*.before-restore.provmap"))) == 1
 
 
 def test_restore_of_a_corrupt_backup_changes_nothing(
@@ -216,7 +216,7 @@ def test_restore_of_a_corrupt_backup_changes_nothing(
     code, _out, err = run(capsys, "--db", str(school_file), "restore", str(bad))
     assert_one_line_error(code, err)
     assert sha256(school_file) == before
-    assert list(tmp_path.glob("*before-restore*")) == []
+    assert list(tmp_path.glob("**/*before-restore*")) == []
 
 
 def test_backup_of_a_missing_database_fails_cleanly(

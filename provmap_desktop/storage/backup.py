@@ -8,66 +8,24 @@ not from a newer version), keeps the current database aside, and only then swaps
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import os
 import sqlite3
 from pathlib import Path
 
-from .database import (
-    BUSY_TIMEOUT_MS,
-    AlreadyOpenError,
-    StorageError,
-    _remove_side_files_we_made,
-    _side_files,
-    inspect_file,
-    sqlite_connect,
-)
+from .autobackup import copy_database_file, reserve_copy_name
+from .database import AlreadyOpenError, StorageError, _side_paths, inspect_file, sqlite_connect
 from .lock import DatabaseLock
-
-
-def _temp_name(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{os.getpid()}.partial")
+from .safe_files import atomic_write, make_private
 
 
 def _disk_message(exc: OSError, what: str) -> str:
     if exc.errno == errno.ENOSPC:
         return f"There is not enough space to {what}. Free some space and try again."
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"Could not {what}: the folder is read-only{where}."
     return f"Could not {what}: {exc.strerror or exc}."
-
-
-def _fsync(path: Path) -> None:
-    # Read-write: Windows refuses to flush a handle opened only for reading.
-    fd = os.open(path, os.O_RDWR)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _copy_database(source: Path, target: Path) -> None:
-    """Copy ``source`` into a new self-contained file at ``target`` (no WAL side files).
-
-    ``source`` is only read: a backup chosen for restore comes out of it unchanged.
-    """
-    side_files_before = _side_files(source)
-    src = sqlite3.connect(
-        f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-    )
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
-            problems = [r[0] for r in dst.execute("PRAGMA integrity_check")]
-            if problems != ["ok"]:
-                raise StorageError(f"The copy did not check out ({problems[0]}).")
-        finally:
-            dst.close()
-    finally:
-        src.close()
-        _remove_side_files_we_made(source, side_files_before)
-    _fsync(target)
 
 
 def backup_database(source: Path, target: Path) -> Path:
@@ -78,13 +36,11 @@ def backup_database(source: Path, target: Path) -> Path:
         raise StorageError(f"There is no ProvMap database at {source}. Nothing was changed.")
     if target.resolve() == source.resolve():
         raise StorageError("Choose a different file for the backup than the database itself.")
-    partial = _temp_name(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _copy_database(source, partial)
-        os.replace(partial, target)
+        with atomic_write(target) as temp:
+            copy_database_file(source, temp)
     except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
         if "full" in str(exc).lower():
             raise StorageError(
                 "There is not enough space to write the backup. Free some space and try "
@@ -94,7 +50,6 @@ def backup_database(source: Path, target: Path) -> Path:
             f"The backup could not be written: {exc}. Nothing was changed."
         ) from None
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise StorageError(
             _disk_message(exc, "write the backup") + " Nothing was changed."
         ) from None
@@ -114,6 +69,10 @@ def restore_database(backup: Path, target: Path) -> Path | None:
 
     The database must not be open (the caller closes its own copy first); another
     running copy of the app holds the lock and makes this fail with nothing changed.
+    The current file, and any ``-wal``/``-shm`` left beside it (even with no main file,
+    after a crash), are moved into the ``Backups`` folder, never deleted: a stale
+    write-ahead log left in place would be replayed onto the restored file. The result
+    must pass SQLite's full integrity check before the restore counts as done.
     """
     backup, target = Path(backup), Path(target)
     check_backup(backup)
@@ -123,41 +82,73 @@ def restore_database(backup: Path, target: Path) -> Path | None:
             f"{target.name} is open in another copy of ProvMap. Close it, then restore. "
             "Nothing was changed."
         )
-    partial = _temp_name(target)
     try:
+        staged = _stage_copy(backup, target)
         try:
-            _copy_database(backup, partial)
-        except (OSError, sqlite3.Error) as exc:
-            partial.unlink(missing_ok=True)
-            message = _disk_message(exc, "restore") if isinstance(exc, OSError) else str(exc)
-            raise StorageError(f"{message} Nothing was changed.") from None
-        aside = _move_current_aside(target)
-        os.replace(partial, target)
+            aside = _move_current_aside(target)
+        except OSError as exc:
+            staged.unlink(missing_ok=True)
+            raise StorageError(
+                _disk_message(exc, "keep the current database aside") + " Nothing was changed."
+            ) from None
+        os.replace(staged, target)
+        make_private(target)
+        problems = _full_check(target)
+        if problems:
+            raise StorageError(
+                f"The restored file did not pass the integrity check ({problems[0]}). "
+                f"The previous database is kept as {aside}."
+            )
         return aside
     finally:
         lock.release()
 
 
-def _move_current_aside(target: Path) -> Path | None:
-    if not target.exists():
-        return None
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = target.with_name(f"{target.stem}.before-restore-{stamp}{target.suffix}")
+def _stage_copy(backup: Path, target: Path) -> Path:
+    """Copy the backup to a temporary name beside ``target``; nothing else is touched."""
+    staged = target.with_name(f".{target.name}.{os.getpid()}.restoring")
     try:
-        # Fold any write-ahead log into the main file so the kept copy is complete.
-        conn = sqlite_connect(target)
+        copy_database_file(backup, staged)
+    except (OSError, sqlite3.Error) as exc:
+        staged.unlink(missing_ok=True)
+        message = _disk_message(exc, "restore") if isinstance(exc, OSError) else str(exc)
+        raise StorageError(f"{message} Nothing was changed.") from None
+    return staged
+
+
+def _full_check(path: Path) -> list[str]:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+    finally:
+        conn.close()
+
+
+def _move_current_aside(target: Path) -> Path | None:
+    """Move the current database and its side files into ``Backups``; return the copy."""
+    sides = [side for side in _side_paths(target) if side.exists()]
+    if not target.exists() and not sides:
+        return None
+    if target.exists():
         try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        # A damaged file is often why she restores: keep its side files with it.
-        for suffix in ("-wal", "-shm"):
-            side = target.with_name(target.name + suffix)
-            if side.exists():
-                os.replace(side, aside.with_name(aside.name + suffix))
-    os.replace(target, aside)
-    for suffix in ("-wal", "-shm"):
-        target.with_name(target.name + suffix).unlink(missing_ok=True)
-    return aside
+            # Fold the write-ahead log into the main file so the kept copy is complete.
+            conn = sqlite_connect(target)
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass  # a damaged file is often why she restores: its side files go with it
+    aside = reserve_copy_name(target, "before-restore")
+    moved: list[Path] = []
+    for side in _side_paths(target):
+        if side.exists():
+            kept = aside.with_name(aside.name + side.name[len(target.name) :])
+            os.replace(side, kept)
+            moved.append(kept)
+    if target.exists():
+        os.replace(target, aside)
+        return aside
+    aside.unlink()  # only side files were left: they are kept under the copy's name
+    return moved[0]

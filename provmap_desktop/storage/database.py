@@ -7,7 +7,7 @@ message that says what to do, before anything writes to it.
 
 from __future__ import annotations
 
-import datetime as dt
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ from ..services.audit import install_audit
 from .lock import DatabaseLock
 from .migrate import HEAD_REVISION, SCHEMA_NUMBERS, SCHEMA_VERSION, known_revisions
 from .migrate import upgrade_to_head as _upgrade_to_head
+from .safe_files import PRIVATE_FILE, make_private, private_folder
 
 #: ``PRAGMA application_id`` of every ProvMap file: "PVMP" in ASCII.
 APPLICATION_ID = 0x50564D50
@@ -248,7 +249,9 @@ def open_database(path: Path, *, create: bool = True) -> Database:
     migrate an older one.
     """
     path = Path(path).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise StorageError(f"{path} is a folder, not a ProvMap database file.")
+    private_folder(path.parent)
     lock = DatabaseLock(path)
     if not lock.acquire():
         raise AlreadyOpenError(
@@ -256,12 +259,18 @@ def open_database(path: Path, *, create: bool = True) -> Database:
             "Switch to that window, or close it and try again."
         )
     engine: Engine | None = None
+    from .autobackup import take_copy, take_daily_copy  # the copies need this module
+
     try:
         info = inspect_file(path)
         if info.is_new and not create:
             raise StorageError(f"There is no ProvMap database at {path}.")
-        if info.needs_upgrade:
-            copy_aside(path, f"schema{info.schema_version}")
+        if info.is_new:
+            _create_private(path)
+        elif info.needs_upgrade:
+            take_copy(path, "before-migration")
+        else:
+            take_daily_copy(path)
         engine = make_engine(path)
         verify_pragmas(engine)
         if info.is_new or info.needs_upgrade:
@@ -284,20 +293,14 @@ def _upgrade(engine: Engine) -> None:
         raw.execute(f"PRAGMA user_version={SCHEMA_NUMBERS[HEAD_REVISION]}")
 
 
-def copy_aside(path: Path, label: str) -> Path:
-    """A consistent copy of ``path`` next to it, named with ``label`` and the time."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}.bak")
-    source = sqlite3.connect(path)
+def _create_private(path: Path) -> None:
+    """Create the empty file owner-only, so SQLite and its side files inherit that."""
     try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
-    return target
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE)
+    except FileExistsError:
+        return
+    os.close(fd)
+    make_private(path)
 
 
 def sqlite_connect(path: Path) -> sqlite3.Connection:

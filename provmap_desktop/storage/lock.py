@@ -8,6 +8,7 @@ leaves a stale lock behind: the side file may remain, but nothing holds it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -15,8 +16,11 @@ from filelock import FileLock, Timeout
 
 class DatabaseLock:
     def __init__(self, database_path: Path) -> None:
-        self.path = database_path.with_name(database_path.name + ".lock")
-        self._lock = FileLock(str(self.path), timeout=0, is_singleton=False)
+        # The real path: a second name for the same file (a symbolic link) finds the
+        # same lock.
+        real = Path(os.path.realpath(database_path))
+        self.path = real.with_name(real.name + ".lock")
+        self._lock = FileLock(str(self.path), timeout=0, mode=0o600, is_singleton=False)
 
     def acquire(self) -> bool:
         """Take the lock without waiting; ``False`` if another process holds it."""

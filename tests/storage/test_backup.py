@@ -214,8 +214,8 @@ def test_restore_keeps_the_previous_database_aside(
     previous_rows = all_rows(current)
     aside = restore_database(backup, current)
     assert aside is not None
-    assert aside.parent == current.parent
-    assert "before-restore" in aside.name
+    assert aside.parent == current.parent / "Backups"
+    assert aside.name.endswith(".before-restore.provmap")
     assert all_rows(aside) == previous_rows
     assert integrity(aside) == ["ok"]
     assert all_rows(current) == all_rows(school_file)

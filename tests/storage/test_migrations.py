@@ -23,7 +23,8 @@ from sqlalchemy.engine import Engine
 
 from provmap_desktop.models import Base
 from provmap_desktop.storage import database, migrate, open_database
-from provmap_desktop.storage.database import copy_aside, inspect_file, make_engine
+from provmap_desktop.storage.autobackup import list_copies, take_copy
+from provmap_desktop.storage.database import inspect_file, make_engine
 
 from .conftest import add_small_school, all_rows, integrity
 
@@ -76,11 +77,11 @@ def test_downgrade_to_base_and_upgrade_again(engine: Engine) -> None:
     assert _differences(engine) == []
 
 
-def test_copy_aside_is_a_complete_consistent_copy(school_file: Path) -> None:
-    copy = copy_aside(school_file, "schema1")
-    assert copy.parent == school_file.parent
-    assert copy.name.startswith("school.schema1-")
-    assert copy.name.endswith(".provmap.bak")
+def test_a_copy_before_migration_is_a_complete_consistent_copy(school_file: Path) -> None:
+    copy = take_copy(school_file, "before-migration")
+    assert copy.parent == school_file.parent / "Backups"
+    assert copy.name.startswith("school.")
+    assert copy.name.endswith(".before-migration.provmap")
     assert integrity(copy) == ["ok"]
     assert all_rows(copy) == all_rows(school_file)
 
@@ -145,7 +146,6 @@ def _columns(path: Path, table: str) -> set[str]:
 
 def test_an_older_file_is_copied_aside_then_upgraded(school_file: Path, release_two: Path) -> None:
     path = school_file
-    tmp_path = path.parent
     rows_at_0001 = all_rows(path)
     assert release_two.is_dir()
 
@@ -160,7 +160,7 @@ def test_an_older_file_is_copied_aside_then_upgraded(school_file: Path, release_
     finally:
         db.close()
 
-    copies = list(tmp_path.glob("school.schema1-*.provmap.bak"))
+    copies = [c.path for c in list_copies(path) if c.reason == "before-migration"]
     assert len(copies) == 1
     assert all_rows(copies[0]) == rows_at_0001  # the copy is the file as it was
 
@@ -174,7 +174,7 @@ def test_an_older_file_is_copied_aside_then_upgraded(school_file: Path, release_
 
 def test_a_file_at_head_is_not_copied_aside(school_file: Path) -> None:
     open_database(school_file).close()
-    assert list(school_file.parent.glob("*.bak")) == []
+    assert [c.reason for c in list_copies(school_file)] == ["daily"]
 
 
 def test_the_simulated_release_is_newer_than_the_real_app(
