@@ -19,8 +19,6 @@ a failed build never leaves half a PDF where the user expects one.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,6 +36,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 from reportlab.platypus.tables import TableStyle
 
 from ..services.formatting import format_date
+from ..storage.safe_files import atomic_write
 
 PORTRAIT = "portrait"
 LANDSCAPE = "landscape"
@@ -362,15 +361,7 @@ def write_pdf(
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.stem}-", suffix=".pdf.part", dir=target.parent
-    )
-    os.close(handle)
-    try:
-        doc = document_class(temp_name, info, page_size=page_size, landscape_pages=landscape_pages)
+    with atomic_write(target) as temp:
+        doc = document_class(str(temp), info, page_size=page_size, landscape_pages=landscape_pages)
         doc.write(story(doc) if callable(story) else story)
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
     return target

@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..storage.safe_files import atomic_write
 from .formatting import format_date, round_money
 
 MONEY_FORMAT = "£#,##0.00"
@@ -57,18 +55,8 @@ class Table:
     rows: list[Row]
 
 
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it over ``path`` if the block succeeds."""
-    path = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(temp)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+#: What makes a spreadsheet program treat a cell's text as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any, kind: str) -> Any:
@@ -90,6 +78,9 @@ def _csv_cell(value: Any, kind: str) -> str:
         return f"{round(Decimal(value), 2):.2f}"
     if isinstance(value, dt.date):
         return format_date(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # A spreadsheet program would run it as a formula: make it plain text.
+        return "'" + value
     return str(value)
 
 
@@ -102,6 +93,9 @@ def _add_sheet(workbook: Workbook, table: Table, *, first: bool) -> None:
     formats = {"money": MONEY_FORMAT, "date": DATE_FORMAT, "weeks": WEEKS_FORMAT}
     for row in table.rows:
         sheet.append([_cell(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"  # text that looks like a formula stays text
     for index, column in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
@@ -119,7 +113,7 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> Path:
     workbook = Workbook()
     for n, table in enumerate(tables):
         _add_sheet(workbook, table, first=n == 0)
-    with atomic_path(Path(path)) as temp:
+    with atomic_write(Path(path)) as temp:
         workbook.save(temp)
     return Path(path)
 
@@ -128,7 +122,7 @@ def write_csv(path: Path, table: Table) -> Path:
     """Write one table as UTF-8 CSV with a byte-order mark, atomically."""
     # The file is closed before the temporary file is moved over the target.
     with (
-        atomic_path(Path(path)) as temp,
+        atomic_write(Path(path)) as temp,
         temp.open("w", encoding="utf-8-sig", newline="") as handle,
     ):
         writer = csv.writer(handle)
