@@ -107,14 +107,31 @@ def _foreign_key_problems(path: Path) -> list[str]:
     return [f"row {r[1]} of {r[0]} points at a missing row of {r[2]}" for r in rows]
 
 
+def _password(args: argparse.Namespace) -> str | None:
+    """The first line of ``--password-file``: never a password on the command line."""
+    if args.password_file is None:
+        return None
+    lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+    if not lines or not lines[0]:
+        raise CliError(f"{args.password_file} holds no password on its first line.")
+    return lines[0]
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
-    out = backup_database(args.db, args.out)
-    print(f"Backup written to {out}")
+    password = _password(args)
+    out = backup_database(args.db, args.out, password=password)
+    protected = " (protected with a password)" if password else ""
+    print(f"Backup written to {out}{protected}")
     return EXIT_OK
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    aside = restore_database(args.backup, args.db)
+    from .storage.backup import PasswordNeededError
+
+    try:
+        aside = restore_database(args.backup, args.db, password=_password(args))
+    except PasswordNeededError as exc:
+        raise CliError(f"{exc} Use --password-file FILE.") from None
     db = _open(args)  # brings an older backup up to the current schema
     db.close()
     if aside is not None:
@@ -155,10 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = sub.add_parser("backup", help="write a consistent backup copy")
     backup.add_argument("out", type=Path)
+    backup.add_argument(
+        "--password-file",
+        type=Path,
+        help="protect the backup with the password on this file's first line "
+        "(at least 10 characters)",
+    )
     backup.set_defaults(handler=cmd_backup)
 
     restore = sub.add_parser("restore", help="replace the database with a checked backup")
     restore.add_argument("backup", type=Path)
+    restore.add_argument(
+        "--password-file", type=Path, help="the password of a protected backup (first line)"
+    )
     restore.set_defaults(handler=cmd_restore)
 
     from .cli_reports import add_report_commands

@@ -16,7 +16,8 @@ from pathlib import Path
 from .autobackup import copy_database_file, reserve_copy_name
 from .database import AlreadyOpenError, StorageError, _side_paths, inspect_file, sqlite_connect
 from .lock import DatabaseLock
-from .safe_files import atomic_write, make_private
+from .safe_files import atomic_write, make_private, private_folder
+from .sealed import is_sealed, open_sealed, password_problem, private_temp_folder, seal_file
 
 
 def _disk_message(exc: OSError, what: str) -> str:
@@ -28,9 +29,21 @@ def _disk_message(exc: OSError, what: str) -> str:
     return f"Could not {what}: {exc.strerror or exc}."
 
 
-def backup_database(source: Path, target: Path) -> Path:
-    """Write a consistent copy of the database at ``source`` to ``target``."""
+class PasswordNeededError(StorageError):
+    pass
+
+
+def backup_database(source: Path, target: Path, *, password: str | None = None) -> Path:
+    """Write a consistent copy of the database at ``source`` to ``target``.
+
+    With ``password`` the copy is sealed (see ``storage.sealed``); the plain copy is
+    made in a private folder beside the database and never reaches ``target``'s disk.
+    """
     source, target = Path(source), Path(target)
+    if password is not None:
+        problem = password_problem(password)
+        if problem:
+            raise StorageError(problem + " Nothing was written.")
     if inspect_file(source).is_new:
         # Going on would make SQLite create an empty database at ``source``.
         raise StorageError(f"There is no ProvMap database at {source}. Nothing was changed.")
@@ -38,8 +51,14 @@ def backup_database(source: Path, target: Path) -> Path:
         raise StorageError("Choose a different file for the backup than the database itself.")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(target) as temp:
-            copy_database_file(source, temp)
+        if password is None:
+            with atomic_write(target) as temp:
+                copy_database_file(source, temp)
+        else:
+            with private_temp_folder(source) as scratch:
+                plain = Path(scratch) / "plain.provmap"
+                copy_database_file(source, plain)
+                seal_file(plain, target, password)
     except sqlite3.Error as exc:
         if "full" in str(exc).lower():
             raise StorageError(
@@ -64,7 +83,7 @@ def check_backup(path: Path) -> int:
     return info.schema_version
 
 
-def restore_database(backup: Path, target: Path) -> Path | None:
+def restore_database(backup: Path, target: Path, *, password: str | None = None) -> Path | None:
     """Replace the database at ``target`` with the backup; return where the old one went.
 
     The database must not be open (the caller closes its own copy first); another
@@ -75,6 +94,15 @@ def restore_database(backup: Path, target: Path) -> Path | None:
     must pass SQLite's full integrity check before the restore counts as done.
     """
     backup, target = Path(backup), Path(target)
+    if is_sealed(backup):
+        if password is None:
+            raise PasswordNeededError(
+                f"{backup.name} is protected with a password. Give the password to restore it."
+            )
+        private_folder(target.parent)
+        with private_temp_folder(target) as scratch:
+            plain = open_sealed(backup, password, Path(scratch) / "opened.provmap")
+            return restore_database(plain, target)
     check_backup(backup)
     lock = DatabaseLock(target)
     if not lock.acquire():
