@@ -259,7 +259,7 @@ def open_database(path: Path, *, create: bool = True) -> Database:
             "Switch to that window, or close it and try again."
         )
     engine: Engine | None = None
-    from .autobackup import take_copy, take_daily_copy  # the copies need this module
+    from .autobackup import BACKUPS_FOLDER, take_copy, take_daily_copy  # they import us
 
     try:
         info = inspect_file(path)
@@ -269,7 +269,7 @@ def open_database(path: Path, *, create: bool = True) -> Database:
             _create_private(path)
         elif info.needs_upgrade:
             take_copy(path, "before-migration")
-        else:
+        elif path.parent.name != BACKUPS_FOLDER:  # opening a copy makes no copy of it
             take_daily_copy(path)
         engine = make_engine(path)
         verify_pragmas(engine)

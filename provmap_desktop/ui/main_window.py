@@ -22,7 +22,9 @@ from .. import APP_NAME, __version__
 from ..models import AcademicYear, SchoolSettings, Term
 from ..storage import Database, StorageError, open_database
 from ..storage.backup import backup_database, check_backup, restore_database
+from ..storage.sealed import is_sealed, open_sealed, private_temp_folder
 from .attention import attention_html, attention_items
+from .backup_dialogs import BackupDialog, BackupsDialog, ask_backup_password
 from .context import AppContext
 from .period_bar import PeriodBar
 from .screens import SCREENS, build_screen
@@ -108,6 +110,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self._add(file_menu, "&Back up…", self.back_up, "Ctrl+Shift+B")
         self._add(file_menu, "&Restore…", self.restore)
+        self._add(file_menu, "&Automatic backups…", self.show_backups)
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -200,28 +203,51 @@ class MainWindow(QMainWindow):
 
     def back_up(self) -> None:
         stamp = self.today.strftime("%Y-%m-%d")
-        suggested = str(Path.home() / f"{self.database.path.stem}-backup-{stamp}.provmap")
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Back up the school database", suggested, "ProvMap files (*.provmap)"
-        )
-        if not path:
+        suggested = Path.home() / f"{self.database.path.stem}-backup-{stamp}.provmap"
+        dialog = BackupDialog(suggested, self)
+        if dialog.exec() != BackupDialog.DialogCode.Accepted:
             return
         try:
-            backup_database(self.database.path, Path(path))
+            out = backup_database(
+                self.database.path, dialog.target, password=dialog.chosen_password
+            )
         except StorageError as exc:
             QMessageBox.warning(self, "Backup not written", str(exc))
             return
-        self.statusBar().showMessage(f"Backup written to {path}", 8000)
+        protected = " (protected with a password)" if dialog.chosen_password else ""
+        self.statusBar().showMessage(f"Backup written to {out}{protected}", 8000)
 
     def restore(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Restore from a backup", str(Path.home()), "ProvMap files (*.provmap *.bak)"
+            self,
+            "Restore from a backup",
+            str(Path.home()),
+            "ProvMap backups (*.provmap *.provmap-sealed *.bak);;All files (*)",
         )
         if path:
             self.restore_from(Path(path))
 
+    def show_backups(self) -> None:
+        dialog = BackupsDialog(self.database.path, self)
+        if dialog.exec() == BackupsDialog.DialogCode.Accepted and dialog.chosen is not None:
+            self.restore_from(dialog.chosen)
+
     def restore_from(self, backup: Path, *, confirm: bool = True) -> bool:
-        """Check ``backup``, ask, then swap it in; the old data is kept beside it."""
+        """Check ``backup``, ask, then swap it in; the old data is kept in Backups."""
+        if is_sealed(backup):
+            password = ask_backup_password(self, backup)
+            if password is None:
+                return False
+            with private_temp_folder(self.database.path) as scratch:
+                try:
+                    plain = open_sealed(backup, password, Path(scratch) / "opened.provmap")
+                except StorageError as exc:
+                    QMessageBox.warning(self, "Cannot restore", str(exc))
+                    return False
+                return self._restore_checked(plain, backup.name, confirm=confirm)
+        return self._restore_checked(backup, backup.name, confirm=confirm)
+
+    def _restore_checked(self, backup: Path, name: str, *, confirm: bool) -> bool:
         try:
             check_backup(backup)
         except StorageError as exc:
@@ -231,8 +257,9 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 "Restore this backup?",
-                f"Replace the current data with {backup.name}?\n\nThe current database will "
-                "be kept beside it, named “…before-restore…”, in case you need it again.",
+                f"Replace the current data with {name}?\n\nThe current database will "
+                "be kept in the Backups folder (File → Automatic backups…), in case you "
+                "need it again.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )

@@ -109,7 +109,7 @@ def test_restore_from_the_file_menu_swaps_data_and_keeps_the_old(window, tmp_pat
     screen.fields["name"].editingFinished.emit()
     assert window.restore_from(backup, confirm=False)
     assert window.windowTitle().startswith("Test Primary")
-    kept = list(tmp_path.glob("school.before-restore-*.provmap"))
+    kept = list(tmp_path.glob("Backups/school.*.before-restore.provmap"))
     assert len(kept) == 1
     old = open_database(kept[0])
     try:

@@ -1,0 +1,133 @@
+"""File → Back up… with a password, restoring a protected backup, File → Automatic
+backups…, all driven through the dialogs as a user would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QInputDialog,
+    QMessageBox,
+    QWidget,
+)
+
+from provmap_desktop.models import SchoolSettings
+from provmap_desktop.storage.autobackup import list_copies, take_copy
+from provmap_desktop.storage.backup import backup_database
+from provmap_desktop.storage.sealed import is_sealed
+from provmap_desktop.ui.backup_dialogs import BackupDialog, BackupsDialog
+
+PASSWORD = "rainy tuesday 42"
+
+
+def on_next_modal(handle: Callable[[QWidget], None]) -> None:
+    """Run ``handle`` on the next modal dialog once it is showing."""
+
+    def look() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None or not widget.isVisible():
+            QTimer.singleShot(20, look)
+            return
+        handle(widget)
+
+    QTimer.singleShot(0, look)
+
+
+def school_name(window) -> str:  # type: ignore[no-untyped-def]
+    with window.database.session_factory() as s:
+        return s.get(SchoolSettings, 1).name
+
+
+def rename_school(window, name: str) -> None:  # type: ignore[no-untyped-def]
+    edit = window.screens["settings"].fields["name"]
+    edit.setText(name)
+    edit.editingFinished.emit()
+
+
+def test_a_protected_backup_is_made_through_the_dialog(window, qtbot, tmp_path: Path):
+    target = tmp_path / "usb" / "school-backup.provmap"
+    target.parent.mkdir()
+    seen: list[str] = []
+
+    def fill(dialog: QWidget) -> None:
+        assert isinstance(dialog, BackupDialog)
+        dialog.path_edit.setText(str(target))
+        qtbot.mouseClick(dialog.protect, Qt.MouseButton.LeftButton)
+        assert dialog.path_edit.text().endswith(".provmap-sealed")
+        qtbot.keyClicks(dialog.password, "short")
+        qtbot.keyClicks(dialog.again, "short")
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        seen.append(dialog.problem.text())
+        assert dialog.isVisible()  # refused, still open
+        dialog.password.clear()
+        dialog.again.clear()
+        qtbot.keyClicks(dialog.password, PASSWORD)
+        qtbot.keyClicks(dialog.again, PASSWORD + "x")
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        seen.append(dialog.problem.text())
+        dialog.again.clear()
+        qtbot.keyClicks(dialog.again, PASSWORD)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    on_next_modal(fill)
+    window.back_up()
+    assert "at least 10 characters" in seen[0]
+    assert "not the same" in seen[1]
+    sealed = target.with_suffix(".provmap-sealed")
+    assert is_sealed(sealed)
+    assert "protected with a password" in window.statusBar().currentMessage()
+
+
+def test_restoring_a_protected_backup_asks_for_the_password(window, qtbot, tmp_path: Path):
+    sealed = backup_database(window.database.path, tmp_path / "b.provmap-sealed", password=PASSWORD)
+    rename_school(window, "Changed after backup")
+
+    def wrong(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("not the password")
+        on_next_modal(lambda box: box.accept())  # the "Cannot restore" message
+        dialog.accept()
+
+    on_next_modal(wrong)
+    assert window.restore_from(sealed, confirm=False) is False
+    assert school_name(window) == "Changed after backup"
+
+    def right(dialog: QWidget) -> None:
+        dialog.setTextValue(PASSWORD)
+        dialog.accept()
+
+    on_next_modal(right)
+    assert window.restore_from(sealed, confirm=False) is True
+    assert school_name(window) == "Test Primary"
+
+
+def test_automatic_backups_are_listed_and_any_can_be_restored(window, qtbot):
+    path = window.database.path
+    rename_school(window, "Before the import")
+    take_copy(path, "before-import")
+    rename_school(window, "After the import")
+    listed: list[str] = []
+
+    def choose(dialog: QWidget) -> None:
+        assert isinstance(dialog, BackupsDialog)
+        table = dialog.table
+        whys = [table.item(r, 1).text() for r in range(table.rowCount())]
+        listed.extend(whys)
+        row = whys.index("Before an import")
+        table.selectRow(row)
+        on_next_modal(
+            lambda box: box.button(QMessageBox.StandardButton.Yes).click()  # type: ignore[union-attr]
+        )
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+
+    on_next_modal(choose)
+    window.show_backups()
+    assert listed == ["Before an import"]  # a new file has no daily copy yet
+    assert school_name(window) == "Before the import"
+    reasons = [c.reason for c in list_copies(path)]
+    assert "before-restore" in reasons  # the data just replaced is kept too
