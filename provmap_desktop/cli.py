@@ -38,6 +38,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .services.demo import build_demo_school
 
     path: Path = args.db
+    if path.is_dir():
+        raise CliError(f"{path} is a folder, not a ProvMap database file.")
     if path.exists() and path.stat().st_size > 0:
         if not args.force:
             raise CliError(
@@ -199,6 +201,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.db is None:
         args.db = default_database_path()
     handler: Handler = args.handler
+    from .storage.places import place_warning
+
+    warning = place_warning(args.db)
+    if warning:
+        print(f"provmap: warning: {warning}", file=sys.stderr)
     try:
         return handler(args)
     except (CliError, StorageError) as exc:

@@ -264,3 +264,36 @@ def test_a_program_error_is_one_line_without_a_traceback(tmp_path: Path) -> None
     assert result.stderr.startswith("provmap: ")
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_reports_and_exports_work_while_the_app_has_the_file_open(
+    school_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = open_database(school_file)  # the SENCO's window
+    try:
+        for argv in (
+            ["report", "map", "--out", str(tmp_path / "map.pdf")],
+            ["report", "costed", "--out", str(tmp_path / "costed.pdf")],
+            ["export", "map", "--out", str(tmp_path / "map.xlsx")],
+            ["check"],
+        ):
+            code, _out, err = run(capsys, "--db", str(school_file), *argv)
+            assert code == EXIT_OK, (argv, err)
+        # Commands that write are still refused while she has it open.
+        code, _out, err = run(capsys, "--db", str(school_file), "backup", str(tmp_path / "b"))
+        assert code == EXIT_OK  # a backup only reads
+        code, _out, err = run(capsys, "--db", str(school_file), "demo", "--force")
+        assert_one_line_error(code, err)
+        assert "open in another copy" in err
+    finally:
+        db.close()
+    assert (tmp_path / "map.pdf").stat().st_size > 0
+
+
+def test_a_folder_given_as_the_database_is_one_plain_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv in (["check"], ["report", "map", "--out", str(tmp_path / "m.pdf")], ["demo"]):
+        code, _out, err = run(capsys, "--db", str(tmp_path), *argv)
+        assert_one_line_error(code, err)
+        assert "is a folder, not a ProvMap database" in err, (argv, err)

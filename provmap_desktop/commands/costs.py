@@ -128,7 +128,7 @@ def _run(args: argparse.Namespace, work: Any) -> int:
     from ..cli import EXIT_OK, CliError
     from ..storage import open_database
 
-    db = open_database(args.db, create=False)
+    db = open_database(args.db, create=False, read_only=True)
     try:
         with db.session_factory() as session:
             try:

@@ -37,7 +37,7 @@ def cmd_report_evidence(args: argparse.Namespace) -> int:
     from ..reports.evidence_pdf import write_evidence_pack
     from ..storage import open_database
 
-    db = open_database(args.db, create=False)
+    db = open_database(args.db, create=False, read_only=True)
     try:
         with db.session_factory() as session:
             upn = args.pupil.strip().upper().replace(" ", "")
@@ -57,7 +57,7 @@ def cmd_report_impact(args: argparse.Namespace) -> int:
     from ..reports.impact_pdf import write_impact_report
     from ..storage import open_database
 
-    db = open_database(args.db, create=False)
+    db = open_database(args.db, create=False, read_only=True)
     try:
         with db.session_factory() as session:
             year_id = None

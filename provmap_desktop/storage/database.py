@@ -7,6 +7,7 @@ message that says what to do, before anything writes to it.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 import platformdirs
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..services.audit import install_audit
@@ -80,6 +82,8 @@ def inspect_file(path: Path, *, full_check: bool = False) -> FileInfo:
     A missing or zero-length file is reported as new. ``full_check`` runs SQLite's
     full ``integrity_check`` rather than the quicker ``quick_check``.
     """
+    if path.is_dir():
+        raise StorageError(f"{path} is a folder, not a ProvMap database file.")
     if not path.exists() or path.stat().st_size == 0:
         return FileInfo(path=path, is_new=True)
     name = path.name
@@ -175,11 +179,20 @@ def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = level
 
 
-def make_engine(path: Path) -> Engine:
-    """An engine whose every connection has WAL, FULL sync, foreign keys and a busy timeout."""
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    """An engine whose every connection has WAL, FULL sync, foreign keys and a busy timeout.
+
+    A ``read_only`` engine's connections refuse every write (``query_only``).
+    """
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _set_pragmas)
+    if read_only:
+        event.listen(engine, "connect", _query_only)
     return engine
+
+
+def _query_only(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.execute("PRAGMA query_only=ON")
 
 
 def verify_pragmas(engine: Engine) -> dict[str, Any]:
@@ -241,16 +254,66 @@ class Database:
         self.lock.release()
 
 
-def open_database(path: Path, *, create: bool = True) -> Database:
+def open_database(path: Path, *, create: bool = True, read_only: bool = False) -> Database:
     """Open (or create) the school database at ``path``.
 
     Order matters: take the lock, look at the file read-only, and only then write:
     set the pragmas, create the schema for a new file, or copy the file aside and
-    migrate an older one.
+    migrate an older one. ``read_only`` opens for reading alone (reports, exports):
+    no lock is taken, so it works while the app has the file open, and SQLite
+    refuses any write on that connection.
     """
     path = Path(path).expanduser()
     if path.is_dir():
         raise StorageError(f"{path} is a folder, not a ProvMap database file.")
+    try:
+        if read_only:
+            return _open_for_reading(path)
+        return _open_for_writing(path, create=create)
+    except StorageError:
+        raise
+    except (OSError, sqlite3.Error, SQLAlchemyError) as exc:
+        raise StorageError(plain_open_error(path, exc)) from None
+
+
+def plain_open_error(path: Path, exc: BaseException) -> str:
+    """One line a SENCO can act on, for a file system or SQLite failure at open."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text:
+        return (
+            f"There is not enough space on the disk that holds {path.name}. Free some space "
+            "and try again. Nothing was changed."
+        )
+    folder = path.parent
+    read_only_file = path.exists() and not os.access(path, os.W_OK)
+    read_only_folder = folder.exists() and not os.access(folder, os.W_OK)
+    if read_only_file or read_only_folder or "readonly" in text or "read-only" in text:
+        where = path if read_only_file else folder
+        return (
+            f"{where} is read-only, so ProvMap cannot keep the school's edits there. Copy "
+            "the database to a folder you can write to, or ask IT to allow writing. "
+            "Nothing was changed."
+        )
+    if isinstance(exc, OSError):
+        return f"{path.name} cannot be opened: {exc.strerror or exc}. Nothing was changed."
+    return f"{path.name} cannot be opened ({exc}). Nothing was changed."
+
+
+def _open_for_reading(path: Path) -> Database:
+    info = inspect_file(path)
+    if info.is_new:
+        raise StorageError(f"There is no ProvMap database at {path}.")
+    if info.needs_upgrade:
+        raise StorageError(
+            f"{path.name} was made by an older ProvMap and must be upgraded first: open it "
+            "in the app once. Nothing was changed."
+        )
+    engine = make_engine(path, read_only=True)
+    install_audit()
+    return Database(path, engine, DatabaseLock(path))
+
+
+def _open_for_writing(path: Path, *, create: bool) -> Database:
     private_folder(path.parent)
     lock = DatabaseLock(path)
     if not lock.acquire():

@@ -22,6 +22,7 @@ from .. import APP_NAME, __version__
 from ..models import AcademicYear, SchoolSettings, Term
 from ..storage import Database, StorageError, open_database
 from ..storage.backup import backup_database, check_backup, restore_database
+from ..storage.places import place_warning
 from ..storage.sealed import is_sealed, open_sealed, private_temp_folder
 from .attention import attention_html, attention_items
 from .backup_dialogs import BackupDialog, BackupsDialog, ask_backup_password
@@ -82,6 +83,8 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.place_banner = self._place_banner(database)
+        layout.addWidget(self.place_banner)
         layout.addWidget(self.period_bar)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -94,6 +97,22 @@ class MainWindow(QMainWindow):
         self.show_screen(str(last))
         self.tabs.currentChanged.connect(self._remember_screen)
         self._refresh_status()
+
+    @staticmethod
+    def _place_banner(database: Database) -> QLabel:
+        """A plain warning when the file sits on a network, synced or removable drive."""
+        warning = place_warning(database.path)
+        banner = QLabel(f"⚠ Risky place for the database. {warning}" if warning else "")
+        banner.setWordWrap(True)
+        banner.setAccessibleName("Warning about where the database is kept")
+        banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Dark text on pale amber: 4.5:1 or better, and the words carry the meaning.
+        banner.setStyleSheet(
+            "QLabel { background: #fff4ce; color: #3b2f00; padding: 6px;"
+            " border-bottom: 1px solid #8a6d00; }"
+        )
+        banner.setVisible(warning is not None)
+        return banner
 
     def _wire_undo(self, ctx: AppContext) -> None:
         for action in (self.undo_action, self.redo_action):

@@ -131,3 +131,23 @@ def test_automatic_backups_are_listed_and_any_can_be_restored(window, qtbot):
     assert school_name(window) == "Before the import"
     reasons = [c.reason for c in list_copies(path)]
     assert "before-restore" in reasons  # the data just replaced is kept too
+
+
+def test_a_database_in_a_synced_folder_opens_with_a_warning_banner(qtbot, tmp_path: Path):
+    from provmap_desktop.storage import open_database
+    from provmap_desktop.ui.main_window import MainWindow
+
+    from .conftest import TODAY, small_school
+
+    db = open_database(tmp_path / "OneDrive - Oakfield" / "school.provmap")
+    small_school(db)
+    win = MainWindow(db, today=TODAY)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.place_banner.isVisible()
+    assert "OneDrive folder" in win.place_banner.text()
+    assert "File → Back up…" in win.place_banner.text()
+
+
+def test_an_ordinary_folder_shows_no_banner(window):
+    assert not window.place_banner.isVisible()
