@@ -66,6 +66,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def plain_os_error(exc: OSError) -> str:
+    """One line for a file system failure, naming the place."""
+    from .storage.database import is_disk_full, is_read_only
+
+    where = Path(exc.filename) if exc.filename else None
+    if is_disk_full(exc):
+        place = f" for {where.name}" if where else ""
+        return f"There is not enough space{place}. Free some space and try again."
+    if is_read_only(exc) and where is not None:
+        return f"{where.parent} is read-only: ProvMap cannot write {where.name} there."
+    return f"{exc.strerror or exc}" + (f": {where}" if where else "")
+
+
 def _keep_before_replacing(path: Path) -> Path:
     """An automatic copy of a file about to be replaced; a damaged file is moved whole."""
     import sqlite3
@@ -212,9 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"provmap: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except OSError as exc:
-        # A path that is a folder, unreadable, or on a vanished drive: the user's to fix.
-        where = f": {exc.filename}" if exc.filename else ""
-        print(f"provmap: {exc.strerror or exc}{where}", file=sys.stderr)
+        # A full disk, a read-only place, a vanished drive: the user's to fix.
+        print(f"provmap: {plain_os_error(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("provmap: stopped.", file=sys.stderr)

@@ -133,7 +133,7 @@ def _run(args: argparse.Namespace, work: Any) -> int:
         with db.session_factory() as session:
             try:
                 out = work(session)
-            except (ValueError, OSError) as exc:
+            except ValueError as exc:
                 raise CliError(str(exc)) from exc
     finally:
         db.close()

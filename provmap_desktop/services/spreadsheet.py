@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -113,8 +114,12 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> Path:
     workbook = Workbook()
     for n, table in enumerate(tables):
         _add_sheet(workbook, table, first=n == 0)
+    # Built in memory first: a workbook saved straight to a full disk leaves openpyxl's
+    # zip file half-closed, to fail again when it is garbage collected.
+    buffer = io.BytesIO()
+    workbook.save(buffer)
     with atomic_write(Path(path)) as temp:
-        workbook.save(temp)
+        temp.write_bytes(buffer.getvalue())
     return Path(path)
 
 

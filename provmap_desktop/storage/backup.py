@@ -14,7 +14,14 @@ import sqlite3
 from pathlib import Path
 
 from .autobackup import copy_database_file, reserve_copy_name
-from .database import AlreadyOpenError, StorageError, _side_paths, inspect_file, sqlite_connect
+from .database import (
+    AlreadyOpenError,
+    StorageError,
+    _side_paths,
+    inspect_file,
+    is_disk_full,
+    sqlite_connect,
+)
 from .lock import DatabaseLock
 from .safe_files import atomic_write, make_private, private_folder
 from .sealed import is_sealed, open_sealed, password_problem, private_temp_folder, seal_file
@@ -139,7 +146,12 @@ def _stage_copy(backup: Path, target: Path) -> Path:
         copy_database_file(backup, staged)
     except (OSError, sqlite3.Error) as exc:
         staged.unlink(missing_ok=True)
-        message = _disk_message(exc, "restore") if isinstance(exc, OSError) else str(exc)
+        if is_disk_full(exc):
+            message = "There is not enough space to restore. Free some space and try again."
+        elif isinstance(exc, OSError):
+            message = _disk_message(exc, "restore")
+        else:
+            message = f"The backup could not be copied ({exc})."
         raise StorageError(f"{message} Nothing was changed.") from None
     return staged
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +116,8 @@ def inspect_file(path: Path, *, full_check: bool = False) -> FileInfo:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and _not_the_files_fault(path, exc):
+            raise StorageError(plain_open_error(path, exc)) from None
         raise CorruptDatabaseError(
             f"{name} cannot be read as a database ({exc}). Restore it from a backup with "
             "File → Restore…. Nothing was changed."
@@ -276,10 +279,38 @@ def open_database(path: Path, *, create: bool = True, read_only: bool = False) -
         raise StorageError(plain_open_error(path, exc)) from None
 
 
+def _disk_nearly_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < 256 * 1024
+    except OSError:
+        return False
+
+
+def _not_the_files_fault(path: Path, exc: sqlite3.Error) -> bool:
+    """An error opening the file that comes from where it is, not from what is in it."""
+    text = str(exc).lower()
+    return ("disk i/o" in text or "unable to open" in text or "readonly" in text) and (
+        _disk_nearly_full(path)
+        or not os.access(path.parent, os.W_OK)
+        or not os.access(path, os.W_OK)
+    )
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text
+
+
+def is_read_only(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return True
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "readonly" in text or "read-only" in text
+
+
 def plain_open_error(path: Path, exc: BaseException) -> str:
     """One line a SENCO can act on, for a file system or SQLite failure at open."""
-    text = str(getattr(exc, "orig", None) or exc).lower()
-    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text:
+    if is_disk_full(exc) or _disk_nearly_full(path):
         return (
             f"There is not enough space on the disk that holds {path.name}. Free some space "
             "and try again. Nothing was changed."
@@ -287,7 +318,7 @@ def plain_open_error(path: Path, exc: BaseException) -> str:
     folder = path.parent
     read_only_file = path.exists() and not os.access(path, os.W_OK)
     read_only_folder = folder.exists() and not os.access(folder, os.W_OK)
-    if read_only_file or read_only_folder or "readonly" in text or "read-only" in text:
+    if read_only_file or read_only_folder or is_read_only(exc):
         where = path if read_only_file else folder
         return (
             f"{where} is read-only, so ProvMap cannot keep the school's edits there. Copy "
