@@ -130,6 +130,38 @@ class GroupInfo:
     def pupil_ids(self) -> set[int]:
         return {m.pupil_id for m in self.members}
 
+    def joined_late(self, member: MemberInfo, period_start: dt.date) -> bool:
+        """Whether the pupil joined after the group started, inside the period.
+
+        A pupil who was there from the group's first day needs no date beside their
+        name, however late in the period the group began.
+        """
+        return member.join_date > max(self.start_date, period_start)
+
+    def left_early(self, member: MemberInfo, period_end: dt.date) -> bool:
+        """Whether the pupil's allocation ends before the group does, inside the period."""
+        return member.leave_date is not None and member.leave_date < min(self.end_date, period_end)
+
+    def label(self, provision_name: str, column_name: str = "") -> str:
+        """The group's name when it tells the reader more than its row and column do.
+
+        Empty for an unnamed group, or one named after its provision, optionally with
+        its year group ("Phonics catch-up", "Phonics catch-up – Year 2"); otherwise the
+        name as the school wrote it ("Springboard 4", "Incredible Years").
+        """
+        name = _plain(self.name)
+        if not name or name in {
+            _plain(provision_name),
+            _plain(f"{provision_name} {column_name}"),
+        }:
+            return ""
+        return self.name.strip()
+
+
+def _plain(text: str) -> str:
+    """Letters and digits only, folded: how two names are compared for sameness."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
 
 @dataclass(frozen=True)
 class MapTotals:
