@@ -45,7 +45,7 @@ def _create_school(path: Path, choice) -> Database:  # type: ignore[no-untyped-d
 
     database = open_database(path)
     with database.session_factory() as session:
-        terms = default_term_dates(choice.start_year)
+        terms = default_term_dates(choice.start_year, choice.autumn_start)
         create_school(
             session,
             name=choice.name,

@@ -29,6 +29,8 @@ from ..services.provision_map import (
     MapRow,
     MapSnapshot,
     MapTotals,
+    MemberInfo,
+    YearGroupColumn,
     build_map,
 )
 from .base import (
@@ -66,21 +68,20 @@ def totals_text(totals: MapTotals) -> str:
     return f"{pupils}\n{hours_text(totals.adult_minutes_per_week)} a week"
 
 
-def _member_line(
-    name: str, join: dt.date, leave: dt.date | None, start: dt.date, end: dt.date
-) -> str:
-    # Dates are shown only when the pupil joined or left inside the period.
+def _member_line(group: GroupInfo, member: MemberInfo, snapshot: MapSnapshot) -> str:
+    # A date is printed only when it is news: the pupil joined after the group started,
+    # or left before it ended, inside the period shown.
     notes = []
-    if join > start:
-        notes.append(f"from {format_date(join)}")
-    if leave is not None and leave < end:
-        notes.append(f"left {format_date(leave)}")
-    text = escape(name)
+    if group.joined_late(member, snapshot.period_start):
+        notes.append(f"from {format_date(member.join_date)}")
+    if member.leave_date is not None and group.left_early(member, snapshot.period_end):
+        notes.append(f"left {format_date(member.leave_date)}")
+    text = escape(member.display_name)
     return f"{text} <font size=8>({', '.join(notes)})</font>" if notes else text
 
 
-def _group_flowables(group: GroupInfo, snapshot: MapSnapshot, named: bool) -> list[Flowable]:
-    """The group's staff and slot, then one paragraph per pupil.
+def _group_flowables(group: GroupInfo, snapshot: MapSnapshot, name: str) -> list[Flowable]:
+    """The group's name (if it has one worth printing), staff and slot, then its pupils.
 
     A paragraph per name lets a cell split across pages between names.
     """
@@ -88,21 +89,20 @@ def _group_flowables(group: GroupInfo, snapshot: MapSnapshot, named: bool) -> li
     heading = f"<b>{who}</b>"
     if group.slot_text:
         heading += f" · {escape(group.slot_text)}"
-    if named and group.name:
-        heading = f"<i>{escape(group.name)}</i><br/>{heading}"
-    start, end = snapshot.period_start, snapshot.period_end
-    names = [
-        _member_line(m.display_name, m.join_date, m.leave_date, start, end) for m in group.members
-    ] or ["<i>No pupils</i>"]
-    return [markup_para(heading), *(markup_para(name) for name in names)]
+    if name:
+        heading = f"<i>{escape(name)}</i><br/>{heading}"
+    names = [_member_line(group, m, snapshot) for m in group.members] or ["<i>No pupils</i>"]
+    return [markup_para(heading), *(markup_para(line) for line in names)]
 
 
-def _cell(groups: list[GroupInfo], snapshot: MapSnapshot) -> list[Flowable]:
+def _cell(
+    groups: list[GroupInfo], snapshot: MapSnapshot, row: MapRow, column: YearGroupColumn
+) -> list[Flowable]:
     out: list[Flowable] = []
     for i, group in enumerate(groups):
         if i:
             out.append(Spacer(1, 4))
-        out.extend(_group_flowables(group, snapshot, named=len(groups) > 1))
+        out.extend(_group_flowables(group, snapshot, group.label(row.name, column.name)))
     return out
 
 
@@ -166,7 +166,7 @@ def map_story(
                 rows.append(
                     [
                         _row_header(row),
-                        *(_cell(row.cells.get(c.id, []), snapshot) for c in columns),
+                        *(_cell(row.cells.get(c.id, []), snapshot, row, c) for c in columns),
                         totals_text(row.totals),
                     ]
                 )

@@ -38,6 +38,7 @@ from ..models import (
 )
 from ..models.vocab import AREA_LABELS, AreaOfNeed
 from .calendar import period_range
+from .formatting import format_date
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _AREA_ORDER = {area.value: i for i, area in enumerate(AreaOfNeed)}
@@ -129,6 +130,61 @@ class GroupInfo:
     @property
     def pupil_ids(self) -> set[int]:
         return {m.pupil_id for m in self.members}
+
+    def joined_late(self, member: MemberInfo, period_start: dt.date) -> bool:
+        """Whether the pupil joined after the group started, inside the period.
+
+        A pupil who was there from the group's first day needs no date beside their
+        name, however late in the period the group began.
+        """
+        return member.join_date > max(self.start_date, period_start)
+
+    def left_early(self, member: MemberInfo, period_end: dt.date) -> bool:
+        """Whether the pupil's allocation ends before the group does, inside the period."""
+        return member.leave_date is not None and member.leave_date < min(self.end_date, period_end)
+
+    def has_ended(self, member: MemberInfo, period_end: dt.date, today: dt.date) -> bool:
+        """Whether the pupil has left the group for good by ``today``, before it ended.
+
+        Their history stays on the map of the period; it is shown as ended.
+        """
+        return (
+            self.left_early(member, period_end)
+            and member.leave_date is not None
+            and member.leave_date <= today
+        )
+
+    def end_note(self, member: MemberInfo, period_end: dt.date, today: dt.date) -> str:
+        """``ended 23/11/2026`` for a pupil who has left before the group ended,
+        ``until 11/12/2026`` for one who will; empty for one who stays to the end."""
+        if member.leave_date is None or not self.left_early(member, period_end):
+            return ""
+        word = "ended" if member.leave_date <= today else "until"
+        return f"{word} {format_date(member.leave_date)}"
+
+    def current_members(self, period_end: dt.date, today: dt.date) -> list[MemberInfo]:
+        """The members who have not left the group by ``today``."""
+        return [m for m in self.members if not self.has_ended(m, period_end, today)]
+
+    def label(self, provision_name: str, column_name: str = "") -> str:
+        """The group's name when it tells the reader more than its row and column do.
+
+        Empty for an unnamed group, or one named after its provision, optionally with
+        its year group ("Phonics catch-up", "Phonics catch-up – Year 2"); otherwise the
+        name as the school wrote it ("Springboard 4", "Incredible Years").
+        """
+        name = _plain(self.name)
+        if not name or name in {
+            _plain(provision_name),
+            _plain(f"{provision_name} {column_name}"),
+        }:
+            return ""
+        return self.name.strip()
+
+
+def _plain(text: str) -> str:
+    """Letters and digits only, folded: how two names are compared for sameness."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 @dataclass(frozen=True)

@@ -99,15 +99,44 @@ def _week_from(monday: dt.date) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=4)
 
 
-def default_term_dates(start_year: int) -> list[TermDatesRow]:
+def check_autumn_start(autumn_start: dt.date) -> None:
+    """Raise ``ValueError`` unless ``autumn_start`` can open a school year.
+
+    The academic year runs from 1 September, and the autumn half-term (the week of the
+    last Monday in October) must fall inside the term, so the first day is a weekday
+    in September.
+    """
+    if autumn_start.month != 9:
+        raise ValueError(
+            f"The autumn term starts in September; {autumn_start:%d/%m/%Y} is not in "
+            "September. Choose the first day pupils are in school."
+        )
+    if autumn_start.weekday() >= 5:
+        raise ValueError(
+            f"{autumn_start:%d/%m/%Y} is a {autumn_start:%A}. Choose the first weekday "
+            "of the autumn term."
+        )
+
+
+def default_term_dates(start_year: int, autumn_start: dt.date | None = None) -> list[TermDatesRow]:
     """Autumn, Spring and Summer of the academic year starting in ``start_year``.
 
     Each row is ``(name, start, end, half_term_start, half_term_end)``; the half-term
     is a Monday-to-Friday week inside its term. See the module docstring for the rules.
+    ``autumn_start`` is the school's own first day of the year, when it has chosen one
+    (checked by ``check_autumn_start``, and in September of ``start_year``); the other
+    dates keep the usual pattern.
     """
+    if autumn_start is not None:
+        check_autumn_start(autumn_start)
+        if autumn_start.year != start_year:
+            raise ValueError(
+                f"{autumn_start:%d/%m/%Y} is not in the autumn of "
+                f"{academic_year_label(start_year)}."
+            )
     spring_year = start_year + 1
     autumn = (
-        _weekday_on_or_after(dt.date(start_year, 9, 3)),
+        autumn_start or _weekday_on_or_after(dt.date(start_year, 9, 3)),
         _last(dt.date(start_year, 12, 20), 4),
         *_week_from(_last(dt.date(start_year, 10, 31), 0)),
     )

@@ -22,6 +22,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from ..services.school_setup import (
+    academic_year_start_for,
+    check_autumn_start,
+    default_term_dates,
+)
+
 PHASES = {
     "primary": ["Reception", *(f"Year {n}" for n in range(1, 7))],
     "secondary": [f"Year {n}" for n in range(7, 12)],
@@ -104,23 +110,43 @@ class NewSchoolWizard(QWizard):
         self.phase_combo = QComboBox()
         self.phase_combo.addItems(list(PHASES))
         self.phase_combo.setAccessibleName("Phase")
-        self.autumn_start = QDateEdit(dt.date(self.start_year, 9, 3))
+        # The usual first weekday on or after 3 September, for the school to change.
+        self.autumn_start = QDateEdit(default_term_dates(self.start_year)[0][1])
         self.autumn_start.setDisplayFormat("dd/MM/yyyy")
         self.autumn_start.setCalendarPopup(True)
         self.autumn_start.setAccessibleName("First day of the autumn term")
         form.addRow("School &name", self.name_edit)
         form.addRow("&Phase", self.phase_combo)
+        self.date_message = QLabel()
+        self.date_message.setWordWrap(True)
+        self.date_message.setAccessibleName("Problem with the autumn term date")
+        self.autumn_start.dateChanged.connect(lambda _date: self.date_message.clear())
         form.addRow("First day of &autumn term", self.autumn_start)
+        form.addRow(self.date_message)
         page.registerField("name*", self.name_edit)
         self.addPage(page)
 
+    def chosen_autumn_start(self) -> dt.date:
+        return self.autumn_start.date().toPython()  # type: ignore[return-value]
+
+    def validateCurrentPage(self) -> bool:
+        # The same rule the school's calendar is built with, said before anything is made.
+        try:
+            check_autumn_start(self.chosen_autumn_start())
+        except ValueError as exc:
+            self.date_message.setText(f"⚠ {exc}")
+            self.autumn_start.setFocus()
+            return False
+        self.date_message.clear()
+        return super().validateCurrentPage()
+
     def result_school(self) -> NewSchool:
         phase = self.phase_combo.currentText()
-        start: dt.date = self.autumn_start.date().toPython()  # type: ignore[assignment]
+        start = self.chosen_autumn_start()
         return NewSchool(
             name=self.name_edit.text().strip(),
             phase=phase,
             year_groups=list(PHASES[phase]),
-            start_year=start.year if start.month >= 8 else start.year - 1,
+            start_year=academic_year_start_for(start),
             autumn_start=start,
         )

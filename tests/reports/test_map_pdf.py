@@ -227,3 +227,67 @@ def test_write_pdf_replaces_the_file_only_when_the_build_succeeds(tmp_path):
         write_pdf(target, info, broken)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+
+
+def _springboard_school(session: Session, school: MapSchool) -> None:
+    """Groups named the way schools write them on their maps.
+
+    The exemplar maps write the group in the cell ("Springboard mathematics 4", five
+    pupils; "Incredible Years" social skills groups), so a school's Year 3 might run:
+
+    - Springboard mathematics, group "Springboard 3", 14/09/2026-18/12/2026: Jamia,
+      Jordan, Mary and Kalam from the start, Ben Lee from 05/10/2026;
+    - Social skills group, group "Incredible Years", 14/09/2026-18/12/2026: Gareth;
+    - Social skills group, a second group named "Social skills group" (the provision's
+      own name) with Cameron; its name adds nothing, so it is not printed;
+    - Springboard mathematics in Year 2 named "Springboard mathematics – Year 2", which
+      says no more than its row and column, with Reggie.
+    """
+    y2, y3 = school.year_groups["Year 2"], school.year_groups["Year 3"]
+    dates = (dt.date(2026, 9, 14), dt.date(2026, 12, 18))
+    springboard = Provision(name="Springboard mathematics", area="CL", wave=2)
+    social = Provision(name="Social skills group", area="SEMH", wave=2)
+    session.add_all([springboard, social])
+    sb3 = add_group(session, springboard, school.year, y3, dates, name="Springboard 3")
+    for forename, surname in (("Jamia", "Khan"), ("Jordan", "Lewis"), ("Mary", "Moss")):
+        join(session, sb3, add_pupil(session, forename, surname, y3))
+    join(session, sb3, add_pupil(session, "Kalam", "Nash", y3))
+    join(session, sb3, add_pupil(session, "Ben", "Lee", y3), join_date=dt.date(2026, 10, 5))
+    iy = add_group(session, social, school.year, y3, dates, name="Incredible Years")
+    join(session, iy, add_pupil(session, "Gareth", "Owen", y3))
+    plain = add_group(session, social, school.year, y3, dates, name="Social skills group")
+    join(session, plain, add_pupil(session, "Cameron", "Park", y3))
+    sb2 = add_group(
+        session, springboard, school.year, y2, dates, name="Springboard mathematics – Year 2"
+    )
+    join(session, sb2, add_pupil(session, "Reggie", "Quinn", y2))
+    session.commit()
+
+
+def test_group_names_are_printed_when_they_say_more_than_the_provision(session, school, tmp_path):
+    _springboard_school(session, school)
+    path = write(session, school, tmp_path, term_name=None)
+    found = words(path)
+    text = "\n".join(page_texts(path))
+    # "Springboard 3" and "Incredible Years" each head their group in Year 3.
+    for name in ("Springboard 3", "Incredible Years"):
+        assert column_of(found, find(found, name)) == "Year 3"
+    # A name equal to the provision's, or to the provision and its year group, is not
+    # printed again in the cell: each appears once, as the row's heading.
+    assert text.count("Social skills group") == 1
+    assert text.count("Springboard mathematics") == 1
+    assert "Springboard mathematics – Year 2" not in text
+
+
+def test_from_date_only_for_a_pupil_who_joined_after_the_group_started(session, school, tmp_path):
+    _springboard_school(session, school)
+    # The whole year runs from 01/09/2026; every group here starts later than that,
+    # but only Ben Lee joined after his group had started (05/10/2026, group 14/09/2026).
+    path = write(session, school, tmp_path, term_name=None)
+    text = "\n".join(page_texts(path))
+    assert re.search(r"Ben Lee\s*\(from\s+05/10/2026\)", text)
+    assert len(re.findall(r"\(from", text)) == 1
+    for name in ("Jamia Khan", "Jordan Lewis", "Mary Moss", "Kalam Nash", "Ava Adams"):
+        assert name in text
+    # Dan left Precision Teaching on 30/09/2026, before the group ended (18/12/2026).
+    assert re.search(r"Dan Dean\s*\(left\s+30/09/2026\)", text)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from provmap_desktop.services.provision_map import (
+    GroupInfo,
     MapFilters,
     build_map,
     flipped_map,
@@ -233,3 +234,71 @@ def test_flipped_map_from_a_snapshot_lists_two_allocations_in_one_cell(session, 
     cell = flipped.cell(school.provisions["pt"].id, school.pupils["ava"].id)
     assert cell is not None
     assert [g.name for g, _ in cell.allocations] == ["Year 3 group 1", "Year 3 spring"]
+
+
+def test_a_pupil_who_left_early_is_ended_by_their_leave_date(session, school):
+    # Precision Teaching Year 3 runs 07/09/2026-18/12/2026; Dan left on 30/09/2026.
+    snapshot = build_map(session, school.year.id, "Autumn")
+    group = next(g for g in snapshot.groups.values() if g.name == "Year 3 group 1")
+    by_name = {m.display_name: m for m in group.members}
+    dan, ava = by_name["Dan Dean"], by_name["Ava Adams"]
+    end = snapshot.period_end
+    assert group.end_note(dan, end, dt.date(2026, 11, 23)) == "ended 30/09/2026"
+    assert group.end_note(dan, end, dt.date(2026, 9, 29)) == "until 30/09/2026"
+    assert group.end_note(ava, end, dt.date(2026, 11, 23)) == ""
+    assert group.has_ended(dan, end, dt.date(2026, 9, 30))  # his last day
+    assert not group.has_ended(dan, end, dt.date(2026, 9, 29))
+    current = group.current_members(end, dt.date(2026, 11, 23))
+    assert [m.display_name for m in current] == ["Ava Adams", "Ben Baker", "Cal Clark"]
+    # Seen from the whole year the group still ends on 18/12/2026, so nothing changes.
+    year = build_map(session, school.year.id)
+    same = year.groups[group.id]
+    assert same.end_note(dan, year.period_end, dt.date(2026, 11, 23)) == "ended 30/09/2026"
+
+
+def test_a_pupil_who_joined_with_the_group_did_not_join_late(session, school):
+    year = build_map(session, school.year.id)
+    group = next(g for g in year.groups.values() if g.name == "Year 3 group 1")
+    # The group began on 07/09/2026, after the year's first day (01/09/2026).
+    assert not any(group.joined_late(m, year.period_start) for m in group.members)
+    hal = school.pupils["hal"]
+    late = join(session, school.groups["pt_y3"], hal, dt.date(2026, 10, 5))
+    session.commit()
+    year = build_map(session, school.year.id)
+    member = next(m for m in year.groups[group.id].members if m.membership_id == late.id)
+    assert year.groups[group.id].joined_late(member, year.period_start)
+
+
+@pytest.mark.parametrize(
+    ("group_name", "column", "label"),
+    [
+        ("", "Year 4", ""),
+        ("Springboard mathematics", "Year 4", ""),
+        ("Springboard mathematics – Year 4", "Year 4", ""),
+        ("springboard mathematics - year 4", "Year 4", ""),
+        ("Springboard 4", "Year 4", "Springboard 4"),
+        ("Springboard mathematics – Year 4 B", "Year 4", "Springboard mathematics – Year 4 B"),
+        (
+            "Springboard mathematics – Years 4-6",
+            "No year group",
+            "Springboard mathematics – Years 4-6",
+        ),
+    ],
+)
+def test_a_group_is_labelled_only_when_its_name_says_more(group_name, column, label):
+    group = GroupInfo(
+        id=1,
+        provision_id=1,
+        year_group_id=None,
+        class_id=None,
+        name=group_name,
+        staff_id=None,
+        staff_name="",
+        slot_text="",
+        start_date=dt.date(2026, 9, 7),
+        end_date=dt.date(2026, 12, 18),
+        sessions_per_week=1,
+        session_minutes=30,
+        max_size=5,
+    )
+    assert group.label("Springboard mathematics", column) == label

@@ -69,6 +69,30 @@ def test_2026_terms_match_the_usual_english_pattern() -> None:
     assert summer[3] == D(2027, 5, 31)  # the late-May bank holiday week
 
 
+def test_the_schools_own_autumn_start_opens_the_year() -> None:
+    # Thursday 10/09/2026; everything after it keeps the usual 2026/27 pattern above.
+    autumn, spring, summer = default_term_dates(2026, D(2026, 9, 10))
+    assert autumn[1:] == (D(2026, 9, 10), D(2026, 12, 18), D(2026, 10, 26), D(2026, 10, 30))
+    assert spring[1:3] == (D(2027, 1, 4), D(2027, 3, 26))
+    assert summer[1:3] == (D(2027, 4, 12), D(2027, 7, 21))
+
+
+@pytest.mark.parametrize(
+    ("start_year", "day", "reason"),
+    [
+        (2026, D(2026, 8, 27), "not in September"),
+        (2026, D(2026, 10, 1), "not in September"),
+        (2026, D(2026, 9, 12), "Saturday"),
+        (2026, D(2025, 9, 3), "not in the autumn of 2026/27"),
+    ],
+)
+def test_an_autumn_start_that_cannot_open_the_year_is_refused(
+    start_year: int, day: dt.date, reason: str
+) -> None:
+    with pytest.raises(ValueError, match=reason):
+        default_term_dates(start_year, day)
+
+
 def test_nc_year() -> None:
     assert [nc_year(n) for n in ("Nursery", "Reception", "Year 1", "year 13")] == [-1, 0, 1, 13]
     with pytest.raises(ValueError):

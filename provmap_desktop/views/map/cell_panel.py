@@ -100,15 +100,18 @@ class CellPanel(QWidget):
             heading = " · ".join(
                 x for x in (group.name or "Group", group.staff_name, group.slot_text) if x
             )
+            current = model.current_members(group)
             item = QTreeWidgetItem(
-                [f"{heading} ({len(group.members)}/{group.max_size})",
+                [f"{heading} ({len(current)}/{group.max_size})",
                  format_date(group.start_date), format_date(group.end_date)]
             )  # fmt: skip
             item.setData(0, GROUP_ROLE, group.id)
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
             for member in group.members:
+                # The leave date is in its column; "ended" says the pupil has gone.
+                name = member.display_name + ("" if member in current else " (ended)")
                 child = QTreeWidgetItem(
-                    [member.display_name, format_date(member.join_date),
+                    [name, format_date(member.join_date),
                      format_date(member.leave_date, blank="–")]
                 )  # fmt: skip
                 child.setData(0, GROUP_ROLE, group.id)

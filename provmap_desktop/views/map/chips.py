@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 PAD = 3
@@ -28,6 +28,14 @@ class Chip:
     membership_id: int
     pupil_id: int
     name: str
+    #: Said under the name: "ended 23/11/2026" (the pupil has left), "until 11/12/2026".
+    note: str = ""
+    #: Drawn with a dashed outline as well as the words, so the state is not colour alone.
+    ended: bool = False
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return (self.name, self.note) if self.note else (self.name,)
 
 
 @dataclass(frozen=True)
@@ -73,20 +81,27 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
             y += line_height
         y += LINE_GAP
         x = x0
+        row_height = line_height
         for chip in block.chips:
-            label = chip.name
             # A little slack: the painter's text may be a pixel wider than measured.
-            chip_width = min(metrics.horizontalAdvance(label) + 2 * CHIP_PAD + 4, width)
+            widest = max(metrics.horizontalAdvance(line) for line in chip.lines)
+            chip_width = min(widest + 2 * CHIP_PAD + 4, width)
+            chip_height = line_height * len(chip.lines)
             if x > x0 and x + chip_width > right:
                 x = x0
-                y += line_height + CHIP_GAP
-            text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, chip_width - 2 * CHIP_PAD)
-            placed.append(
-                Placed(QRect(x, y, chip_width, line_height), "chip", text, block.group_id, chip)
+                y += row_height + CHIP_GAP
+                row_height = line_height
+            text = "\n".join(
+                metrics.elidedText(line, Qt.TextElideMode.ElideRight, chip_width - 2 * CHIP_PAD)
+                for line in chip.lines
             )
+            placed.append(
+                Placed(QRect(x, y, chip_width, chip_height), "chip", text, block.group_id, chip)
+            )
+            row_height = max(row_height, chip_height)
             x += chip_width + CHIP_GAP
         if block.chips:
-            y += line_height + LINE_GAP
+            y += row_height + LINE_GAP
     return placed
 
 
@@ -138,9 +153,17 @@ class CellDelegate(QStyledItemDelegate):
         text_colour = palette.color(QPalette.ColorRole.Text)
         for item in layout_cell(rect, content, metrics):
             if item.kind == "chip":
+                ended = item.chip is not None and item.chip.ended
                 fill = QColor(colour) if isinstance(colour, QColor) else QColor("#dde6f0")
-                fill.setAlpha(70)
-                painter.setPen(QColor("#7a8899"))
+                fill.setAlpha(25 if ended else 70)
+                # An ended allocation: a dashed outline and its words ("ended 23/11/2026").
+                painter.setPen(
+                    QPen(
+                        QColor("#7a8899"),
+                        1,
+                        Qt.PenStyle.DashLine if ended else Qt.PenStyle.SolidLine,
+                    )
+                )
                 painter.setBrush(fill)
                 painter.drawRoundedRect(item.rect.adjusted(0, 0, -1, -1), 6, 6)
                 painter.setPen(text_colour)

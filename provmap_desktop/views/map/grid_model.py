@@ -8,6 +8,7 @@ changed are reloaded and only their cells are repainted.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +26,7 @@ from PySide6.QtGui import QColor
 
 from ...models.vocab import AREA_LABELS, AreaOfNeed
 from ...services.formatting import format_money
-from ...services.provision_map import GroupInfo, MapRow, MapSnapshot
+from ...services.provision_map import GroupInfo, MapRow, MapSnapshot, MemberInfo
 from .chips import AREA_COLOUR_ROLE, CELL_ROLE, CellContent, Chip, GroupBlock
 from .mime import MEMBERSHIPS_MIME, PUPILS_MIME
 
@@ -66,9 +67,14 @@ class MapGridModel(QAbstractTableModel):
     #: pupil_ids or membership ids, kind "pupils" | "memberships", cell index).
     drop_requested = Signal(int, object, list, str, QModelIndex)
 
-    def __init__(self, load: Callable[[], MapSnapshot | None]) -> None:
+    def __init__(
+        self,
+        load: Callable[[], MapSnapshot | None],
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
         super().__init__()
         self._load = load
+        self._today = today
         self.snapshot: MapSnapshot | None = None
         self.entries: list[RowEntry] = []
         self.collapsed: set[tuple[Any, ...]] = set()
@@ -226,10 +232,26 @@ class MapGridModel(QAbstractTableModel):
             return self._cell_text(groups).replace("; ", "\n")
         return None
 
+    def end_note(self, group: GroupInfo, member: MemberInfo) -> str:
+        """``ended 23/11/2026`` for a pupil who has left the group early, and so on."""
+        if self.snapshot is None:
+            return ""
+        return group.end_note(member, self.snapshot.period_end, self._today())
+
+    def current_members(self, group: GroupInfo) -> list[MemberInfo]:
+        """The group's members who have not left it by today."""
+        if self.snapshot is None:
+            return list(group.members)
+        return group.current_members(self.snapshot.period_end, self._today())
+
+    def _member_text(self, group: GroupInfo, member: MemberInfo) -> str:
+        note = self.end_note(group, member)
+        return f"{member.display_name} ({note})" if note else member.display_name
+
     def _cell_text(self, groups: Iterable[GroupInfo]) -> str:
         parts = []
         for group in groups:
-            names = ", ".join(m.display_name for m in group.members) or "no pupils"
+            names = ", ".join(self._member_text(group, m) for m in group.members) or "no pupils"
             heading = " ".join(x for x in (group.staff_name, group.slot_text) if x)
             parts.append(f"{heading or group.name or 'Group'}: {names}")
         return "; ".join(parts)
@@ -239,15 +261,27 @@ class MapGridModel(QAbstractTableModel):
     ) -> CellContent:
         blocks = []
         for group in groups:
-            size = f"{len(group.members)}/{group.max_size}"
-            over = len(group.members) > group.max_size
+            current = self.current_members(group)
+            size = f"{len(current)}/{group.max_size}"
+            over = len(current) > group.max_size
             heading_parts = [group.staff_name or "No staff named", group.slot_text, size]
             if over:
                 heading_parts.append("! over size")
             if group.id in self.group_rates:
                 heading_parts.append(self.group_rates[group.id])
             heading_parts = [p for p in heading_parts if p]
-            chips = tuple(Chip(m.membership_id, m.pupil_id, m.display_name) for m in group.members)
+            # Pupils still in the group first; those who have left after them, marked.
+            left = [m for m in group.members if m not in current]
+            chips = tuple(
+                Chip(
+                    m.membership_id,
+                    m.pupil_id,
+                    m.display_name,
+                    note=self.end_note(group, m),
+                    ended=m in left,
+                )
+                for m in (*current, *left)
+            )
             blocks.append(GroupBlock(group.id, " · ".join(heading_parts), chips, over))
         cost_text = ""
         if self.show_costs:

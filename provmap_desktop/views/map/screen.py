@@ -65,7 +65,7 @@ class MapScreen(QWidget):
         self.tray = PupilTray(ctx)
         self.tray.pupil_chosen.connect(ctx.pupil_selected.emit)
         self.tray.end_requested.connect(self.end_allocations)
-        self.model = MapGridModel(self._build_snapshot)
+        self.model = MapGridModel(self._build_snapshot, today=lambda: ctx.today)
         self.model.drop_requested.connect(self._on_drop)
         self.view = MapView()
         self.view.setModel(self.model)
