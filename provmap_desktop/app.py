@@ -11,7 +11,13 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from . import APP_NAME, __version__
-from .storage import Database, StorageError, default_database_path, open_database
+from .storage import (
+    AlreadyOpenError,
+    Database,
+    StorageError,
+    default_database_path,
+    open_database,
+)
 from .storage.backup import restore_database
 
 
@@ -59,20 +65,50 @@ def _create_school(path: Path, choice) -> Database:  # type: ignore[no-untyped-d
 
 
 def choose_database(args: argparse.Namespace, today: dt.date) -> Database | None:
+    """The database to show, or ``None`` when the user closes the first-start dialog.
+
+    A school file that cannot be opened (damaged, read-only, on a full disk) does not
+    end the app: the first-start dialog says why and offers a restore from a backup.
+    """
     if args.demo:
         return ensure_demo(args.db or demo_database_path(), today)
     path: Path = args.db or default_database_path()
-    if path.exists() and path.stat().st_size > 0:
-        return open_database(path)
+    problem: str | None = None
+    if path.is_dir() or (path.exists() and path.stat().st_size > 0):
+        try:
+            return open_database(path)
+        except AlreadyOpenError:
+            raise
+        except StorageError as exc:
+            problem = str(exc)
     from .ui.first_start import FirstStartDialog
 
-    dialog = FirstStartDialog()
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    if dialog.choice == FirstStartDialog.DEMO:
+    while True:
+        dialog = FirstStartDialog(problem=problem)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        try:
+            database = _act_on_choice(dialog, args, path, today)
+        except StorageError as exc:
+            problem = str(exc)
+            continue
+        if database is not None:
+            return database
+
+
+def _act_on_choice(dialog, args: argparse.Namespace, path: Path, today: dt.date):  # type: ignore[no-untyped-def]
+    from .storage.sealed import is_sealed
+    from .ui.backup_dialogs import ask_backup_password
+
+    if dialog.choice == dialog.DEMO:
         return ensure_demo(demo_database_path() if args.db is None else path, today)
-    if dialog.choice == FirstStartDialog.RESTORE and dialog.backup_path is not None:
-        restore_database(dialog.backup_path, path)
+    if dialog.choice == dialog.RESTORE and dialog.backup_path is not None:
+        password = None
+        if is_sealed(dialog.backup_path):
+            password = ask_backup_password(dialog, dialog.backup_path)
+            if password is None:
+                return None
+        restore_database(dialog.backup_path, path, password=password)
         return open_database(path)
     return _create_school(path, dialog.new_school)
 

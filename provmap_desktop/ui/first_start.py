@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -50,19 +51,27 @@ class FirstStartDialog(QDialog):
 
     DEMO, NEW, RESTORE = range(3)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, problem: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Welcome to ProvMap")
         self.choice: int | None = None
         self.new_school: NewSchool | None = None
         self.backup_path: Path | None = None
         layout = QVBoxLayout(self)
-        intro = QLabel(
-            "<h2>Welcome to ProvMap</h2><p>There is no school database on this computer "
-            "yet. What would you like to do?</p>"
-        )
+        if problem:
+            heading = "<h2>The school database could not be opened</h2>"
+            question = "You can restore it from a backup, or open the demo school."
+        else:
+            heading = "<h2>Welcome to ProvMap</h2>"
+            question = "There is no school database on this computer yet."
+        intro = QLabel(f"{heading}<p>{question} What would you like to do?</p>")
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.problem_label = QLabel(f"⚠ {problem}" if problem else "")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problem_label.setVisible(bool(problem))
+        layout.addWidget(self.problem_label)
         for text, choice in (
             ("&Explore the demo school (fictional pupils)", self.DEMO),
             ("Set up &my school…", self.NEW),
@@ -84,7 +93,10 @@ class FirstStartDialog(QDialog):
             self.new_school = wizard.result_school()
         elif choice == self.RESTORE:
             path, _ = QFileDialog.getOpenFileName(
-                self, "Restore from a backup", str(Path.home()), "ProvMap files (*.provmap *.bak)"
+                self,
+                "Restore from a backup",
+                str(Path.home()),
+                "ProvMap backups (*.provmap *.provmap-sealed *.bak);;All files (*)",
             )
             if not path:
                 return
