@@ -295,6 +295,12 @@ def save_plan(
     review.review_date = review_date
 
 
+def save_views(review: Review, *, pupil_voice: str, parent_views: str) -> None:
+    """Record the pupil's voice and their parents' or carers' views on this cycle."""
+    review.pupil_voice = pupil_voice.strip()
+    review.parent_views = parent_views.strip()
+
+
 @dataclass(frozen=True)
 class NextStep:
     """What a decision leads to, in words and as data for the screen to act on."""
@@ -329,8 +335,7 @@ def complete_review(
     review.outcome_value = outcome_value.strip()
     review.outcome_date = outcome_date
     review.target_met = TargetMet(target_met).value
-    review.pupil_voice = pupil_voice
-    review.parent_views = parent_views
+    save_views(review, pupil_voice=pupil_voice, parent_views=parent_views)
     review.decision = decision
     review.escalate_to = escalate_to.strip() if decision == Decision.ESCALATE.value else ""
     review.completed_on = today
