@@ -354,11 +354,13 @@ def _next_step(session: Session, review: Review) -> NextStep:
             length = max((review.review_date - review.baseline_date).days, 1)
         start = review.outcome_date or review.completed_on or dt.date.today()
         group = membership.group
+        # A cycle needs at least a day: the next review falls after its baseline.
         when = school_day_for_review(
-            session, group, start + dt.timedelta(days=length), not_before=start
+            session,
+            group,
+            start + dt.timedelta(days=length),
+            not_before=start + dt.timedelta(days=1),
         )
-        if when == start:  # a cycle needs at least a day
-            when = None
         following = Review(
             pupil_id=review.pupil_id,
             membership_id=membership.id,

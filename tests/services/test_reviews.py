@@ -313,3 +313,16 @@ def test_one_rule_sorts_open_reviews_into_overdue_due_and_upcoming(session, allo
     assert due.due == [reviews[1], reviews[2]]  # today, and 14 days on
     assert due.upcoming == [reviews[3], reviews[4]]  # 15 days on, and no date yet
     assert due.count == 3
+
+
+def test_continue_into_a_holiday_moves_the_next_review_to_the_next_school_day(session, allocation):
+    _, _, membership = allocation
+    review = _first_cycle(session, membership)
+    review.baseline_date, review.review_date = D(2026, 10, 19), D(2026, 10, 23)  # 4 days
+    step = complete_review(
+        session, review, outcome_value="6y 1m", outcome_date=D(2026, 10, 23),
+        target_met="partly", decision="continue", today=D(2026, 10, 23),
+    )  # fmt: skip
+    # 4 days on is Tuesday 27/10, in half-term; no school day before it since the
+    # baseline, so the first one after it: Monday 02/11/2026.
+    assert session.get(Review, step.next_review_id).review_date == D(2026, 11, 2)
