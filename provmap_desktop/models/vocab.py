@@ -93,6 +93,12 @@ class MeasureType(StrEnum):
     RATING = "rating"
     FREE_TEXT = "free_text"
 
+    @property
+    def lower_is_better(self) -> bool:
+        """A count (of incidents, of refusals) falls as a pupil makes progress; every
+        other measure (ages, scores, ratings) rises."""
+        return self is MeasureType.COUNT
+
 
 class TargetMet(StrEnum):
     MET = "met"

@@ -59,7 +59,8 @@ def impact_story(
         para(
             "The number in brackets is how many pupils each figure rests on. Progress is "
             "averaged only over the same kind of measure (reading ages in months, scores in "
-            "points); free-text measures have none.",
+            "points); a count of incidents falls as a pupil makes progress, so it reads as "
+            '"4 fewer"; free-text measures have none.',
             SMALL,
         ),
         Spacer(1, 3 * mm),

@@ -11,9 +11,22 @@ Reading measures (``parse_measure``)
   ``"88m"``) is already months. Progress is in months.
 - **Standardised score**, **count** and **rating** (1-5) are plain numbers; progress is
   the difference in points.
+- Each measure type knows its direction (``MeasureType.lower_is_better``): ages, scores
+  and ratings rise with progress; a **count** (of incidents, of refusals) falls, so a
+  fall of four reads "4 fewer" and counts as progress towards its target.
 - **Free text** has no number and so no progress.
 - A **target value** is either the outcome aimed for, in the same form (``"8y 0m"``),
-  or a gain with a plus sign (``"+6m"``, ``"+6"``, ``"+5 points"``).
+  or a change with its sign (``"+6m"``, ``"+6"``, ``"+5 points"``; ``"-3"`` for a
+  count that should fall by three).
+
+Review dates (``review_date_problem``): a cycle is reviewed on a school day inside its
+group's dates, on or after its baseline. A new cycle, and the next cycle that a
+"continue" opens, get such a day; when the group has no school day left, the next
+cycle's review date is left empty for the SENCO to set once the group is extended.
+
+Due (``due_reviews``): one rule for every screen. An open review is *overdue* once its
+review date has passed and *due* from then until ``DUE_WITHIN_DAYS`` (14) days ahead:
+two weeks is the notice needed to invite parents and carers to the review meeting.
 
 Decisions and their next steps (``complete_review``):
 
@@ -41,6 +54,7 @@ from sqlalchemy.orm import Session
 
 from ..models import GroupMembership, ProvisionGroup, Review
 from ..models.vocab import Decision, MeasureType, TargetMet
+from .calendar import SchoolCalendar, calendar_for_year
 
 ESCALATE_WAVE_3 = "Wave 3 specialist provision"
 ESCALATE_EHC = "EHC needs assessment"
@@ -62,7 +76,7 @@ MEASURE_LABELS: dict[str, str] = {
     MeasureType.READING_AGE.value: "Reading age",
     MeasureType.SPELLING_AGE.value: "Spelling age",
     MeasureType.STANDARDISED_SCORE.value: "Standardised score",
-    MeasureType.COUNT.value: "Count",
+    MeasureType.COUNT.value: "Count (fewer is better)",
     MeasureType.RATING.value: "Rating (1-5)",
     MeasureType.FREE_TEXT.value: "Free text",
 }
@@ -106,14 +120,30 @@ def progress(measure_type: str, baseline: str, outcome: str) -> float | None:
     return after - before
 
 
+def lower_is_better(measure_type: str) -> bool:
+    """True for a measure that falls as a pupil makes progress (a count of incidents)."""
+    try:
+        return MeasureType(measure_type).lower_is_better
+    except ValueError:
+        return False
+
+
 def unit(measure_type: str) -> str:
     return "months" if measure_type in _AGE_TYPES else "points"
 
 
+def _plain(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
 def progress_text(measure_type: str, value: float | None) -> str:
-    """'+4 months', '-2 points', or '–' when there is no number."""
+    """'+4 months', '-2 points', '4 fewer' for a count that fell, or '–' for no number."""
     if value is None:
         return "–"
+    if lower_is_better(measure_type):
+        if value == 0:
+            return "no change"
+        return f"{_plain(abs(value))} {'fewer' if value < 0 else 'more'}"
     shown = f"{value:+.1f}".replace(".0", "") if value != int(value) else f"{int(value):+d}"
     word = unit(measure_type)
     if abs(value) == 1:
@@ -122,26 +152,31 @@ def progress_text(measure_type: str, value: float | None) -> str:
 
 
 def target_gain(measure_type: str, baseline: str, target_value: str) -> float | None:
-    """The gain the target asks for: a '+' gain as it is, an aimed-for value less baseline."""
+    """The change the target asks for: a signed change ('+6m', '-3') as it is, an
+    aimed-for value less the baseline."""
     text = (target_value or "").strip()
     if not text:
         return None
-    if text.startswith("+"):
-        return parse_measure(measure_type, text[1:])
+    if text[0] in "+-":
+        change = parse_measure(measure_type, text[1:])
+        return None if change is None else (change if text[0] == "+" else -change)
     return progress(measure_type, baseline, text)
 
 
 def suggest_target_met(
     measure_type: str, baseline: str, outcome: str, target_value: str
 ) -> str | None:
-    """Met when progress reaches the target gain, partly when some progress, else not met.
+    """Met when progress reaches the target, partly when some progress, else not met.
 
+    Progress runs the measure's way: up for an age or a score, down for a count.
     None when the measure or the target is not numeric: then people judge it.
     """
     gained = progress(measure_type, baseline, outcome)
     wanted = target_gain(measure_type, baseline, target_value)
     if gained is None or wanted is None:
         return None
+    if lower_is_better(measure_type):
+        gained, wanted = -gained, -wanted
     if gained >= wanted:
         return TargetMet.MET.value
     return TargetMet.PARTLY.value if gained > 0 else TargetMet.NOT_MET.value
@@ -191,8 +226,9 @@ def preview_cycle(session: Session, membership_id: int, *, today: dt.date) -> Re
 
     The baseline of a new cycle is the outcome of the pupil's last completed review of
     the same provision (its measure type, value and date) and its plan is that review's
-    plan; with none, the baseline is empty and dated today. A new cycle's review date is
-    twelve weeks after its baseline, but no later than the group's end date.
+    plan; with none, the baseline is empty and dated today (or the group's last day, if
+    it has ended). A new cycle's review date is a school day of the group twelve weeks
+    after its baseline, or the group's last school day if it ends sooner.
     """
     existing = open_review(session, membership_id)
     if existing is not None:
@@ -205,7 +241,7 @@ def preview_cycle(session: Session, membership_id: int, *, today: dt.date) -> Re
         membership_id=membership_id,
         baseline_type=MeasureType.FREE_TEXT.value,
         baseline_value="",
-        baseline_date=today,
+        baseline_date=min(today, membership.group.end_date),
         outcome_sought="",
         target="",
         target_value="",
@@ -218,9 +254,14 @@ def preview_cycle(session: Session, membership_id: int, *, today: dt.date) -> Re
         review.outcome_sought = previous.outcome_sought
         review.target = previous.target
         review.target_value = previous.target_value
+    group = membership.group
     start = review.baseline_date or today
-    end = membership.group.end_date
-    review.review_date = max(start, min(start + dt.timedelta(DEFAULT_CYCLE_DAYS), end))
+    wanted = start + dt.timedelta(DEFAULT_CYCLE_DAYS)
+    review.review_date = (
+        school_day_for_review(session, group, wanted, not_before=start)
+        or group_last_school_day(session, group)
+        or group.end_date
+    )
     return review
 
 
@@ -252,6 +293,12 @@ def save_plan(
     review.target = target.strip()
     review.target_value = target_value.strip()
     review.review_date = review_date
+
+
+def save_views(review: Review, *, pupil_voice: str, parent_views: str) -> None:
+    """Record the pupil's voice and their parents' or carers' views on this cycle."""
+    review.pupil_voice = pupil_voice.strip()
+    review.parent_views = parent_views.strip()
 
 
 @dataclass(frozen=True)
@@ -288,8 +335,7 @@ def complete_review(
     review.outcome_value = outcome_value.strip()
     review.outcome_date = outcome_date
     review.target_met = TargetMet(target_met).value
-    review.pupil_voice = pupil_voice
-    review.parent_views = parent_views
+    save_views(review, pupil_voice=pupil_voice, parent_views=parent_views)
     review.decision = decision
     review.escalate_to = escalate_to.strip() if decision == Decision.ESCALATE.value else ""
     review.completed_on = today
@@ -307,6 +353,14 @@ def _next_step(session: Session, review: Review) -> NextStep:
         if review.baseline_date and review.review_date:
             length = max((review.review_date - review.baseline_date).days, 1)
         start = review.outcome_date or review.completed_on or dt.date.today()
+        group = membership.group
+        # A cycle needs at least a day: the next review falls after its baseline.
+        when = school_day_for_review(
+            session,
+            group,
+            start + dt.timedelta(days=length),
+            not_before=start + dt.timedelta(days=1),
+        )
         following = Review(
             pupil_id=review.pupil_id,
             membership_id=membership.id,
@@ -316,12 +370,18 @@ def _next_step(session: Session, review: Review) -> NextStep:
             outcome_sought=review.outcome_sought,
             target=review.target,
             target_value=review.target_value,
-            review_date=start + dt.timedelta(days=length),
+            review_date=when,
         )
         session.add(following)
         session.flush()
-        when = following.review_date.strftime("%d/%m/%Y") if following.review_date else ""
-        return NextStep(decision, f"Continue: next review on {when}.", following.id)
+        if when is None:
+            text = (
+                f"Continue: the group ended on {group.end_date:%d/%m/%Y}, so the next review "
+                "has no date yet: extend the group, then set its review date."
+            )
+        else:
+            text = f"Continue: next review on {when:%d/%m/%Y}."
+        return NextStep(decision, text, following.id)
     if decision == Decision.MODIFY.value and membership is not None:
         return NextStep(
             decision,
@@ -347,47 +407,115 @@ def _next_step(session: Session, review: Review) -> NextStep:
 
 # -- due and overdue --------------------------------------------------------------------
 
+DUE_WITHIN_DAYS = 14
 
-def reviews_due(session: Session, today: dt.date, within_days: int = 14) -> list[Review]:
-    """Open reviews whose review date is from today to ``within_days`` ahead, soonest first."""
-    horizon = today + dt.timedelta(days=within_days)
-    return list(
-        session.scalars(
-            select(Review)
-            .where(
-                Review.completed_on.is_(None),
-                Review.review_date >= today,
-                Review.review_date <= horizon,
-            )
-            .order_by(Review.review_date, Review.id)
-        )
+
+@dataclass(frozen=True)
+class DueReviews:
+    """Open reviews by when they fall due, each list soonest (longest overdue) first."""
+
+    overdue: list[Review]
+    due: list[Review]
+    upcoming: list[Review]  # later than the due window, or with no date yet
+
+    @property
+    def count(self) -> int:
+        """How many need attention now: the overdue and the due."""
+        return len(self.overdue) + len(self.due)
+
+
+def due_reviews(session: Session, today: dt.date) -> DueReviews:
+    """The one rule for "due" (see the module's docstring); every screen asks this."""
+    horizon = today + dt.timedelta(days=DUE_WITHIN_DAYS)
+    open_reviews = session.scalars(select(Review).where(Review.completed_on.is_(None))).all()
+    ordered = sorted(
+        open_reviews, key=lambda r: (r.review_date is None, r.review_date or today, r.id)
     )
+    overdue: list[Review] = []
+    due: list[Review] = []
+    upcoming: list[Review] = []
+    for review in ordered:
+        if review.review_date is None or review.review_date > horizon:
+            upcoming.append(review)
+        elif review.review_date < today:
+            overdue.append(review)
+        else:
+            due.append(review)
+    return DueReviews(overdue, due, upcoming)
+
+
+def reviews_due(session: Session, today: dt.date) -> list[Review]:
+    """Open reviews due from today to ``DUE_WITHIN_DAYS`` ahead, soonest first."""
+    return due_reviews(session, today).due
 
 
 def reviews_overdue(session: Session, today: dt.date) -> list[Review]:
     """Open reviews whose review date has passed, the longest overdue first."""
-    return list(
-        session.scalars(
-            select(Review)
-            .where(Review.completed_on.is_(None), Review.review_date < today)
-            .order_by(Review.review_date, Review.id)
-        )
-    )
+    return due_reviews(session, today).overdue
 
 
-def reviews_upcoming(session: Session, today: dt.date, within_days: int = 14) -> list[Review]:
-    """Open reviews later than the due window (or with no date yet)."""
-    horizon = today + dt.timedelta(days=within_days)
-    return list(
-        session.scalars(
-            select(Review)
-            .where(
-                Review.completed_on.is_(None),
-                (Review.review_date > horizon) | Review.review_date.is_(None),
-            )
-            .order_by(Review.review_date, Review.id)
-        )
-    )
+# -- review dates -------------------------------------------------------------------------
+
+
+def _group_calendar(session: Session, group: ProvisionGroup) -> SchoolCalendar:
+    return calendar_for_year(session, group.academic_year_id)
+
+
+def group_last_school_day(
+    session: Session, group: ProvisionGroup, on_or_before: dt.date | None = None
+) -> dt.date | None:
+    """The group's last school day on or before ``on_or_before`` (default: its end date),
+    or None when it has none by then."""
+    calendar = _group_calendar(session, group)
+    day = group.end_date if on_or_before is None else min(on_or_before, group.end_date)
+    while day >= group.start_date:
+        if calendar.is_teaching_day(day):
+            return day
+        day -= dt.timedelta(days=1)
+    return None
+
+
+def school_day_for_review(
+    session: Session, group: ProvisionGroup, wanted: dt.date, *, not_before: dt.date
+) -> dt.date | None:
+    """The school day of the group to review on when ``wanted`` is asked for: the last one
+    on or before it, else the first after it, never before ``not_before``. None when the
+    group has no school day from ``not_before`` on."""
+    calendar = _group_calendar(session, group)
+    first = max(not_before, group.start_date)
+    day = min(wanted, group.end_date)
+    while day >= first:
+        if calendar.is_teaching_day(day):
+            return day
+        day -= dt.timedelta(days=1)
+    day = max(first, min(wanted, group.end_date) + dt.timedelta(days=1))
+    while day <= group.end_date:
+        if calendar.is_teaching_day(day):
+            return day
+        day += dt.timedelta(days=1)
+    return None
+
+
+def review_date_problem(
+    session: Session,
+    group: ProvisionGroup,
+    day: dt.date,
+    *,
+    baseline_date: dt.date | None = None,
+) -> str | None:
+    """Why ``day`` cannot be the group's review date, or None when it can: it must be a
+    school day inside the group's dates, on or after the baseline."""
+    shown = f"{day:%A %d/%m/%Y}"
+    if day < group.start_date:
+        return f"{shown} is before the group starts on {group.start_date:%d/%m/%Y}."
+    if day > group.end_date:
+        return f"{shown} is after the group ends on {group.end_date:%d/%m/%Y}."
+    if not _group_calendar(session, group).is_teaching_day(day):
+        why = "a weekend" if day.weekday() >= 5 else "a school holiday"
+        return f"{shown} is not a school day ({why})."
+    if baseline_date is not None and day < baseline_date:
+        return f"{shown} is before the baseline date {baseline_date:%d/%m/%Y}."
+    return None
 
 
 # -- exact undo ---------------------------------------------------------------------------
@@ -455,8 +583,11 @@ class MeanProgress:
 
     @property
     def text(self) -> str:
+        shown = progress_text(self.measure_type, round(self.mean, 1))
+        if lower_is_better(self.measure_type):
+            return f"{shown} (count: fewer is better)"
         label = MEASURE_LABELS.get(self.measure_type, self.measure_type).lower()
-        return f"{progress_text(self.measure_type, round(self.mean, 1))} {label}"
+        return f"{shown} {label}"
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """The status strip's summary of what needs attention, each item a link to its screen.
 
-Monday morning: reviews due this week, Section F items not matched, groups delivered
-below amber, pupils at or over the per-pupil threshold. Each check is one function
+Monday morning: reviews overdue or due (the one rule of ``services.reviews.due_reviews``,
+which the Reviews screen shares), Section F items not matched, groups delivered below
+amber, pupils at or over the per-pupil threshold. Each check is one function
 from the session and today's date to an optional ``Attention`` item.
 """
 
@@ -12,10 +13,10 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import AcademicYear, Review
+from ..models import AcademicYear
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,13 @@ def _current_year(session: Session, today: dt.date) -> AcademicYear | None:
 
 
 def reviews_due(session: Session, today: dt.date) -> Attention | None:
-    horizon = today + dt.timedelta(days=7)
-    count = session.scalar(
-        select(func.count(Review.id)).where(
-            Review.completed_on.is_(None), Review.review_date <= horizon
-        )
-    )
+    from ..services.reviews import DUE_WITHIN_DAYS, due_reviews
+
+    count = due_reviews(session, today).count
     if not count:
         return None
-    return Attention(_plural(count, "review due or overdue", "reviews due or overdue"), "reviews")
+    text = _plural(count, "review", "reviews")
+    return Attention(f"{text} overdue or due in the next {DUE_WITHIN_DAYS} days", "reviews")
 
 
 def section_f_gaps(session: Session, today: dt.date) -> Attention | None:

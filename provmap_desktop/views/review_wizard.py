@@ -1,7 +1,13 @@
 """The review wizard: Assess, Plan, Do, Review for one pupil's provision or a whole group.
 
-Every pupil has a row in the Assess and Review tables (a single pupil has one row), so
-a SENCO reviewing a group types each outcome and picks each decision in one place.
+Every pupil has a row in each page's table (a single pupil has one row), so a SENCO
+reviewing a group types each baseline, plan and outcome and picks each decision in one
+place. Each pupil keeps their own measure, baseline date, plan and review date; a
+whole-group value is written only into the columns whose "same for all" box is ticked
+(see ``review_columns``). A review date must be a school day inside the group's dates:
+the Plan page says why not and proposes the group's last school day. Pupil voice and
+parent/carer views are each pupil's own, shown for the pupil chosen in the table.
+
 Pages are pre-filled from the open cycle, else from the last completed one. Nothing is
 saved until Finish; then every pupil's cycle is saved in one undoable step. A pupil
 with no decision keeps an open cycle (the plan is saved, the review is still to come).
@@ -13,11 +19,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -44,25 +53,63 @@ from ..services.delivery import (
 )
 from ..ui.commands import EditRefused, SavedCommand, perform
 from ..ui.context import AppContext
+from .review_columns import SharedColumn, combo, date_edit
 
 KIND = "reviews"
+# Assess table columns
+A_PUPIL, A_BASELINE, A_MEASURE, A_DATE = range(4)
+ASSESS_HEADERS = ("Pupil", "Baseline", "Measure", "Baseline date")
+# Plan table columns
+P_PUPIL, P_OUTCOME_SOUGHT, P_TARGET, P_TARGET_VALUE, P_REVIEW_DATE = range(5)
+PLAN_HEADERS = ("Pupil", "Outcome sought", "Target", "Target value", "Review date")
 # Review table columns
-PUPIL, BASELINE, OUTCOME, PROGRESS, TARGET_MET, DECISION, ESCALATE_TO = range(7)
-REVIEW_HEADERS = ("Pupil", "Baseline", "Outcome", "Progress", "Target", "Decision", "Escalate to")
+PUPIL, BASELINE, AIM, OUTCOME, PROGRESS, TARGET_MET, DECISION, ESCALATE_TO = range(8)
+REVIEW_HEADERS = (
+    "Pupil",
+    "Baseline",
+    "Aiming for",
+    "Outcome",
+    "Progress",
+    "Target met",
+    "Decision",
+    "Escalate to",
+)
 
 
-def _qdate(day: dt.date | None) -> QDate:
-    day = day or dt.date.today()
-    return QDate(day.year, day.month, day.day)
+def _table(name: str, headers: tuple[str, ...], rows: int) -> QTableWidget:
+    table = QTableWidget(rows, len(headers))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.horizontalHeader().setMinimumSectionSize(60)
+    # Tab leaves the table (arrow keys move between cells), so every field after it
+    # stays reachable from the keyboard.
+    table.setTabKeyNavigation(False)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    return table
 
 
-def _combo(name: str, choices: dict[str, str], blank: str = "") -> QComboBox:
-    combo = QComboBox()
-    combo.setAccessibleName(name)
-    combo.addItem(blank, None)
-    for code, label in choices.items():
-        combo.addItem(label, code)
-    return combo
+def _read_only(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+def _shared_row(form: QFormLayout, label: str, editor: QWidget, box: QCheckBox) -> None:
+    """A form row: the labelled whole-group editor and its "same for all" box."""
+    caption = QLabel(label)
+    caption.setBuddy(editor)
+    row = QHBoxLayout()
+    row.addWidget(editor, 1)
+    row.addWidget(box)
+    form.addRow(caption, row)
+
+
+def _same_box(text: str, what: str) -> QCheckBox:
+    box = QCheckBox(text)
+    box.setAccessibleName(f"Same {what} for every pupil")
+    box.setToolTip(f"Ticked: one {what} for every pupil. Unticked: each pupil keeps their own.")
+    return box
 
 
 @dataclass
@@ -106,61 +153,172 @@ class AssessPage(QWizardPage):
         super().__init__()
         self.setTitle("Assess")
         self.setSubTitle("The baseline: what was measured, when, and each pupil's result.")
-        first = wizard.drafts[0].review
-        self.measure = _combo("Measure type", svc.MEASURE_LABELS)
+        drafts = wizard.drafts
+        first = drafts[0].review
+        self.table = _table("Baseline of each pupil", ASSESS_HEADERS, len(drafts))
+        for row, draft in enumerate(drafts):
+            review = draft.review
+            self.table.setItem(row, A_PUPIL, _read_only(draft.name))
+            self.table.setItem(row, A_BASELINE, QTableWidgetItem(review.baseline_value))
+            measure = combo(f"Measure for {draft.name}", svc.MEASURE_LABELS)
+            measure.setCurrentIndex(max(measure.findData(review.baseline_type), 1))
+            self.table.setCellWidget(row, A_MEASURE, measure)
+            self.table.setCellWidget(
+                row, A_DATE, date_edit(review.baseline_date, f"Baseline date for {draft.name}")
+            )
+        self.measure = combo("Measure for every pupil", svc.MEASURE_LABELS)
         self.measure.setCurrentIndex(max(self.measure.findData(first.baseline_type), 1))
-        self.date = QDateEdit(_qdate(first.baseline_date))
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
-        self.date.setAccessibleName("Baseline date")
-        self.table = QTableWidget(len(wizard.drafts), 2)
-        self.table.setAccessibleName("Baseline of each pupil")
-        self.table.setHorizontalHeaderLabels(("Pupil", "Baseline"))
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for row, draft in enumerate(wizard.drafts):
-            name = QTableWidgetItem(draft.name)
-            name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.table.setItem(row, 0, name)
-            self.table.setItem(row, 1, QTableWidgetItem(draft.review.baseline_value))
+        self.date = date_edit(first.baseline_date, "Baseline date for every pupil")
+        self.same_measure = _same_box("&Same measure for all", "measure")
+        self.same_date = _same_box("Same da&te for all", "baseline date")
+        self.columns = [
+            SharedColumn(self.table, A_MEASURE, self.measure, self.same_measure),
+            SharedColumn(self.table, A_DATE, self.date, self.same_date),
+        ]
         form = QFormLayout(self)
-        form.addRow("&Measure", self.measure)
-        form.addRow("Baseline &date", self.date)
+        _shared_row(form, "&Measure", self.measure, self.same_measure)
+        _shared_row(form, "Baseline &date", self.date, self.same_date)
         form.addRow(QLabel("Reading and spelling ages as 7y 4m, 7:4 or months; scores as numbers."))
+        caption = QLabel("Each &pupil's baseline")
+        caption.setBuddy(self.table)
+        form.addRow(caption)
         form.addRow(self.table)
+        if len(drafts) == 1:  # one pupil: the fields above are theirs
+            for widget in (self.same_measure, self.same_date):
+                widget.hide()
+            self.table.hideColumn(A_MEASURE)
+            self.table.hideColumn(A_DATE)
 
-    @property
-    def measure_type(self) -> str:
-        return str(self.measure.currentData() or "free_text")
+    def measure_type(self, row: int) -> str:
+        widget = self.table.cellWidget(row, A_MEASURE)
+        return str(widget.currentData() or "free_text") if isinstance(widget, QComboBox) else ""
 
     def baseline(self, row: int) -> str:
-        item = self.table.item(row, 1)
+        item = self.table.item(row, A_BASELINE)
         return item.text().strip() if item else ""
+
+    def baseline_date(self, row: int) -> dt.date:
+        return self.columns[1].cell_value(row)  # type: ignore[no-any-return]
 
 
 class PlanPage(QWizardPage):
     def __init__(self, wizard: ReviewWizard) -> None:
         super().__init__()
+        self.wizard_ = wizard
         self.setTitle("Plan")
-        self.setSubTitle("The outcome sought, a measurable target and when to review.")
-        first = wizard.drafts[0].review
+        self.setSubTitle(
+            "The outcome sought, a measurable target and when to review: a school day "
+            "inside the group's dates."
+        )
+        drafts = wizard.drafts
+        first = drafts[0].review
+        self.table = _table("Plan of each pupil", PLAN_HEADERS, len(drafts))
+        for row, draft in enumerate(drafts):
+            review = draft.review
+            self.table.setItem(row, P_PUPIL, _read_only(draft.name))
+            self.table.setItem(row, P_OUTCOME_SOUGHT, QTableWidgetItem(review.outcome_sought))
+            self.table.setItem(row, P_TARGET, QTableWidgetItem(review.target))
+            self.table.setItem(row, P_TARGET_VALUE, QTableWidgetItem(review.target_value))
+            self.table.setCellWidget(
+                row, P_REVIEW_DATE, date_edit(review.review_date, f"Review date for {draft.name}")
+            )
         self.outcome_sought = QPlainTextEdit(first.outcome_sought)
         self.outcome_sought.setAccessibleName("Outcome sought")
         self.outcome_sought.setTabChangesFocus(True)
-        self.outcome_sought.setMaximumHeight(70)
+        self.outcome_sought.setMaximumHeight(56)
         self.target = QLineEdit(first.target)
         self.target.setAccessibleName("Target")
         self.target_value = QLineEdit(first.target_value)
         self.target_value.setAccessibleName("Target value")
-        self.target_value.setPlaceholderText("+6m for a gain, or the value aimed for")
-        self.review_date = QDateEdit(_qdate(first.review_date))
-        self.review_date.setDisplayFormat("dd/MM/yyyy")
-        self.review_date.setCalendarPopup(True)
-        self.review_date.setAccessibleName("Review date")
+        self.target_value.setPlaceholderText("+6m or -3 for a change, or the value aimed for")
+        self.review_date = date_edit(first.review_date, "Review date")
+        self.same_outcome = _same_box("Same o&utcome for all", "outcome sought")
+        self.same_target = _same_box("Same tar&get for all", "target")
+        self.same_target_value = _same_box("Same target va&lue for all", "target value")
+        self.same_review_date = _same_box("Same review dat&e for all", "review date")
+        self.columns = {
+            P_OUTCOME_SOUGHT: SharedColumn(
+                self.table, P_OUTCOME_SOUGHT, self.outcome_sought, self.same_outcome
+            ),
+            P_TARGET: SharedColumn(self.table, P_TARGET, self.target, self.same_target),
+            P_TARGET_VALUE: SharedColumn(
+                self.table, P_TARGET_VALUE, self.target_value, self.same_target_value
+            ),
+            P_REVIEW_DATE: SharedColumn(
+                self.table, P_REVIEW_DATE, self.review_date, self.same_review_date
+            ),
+        }
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName("Plan message")
         form = QFormLayout(self)
-        form.addRow("&Outcome sought", self.outcome_sought)
-        form.addRow("&Target", self.target)
-        form.addRow("Target &value", self.target_value)
-        form.addRow("&Review date", self.review_date)
+        _shared_row(form, "&Outcome sought", self.outcome_sought, self.same_outcome)
+        _shared_row(form, "&Target", self.target, self.same_target)
+        _shared_row(form, "Target &value", self.target_value, self.same_target_value)
+        _shared_row(form, "&Review date", self.review_date, self.same_review_date)
+        caption = QLabel("Each &pupil's plan")
+        caption.setBuddy(self.table)
+        form.addRow(caption)
+        form.addRow(self.table)
+        form.addRow(self.problem)
+        if len(drafts) == 1:  # one pupil: the fields above are theirs
+            for widget in (caption, self.table, *self.boxes):
+                widget.hide()
+
+    @property
+    def boxes(self) -> list[QCheckBox]:
+        return [self.same_outcome, self.same_target, self.same_target_value, self.same_review_date]
+
+    def outcome_sought_of(self, row: int) -> str:
+        return str(self.columns[P_OUTCOME_SOUGHT].cell_value(row))
+
+    def target_of(self, row: int) -> str:
+        return str(self.columns[P_TARGET].cell_value(row))
+
+    def target_value_of(self, row: int) -> str:
+        return str(self.columns[P_TARGET_VALUE].cell_value(row)).strip()
+
+    def review_date_of(self, row: int) -> dt.date:
+        return self.columns[P_REVIEW_DATE].cell_value(row)  # type: ignore[no-any-return]
+
+    def review_date_cell(self, row: int) -> Any:
+        return self.table.cellWidget(row, P_REVIEW_DATE)
+
+    def validatePage(self) -> bool:
+        """Every review date is a school day inside the group's dates, on or after the
+        baseline; otherwise say why and propose the group's last school day."""
+        wizard = self.wizard_
+        session, group = wizard.ctx.session, wizard.group
+        shared = self.same_review_date.isChecked() and len(wizard.drafts) > 1
+        proposal = svc.group_last_school_day(session, group)
+        lines = []
+        for row, draft in enumerate(wizard.drafts):
+            problem = svc.review_date_problem(
+                session,
+                group,
+                self.review_date_of(row),
+                baseline_date=wizard.assess.baseline_date(row),
+            )
+            if problem is None:
+                continue
+            who = f"{draft.name}: " if len(wizard.drafts) > 1 and not shared else ""
+            if proposal is None:
+                lines.append(f"{who}{problem} The group has no school day: change its dates.")
+                continue
+            lines.append(
+                f"{who}{problem} Proposed instead: the group's last school day, "
+                f"{proposal:%d/%m/%Y}."
+            )
+            self.columns[P_REVIEW_DATE].set_for(row, proposal)
+            if shared:
+                break
+        if lines:
+            if proposal is not None:
+                lines.append("Press Next to accept, or choose another school day.")
+            self.problem.setText("\n".join(lines))
+            return False
+        self.problem.clear()
+        return True
 
 
 class DoPage(QWizardPage):
@@ -200,10 +358,11 @@ class DoPage(QWizardPage):
             f"{first:%d/%m/%Y} to {last:%d/%m/%Y}: group "
             f"{rate_text(Rate(delivered, len(rows)), session)}"
         ]
-        for draft in wizard.drafts:
+        for row, draft in enumerate(wizard.drafts):
             membership = session.get(GroupMembership, draft.membership_id)
             assert membership is not None
-            rate = membership_rate(session, membership, first, last)
+            start, end = wizard.period(row)
+            rate = membership_rate(session, membership, start, end)
             lines.append(f"{draft.name}: {rate_text(rate, session)}")
         self.summary.setText("\n".join(lines))
 
@@ -213,24 +372,20 @@ class ReviewPage(QWizardPage):
         super().__init__()
         self.wizard_ = wizard
         self.setTitle("Review")
-        self.setSubTitle("Each pupil's outcome, whether the target was met, and the decision.")
-        first = wizard.drafts[0].review
-        self.outcome_date = QDateEdit(_qdate(first.outcome_date or wizard.ctx.today))
-        self.outcome_date.setDisplayFormat("dd/MM/yyyy")
-        self.outcome_date.setCalendarPopup(True)
-        self.outcome_date.setAccessibleName("Outcome date")
-        self.table = QTableWidget(len(wizard.drafts), len(REVIEW_HEADERS))
-        self.table.setAccessibleName("Outcome and decision of each pupil")
-        self.table.setHorizontalHeaderLabels(REVIEW_HEADERS)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for row, draft in enumerate(wizard.drafts):
-            for column in (PUPIL, BASELINE, PROGRESS):
-                item = QTableWidgetItem(draft.name if column == PUPIL else "")
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                self.table.setItem(row, column, item)
+        self.setSubTitle(
+            "Each pupil's outcome against their own target, the decision, and the views "
+            "of the pupil and their parents or carers."
+        )
+        drafts = wizard.drafts
+        first = drafts[0].review
+        self.outcome_date = date_edit(first.outcome_date or wizard.ctx.today, "Outcome date")
+        self.table = _table("Outcome and decision of each pupil", REVIEW_HEADERS, len(drafts))
+        for row, draft in enumerate(drafts):
+            for column in (PUPIL, BASELINE, AIM, PROGRESS):
+                self.table.setItem(row, column, _read_only(draft.name if column == PUPIL else ""))
             self.table.setItem(row, OUTCOME, QTableWidgetItem(draft.review.outcome_value))
-            met = _combo(f"Target met for {draft.name}", svc.TARGET_MET_LABELS)
-            decision = _combo(f"Decision for {draft.name}", svc.DECISION_LABELS)
+            met = combo(f"Target met for {draft.name}", svc.TARGET_MET_LABELS)
+            decision = combo(f"Decision for {draft.name}", svc.DECISION_LABELS)
             escalate = QComboBox()
             escalate.setEditable(True)
             escalate.setAccessibleName(f"Escalate {draft.name} to")
@@ -241,32 +396,43 @@ class ReviewPage(QWizardPage):
             self.table.setCellWidget(row, ESCALATE_TO, escalate)
             escalate.setEnabled(False)
         self.table.itemChanged.connect(self._item_changed)
-        self.pupil_voice = QPlainTextEdit(first.pupil_voice or "")
-        self.pupil_voice.setAccessibleName("Pupil voice")
-        self.parent_views = QPlainTextEdit(first.parent_views or "")
-        self.parent_views.setAccessibleName("Parent and carer views")
+        # Each pupil's views, edited for the pupil chosen in the table.
+        self.voices = [d.review.pupil_voice or "" for d in drafts]
+        self.parents = [d.review.parent_views or "" for d in drafts]
+        self.views_row = 0
+        self.pupil_voice = QPlainTextEdit(self.voices[0])
+        self.pupil_voice.setAccessibleName(f"Pupil voice of {drafts[0].name}")
+        self.parent_views = QPlainTextEdit(self.parents[0])
+        self.parent_views.setAccessibleName(f"Parent and carer views of {drafts[0].name}")
         for edit in (self.pupil_voice, self.parent_views):
             edit.setTabChangesFocus(True)
-            edit.setMaximumHeight(60)
+            edit.setMaximumHeight(52)
+        self.pupil_voice.textChanged.connect(self._store_views)
+        self.parent_views.textChanged.connect(self._store_views)
+        self.views_box = QGroupBox()
+        views = QFormLayout(self.views_box)
+        views.addRow("&Pupil voice", self.pupil_voice)
+        views.addRow("P&arent/carer views", self.parent_views)
+        self.table.currentCellChanged.connect(lambda row, *_: self._show_views(row))
+        self._show_views(0)
         self.next_step = QLabel()
         self.next_step.setWordWrap(True)
         self.next_step.setAccessibleName("Next step")
         form = QFormLayout(self)
         form.addRow("Outcome &date", self.outcome_date)
+        caption = QLabel("Each pupil's &outcome and decision")
+        caption.setBuddy(self.table)
+        form.addRow(caption)
         form.addRow(self.table)
-        if len(wizard.drafts) == 1:
-            form.addRow("&Pupil voice", self.pupil_voice)
-            form.addRow("P&arent/carer views", self.parent_views)
-        else:
-            self.pupil_voice.hide()
-            self.parent_views.hide()
+        form.addRow(self.views_box)
         form.addRow(self.next_step)
 
     def initializePage(self) -> None:
-        assess = self.wizard_.assess
+        assess, plan = self.wizard_.assess, self.wizard_.plan
         self.table.blockSignals(True)
         for row in range(self.table.rowCount()):
             self.table.item(row, BASELINE).setText(assess.baseline(row))
+            self.table.item(row, AIM).setText(plan.target_value_of(row))
         self.table.blockSignals(False)
         for row in range(self.table.rowCount()):
             self._update_progress(row, suggest=False)
@@ -278,24 +444,53 @@ class ReviewPage(QWizardPage):
         item = self.table.item(row, OUTCOME)
         return item.text().strip() if item else ""
 
+    def voice_of(self, row: int) -> str:
+        return self.voices[row].strip()
+
+    def parent_views_of(self, row: int) -> str:
+        return self.parents[row].strip()
+
+    def _show_views(self, row: int) -> None:
+        if not 0 <= row < len(self.voices):
+            return
+        self.views_row = row
+        name = self.wizard_.drafts[row].name
+        several = len(self.voices) > 1
+        self.views_box.setTitle(
+            f"Views of {name}" + (" (the pupil chosen in the table)" if several else "")
+        )
+        for edit, texts, what in (
+            (self.pupil_voice, self.voices, "Pupil voice"),
+            (self.parent_views, self.parents, "Parent and carer views"),
+        ):
+            edit.blockSignals(True)
+            edit.setPlainText(texts[row])
+            edit.blockSignals(False)
+            edit.setAccessibleName(f"{what} of {name}")
+
+    def _store_views(self) -> None:
+        self.voices[self.views_row] = self.pupil_voice.toPlainText()
+        self.parents[self.views_row] = self.parent_views.toPlainText()
+
     def _item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() == OUTCOME:
             self._update_progress(item.row(), suggest=True)
 
     def _update_progress(self, row: int, *, suggest: bool) -> None:
+        """Progress on the pupil's own measure; the suggestion against their own target."""
         wizard = self.wizard_
-        measure = wizard.assess.measure_type
+        measure = wizard.assess.measure_type(row)
         baseline = wizard.assess.baseline(row)
         gained = svc.progress(measure, baseline, self.outcome(row))
         self.table.blockSignals(True)
         self.table.item(row, PROGRESS).setText(svc.progress_text(measure, gained))
         self.table.blockSignals(False)
         if suggest:
-            target = wizard.plan.target_value.text()
+            target = wizard.plan.target_value_of(row)
             met = svc.suggest_target_met(measure, baseline, self.outcome(row), target)
             if met is not None:
-                combo = self.widget(row, TARGET_MET)
-                combo.setCurrentIndex(combo.findData(met))
+                combo_box = self.widget(row, TARGET_MET)
+                combo_box.setCurrentIndex(combo_box.findData(met))
 
     def _decision_changed(self, row: int) -> None:
         decision = self.widget(row, DECISION).currentData()
@@ -343,6 +538,7 @@ class ReviewWizard(QWizard):
             self.drafts.append(PupilDraft(membership_id, membership.pupil.display_name, review))
         first = session.get(GroupMembership, membership_ids[0])
         assert first is not None
+        self.group: ProvisionGroup = first.group
         self.group_id = first.group_id
         self.message = ""
         self.command: SaveCyclesCommand | None = None
@@ -355,7 +551,8 @@ class ReviewWizard(QWizard):
         self.review = ReviewPage(self)
         for page in (self.assess, self.plan, self.do, self.review):
             self.addPage(page)
-        self.resize(820, 560)
+        # Wide enough for a group's tables without scrolling sideways; fits 1366x768.
+        self.resize(1040, 660)
 
     @classmethod
     def for_group(
@@ -374,9 +571,12 @@ class ReviewWizard(QWizard):
         )
         return cls(ctx, [m.id for m in current], parent)
 
-    def period(self) -> tuple[dt.date, dt.date]:
-        first = self.assess.date.date().toPython()
-        last = min(self.plan.review_date.date().toPython(), self.ctx.today)
+    def period(self, row: int | None = None) -> tuple[dt.date, dt.date]:
+        """From the baseline to the review date (or today, if sooner): one pupil's, or
+        the whole group's from the earliest baseline to the latest review date."""
+        rows = range(len(self.drafts)) if row is None else [row]
+        first = min(self.assess.baseline_date(r) for r in rows)
+        last = min(max(self.plan.review_date_of(r) for r in rows), self.ctx.today)
         return first, max(first, last)
 
     def save_all(self) -> list[svc.NextStep]:
@@ -387,14 +587,14 @@ class ReviewWizard(QWizard):
         for row, draft in enumerate(self.drafts):
             review = svc.start_cycle(session, draft.membership_id, today=self.ctx.today)
             svc.save_assessment(
-                review, assess.measure_type, assess.baseline(row), assess.date.date().toPython()
+                review, assess.measure_type(row), assess.baseline(row), assess.baseline_date(row)
             )
             svc.save_plan(
                 review,
-                outcome_sought=plan.outcome_sought.toPlainText(),
-                target=plan.target.text(),
-                target_value=plan.target_value.text(),
-                review_date=plan.review_date.date().toPython(),
+                outcome_sought=plan.outcome_sought_of(row),
+                target=plan.target_of(row),
+                target_value=plan.target_value_of(row),
+                review_date=plan.review_date_of(row),
             )
             decision = review_page.widget(row, DECISION).currentData()
             if decision:
@@ -406,11 +606,17 @@ class ReviewWizard(QWizard):
                         outcome_date=review_page.outcome_date.date().toPython(),
                         target_met=review_page.widget(row, TARGET_MET).currentData(),
                         decision=decision,
-                        pupil_voice=review_page.pupil_voice.toPlainText(),
-                        parent_views=review_page.parent_views.toPlainText(),
+                        pupil_voice=review_page.voice_of(row),
+                        parent_views=review_page.parent_views_of(row),
                         escalate_to=review_page.widget(row, ESCALATE_TO).currentText(),
                         today=self.ctx.today,
                     )
+                )
+            else:  # an open cycle keeps the views gathered so far
+                svc.save_views(
+                    review,
+                    pupil_voice=review_page.voice_of(row),
+                    parent_views=review_page.parent_views_of(row),
                 )
         session.flush()
         return steps

@@ -108,7 +108,7 @@ class ReviewsScreen(ReloadWhenShown):
         impact_box = QGroupBox("Impact by provision (this academic year)")
         QVBoxLayout(impact_box).addWidget(self.impact)
 
-        due_box = QGroupBox("Reviews overdue, due in the next 14 days, and later")
+        self.due_box = due_box = QGroupBox("Reviews")
         due_layout = QVBoxLayout(due_box)
         due_layout.addWidget(self.due, 1)
         due_layout.addLayout(buttons)
@@ -127,10 +127,13 @@ class ReviewsScreen(ReloadWhenShown):
 
     def reload(self) -> None:
         session, today = self.ctx.session, self.ctx.today
-        overdue = svc.reviews_overdue(session, today)
-        due = svc.reviews_due(session, today)
-        upcoming = svc.reviews_upcoming(session, today)
-        self.listed = overdue + due + upcoming
+        lists = svc.due_reviews(session, today)
+        overdue, due = lists.overdue, lists.due
+        self.listed = overdue + due + lists.upcoming
+        self.due_box.setTitle(
+            f"Reviews: {lists.count} overdue or due in the next {svc.DUE_WITHIN_DAYS} days, "
+            "then later ones"
+        )
         rows = []
         for review in self.listed:
             if review in overdue:

@@ -94,8 +94,9 @@ def test_continue_opens_the_next_cycle_with_baseline_and_plan(session, allocatio
     assert (following.baseline_type, following.baseline_value) == ("reading_age", "6y 4m")
     assert following.baseline_date == D(2026, 12, 4)
     assert following.target == "Reading age up by six months"
-    assert following.review_date == D(2027, 3, 2)  # the same 88-day cycle again
-    assert review.next_step.startswith("Continue: next review on 02/03/2027")
+    # The same 88-day cycle again would end on 02/03/2027, after the group: no date yet.
+    assert following.review_date is None
+    assert review.next_step.startswith("Continue: the group ended on 04/12/2026")
     assert [r.id for r in cycles_for_pupil(session, pupil.id)] == [review.id, following.id]
 
 
@@ -183,3 +184,145 @@ def test_impact_by_provision_counts_pupils_behind_each_figure(session, allocatio
     assert (mean.measure_type, mean.mean, mean.pupils) == ("reading_age", 6.0, 2)
     assert row.delivery_pupils == 2 and row.planned > 0
     assert row.cost_pupils == 2 and row.cost_per_pupil is not None
+
+
+# -- measures where lower is better -------------------------------------------------------
+
+
+def test_a_count_is_a_measure_where_fewer_is_better():
+    from provmap_desktop.models.vocab import MeasureType
+
+    assert MeasureType.COUNT.lower_is_better
+    assert not any(
+        m.lower_is_better for m in MeasureType if m is not MeasureType.COUNT
+    )  # ages, scores and ratings rise as a pupil makes progress
+
+
+def test_a_fall_in_a_count_reads_as_progress():
+    # Incidents a week: 8 at the baseline, 4 at the review: four fewer, which is progress.
+    assert progress("count", "8", "4") == -4
+    assert progress_text("count", -4) == "4 fewer"
+    assert progress_text("count", 2) == "2 more"
+    assert progress_text("count", 0) == "no change"
+    assert progress_text("reading_age", -2) == "-2 months"  # a fall in an age stays a fall
+
+
+@pytest.mark.parametrize(
+    ("baseline", "outcome", "target", "met"),
+    [
+        ("8", "2", "2", "met"),  # aimed for 2 a week or fewer: reached
+        ("8", "1", "2", "met"),
+        ("8", "5", "2", "partly"),  # fewer than before, not yet 2
+        ("8", "8", "2", "not_met"),
+        ("8", "9", "2", "not_met"),
+        ("8", "5", "-3", "met"),  # a fall of three asked for, three achieved
+        ("8", "6", "-3", "partly"),
+    ],
+)
+def test_the_suggestion_for_a_count_follows_its_direction(baseline, outcome, target, met):
+    assert suggest_target_met("count", baseline, outcome, target) == met
+
+
+def test_mean_progress_of_a_count_reads_as_fewer():
+    from provmap_desktop.services.reviews import MeanProgress
+
+    text = MeanProgress("count", -4.0, 3).text
+    assert text.startswith("4 fewer") and "-4" not in text and "points" not in text
+    assert MeanProgress("reading_age", 4.0, 2).text == "+4 months reading age"
+
+
+# -- review dates: school days inside the group -----------------------------------------
+
+
+def test_a_review_date_must_be_a_school_day_inside_the_group(session, allocation):
+    from provmap_desktop.services.reviews import group_last_school_day, review_date_problem
+
+    group, _, _ = allocation  # Monday 07/09/2026 to Friday 04/12/2026
+    assert review_date_problem(session, group, D(2026, 12, 4)) is None
+    assert review_date_problem(session, group, D(2026, 11, 18)) is None
+    after = review_date_problem(session, group, D(2026, 12, 12))  # a Saturday, after it ends
+    assert after is not None and "after the group ends on 04/12/2026" in after
+    weekend = review_date_problem(session, group, D(2026, 11, 14))  # Saturday in the block
+    assert weekend is not None and "Saturday 14/11/2026 is not a school day" in weekend
+    half_term = review_date_problem(session, group, D(2026, 10, 28))
+    assert half_term is not None and "not a school day" in half_term
+    before = review_date_problem(session, group, D(2026, 9, 4))
+    assert before is not None and "before the group starts on 07/09/2026" in before
+    early = review_date_problem(session, group, D(2026, 9, 9), baseline_date=D(2026, 9, 14))
+    assert early is not None and "before the baseline date 14/09/2026" in early
+    assert group_last_school_day(session, group) == D(2026, 12, 4)
+    assert group_last_school_day(session, group, D(2026, 10, 30)) == D(2026, 10, 23)
+
+
+def test_continue_keeps_the_next_review_on_a_school_day_inside_the_group(session, allocation):
+    _, _, membership = allocation
+    review = _first_cycle(session, membership)
+    review.review_date = D(2026, 10, 9)  # a 32-day first cycle
+    step = complete_review(
+        session, review, outcome_value="6y 1m", outcome_date=D(2026, 10, 9),
+        target_met="partly", decision="continue", today=D(2026, 10, 9),
+    )  # fmt: skip
+    second = session.get(Review, step.next_review_id)
+    assert second.review_date == D(2026, 11, 10)  # 32 days on, a Tuesday in the block
+    step = complete_review(
+        session, second, outcome_value="6y 3m", outcome_date=D(2026, 11, 10),
+        target_met="partly", decision="continue", today=D(2026, 11, 10),
+    )  # fmt: skip
+    third = session.get(Review, step.next_review_id)
+    # 32 days after 10/11 is Saturday 12/12, after the group ends: its last day instead.
+    assert third.review_date == D(2026, 12, 4)
+    assert "next review on 04/12/2026" in step.text
+
+
+def test_continue_when_the_group_has_ended_leaves_the_next_date_to_be_set(session, allocation):
+    _, _, membership = allocation
+    step = _complete(session, _first_cycle(session, membership), "continue")
+    following = session.get(Review, step.next_review_id)
+    assert following.review_date is None  # no school day of the group is left
+    assert "the group ended on 04/12/2026" in step.text
+
+
+def test_a_new_cycle_after_the_group_ended_is_not_dated_on_a_weekend(session, allocation):
+    from provmap_desktop.services.reviews import preview_cycle
+
+    _, _, membership = allocation
+    review = preview_cycle(session, membership.id, today=D(2026, 12, 12))  # a Saturday
+    assert review.review_date == D(2026, 12, 4)
+    assert review.baseline_date is not None and review.baseline_date <= review.review_date
+
+
+# -- one rule for "due" -------------------------------------------------------------------
+
+
+def test_one_rule_sorts_open_reviews_into_overdue_due_and_upcoming(session, allocation):
+    from provmap_desktop.services.reviews import DUE_WITHIN_DAYS, due_reviews
+
+    group, pupil, _membership = allocation
+    today = D(2026, 11, 16)
+    dates = [D(2026, 11, 13), D(2026, 11, 16), D(2026, 11, 30), D(2026, 12, 1), None]
+    reviews = []
+    for day in dates:
+        member = add_member(session, group, make_pupil(session, "P", pupil.year_group))
+        review = start_cycle(session, member.id, today=D(2026, 9, 7))
+        review.review_date = day
+        reviews.append(review)
+    session.flush()
+    due = due_reviews(session, today)
+    assert DUE_WITHIN_DAYS == 14
+    assert due.overdue == [reviews[0]]
+    assert due.due == [reviews[1], reviews[2]]  # today, and 14 days on
+    assert due.upcoming == [reviews[3], reviews[4]]  # 15 days on, and no date yet
+    assert due.count == 3
+
+
+def test_continue_into_a_holiday_moves_the_next_review_to_the_next_school_day(session, allocation):
+    _, _, membership = allocation
+    review = _first_cycle(session, membership)
+    review.baseline_date, review.review_date = D(2026, 10, 19), D(2026, 10, 23)  # 4 days
+    step = complete_review(
+        session, review, outcome_value="6y 1m", outcome_date=D(2026, 10, 23),
+        target_met="partly", decision="continue", today=D(2026, 10, 23),
+    )  # fmt: skip
+    # 4 days on is Tuesday 27/10, in half-term; no school day before it since the
+    # baseline, so the first one after it: Monday 02/11/2026.
+    assert session.get(Review, step.next_review_id).review_date == D(2026, 11, 2)

@@ -213,13 +213,14 @@ def test_reviews_screen_lists_due_cycles_and_impact_and_opens_the_wizard(maya, q
         ctx.session, done, outcome_value="6y 6m", outcome_date=dt.date(2026, 11, 2),
         target_met="partly", decision="continue", today=dt.date(2026, 11, 2),
     )  # fmt: skip
-    ctx.commit("reviews")  # the next cycle is due on 25/01/2027 (84 days on)
+    # 84 days on would be 25/01/2027, after the group: its last day, 04/12/2026, instead.
+    ctx.commit("reviews")
     ctx.today = dt.date(2027, 2, 3)
     screen = ReviewsScreen(ctx)
     qtbot.addWidget(screen)
     screen.show()
     assert screen.due.rowCount() == 1
-    assert screen.due.item(0, 0).text() == "Overdue by 9 days"
+    assert screen.due.item(0, 0).text() == "Overdue by 61 days"
     assert screen.due.item(0, 2).text() == "Maya Adams"
     screen.due.selectRow(0)
     assert screen.cycles.rowCount() == 2  # the completed cycle then the open one
