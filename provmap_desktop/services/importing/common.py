@@ -439,10 +439,7 @@ class _Checker:
         try:
             return parse_mis_date(text)
         except ValueError:
-            reasons.append(
-                f"{FIELD_LABELS[name]} '{text}' is neither dd/mm/yyyy nor yyyy-mm-dd "
-                "(nor a date like 8 Oct 2014)."
-            )
+            reasons.append(f"{FIELD_LABELS[name]} '{text}' is neither dd/mm/yyyy nor yyyy-mm-dd.")
             return None
 
     def match_class(self, result: RowResult) -> None:
