@@ -121,11 +121,6 @@ def is_valid_upn(value: str) -> bool:
     return True
 
 
-def is_temporary_upn(value: str) -> bool:
-    """True for a valid UPN whose last character is a letter (issued until a permanent one)."""
-    return is_valid_upn(value) and _canonical(value)[-1].isalpha()
-
-
 def upn_warning(value: str) -> str | None:
     """A note about a valid UPN worth a second look (``None`` if there is nothing to say).
 
