@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,6 +108,30 @@ def test_a_transfer_file_imports_by_its_xml_suffix(
             ava = session.scalar(select(Pupil).where(Pupil.upn == "X801200016001"))
             assert ava is not None
             assert (ava.surname, ava.sen_status, ava.primary_need) == ("Ahmed", "E", "ASD")
+    finally:
+        db.close()
+
+
+def test_a_transfer_file_named_ctf_imports_and_nursery_leavers_join_as_intake(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(db_path, "import-pupils", str(DATA / "ctf_nursery_transition.ctf"))
+    out = capsys.readouterr().out
+    assert code == EXIT_OK, out
+    assert "2 pupil record(s) read" in out
+    assert "Next year's intake: 2 pupils will join Reception on " in out
+    assert "Imported: 2 added, 0 updated, 0 unchanged" in out
+    db = open_database(db_path, create=False)
+    try:
+        with db.session_factory() as session:
+            poppy = session.scalar(select(Pupil).where(Pupil.upn == "K801300125001"))
+            assert poppy is not None and poppy.year_group is not None
+            assert poppy.year_group.name == "Reception" and poppy.gender == "F"
+            # The first day of next year: 1 September after today, as the summary says.
+            assert poppy.on_roll_date is not None
+            assert poppy.on_roll_date > dt.date.today()
+            assert (poppy.on_roll_date.day, poppy.on_roll_date.month) == (1, 9)
+            assert f"Reception on {poppy.on_roll_date:%d/%m/%Y}" in out
     finally:
         db.close()
 

@@ -1,9 +1,11 @@
 """``provmap import-pupils``, ``provmap report profile`` and ``provmap report pupil-map``.
 
-- ``import-pupils FILE.csv|FILE.xml [--dry-run]``: read a MIS export (``.xml`` is a
-  Common Transfer File), print the row-by-row report and, when every row is clean and
-  this is not a dry run, write it in one transaction. Any rejected row means a non-zero
-  exit and nothing written.
+- ``import-pupils FILE [--dry-run]``: read a MIS export (a CSV, or a Common Transfer
+  File, told apart by what the file holds, not its name), print the row-by-row report
+  and, when every row is clean and this is not a dry run, write it in one transaction.
+  Any rejected row means a non-zero exit and nothing written. A transfer file's pupils
+  one year below the school's year groups (Year 6 leavers at a secondary, nursery
+  children at a primary) are imported as next year's intake, and the report says so.
 - ``report profile --out P.pdf`` with one of ``--pupil UPN``, ``--class NAME``,
   ``--year-group "Year 4"`` or ``--sen-register``: one-page profiles, each on its own page.
 - ``report pupil-map --pupil UPN --out M.pdf``: one pupil's provision over every year.
@@ -26,9 +28,9 @@ from ..models.vocab import SenStatus
 def register(parsers: Any) -> None:
     """Add ``import-pupils``, ``report profile`` and ``report pupil-map``."""
     importer = parsers.top.add_parser(
-        "import-pupils", help="import pupils from a MIS CSV export or a CTF (.xml) file"
+        "import-pupils", help="import pupils from a MIS CSV export or a CTF (.ctf/.xml) file"
     )
-    importer.add_argument("file", type=Path, help="the .csv or .xml file to read")
+    importer.add_argument("file", type=Path, help="the CSV or CTF file to read")
     importer.add_argument(
         "--dry-run", action="store_true", help="check the file and print the report only"
     )
@@ -116,7 +118,7 @@ def cmd_import_pupils(args: argparse.Namespace) -> int:
 
     def work(session: Session) -> int:
         try:
-            preview, result = import_file(session, path, dry_run=args.dry_run)
+            preview, result = import_file(session, path, dry_run=args.dry_run, as_intake=True)
         except ImportFileError as exc:
             raise CliError(f"{path.name}: {exc} Nothing was written.") from exc
         print(format_report(preview))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..services.upn import clean_upn
 from .base import Base
 from .school import SchoolClass, YearGroup
 from .vocab import NEED_TYPES, SenStatus, sql_in
@@ -64,6 +65,12 @@ class Pupil(Base):
     ehcp: Mapped[Ehcp | None] = relationship(
         back_populates="pupil", cascade="all, delete-orphan", uselist=False
     )
+
+    @validates("upn")
+    def _valid_upn(self, _key: str, value: str) -> str:
+        # Every path that stores a pupil (screens, imports, scripts) goes through here,
+        # so no invalid UPN reaches the file. Raises ``UpnError`` (a ``ValueError``).
+        return clean_upn(value)
 
     @property
     def display_name(self) -> str:

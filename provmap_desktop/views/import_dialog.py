@@ -6,10 +6,16 @@ list of the file's headers, pre-set from the usual MIS names and open to correct
 the file saying what importing it would do, and for a rejected line every reason in
 words. The Import button is enabled only when the preview is clean; the import is one
 transaction, so either every row is written or none is.
+
+A file is a transfer file or a CSV by what it holds, not its name. When a transfer file
+brings pupils one year below the school's year groups (Year 6 leavers at a secondary,
+nursery children at a primary), the preview says so and asks, with a tick box, whether
+to take them as next year's intake.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -51,7 +57,9 @@ from ..services.importing import (
     apply_import,
     build_preview,
     guess_mapping,
+    intake_words,
     is_ctf,
+    new_classes_words,
     read_csv,
     read_ctf,
 )
@@ -91,6 +99,11 @@ class ImportPupilsDialog(QDialog):
         self.setWindowTitle("Import pupils")
         self.resize(900, 600)
         self.path: Path | None = None
+        #: Whether the chosen file is a Common Transfer File (decided by its content).
+        self.ctf = False
+        #: The day birth dates are checked against and next year is worked out from
+        #: (``None``: the real date).
+        self.today: dt.date | None = None
         self.rows: list[SourceRow] = []
         self.preview: ImportPreview | None = None
         self.result: ImportResult | None = None
@@ -123,7 +136,9 @@ class ImportPupilsDialog(QDialog):
 
     def _mapping_step(self) -> QWidget:
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("A .csv export from the MIS, or a CTF .xml file")
+        self.path_edit.setPlaceholderText(
+            "A CSV export from the MIS, or a Common Transfer File (.ctf or .xml)"
+        )
         self.path_edit.setAccessibleName("File to import")
         self.path_edit.returnPressed.connect(lambda: self.load_file(Path(self.path_edit.text())))
         self.browse_button = QPushButton("C&hoose file…")
@@ -165,7 +180,7 @@ class ImportPupilsDialog(QDialog):
             self,
             "Import pupils from",
             str(Path.home()),
-            "Pupil files (*.csv *.txt *.xml);;All files (*)",
+            "Pupil files (*.csv *.CSV *.txt *.TXT *.ctf *.CTF *.xml *.XML);;All files (*)",
         )
         if name:
             self.load_file(Path(name))
@@ -176,9 +191,11 @@ class ImportPupilsDialog(QDialog):
         self.preview = None
         self.rows = []
         self.path = None
+        self.ctf = is_ctf(path)
+        self.intake_box.setChecked(False)
         headers: list[str] = []
         try:
-            if is_ctf(path):
+            if self.ctf:
                 self.rows = read_ctf(path)
                 mapping: dict[str, str | None] = dict(CTF_MAPPING)
             else:
@@ -191,7 +208,7 @@ class ImportPupilsDialog(QDialog):
             self._update_buttons()
             return False
         self.path = path
-        ctf = is_ctf(path)
+        ctf = self.ctf
         unit = "pupil record" if ctf else "row"
         about = f"{path.name}: {len(self.rows)} {unit}{'' if len(self.rows) == 1 else 's'}."
         if ctf:
@@ -228,6 +245,10 @@ class ImportPupilsDialog(QDialog):
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         self.counts.setAccessibleName("What the import will do")
+        self.intake_box = QCheckBox()
+        self.intake_box.setAccessibleName("Import as next year's intake")
+        self.intake_box.hide()
+        self.intake_box.toggled.connect(lambda _on: self._recheck_intake())
         self.only_rejected = QCheckBox("Show only &rejected rows")
         self.only_rejected.toggled.connect(lambda _on: self._filter_table())
         self.table = QTableWidget(0, len(HEADERS))
@@ -249,6 +270,7 @@ class ImportPupilsDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(QLabel("<b>2. Check every row, then import</b>"))
         layout.addWidget(self.counts)
+        layout.addWidget(self.intake_box)
         layout.addWidget(self.only_rejected)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.outcome)
@@ -273,10 +295,17 @@ class ImportPupilsDialog(QDialog):
         if self.path is None:
             return False
         progress = self._progress(f"Checking {len(self.rows)} rows…", 2)
-        mapping = dict(CTF_MAPPING) if is_ctf(self.path) else self.current_mapping()
-        unit = "Pupil" if is_ctf(self.path) else "Row"
+        mapping = dict(CTF_MAPPING) if self.ctf else self.current_mapping()
+        unit = "Pupil" if self.ctf else "Row"
         preview = build_preview(
-            self.ctx.session, self.rows, mapping, source=self.path.name, unit=unit
+            self.ctx.session,
+            self.rows,
+            mapping,
+            source=self.path.name,
+            unit=unit,
+            offer_intake=self.ctf,
+            as_intake=self.ctf and self.intake_box.isChecked(),
+            today=self.today,
         )
         # build_preview only reads; end its read transaction so the file is not held.
         self.ctx.session.rollback()
@@ -297,14 +326,33 @@ class ImportPupilsDialog(QDialog):
         self._update_buttons()
         return True
 
+    def _recheck_intake(self) -> None:
+        """The user ticked (or cleared) "next year's intake": check the rows again."""
+        if self.preview is not None and self.steps.currentIndex() == 1 and self.result is None:
+            self.show_preview()
+
+    def _show_intake_offer(self, preview: ImportPreview) -> None:
+        intake = preview.intake
+        if intake is None:
+            self.intake_box.hide()
+            return
+        who = f"{intake.count} pupil{'' if intake.count == 1 else 's'}"
+        self.intake_box.setText(
+            f"Import &these {who} as next year's intake: they join {intake.year_group} "
+            f"on {intake.starts:%d/%m/%Y}"
+        )
+        self.intake_box.show()
+
     def _fill_table(self, preview: ImportPreview) -> None:
         counts = " · ".join(
             f"{ACTION_WORDS[action]}: {preview.count(action)}" for action in RowAction
         )
         lines = [f"{preview.source}: {len(preview.rows)} {preview.unit.lower()}s. {counts}."]
         lines += preview.problems
+        if preview.intake is not None:
+            lines.append(intake_words(preview.intake))
         if preview.new_classes:
-            lines.append("New classes: " + ", ".join(sorted(preview.new_classes)) + ".")
+            lines.append(new_classes_words(list(preview.new_classes)) + ".")
         if preview.is_clean:
             lines.append("Every row is clean. Nothing is written until you press Import.")
         else:
@@ -313,6 +361,7 @@ class ImportPupilsDialog(QDialog):
                 "(or the columns corrected). Nothing has been written."
             )
         self.counts.setText("\n".join(lines))
+        self._show_intake_offer(preview)
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(preview.rows))
@@ -384,9 +433,7 @@ class ImportPupilsDialog(QDialog):
         # The import cannot be undone, and earlier edits may now refer to changed rows.
         self.ctx.undo_stack.clear()
         self.ctx.data_changed.emit({"pupils"})
-        created = (
-            f" New classes: {', '.join(result.classes_created)}." if result.classes_created else ""
-        )
+        created = f" {new_classes_words(result.classes_created)}." if result.classes_created else ""
         self.outcome.setText(
             f"Imported: {result.added} pupils added, {result.updated} updated, "
             f"{result.unchanged} unchanged.{created} Pupils not in the file were left alone."

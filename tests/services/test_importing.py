@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from provmap_desktop.models import AuditEntry, Pupil, SchoolClass, YearGroup
+from provmap_desktop.models import AcademicYear, AuditEntry, Pupil, SchoolClass, YearGroup
 from provmap_desktop.services.importing import (
     CTF_MAPPING,
     ImportFileError,
@@ -21,16 +21,23 @@ from provmap_desktop.services.importing import (
     format_report,
     guess_mapping,
     import_file,
+    is_ctf,
     parse_csv,
     parse_ctf,
     preview_file,
 )
+from provmap_desktop.services.importing.common import sen_status_code
 
 DATA = Path(__file__).parent.parent / "data"
 GOOD = DATA / "pupils_sims_utf8_bom.csv"
 CP1252 = DATA / "pupils_windows1252.csv"
 BAD = DATA / "pupils_bad_rows.csv"
 CTF = DATA / "pupils_transfer_ctf.xml"
+SIMS_CTF19 = DATA / "ctf19_sims_transfer.ctf"
+NEWER_CTF = DATA / "ctf_newer_sex.XML"
+NURSERY_CTF = DATA / "ctf_nursery_transition.ctf"
+MIS_WORDING = DATA / "pupils_mis_wording.txt"
+TODAY = dt.date(2026, 12, 2)
 
 
 @pytest.fixture
@@ -385,3 +392,361 @@ def test_new_class_takes_the_year_group_of_its_first_clean_row(
     assert preview.rows[1].values["date_of_birth"] == dt.date(2016, 1, 2)
     # A known class in another spelling is the same class, not a new one.
     assert preview.rows[2].values["class_name"] == "4B" and not preview.rows[2].notes
+
+
+# --- real MIS files: Common Transfer Files -------------------------------------------
+
+
+def _pupil(session: Session, upn: str) -> Pupil:
+    return session.scalars(select(Pupil).where(Pupil.upn == upn)).one()
+
+
+def test_a_sims_ctf19_file_named_ctf_imports_gender_and_sen_needs(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    # Expected values are worked by hand in the fixture's opening comment.
+    preview, result = import_file(session, SIMS_CTF19, dry_run=False, today=TODAY)
+    assert preview.unit == "Pupil", "a .ctf holding <CTfile> is a transfer file"
+    assert preview.is_clean, format_report(preview)
+    assert result is not None and (result.added, result.updated) == (3, 1)
+
+    freya = _pupil(session, "A838200024001")
+    assert (freya.gender, freya.sen_status, freya.primary_need, freya.secondary_need) == (
+        "F",
+        "K",
+        "SPLD",
+        "SLCN",
+    )
+    assert freya.sen_start_date == dt.date(2021, 11, 15)
+    assert freya.surname == "Hollis" and freya.year_group_id == school["4"].id
+    ava = _pupil(session, "X801200016001")
+    assert (ava.gender, ava.sen_status, ava.sen_start_date) == ("F", "N", None)
+    assert ava.year_group_id == school["4"].id
+    tobi = _pupil(session, "U839200024002")
+    assert (tobi.gender, tobi.sen_status, tobi.primary_need, tobi.secondary_need) == (
+        "M",
+        "E",
+        "ASD",
+        "SLCN",
+    )
+    assert tobi.sen_start_date == dt.date(2022, 5, 20)
+    rhys = _pupil(session, "F660200024007")
+    assert (rhys.gender, rhys.sen_status, rhys.year_group_id) == ("M", "N", school["5"].id)
+
+
+def test_a_newer_ctf_with_sex_in_full_and_an_upper_case_name_imports(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    preview, result = import_file(session, NEWER_CTF, dry_run=False, today=TODAY)
+    assert preview.is_clean, format_report(preview)
+    assert result is not None and result.added == 2
+    isla = _pupil(session, "Z80120001605T")  # a temporary UPN
+    assert (isla.gender, isla.year_group_id, isla.sen_status) == ("F", school["3"].id, "N")
+    alfie = _pupil(session, "T941200024004")
+    assert (alfie.gender, alfie.sen_status, alfie.primary_need) == ("M", "K", "MLD")
+    assert alfie.sen_start_date == dt.date(2023, 1, 10)
+
+
+def _ctf(pupils: str) -> bytes:
+    return f"<CTfile><CTFpupilData>{pupils}</CTFpupilData></CTfile>".encode()
+
+
+def test_ctf_status_comes_from_the_open_entry_not_the_latest_start() -> None:
+    # An EHC plan assessed and ended in 2024 (a later start) beside SEN support still open.
+    rows = parse_ctf(
+        _ctf(
+            "<Pupil><UPN>E801200019001</UPN><SENhistory>"
+            "<SEN><StartDate>2024-03-01</StartDate><EndDate>2024-06-30</EndDate>"
+            "<SENprovision>E</SENprovision></SEN>"
+            "<SEN><StartDate>2021-09-06</StartDate><SENprovision>K</SENprovision></SEN>"
+            "</SENhistory></Pupil>"
+        )
+    )
+    assert rows[0].values["sen_status"] == "K"
+    assert rows[0].values["sen_start_date"] == "2021-09-06"
+
+
+def test_ctf_status_n_has_no_sen_start_date_or_need() -> None:
+    rows = parse_ctf(
+        _ctf(
+            "<Pupil><UPN>E801200019001</UPN><SENhistory>"
+            "<SEN><StartDate>2019-09-04</StartDate><EndDate>2022-07-20</EndDate>"
+            "<SENprovision>K</SENprovision></SEN>"
+            "<SEN><StartDate>2022-07-21</StartDate><SENprovision>N</SENprovision></SEN>"
+            "<SENneeds><SENneed><NeedStartDate>2019-09-04</NeedStartDate>"
+            "<NeedEndDate>2022-07-20</NeedEndDate><SENtypeRank>1</SENtypeRank>"
+            "<SENtype>SPLD</SENtype></SENneed></SENneeds>"
+            "</SENhistory></Pupil>"
+        )
+    )
+    values = rows[0].values
+    assert (values["sen_status"], values["sen_start_date"]) == ("N", "")
+    assert (values["primary_need"], values["secondary_need"]) == ("", "")
+
+
+@pytest.mark.parametrize("name", ["transfer.ctf", "TRANSFER.XML", "transfer.xml", "ctf.dat"])
+def test_a_transfer_file_is_recognised_by_what_it_holds(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(SIMS_CTF19.read_bytes())
+    assert is_ctf(path)
+
+
+def test_a_csv_named_txt_is_read_as_csv(
+    session: Session, school: dict[str, YearGroup], tmp_path: Path
+) -> None:
+    path = tmp_path / "export.txt"
+    path.write_bytes(GOOD.read_bytes())
+    assert not is_ctf(path)
+    preview = preview_file(session, path)
+    assert preview.unit == "Row" and preview.is_clean, format_report(preview)
+
+
+@pytest.fixture
+def secondary(session: Session) -> dict[str, YearGroup]:
+    """Years 7 to 11 and this academic year, 2026/27."""
+    groups = {str(n): YearGroup(name=f"Year {n}", sort_order=n) for n in range(7, 12)}
+    session.add_all(groups.values())
+    session.add(
+        AcademicYear(label="2026/27", start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 8, 31))
+    )
+    session.commit()
+    return groups
+
+
+def _year6_transition_ctf() -> bytes:
+    # Two Year 6 leavers from a primary school; check letters worked in test_pupils.py.
+    return _ctf(
+        "<Pupil><UPN>T941200024004</UPN><Surname>Barker</Surname><Forename>Alfie</Forename>"
+        "<DOB>2015-04-08</DOB><Sex>M</Sex><BasicDetails><NCyearActual>6</NCyearActual>"
+        "</BasicDetails></Pupil>"
+        "<Pupil><UPN>L942200024005</UPN><Surname>Nash</Surname><Forename>Ruby</Forename>"
+        "<DOB>2015-10-01</DOB><Sex>F</Sex><BasicDetails><NCyearActual>6</NCyearActual>"
+        "</BasicDetails></Pupil>"
+    )
+
+
+def test_a_year6_transition_ctf_is_offered_as_next_years_intake(
+    session: Session, secondary: dict[str, YearGroup]
+) -> None:
+    rows = parse_ctf(_year6_transition_ctf())
+    offered = build_preview(
+        session, rows, CTF_MAPPING, unit="Pupil", offer_intake=True, today=TODAY
+    )
+    assert offered.intake is not None
+    assert (offered.intake.count, offered.intake.year_group, offered.intake.starts) == (
+        2,
+        "Year 7",
+        dt.date(2027, 9, 1),  # the day after 2026/27 ends
+    )
+    assert not offered.intake.accepted and not offered.is_clean
+    assert "next year's intake" in offered.rows[0].reasons[0]
+
+    taken = build_preview(
+        session, rows, CTF_MAPPING, unit="Pupil", offer_intake=True, as_intake=True, today=TODAY
+    )
+    assert taken.is_clean and taken.intake is not None and taken.intake.accepted
+    assert "joins Year 7 on 01/09/2027" in taken.rows[0].notes[0]
+    apply_import(session, taken)
+    alfie = _pupil(session, "T941200024004")
+    assert alfie.year_group_id == secondary["7"].id
+    assert alfie.on_roll_date == dt.date(2027, 9, 1)
+    assert "Next year's intake: 2 pupils will join Year 7 on 01/09/2027" in format_report(taken)
+
+
+def test_nursery_pupils_arrive_as_reception_intake(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    preview, result = import_file(session, NURSERY_CTF, dry_run=False, as_intake=True, today=TODAY)
+    assert preview.is_clean, format_report(preview)
+    assert result is not None and result.added == 2
+    poppy = _pupil(session, "K801300125001")
+    assert poppy.year_group_id == school["R"].id
+    # No academic year is set up in this school: the next one starts on 1 September.
+    assert poppy.on_roll_date == dt.date(2027, 9, 1)
+
+
+def test_a_csv_is_never_taken_as_intake(session: Session, secondary: dict[str, YearGroup]) -> None:
+    table = parse_csv("UPN,Surname,Forename,Year\nT941200024004,Barker,Alfie,Year 6\n")
+    preview = build_preview(session, table.rows, guess_mapping(table.headers), today=TODAY)
+    assert preview.intake is None
+    assert "Year group 'Year 6' is not one of the school's" in preview.rows[0].reasons[0]
+
+
+# --- real MIS files: CSV exports -----------------------------------------------------
+
+
+def test_a_mis_export_in_sims_arbor_and_bromcom_wording_imports_completely(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    session.add(SchoolClass(name="Robins (Reception)", year_group_id=school["R"].id))
+    session.commit()
+    preview, result = import_file(session, MIS_WORDING, dry_run=False, today=TODAY)
+    assert preview.is_clean, format_report(preview)
+    assert result is not None and result.added == 9
+    assert sorted(result.classes_created) == ["6K", "Kestrels"]
+    # Worked by hand from each row of the file:
+    expected = {
+        # UPN: (preferred, date of birth, gender, year, class, SEN, primary need)
+        "E801200019001": ("Emma", dt.date(2016, 3, 14), "F", "6", "6K", "K", "SPLD"),
+        "U801200019002": ("", dt.date(2015, 9, 30), "M", "6", "6K", "N", None),
+        "H801200019003": ("Lil", dt.date(2015, 10, 8), "F", "6", "6K", "E", "ASD"),
+        "X801200019004": ("", dt.date(2015, 10, 8), "M", "6", "6K", "K", "SEMH"),
+        "L801200019005": ("", dt.date(2015, 9, 1), "F", "6", "6K", "E", "SLCN"),
+        "A801200019006": ("", dt.date(2021, 12, 12), "M", "R", "Robins (Reception)", "E", "PD"),
+        "P801200019007": ("", dt.date(2022, 1, 5), "F", "R", "Robins (Reception)", "N", None),
+        "D801200019008": ("", dt.date(2022, 2, 20), "F", "R", "Kestrels", "N", None),
+        "A838200024001": ("", dt.date(2016, 10, 12), "F", "4", "4B", "K", "SPLD"),
+    }
+    by_id = {g.id: key for key, g in school.items()}
+    for upn, want in expected.items():
+        p = _pupil(session, upn)
+        got = (
+            p.preferred_name,
+            p.date_of_birth,
+            p.gender,
+            by_id[p.year_group_id] if p.year_group_id else None,
+            p.school_class.name if p.school_class else None,
+            p.sen_status,
+            p.primary_need,
+        )
+        assert got == want, upn
+    assert session.scalar(select(func.count()).select_from(SchoolClass)) == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("N - No Special Educational Need", "N"),
+        ("K - SEN Support", "K"),
+        ("E - Education, Health and Care Plan", "E"),
+        ("SEN Support", "K"),
+        ("EHC Plan", "E"),
+        ("EHCP", "E"),
+    ],
+)
+def test_sen_status_as_mis_write_it(text: str, expected: str) -> None:
+    assert sen_status_code(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["08/10/2015", "08/10/2015 00:00:00", "2015-10-08", "08 October 2015", "8 Oct 2015"],
+)
+def test_dates_as_mis_write_them(session: Session, school: dict[str, YearGroup], text: str) -> None:
+    table = parse_csv(f'UPN,Surname,Forename,DOB\nE801200019001,Carter,Emily,"{text}"\n')
+    preview = build_preview(session, table.rows, guess_mapping(table.headers), today=TODAY)
+    assert preview.rows[0].values["date_of_birth"] == dt.date(2015, 10, 8)
+    assert preview.is_clean
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("03/12/2026", "is in the future"),  # the day after TODAY
+        ("01/12/2001", "more than 25 years ago"),
+    ],
+)
+def test_an_impossible_birth_date_is_a_row_error(
+    session: Session, school: dict[str, YearGroup], text: str, reason: str
+) -> None:
+    table = parse_csv(f"UPN,Surname,Forename,DOB\nE801200019001,Carter,Emily,{text}\n")
+    preview = build_preview(session, table.rows, guess_mapping(table.headers), today=TODAY)
+    assert preview.rows[0].action is RowAction.REJECTED
+    assert reason in " ".join(preview.rows[0].reasons)
+
+
+@pytest.mark.parametrize("year", ["Year 6", "Y6", "Year Y6", "6", "NC Year 6", "Year 06", "Yr 6"])
+def test_year_6_as_mis_write_it(session: Session, school: dict[str, YearGroup], year: str) -> None:
+    table = parse_csv(f"UPN,Surname,Forename,Year\nE801200019001,Carter,Emily,{year}\n")
+    preview = build_preview(session, table.rows, guess_mapping(table.headers))
+    assert preview.rows[0].values["year_group"] == school["6"].id, preview.rows[0].reasons
+
+
+@pytest.mark.parametrize("year", ["N1", "N2", "Nursery"])
+def test_nursery_as_mis_write_it(session: Session, year: str) -> None:
+    nursery = YearGroup(name="Nursery", sort_order=-1)
+    session.add(nursery)
+    session.commit()
+    table = parse_csv(f"UPN,Surname,Forename,Year\nE801200019001,Carter,Emily,{year}\n")
+    preview = build_preview(session, table.rows, guess_mapping(table.headers))
+    assert preview.rows[0].values["year_group"] == nursery.id
+
+
+def test_a_class_matches_ignoring_a_bracketed_year_and_the_preview_names_new_ones(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    session.add(SchoolClass(name="Robins (Reception)", year_group_id=school["R"].id))
+    session.add(SchoolClass(name="Owls (Year 1)", year_group_id=school["1"].id))
+    session.add(SchoolClass(name="Owls (Year 2)", year_group_id=school["2"].id))
+    session.commit()
+    table = parse_csv(
+        "UPN,Surname,Forename,Year,Class\n"
+        "E801200019001,Carter,Emily,R,Robins\n"
+        "U801200019002,Davies,Owen,Year 2,Owls\n"
+        "H801200019003,Evans,Lily,Year 3,Kestrels\n"
+        "X801200019004,Foster,Jack,Year 3,Kestrels (Year 3)\n"
+    )
+    preview = build_preview(session, table.rows, guess_mapping(table.headers))
+    assert preview.is_clean, format_report(preview)
+    classes = [r.values["class_name"] for r in preview.rows]
+    assert classes == ["Robins (Reception)", "Owls (Year 2)", "Kestrels", "Kestrels"]
+    assert preview.new_classes == {"Kestrels": school["3"].id}
+    assert "New class: Kestrels" in format_report(preview)
+
+
+def test_a_class_name_matching_two_classes_of_other_years_is_a_row_error(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    session.add(SchoolClass(name="Owls (Year 1)", year_group_id=school["1"].id))
+    session.add(SchoolClass(name="Owls (Year 2)", year_group_id=school["2"].id))
+    session.commit()
+    table = parse_csv("UPN,Surname,Forename,Year,Class\nE801200019001,Carter,Emily,Year 5,Owls\n")
+    preview = build_preview(session, table.rows, guess_mapping(table.headers))
+    assert "matches more than one class" in " ".join(preview.rows[0].reasons)
+
+
+def test_a_name_longer_than_the_database_holds_is_a_row_error(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    long_name = "Fitzwilliam-" * 9  # 108 characters
+    table = parse_csv(f"UPN,Surname,Forename\nE801200019001,{long_name},Emily\n")
+    preview = build_preview(session, table.rows, guess_mapping(table.headers))
+    assert preview.rows[0].action is RowAction.REJECTED
+    assert "Surname is longer than 100 characters" in " ".join(preview.rows[0].reasons)
+
+
+def test_upns_of_new_authorities_no_longer_block_a_file(
+    session: Session, school: dict[str, YearGroup]
+) -> None:
+    table = parse_csv(
+        "UPN,Surname,Forename\n"
+        "A838200024001,Hollis,Freya\n"
+        "R674123101121,Test,Pupil\n"
+        "B999200024001,Unknown,Authority\n"
+    )
+    preview = build_preview(session, table.rows, guess_mapping(table.headers))
+    assert preview.is_clean, format_report(preview)
+    assert any("local authority 999" in note for note in preview.rows[2].notes)
+    apply_import(session, preview)
+    assert _pupil(session, "R674123101121").surname == "Test"
+
+
+def test_guess_mapping_reads_arbor_and_bromcom_style_headers() -> None:
+    mapping = guess_mapping(
+        [
+            "UPN",
+            "Last Name",
+            "First Name",
+            "Preferred First Name",
+            "Date Of Birth",
+            "Sex",
+            "NC Year Group",
+            "Registration Form",
+            "SEN Status",
+            "Primary SEN Need",
+        ]
+    )
+    assert mapping["preferred_name"] == "Preferred First Name"
+    assert mapping["year_group"] == "NC Year Group"
+    assert mapping["class_name"] == "Registration Form"
+    assert mapping["primary_need"] == "Primary SEN Need"

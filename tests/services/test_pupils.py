@@ -42,7 +42,7 @@ from provmap_desktop.services.pupils import (
     vacuum,
     write_subject_access_json,
 )
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.services.upn import UpnError, clean_upn, make_upn, upn_warning
 from provmap_desktop.storage.database import make_engine
 
 TODAY = dt.date(2026, 11, 16)
@@ -514,3 +514,78 @@ def test_vacuum_refuses_while_changes_are_unsaved(
     tom.surname = "Changed"
     with pytest.raises(RuntimeError, match="pending changes"):
         vacuum(session)
+
+
+# --- UPNs ----------------------------------------------------------------------------
+#
+# Check letters worked by hand from the DfE rule (Common Basic Data Set, item P1): the
+# digits in positions 2-13 are multiplied by 2-13 (a temporary UPN's final letter counts
+# as its place in A B C D E F G H J K L M N P Q R T U V W X Y Z, A = 0), the sum is taken
+# mod 23, and the remainder picks the letter from that same list.
+#   R674123101121: 2x6+3x7+4x4+5x1+6x2+7x3+8x1+10x1+11x1+12x2+13x1 = 153 = 6x23+15 -> R
+#   A838200024001: 2x8+3x3+4x8+5x2+9x2+10x4+13x1 = 138 = 6x23+0 -> A
+#   U839200024002: 2x8+3x3+4x9+5x2+9x2+10x4+13x2 = 155 = 6x23+17 -> U
+#   Z940200024003: 2x9+3x4+5x2+9x2+10x4+13x3 = 137 = 5x23+22 -> Z
+#   T941200024004: 2x9+3x4+4x1+5x2+9x2+10x4+13x4 = 154 = 6x23+16 -> T
+#   L942200024005: 2x9+3x4+4x2+5x2+9x2+10x4+13x5 = 171 = 7x23+10 -> L
+#   E943200024006: 2x9+3x4+4x3+5x2+9x2+10x4+13x6 = 188 = 8x23+4 -> E
+#   F660200024007: 2x6+3x6+5x2+9x2+10x4+13x7 = 189 = 8x23+5 -> F
+#   F681200024008: 2x6+3x8+4x1+5x2+9x2+10x4+13x8 = 212 = 9x23+5 -> F
+#   Z80120001605T (temporary, T = 16): 2x8+4x1+5x2+9x1+10x6+12x5+13x16 = 367 = 15x23+22 -> Z
+#   B999200024001 (LA 999 is no authority): 2x9+3x9+4x9+5x2+9x2+10x4+13x1 = 162 -> B
+
+NEW_AUTHORITY_UPNS = {
+    "DfE test UPN (LA 674, Wales)": "R674123101121",
+    "Dorset 838": "A838200024001",
+    "Bournemouth, Christchurch and Poole 839": "U839200024002",
+    "North Northamptonshire 940": "Z940200024003",
+    "West Northamptonshire 941": "T941200024004",
+    "Cumberland 942": "L942200024005",
+    "Westmorland and Furness 943": "E943200024006",
+    "Isle of Anglesey 660": "F660200024007",
+    "Vale of Glamorgan 681": "F681200024008",
+}
+
+
+@pytest.mark.parametrize("upn", NEW_AUTHORITY_UPNS.values(), ids=NEW_AUTHORITY_UPNS.keys())
+def test_upns_of_every_current_authority_are_valid(upn: str) -> None:
+    assert clean_upn(upn) == upn
+    assert upn_warning(upn) is None
+
+
+def test_a_temporary_upn_ending_in_a_letter_is_valid() -> None:
+    assert clean_upn("z801 2000 1605t") == "Z80120001605T"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("A941200024004", "wrong check letter: it should start with T"),
+        ("T80120001605Z", "wrong check letter"),
+        ("T94120002400", "should be 13 characters, not 12"),
+        ("T9412000240O4", "not in the right form"),
+        ("T94120002400I", "not in the right form"),  # I, O and S are never used
+        ("", "UPN is missing"),
+    ],
+)
+def test_a_wrong_check_letter_or_form_is_still_refused(text: str, message: str) -> None:
+    with pytest.raises(UpnError, match=message):
+        clean_upn(text)
+
+
+def test_an_unknown_authority_number_is_only_a_warning() -> None:
+    assert clean_upn("B999200024001") == "B999200024001"
+    warning = upn_warning("B999200024001")
+    assert warning is not None and "999" in warning
+
+
+def test_the_pupil_record_refuses_an_invalid_upn_whoever_stores_it(session: Session) -> None:
+    with pytest.raises(UpnError, match="should start with T"):
+        Pupil(upn="A941200024004", surname="Wrong", forename="Letter")
+    pupil = Pupil(upn="T941200024004", surname="Right", forename="Letter")
+    with pytest.raises(UpnError):
+        pupil.upn = "T94120002400"
+    session.add(pupil)
+    session.add(Pupil(upn=" z80120001605t", surname="Temp", forename="Orary"))
+    session.commit()
+    assert set(session.scalars(select(Pupil.upn))) == {"T941200024004", "Z80120001605T"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -194,3 +195,92 @@ def test_a_long_file_shows_progress_and_still_imports_all_of_it(
     with school_db.session_factory() as s:
         assert s.scalar(select(func.count(Pupil.id))) == count
         assert s.scalar(select(SchoolClass.name)) == "5K"
+
+
+DATA = Path(__file__).parent.parent / "data"
+TODAY = dt.date(2026, 12, 2)
+
+
+def test_a_transition_ctf_is_shown_as_intake_and_imported_when_the_user_says_so(
+    qtbot, window, school_db: Database
+) -> None:
+    with school_db.session_factory() as s:
+        s.add(YearGroup(name="Reception", sort_order=0))
+        s.commit()
+    dialog = ImportPupilsDialog(window.ctx, window)
+    dialog.today = TODAY
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.path_edit, str(DATA / "ctf_nursery_transition.ctf"))
+    qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)
+    assert "ctf_nursery_transition.ctf: 2 pupil records." in dialog.file_message.text()
+    assert "Common Transfer File" in dialog.file_message.text()
+
+    click(qtbot, dialog.next_button)
+    # The preview says what the file is and asks; nothing can be imported until then.
+    assert "looks like next year's intake, joining Reception on 01/09/2027" in (
+        dialog.counts.text()
+    )
+    assert dialog.intake_box.isVisible() and not dialog.intake_box.isChecked()
+    assert not dialog.import_button.isEnabled()
+    assert [r[3] for r in table_rows(dialog)] == ["Rejected", "Rejected"]
+
+    qtbot.mouseClick(dialog.intake_box, Qt.MouseButton.LeftButton)
+    assert dialog.intake_box.isChecked()
+    assert "Next year's intake: 2 pupils will join Reception on 01/09/2027" in (
+        dialog.counts.text()
+    )
+    assert table_rows(dialog) == [
+        (
+            "1",
+            "K801300125001",
+            "Lowe, Poppy",
+            "Add",
+            "Next year's intake: joins Reception on 01/09/2027.",
+        ),
+        (
+            "2",
+            "Z801300125002",
+            "Mensah, Kofi",
+            "Add",
+            "Next year's intake: joins Reception on 01/09/2027.",
+        ),
+    ]
+    click(qtbot, dialog.import_button)
+    with school_db.session_factory() as s:
+        pupils = {
+            p.upn: (p.year_group.name if p.year_group else None, p.on_roll_date)
+            for p in s.scalars(select(Pupil))
+        }
+    assert pupils == {
+        "K801300125001": ("Reception", dt.date(2027, 9, 1)),
+        "Z801300125002": ("Reception", dt.date(2027, 9, 1)),
+    }
+
+
+def test_the_preview_names_a_new_class_and_matches_a_bracketed_one(
+    qtbot, window, school_db: Database, tmp_path: Path
+) -> None:
+    with school_db.session_factory() as s:
+        year3 = s.scalar(select(YearGroup).where(YearGroup.name == "Year 3"))
+        s.add(SchoolClass(name="Robins (Year 3)", year_group=year3))
+        s.commit()
+    path = write_csv(
+        tmp_path / "mis.txt",
+        [
+            [upn(1), "Archer", "Ava", "04/05/2017", "Year 3", "Robins"],
+            [upn(2), "Brown", "Ben", "8 Oct 2017", "Year 3", "Kestrels"],
+        ],
+    )
+    dialog = open_dialog(qtbot, window, path)
+    assert not dialog.intake_box.isVisible()
+    choose(dialog, "surname", "Name (last)")
+    choose(dialog, "class_name", "Teaching group")
+    click(qtbot, dialog.next_button)
+    assert "New class: Kestrels." in dialog.counts.text()
+    assert not dialog.intake_box.isVisible()
+    click(qtbot, dialog.import_button)
+    assert stored(school_db) == {
+        upn(1): ("Archer", "Ava", "Year 3", "Robins (Year 3)"),
+        upn(2): ("Brown", "Ben", "Year 3", "Kestrels"),
+    }

@@ -6,6 +6,9 @@ screen calls the steps itself so the user can correct the column mapping between
 
 from __future__ import annotations
 
+import codecs
+import datetime as dt
+import re
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -18,11 +21,14 @@ from .common import (
     ImportPreview,
     ImportRefusedError,
     ImportResult,
+    IntakeOffer,
     RowAction,
     RowResult,
     SourceRow,
     apply_import,
     build_preview,
+    next_year_start,
+    parse_mis_date,
 )
 from .csv_import import CsvTable, decode_csv, guess_mapping, parse_csv, read_csv
 from .ctf_import import CTF_MAPPING, parse_ctf, read_ctf
@@ -37,6 +43,7 @@ __all__ = [
     "ImportPreview",
     "ImportRefusedError",
     "ImportResult",
+    "IntakeOffer",
     "RowAction",
     "RowResult",
     "SourceRow",
@@ -46,33 +53,79 @@ __all__ = [
     "format_report",
     "guess_mapping",
     "import_file",
+    "intake_words",
     "is_ctf",
+    "new_classes_words",
+    "next_year_start",
     "parse_csv",
     "parse_ctf",
+    "parse_mis_date",
     "preview_file",
     "read_csv",
     "read_ctf",
 ]
 
 
+#: How much of a file is read to tell a transfer file from a CSV.
+_SNIFF_BYTES = 4096
+
+
 def is_ctf(path: Path) -> bool:
-    return path.suffix.lower() == ".xml"
+    """True if ``path`` holds XML (so it is read as a Common Transfer File), whatever its name.
+
+    MIS save transfer files as ``.ctf``, ``.xml`` or ``.XML``, and a CSV export is
+    sometimes named ``.txt``; the content decides. A file starting with ``<`` (after any
+    byte-order mark and blank space) is XML: if it is not a ``<CTfile>`` the CTF reader
+    says so. A file that cannot be opened is left to the reader to report.
+    """
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if head.startswith(bom):
+            text = head[len(bom) :].decode(encoding, errors="ignore")
+            break
+    else:
+        text = head.decode("latin-1")
+    return bool(re.match(r"\s*<", text))
 
 
 def preview_file(
-    session: Session, path: Path, mapping: dict[str, str | None] | None = None
+    session: Session,
+    path: Path,
+    mapping: dict[str, str | None] | None = None,
+    *,
+    as_intake: bool = False,
+    today: dt.date | None = None,
 ) -> ImportPreview:
-    """Read ``path`` (``.xml`` as a CTF, anything else as CSV) and preview it.
+    """Read ``path`` (a transfer file or a CSV, told apart by content) and preview it.
 
-    For a CSV, ``mapping`` overrides the guessed columns; a CTF's fields are fixed.
-    Raises ``ImportFileError`` if the file cannot be read at all.
+    For a CSV, ``mapping`` overrides the guessed columns; a CTF's fields are fixed, and
+    a CTF's pupils one year below the school's year groups are offered as next year's
+    intake (taken as intake with ``as_intake``). Raises ``ImportFileError`` if the file
+    cannot be read at all.
     """
     if is_ctf(path):
         rows = read_ctf(path)
-        return build_preview(session, rows, CTF_MAPPING, source=path.name, unit="Pupil")
+        return build_preview(
+            session,
+            rows,
+            CTF_MAPPING,
+            source=path.name,
+            unit="Pupil",
+            offer_intake=True,
+            as_intake=as_intake,
+            today=today,
+        )
     table = read_csv(path)
     chosen = mapping if mapping is not None else guess_mapping(table.headers)
-    return build_preview(session, table.rows, chosen, source=path.name, unit="Row")
+    return build_preview(session, table.rows, chosen, source=path.name, unit="Row", today=today)
 
 
 def import_file(
@@ -81,16 +134,36 @@ def import_file(
     *,
     dry_run: bool,
     mapping: dict[str, str | None] | None = None,
+    as_intake: bool = False,
+    today: dt.date | None = None,
 ) -> tuple[ImportPreview, ImportResult | None]:
     """Preview ``path`` and, unless ``dry_run`` or anything was rejected, apply it.
 
     The result is ``None`` when nothing was written; the preview says why
     (``preview.is_clean``). Raises ``ImportFileError`` for an unreadable file.
     """
-    preview = preview_file(session, Path(path), mapping)
+    preview = preview_file(session, Path(path), mapping, as_intake=as_intake, today=today)
     if dry_run or not preview.is_clean:
         return preview, None
     return preview, apply_import(session, preview)
+
+
+def intake_words(intake: IntakeOffer) -> str:
+    """One sentence about next year's intake in a transfer file."""
+    who = f"{intake.count} pupil{'' if intake.count == 1 else 's'}"
+    when = f"{intake.year_group} on {intake.starts:%d/%m/%Y}"
+    if intake.accepted:
+        return f"Next year's intake: {who} will join {when} (first day of next year)."
+    return (
+        f"{who} are a year below this school's year groups: this looks like next year's "
+        f"intake, joining {when}."
+    )
+
+
+def new_classes_words(names: list[str] | tuple[str, ...]) -> str:
+    """'New class: Kestrels' or 'New classes: 6K, Kestrels'."""
+    ordered = sorted(names)
+    return ("New class: " if len(ordered) == 1 else "New classes: ") + ", ".join(ordered)
 
 
 def format_report(preview: ImportPreview) -> str:
@@ -109,8 +182,10 @@ def format_report(preview: ImportPreview) -> str:
             )
         )
     )
+    if preview.intake is not None:
+        lines.append("  " + intake_words(preview.intake))
     if preview.new_classes:
-        lines.append("  New classes: " + ", ".join(sorted(preview.new_classes)))
+        lines.append("  " + new_classes_words(list(preview.new_classes)))
     if preview.is_clean:
         return "\n".join(lines)
     lines.append("Nothing will be written until these are fixed:")

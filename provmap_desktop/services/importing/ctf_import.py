@@ -3,14 +3,20 @@
 The parts used here::
 
     CTfile / CTFpupilData / Pupil
-        UPN, Surname, Forename, DOB (yyyy-mm-dd), Sex (M/F)
+        UPN, Surname, Forename, DOB (yyyy-mm-dd), Sex or Gender (M/F)
         BasicDetails / PreferredSurname, PreferredForename, NCyearActual
-        SENhistory / SEN
-            StartDate, SENprovision (N/K/E; older files A/P/S)
-            SENneeds / SENneed / SENtype, SENtypeRank (1 primary, 2 secondary)
+        SENhistory
+            SEN: StartDate, EndDate, SENprovision (N/K/E; older files A/P/S)
+            SENneeds / SENneed: SENtype, SENtypeRank (1 primary, 2 secondary),
+                NeedStartDate, NeedEndDate
 
-Some MIS put ``PreferredForename`` or ``NCyearActual`` straight under ``Pupil``, so both
-places are read. A default XML namespace, if any, is ignored. Each pupil becomes a
+CTF 19 (which SIMS still writes) names the pupil's sex ``Gender``; newer versions name
+it ``Sex``. The specification puts ``SENneeds`` directly under ``SENhistory``, beside the
+``SEN`` status entries; some older files put it inside a ``SEN`` entry. Both are read.
+The current status is the ``SEN`` entry with no end date (the latest start among them,
+or among all entries if every one has ended); a status of N has no SEN start date and
+no need. Some MIS put ``PreferredForename`` or ``NCyearActual`` straight under ``Pupil``,
+so both places are read. A default XML namespace, if any, is ignored. Each pupil becomes a
 ``SourceRow`` keyed by field name, so the shared preview rules apply unchanged; an
 element the file leaves out is "not given" (left alone on update), not "blank".
 """
@@ -46,26 +52,54 @@ def _own(pupil: ET.Element, tag: str) -> str | None:
     return _text(found)
 
 
-def _latest_sen(pupil: ET.Element) -> ET.Element | None:
-    entries = pupil.findall("SENhistory/SEN")
-    if not entries:
-        return None
-    # ISO dates sort as text; an entry with no start date counts as the oldest.
-    return max(enumerate(entries), key=lambda e: (_text(e[1].find("StartDate")) or "", e[0]))[1]
+def _open_first_latest(entries: list[ET.Element], start: str, end: str) -> list[ET.Element]:
+    """Entries still open (no end date) if there are any, else all; latest start first.
+
+    ISO dates sort as text; an entry with no start date counts as the oldest, and of
+    two with the same start the later one in the file comes first.
+    """
+    open_entries = [e for e in entries if not _text(e.find(end))]
+    chosen = open_entries or entries
+    ordered = sorted(enumerate(chosen), key=lambda e: (_text(e[1].find(start)) or "", e[0]))
+    return [entry for _, entry in reversed(ordered)]
 
 
-def _sen_values(sen: ET.Element) -> dict[str, str | None]:
-    values: dict[str, str | None] = {
-        "sen_status": _text(sen.find("SENprovision")) or "",
-        "sen_start_date": _text(sen.find("StartDate")) or "",
-        "primary_need": "",
-        "secondary_need": "",
-    }
-    for need in sen.findall("SENneeds/SENneed"):
-        rank = _text(need.find("SENtypeRank"))
-        field = {"1": "primary_need", "2": "secondary_need"}.get(rank or "")
-        if field:
-            values[field] = _text(need.find("SENtype")) or ""
+def _current_sen(pupil: ET.Element) -> ET.Element | None:
+    entries = _open_first_latest(pupil.findall("SENhistory/SEN"), "StartDate", "EndDate")
+    return entries[0] if entries else None
+
+
+def _current_needs(pupil: ET.Element, sen: ET.Element | None) -> dict[str, str]:
+    """Primary and secondary need: the current rank 1 and rank 2 ``SENneed``."""
+    needs = sen.findall("SENneeds/SENneed") if sen is not None else []
+    if not needs:
+        needs = pupil.findall("SENhistory/SENneeds/SENneed")
+    found: dict[str, str] = {}
+    for need in _open_first_latest(needs, "NeedStartDate", "NeedEndDate"):
+        field = {"1": "primary_need", "2": "secondary_need"}.get(
+            _text(need.find("SENtypeRank")) or ""
+        )
+        if field and field not in found:
+            found[field] = _text(need.find("SENtype")) or ""
+    return found
+
+
+def _sen_values(pupil: ET.Element) -> dict[str, str | None]:
+    """The SEN fields, or nothing if the file has no SEN history for the pupil."""
+    if pupil.find("SENhistory") is None:
+        return {}
+    sen = _current_sen(pupil)
+    values: dict[str, str | None] = {}
+    if sen is not None:
+        values["sen_status"] = _text(sen.find("SENprovision")) or ""
+        values["sen_start_date"] = _iso_day(_text(sen.find("StartDate"))) or ""
+    needs = _current_needs(pupil, sen)
+    if sen is not None or needs:
+        values["primary_need"] = needs.get("primary_need", "")
+        values["secondary_need"] = needs.get("secondary_need", "")
+    if (values.get("sen_status") or "").upper() == "N":
+        # Not on the SEN register: no date they joined it, and no need recorded.
+        values.update(sen_start_date="", primary_need="", secondary_need="")
     return values
 
 
@@ -84,13 +118,10 @@ def pupil_values(pupil: ET.Element) -> dict[str, str | None]:
         "forename": _own(pupil, "Forename"),
         "preferred_name": _own(pupil, "PreferredForename"),
         "date_of_birth": _iso_day(_own(pupil, "DOB")),
-        "gender": _own(pupil, "Sex"),
+        "gender": _own(pupil, "Sex") if _own(pupil, "Sex") is not None else _own(pupil, "Gender"),
         "year_group": _own(pupil, "NCyearActual"),
     }
-    sen = _latest_sen(pupil)
-    if sen is not None:
-        values.update(_sen_values(sen))
-        values["sen_start_date"] = _iso_day(values["sen_start_date"])
+    values.update(_sen_values(pupil))
     return {name: value for name, value in values.items() if value is not None}
 
 
