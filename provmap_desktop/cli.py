@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import __version__
 from .storage import Database, StorageError, default_database_path, open_database
@@ -77,6 +80,17 @@ def plain_os_error(exc: OSError) -> str:
     if is_read_only(exc) and where is not None:
         return f"{where.parent} is read-only: ProvMap cannot write {where.name} there."
     return f"{exc.strerror or exc}" + (f": {where}" if where else "")
+
+
+def plain_database_error(exc: BaseException) -> str:
+    from .storage.database import is_disk_full
+
+    if is_disk_full(exc):
+        return "There is not enough space to save the change. Free some space. Nothing was written."
+    text = str(getattr(exc, "orig", None) or exc)
+    if "locked" in text or "busy" in text:
+        return "The database is busy in another program. Try again. Nothing was written."
+    return f"The database refused the change ({text}). Nothing was written."
 
 
 def _keep_before_replacing(path: Path) -> Path:
@@ -227,6 +241,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         # A full disk, a read-only place, a vanished drive: the user's to fix.
         print(f"provmap: {plain_os_error(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    except (sqlite3.Error, SQLAlchemyError) as exc:
+        # The file refused a write: a full disk, or another program holding it too long.
+        print(f"provmap: {plain_database_error(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("provmap: stopped.", file=sys.stderr)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +31,7 @@ from ..models import (
     SessionAttendance,
     YearGroup,
 )
+from ..storage.safe_files import atomic_write
 from .audit import AUDIT_OFF
 
 ERASED = "(erased)"
@@ -379,18 +378,9 @@ def subject_access_export(session: Session, pupil: Pupil) -> dict[str, Any]:
 
 def write_subject_access_json(session: Session, pupil: Pupil, path: Path) -> None:
     """Write the export to ``path`` whole or not at all (temp file, then rename)."""
-    path = Path(path)
     text = json.dumps(subject_access_export(session, pupil), indent=2, ensure_ascii=False)
-    handle, temp_name = tempfile.mkstemp(prefix=".sar-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with atomic_write(Path(path)) as temp:
+        temp.write_text(text, encoding="utf-8")
 
 
 # --- erasure -------------------------------------------------------------------------
@@ -491,12 +481,14 @@ def erase_pupil(session: Session, pupil: Pupil) -> None:
     session.expire_all()
 
 
-def vacuum(session: Session) -> None:
+def vacuum(session: Session) -> bool:
     """Rebuild the database file so no deleted text is left in its free pages.
 
     Runs VACUUM on its own autocommit connection, then empties the write-ahead log. The
     session must have nothing unsaved; any read transaction it holds is ended first,
-    because SQLite cannot vacuum while a transaction is open.
+    because SQLite cannot vacuum while a transaction is open. Returns ``False`` when
+    another connection (a report reading the file) kept the log from being emptied, so
+    old pages may remain in it until that connection closes.
     """
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("Save or discard the pending changes before compacting the file.")
@@ -506,5 +498,7 @@ def vacuum(session: Session) -> None:
     assert isinstance(engine, Engine), "vacuum needs a session bound to an engine"
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM")
-        if conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal":
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if conn.exec_driver_sql("PRAGMA journal_mode").scalar() != "wal":
+            return True
+        busy, _frames, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        return busy == 0

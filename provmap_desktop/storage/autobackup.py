@@ -12,10 +12,13 @@ months that have one, plus the last 10 copies taken before a risky action.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from .database import BUSY_TIMEOUT_MS, StorageError, _remove_side_files_we_made, _side_files
 from .safe_files import atomic_write, fsync_file, make_private, private_folder, unused_name
@@ -168,3 +171,83 @@ def take_daily_copy(database: Path) -> Path | None:
     if not daily_copy_due(database):
         return None
     return take_copy(database, DAILY)
+
+
+# -- copies that may still hold a pupil (for erasure) -------------------------------------
+
+KNOWN_BACKUPS = "written-backups.txt"
+
+
+def record_backup(database: Path, written: Path) -> None:
+    """Remember a backup written with File → Back up… so erasure can name it later."""
+    folder = private_folder(backups_folder(database))
+    registry = folder / KNOWN_BACKUPS
+    known = _known_backups(database)
+    path = Path(os.path.abspath(written))
+    if path not in known:
+        with registry.open("a", encoding="utf-8") as handle:
+            handle.write(f"{path}\n")
+        make_private(registry)
+
+
+def _known_backups(database: Path) -> list[Path]:
+    registry = backups_folder(database) / KNOWN_BACKUPS
+    try:
+        lines = registry.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [Path(line) for line in lines if line.strip()]
+
+
+@dataclass(frozen=True)
+class HeldCopy:
+    """A copy of the database that holds (or, if protected, may hold) a pupil."""
+
+    path: Path
+    protected: bool  # a password-protected backup: it cannot be looked inside
+
+
+def copies_holding(database: Path, upn: str) -> list[HeldCopy]:
+    """Automatic copies and known backups that hold the pupil with ``upn``."""
+    from .sealed import is_sealed
+
+    candidates = [c.path for c in list_copies(database)]
+    candidates += [p for p in _known_backups(database) if p.exists() and p not in candidates]
+    held: list[HeldCopy] = []
+    for path in candidates:
+        if is_sealed(path):
+            held.append(HeldCopy(path, protected=True))
+        elif _holds_upn(path, upn):
+            held.append(HeldCopy(path, protected=False))
+    return held
+
+
+def _holds_upn(path: Path, upn: str) -> bool:
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return conn.execute("SELECT 1 FROM pupils WHERE upn = ?", (upn,)).fetchone() is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def delete_copies(copies: list[Path]) -> None:
+    """Delete copies (and any side files) the user chose to remove after an erasure."""
+    for path in copies:
+        for side in (path, *_side_files(path)):
+            side.unlink(missing_ok=True)
+
+
+def copy_before(session: Session, reason: str) -> Path | None:
+    """The automatic copy before a risky action on the file ``session`` is bound to.
+
+    Databases that are not files (an in-memory one in a test) have nothing to copy.
+    """
+    database = session.get_bind().url.database  # type: ignore[union-attr]
+    if not database or database == ":memory:" or not Path(database).is_file():
+        return None
+    return take_copy(Path(database), reason)

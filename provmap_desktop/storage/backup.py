@@ -8,12 +8,13 @@ not from a newer version), keeps the current database aside, and only then swaps
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sqlite3
 from pathlib import Path
 
-from .autobackup import copy_database_file, reserve_copy_name
+from .autobackup import copy_database_file, record_backup, reserve_copy_name
 from .database import (
     AlreadyOpenError,
     StorageError,
@@ -79,6 +80,8 @@ def backup_database(source: Path, target: Path, *, password: str | None = None) 
         raise StorageError(
             _disk_message(exc, "write the backup") + " Nothing was changed."
         ) from None
+    with contextlib.suppress(OSError):  # the list only helps erasure name copies later
+        record_backup(source, target)
     return target
 
 

@@ -11,6 +11,7 @@ gone or changed).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from ..models import Pupil, SchoolClass, YearGroup
 from ..models.vocab import SenStatus
@@ -41,6 +43,7 @@ from ..services.pupils import (
     vacuum,
     write_subject_access_json,
 )
+from ..storage.autobackup import HeldCopy, copies_holding, delete_copies
 from ..ui.context import AppContext
 from .import_dialog import ImportPupilsDialog
 
@@ -235,16 +238,50 @@ class EraseDialog(QDialog):
             super().accept()
 
 
-def erase(ctx: AppContext, pupil_id: int) -> None:
+@dataclass(frozen=True)
+class ErasureOutcome:
+    """What an erasure could and could not reach, for an honest message."""
+
+    log_emptied: bool
+    compacted: bool
+    copies: list[HeldCopy]
+
+
+def erase(ctx: AppContext, pupil_id: int) -> ErasureOutcome | None:
     """Erase the pupil, compact the file, clear the undo stack, tell every screen."""
     pupil = ctx.session.get(Pupil, pupil_id)
     if pupil is None:
-        return
+        return None
+    upn = pupil.upn
     erase_pupil(ctx.session, pupil)
-    vacuum(ctx.session)
+    compacted, log_emptied = True, True
+    try:
+        log_emptied = vacuum(ctx.session)
+    except OperationalError:
+        # Deleted text is already overwritten (secure delete); only compaction failed.
+        compacted = False
     # Earlier steps on the stack may refer to rows that no longer exist.
     ctx.undo_stack.clear()
     ctx.data_changed.emit({KIND})
+    return ErasureOutcome(log_emptied, compacted, copies_holding(ctx.database.path, upn))
+
+
+def erasure_words(name: str, outcome: ErasureOutcome) -> str:
+    """The message after an erasure: only what is true."""
+    words = [f"{name} was erased from the database."]
+    if not outcome.compacted:
+        words.append(
+            "The file could not be compacted afterwards (the disk may be full); their "
+            "details were overwritten but the file keeps its size. Free some space."
+        )
+    if not outcome.log_emptied:
+        words.append(
+            "Another program is reading the database, so some of their details may stay in "
+            "its log file until that program closes."
+        )
+    if outcome.copies:
+        words.append(f"{len(outcome.copies)} backup copies still hold them (or may).")
+    return " ".join(words)
 
 
 # -- the button row ---------------------------------------------------------------------
@@ -341,6 +378,41 @@ class PupilActions(QObject):
         pane = getattr(self.screen, "pane", None)
         if pane is not None:
             pane.show_pupil(None)
-        erase(self.ctx, pupil_id)
-        _tell(self.screen, f"{name} was erased. Nothing about them is left in the database.")
+        outcome = erase(self.ctx, pupil_id)
         self.update_buttons()
+        if outcome is None:
+            return
+        self.last_erasure = erasure_words(name, outcome)
+        _tell(self.screen, self.last_erasure)
+        if outcome.copies:
+            self.offer_to_delete_copies(name, outcome.copies)
+
+    def offer_to_delete_copies(self, name: str, copies: list[HeldCopy]) -> bool:
+        """Name the copies that still hold the pupil and offer to delete them."""
+        lines = [
+            f"• {c.path}"
+            + (" (protected with a password: it may hold them)" if c.protected else "")
+            for c in copies
+        ]
+        box = QMessageBox(self.screen)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Copies still hold this pupil")
+        box.setText(
+            f"{name} is no longer in the database, but these backup copies still hold "
+            "their details:"
+        )
+        box.setInformativeText(
+            "\n".join(lines) + "\n\nDelete these copies? Backups on other drives or "
+            "sticks that ProvMap does not know of must be deleted by hand."
+        )
+        delete_button = box.addButton(
+            "&Delete these copies", QMessageBox.ButtonRole.DestructiveRole
+        )
+        box.addButton("&Keep them", QMessageBox.ButtonRole.RejectRole)
+        self.copies_box = box
+        box.exec()
+        if box.clickedButton() is not delete_button:
+            return False
+        delete_copies([c.path for c in copies])
+        _tell(self.screen, f"{name} was erased, and {len(copies)} backup copies were deleted.")
+        return True

@@ -128,3 +128,23 @@ def test_a_read_only_file_system_is_named_as_such(small_disk: Path) -> None:
     assert "Restore" not in message and "damaged" not in message
     done = _cli("--db", str(path), "demo", "--force")
     assert_one_plain_line(done, "read-only")
+
+
+def test_a_full_disk_during_an_import_is_one_line_and_imports_nothing(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    from provmap_desktop.services.upn import make_upn
+
+    path = small_disk / "school.provmap"
+    add_small_school(path)
+    rows = "".join(
+        f"{make_upn('801', '2000', 18, n)},Pupil{n},Test,04/05/2018,F,Year 3,N\n"
+        for n in range(1, 400)
+    )
+    csv = tmp_path / "pupils.csv"
+    csv.write_text("UPN,Legal Surname,Legal Forename,DOB,Gender,Year,SEN Status\n" + rows)
+    _fill(small_disk)
+    before = sha256(path)
+    done = _cli("--db", str(path), "import-pupils", str(csv))
+    assert_one_plain_line(done, "space")
+    assert sha256(path) == before

@@ -168,3 +168,59 @@ def test_cancelling_the_erase_keeps_the_pupil(screen, school_db: Database) -> No
     dialog.reject()
     assert pupil_id(school_db, SURNAME) == ada
     assert screen.actions.erase_button.isEnabled()
+
+
+def _erase_through_the_dialog(qtbot, screen, ada: int) -> None:  # type: ignore[no-untyped-def]
+    screen.select_pupil(ada)
+    dialog = screen.actions.open_erase()
+    qtbot.keyClicks(dialog.typed, SURNAME)
+    qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+
+
+def test_erasure_names_the_copies_that_still_hold_the_pupil_and_deletes_them(
+    qtbot, window, screen, school_db: Database, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from provmap_desktop.storage.autobackup import take_copy
+    from provmap_desktop.storage.backup import backup_database
+
+    from .test_backups_ui import on_next_modal
+
+    ada = pupil_id(school_db, SURNAME)
+    automatic = take_copy(school_db.path, "before-import")
+    stick = backup_database(school_db.path, tmp_path / "usb" / "backup.provmap")
+    listed: list[str] = []
+
+    def delete(box) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(box, QMessageBox)
+        listed.append(box.informativeText())
+        button = next(b for b in box.buttons() if b.text() == "&Delete these copies")
+        button.click()
+
+    on_next_modal(delete)
+    _erase_through_the_dialog(qtbot, screen, ada)
+
+    assert str(automatic) in listed[0] and str(stick) in listed[0]
+    assert not automatic.exists() and not stick.exists()
+    message = window.statusBar().currentMessage()
+    assert "2 backup copies were deleted" in message
+    assert "Nothing about them is left" not in screen.actions.last_erasure
+
+
+def test_erasure_does_not_claim_the_log_is_clean_while_a_reader_holds_it(
+    qtbot, window, screen, school_db: Database
+) -> None:
+    import sqlite3
+
+    ada = pupil_id(school_db, SURNAME)
+    reader = sqlite3.connect(school_db.path)  # a report reading the file meanwhile
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM pupils").fetchone()
+        _erase_through_the_dialog(qtbot, screen, ada)
+    finally:
+        reader.close()
+    words = screen.actions.last_erasure
+    assert "Another program is reading the database" in words
+    assert "Nothing about them is left" not in words

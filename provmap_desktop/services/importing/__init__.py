@@ -96,6 +96,31 @@ def is_ctf(path: Path) -> bool:
     return bool(re.match(r"\s*<", text))
 
 
+#: The most a pupil import takes: a large secondary school's roll is about 2,000 pupils.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_ROWS = 10_000
+
+
+def _check_size(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # the reader reports a file it cannot open
+    if size > MAX_IMPORT_BYTES:
+        raise ImportFileError(
+            f"The file is {size / (1024 * 1024):.1f} MB; ProvMap imports pupil files of up "
+            "to 20 MB (a whole school's roll is far smaller). Is it the right file?"
+        )
+
+
+def _check_rows(path: Path, count: int) -> None:
+    if count > MAX_IMPORT_ROWS:
+        raise ImportFileError(
+            f"The file holds {count:,} records; ProvMap imports up to 10,000 pupils at a "
+            "time. Is it the right file?"
+        )
+
+
 def preview_file(
     session: Session,
     path: Path,
@@ -111,8 +136,10 @@ def preview_file(
     intake (taken as intake with ``as_intake``). Raises ``ImportFileError`` if the file
     cannot be read at all.
     """
+    _check_size(Path(path))
     if is_ctf(path):
         rows = read_ctf(path)
+        _check_rows(path, len(rows))
         return build_preview(
             session,
             rows,
@@ -124,6 +151,7 @@ def preview_file(
             today=today,
         )
     table = read_csv(path)
+    _check_rows(path, len(table.rows))
     chosen = mapping if mapping is not None else guess_mapping(table.headers)
     return build_preview(session, table.rows, chosen, source=path.name, unit="Row", today=today)
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ...models import AcademicYear, Pupil, SchoolClass, YearGroup
 from ...models.vocab import NEED_TYPES
+from ...storage.autobackup import copy_before
 from ..upn import UpnError, clean_upn, upn_warning
 
 #: The pupil fields an import can fill, in the order a mapping step shows them.
@@ -603,6 +604,7 @@ def apply_import(session: Session, preview: ImportPreview) -> ImportResult:
             f"{len(preview.rejected)} {preview.unit.lower()}(s) were rejected; "
             "fix the file and import it again. Nothing was written."
         )
+    copy_before(session, "before-import")
     try:
         classes = {squash(c.name): c for c in session.scalars(select(SchoolClass))}
         created: list[str] = []
