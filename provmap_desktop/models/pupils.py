@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..services.pupil_rules import checked_birth_date, checked_name
 from ..services.upn import clean_upn
 from .base import Base
 from .school import SchoolClass, YearGroup
@@ -71,6 +72,14 @@ class Pupil(Base):
         # Every path that stores a pupil (screens, imports, scripts) goes through here,
         # so no invalid UPN reaches the file. Raises ``UpnError`` (a ``ValueError``).
         return clean_upn(value)
+
+    @validates("surname", "forename", "preferred_name")
+    def _valid_name(self, key: str, value: str) -> str:
+        return checked_name(key.replace("_", " "), value)
+
+    @validates("date_of_birth")
+    def _valid_birth_date(self, _key: str, value: dt.date | None) -> dt.date | None:
+        return checked_birth_date(value)
 
     @property
     def display_name(self) -> str:

@@ -325,9 +325,16 @@ def plain_open_error(path: Path, exc: BaseException) -> str:
             "the database to a folder you can write to, or ask IT to allow writing. "
             "Nothing was changed."
         )
+    reason = str(getattr(exc, "orig", None) or exc)
+    if "locked" in reason or "busy" in reason:
+        return (
+            f"{path.name} is in use by another program, so ProvMap could not set it up "
+            "safely (write-ahead journal). Close the other program and try again. "
+            "Nothing was changed."
+        )
     if isinstance(exc, OSError):
         return f"{path.name} cannot be opened: {exc.strerror or exc}. Nothing was changed."
-    return f"{path.name} cannot be opened ({exc}). Nothing was changed."
+    return f"{path.name} cannot be opened ({reason}). Nothing was changed."
 
 
 def _open_for_reading(path: Path) -> Database:

@@ -86,6 +86,9 @@ def perform(ctx: AppContext, command: SavedCommand) -> None:
         # The session was rolled back: what is on screen is reloaded from the file,
         # so nothing shown is unsaved.
         raise EditRefused(f"That change was not saved: {explain(exc)}") from exc
+    except ValueError as exc:
+        # A rule of the record itself (a UPN's check letter, a name too long).
+        raise EditRefused(f"That change was not saved: {exc}") from exc
     if command.is_noop():
         return
     command._skip_next_redo = True

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Pupil
 from ..services.formatting import format_date, parse_date
+from ..services.pupil_rules import checked_birth_date, checked_name
 from ..services.upn import UpnError, clean_upn
 
 GENDERS: tuple[tuple[str, str], ...] = (("", "Not recorded"), ("F", "Female"), ("M", "Male"))
@@ -135,10 +136,11 @@ class AddPupilDialog(QDialog):
     def checked_values(self) -> NewPupil:
         """The values typed, checked; ``ValueError`` with a plain message if any is wrong."""
         upn = check_upn(self.session, self.upn.text())
-        forename, surname = self.forename.text().strip(), self.surname.text().strip()
+        forename = checked_name("forename", self.forename.text())
+        surname = checked_name("surname", self.surname.text())
         if not forename or not surname:
             raise ValueError("Both the forename and the surname are needed.")
-        born = read_date(self.date_of_birth.text(), "Date of birth")
+        born = checked_birth_date(read_date(self.date_of_birth.text(), "Date of birth"))
         return NewPupil(
             upn=upn,
             forename=forename,

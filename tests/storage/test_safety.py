@@ -186,3 +186,22 @@ def test_a_second_name_for_the_same_file_is_refused(school_file: Path, tmp_path:
     finally:
         db.close()
     assert side_files(school_file) == []
+
+
+def test_a_file_that_cannot_switch_to_wal_is_one_plain_line(
+    school_file: Path, tmp_path: Path
+) -> None:
+    from provmap_desktop.storage import StorageError
+
+    copy = backup_database(school_file, tmp_path / "copy" / "school.provmap")  # DELETE mode
+    holder = sqlite3.connect(copy)
+    try:
+        holder.execute("BEGIN")
+        holder.execute("SELECT count(*) FROM pupils").fetchone()
+        with pytest.raises(StorageError) as caught:
+            open_database(copy)
+    finally:
+        holder.close()
+    message = str(caught.value)
+    assert "in use by another program" in message and "\n" not in message
+    assert "sqlalche" not in message and "OperationalError" not in message

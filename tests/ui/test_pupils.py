@@ -490,3 +490,48 @@ def test_sorting_by_a_header_keeps_the_chosen_pupil_chosen(pupils_window, school
     assert [screen.model.pupil_id(index.row()) for index in selected] == [cal]
     screen.search.setText("e")  # Dee, Ben, Archer: the new list keeps the order chosen
     assert shown_names(screen) == ["Dunn, Dee", "Brown, Ben", "Archer, Ava"]
+
+
+def test_a_name_too_long_or_an_impossible_birth_date_is_refused_wherever_typed(
+    pupils_window, qtbot, school_db
+):
+    screen = screen_of(pupils_window)
+    ava = pupil_id(school_db, "Archer")
+    screen.select_pupil(ava)
+    fields = {b.field: b.widget for b in screen.pane.profile_tab.bindings}
+
+    fields["surname"].setText("A" * 101)
+    fields["surname"].editingFinished.emit()
+    assert "at most 100" in screen.pane.message.text()
+    assert read(school_db, Pupil, ava).surname == "Archer"
+
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    fields["date_of_birth"].setText(f"{tomorrow:%d/%m/%Y}")
+    fields["date_of_birth"].editingFinished.emit()
+    assert "in the future" in screen.pane.message.text()
+    fields["date_of_birth"].setText("01/01/1990")
+    fields["date_of_birth"].editingFinished.emit()
+    assert "more than 25 years ago" in screen.pane.message.text()
+    assert read(school_db, Pupil, ava).date_of_birth != dt.date(1990, 1, 1)
+
+    dialog = screen.open_add_dialog()
+    qtbot.keyClicks(dialog.upn, GOOD_UPN)
+    qtbot.keyClicks(dialog.forename, "Eve")
+    qtbot.keyClicks(dialog.surname, "E" * 101)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "at most 100" in dialog.message.text() and dialog.isVisible()
+    dialog.surname.setText("Evans")
+    qtbot.keyClicks(dialog.date_of_birth, "01/01/1990")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "more than 25 years ago" in dialog.message.text() and dialog.isVisible()
+    with school_db.session_factory() as s:
+        assert s.scalars(select(Pupil).where(Pupil.upn == GOOD_UPN)).first() is None
+
+
+def test_the_pupil_record_itself_refuses_a_long_name_and_a_future_birth_date():
+    from provmap_desktop.services.pupil_rules import PupilRuleError
+
+    with pytest.raises(PupilRuleError, match="at most 100"):
+        Pupil(upn=GOOD_UPN, forename="F" * 101, surname="Evans")
+    with pytest.raises(PupilRuleError, match="in the future"):
+        Pupil(upn=GOOD_UPN, forename="Eve", surname="Evans", date_of_birth=dt.date(2999, 1, 1))
