@@ -275,6 +275,8 @@ def test_reports_and_exports_work_while_the_app_has_the_file_open(
             ["report", "map", "--out", str(tmp_path / "map.pdf")],
             ["report", "costed", "--out", str(tmp_path / "costed.pdf")],
             ["export", "map", "--out", str(tmp_path / "map.xlsx")],
+            ["report", "profile", "--sen-register", "--out", str(tmp_path / "p.pdf")],
+            ["report", "impact", "--out", str(tmp_path / "impact.pdf")],
             ["check"],
         ):
             code, _out, err = run(capsys, "--db", str(school_file), *argv)

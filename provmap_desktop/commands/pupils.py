@@ -60,11 +60,16 @@ def register(parsers: Any) -> None:
 # -- helpers -------------------------------------------------------------------------
 
 
-def _with_session(args: argparse.Namespace, work: Callable[[Session], int]) -> int:
-    """Open the database (never create it), run ``work``, and always close it."""
+def _with_session(
+    args: argparse.Namespace, work: Callable[[Session], int], *, read_only: bool = False
+) -> int:
+    """Open the database (never create it), run ``work``, and always close it.
+
+    ``read_only`` for reports: they work while the app has the file open.
+    """
     from ..storage import open_database
 
-    db = open_database(args.db, create=False)
+    db = open_database(args.db, create=False, read_only=read_only)
     try:
         with db.session_factory() as session:
             return work(session)
@@ -161,7 +166,7 @@ def cmd_report_profile(args: argparse.Namespace) -> int:
         print(f"{len(pupils)} {noun} written to {args.out}")
         return EXIT_OK
 
-    return _with_session(args, work)
+    return _with_session(args, work, read_only=True)
 
 
 def cmd_report_pupil_map(args: argparse.Namespace) -> int:
@@ -181,4 +186,4 @@ def cmd_report_pupil_map(args: argparse.Namespace) -> int:
         print(f"Written to {args.out}")
         return EXIT_OK
 
-    return _with_session(args, work)
+    return _with_session(args, work, read_only=True)
