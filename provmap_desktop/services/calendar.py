@@ -44,6 +44,7 @@ def costed_weeks(days: int, weeks_per_year: int = DEFAULT_TEACHING_WEEKS) -> Dec
     """Teaching days as weeks of five days, capped at the school's weeks a year."""
     return min(Decimal(days) / DAYS_A_WEEK, Decimal(weeks_per_year))
 
+
 # (term start, term end, half-term start, half-term end): the hashable form of a term.
 TermKey = tuple[dt.date, dt.date, dt.date | None, dt.date | None]
 
