@@ -71,7 +71,8 @@ class GroupChoiceNeeded(ValueError):
 
 @dataclass
 class AllocationResult:
-    """What ``allocate_pupils`` did, or the groups to choose from if it did nothing."""
+    """What ``allocate_pupils`` did. ``choices`` is only filled by a caller that caught
+    ``GroupChoiceNeeded`` (the map's undo command), to ask which group and go again."""
 
     group_id: int | None = None
     created_group: dict[str, Any] | None = None
