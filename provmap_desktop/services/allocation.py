@@ -402,11 +402,17 @@ def redo_move(session: Session, result: MoveResult) -> None:
 def move_group_start(session: Session, group_id: int, new_start: dt.date) -> GroupStartResult:
     """Move a group's first day; members who joined on the old first day (or before the
     new one) join on the new one. Refused when it would follow the group's last day or
-    a member's leave date."""
+    a member's leave date, or come before its academic year."""
     group = _group(session, group_id)
     if new_start > group.end_date:
         raise ValueError(
             f"{format_date(new_start)} is after its last day, {format_date(group.end_date)}."
+        )
+    year = group.academic_year
+    if new_start < year.start_date:
+        raise ValueError(
+            f"{format_date(new_start)} is before {year.label} starts on "
+            f"{format_date(year.start_date)}."
         )
     old_start = group.start_date
     moving = [

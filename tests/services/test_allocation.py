@@ -564,3 +564,6 @@ def test_a_start_after_a_member_left_or_after_the_end_is_refused(session, school
         move_group_start(session, group.id, D(2026, 10, 5))
     with pytest.raises(ValueError, match="after its last day"):
         move_group_start(session, school.groups["talk_y3"].id, D(2027, 1, 4))
+    # A group stays inside its academic year (2026/27 starts on 01/09/2026).
+    with pytest.raises(ValueError, match="before 2026/27 starts on 01/09/2026"):
+        move_group_start(session, school.groups["talk_y3"].id, D(2026, 8, 28))
