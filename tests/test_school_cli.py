@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,119 @@ def test_a_blank_name_is_one_line_and_makes_no_file(
     assert_one_line_error(code, err)
     assert "name" in err
     assert not path.exists()
+
+
+# -- export json / import json ---------------------------------------------------------
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _small_document() -> dict:
+    return json.loads((DATA / "school_small.json").read_text(encoding="utf-8"))
+
+
+def test_export_import_export_through_the_command_gives_the_same_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = tmp_path / "demo.provmap"
+    assert run(capsys, "--db", str(demo), "demo", "--today", "01/10/2026")[0] == EXIT_OK
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    code, out, err = run(capsys, "--db", str(demo), "export", "json", "--out", str(first))
+    assert (code, err) == (EXIT_OK, "")
+    assert f"Written to {first}" in out
+
+    copy = tmp_path / "copy.provmap"
+    code, out, err = run(capsys, "--db", str(copy), "import", "json", str(first))
+    assert (code, err) == (EXIT_OK, "")
+    assert "Oakfield Primary School" in out and str(copy) in out
+    code, _out, err = run(capsys, "--db", str(copy), "export", "json", "--out", str(second))
+    assert (code, err) == (EXIT_OK, "")
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_import_json_refuses_a_file_that_holds_a_school(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "school.json"
+    source.write_text(json.dumps(_small_document()), encoding="utf-8")
+    target = tmp_path / "school.provmap"
+    add_small_school(target)
+    before = sha256(target)
+    code, _out, err = run(capsys, "--db", str(target), "import", "json", str(source))
+    assert_one_line_error(code, err)
+    assert "already exists" in err
+    assert sha256(target) == before
+
+
+def test_import_json_lists_every_problem_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = _small_document()
+    document["pupils"][0]["upn"] = "A80120001234"  # 12 characters, not 13
+    document["groups"][0]["memberships"][0]["join_date"] = "14/09/2026"  # not ISO
+    source = tmp_path / "bad.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    target = tmp_path / "new.provmap"
+    code, out, err = run(capsys, "--db", str(target), "import", "json", str(source))
+    assert_one_line_error(code, err)
+    assert "bad.json has 3 problems" in err and "Nothing was written" in err
+    assert out.splitlines() == [
+        "$.groups[0].memberships[0].join_date: '14/09/2026' does not match "
+        "'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'",
+        "$.groups[0].memberships[0].join_date: '14/09/2026' is not a 'date'",
+        "$.pupils[0].upn: 'A80120001234' is too short",
+    ]
+    assert not target.exists()
+
+
+def test_import_json_of_a_file_that_is_not_json_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "notes.json"
+    source.write_text("this is not json\n", encoding="utf-8")
+    target = tmp_path / "new.provmap"
+    code, _out, err = run(capsys, "--db", str(target), "import", "json", str(source))
+    assert_one_line_error(code, err)
+    assert "notes.json is not a JSON file" in err
+    assert not target.exists()
+    code, _out, err = run(capsys, "--db", str(target), "import", "json", str(tmp_path / "no.json"))
+    assert_one_line_error(code, err)
+    assert "There is no file" in err
+
+
+def test_import_json_of_a_hand_written_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "brook.provmap"
+    code, out, err = run(
+        capsys, "--db", str(target), "import", "json", str(DATA / "school_small.json")
+    )
+    assert (code, err) == (EXIT_OK, "")
+    # The fixture holds one of each: pupil, provision, group, delivery session, review.
+    assert (
+        "Brook Lane Primary" in out
+        and "1 pupil, 1 provision, 1 group, 1 delivery session, 1 review." in out
+    )
+    db = open_database(target, create=False, read_only=True)
+    try:
+        with db.session_factory() as s:
+            assert s.get(SchoolSettings, 1).name == "Brook Lane Primary"
+    finally:
+        db.close()
+
+
+def test_export_json_wants_a_json_name_and_a_school(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    school = tmp_path / "school.provmap"
+    add_small_school(school)
+    code, _out, err = run(
+        capsys, "--db", str(school), "export", "json", "--out", str(tmp_path / "s.txt")
+    )
+    assert_one_line_error(code, err)
+    assert ".json" in err
+    code, _out, err = run(
+        capsys, "--db", str(tmp_path / "none.provmap"), "export", "json", "--out", "x.json"
+    )
+    assert_one_line_error(code, err)
+    assert "There is no ProvMap database" in err

@@ -63,6 +63,20 @@ def register(parsers: Any) -> None:
     )
     new.set_defaults(handler=cmd_new_school)
 
+    export = parsers.export.add_parser(
+        "json", help="the whole school as one JSON document (see docs/school-json.md)"
+    )
+    export.add_argument("--out", type=Path, required=True, help="the .json file to write")
+    export.set_defaults(handler=cmd_export_json)
+
+    importer = parsers.top.add_parser("import", help="bring a whole school into a new file")
+    kinds = importer.add_subparsers(dest="import_kind", required=True, metavar="KIND")
+    from_json = kinds.add_parser(
+        "json", help="a school document written by 'export json', into a new database file"
+    )
+    from_json.add_argument("file", type=Path, help="the .json document to read")
+    from_json.set_defaults(handler=cmd_import_json)
+
 
 # -- a new file ----------------------------------------------------------------------
 
@@ -154,4 +168,82 @@ def cmd_new_school(args: argparse.Namespace) -> int:
         f"{year_groups[0]} to {year_groups[-1]}; {provisions} provisions in the catalogue."
     )
     print(f"Next: provmap --db {path} import-pupils PUPILS.csv")
+    return EXIT_OK
+
+
+def _summary(counts: dict[str, int]) -> str:
+    def count(table: str, noun: str) -> str:
+        n = counts.get(table, 0)
+        return f"{n} {noun}{'' if n == 1 else 's'}"
+
+    return ", ".join(
+        [
+            count("pupils", "pupil"),
+            count("provisions", "provision"),
+            count("provision_groups", "group"),
+            count("delivery_sessions", "delivery session"),
+            count("reviews", "review"),
+        ]
+    )
+
+
+def cmd_export_json(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_OK, CliError
+    from ..services.school_document import export_school, record_counts, write_json
+    from ..storage import open_database
+
+    out: Path = args.out
+    if out.suffix.lower() != ".json":
+        raise CliError(f"{out.name}: choose a file name ending in .json.")
+    db = open_database(args.db, create=False, read_only=True)
+    try:
+        with db.session_factory() as session:
+            try:
+                document = export_school(session)
+            except ValueError as exc:
+                raise CliError(str(exc)) from None
+    finally:
+        db.close()
+    write_json(document, out)
+    print(f"Written to {out}: {_summary(record_counts(document))}.")
+    return EXIT_OK
+
+
+def cmd_import_json(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_OK, CliError
+    from ..services.school_document import (
+        SchoolDocumentError,
+        check_document,
+        import_school,
+        read_school_json,
+        record_counts,
+    )
+
+    source: Path = args.file
+    target = Path(args.db)
+    if not source.is_file():
+        raise CliError(f"There is no file {source}.")
+    _refuse_existing(target)
+    try:
+        document = read_school_json(source)
+    except SchoolDocumentError as exc:
+        raise CliError(f"{exc} Nothing was written.") from None
+    problems = check_document(document)
+    if problems:
+        for problem in problems[:MAX_PROBLEMS_SHOWN]:
+            print(problem)
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            print(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more.")
+        count = len(problems)
+        raise CliError(
+            f"{source.name} has {count} problem{'' if count == 1 else 's'} (listed above). "
+            "Nothing was written."
+        )
+    try:
+        _fill_new_file(target, lambda session: import_school(session, document))
+    except SchoolDocumentError as exc:
+        raise CliError(f"{source.name}: {exc}") from None
+    print(
+        f"Imported {document['school']['name']} into {target}: {_summary(record_counts(document))}."
+    )
     return EXIT_OK
