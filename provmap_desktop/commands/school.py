@@ -240,7 +240,9 @@ def cmd_import_json(args: argparse.Namespace) -> int:
             "Nothing was written."
         )
     try:
-        _fill_new_file(target, lambda session: import_school(session, document))
+        _fill_new_file(
+            target, lambda session: import_school(session, document, already_checked=True)
+        )
     except SchoolDocumentError as exc:
         raise CliError(f"{source.name}: {exc}") from None
     print(

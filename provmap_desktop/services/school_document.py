@@ -24,6 +24,7 @@ Records are listed in id order, so the same school always gives the same documen
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -311,15 +312,42 @@ def write_school_json(session: Session, out: Path) -> Path:
 # -- checking ----------------------------------------------------------------------
 
 
-def _schema_problems(document: dict[str, Any]) -> list[Problem]:
+def _inline_references(node: Any, definitions: dict[str, Any]) -> Any:
+    """``node`` with every ``{"$ref": "#/$defs/x"}`` replaced by the definition itself.
+
+    The schema has no recursion, so this ends; validating against the inlined copy
+    gives the same answers about three times faster than following references.
+    """
+    if isinstance(node, list):
+        return [_inline_references(item, definitions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    inlined: dict[str, Any] = {}
+    reference = node.get("$ref")
+    if isinstance(reference, str) and reference.startswith("#/$defs/"):
+        inlined.update(_inline_references(definitions[reference.split("/")[-1]], definitions))
+    for key, value in node.items():
+        if key != "$ref" and key != "$defs":
+            inlined[key] = _inline_references(value, definitions)
+    return inlined
+
+
+@functools.cache
+def _validator() -> Any:
     import jsonschema
 
     from ..schemas import load_schema
 
-    validator = jsonschema.Draft202012Validator(
-        load_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    schema = load_schema()
+    validator_class = jsonschema.Draft202012Validator
+    return validator_class(
+        _inline_references(schema, schema.get("$defs", {})),
+        format_checker=validator_class.FORMAT_CHECKER,
     )
-    return [_problem(list(e.absolute_path), e.message) for e in validator.iter_errors(document)]
+
+
+def _schema_problems(document: dict[str, Any]) -> list[Problem]:
+    return [_problem(list(e.absolute_path), e.message) for e in _validator().iter_errors(document)]
 
 
 @dataclass
@@ -397,7 +425,7 @@ def _link_problems(rows: list[_Row]) -> list[Problem]:
                         _problem([*row.parts, column.name], f"there is no {noun} with id {value}")
                     )
         for columns in _unique_column_sets(table):
-            key = tuple(row.values.get(c) for c in columns)
+            key = tuple(_comparable(table.c[c], row.values.get(c)) for c in columns)
             if any(v is None for v in key):
                 continue
             bucket = seen[(row.table, columns)]
@@ -418,6 +446,16 @@ def _link_problems(rows: list[_Row]) -> list[Problem]:
                     _problem([*row.parts, later], f"{second} is before {earlier} {first}")
                 )
     return problems
+
+
+def _comparable(column: Column[Any], value: Any) -> Any:
+    """A value as the database will compare it: "09:15" and "09:15:00" are one time."""
+    if value is None or not isinstance(column.type, Time | DateTime):
+        return value
+    try:
+        return _from_json(column, value)
+    except ValueError:
+        return value  # reported as not a real time
 
 
 def _owned_noun(table: str, columns: tuple[str, ...]) -> str:
@@ -512,15 +550,17 @@ def _tables_holding_rows(session: Session) -> list[str]:
     ]
 
 
-def import_school(session: Session, document: Any) -> None:
+def import_school(session: Session, document: Any, *, already_checked: bool = False) -> None:
     """Write ``document`` into the empty database of ``session``; flushed, not committed.
 
     Raises ``SchoolDocumentError`` (with every problem and its JSON path) before
     writing anything if the document is not a good version 1 school document, and if
-    the database holds any rows at all. The import adds nothing to the audit log: the
-    document's own audit entries are written as they are.
+    the database holds any rows at all. ``already_checked`` skips ``check_document``
+    for a caller that has just run it on this same document and found nothing. The
+    import adds nothing to the audit log: the document's own entries are written as
+    they are.
     """
-    problems = check_document(document)
+    problems = [] if already_checked else check_document(document)
     if problems:
         count = len(problems)
         raise SchoolDocumentError(

@@ -315,3 +315,33 @@ def test_a_file_that_is_not_json_says_where(tmp_path: Path) -> None:
     assert str(caught.value) == (
         "broken.json is not a JSON file: Expecting ',' delimiter at line 3, column 2."
     )
+
+
+def test_the_shipped_schema_is_a_valid_json_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(load_schema())
+
+
+def test_the_same_slot_written_two_ways_is_found(session: Session) -> None:
+    document = _small()
+    # 09:15 and 09:15:00 are the same time of day: the group would have one slot twice.
+    document["groups"][0]["slots"].append({"id": 2, "weekday": 0, "start_time": "09:15"})
+    assert [str(p) for p in check_document(document)] == [
+        "$.groups[0].slots[1].start_time: another slot of this group has the start_time "
+        "'09:15'"
+    ]
+
+
+def test_a_document_the_database_refuses_leaves_nothing_behind(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import provmap_desktop.services.school_document as school_document
+
+    document = _small()
+    document["groups"][0]["provision_id"] = 99
+    # What the checks would have caught, let through to show the database's own refusal.
+    monkeypatch.setattr(school_document, "check_document", lambda _document: [])
+    with pytest.raises(SchoolDocumentError, match="refused the document: FOREIGN KEY"):
+        import_school(session, document)
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(SchoolSettings)) == 0
+    assert session.scalar(select(func.count()).select_from(Pupil)) == 0
