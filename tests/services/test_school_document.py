@@ -326,8 +326,7 @@ def test_the_same_slot_written_two_ways_is_found(session: Session) -> None:
     # 09:15 and 09:15:00 are the same time of day: the group would have one slot twice.
     document["groups"][0]["slots"].append({"id": 2, "weekday": 0, "start_time": "09:15"})
     assert [str(p) for p in check_document(document)] == [
-        "$.groups[0].slots[1].start_time: another slot of this group has the start_time "
-        "'09:15'"
+        "$.groups[0].slots[1].start_time: another slot of this group has the start_time '09:15'"
     ]
 
 
