@@ -46,7 +46,7 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..models import Base, Money, provision_year_groups
@@ -425,6 +425,8 @@ def _link_problems(rows: list[_Row]) -> list[Problem]:
                         _problem([*row.parts, column.name], f"there is no {noun} with id {value}")
                     )
         for columns in _unique_column_sets(table):
+            if columns == (_OWNERS.get(row.table),):
+                continue  # one per owner: the nesting itself sees to that
             key = tuple(_comparable(table.c[c], row.values.get(c)) for c in columns)
             if any(v is None for v in key):
                 continue
@@ -595,9 +597,10 @@ def import_school(session: Session, document: Any, *, already_checked: bool = Fa
             if rows:
                 session.execute(insert(table), rows)
         session.flush()
-    except IntegrityError as exc:
+    except (SQLAlchemyError, OverflowError) as exc:
+        reason = getattr(exc, "orig", None) or exc
         raise SchoolDocumentError(
-            f"The database refused the document: {exc.orig}. Nothing was written."
+            f"The database refused the document: {reason}. Nothing was written."
         ) from exc
     finally:
         session.info[AUDIT_OFF] = previous

@@ -344,3 +344,11 @@ def test_a_document_the_database_refuses_leaves_nothing_behind(
     session.rollback()
     assert session.scalar(select(func.count()).select_from(SchoolSettings)) == 0
     assert session.scalar(select(func.count()).select_from(Pupil)) == 0
+
+
+def test_a_number_too_big_for_the_database_is_a_problem_not_a_crash(session: Session) -> None:
+    document = _small()
+    document["staff"][0]["id"] = 2**70
+    assert [str(p) for p in check_document(document)] == [
+        f"$.staff[0].id: {2**70} is greater than the maximum of {2**63 - 1}"
+    ]
