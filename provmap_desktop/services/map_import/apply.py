@@ -149,25 +149,21 @@ def _allocate(
     if result.needs_group_choice or result.group_id is None:
         raise ValueError(f"{group.provision} for {group.year_group}: several groups run.")
     made += 1 if result.created_group is not None else 0
-    built = session.get(ProvisionGroup, result.group_id)
-    assert built is not None
     if made:
+        built = session.get(ProvisionGroup, result.group_id)
+        assert built is not None
         if group.label:
             built.name = group.label
         built.class_id = group.class_id
         built.staff_id = group.staff_id
-        frequency = next(
-            (p.frequency for p in plan.provisions if p.key == group.provision_key), None
-        )
-        provision = built.provision
-        if frequency is not None and not any(
-            p.is_new for p in plan.provisions if p.key == group.provision_key
-        ):
-            if frequency.sessions_per_week != provision.sessions_per_week:
+        planned = next(p for p in plan.provisions if p.key == group.provision_key)
+        frequency = planned.frequency
+        if frequency is not None and not planned.is_new:
+            # A catalogue entry keeps its defaults; the map's frequency is this group's.
+            if frequency.sessions_per_week != planned.existing_sessions:
                 built.sessions_per_week = frequency.sessions_per_week
-            if frequency.session_minutes != provision.session_minutes:
+            if frequency.session_minutes != planned.existing_minutes:
                 built.session_minutes = frequency.session_minutes
-        session.flush()
     return made, len(result.created_memberships)
 
 

@@ -17,8 +17,6 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from ..importing.csv_import import decode_csv, sniff_delimiter
 
 SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt", ".docx")
@@ -26,6 +24,15 @@ SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt", ".docx")
 
 class MapFileError(Exception):
     """The file cannot be read at all; the message says why in plain words."""
+
+
+def column_letters(number: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA: a spreadsheet's name for a column."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +46,7 @@ class Place:
 
     @property
     def column_name(self) -> str:
-        return get_column_letter(self.column) if self.lettered else str(self.column)
+        return column_letters(self.column) if self.lettered else str(self.column)
 
     def __str__(self) -> str:
         return f"{self.sheet}, row {self.row}, column {self.column_name}"

@@ -50,6 +50,8 @@ class PlannedProvision:
     cost: Decimal | None
     group_size: int
     role_id: int | None
+    existing_sessions: int | None = None
+    existing_minutes: int | None = None
 
     @property
     def is_new(self) -> bool:
@@ -196,6 +198,8 @@ def build_plan(
                 cost=row.cost,
                 group_size=1,
                 role_id=None,
+                existing_sessions=existing.sessions_per_week if existing else None,
+                existing_minutes=existing.session_minutes if existing else None,
             )
             provisions[key] = planned
         else:
