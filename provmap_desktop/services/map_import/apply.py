@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...models import ProvisionGroup
+from ...models import Provision, ProvisionGroup, Pupil, YearGroup
 from ..allocation import allocate_pupils
 from ..catalogue import add_catalogue_entry
 from ..formatting import format_date
@@ -46,6 +46,15 @@ def apply_plan(
 
     Returns the numbers of provisions, groups, allocations and pupils added.
     """
+    # The session holds rows weakly: keeping these alive saves reloading them per group.
+    kept: list[object] = list(session.scalars(select(YearGroup)))
+    kept += session.scalars(
+        select(Provision).where(
+            Provision.id.in_([p.existing_id for p in plan.provisions if p.existing_id is not None])
+        )
+    ).all()
+    wanted = {i for g in plan.groups for i in g.pupil_ids}
+    kept += session.scalars(select(Pupil).where(Pupil.id.in_(wanted))).all()
     provision_ids: dict[str, int] = {}
     added_provisions = 0
     for planned in plan.provisions:
@@ -66,7 +75,9 @@ def apply_plan(
             fields["weeks"] = planned.weeks
         if planned.cost is not None:
             fields["resources_cost"] = planned.cost
-        provision_ids[planned.key] = add_catalogue_entry(session, planned.name, **fields).id
+        provision = add_catalogue_entry(session, planned.name, **fields)
+        kept.append(provision)
+        provision_ids[planned.key] = provision.id
         added_provisions += 1
 
     # One new pupil per unmatched name and year group, however many cells name them.
@@ -91,6 +102,7 @@ def apply_plan(
                     today=today,
                 )
                 created[key] = pupil.id
+                kept.append(pupil)
             extra.setdefault(problem.group_index, []).append(created[key])
 
     groups_added = allocations = 0
