@@ -335,3 +335,31 @@ def test_a_file_with_no_map_is_refused_in_plain_words(school: Session, tmp_path:
         preview_map(school, path, year_2026(school), None)
     with pytest.raises(MapFileError, match=r"\.xlsx, \.csv or \.docx"):
         preview_map(school, tmp_path / "map.pdf", year_2026(school), None)
+
+
+def test_a_failure_half_way_writes_nothing_at_all(
+    school: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from provmap_desktop.services.map_import import apply as applying
+    from provmap_desktop.services.map_import import import_map
+
+    plan = preview_map(school, write_xlsx(tmp_path / "map.xlsx"), year_2026(school), "Autumn")
+    school.rollback()
+    real = applying.allocate_pupils
+    calls = []
+
+    def fail_on_the_tenth(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 10:
+            raise ValueError("the disk went away")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(applying, "allocate_pupils", fail_on_the_tenth)
+    provisions = len(school.scalars(select(Provision)).all())
+    pupils = len(school.scalars(select(Pupil)).all())
+    with pytest.raises(ValueError, match="the disk went away"):
+        import_map(school, None, plan, create_unmatched=True, today=TODAY)
+    assert school.scalar(select(GroupMembership.id)) is None
+    assert school.scalar(select(ProvisionGroup.id)) is None
+    assert len(school.scalars(select(Provision)).all()) == provisions
+    assert len(school.scalars(select(Pupil)).all()) == pupils

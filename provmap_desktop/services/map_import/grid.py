@@ -119,23 +119,15 @@ def read_docx(path: Path) -> list[Grid]:
     grids: list[Grid] = []
     for number, table in enumerate(document.tables, start=1):
         rows: list[list[str]] = []
-        above: list[object] = []
         for row in table.rows:
             texts: list[str] = []
-            elements: list[object] = []
             previous = None
-            for column, cell in enumerate(row.cells):
-                element = cell._tc
-                elements.append(element)
-                # A cell spanning columns repeats; keep its text in its first column.
-                # A cell merged down from the row above repeats too; keep it there.
-                spanned = element is previous
-                merged_down = column < len(above) and above[column] is element
-                texts.append("" if spanned else _clean(cell.text))
-                if merged_down and not spanned:
-                    texts[-1] = _clean(cell.text)
-                previous = element
-            above = elements
+            for cell in row.cells:
+                # A cell spanning columns comes once per column: keep its text in the
+                # first. One merged down from the row above comes again in each row,
+                # and keeps its text there, as in a workbook.
+                texts.append("" if cell._tc is previous else _clean(cell.text))
+                previous = cell._tc
             rows.append(texts)
         grids.append(Grid(f"Table {number}", rows, lettered=False))
     if not grids:
