@@ -17,6 +17,7 @@ from provmap_desktop.models import (
     Provision,
     ProvisionGroup,
     Pupil,
+    SchoolClass,
     YearGroup,
 )
 from provmap_desktop.services.map_import import MapFileError, apply_plan, preview_map
@@ -363,3 +364,38 @@ def test_a_failure_half_way_writes_nothing_at_all(
     assert school.scalar(select(ProvisionGroup.id)) is None
     assert len(school.scalars(select(Provision)).all()) == provisions
     assert len(school.scalars(select(Pupil)).all()) == pupils
+
+
+def test_classes_as_columns_and_forename_surname_columns(school: Session, tmp_path: Path) -> None:
+    year4 = school.scalar(select(YearGroup).where(YearGroup.name == "Year 4"))
+    year5 = school.scalar(select(YearGroup).where(YearGroup.name == "Year 5"))
+    school.add_all(
+        [SchoolClass(name="Oak", year_group=year4), SchoolClass(name="Ash", year_group=year5)]
+    )
+    school.commit()
+    by_class = tmp_path / "classes.csv"
+    by_class.write_text('Intervention,Oak,Ash\nLego club,"Jordan, Mary",Chris\n', encoding="utf-8")
+    plan = preview_map(school, by_class, year_2026(school), None)
+    apply_plan(school, plan, create_unmatched=False, today=TODAY)
+    school.commit()
+    groups = school.scalars(select(ProvisionGroup).order_by(ProvisionGroup.id)).all()
+    found = [
+        (
+            g.school_class.name if g.school_class else None,
+            g.year_group.name if g.year_group else None,
+            sorted(m.pupil.surname for m in g.memberships),
+        )
+        for g in groups
+    ]
+    assert found == [("Oak", "Year 4", ["Blake", "O'Brien"]), ("Ash", "Year 5", ["Parker"])]
+    # A list with forename and surname columns and no year column: each pupil's own year.
+    listed = tmp_path / "list.csv"
+    listed.write_text(
+        "Forename,Surname,Provision\nKatie,Bond,Nurture group\nJenny,Walsh,Nurture group\n",
+        encoding="utf-8",
+    )
+    plan = preview_map(school, listed, year_2026(school), None)
+    assert [(g.year_group, g.pupil_names) for g in plan.groups] == [
+        ("Year 5", ["Katie Bond (Year 5)"]),
+        ("Reception", ["Jenny Walsh (Reception)"]),
+    ]
