@@ -117,7 +117,7 @@ def format_plan(plan: MapPlan) -> str:
         )
     lines.append(f"Cells not read: {len(plan.unread)}.")
     for unread in plan.unread:
-        shown = f"“{unread.text}” " if unread.text else ""
+        shown = f"“{unread.text}”: " if unread.text else ""
         lines.append(f"  {unread.place}: {shown}{unread.reason}")
     lines += [f"Note: {note}" for note in plan.notes]
     return "\n".join(lines)

@@ -324,8 +324,7 @@ def _read_long_list(
             found = school.column(year_text)
             if found is None:
                 reason = (
-                    f"“{year_text}” is not one of the school's year groups or classes; "
-                    "the row was left out."
+                    "Not one of the school's year groups or classes; the row was left out."
                     if year_text
                     else "No year group on this row; left out."
                 )
