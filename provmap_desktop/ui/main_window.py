@@ -27,6 +27,7 @@ from ..storage.sealed import is_sealed, open_sealed, private_temp_folder
 from .attention import attention_html, attention_items
 from .backup_dialogs import BackupDialog, BackupsDialog, ask_backup_password
 from .context import AppContext
+from .link_strip import LinkStrip
 from .period_bar import PeriodBar
 from .screens import SCREENS, build_screen
 
@@ -41,13 +42,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self._build_menus()
         self.db_label = QLabel()
-        self.attention_label = QLabel()
+        self.attention_label = LinkStrip()
         self.attention_label.setAccessibleName("Things that need attention")
-        self.attention_label.setTextFormat(Qt.TextFormat.RichText)
-        self.attention_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.LinksAccessibleByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
-        )
         self.attention_label.linkActivated.connect(self.show_screen)
         # The checks cost the school's figures; run them once edits have settled.
         self.attention_timer = QTimer(self)

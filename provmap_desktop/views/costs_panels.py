@@ -102,6 +102,7 @@ def table_view(model: SummaryTableModel, name: str) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setAccessibleName(name)
+    view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.verticalHeader().setVisible(False)

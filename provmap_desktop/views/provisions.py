@@ -73,6 +73,7 @@ class ProvisionsScreen(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Provision catalogue")
+        self.table.setTabKeyNavigation(False)  # Tab leaves; arrows move, F2 edits
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)

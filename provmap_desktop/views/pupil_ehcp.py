@@ -90,6 +90,7 @@ class EhcpTab(BoundTab):
         outcomes = QGroupBox("Section E: outcomes")
         self.outcomes = QListWidget()
         self.outcomes.setAccessibleName("Section E outcomes")
+        self.outcomes.setTabKeyNavigation(False)
         self.outcomes.setWordWrap(True)
         self.outcomes.setAlternatingRowColors(True)  # one outcome per band
         self.outcomes.setMaximumHeight(120)

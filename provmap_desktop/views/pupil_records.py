@@ -38,6 +38,7 @@ def read_only_table(name: str, headers: list[str]) -> QTableWidget:
     """A table that wraps its text to the pane's width instead of scrolling sideways."""
     table = QTableWidget(0, len(headers))
     table.setAccessibleName(name)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)

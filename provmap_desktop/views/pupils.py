@@ -58,6 +58,7 @@ class PupilsScreen(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Pupils")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(cols.YEAR, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

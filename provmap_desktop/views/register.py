@@ -139,6 +139,7 @@ class RegisterScreen(ReloadWhenShown):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setAccessibleName("Planned sessions")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -185,6 +186,7 @@ class RegisterScreen(ReloadWhenShown):
         self.clear_button.clicked.connect(self.clear_record)
         self.attendance = QListWidget()
         self.attendance.setAccessibleName("Attendance: ticked pupils were present")
+        self.attendance.setTabKeyNavigation(False)
         self.attendance.itemChanged.connect(self._attendance_changed)
         self.message = QLabel()
         self.message.setWordWrap(True)

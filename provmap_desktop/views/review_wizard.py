@@ -334,6 +334,7 @@ class DoPage(QWizardPage):
         self.summary.setAccessibleName("Delivery rate for the period")
         self.sessions = QTableWidget(0, 2)
         self.sessions.setAccessibleName("Sessions in the period")
+        self.sessions.setTabKeyNavigation(False)
         self.sessions.setHorizontalHeaderLabels(("Date", "What happened"))
         self.sessions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

@@ -139,6 +139,7 @@ class SettingsScreen(QWidget):
         view = QTableView()
         view.setModel(model)
         view.setAccessibleName(name)
+        view.setTabKeyNavigation(False)  # Tab leaves; arrows move, F2 edits
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         view.verticalHeader().setVisible(False)
         view.setMinimumHeight(160)

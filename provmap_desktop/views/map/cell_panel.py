@@ -56,6 +56,7 @@ class CellPanel(QWidget):
         self.tree = MemberTree()
         self.tree.setHeaderLabels(["Group / pupil", "From", "To"])
         self.tree.setAccessibleName("Groups and pupils in the chosen cell")
+        self.tree.setTabKeyNavigation(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setDragEnabled(True)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
