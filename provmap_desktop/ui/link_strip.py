@@ -63,7 +63,7 @@ class LinkStrip(QLabel):
         else:
             super().focusNextPrevChild(True)
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's name
+    def focusNextPrevChild(self, next: bool) -> bool:
         index, count = self._current(), len(self.link_texts())
         inside = index + 1 < count if next else index > 0
         if index >= 0 and inside:

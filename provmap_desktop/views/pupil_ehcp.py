@@ -64,7 +64,7 @@ class EhcpTab(BoundTab):
 
         self.no_plan = QLabel()
         self.no_plan.setWordWrap(True)
-        self.add_plan_button = QPushButton("&Add EHC plan")
+        self.add_plan_button = QPushButton("Add EHC plan")
         self.add_plan_button.clicked.connect(self.add_plan)
         layout.addWidget(self.no_plan)
         layout.addWidget(self.add_plan_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -74,8 +74,8 @@ class EhcpTab(BoundTab):
         plan_layout.setContentsMargins(0, 0, 0, 0)
         dates = QFormLayout()
         for field, label in (
-            ("issued_date", "&Issued"),
-            ("next_review_date", "&Next annual review"),
+            ("issued_date", "Issue&d"),
+            ("next_review_date", "Next annual revie&w"),
         ):
             edit = QLineEdit()
             edit.setPlaceholderText("dd/mm/yyyy")
@@ -83,7 +83,7 @@ class EhcpTab(BoundTab):
             parse = self._date_parser(what)
             dates.addRow(label, self.bind(Binding("ehcp", field, what, edit, parse)))
         dates.addRow(
-            "&LA reference", self.bind(Binding("ehcp", "la_reference", "LA reference", QLineEdit()))
+            "LA refere&nce", self.bind(Binding("ehcp", "la_reference", "LA reference", QLineEdit()))
         )
         plan_layout.addLayout(dates)
 
@@ -97,7 +97,7 @@ class EhcpTab(BoundTab):
         self.outcomes.itemChanged.connect(self._outcome_edited)
         add_outcome = QPushButton("Add &outcome")
         add_outcome.clicked.connect(self.add_outcome)
-        remove_outcome = QPushButton("&Remove outcome")
+        remove_outcome = QPushButton("Remove outcome")
         remove_outcome.clicked.connect(self.remove_outcome)
         box = QVBoxLayout(outcomes)
         box.addWidget(self.outcomes)
@@ -114,9 +114,9 @@ class EhcpTab(BoundTab):
         )
         self.items.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.items.itemSelectionChanged.connect(self._item_chosen)
-        add_item = QPushButton("Add Section &F item")
+        add_item = QPushButton("Add &Section F item")
         add_item.clicked.connect(self.add_item)
-        self.remove_item_button = QPushButton("Remo&ve item")
+        self.remove_item_button = QPushButton("Remove item")
         self.remove_item_button.clicked.connect(self.remove_item)
         self.item_text = CommitTextEdit("Section F item text", 48)
         self.item_text.committed.connect(
@@ -141,9 +141,9 @@ class EhcpTab(BoundTab):
         detail = QFormLayout()
         detail.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         detail.addRow("Item &text", self.item_text)
-        detail.addRow("&Minutes a week", self.item_minutes)
+        detail.addRow("Min&utes a week", self.item_minutes)
         detail.addRow("Linked &provision", self.item_provision)
-        detail.addRow("Linked &allocation", self.item_membership)
+        detail.addRow("Linked allocation", self.item_membership)
         detail.addRow(self.item_status)
         for combo in (self.item_provision, self.item_membership):
             combo.setSizeAdjustPolicy(

@@ -65,11 +65,11 @@ class PupilPane(QWidget):
         self.ehcp_tab = EhcpTab(self)
         self.history_tab = HistoryTab(self)
         for tab, title in (
-            (self.profile_tab, "Pro&file"),
-            (self.sen_tab, "S&EN"),
-            (self.provision_tab, "Pro&vision"),
-            (self.ehcp_tab, "EHC &plan"),
-            (self.history_tab, "Hi&story"),
+            (self.profile_tab, "Profile"),
+            (self.sen_tab, "SEN"),
+            (self.provision_tab, "Provision"),
+            (self.ehcp_tab, "EHC plan"),
+            (self.history_tab, "History"),
         ):
             self.tabs.addTab(tab, title)
         self._stale: set[QWidget] = set()

@@ -175,7 +175,7 @@ class RegisterScreen(ReloadWhenShown):
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Selected session")
-        self.delivered_button = QPushButton("&Delivered (all present)")
+        self.delivered_button = QPushButton("Delive&red (all present)")
         self.delivered_button.setAccessibleName("Mark the session delivered, everyone present")
         self.delivered_button.clicked.connect(self.mark_delivered)
         self.cancel_button = QPushButton("&Cancelled…")

@@ -46,7 +46,7 @@ class ReportsScreen(QWidget):
 
         school = QGroupBox("Whole school, for the chosen year and term")
         grid = QGridLayout(school)
-        self._button(grid, 0, "Provision &map (PDF)…", "provision-map.pdf", self._map_pdf)
+        self._button(grid, 0, "Provisio&n map (PDF)…", "provision-map.pdf", self._map_pdf)
         paper_row = QHBoxLayout()
         paper_row.addWidget(QLabel("Paper"))
         paper_row.addWidget(self.paper)
@@ -68,7 +68,7 @@ class ReportsScreen(QWidget):
         self.pupil_buttons = [
             self._button(pupil_grid, 1, "&One-page profile (PDF)…", "profile.pdf", self._profile),
             self._button(
-                pupil_grid, 2, "&Evidence pack (PDF)…", "evidence-pack.pdf", self._evidence
+                pupil_grid, 2, "Evi&dence pack (PDF)…", "evidence-pack.pdf", self._evidence
             ),
             self._button(
                 pupil_grid,

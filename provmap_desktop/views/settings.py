@@ -78,9 +78,9 @@ class SettingsScreen(QWidget):
             ("phase", "&Phase", "text"),
             ("teaching_weeks_per_year", "Teaching &weeks per year", "int"),
             ("sen_threshold", "Per-pupil SEN cost &threshold (£)", "money"),
-            ("near_threshold_margin", "‘&Near the threshold’ margin (£)", "money"),
+            ("near_threshold_margin", "‘Near the threshold’ ma&rgin (£)", "money"),
             ("rag_green", "Delivery &green from (%)", "int"),
-            ("rag_amber", "Delivery &amber from (%)", "int"),
+            ("rag_amber", "Delivery am&ber from (%)", "int"),
         ]
         for field, label, kind in specs:
             widget: QLineEdit | QSpinBox
@@ -203,7 +203,7 @@ class SettingsScreen(QWidget):
             KIND,
             "role",
         )
-        return self._table_box(box, self.roles_model, "Staff roles", "Add &role", self._add_role)
+        return self._table_box(box, self.roles_model, "Staff roles", "Add r&ole", self._add_role)
 
     def _staff_box(self) -> QGroupBox:
         box = QGroupBox("Staff (a rate here overrides the role's rate)")
@@ -280,7 +280,7 @@ class SettingsScreen(QWidget):
             box,
             self.streams_model,
             "Funding streams",
-            "Add funding &stream",
+            "Add fun&ding stream",
             self._add_stream,
             self._table(self.budgets_model, "Budgets for the chosen year"),
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -80,11 +81,7 @@ class Walk:
     def stuck(self, steps: list[QWidget]) -> list[str]:
         """Item views that kept focus for a key press: Tab moved inside them instead."""
         return sorted(
-            {
-                describe(a)
-                for a, b in zip(steps, steps[1:], strict=False)
-                if a is b and isinstance(a, QAbstractItemView)
-            }
+            {describe(a) for a, b in pairwise(steps) if a is b and isinstance(a, QAbstractItemView)}
         )
 
     def problems(self) -> list[str]:
