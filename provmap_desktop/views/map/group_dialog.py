@@ -139,6 +139,7 @@ class GroupDialog(QDialog):
         members = QTableView()
         members.setModel(self.members_model)
         members.setAccessibleName("Members with their join and leave dates")
+        members.setTabKeyNavigation(False)  # Tab leaves the table; arrows move, F2 edits
         members.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         members.verticalHeader().setVisible(False)
 
