@@ -30,32 +30,24 @@ TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    path = tmp_path_factory.mktemp("demo") / "demo.provmap"
-    db = open_database(path)
-    with db.session_factory() as s:
-        build_demo_school(s, today=TODAY)
-    db.close()
-    return path
+def demo_window(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """One main window over the demo school for the whole module: the walks only move focus."""
+    from PySide6.QtCore import QSettings
 
-
-@pytest.fixture
-def demo_db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    copy = tmp_path / "demo.provmap"
-    copy.write_bytes(demo_file.read_bytes())
-    db = open_database(copy)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def demo_window(qtbot, demo_db):  # type: ignore[no-untyped-def]
     from provmap_desktop.ui.main_window import MainWindow
 
-    window = MainWindow(demo_db, today=TODAY)
-    qtbot.addWidget(window)
+    folder = tmp_path_factory.mktemp("walk")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    db = open_database(folder / "demo.provmap")
+    with db.session_factory() as s:
+        build_demo_school(s, today=TODAY)
+    window = MainWindow(db, today=TODAY)
     window.show()
-    return window
+    yield window
+    window.close()
+    window.deleteLater()
+    qapp.processEvents()
 
 
 #: Each screen, and on Pupils each tab of the pupil pane (a pupil with an EHC plan).
