@@ -184,6 +184,7 @@ class RegisterScreen(ReloadWhenShown):
         self.clear_button = QPushButton("C&lear record")
         self.clear_button.setAccessibleName("Clear what was recorded for the session")
         self.clear_button.clicked.connect(self.clear_record)
+        self._attendance_key: tuple[int, dt.date] | None = None  # the session listed
         self.attendance = QListWidget()
         self.attendance.setAccessibleName("Attendance: ticked pupils were present")
         self.attendance.setTabKeyNavigation(False)
@@ -262,6 +263,10 @@ class RegisterScreen(ReloadWhenShown):
         planned = self.selected()
         for widget in (self.delivered_button, self.cancel_button, self.clear_button):
             widget.setEnabled(planned is not None)
+        # Rebuilding the list after a tick must not lose the keyboard's place in it.
+        key = (planned.group_id, planned.day) if planned is not None else None
+        keep_row = self.attendance.currentRow() if key == self._attendance_key else -1
+        self._attendance_key = key
         self.attendance.blockSignals(True)
         self.attendance.clear()
         if planned is None:
@@ -283,6 +288,8 @@ class RegisterScreen(ReloadWhenShown):
             item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
             self.attendance.addItem(item)
         self.clear_button.setEnabled(record is not None)
+        if 0 <= keep_row < self.attendance.count():
+            self.attendance.setCurrentRow(keep_row)
         self.attendance.blockSignals(False)
 
     # -- actions --------------------------------------------------------------------
