@@ -169,7 +169,7 @@ def test_ticking_attendance_by_keyboard_keeps_the_place_in_the_list(register, qt
     screen.attendance.setCurrentRow(0)
     qtbot.keyClick(screen.attendance, Qt.Key.Key_Down)
     qtbot.keyClick(screen.attendance, Qt.Key.Key_Space)
-    expected = {name: True for name in names}
+    expected = dict.fromkeys(names, True)
     expected[names[1]] = False
     assert read(school_db, group_id, TODAY)[4] == expected
     assert screen.attendance.hasFocus()
