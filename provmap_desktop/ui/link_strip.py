@@ -15,6 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
+from .colours import FOCUS_RING
+
 _LINK_TEXT = re.compile(r"<a\b[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -35,7 +37,9 @@ class LinkStrip(QLabel):
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
         # A focus frame as well as the highlighted link, so focus is always visible.
-        self.setStyleSheet("LinkStrip:focus { border: 2px solid #1a4f8b; border-radius: 3px; }")
+        self.setStyleSheet(
+            f"LinkStrip:focus {{ border: 2px solid {FOCUS_RING}; border-radius: 3px; }}"
+        )
         self._update_focus_policy()
 
     def link_texts(self) -> list[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -26,6 +27,7 @@ from ..storage.places import place_warning
 from ..storage.sealed import is_sealed, open_sealed, private_temp_folder
 from .attention import attention_html, attention_items
 from .backup_dialogs import BackupDialog, BackupsDialog, ask_backup_password
+from .colours import apply_readable_palette
 from .context import AppContext
 from .link_strip import LinkStrip
 from .period_bar import PeriodBar
@@ -35,6 +37,9 @@ from .screens import SCREENS, build_screen
 class MainWindow(QMainWindow):
     def __init__(self, database: Database, *, today: dt.date | None = None) -> None:
         super().__init__()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_readable_palette(app)
         self.settings = QSettings()
         self.today = today or dt.date.today()
         self.ctx: AppContext | None = None
