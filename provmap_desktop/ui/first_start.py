@@ -28,6 +28,7 @@ from ..services.school_setup import (
     check_autumn_start,
     default_term_dates,
 )
+from .speech import ValueLabel
 
 PHASES = {
     "primary": ["Reception", *(f"Year {n}" for n in range(1, 7))],
@@ -129,7 +130,7 @@ class NewSchoolWizard(QWizard):
         self.autumn_start.setAccessibleName("First day of the autumn term")
         form.addRow("School &name", self.name_edit)
         form.addRow("&Phase", self.phase_combo)
-        self.date_message = QLabel()
+        self.date_message = ValueLabel(announces=True)
         self.date_message.setWordWrap(True)
         self.date_message.setAccessibleName("Problem with the autumn term date")
         self.autumn_start.dateChanged.connect(lambda _date: self.date_message.clear())

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from .colours import FOCUS_RING
+from .speech import plain_text
 
 _LINK_TEXT = re.compile(r"<a\b[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -47,6 +48,7 @@ class LinkStrip(QLabel):
 
     def setText(self, text: str) -> None:  # type: ignore[override]
         super().setText(text)
+        self.setAccessibleDescription(plain_text(text))  # the name says what the strip is
         self._update_focus_policy()
 
     def _update_focus_policy(self) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -32,6 +32,7 @@ from .context import AppContext
 from .link_strip import LinkStrip
 from .period_bar import PeriodBar
 from .screens import SCREENS, build_screen
+from .speech import ValueLabel, announce
 
 
 class MainWindow(QMainWindow):
@@ -46,7 +47,7 @@ class MainWindow(QMainWindow):
         self.screens: dict[str, QWidget] = {}
         self.resize(1280, 760)
         self._build_menus()
-        self.db_label = QLabel()
+        self.db_label = ValueLabel()
         self.attention_label = LinkStrip()
         self.attention_label.setAccessibleName("Things that need attention")
         self.attention_label.linkActivated.connect(self.show_screen)
@@ -124,6 +125,22 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
+        stack = ctx.undo_stack
+        # Said as well as done: after an undo the undone command is at the index,
+        # after a redo it is just before it.
+        self.undo_action.triggered.connect(
+            lambda: self._say_undo("Undid", stack.command(stack.index()))
+        )
+        self.redo_action.triggered.connect(
+            lambda: self._say_undo("Redid", stack.command(stack.index() - 1))
+        )
+
+    def _say_undo(self, verb: str, command: QUndoCommand | None) -> None:
+        if command is None:
+            return
+        text = f"{verb} {command.text()}."
+        self.statusBar().showMessage(text, 8000)
+        announce(self.statusBar(), text)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

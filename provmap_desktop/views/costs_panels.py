@@ -210,3 +210,7 @@ class ChartPanel(QWidget):
         bars.attachAxis(axis_y)
         bars.attachAxis(axis_x)
         self.chart.legend().setVisible(len(series) > 1)
+        # The chart's figures for a screen reader; "Show as table" gives the same as a table.
+        names = " and ".join(name for name, _ in series)
+        rows = "; ".join(f"{row[0]}: {', '.join(row[1:])}" for row in self.model.rows)
+        self.chart_view.setAccessibleDescription(f"{names} by heading. {rows}")

@@ -45,6 +45,7 @@ from ..services.pupils import (
 )
 from ..storage.autobackup import HeldCopy, copies_holding, delete_copies
 from ..ui.context import AppContext
+from ..ui.speech import ValueLabel
 from .import_dialog import ImportPupilsDialog
 
 KIND = "pupils"
@@ -112,7 +113,7 @@ class ProfileBatchDialog(QDialog):
             self.choice.addItem(name, ("year", year_id))
         self.choice.addItem("The SEN register (SEN support and EHC plans)", ("register", None))
         self.choice.currentIndexChanged.connect(lambda _i: self._count())
-        self.count = QLabel()
+        self.count = ValueLabel()
         self.count.setAccessibleName("How many profiles")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -41,6 +41,7 @@ from ..ui.commands import (
     SetFieldCommand,
     add_row,
 )
+from ..ui.speech import ValueLabel
 from .pupil_dialogs import choice_combo, read_date
 from .pupil_records import FIELD_NAMES, membership_label, pupil_memberships, read_only_table
 from .pupil_widgets import KIND, Binding, BoundTab, CommitTextEdit, plain, show_value
@@ -135,7 +136,7 @@ class EhcpTab(BoundTab):
         )
         self.link_button = QPushButton("Lin&k to current allocation")
         self.link_button.clicked.connect(self.link_current)
-        self.item_status = QLabel()
+        self.item_status = ValueLabel()
         self.item_status.setWordWrap(True)
         self.item_status.setAccessibleName("Whether this item is met")
         detail = QFormLayout()

@@ -9,7 +9,6 @@ only worked out when someone looks at it.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QLabel,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ from ..ui.commands import (
     perform,
 )
 from ..ui.context import AppContext
+from ..ui.speech import ValueLabel
 from .pupil_ehcp import MATCHED, NOT_MATCHED, EhcpTab  # noqa: F401
 from .pupil_records import HistoryTab, ProvisionTab
 from .pupil_widgets import (  # noqa: F401  (names other modules and tests use from here)
@@ -50,10 +50,10 @@ class PupilPane(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.id: int | None = None
-        self.title = QLabel("Choose a pupil from the list to see their profile.")
+        self.title = ValueLabel("Choose a pupil from the list to see their profile.")
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Pupil shown")
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Pupil pane message")
         self.message.hide()

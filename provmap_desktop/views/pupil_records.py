@@ -28,6 +28,7 @@ from ..models import (
 from ..models.vocab import AREA_LABELS, AreaOfNeed
 from ..services.costing import CostedMap, cost_map
 from ..services.formatting import format_date, format_money
+from ..ui.speech import ValueLabel
 from .pupil_widgets import KIND, PROFILE_FIELDS, plain  # noqa: F401
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ class ProvisionTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents
         )
-        self.total = QLabel()
+        self.total = ValueLabel()
         self.total.setWordWrap(True)
         self.total.setAccessibleName("Planned cost of this pupil's provision")
         layout = QVBoxLayout(self)

@@ -33,6 +33,7 @@ from ..models.vocab import NEED_TYPES, SenStatus
 from ..services.pupils import PupilFilter, archive_pupil, find_pupils, restore_pupil
 from ..ui.commands import CallbackCommand, EditRefused, add_row, perform
 from ..ui.context import AppContext
+from ..ui.speech import ValueLabel
 from . import pupil_list_model as cols
 from .pupil_actions import PupilActions
 from .pupil_dialogs import AddPupilDialog, ArchiveDialog, choice_combo
@@ -49,7 +50,7 @@ class PupilsScreen(QWidget):
         self.ctx = ctx
         self.add_dialog: AddPupilDialog | None = None
         self.archive_dialog: ArchiveDialog | None = None
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Pupils message")
         self.message.hide()
@@ -127,7 +128,7 @@ class PupilsScreen(QWidget):
             self.flags[field] = box
             flag_row.addWidget(box)
         flag_row.addStretch(1)
-        self.count = QLabel()
+        self.count = ValueLabel()
         self.count.setAccessibleName("Number of pupils shown")
         flag_row.addWidget(self.count)
 

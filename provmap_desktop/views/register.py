@@ -44,6 +44,7 @@ from ..services.delivery import CANCEL_REASON_LABELS, PlannedSession, RecordStat
 from ..ui.commands import EditRefused, SavedCommand, perform
 from ..ui.context import AppContext
 from ..ui.lazy import ReloadWhenShown
+from ..ui.speech import ValueLabel
 
 KIND = "delivery"
 COLUMNS = ("Day", "Time", "Provision", "Group", "Staff", "Pupils", "Status")
@@ -150,7 +151,7 @@ class RegisterScreen(ReloadWhenShown):
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.table.installEventFilter(self)
 
-        self.empty = QLabel()
+        self.empty = ValueLabel()
         self.empty.setAccessibleName("Register message")
         self.empty.setWordWrap(True)
         left = QWidget()
@@ -172,7 +173,7 @@ class RegisterScreen(ReloadWhenShown):
     def _session_panel(self) -> QWidget:
         panel = QGroupBox("Session")
         layout = QVBoxLayout(panel)
-        self.title = QLabel()
+        self.title = ValueLabel()
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Selected session")
         self.delivered_button = QPushButton("Delive&red (all present)")
@@ -189,7 +190,7 @@ class RegisterScreen(ReloadWhenShown):
         self.attendance.setAccessibleName("Attendance: ticked pupils were present")
         self.attendance.setTabKeyNavigation(False)
         self.attendance.itemChanged.connect(self._attendance_changed)
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Register result")
         layout.addWidget(self.title)

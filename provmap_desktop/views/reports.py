@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, Pupil
 from ..ui.context import AppContext
+from ..ui.speech import ValueLabel
 
 Writer = Callable[[Session, Path], object]
 
@@ -36,10 +37,10 @@ class ReportsScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.pupil_id: int | None = None
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Reports message")
-        self.period = QLabel()
+        self.period = ValueLabel()
         self.paper = QComboBox()
         self.paper.addItems(["A4", "A3"])
         self.paper.setAccessibleName("Paper size for the whole-school map")

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -27,6 +26,7 @@ from ..services.delivery import group_label, rag
 from ..services.formatting import format_date, format_money
 from ..ui.context import AppContext
 from ..ui.lazy import ReloadWhenShown
+from ..ui.speech import ValueLabel
 from .review_wizard import ReviewWizard
 
 DUE_COLUMNS = ("Status", "Review date", "Pupil", "Provision", "Group")
@@ -80,7 +80,7 @@ class ReviewsScreen(ReloadWhenShown):
         self.ctx = ctx
         self.listed: list[Review] = []
         self.wizard: ReviewWizard | None = None
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Reviews message")
 

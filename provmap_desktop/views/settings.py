@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -34,6 +33,7 @@ from ..ui.commands import (
 )
 from ..ui.context import AppContext
 from ..ui.entity_table import Column, EntityTableModel, install_delegates, parse_money
+from ..ui.speech import ValueLabel
 
 KIND = "settings"
 
@@ -42,7 +42,7 @@ class SettingsScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setAccessibleName("Settings message")
         self.message.setWordWrap(True)
         self.fields: dict[str, QLineEdit | QSpinBox] = {}

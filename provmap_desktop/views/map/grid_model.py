@@ -222,7 +222,7 @@ class MapGridModel(QAbstractTableModel):
             where = f"{entry.row.name}, {self.columns[column].name}"
             if not groups:
                 return f"{where}: no group. Drop pupils here to start one."
-            return f"{where}: {self._cell_text(groups)}"
+            return f"{where}: {self._cell_speech(groups)}"
         if role == Qt.ItemDataRole.ToolTipRole and groups:
             return self._cell_text(groups).replace("; ", "\n")
         return None
@@ -250,6 +250,31 @@ class MapGridModel(QAbstractTableModel):
             heading = " ".join(x for x in (group.staff_name, group.slot_text) if x)
             parts.append(f"{heading or group.name or 'Group'}: {names}")
         return "; ".join(parts)
+
+    def _cell_speech(self, groups: Iterable[GroupInfo]) -> str:
+        """What a screen reader says for a cell: all a sighted user reads there, in words.
+
+        "Phonics catch-up – Year 1, Mrs Bhatt, Mon, Tue 13:15, 4 of 6 pupils, delivered
+        92% of planned sessions, green: Jack Francis, Aisha Lloyd (ended 23/11/2026)."
+        """
+        parts = []
+        for group in groups:
+            current = self.current_members(group)
+            facts = [
+                group.name or "Group",
+                group.staff_name or "no staff named",
+                group.slot_text,
+                f"{len(current)} of {group.max_size} pupils",
+            ]
+            if len(current) > group.max_size:
+                facts.append("over size")
+            rate = self.group_rates.get(group.id)
+            if rate:
+                percent, *_symbol, word = rate.split()
+                facts.append(f"delivered {percent} of planned sessions, {word.lower()}")
+            names = ", ".join(self._member_text(group, m) for m in group.members) or "no pupils"
+            parts.append(f"{', '.join(f for f in facts if f)}: {names}")
+        return ". ".join(parts) + "." if parts else ""
 
     def _cell_content(
         self, row: MapRow, year_group_id: int | None, groups: list[GroupInfo]
