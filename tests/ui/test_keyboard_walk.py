@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from sqlalchemy import select
 
 from provmap_desktop.models import Ehcp, GroupMembership, Pupil
@@ -24,7 +25,7 @@ from provmap_desktop.views.pupil_dialogs import AddPupilDialog, ArchiveDialog
 from provmap_desktop.views.register import CancelDialog
 from provmap_desktop.views.review_wizard import ReviewWizard
 
-from .keywalk import mnemonic_clashes, walk
+from .keywalk import controls, mnemonic_clashes, walk
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -166,3 +167,29 @@ def test_tab_walk_and_access_keys_in_every_dialog(demo_window, qtbot, tmp_path, 
         clashes = mnemonic_clashes(dialog)
         problems += [f"{page}: Alt+{k.upper()} {v}" for k, v in clashes.items()]
     assert not problems, "\n".join(problems)
+
+
+def test_the_attention_strip_is_reached_and_followed_by_keyboard(demo_window, qtbot):
+    """Monday morning by keyboard: Shift+Tab to the strip's links, Enter opens the screen."""
+    window = demo_window
+    window.show_screen("settings")
+    window.refresh_attention()
+    strip = window.attention_label
+    links = strip.link_texts()
+    assert len(links) >= 2
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.period_bar.year_combo.setFocus(Qt.FocusReason.TabFocusReason)
+    for _ in range(len(controls(window)) + 2):
+        if QApplication.focusWidget() is strip:
+            break
+        qtbot.keyClick(
+            QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier
+        )
+    assert QApplication.focusWidget() is strip
+    assert strip.selectedText() == links[-1]  # entered from behind: the last link
+    qtbot.keyClick(strip, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert strip.selectedText() == links[-2]
+    item = window.attention_items[len(links) - 2]
+    qtbot.keyClick(strip, Qt.Key.Key_Return)
+    assert window.tabs.currentWidget() is window.screens[item.screen]
