@@ -149,6 +149,8 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Restore…", self.restore)
         self._add(file_menu, "&Automatic backups…", self.show_backups)
         file_menu.addSeparator()
+        self._add(file_menu, "Import a provision &map…", self.import_map)
+        file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         self.edit_menu = bar.addMenu("&Edit")
@@ -263,6 +265,14 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.restore_from(Path(path))
+
+    def import_map(self) -> None:
+        from ..views.map_import_dialog import MapImportDialog
+
+        if self.ctx is None:
+            return
+        self.map_import_dialog = MapImportDialog(self.ctx, self)
+        self.map_import_dialog.open()
 
     def show_backups(self) -> None:
         dialog = BackupsDialog(self.database.path, self)
