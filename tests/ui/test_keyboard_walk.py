@@ -20,6 +20,7 @@ from provmap_desktop.ui.screens import SCREENS
 from provmap_desktop.views.import_dialog import ImportPupilsDialog
 from provmap_desktop.views.map.allocate_dialog import AllocateDialog
 from provmap_desktop.views.map.group_dialog import GroupDialog
+from provmap_desktop.views.map_import_dialog import MapImportDialog
 from provmap_desktop.views.pupil_actions import EraseDialog, ProfileBatchDialog
 from provmap_desktop.views.pupil_dialogs import AddPupilDialog, ArchiveDialog
 from provmap_desktop.views.register import CancelDialog
@@ -114,6 +115,7 @@ def _dialogs(window, tmp_path: Path) -> dict[str, Callable[[], QWidget]]:  # typ
         "archive": lambda: ArchiveDialog("Freya James", TODAY, None, window),
         "cancel session": lambda: CancelDialog("Precision Teaching", window),
         "import pupils": lambda: ImportPupilsDialog(ctx, window),
+        "import a map": lambda: MapImportDialog(ctx, window),
         "profiles": lambda: ProfileBatchDialog(ctx, ctx.session.get(Pupil, pupils[0]), window),
         "erase": lambda: EraseDialog(ctx.session.get(Pupil, pupils[0]), window),
         "back up": lambda: BackupDialog(tmp_path / "copy.provmap", window),
@@ -132,6 +134,7 @@ DIALOGS = [
     "archive",
     "cancel session",
     "import pupils",
+    "import a map",
     "profiles",
     "erase",
     "back up",
