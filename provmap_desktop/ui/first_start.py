@@ -67,18 +67,29 @@ class FirstStartDialog(QDialog):
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem_label.setVisible(bool(problem))
         layout.addWidget(self.problem_label)
-        for text, choice in (
-            ("&Explore the demo school (fictional pupils)", self.DEMO),
-            ("Set up &my school…", self.NEW),
-            ("&Restore a backup…", self.RESTORE),
+        # Bound methods, not lambdas: a lambda holding ``self`` in a connection keeps this
+        # top-level dialog alive until a later garbage collection frees it at random.
+        for text, slot in (
+            ("&Explore the demo school (fictional pupils)", self._choose_demo),
+            ("Set up &my school…", self._choose_new),
+            ("&Restore a backup…", self._choose_restore),
         ):
             button = QPushButton(text)
             button.setAccessibleName(text.replace("&", "").rstrip("…"))
-            button.clicked.connect(lambda _=False, c=choice: self._choose(c))
+            button.clicked.connect(slot)
             layout.addWidget(button)
         cancel = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         cancel.rejected.connect(self.reject)
         layout.addWidget(cancel)
+
+    def _choose_demo(self) -> None:
+        self._choose(self.DEMO)
+
+    def _choose_new(self) -> None:
+        self._choose(self.NEW)
+
+    def _choose_restore(self) -> None:
+        self._choose(self.RESTORE)
 
     def _choose(self, choice: int) -> None:
         if choice == self.NEW:
@@ -127,7 +138,7 @@ class NewSchoolWizard(QWizard):
         self.date_message = ValueLabel(announces=True)
         self.date_message.setWordWrap(True)
         self.date_message.setAccessibleName("Problem with the autumn term date")
-        self.autumn_start.dateChanged.connect(lambda _date: self.date_message.clear())
+        self.autumn_start.dateChanged.connect(self.date_message.clear)
         form.addRow("First day of &autumn term", self.autumn_start)
         form.addRow(self.date_message)
         page.registerField("name*", self.name_edit)

@@ -56,8 +56,14 @@ def year_2026(session: Session) -> AcademicYear:
     return year
 
 
-def allocations(session: Session) -> dict[str, dict[str, tuple[str, list[str]]]]:
-    """provision -> year group -> (group name, pupils' full names) read from the database."""
+def allocations(
+    session: Session, ends: dict[str, dt.date] | None = None
+) -> dict[str, dict[str, tuple[str, list[str]]]]:
+    """provision -> year group -> (group name, pupils' full names) read from the database.
+
+    Every imported group starts with the term; it ends with it, or on the day ``ends``
+    gives for a provision whose row stated its weeks.
+    """
     found: dict[str, dict[str, tuple[str, list[str]]]] = {}
     groups = session.scalars(select(ProvisionGroup).order_by(ProvisionGroup.id))
     for group in groups:
@@ -65,7 +71,8 @@ def allocations(session: Session) -> dict[str, dict[str, tuple[str, list[str]]]]
             select(GroupMembership).where(GroupMembership.group_id == group.id)
         ).all()
         assert {m.join_date for m in members} <= {AUTUMN[0]}
-        assert (group.start_date, group.end_date) == AUTUMN
+        end = (ends or {}).get(group.provision.name, AUTUMN[1])
+        assert (group.start_date, group.end_date) == (AUTUMN[0], end)
         names = sorted(f"{m.pupil.forename} {m.pupil.surname}" for m in members)
         assert group.year_group is not None
         found.setdefault(group.provision.name, {})[group.year_group.name] = (group.name, names)
@@ -221,7 +228,12 @@ def test_the_long_list_csv_imports_with_its_optional_columns(school: Session) ->
     ]
     apply_plan(school, plan, create_unmatched=False, today=TODAY)
     school.commit()
-    assert allocations(school) == {
+    # Rows that state weeks run that many teaching weeks from Monday 07/09/2026: Autumn
+    # has 7 weeks before half term (26-30/10) and 7 after, to Friday 18/12. Reading
+    # Recovery's 20 weeks take 6 of Spring (from 04/01, half term 15/02): Friday 12/02/2027.
+    # Lego therapy's 10 weeks are 7, then 02/11, 09/11, 16/11: Friday 20/11/2026.
+    ends = {"Reading Recovery": dt.date(2027, 2, 12), "Lego therapy": dt.date(2026, 11, 20)}
+    assert allocations(school, ends) == {
         "Reading Recovery": {
             "Year 1": ("Year 1 group 1", ["Hannah Cole", "Isla Ward", "Paul Baker"])
         },

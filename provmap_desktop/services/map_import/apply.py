@@ -14,8 +14,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...models import Provision, ProvisionGroup, Pupil, YearGroup
+from ...models import AcademicYear, Provision, ProvisionGroup, Pupil, YearGroup
 from ..allocation import allocate_pupils
+from ..calendar import calendar_for_year
 from ..catalogue import add_catalogue_entry
 from ..formatting import format_date
 from ..pupils import add_pupil_to_complete
@@ -169,6 +170,7 @@ def _allocate(
         built.class_id = group.class_id
         built.staff_id = group.staff_id
         planned = next(p for p in plan.provisions if p.key == group.provision_key)
+        built.end_date = _imported_group_end(session, plan, built.start_date, planned.weeks)
         frequency = planned.frequency
         if frequency is not None and not planned.is_new:
             # A catalogue entry keeps its defaults; the map's frequency is this group's.
@@ -177,6 +179,21 @@ def _allocate(
             if frequency.session_minutes != planned.existing_minutes:
                 built.session_minutes = frequency.session_minutes
     return made, len(result.created_memberships)
+
+
+def _imported_group_end(
+    session: Session, plan: MapPlan, start: dt.date, weeks: int | None
+) -> dt.date:
+    """An imported group runs for the period the old map covers, or the weeks it states.
+
+    The old map records who had what in that term; the catalogue's usual length is not
+    what the school wrote, so it is not applied here.
+    """
+    if not weeks:
+        return max(plan.period_end, start)
+    year = session.get(AcademicYear, plan.academic_year_id)
+    assert year is not None
+    return calendar_for_year(session, year).end_of_teaching_weeks(start, weeks, year.end_date)
 
 
 def import_map(

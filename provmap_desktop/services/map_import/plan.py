@@ -179,7 +179,8 @@ def build_plan(
     provisions: dict[str, PlannedProvision] = {}
     sizes: dict[str, int] = defaultdict(int)
     for row in reading.provisions:
-        key = words.provision_key(row.name)
+        name, bracketed = words.split_name_frequency(row.name)
+        key = words.provision_key(name)
         if not key:
             continue
         planned = provisions.get(key)
@@ -188,12 +189,12 @@ def build_plan(
             area = row.area or (a.value if (a := words.area_from_words(row.name)) else None)
             planned = PlannedProvision(
                 key=key,
-                name=existing.name if existing else row.name,
+                name=existing.name if existing else name,
                 place=row.place,
                 existing_id=existing.id if existing else None,
                 area=existing.area if existing else (area or AreaOfNeed.COGNITION.value),
                 wave=existing.wave if existing else (row.wave or 2),
-                frequency=row.frequency,
+                frequency=row.frequency or bracketed,
                 weeks=row.weeks,
                 cost=row.cost,
                 group_size=1,
@@ -203,7 +204,7 @@ def build_plan(
             )
             provisions[key] = planned
         else:
-            planned.frequency = planned.frequency or row.frequency
+            planned.frequency = planned.frequency or row.frequency or bracketed
             planned.weeks = planned.weeks or row.weeks
             planned.cost = planned.cost if planned.cost is not None else row.cost
         if row.staff and planned.is_new and planned.role_id is None:
@@ -252,7 +253,7 @@ def build_plan(
         return group
 
     for item in reading.assignments:
-        key = words.provision_key(item.provision.name)
+        key = words.provision_key(words.split_name_frequency(item.provision.name)[0])
         if key not in provisions:
             continue
         column = item.column

@@ -103,6 +103,24 @@ _MINUTES = re.compile(r"(\d+(?:\.\d+)?)\s*(mins?|minutes?|m|hours?|hrs?|h)(?![a-
 _WORD_SESSIONS = {"daily": 5, "everyday": 5, "twice": 2, "once": 1, "weekly": 1}
 
 
+_BRACKETED = re.compile(r"\s*[(\[]([^)\]]*)[)\]]\s*$")
+
+
+def split_name_frequency(name: str) -> tuple[str, Frequency | None]:
+    """'Precision Teaching (3 x 10 min)' -> ('Precision Teaching', 3 sessions of 10 min).
+
+    Maps often write the frequency in brackets after the provision's name; the name
+    alone is what matches the catalogue. Brackets that hold no frequency stay.
+    """
+    found = _BRACKETED.search(name)
+    if found is None:
+        return name, None
+    parsed = frequency(found.group(1))
+    if parsed is None:
+        return name, None
+    return name[: found.start()].strip() or name, parsed
+
+
 def frequency(text: str) -> Frequency | None:
     """'3 x 10 min', '3x weekly 10 mins', 'daily 20 min', '2 x 1 hour' -> sessions and minutes.
 
