@@ -119,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("ProvMap")
     app.setApplicationVersion(__version__)
+    if isinstance(app, QApplication):
+        from .ui.colours import apply_readable_palette
+
+        apply_readable_palette(app)  # before the first-start dialog as well
     today = dt.date.today()
     try:
         database = choose_database(args, today)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..services.formatting import format_date
 from ..storage.autobackup import AutomaticCopy, backups_folder, list_copies
 from ..storage.sealed import PASSWORD_RULE, password_problem
+from .speech import ValueLabel
 
 
 def _size_text(size: int) -> str:
@@ -58,7 +59,7 @@ class BackupDialog(QDialog):
         self.again.setAccessibleName("Password again")
         self.rule = QLabel(PASSWORD_RULE)
         self.rule.setWordWrap(True)
-        self.problem = QLabel()
+        self.problem = ValueLabel(announces=True)
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName("Problem")
         form = QFormLayout()

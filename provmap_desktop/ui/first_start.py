@@ -29,6 +29,7 @@ from ..services.school_setup import (
     check_autumn_start,
     default_term_dates,
 )
+from .speech import ValueLabel
 
 
 @dataclass
@@ -134,7 +135,7 @@ class NewSchoolWizard(QWizard):
         self.autumn_start.setAccessibleName("First day of the autumn term")
         form.addRow("School &name", self.name_edit)
         form.addRow("&Phase", self.phase_combo)
-        self.date_message = QLabel()
+        self.date_message = ValueLabel(announces=True)
         self.date_message.setWordWrap(True)
         self.date_message.setAccessibleName("Problem with the autumn term date")
         self.autumn_start.dateChanged.connect(self.date_message.clear)

@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -26,28 +27,29 @@ from ..storage.places import place_warning
 from ..storage.sealed import is_sealed, open_sealed, private_temp_folder
 from .attention import attention_html, attention_items
 from .backup_dialogs import BackupDialog, BackupsDialog, ask_backup_password
+from .colours import apply_readable_palette
 from .context import AppContext
+from .link_strip import LinkStrip
 from .period_bar import PeriodBar
 from .screens import SCREENS, build_screen
+from .speech import ValueLabel, announce
 
 
 class MainWindow(QMainWindow):
     def __init__(self, database: Database, *, today: dt.date | None = None) -> None:
         super().__init__()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_readable_palette(app)
         self.settings = QSettings()
         self.today = today or dt.date.today()
         self.ctx: AppContext | None = None
         self.screens: dict[str, QWidget] = {}
         self.resize(1280, 760)
         self._build_menus()
-        self.db_label = QLabel()
-        self.attention_label = QLabel()
+        self.db_label = ValueLabel()
+        self.attention_label = LinkStrip()
         self.attention_label.setAccessibleName("Things that need attention")
-        self.attention_label.setTextFormat(Qt.TextFormat.RichText)
-        self.attention_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.LinksAccessibleByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
-        )
         self.attention_label.linkActivated.connect(self.show_screen)
         # The checks cost the school's figures; run them once edits have settled.
         self.attention_timer = QTimer(self)
@@ -123,6 +125,22 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
+        stack = ctx.undo_stack
+        # Said as well as done: after an undo the undone command is at the index,
+        # after a redo it is just before it.
+        self.undo_action.triggered.connect(
+            lambda: self._say_undo("Undid", stack.command(stack.index()))
+        )
+        self.redo_action.triggered.connect(
+            lambda: self._say_undo("Redid", stack.command(stack.index() - 1))
+        )
+
+    def _say_undo(self, verb: str, command: QUndoCommand | None) -> None:
+        if command is None:
+            return
+        text = f"{verb} {command.text()}."
+        self.statusBar().showMessage(text, 8000)
+        announce(self.statusBar(), text)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

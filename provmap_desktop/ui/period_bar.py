@@ -32,9 +32,9 @@ class PeriodBar(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
-        year_label = QLabel("&Academic year")
+        year_label = QLabel("Academic &year")
         year_label.setBuddy(self.year_combo)
-        term_label = QLabel("&Term")
+        term_label = QLabel("Ter&m")
         term_label.setBuddy(self.term_combo)
         for widget in (year_label, self.year_combo, term_label, self.term_combo):
             layout.addWidget(widget)

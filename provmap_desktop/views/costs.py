@@ -40,6 +40,7 @@ from ..services.costed_tables import (
 from ..services.costing import DEFAULT_NEAR_MARGIN
 from ..services.formatting import format_money
 from ..ui.context import AppContext
+from ..ui.speech import ValueLabel
 from .costs_panels import ChartPanel, SummaryTableModel, table_view
 
 _TOTAL_HEADERS = ["Planned cost", "Cost to date"]
@@ -56,15 +57,15 @@ class CostsScreen(QWidget):
         self.year_group_combo = QComboBox()
         self.year_group_combo.setAccessibleName("Costs for")
         self.year_group_combo.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.period_label = QLabel()
+        self.period_label = ValueLabel()
         self.period_label.setAccessibleName("Period costed")
-        self.planned_label = QLabel()
+        self.planned_label = ValueLabel()
         self.planned_label.setAccessibleName("Planned cost")
-        self.to_date_label = QLabel()
+        self.to_date_label = ValueLabel()
         self.to_date_label.setAccessibleName("Cost to date")
-        self.pupils_label = QLabel()
+        self.pupils_label = ValueLabel()
         self.pupils_label.setAccessibleName("Pupils costed")
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setAccessibleName("Costs message")
         self.message.setWordWrap(True)
 
@@ -152,7 +153,7 @@ class CostsScreen(QWidget):
         self.margin_spin.setSingleStep(50)
         self.margin_spin.setAccessibleName("Near the threshold margin")
         self.margin_spin.valueChanged.connect(lambda _v: self._show_threshold())
-        self.threshold_note = QLabel()
+        self.threshold_note = ValueLabel()
         self.threshold_note.setWordWrap(True)
         self.threshold_note.setAccessibleName("Threshold summary")
         self.threshold_model = SummaryTableModel(
@@ -173,7 +174,7 @@ class CostsScreen(QWidget):
         return tab
 
     def _budget_tab(self) -> QWidget:
-        self.budget_note = QLabel()
+        self.budget_note = ValueLabel()
         self.budget_note.setWordWrap(True)
         self.budget_note.setAccessibleName("Budget summary")
         self.budget_model = SummaryTableModel(

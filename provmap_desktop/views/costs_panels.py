@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -34,6 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..services.formatting import format_money, round_money
+from ..ui.colours import CHART_SERIES
+
+_PATTERNS = {
+    "solid": Qt.BrushStyle.SolidPattern,
+    "diagonal": Qt.BrushStyle.BDiagPattern,
+    "cross": Qt.BrushStyle.DiagCrossPattern,
+}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -102,6 +109,7 @@ def table_view(model: SummaryTableModel, name: str) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setAccessibleName(name)
+    view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.verticalHeader().setVisible(False)
@@ -172,8 +180,14 @@ class ChartPanel(QWidget):
         # Sideways bars are drawn bottom up; reversed, they read top down like the table.
         order = list if self.upright else (lambda items: list(reversed(items)))
         highest = 0.0
-        for name, values in series:
+        for number, (name, values) in enumerate(series):
             bar_set = QBarSet(name)
+            # Each series its own colour (3:1 on white) and fill pattern, and named in
+            # the legend: never told apart by colour alone.
+            colour, pattern = CHART_SERIES[number % len(CHART_SERIES)]
+            bar_set.setColor(QColor(colour))
+            bar_set.setBorderColor(QColor(colour))
+            bar_set.setBrush(QBrush(QColor(colour), _PATTERNS[pattern]))
             # Charts draw floats; the figures rounded to the penny are plenty for a bar.
             amounts = [float(round_money(v)) for v in order(values)]
             bar_set.append(amounts)
@@ -196,3 +210,7 @@ class ChartPanel(QWidget):
         bars.attachAxis(axis_y)
         bars.attachAxis(axis_x)
         self.chart.legend().setVisible(len(series) > 1)
+        # The chart's figures for a screen reader; "Show as table" gives the same as a table.
+        names = " and ".join(name for name, _ in series)
+        rows = "; ".join(f"{row[0]}: {', '.join(row[1:])}" for row in self.model.rows)
+        self.chart_view.setAccessibleDescription(f"{names} by heading. {rows}")

@@ -64,6 +64,7 @@ from ..services.importing import (
     read_ctf,
 )
 from ..ui.context import AppContext
+from ..ui.speech import ValueLabel
 
 NOT_IN_FILE = "(not in the file)"
 #: Above this many records the checking and writing steps show a progress window.
@@ -148,7 +149,7 @@ class ImportPupilsDialog(QDialog):
         file_row.addWidget(self.path_edit, 1)
         file_row.addWidget(self.browse_button)
 
-        self.file_message = QLabel("Choose the file your MIS exported.")
+        self.file_message = ValueLabel("Choose the file your MIS exported.")
         self.file_message.setWordWrap(True)
         self.file_message.setAccessibleName("About the file")
         self.combos: dict[str, QComboBox] = {}
@@ -242,7 +243,7 @@ class ImportPupilsDialog(QDialog):
     # -- step 2: the preview ----------------------------------------------------------
 
     def _preview_step(self) -> QWidget:
-        self.counts = QLabel()
+        self.counts = ValueLabel()
         self.counts.setWordWrap(True)
         self.counts.setAccessibleName("What the import will do")
         self.intake_box = QCheckBox()
@@ -254,6 +255,7 @@ class ImportPupilsDialog(QDialog):
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setAccessibleName("Import preview")
+        self.table.setTabKeyNavigation(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -261,7 +263,7 @@ class ImportPupilsDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(DETAILS, QHeaderView.ResizeMode.Stretch)
-        self.outcome = QLabel()
+        self.outcome = ValueLabel(announces=True)
         self.outcome.setWordWrap(True)
         self.outcome.setAccessibleName("Import result")
         self.outcome.hide()

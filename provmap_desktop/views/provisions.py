@@ -42,6 +42,7 @@ from ..ui.commands import (
 )
 from ..ui.context import AppContext
 from ..ui.entity_table import Column, EntityTableModel, install_delegates
+from ..ui.speech import ValueLabel
 
 KIND = "provisions"
 LONG_FIELDS = (
@@ -56,7 +57,7 @@ class ProvisionsScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.current_id: int | None = None
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Provisions message")
 
@@ -73,6 +74,7 @@ class ProvisionsScreen(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Provision catalogue")
+        self.table.setTabKeyNavigation(False)  # Tab leaves; arrows move, F2 edits
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)

@@ -45,6 +45,7 @@ from ..services.pupils import (
 )
 from ..storage.autobackup import HeldCopy, copies_holding, delete_copies
 from ..ui.context import AppContext
+from ..ui.speech import ValueLabel
 from .import_dialog import ImportPupilsDialog
 
 KIND = "pupils"
@@ -112,7 +113,7 @@ class ProfileBatchDialog(QDialog):
             self.choice.addItem(name, ("year", year_id))
         self.choice.addItem("The SEN register (SEN support and EHC plans)", ("register", None))
         self.choice.currentIndexChanged.connect(lambda _i: self._count())
-        self.count = QLabel()
+        self.count = ValueLabel()
         self.count.setAccessibleName("How many profiles")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -299,10 +300,10 @@ class PupilActions(QObject):
         row = QHBoxLayout(self.bar)
         row.setContentsMargins(0, 0, 0, 0)
         self.import_button = self._button("&Import pupils…", self.open_import)
-        self.profile_button = self._button("Print pro&files…", self.open_print_profiles)
-        self.map_button = self._button("Provision &map PDF…", self.ask_pupil_map)
-        self.sar_button = self._button("Subject access e&xport…", self.ask_subject_access)
-        self.erase_button = self._button("&Erase pupil…", self.open_erase)
+        self.profile_button = self._button("Print profiles…", self.open_print_profiles)
+        self.map_button = self._button("Provision map PDF…", self.ask_pupil_map)
+        self.sar_button = self._button("Subject access export…", self.ask_subject_access)
+        self.erase_button = self._button("Erase pupil…", self.open_erase)
         for button in (self.import_button, self.profile_button, self.map_button):
             row.addWidget(button)
         row.addWidget(self.sar_button)

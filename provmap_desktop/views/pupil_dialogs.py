@@ -28,6 +28,7 @@ from ..models import Pupil
 from ..services.formatting import format_date, parse_date
 from ..services.pupil_rules import checked_birth_date, checked_name
 from ..services.upn import UpnError, clean_upn
+from ..ui.speech import ValueLabel
 
 GENDERS: tuple[tuple[str, str], ...] = (("", "Not recorded"), ("F", "Female"), ("M", "Male"))
 GENDERS_ALL: tuple[tuple[str, str], ...] = (*GENDERS, ("X", "Other"))
@@ -100,7 +101,7 @@ class AddPupilDialog(QDialog):
         self.gender = choice_combo("Gender", GENDERS_ALL)
         self.year_group = choice_combo("Year group", [(None, "(none)"), *year_groups])
         self.school_class = choice_combo("Class", [(None, "(none)"), *classes])
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("What needs correcting")
 
@@ -183,7 +184,7 @@ class ArchiveDialog(QDialog):
         self.date_edit = QLineEdit(format_date(today))
         self.date_edit.setAccessibleName("Leaving date")
         self.date_edit.setPlaceholderText("dd/mm/yyyy")
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("What needs correcting")
         form = QFormLayout()

@@ -41,6 +41,7 @@ from ..ui.commands import (
     SetFieldCommand,
     add_row,
 )
+from ..ui.speech import ValueLabel
 from .pupil_dialogs import choice_combo, read_date
 from .pupil_records import FIELD_NAMES, membership_label, pupil_memberships, read_only_table
 from .pupil_widgets import KIND, Binding, BoundTab, CommitTextEdit, plain, show_value
@@ -64,7 +65,7 @@ class EhcpTab(BoundTab):
 
         self.no_plan = QLabel()
         self.no_plan.setWordWrap(True)
-        self.add_plan_button = QPushButton("&Add EHC plan")
+        self.add_plan_button = QPushButton("Add EHC plan")
         self.add_plan_button.clicked.connect(self.add_plan)
         layout.addWidget(self.no_plan)
         layout.addWidget(self.add_plan_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -74,8 +75,8 @@ class EhcpTab(BoundTab):
         plan_layout.setContentsMargins(0, 0, 0, 0)
         dates = QFormLayout()
         for field, label in (
-            ("issued_date", "&Issued"),
-            ("next_review_date", "&Next annual review"),
+            ("issued_date", "Issue&d"),
+            ("next_review_date", "Next annual revie&w"),
         ):
             edit = QLineEdit()
             edit.setPlaceholderText("dd/mm/yyyy")
@@ -83,20 +84,21 @@ class EhcpTab(BoundTab):
             parse = self._date_parser(what)
             dates.addRow(label, self.bind(Binding("ehcp", field, what, edit, parse)))
         dates.addRow(
-            "&LA reference", self.bind(Binding("ehcp", "la_reference", "LA reference", QLineEdit()))
+            "LA refere&nce", self.bind(Binding("ehcp", "la_reference", "LA reference", QLineEdit()))
         )
         plan_layout.addLayout(dates)
 
         outcomes = QGroupBox("Section E: outcomes")
         self.outcomes = QListWidget()
         self.outcomes.setAccessibleName("Section E outcomes")
+        self.outcomes.setTabKeyNavigation(False)
         self.outcomes.setWordWrap(True)
         self.outcomes.setAlternatingRowColors(True)  # one outcome per band
         self.outcomes.setMaximumHeight(120)
         self.outcomes.itemChanged.connect(self._outcome_edited)
         add_outcome = QPushButton("Add &outcome")
         add_outcome.clicked.connect(self.add_outcome)
-        remove_outcome = QPushButton("&Remove outcome")
+        remove_outcome = QPushButton("Remove outcome")
         remove_outcome.clicked.connect(self.remove_outcome)
         box = QVBoxLayout(outcomes)
         box.addWidget(self.outcomes)
@@ -113,9 +115,9 @@ class EhcpTab(BoundTab):
         )
         self.items.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.items.itemSelectionChanged.connect(self._item_chosen)
-        add_item = QPushButton("Add Section &F item")
+        add_item = QPushButton("Add &Section F item")
         add_item.clicked.connect(self.add_item)
-        self.remove_item_button = QPushButton("Remo&ve item")
+        self.remove_item_button = QPushButton("Remove item")
         self.remove_item_button.clicked.connect(self.remove_item)
         self.item_text = CommitTextEdit("Section F item text", 48)
         self.item_text.committed.connect(
@@ -134,15 +136,15 @@ class EhcpTab(BoundTab):
         )
         self.link_button = QPushButton("Lin&k to current allocation")
         self.link_button.clicked.connect(self.link_current)
-        self.item_status = QLabel()
+        self.item_status = ValueLabel()
         self.item_status.setWordWrap(True)
         self.item_status.setAccessibleName("Whether this item is met")
         detail = QFormLayout()
         detail.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         detail.addRow("Item &text", self.item_text)
-        detail.addRow("&Minutes a week", self.item_minutes)
+        detail.addRow("Min&utes a week", self.item_minutes)
         detail.addRow("Linked &provision", self.item_provision)
-        detail.addRow("Linked &allocation", self.item_membership)
+        detail.addRow("Linked allocation", self.item_membership)
         detail.addRow(self.item_status)
         for combo in (self.item_provision, self.item_membership):
             combo.setSizeAdjustPolicy(

@@ -9,7 +9,6 @@ only worked out when someone looks at it.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QLabel,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ from ..ui.commands import (
     perform,
 )
 from ..ui.context import AppContext
+from ..ui.speech import ValueLabel
 from .pupil_ehcp import MATCHED, NOT_MATCHED, EhcpTab  # noqa: F401
 from .pupil_records import HistoryTab, ProvisionTab
 from .pupil_widgets import (  # noqa: F401  (names other modules and tests use from here)
@@ -50,10 +50,10 @@ class PupilPane(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.id: int | None = None
-        self.title = QLabel("Choose a pupil from the list to see their profile.")
+        self.title = ValueLabel("Choose a pupil from the list to see their profile.")
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Pupil shown")
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Pupil pane message")
         self.message.hide()
@@ -65,11 +65,11 @@ class PupilPane(QWidget):
         self.ehcp_tab = EhcpTab(self)
         self.history_tab = HistoryTab(self)
         for tab, title in (
-            (self.profile_tab, "Pro&file"),
-            (self.sen_tab, "S&EN"),
-            (self.provision_tab, "Pro&vision"),
-            (self.ehcp_tab, "EHC &plan"),
-            (self.history_tab, "Hi&story"),
+            (self.profile_tab, "Profile"),
+            (self.sen_tab, "SEN"),
+            (self.provision_tab, "Provision"),
+            (self.ehcp_tab, "EHC plan"),
+            (self.history_tab, "History"),
         ):
             self.tabs.addTab(tab, title)
         self._stale: set[QWidget] = set()

@@ -28,6 +28,7 @@ from ..models import (
 from ..models.vocab import AREA_LABELS, AreaOfNeed
 from ..services.costing import CostedMap, cost_map
 from ..services.formatting import format_date, format_money
+from ..ui.speech import ValueLabel
 from .pupil_widgets import KIND, PROFILE_FIELDS, plain  # noqa: F401
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ def read_only_table(name: str, headers: list[str]) -> QTableWidget:
     """A table that wraps its text to the pane's width instead of scrolling sideways."""
     table = QTableWidget(0, len(headers))
     table.setAccessibleName(name)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -95,7 +97,7 @@ class ProvisionTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents
         )
-        self.total = QLabel()
+        self.total = ValueLabel()
         self.total.setWordWrap(True)
         self.total.setAccessibleName("Planned cost of this pupil's provision")
         layout = QVBoxLayout(self)

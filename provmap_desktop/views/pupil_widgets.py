@@ -46,15 +46,15 @@ if TYPE_CHECKING:
 KIND = "pupils"
 
 PROFILE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("like_and_admire", "What people &like and admire about me"),
-    ("important_to_me", "What is &important to me"),
-    ("how_to_support", "How &best to support me"),
-    ("strengths", "S&trengths"),
-    ("needs", "&Needs"),
-    ("strategies", "Strategies that &work"),
-    ("pupil_voice", "Pupil &voice"),
-    ("parent_views", "Parent/carer vie&ws"),
-    ("external_agencies", "External a&gencies involved"),
+    ("like_and_admire", "What people like and admire about me"),
+    ("important_to_me", "What is important to me"),
+    ("how_to_support", "How best to support me"),
+    ("strengths", "Strengths"),
+    ("needs", "Needs"),
+    ("strategies", "Strategies that work"),
+    ("pupil_voice", "Pupil voice"),
+    ("parent_views", "Parent/carer views"),
+    ("external_agencies", "External agencies involved"),
 )
 
 
@@ -198,7 +198,7 @@ class ProfileTab(BoundTab):
             (
                 left,
                 [
-                    ("Fore&name", self._line("forename", "Forename", self._required("Forename"))),
+                    ("F&orename", self._line("forename", "Forename", self._required("Forename"))),
                     ("S&urname", self._line("surname", "Surname", self._required("Surname"))),
                     ("&Preferred name", self._line("preferred_name", "Preferred name")),
                     ("UP&N", self._line("upn", "UPN", lambda t: check_upn(session, t, pane.id))),
@@ -207,10 +207,10 @@ class ProfileTab(BoundTab):
             (
                 right,
                 [
-                    ("&Date of birth", self._line("date_of_birth", "Date of birth", self._date)),
-                    ("&Gender", self._combo("gender", "Gender", GENDERS_ALL)),
-                    ("&Year group", self._combo("year_group_id", "Year group", [])),
-                    ("&Class", self._combo("class_id", "Class", [])),
+                    ("Date of &birth", self._line("date_of_birth", "Date of birth", self._date)),
+                    ("Gen&der", self._combo("gender", "Gender", GENDERS_ALL)),
+                    ("Year &group", self._combo("year_group_id", "Year group", [])),
+                    ("Cla&ss", self._combo("class_id", "Class", [])),
                 ],
             ),
         ):
@@ -308,11 +308,11 @@ class SenTab(BoundTab):
         )
         primary = choice_combo("Primary need", needs)
         form.addRow(
-            "P&rimary need", self.bind(Binding("pupil", "primary_need", "primary need", primary))
+            "&Primary need", self.bind(Binding("pupil", "primary_need", "primary need", primary))
         )
         secondary = choice_combo("Secondary need", needs)
         binding = Binding("pupil", "secondary_need", "secondary need", secondary, self._secondary)
-        form.addRow("Se&condary need", self.bind(binding))
+        form.addRow("Secon&dary need", self.bind(binding))
         start = QLineEdit()
         start.setPlaceholderText("dd/mm/yyyy")
         binding = Binding(
@@ -322,7 +322,7 @@ class SenTab(BoundTab):
             start,
             lambda t: read_date(t, "SEN start date"),
         )
-        form.addRow("SEN start &date", self.bind(binding))
+        form.addRow("SEN start da&te", self.bind(binding))
         notes = CommitTextEdit("SEN notes", 140)
         form.addRow("N&otes", self.bind(Binding("pupil", "sen_notes", "SEN notes", notes)))
         for combo in (primary, secondary):

@@ -33,6 +33,7 @@ from ..models.vocab import NEED_TYPES, SenStatus
 from ..services.pupils import PupilFilter, archive_pupil, find_pupils, restore_pupil
 from ..ui.commands import CallbackCommand, EditRefused, add_row, perform
 from ..ui.context import AppContext
+from ..ui.speech import ValueLabel
 from . import pupil_list_model as cols
 from .pupil_actions import PupilActions
 from .pupil_dialogs import AddPupilDialog, ArchiveDialog, choice_combo
@@ -49,7 +50,7 @@ class PupilsScreen(QWidget):
         self.ctx = ctx
         self.add_dialog: AddPupilDialog | None = None
         self.archive_dialog: ArchiveDialog | None = None
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Pupils message")
         self.message.hide()
@@ -58,6 +59,7 @@ class PupilsScreen(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Pupils")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(cols.YEAR, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -126,25 +128,25 @@ class PupilsScreen(QWidget):
             self.flags[field] = box
             flag_row.addWidget(box)
         flag_row.addStretch(1)
-        self.count = QLabel()
+        self.count = ValueLabel()
         self.count.setAccessibleName("Number of pupils shown")
         flag_row.addWidget(self.count)
 
         grid = QGridLayout()
-        grid.addWidget(self._label("Searc&h", self.search), 0, 0)
+        grid.addWidget(self._label("Sear&ch", self.search), 0, 0)
         grid.addWidget(self.search, 0, 1, 1, 3)
         grid.addWidget(self.roll, 0, 4)
-        grid.addWidget(self._label("Ye&ar", self.year_group), 1, 0)
+        grid.addWidget(self._label("Year", self.year_group), 1, 0)
         grid.addWidget(self.year_group, 1, 1)
-        grid.addWidget(self._label("Cla&ss", self.school_class), 1, 2)
+        grid.addWidget(self._label("Class", self.school_class), 1, 2)
         grid.addWidget(self.school_class, 1, 3)
         grid.addWidget(self.sen_status, 1, 4)
-        grid.addWidget(self._label("Nee&d", self.need), 2, 0)
+        grid.addWidget(self._label("Need", self.need), 2, 0)
         grid.addWidget(self.need, 2, 1, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
 
-        self.add_button = QPushButton("Add &pupil…")
+        self.add_button = QPushButton("&Add pupil…")
         self.add_button.clicked.connect(self.open_add_dialog)
         self.archive_button = QPushButton("Pupil has &left…")
         self.archive_button.clicked.connect(self.open_archive_dialog)

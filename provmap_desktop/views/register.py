@@ -44,6 +44,7 @@ from ..services.delivery import CANCEL_REASON_LABELS, PlannedSession, RecordStat
 from ..ui.commands import EditRefused, SavedCommand, perform
 from ..ui.context import AppContext
 from ..ui.lazy import ReloadWhenShown
+from ..ui.speech import ValueLabel
 
 KIND = "delivery"
 COLUMNS = ("Day", "Time", "Provision", "Group", "Staff", "Pupils", "Status")
@@ -139,6 +140,7 @@ class RegisterScreen(ReloadWhenShown):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setAccessibleName("Planned sessions")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -149,7 +151,7 @@ class RegisterScreen(ReloadWhenShown):
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.table.installEventFilter(self)
 
-        self.empty = QLabel()
+        self.empty = ValueLabel()
         self.empty.setAccessibleName("Register message")
         self.empty.setWordWrap(True)
         left = QWidget()
@@ -171,10 +173,10 @@ class RegisterScreen(ReloadWhenShown):
     def _session_panel(self) -> QWidget:
         panel = QGroupBox("Session")
         layout = QVBoxLayout(panel)
-        self.title = QLabel()
+        self.title = ValueLabel()
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Selected session")
-        self.delivered_button = QPushButton("&Delivered (all present)")
+        self.delivered_button = QPushButton("Delive&red (all present)")
         self.delivered_button.setAccessibleName("Mark the session delivered, everyone present")
         self.delivered_button.clicked.connect(self.mark_delivered)
         self.cancel_button = QPushButton("&Cancelled…")
@@ -183,10 +185,12 @@ class RegisterScreen(ReloadWhenShown):
         self.clear_button = QPushButton("C&lear record")
         self.clear_button.setAccessibleName("Clear what was recorded for the session")
         self.clear_button.clicked.connect(self.clear_record)
+        self._attendance_key: tuple[int, dt.date] | None = None  # the session listed
         self.attendance = QListWidget()
         self.attendance.setAccessibleName("Attendance: ticked pupils were present")
+        self.attendance.setTabKeyNavigation(False)
         self.attendance.itemChanged.connect(self._attendance_changed)
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Register result")
         layout.addWidget(self.title)
@@ -260,6 +264,10 @@ class RegisterScreen(ReloadWhenShown):
         planned = self.selected()
         for widget in (self.delivered_button, self.cancel_button, self.clear_button):
             widget.setEnabled(planned is not None)
+        # Rebuilding the list after a tick must not lose the keyboard's place in it.
+        key = (planned.group_id, planned.day) if planned is not None else None
+        keep_row = self.attendance.currentRow() if key == self._attendance_key else -1
+        self._attendance_key = key
         self.attendance.blockSignals(True)
         self.attendance.clear()
         if planned is None:
@@ -281,6 +289,8 @@ class RegisterScreen(ReloadWhenShown):
             item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
             self.attendance.addItem(item)
         self.clear_button.setEnabled(record is not None)
+        if 0 <= keep_row < self.attendance.count():
+            self.attendance.setCurrentRow(keep_row)
         self.attendance.blockSignals(False)
 
     # -- actions --------------------------------------------------------------------

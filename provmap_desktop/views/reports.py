@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, Pupil
 from ..ui.context import AppContext
+from ..ui.speech import ValueLabel
 
 Writer = Callable[[Session, Path], object]
 
@@ -36,17 +37,17 @@ class ReportsScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.pupil_id: int | None = None
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Reports message")
-        self.period = QLabel()
+        self.period = ValueLabel()
         self.paper = QComboBox()
         self.paper.addItems(["A4", "A3"])
         self.paper.setAccessibleName("Paper size for the whole-school map")
 
         school = QGroupBox("Whole school, for the chosen year and term")
         grid = QGridLayout(school)
-        self._button(grid, 0, "Provision &map (PDF)…", "provision-map.pdf", self._map_pdf)
+        self._button(grid, 0, "Provisio&n map (PDF)…", "provision-map.pdf", self._map_pdf)
         paper_row = QHBoxLayout()
         paper_row.addWidget(QLabel("Paper"))
         paper_row.addWidget(self.paper)
@@ -68,7 +69,7 @@ class ReportsScreen(QWidget):
         self.pupil_buttons = [
             self._button(pupil_grid, 1, "&One-page profile (PDF)…", "profile.pdf", self._profile),
             self._button(
-                pupil_grid, 2, "&Evidence pack (PDF)…", "evidence-pack.pdf", self._evidence
+                pupil_grid, 2, "Evi&dence pack (PDF)…", "evidence-pack.pdf", self._evidence
             ),
             self._button(
                 pupil_grid,

@@ -53,6 +53,7 @@ from ..services.delivery import (
 )
 from ..ui.commands import EditRefused, SavedCommand, perform
 from ..ui.context import AppContext
+from ..ui.speech import ValueLabel
 from .review_columns import SharedColumn, combo, date_edit
 
 KIND = "reviews"
@@ -248,7 +249,7 @@ class PlanPage(QWizardPage):
                 self.table, P_REVIEW_DATE, self.review_date, self.same_review_date
             ),
         }
-        self.problem = QLabel()
+        self.problem = ValueLabel(announces=True)
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName("Plan message")
         form = QFormLayout(self)
@@ -329,11 +330,12 @@ class DoPage(QWizardPage):
         self.wizard_ = wizard
         self.setTitle("Do")
         self.setSubTitle("What was delivered between the baseline and the review.")
-        self.summary = QLabel()
+        self.summary = ValueLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Delivery rate for the period")
         self.sessions = QTableWidget(0, 2)
         self.sessions.setAccessibleName("Sessions in the period")
+        self.sessions.setTabKeyNavigation(False)
         self.sessions.setHorizontalHeaderLabels(("Date", "What happened"))
         self.sessions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -415,7 +417,7 @@ class ReviewPage(QWizardPage):
         views.addRow("P&arent/carer views", self.parent_views)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_views(row))
         self._show_views(0)
-        self.next_step = QLabel()
+        self.next_step = ValueLabel()
         self.next_step.setWordWrap(True)
         self.next_step.setAccessibleName("Next step")
         form = QFormLayout(self)

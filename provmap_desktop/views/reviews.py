@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -27,6 +26,7 @@ from ..services.delivery import group_label, rag
 from ..services.formatting import format_date, format_money
 from ..ui.context import AppContext
 from ..ui.lazy import ReloadWhenShown
+from ..ui.speech import ValueLabel
 from .review_wizard import ReviewWizard
 
 DUE_COLUMNS = ("Status", "Review date", "Pupil", "Provision", "Group")
@@ -54,6 +54,7 @@ def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setAccessibleName(name)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -79,7 +80,7 @@ class ReviewsScreen(ReloadWhenShown):
         self.ctx = ctx
         self.listed: list[Review] = []
         self.wizard: ReviewWizard | None = None
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Reviews message")
 

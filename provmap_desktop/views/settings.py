@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -34,6 +33,7 @@ from ..ui.commands import (
 )
 from ..ui.context import AppContext
 from ..ui.entity_table import Column, EntityTableModel, install_delegates, parse_money
+from ..ui.speech import ValueLabel
 
 KIND = "settings"
 
@@ -42,7 +42,7 @@ class SettingsScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setAccessibleName("Settings message")
         self.message.setWordWrap(True)
         self.fields: dict[str, QLineEdit | QSpinBox] = {}
@@ -78,9 +78,9 @@ class SettingsScreen(QWidget):
             ("phase", "&Phase", "text"),
             ("teaching_weeks_per_year", "Teaching &weeks per year", "int"),
             ("sen_threshold", "Per-pupil SEN cost &threshold (£)", "money"),
-            ("near_threshold_margin", "‘&Near the threshold’ margin (£)", "money"),
+            ("near_threshold_margin", "‘Near the threshold’ ma&rgin (£)", "money"),
             ("rag_green", "Delivery &green from (%)", "int"),
-            ("rag_amber", "Delivery &amber from (%)", "int"),
+            ("rag_amber", "Delivery am&ber from (%)", "int"),
         ]
         for field, label, kind in specs:
             widget: QLineEdit | QSpinBox
@@ -139,6 +139,7 @@ class SettingsScreen(QWidget):
         view = QTableView()
         view.setModel(model)
         view.setAccessibleName(name)
+        view.setTabKeyNavigation(False)  # Tab leaves; arrows move, F2 edits
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         view.verticalHeader().setVisible(False)
         view.setMinimumHeight(160)
@@ -202,7 +203,7 @@ class SettingsScreen(QWidget):
             KIND,
             "role",
         )
-        return self._table_box(box, self.roles_model, "Staff roles", "Add &role", self._add_role)
+        return self._table_box(box, self.roles_model, "Staff roles", "Add r&ole", self._add_role)
 
     def _staff_box(self) -> QGroupBox:
         box = QGroupBox("Staff (a rate here overrides the role's rate)")
@@ -279,7 +280,7 @@ class SettingsScreen(QWidget):
             box,
             self.streams_model,
             "Funding streams",
-            "Add funding &stream",
+            "Add fun&ding stream",
             self._add_stream,
             self._table(self.budgets_model, "Budgets for the chosen year"),
         )

@@ -154,3 +154,28 @@ def test_week_view_and_late_entry_for_an_earlier_day(register, qtbot, school_db)
     screen.set_day(dt.date(2026, 10, 28))  # half-term
     assert screen.table.rowCount() == 0
     assert "No sessions" in screen.empty.text()
+
+
+def test_ticking_attendance_by_keyboard_keeps_the_place_in_the_list(register, qtbot, school_db):
+    """Space unticks the pupil under the keyboard; the next Down arrow goes to the next one."""
+    _win, screen, group_id = register
+    screen.table.selectRow(0)
+    screen.table.setFocus()
+    qtbot.keyClick(screen.table, Qt.Key.Key_Return)  # delivered, all present
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow)
+    names = [screen.attendance.item(i).text().split()[0] for i in range(3)]
+    screen.attendance.setFocus()
+    screen.attendance.setCurrentRow(0)
+    qtbot.keyClick(screen.attendance, Qt.Key.Key_Down)
+    qtbot.keyClick(screen.attendance, Qt.Key.Key_Space)
+    expected = dict.fromkeys(names, True)
+    expected[names[1]] = False
+    assert read(school_db, group_id, TODAY)[4] == expected
+    assert screen.attendance.hasFocus()
+    assert screen.attendance.currentRow() == 1
+    qtbot.keyClick(screen.attendance, Qt.Key.Key_Down)
+    qtbot.keyClick(screen.attendance, Qt.Key.Key_Space)
+    expected[names[2]] = False
+    assert read(school_db, group_id, TODAY)[4] == expected
+    assert screen.attendance.currentRow() == 2

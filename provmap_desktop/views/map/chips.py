@@ -9,13 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from ...ui import colours
 
 PAD = 3
 CHIP_PAD = 5
 CHIP_GAP = 3
 LINE_GAP = 2
+
+#: Colours of a cell, each checked for contrast (see ``ui.colours``).
+HEADING_COLOUR = colours.MUTED_TEXT
+TEXT_COLOUR = colours.TEXT
+SELECTED_FILL = colours.SELECTED_FILL
+SELECTED_OUTLINE = colours.SELECTED_OUTLINE
+FOCUS_RING = colours.FOCUS_RING
+#: How strongly a chip is tinted with its area colour (0-255).
+CHIP_ALPHA = 60
+ENDED_CHIP_ALPHA = 25
 
 #: Role holding a ``CellContent`` for grid cells.
 CELL_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -139,27 +151,25 @@ class CellDelegate(QStyledItemDelegate):
             return
         painter.save()
         painter.setFont(option.font)  # type: ignore[attr-defined]
-        palette = option.palette  # type: ignore[attr-defined]
         rect: QRect = option.rect  # type: ignore[attr-defined]
         selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        background = palette.color(
-            QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base
-        )
-        painter.fillRect(rect, background.lighter(170) if selected else background)
+        # Fixed colours rather than the style's, so text, selection and focus keep
+        # their contrast whatever the system theme's highlight is.
+        painter.fillRect(rect, QColor(SELECTED_FILL if selected else colours.BASE))
         colour = index.data(AREA_COLOUR_ROLE)
         if isinstance(colour, QColor):
             painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), colour)
         metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
-        text_colour = palette.color(QPalette.ColorRole.Text)
+        text_colour = QColor(TEXT_COLOUR)
         for item in layout_cell(rect, content, metrics):
             if item.kind == "chip":
                 ended = item.chip is not None and item.chip.ended
                 fill = QColor(colour) if isinstance(colour, QColor) else QColor("#dde6f0")
-                fill.setAlpha(25 if ended else 70)
+                fill.setAlpha(ENDED_CHIP_ALPHA if ended else CHIP_ALPHA)
                 # An ended allocation: a dashed outline and its words ("ended 23/11/2026").
                 painter.setPen(
                     QPen(
-                        QColor("#7a8899"),
+                        QColor(colours.CHIP_OUTLINE),
                         1,
                         Qt.PenStyle.DashLine if ended else Qt.PenStyle.SolidLine,
                     )
@@ -170,22 +180,22 @@ class CellDelegate(QStyledItemDelegate):
                 painter.drawText(item.rect, Qt.AlignmentFlag.AlignCenter, item.text)
             else:
                 # Same font as measured in layout_cell, so nothing is cut off; a heading
-                # is told apart by a softer colour, a cost by weight.
+                # is told apart by a softer (still 4.5:1) colour, a cost by weight.
                 font = painter.font()
                 font.setBold(item.kind == "cost")
                 painter.setFont(font)
-                painter.setPen(
-                    palette.color(QPalette.ColorRole.PlaceholderText)
-                    if item.kind == "heading"
-                    else text_colour
-                )
+                painter.setPen(QColor(HEADING_COLOUR) if item.kind == "heading" else text_colour)
                 painter.drawText(item.rect, Qt.AlignmentFlag.AlignVCenter, item.text)
                 font.setBold(False)
                 painter.setFont(font)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if selected:
+            painter.setPen(QPen(QColor(SELECTED_OUTLINE), 2))
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
         if option.state & QStyle.StateFlag.State_HasFocus:  # type: ignore[attr-defined]
-            painter.setPen(palette.color(QPalette.ColorRole.Highlight))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(rect.adjusted(1, 1, -2, -2))
+            # A dashed ring inside the outline: focus is seen even on a selected cell.
+            painter.setPen(QPen(QColor(FOCUS_RING), 2, Qt.PenStyle.DashLine))
+            painter.drawRect(rect.adjusted(4, 4, -4, -4))
         painter.restore()
 
     def sizeHint(

@@ -88,6 +88,7 @@ class FlippedView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Flipped map: provisions by pupils")
+        self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.horizontalHeader().setDefaultSectionSize(96)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -27,17 +27,12 @@ from PySide6.QtGui import QColor
 from ...models.vocab import AREA_LABELS, AreaOfNeed
 from ...services.formatting import format_money
 from ...services.provision_map import GroupInfo, MapRow, MapSnapshot, MemberInfo
+from ...ui.colours import AREA_COLOURS, UNKNOWN_AREA
 from .chips import AREA_COLOUR_ROLE, CELL_ROLE, CellContent, Chip, GroupBlock
 from .mime import MEMBERSHIPS_MIME, PUPILS_MIME
 
 Index = QModelIndex | QPersistentModelIndex
 
-AREA_COLOURS: dict[str, str] = {
-    AreaOfNeed.COMMUNICATION.value: "#3b7dd8",
-    AreaOfNeed.COGNITION.value: "#2e9e6a",
-    AreaOfNeed.SEMH.value: "#d9822b",
-    AreaOfNeed.SENSORY.value: "#8a5cc7",
-}
 #: Role on every cell: ``(provision_id, year_group_id)`` or None for headings and totals.
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 20
 #: Role on heading rows: the section key, e.g. ``("CL",)`` or ``("CL", 2)``.
@@ -146,7 +141,7 @@ class MapGridModel(QAbstractTableModel):
             return f"{entry.row.name}\n{entry.row.area_label}"
         if role == Qt.ItemDataRole.DecorationRole and entry.kind in ("area", "provision"):
             area = entry.key[0] if entry.kind == "area" else entry.row.area  # type: ignore[union-attr]
-            return QColor(AREA_COLOURS.get(area, "#999999"))
+            return QColor(AREA_COLOURS.get(area, UNKNOWN_AREA))
         return None
 
     def row_heading(self, entry: RowEntry) -> str:
@@ -206,7 +201,7 @@ class MapGridModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.AccessibleTextRole:
                 return self.row_heading(entry).strip()
             if role == Qt.ItemDataRole.BackgroundRole:
-                area = AREA_COLOURS.get(entry.key[0], "#999999")
+                area = AREA_COLOURS.get(entry.key[0], UNKNOWN_AREA)
                 colour = QColor(area)
                 colour.setAlpha(40 if entry.kind == "area" else 20)
                 return colour
@@ -220,14 +215,14 @@ class MapGridModel(QAbstractTableModel):
         if role == CELL_ROLE:
             return self._cell_content(entry.row, self.columns[column].id, groups)
         if role == AREA_COLOUR_ROLE:
-            return QColor(AREA_COLOURS.get(entry.row.area, "#999999"))
+            return QColor(AREA_COLOURS.get(entry.row.area, UNKNOWN_AREA))
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cell_text(groups)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             where = f"{entry.row.name}, {self.columns[column].name}"
             if not groups:
                 return f"{where}: no group. Drop pupils here to start one."
-            return f"{where}: {self._cell_text(groups)}"
+            return f"{where}: {self._cell_speech(groups)}"
         if role == Qt.ItemDataRole.ToolTipRole and groups:
             return self._cell_text(groups).replace("; ", "\n")
         return None
@@ -255,6 +250,31 @@ class MapGridModel(QAbstractTableModel):
             heading = " ".join(x for x in (group.staff_name, group.slot_text) if x)
             parts.append(f"{heading or group.name or 'Group'}: {names}")
         return "; ".join(parts)
+
+    def _cell_speech(self, groups: Iterable[GroupInfo]) -> str:
+        """What a screen reader says for a cell: all a sighted user reads there, in words.
+
+        "Phonics catch-up – Year 1, Mrs Bhatt, Mon, Tue 13:15, 4 of 6 pupils, delivered
+        92% of planned sessions, green: Jack Francis, Aisha Lloyd (ended 23/11/2026)."
+        """
+        parts = []
+        for group in groups:
+            current = self.current_members(group)
+            facts = [
+                group.name or "Group",
+                group.staff_name or "no staff named",
+                group.slot_text,
+                f"{len(current)} of {group.max_size} pupils",
+            ]
+            if len(current) > group.max_size:
+                facts.append("over size")
+            rate = self.group_rates.get(group.id)
+            if rate:
+                percent, *_symbol, word = rate.split()
+                facts.append(f"delivered {percent} of planned sessions, {word.lower()}")
+            names = ", ".join(self._member_text(group, m) for m in group.members) or "no pupils"
+            parts.append(f"{', '.join(f for f in facts if f)}: {names}")
+        return ". ".join(parts) + "." if parts else ""
 
     def _cell_content(
         self, row: MapRow, year_group_id: int | None, groups: list[GroupInfo]

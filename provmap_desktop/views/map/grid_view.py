@@ -21,6 +21,8 @@ class MapView(QTableView):
         super().__init__(parent)
         self.setItemDelegate(CellDelegate(self))
         self.setAccessibleName("Provision map: provisions by year group")
+        # Tab and Shift+Tab leave the map; the arrow keys move between cells.
+        self.setTabKeyNavigation(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)

@@ -37,6 +37,7 @@ from ...services.provision_map import WEEKDAYS
 from ...ui.commands import CallbackCommand, EditRefused, SavedCommand, SetFieldCommand, perform
 from ...ui.context import AppContext
 from ...ui.entity_table import Column, EntityTableModel
+from ...ui.speech import ValueLabel
 from .commands import KIND, GroupStartCommand
 
 
@@ -55,7 +56,7 @@ class GroupDialog(QDialog):
         self.group_id = group_id
         group = self._group()
         self.setWindowTitle(f"{group.provision.name}: group details")
-        self.message = QLabel()
+        self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Group details message")
 
@@ -139,6 +140,7 @@ class GroupDialog(QDialog):
         members = QTableView()
         members.setModel(self.members_model)
         members.setAccessibleName("Members with their join and leave dates")
+        members.setTabKeyNavigation(False)  # Tab leaves the table; arrows move, F2 edits
         members.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         members.verticalHeader().setVisible(False)
 

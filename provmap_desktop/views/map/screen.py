@@ -33,6 +33,7 @@ from ...services.calendar import period_range
 from ...services.provision_map import MapFilters, MapSnapshot, build_map, reload_groups
 from ...ui.commands import EditRefused, SavedCommand, perform
 from ...ui.context import AppContext
+from ...ui.speech import ValueLabel
 from .cell_panel import CellPanel
 from .chips import Chip
 from .commands import (
@@ -58,7 +59,7 @@ class MapScreen(QWidget):
         self.ctx = ctx
         self.filters = MapFilters()
         self.group_chooser: GroupChooser = self._choose_group_from_menu
-        self.feedback = QLabel()
+        self.feedback = ValueLabel(announces=True)
         self.feedback.setWordWrap(True)
         self.feedback.setAccessibleName("Map messages")
 
@@ -165,12 +166,10 @@ class MapScreen(QWidget):
             f'<span style="color:{AREA_COLOURS[code.value]}">■</span> {label}'
             for code, label in AREA_LABELS.items()
         ]
-        legend = QLabel(
+        legend = ValueLabel(
             "Key: " + " &nbsp; ".join(parts) + " &nbsp; · &nbsp; ● Green ▲ Amber ■ Red delivery"
         )
-        legend.setAccessibleName(
-            "Key: each area of need has its own colour; delivery shows a word and a symbol"
-        )
+        legend.setAccessibleName("Key to the map's colours and delivery symbols")
         legend.setWordWrap(True)
         return legend
 

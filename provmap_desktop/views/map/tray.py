@@ -28,6 +28,7 @@ from ...models import Pupil, SchoolClass, YearGroup
 from ...models.vocab import NEED_TYPES, SenStatus
 from ...services.pupils import PupilFilter, find_pupils
 from ...ui.context import AppContext
+from ...ui.speech import ValueLabel
 from .mime import MEMBERSHIPS_MIME, PUPILS_MIME, pupils_mime, read_ids
 
 Index = QModelIndex | QPersistentModelIndex
@@ -142,7 +143,7 @@ class PupilTray(QWidget):
         self.list.setAcceptDrops(True)
         self.list.chips_dropped.connect(self.end_requested.emit)
         self.list.setDefaultDropAction(Qt.DropAction.CopyAction)
-        self.count = QLabel()
+        self.count = ValueLabel()
         self.count.setAccessibleName("Pupils shown in the tray")
 
         filters = QHBoxLayout()

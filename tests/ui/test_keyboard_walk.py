@@ -1,0 +1,198 @@
+"""Every screen and dialog can be walked with Tab and Shift+Tab; no Alt+letter clashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from sqlalchemy import select
+
+from provmap_desktop.models import Ehcp, GroupMembership, Pupil
+from provmap_desktop.services.demo import build_demo_school
+from provmap_desktop.storage import Database, open_database
+from provmap_desktop.ui.backup_dialogs import BackupDialog, BackupsDialog
+from provmap_desktop.ui.first_start import FirstStartDialog, NewSchoolWizard
+from provmap_desktop.ui.screens import SCREENS
+from provmap_desktop.views.import_dialog import ImportPupilsDialog
+from provmap_desktop.views.map.allocate_dialog import AllocateDialog
+from provmap_desktop.views.map.group_dialog import GroupDialog
+from provmap_desktop.views.map_import_dialog import MapImportDialog
+from provmap_desktop.views.pupil_actions import EraseDialog, ProfileBatchDialog
+from provmap_desktop.views.pupil_dialogs import AddPupilDialog, ArchiveDialog
+from provmap_desktop.views.register import CancelDialog
+from provmap_desktop.views.review_wizard import ReviewWizard
+
+from .keywalk import controls, mnemonic_clashes, walk
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def demo_window(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """One main window over the demo school for the whole module: the walks only move focus."""
+    from PySide6.QtCore import QSettings
+
+    from provmap_desktop.ui.main_window import MainWindow
+
+    folder = tmp_path_factory.mktemp("walk")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    db = open_database(folder / "demo.provmap")
+    with db.session_factory() as s:
+        build_demo_school(s, today=TODAY)
+    window = MainWindow(db, today=TODAY)
+    window.show()
+    yield window
+    window.close()
+    window.deleteLater()
+    qapp.processEvents()
+
+
+#: Each screen, and on Pupils each tab of the pupil pane (a pupil with an EHC plan).
+VIEWS = [(spec.key, None) for spec in SCREENS] + [("pupils", tab) for tab in range(1, 5)]
+
+
+def show(window, key: str, pane_tab: int | None) -> None:  # type: ignore[no-untyped-def]
+    """Open a screen as a user would find it, with a pupil chosen where that shows more."""
+    window.show_screen(key)
+    if key == "pupils":
+        screen = window.screens["pupils"]
+        with window.database.session_factory() as s:
+            pupil_id = s.scalars(select(Ehcp.pupil_id).order_by(Ehcp.id)).first()
+        screen.select_pupil(pupil_id)
+        screen.pane.tabs.setCurrentIndex(pane_tab or 0)
+
+
+@pytest.mark.parametrize(("key", "pane_tab"), VIEWS)
+def test_tab_and_shift_tab_reach_every_control_of_each_screen(demo_window, qtbot, key, pane_tab):
+    show(demo_window, key, pane_tab)
+    qtbot.wait(10)
+    problems = walk(qtbot, demo_window).problems()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("key", "pane_tab"), VIEWS)
+def test_no_access_key_is_used_twice_on_a_screen(demo_window, qtbot, key, pane_tab):
+    show(demo_window, key, pane_tab)
+    clashes = mnemonic_clashes(demo_window)
+    assert not clashes, "\n".join(f"Alt+{k.upper()}: {v}" for k, v in clashes.items())
+
+
+def _group_members(db: Database) -> tuple[int, list[int]]:
+    """A current group of the demo school with several pupils, and its allocations."""
+    with db.session_factory() as s:
+        rows = s.execute(
+            select(GroupMembership.group_id, GroupMembership.id)
+            .where(GroupMembership.leave_date.is_(None))
+            .order_by(GroupMembership.group_id, GroupMembership.id)
+        ).all()
+    by_group: dict[int, list[int]] = {}
+    for group_id, membership_id in rows:
+        by_group.setdefault(group_id, []).append(membership_id)
+    group_id = next(g for g, members in by_group.items() if len(members) >= 2)
+    return group_id, by_group[group_id]
+
+
+def _first_pupils(db: Database, count: int) -> list[int]:
+    with db.session_factory() as s:
+        return list(s.scalars(select(Pupil.id).order_by(Pupil.id).limit(count)))
+
+
+def _dialogs(window, tmp_path: Path) -> dict[str, Callable[[], QWidget]]:  # type: ignore[no-untyped-def]
+    ctx = window.ctx
+    db = window.database
+    pupils = _first_pupils(db, 3)
+    group_id, members = _group_members(db)
+    year_groups = [(None, "Year group")]
+    return {
+        "allocate": lambda: AllocateDialog(ctx, pupils, window),
+        "group": lambda: GroupDialog(ctx, group_id, window),
+        "add pupil": lambda: AddPupilDialog(ctx.session, year_groups, [(None, "Class")], window),
+        "archive": lambda: ArchiveDialog("Freya James", TODAY, None, window),
+        "cancel session": lambda: CancelDialog("Precision Teaching", window),
+        "import pupils": lambda: ImportPupilsDialog(ctx, window),
+        "import a map": lambda: MapImportDialog(ctx, window),
+        "profiles": lambda: ProfileBatchDialog(ctx, ctx.session.get(Pupil, pupils[0]), window),
+        "erase": lambda: EraseDialog(ctx.session.get(Pupil, pupils[0]), window),
+        "back up": lambda: BackupDialog(tmp_path / "copy.provmap", window),
+        "backups": lambda: BackupsDialog(db.path, window),
+        "first start": lambda: FirstStartDialog(window),
+        "review one": lambda: ReviewWizard(ctx, members[:1], window),
+        "review group": lambda: ReviewWizard(ctx, members, window),
+        "new school": lambda: NewSchoolWizard(window, today=TODAY),
+    }
+
+
+DIALOGS = [
+    "allocate",
+    "group",
+    "add pupil",
+    "archive",
+    "cancel session",
+    "import pupils",
+    "import a map",
+    "profiles",
+    "erase",
+    "back up",
+    "backups",
+    "first start",
+    "review one",
+    "review group",
+    "new school",
+]
+
+
+def _pages(dialog: QWidget) -> Iterator[str]:
+    """Each page of a wizard in turn (a plain dialog has one)."""
+    if not isinstance(dialog, QWizard):
+        yield "the dialog"
+        return
+    seen = set()
+    while dialog.currentId() not in seen:
+        seen.add(dialog.currentId())
+        yield dialog.currentPage().title() or str(dialog.currentId())
+        dialog.next()
+
+
+@pytest.mark.parametrize("name", DIALOGS)
+def test_tab_walk_and_access_keys_in_every_dialog(demo_window, qtbot, tmp_path, name):
+    dialog = _dialogs(demo_window, tmp_path)[name]()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    problems = []
+    for page in _pages(dialog):
+        qtbot.wait(10)
+        problems += [f"{page}: {p}" for p in walk(qtbot, dialog).problems()]
+        clashes = mnemonic_clashes(dialog)
+        problems += [f"{page}: Alt+{k.upper()} {v}" for k, v in clashes.items()]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_attention_strip_is_reached_and_followed_by_keyboard(demo_window, qtbot):
+    """Monday morning by keyboard: Shift+Tab to the strip's links, Enter opens the screen."""
+    window = demo_window
+    window.show_screen("settings")
+    window.refresh_attention()
+    strip = window.attention_label
+    links = strip.link_texts()
+    assert len(links) >= 2
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.period_bar.year_combo.setFocus(Qt.FocusReason.TabFocusReason)
+    for _ in range(len(controls(window)) + 2):
+        if QApplication.focusWidget() is strip:
+            break
+        qtbot.keyClick(
+            QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier
+        )
+    assert QApplication.focusWidget() is strip
+    assert strip.selectedText() == links[-1]  # entered from behind: the last link
+    qtbot.keyClick(strip, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert strip.selectedText() == links[-2]
+    item = window.attention_items[len(links) - 2]
+    qtbot.keyClick(strip, Qt.Key.Key_Return)
+    assert window.tabs.currentWidget() is window.screens[item.screen]
