@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
             widget = build_screen(spec, ctx)
             widget.setAccessibleName(spec.title)
             self.screens[spec.key] = widget
-            self.tabs.addTab(widget, spec.title)
+            self.tabs.addTab(self._scrolling(widget), spec.title)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -97,6 +98,25 @@ class MainWindow(QMainWindow):
         self.show_screen(str(last))
         self.tabs.currentChanged.connect(self._remember_screen)
         self._refresh_status()
+
+    @staticmethod
+    def _scrolling(screen: QWidget) -> QScrollArea:
+        """A screen in a scroll area, so the window fits a small or scaled screen.
+
+        The screen fills the area whenever the window is big enough for it; only on a
+        smaller one do scroll bars appear, and nothing is ever out of reach.
+        """
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        area.setWidget(screen)
+        return area
+
+    def current_screen(self) -> QWidget:
+        """The screen on show (the tab holds it inside a scroll area)."""
+        area = self.tabs.currentWidget()
+        return area.widget() if isinstance(area, QScrollArea) else area
 
     @staticmethod
     def _place_banner(database: Database) -> QLabel:

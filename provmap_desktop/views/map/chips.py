@@ -91,9 +91,14 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
                 x = x0
                 y += row_height + CHIP_GAP
                 row_height = line_height
+            room = chip_width - 2 * CHIP_PAD
             text = "\n".join(
-                metrics.elidedText(line, Qt.TextElideMode.ElideRight, chip_width - 2 * CHIP_PAD)
-                for line in chip.lines
+                metrics.elidedText(
+                    short_name(line) if n == 0 and metrics.horizontalAdvance(line) > room else line,
+                    Qt.TextElideMode.ElideRight,
+                    room,
+                )
+                for n, line in enumerate(chip.lines)
             )
             placed.append(
                 Placed(QRect(x, y, chip_width, chip_height), "chip", text, block.group_id, chip)
@@ -103,6 +108,14 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
         if block.chips:
             y += row_height + LINE_GAP
     return placed
+
+
+def short_name(name: str) -> str:
+    """A narrow cell's form of a name: "Freya James" becomes "Freya J."."""
+    words = name.split()
+    if len(words) < 2 or not words[-1][:1].isalpha():
+        return name
+    return f"{' '.join(words[:-1])} {words[-1][0]}."
 
 
 def _wrap_heading(heading: str, metrics: QFontMetrics, width: int) -> list[str]:

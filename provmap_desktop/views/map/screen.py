@@ -100,7 +100,7 @@ class MapScreen(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 4)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([230, 940, 190])
+        splitter.setSizes([190, 1000, 170])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -198,11 +198,22 @@ class MapScreen(QWidget):
         self.addAction(allocate)
         self.tray.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.tray.list.addAction(allocate)
-        print_action = QAction("Print / Save as PDF…", self)
-        print_action.setShortcut(QKeySequence.StandardKey.Print)
-        print_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        print_action.triggered.connect(self.print_map)
-        self.addAction(print_action)
+        zooms = (
+            ("Zoom in", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="), 1),
+            ("Zoom out", (QKeySequence.StandardKey.ZoomOut,), -1),
+            ("Normal size", ("Ctrl+0",), 0),
+        )
+        for text, keys, step in zooms:
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _checked=False, s=step: self.zoom(s))
+            self.addAction(action)
+
+    def zoom(self, step: int) -> None:
+        """Ctrl++ / Ctrl+- / Ctrl+0: the map's text bigger, smaller or back to normal."""
+        self.view.zoom(step)
+        self.flipped_view.setFont(self.view.font())
 
     def _build_snapshot(self) -> MapSnapshot | None:
         if self.ctx.academic_year_id is None:
