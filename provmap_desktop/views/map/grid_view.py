@@ -10,7 +10,6 @@ from .chips import CELL_ROLE, CellContent, CellDelegate, Chip, cell_height, layo
 from .grid_model import SECTION_ROLE, MapGridModel
 from .mime import memberships_mime
 
-
 #: The narrowest a year group's column gets before the map scrolls sideways.
 MIN_COLUMN = 64
 #: Zoom steps either side of the normal size (Ctrl++ / Ctrl+-), one point each.
