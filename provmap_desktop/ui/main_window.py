@@ -29,6 +29,7 @@ from .attention import attention_html, attention_items
 from .backup_dialogs import BackupDialog, BackupsDialog, ask_backup_password
 from .context import AppContext
 from .period_bar import PeriodBar
+from .printing import Printable, preview, print_with_dialog
 from .screens import SCREENS, build_screen
 
 
@@ -151,6 +152,10 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Restore…", self.restore)
         self._add(file_menu, "&Automatic backups…", self.show_backups)
         file_menu.addSeparator()
+        self.print_action = self._add(file_menu, "&Print…", self.print_screen, "Ctrl+P")
+        self.print_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self._add(file_menu, "Print pre&view…", self.preview_screen, "Ctrl+Shift+P")
+        file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         self.edit_menu = bar.addMenu("&Edit")
@@ -237,6 +242,36 @@ class MainWindow(QMainWindow):
         items = attention_items(self.ctx.session, self.today)
         self.attention_items = items
         self.attention_label.setText(attention_html(items))
+
+    # -- printing -------------------------------------------------------------------
+
+    def printable(self) -> Printable | None:
+        """What File → Print… prints here: the screen's report, or None."""
+        chooser = getattr(self.current_screen(), "printable", None)
+        return chooser() if callable(chooser) else None
+
+    def print_screen(self) -> int:
+        printable = self.printable()
+        if printable is None:
+            self._nothing_to_print()
+            return 0
+        printed = print_with_dialog(self, printable)
+        if printed:
+            pages = f"{printed} page{'' if printed == 1 else 's'}"
+            self.statusBar().showMessage(f"Sent {printable.title} to the printer ({pages}).", 8000)
+        return printed
+
+    def preview_screen(self) -> None:
+        printable = self.printable()
+        if printable is None:
+            self._nothing_to_print()
+            return
+        self.preview_dialog = preview(self, printable)
+
+    def _nothing_to_print(self) -> None:
+        self.statusBar().showMessage(
+            "Nothing to print on this screen: choose the map, a pupil or Costs.", 8000
+        )
 
     # -- file menu ------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from ..services.costed_tables import (
 from ..services.costing import DEFAULT_NEAR_MARGIN
 from ..services.formatting import format_money
 from ..ui.context import AppContext
+from ..ui.printing import Printable
 from .costs_panels import ChartPanel, SummaryTableModel, table_view
 
 _TOTAL_HEADERS = ["Planned cost", "Cost to date"]
@@ -415,6 +416,17 @@ class CostsScreen(QWidget):
             "year_group_id": self.year_group_id,
             "as_of": self.ctx.today,
         }
+
+    def printable(self) -> Printable | None:
+        """File → Print…: the costed map of the period and year group chosen."""
+        if self.ctx.academic_year_id is None:
+            return None
+        from ..reports.costed_pdf import write_costed_pdf
+
+        return Printable(
+            "costed provision map",
+            lambda path: write_costed_pdf(self.ctx.session, path, **self._costed_options()),
+        )
 
     def save_pdf(self, path: Path | None = None) -> bool:
         """Write the costed map of the period and year group chosen as a PDF."""

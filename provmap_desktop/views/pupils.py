@@ -33,6 +33,7 @@ from ..models.vocab import NEED_TYPES, SenStatus
 from ..services.pupils import PupilFilter, archive_pupil, find_pupils, restore_pupil
 from ..ui.commands import CallbackCommand, EditRefused, add_row, perform
 from ..ui.context import AppContext
+from ..ui.printing import Printable
 from . import pupil_list_model as cols
 from .pupil_actions import PupilActions
 from .pupil_dialogs import AddPupilDialog, ArchiveDialog, choice_combo
@@ -275,6 +276,19 @@ class PupilsScreen(QWidget):
     def _pupil_picked_elsewhere(self, pupil_id: int) -> None:
         if pupil_id != self.pane.id:
             self.select_pupil(pupil_id)
+
+    def printable(self) -> Printable | None:
+        """File → Print…: the chosen pupil's one-page profile, for the parent meeting."""
+        pupil = self.pane.pupil()
+        if pupil is None:
+            return None
+        from ..reports.profile_pdf import write_profile_pdf
+
+        ctx = self.ctx
+        return Printable(
+            f"profile of {pupil.display_name}",
+            lambda path: write_profile_pdf(ctx.session, path, [pupil], today=ctx.today),
+        )
 
     def search_for(self, text: str) -> None:
         """Find pupils from the global search box: any year, class or need, on roll."""

@@ -33,6 +33,7 @@ from ...services.calendar import period_range
 from ...services.provision_map import MapFilters, MapSnapshot, build_map, reload_groups
 from ...ui.commands import EditRefused, SavedCommand, perform
 from ...ui.context import AppContext
+from ...ui.printing import Printable
 from .cell_panel import CellPanel
 from .chips import Chip
 from .commands import (
@@ -678,6 +679,26 @@ class MapScreen(QWidget):
         rect = self.view.visualRect(index) if index.isValid() else self.view.rect()
         picked = menu.exec(self.view.viewport().mapToGlobal(rect.center()))
         return picked.data() if picked is not None else None
+
+    def printable(self) -> Printable | None:
+        """File → Print…: the map as shown (period and filters), on landscape A4."""
+        ctx = self.ctx
+        year_id = ctx.academic_year_id
+        if year_id is None:
+            return None
+        from ...reports.map_pdf import write_map_pdf
+
+        return Printable(
+            "provision map",
+            lambda path: write_map_pdf(
+                ctx.session,
+                path,
+                academic_year_id=year_id,
+                term_name=ctx.term_name,
+                page_size="A4",
+                filters=self.filters,
+            ),
+        )
 
     def print_map(self) -> None:
         from .print_dialog import print_map
