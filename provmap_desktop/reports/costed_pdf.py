@@ -66,11 +66,14 @@ def threshold_bar(total: Decimal, threshold: Decimal, width: float = 440) -> Dra
 
 _METHOD = (
     "How the figures are worked out: session cost = hourly rate × minutes ÷ 60 + any "
-    "external cost a session; group cost = session cost × sessions a week × teaching weeks "
-    "in the group's dates (the school's {weeks} teaching weeks a year, pro rata by teaching "
-    "days) + resources. Each day's cost is shared equally by the pupils in the group that "
-    "day; 1:1 provision is not shared. Cost to date counts the sessions recorded as "
-    "delivered up to {as_of}. Amounts are rounded to the penny only when shown."
+    "external cost a session (an agency charged by the session costs its charge only, "
+    "unless a member of staff is named for the group); group cost = session cost × "
+    "sessions a week × teaching weeks + resources, where teaching weeks = the teaching "
+    "days in the group's dates ÷ 5 (a part week counts its days), at most the school's "
+    "{weeks} costed weeks a year; a term holds its share by teaching days. Each day's cost "
+    "is shared equally by the pupils in the group that day; 1:1 provision is not shared. "
+    "Cost to date counts the sessions recorded as delivered up to {as_of}. Amounts are "
+    "rounded to the penny only when shown."
 )
 
 
@@ -213,6 +216,10 @@ def costed_story(summary: CostedSummary, width: float) -> list[Any]:
                 align_right=(6, 7, 8, 9, 10, 11, 12),
             )
         )
+        for g in summary.groups:
+            if g.note:
+                name = f"{g.group} ({g.provision})" if g.group else g.provision
+                story.append(base.para(f"{name}: {g.note}.", "small"))
     story.append(base.para("Totals", "heading"))
     half = width * 0.6
     for heading, lines in (

@@ -20,8 +20,9 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import GroupMembership, Provision, ProvisionGroup, Pupil, YearGroup
+from ..models import AcademicYear, GroupMembership, Provision, ProvisionGroup, Pupil, YearGroup
 from ..models.vocab import AREA_LABELS, NEED_TO_AREA, AreaOfNeed
+from .calendar import calendar_for_year
 from .formatting import format_date
 
 _DAY = dt.timedelta(days=1)
@@ -60,9 +61,18 @@ class GroupChoice:
     members: int
 
 
+class GroupChoiceNeeded(ValueError):
+    """Several groups run in the cell and none was chosen; ``choices`` lists them."""
+
+    def __init__(self, message: str, choices: list[GroupChoice]) -> None:
+        super().__init__(message)
+        self.choices = choices
+
+
 @dataclass
 class AllocationResult:
-    """What ``allocate_pupils`` did, or the groups to choose from if it did nothing."""
+    """What ``allocate_pupils`` did. ``choices`` is only filled by a caller that caught
+    ``GroupChoiceNeeded`` (the map's undo command), to ask which group and go again."""
 
     group_id: int | None = None
     created_group: dict[str, Any] | None = None
@@ -92,6 +102,17 @@ class MoveResult:
     #: The membership that carries on in the new group; None when the old one was
     #: re-pointed instead (a move on or before its join date has no history to keep).
     new_membership: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class GroupStartResult:
+    """A group's first day moved, with the members whose join date moved with it."""
+
+    group_id: int
+    old_start: dt.date
+    new_start: dt.date
+    #: (membership id, join date before the move)
+    moved_joins: tuple[tuple[int, dt.date], ...]
 
 
 @dataclass(frozen=True)
@@ -125,6 +146,32 @@ def _choice(session: Session, group: ProvisionGroup) -> GroupChoice:
     return GroupChoice(group.id, group.name, staff, group.start_date, group.end_date, members or 0)
 
 
+def new_group_dates(
+    session: Session,
+    provision: Provision,
+    academic_year_id: int,
+    period_start: dt.date,
+    period_end: dt.date,
+    join_date: dt.date,
+) -> tuple[dt.date, dt.date]:
+    """The first and last day of a new group of ``provision`` made on ``join_date``.
+
+    It starts on the join date (inside the period), or on the first day of the next
+    term when that day falls between terms (a term not yet started), and runs for the
+    provision's number of teaching weeks, holidays skipped, stopping at the end of the
+    academic year. A provision with no weeks set runs to the end of the year.
+    """
+    year = session.get(AcademicYear, academic_year_id)
+    if year is None:
+        raise ValueError(f"No academic year with id {academic_year_id}.")
+    calendar = calendar_for_year(session, year)
+    start = min(max(join_date, period_start), period_end)
+    start = min(calendar.term_day_on_or_after(start), year.end_date)
+    if provision.weeks <= 0:
+        return start, year.end_date
+    return start, calendar.end_of_teaching_weeks(start, provision.weeks, year.end_date)
+
+
 def _new_group(
     session: Session,
     provision: Provision,
@@ -134,10 +181,13 @@ def _new_group(
     period_end: dt.date,
     join_date: dt.date,
 ) -> ProvisionGroup:
-    """A group with the provision's defaults, from the join date to the period's end."""
+    """A group with the provision's defaults, dated by ``new_group_dates``."""
     year_group = session.get(YearGroup, year_group_id)
     if year_group is None:
         raise ValueError(f"No year group with id {year_group_id}.")
+    start, end = new_group_dates(
+        session, provision, academic_year_id, period_start, period_end, join_date
+    )
     earlier = session.scalar(
         select(func.count(ProvisionGroup.id)).where(
             ProvisionGroup.provision_id == provision.id,
@@ -150,8 +200,8 @@ def _new_group(
         academic_year_id=academic_year_id,
         year_group_id=year_group_id,
         name=f"{year_group.name} group {(earlier or 0) + 1}",
-        start_date=min(max(join_date, period_start), period_end),
-        end_date=period_end,
+        start_date=start,
+        end_date=end,
     )
     session.add(group)
     session.flush()
@@ -172,11 +222,14 @@ def allocate_pupils(
 ) -> AllocationResult:
     """Add pupils to the provision's group for that year group and period.
 
-    With ``group_id`` the pupils join that group. Without it they join the one group
-    running in the period, or a new group made with the provision's defaults if there
-    is none; if there are several, nothing changes and the result lists them as
-    ``choices``. Pupils already current members of the group on the join date are
-    skipped. A pupil joins on ``join_date`` or the group's first day, whichever is later.
+    With ``group_id`` the pupils join that group, which must be a group of the
+    provision, the academic year and (when it has one) the year group. Without it they
+    join the one group running in the period, or a new group made with the provision's
+    defaults if there is none (see ``new_group_dates``); if there are several, nothing
+    changes and ``GroupChoiceNeeded`` is raised with the groups to choose from. Pupils
+    already current members of the group on the join date are skipped. A pupil joins on
+    ``join_date`` or the group's first day, whichever is later. A pupil of another year
+    group than the cell's is warned about, not refused.
     """
     provision = session.get(Provision, provision_id)
     if provision is None:
@@ -184,8 +237,21 @@ def allocate_pupils(
     result = AllocationResult()
     if group_id is not None:
         group = _group(session, group_id)
+        label = group.name or provision.name
         if group.provision_id != provision_id:
             raise ValueError(f"Group {group_id} is not a group of {provision.name}.")
+        if group.academic_year_id != academic_year_id:
+            years = dict(session.execute(select(AcademicYear.id, AcademicYear.label)).all())
+            raise ValueError(
+                f"{label} is a group of {years.get(group.academic_year_id, 'another year')}, "
+                f"not {years.get(academic_year_id, 'the year shown')}."
+            )
+        if group.year_group_id is not None and group.year_group_id != year_group_id:
+            names = _year_group_names(session)
+            raise ValueError(
+                f"{label} is a {names.get(group.year_group_id, 'different')} group, "
+                f"not {names.get(year_group_id, 'the year group chosen')}."
+            )
     else:
         running = session.scalars(
             select(ProvisionGroup)
@@ -199,8 +265,13 @@ def allocate_pupils(
             .order_by(ProvisionGroup.start_date, ProvisionGroup.id)
         ).all()
         if len(running) > 1:
-            result.choices = [_choice(session, g) for g in running]
-            return result
+            names = _year_group_names(session)
+            raise GroupChoiceNeeded(
+                f"{provision.name} has {len(running)} groups for "
+                f"{names.get(year_group_id, 'that year group')} in this period: "
+                "choose one of them.",
+                [_choice(session, g) for g in running],
+            )
         if running:
             group = running[0]
         else:
@@ -233,7 +304,9 @@ def allocate_pupils(
         raise ValueError(f"No pupil with id {missing[0]}.")
     joining = [by_id[pid] for pid in dict.fromkeys(pupil_ids) if pid not in current]
     result.skipped_pupil_ids = [pid for pid in dict.fromkeys(pupil_ids) if pid in current]
-    result.warnings = allocation_warnings(session, provision, group, joining, on_date=start)
+    result.warnings = allocation_warnings(
+        session, provision, group, joining, on_date=start, year_group_id=year_group_id
+    )
     for pupil in joining:
         membership = GroupMembership(group_id=group.id, pupil_id=pupil.id, join_date=start)
         session.add(membership)
@@ -326,6 +399,57 @@ def redo_move(session: Session, result: MoveResult) -> None:
     session.flush()
 
 
+def move_group_start(session: Session, group_id: int, new_start: dt.date) -> GroupStartResult:
+    """Move a group's first day; members who joined on the old first day (or before the
+    new one) join on the new one. Refused when it would follow the group's last day or
+    a member's leave date, or come before its academic year."""
+    group = _group(session, group_id)
+    if new_start > group.end_date:
+        raise ValueError(
+            f"{format_date(new_start)} is after its last day, {format_date(group.end_date)}."
+        )
+    year = group.academic_year
+    if new_start < year.start_date:
+        raise ValueError(
+            f"{format_date(new_start)} is before {year.label} starts on "
+            f"{format_date(year.start_date)}."
+        )
+    old_start = group.start_date
+    moving = [
+        m
+        for m in session.scalars(
+            select(GroupMembership).where(GroupMembership.group_id == group_id)
+        )
+        if m.join_date == old_start or m.join_date < new_start
+    ]
+    for membership in moving:
+        if membership.leave_date is not None and membership.leave_date < new_start:
+            raise ValueError(
+                f"{membership.pupil.display_name} left on {format_date(membership.leave_date)}, "
+                f"before {format_date(new_start)}: end or remove that allocation first."
+            )
+    result = GroupStartResult(
+        group_id, old_start, new_start, tuple((m.id, m.join_date) for m in moving)
+    )
+    redo_group_start(session, result)
+    return result
+
+
+def undo_group_start(session: Session, result: GroupStartResult) -> None:
+    """Put the group's first day and the moved join dates back."""
+    _group(session, result.group_id).start_date = result.old_start
+    for membership_id, join_date in result.moved_joins:
+        _membership(session, membership_id).join_date = join_date
+    session.flush()
+
+
+def redo_group_start(session: Session, result: GroupStartResult) -> None:
+    _group(session, result.group_id).start_date = result.new_start
+    for membership_id, _join_date in result.moved_joins:
+        _membership(session, membership_id).join_date = result.new_start
+    session.flush()
+
+
 def end_membership(session: Session, membership_id: int, leave_date: dt.date) -> EndResult:
     """Record the day the pupil leaves the group. The membership is kept."""
     membership = _membership(session, membership_id)
@@ -363,8 +487,12 @@ def allocation_warnings(
     *,
     on_date: dt.date | None = None,
     period: tuple[dt.date, dt.date] | None = None,
+    year_group_id: int | None = None,
 ) -> list[str]:
     """Plain-word warnings about putting ``pupils`` in ``group``; none of them blocks.
+
+    - a pupil is in another year group than the group's (``year_group_id``, by default
+      the group's own);
 
     - the group would hold more pupils than its size (members current on ``on_date``,
       by default the group's first day, plus the newcomers; archived pupils have
@@ -404,7 +532,9 @@ def allocation_warnings(
         warnings.append(f"Group of {size}: now {total} pupils")
 
     suitable = {yg.id for yg in provision.suitable_year_groups}
-    names = _year_group_names(session) if suitable else {}
+    if year_group_id is None and group is not None:
+        year_group_id = group.year_group_id
+    names = _year_group_names(session) if suitable or year_group_id is not None else {}
     area = AreaOfNeed(provision.area)
     existing: dict[int, list[str]] = {}
     query = (
@@ -424,6 +554,14 @@ def allocation_warnings(
 
     for pupil in pupils:
         name = pupil.display_name
+        if (
+            year_group_id is not None
+            and pupil.year_group_id is not None
+            and pupil.year_group_id != year_group_id
+        ):
+            theirs = names.get(pupil.year_group_id, "another year group")
+            ours = names.get(year_group_id, "the group's year group")
+            warnings.append(f"{name} is in {theirs}, not {ours} like this group.")
         if suitable and pupil.year_group_id is not None and pupil.year_group_id not in suitable:
             year_name = names.get(pupil.year_group_id, "their year group")
             warnings.append(

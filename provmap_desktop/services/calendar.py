@@ -7,10 +7,13 @@ Rules, in one place:
   (``half_term_start`` to ``half_term_end`` inclusive). Days between terms are holidays.
 - An academic year with no terms entered yet is treated as one long term from its start
   to its end, so a school that has not typed its term dates still sees sensible figures.
-- **Teaching weeks in a range** = the school's teaching weeks per year
-  (``SchoolSettings.teaching_weeks_per_year``, 38 by default) x teaching days in the
-  range / teaching days in the academic year. The school's own figure for the year is
-  kept exact; ranges get their share of it by teaching days.
+- **Teaching weeks in a range** = teaching days in the range / 5 (the days of a part
+  week count: three days are 0.6 of a week), never more than the school's costed weeks
+  a year (``SchoolSettings.teaching_weeks_per_year``, 38 by default). So a group that
+  runs 12 weeks of term costs 12 weeks in any calendar, and a 39-week calendar does not
+  make whole-year provision cost more than the school's 38.
+- **A run of N teaching weeks** from a day ends on the (5 x N)th teaching day counted
+  from it, holidays skipped (``SchoolCalendar.end_of_teaching_weeks``).
 - **Planned session dates** of a group are the dates of its weekly slots
   (``GroupSlot.weekday``, 0 = Monday) from its start date to its end date that are
   teaching days. One date holds at most one session, as a delivery record is per day.
@@ -22,8 +25,9 @@ teaching-day counts in constant time from a prefix sum over the days it spans.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Protocol
 
@@ -33,6 +37,13 @@ from sqlalchemy.orm import Session
 from ..models import AcademicYear, SchoolSettings, Term
 
 DEFAULT_TEACHING_WEEKS = 38
+DAYS_A_WEEK = 5
+
+
+def costed_weeks(days: int, weeks_per_year: int = DEFAULT_TEACHING_WEEKS) -> Decimal:
+    """Teaching days as weeks of five days, capped at the school's weeks a year."""
+    return min(Decimal(days) / DAYS_A_WEEK, Decimal(weeks_per_year))
+
 
 # (term start, term end, half-term start, half-term end): the hashable form of a term.
 TermKey = tuple[dt.date, dt.date, dt.date | None, dt.date | None]
@@ -134,11 +145,41 @@ class SchoolCalendar:
     def teaching_weeks(
         self, start: dt.date, end: dt.date, weeks_per_year: int = DEFAULT_TEACHING_WEEKS
     ) -> Decimal:
-        """The range's pro-rata share of the year's teaching weeks, unrounded."""
-        if self.total_days == 0:
-            return Decimal(0)
-        # Multiply before dividing so whole-week answers stay exact.
-        return Decimal(weeks_per_year * self.teaching_days(start, end)) / self.total_days
+        """Teaching days in the range / 5, at most ``weeks_per_year``; unrounded."""
+        return costed_weeks(self.teaching_days(start, end), weeks_per_year)
+
+    def nth_teaching_day(self, start: dt.date, count: int) -> dt.date | None:
+        """The ``count``-th teaching day on or after ``start`` (the first is 1), or None
+        when the calendar runs out first."""
+        if not self.terms or count < 1:
+            return None
+        before = self.teaching_days(self.first, start - dt.timedelta(days=1))
+        wanted = before + count
+        if wanted > self.total_days:
+            return None
+        # The first offset whose running count reaches ``wanted``.
+        return self.first + dt.timedelta(days=bisect_left(self._prefix, wanted) - 1)
+
+    def end_of_teaching_weeks(
+        self, start: dt.date, weeks: Decimal | int, limit: dt.date
+    ) -> dt.date:
+        """The last day of ``weeks`` teaching weeks from ``start`` (5 teaching days a
+        week, holidays skipped, a part week rounded to whole days), at most ``limit``."""
+        days = int((Decimal(weeks) * DAYS_A_WEEK).to_integral_value(ROUND_HALF_UP))
+        day = self.nth_teaching_day(start, days)
+        if day is None or day > limit:
+            return limit
+        return max(day, start)
+
+    def term_day_on_or_after(self, day: dt.date) -> dt.date:
+        """``day`` if it falls within a term; else the first day of the next term (or
+        ``day`` itself when no term follows)."""
+        for start, end, _half_start, _half_end in self.terms:
+            if start <= day <= end:
+                return day
+            if day < start:
+                return start
+        return day
 
     def dates_on_weekdays(
         self, weekdays: Iterable[int], start: dt.date, end: dt.date
@@ -228,10 +269,10 @@ def teaching_weeks_in_range(
     end: dt.date,
     weeks_per_year: int | None = None,
 ) -> Decimal:
-    """Teaching weeks in [start, end]: weeks per year x range days / year days, unrounded.
+    """Teaching weeks in [start, end]: teaching days / 5, at most the weeks a year.
 
     With a session, ``weeks_per_year`` defaults to the school's setting and a range that
-    crosses academic years takes its share of each year in turn. With a calendar it
+    crosses academic years counts each year in turn (each capped). With a calendar it
     defaults to 38.
     """
     if isinstance(source, SchoolCalendar):

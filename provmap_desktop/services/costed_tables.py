@@ -15,6 +15,9 @@ Scope
 
 "Cost per pupil" is the average pupil's share: the cost shared by pupils (planned less
 unallocated) divided by the number of pupils costed.
+
+A group's ``note`` tells the reader what the figures alone would hide: a 1:1 group
+holding several pupils at once ("1:1 group with 3 pupils: each costs the full session").
 """
 
 from __future__ import annotations
@@ -99,11 +102,20 @@ class GroupLine:
     allocated: Decimal  # the part of ``planned`` shared by pupils
     planned: Decimal
     to_date: Decimal
+    one_to_one: bool = False
+    most_pupils_at_once: int = 0
 
     @property
     def cost_per_pupil(self) -> Decimal | None:
         """The average pupil's share: allocated cost / pupils costed."""
         return self.allocated / self.pupils if self.pupils else None
+
+    @property
+    def note(self) -> str:
+        """What a reader must know about the group's cost, or ``""``."""
+        if self.one_to_one and self.most_pupils_at_once > 1:
+            return f"1:1 group with {self.most_pupils_at_once} pupils: each costs the full session"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -306,6 +318,8 @@ def costed_summary(
             allocated=allocated,
             planned=part.planned,
             to_date=part.to_date,
+            one_to_one=cost.is_one_to_one,
+            most_pupils_at_once=cost.most_pupils_at_once,
         )
         group_lines.append(line)
         by_provision[cost.provision_id].append(line)

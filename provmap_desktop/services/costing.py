@@ -7,18 +7,29 @@ Formulas
 --------
 - **Hourly rate** of a group = its named member of staff's hourly cost (their own
   override, else their role's); with no one named, the hourly cost of the provision's
-  "delivered by" role; else nothing (an agency charged per session only).
+  "delivered by" role. A provision an external agency charges for by the session
+  (an external cost per session) has no hourly rate unless a member of staff is named
+  for the group: a £60.00 speech and language therapy session costs £60.00, not
+  £60.00 plus the therapist role's hourly rate.
 - **Session cost** = hourly rate x session minutes / 60 + the provision's external cost
   per session. Minutes and sessions per week are the group's own where set, else the
   provision's.
-- **Teaching weeks** in a range = weeks per year (``SchoolSettings``, 38 by default) x
-  teaching days in the range / teaching days in the academic year (``services.calendar``).
-- **Group cost** = session cost x sessions per week x teaching weeks in the group's dates
+- **Teaching weeks** of a group = the teaching days in its dates / 5 (the days of a
+  part week count), never more than the school's costed weeks a year
+  (``SchoolSettings``, 38 by default). A group that runs 12 weeks of term costs 12
+  weeks; whole-year provision costs 38 weeks even in a 39-week calendar.
+- **Group cost** = session cost x sessions per week x teaching weeks
   + the provision's resources cost, charged once per group.
-  For a period (a term) only the group's teaching days inside the period count, and the
-  resources are charged pro rata: resources x the group's teaching days in the period /
-  the group's teaching days in all. The provision's catalogue "weeks" is only a default
-  for a new group's end date; the group's dates decide its cost.
+  For a period (a term) the group's weeks are shared out by teaching days: weeks x
+  the group's teaching days in the period / its teaching days in all (exactly the
+  period's days / 5 unless the cap applies), and the resources likewise. The terms of a
+  group add up to its year. The provision's catalogue "weeks" sets how long a new group
+  runs; after that the group's dates decide its cost.
+
+For example, Precision Teaching, 3 sessions of 10 minutes a week for 12 weeks with a
+teaching assistant at £18.00 an hour, in a group of 4: £18.00 x 10 / 60 = £3.00 a
+session; £3.00 x 3 x 12 = £108.00 for the group, £27.00 a pupil. A whole year of 1:1
+support for 5 hours a week at £18.00 an hour: £18.00 x 5 x 38 = £3,420.00.
 
 Sharing a group's cost among pupils
 -----------------------------------
@@ -34,7 +45,8 @@ equally by the pupils who are members that day (pupil-days). So, for a group tha
 
 **1:1** (the group's effective size is 1) is not shared: each member bears the full
 day cost for each of their own days. A 1:1 group holding two pupils at once costs twice,
-because each of them has their own sessions.
+because each of them has their own sessions; the costed map says so beside the group
+("1:1 group with 3 pupils: each costs the full session").
 
 **Unallocated**: the cost of days on which a group has no members (all of it, for a
 group with no members) belongs to no pupil. It is kept in ``GroupCost.unallocated`` and
@@ -78,7 +90,13 @@ from ..models import (
     StaffRole,
 )
 from ..models.vocab import SessionStatus
-from .calendar import DEFAULT_TEACHING_WEEKS, SchoolCalendar, calendar_for_year, period_range
+from .calendar import (
+    DAYS_A_WEEK,
+    DEFAULT_TEACHING_WEEKS,
+    SchoolCalendar,
+    calendar_for_year,
+    period_range,
+)
 
 ZERO = Decimal(0)
 DEFAULT_THRESHOLD = Decimal("6000.00")
@@ -122,6 +140,8 @@ class GroupCost:
     resources_cost: Decimal = ZERO
     to_date: Decimal = ZERO
     delivered_sessions: int = 0
+    #: The most pupils who are members on one teaching day of the period.
+    most_pupils_at_once: int = 0
     unallocated: Totals = field(default_factory=Totals)
     pupil_shares: dict[int, Totals] = field(default_factory=dict)
 
@@ -260,11 +280,17 @@ def _cost_group(
         else provision.sessions_per_week
     )
     size = group.max_size if group.max_size is not None else provision.group_size
-    role_id = provision.delivered_by_role_id
-    rate = ctx.rate(group.staff_id, role_id)
     external = provision.external_cost_per_session
+    # An agency charged by the session brings its own people: the role's rate counts
+    # only through a member of staff named for the group.
+    role_id = provision.delivered_by_role_id if not external else None
+    rate = ctx.rate(group.staff_id, role_id)
     resources = provision.resources_cost
     first, last = max(group.start_date, ctx.start), min(group.end_date, ctx.end)
+    group_days = cal.teaching_days(group.start_date, group.end_date)
+    # The group's costed weeks as a fraction of its teaching days: days x weeks_days /
+    # (5 x group_days) weeks, where weeks_days is the days the cap allows.
+    weeks_days = min(group_days, DAYS_A_WEEK * ctx.weeks_per_year)
     cost = GroupCost(
         group_id=group.id,
         provision_id=group.provision_id,
@@ -275,10 +301,12 @@ def _cost_group(
         hourly_rate=rate,
         session_cost=rate * minutes / 60 + external,
         sessions_per_week=per_week,
-        teaching_weeks=cal.teaching_weeks(first, last, ctx.weeks_per_year),
+        teaching_weeks=(
+            Decimal(cal.teaching_days(first, last) * weeks_days) / (DAYS_A_WEEK * group_days)
+            if group_days
+            else ZERO
+        ),
     )
-    year_days = cal.total_days
-    group_days = cal.teaching_days(group.start_date, group.end_date)
     clipped = [(p, max(j, first), min(lv, last)) for p, j, lv in spans if j <= last and lv >= first]
     segments = _segments(first, last, clipped)
     to_date_end = min(last, ctx.as_of)
@@ -301,9 +329,10 @@ def _cost_group(
         days = cal.teaching_days(lo, hi)
         if not days:
             continue
+        cost.most_pupils_at_once = max(cost.most_pupils_at_once, len(members))
         # Multiply before dividing so whole-penny answers stay exact.
-        staff = rate * minutes * per_week * ctx.weeks_per_year * days / (60 * year_days)
-        ext = external * per_week * ctx.weeks_per_year * days / year_days
+        staff = rate * minutes * per_week * days * weeks_days / (60 * DAYS_A_WEEK * group_days)
+        ext = external * per_week * days * weeks_days / (DAYS_A_WEEK * group_days)
         res = resources * days / group_days
         res_done = resources * cal.teaching_days(lo, min(hi, to_date_end)) / group_days
         times = share_out(members, staff + ext + res, res_done)

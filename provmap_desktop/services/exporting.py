@@ -7,9 +7,12 @@ Costed map workbook (``export_costed_xlsx``), from ``costed_tables.costed_summar
 
 - "Costed map": one row per group with the parts its cost is made of (hourly rate,
   session cost, sessions a week, teaching weeks, staff, external and resources costs),
-  its planned cost and cost to date, pupils costed and the average cost per pupil;
+  its planned cost and cost to date, pupils costed, the average cost per pupil and a
+  note where the figures need one (a 1:1 group holding several pupils at once);
 - "By provision"; "Totals" (by year group, area of need, wave, funding stream, staff);
-- "Pupils" (each pupil's planned cost and cost to date in the period);
+- "Pupils" (each pupil's planned cost and cost to date in the period), then the cost
+  of days when a group had no pupils, if any, and a total row equal to the map's total
+  (the engine's, rounded once: not the sum of the rounded rows above it);
 - "Threshold" (each pupil's annual total against the school's threshold);
 - "Budget" (each funding stream's budget and planned spend; whole school only).
 
@@ -43,6 +46,8 @@ from .costed_tables import (
     costed_summary,
     threshold_difference_words,
 )
+from .costing import Totals
+from .formatting import round_money
 from .provision_map import build_map
 from .spreadsheet import Column, Row, Table, write_csv, write_xlsx
 
@@ -84,6 +89,7 @@ def costed_tables(summary: CostedSummary) -> list[Table]:
             Column("Delivered sessions", "int", 10),
             Column("Pupils", "int", 8),
             Column("Cost per pupil (average)", "money", 16),
+            Column("Note", width=44),
         ],
         [
             [
@@ -110,6 +116,7 @@ def costed_tables(summary: CostedSummary) -> list[Table]:
                 g.delivered_sessions,
                 g.pupils,
                 g.cost_per_pupil,
+                g.note or None,
             ]
             for g in summary.groups
         ],
@@ -162,10 +169,7 @@ def costed_tables(summary: CostedSummary) -> list[Table]:
             Column("Planned cost", "money"),
             Column("Cost to date", "money"),
         ],
-        [
-            [p.upn, p.name, p.year_group, p.class_name, p.sen_status, p.planned, p.to_date]
-            for p in summary.pupils
-        ],
+        _pupil_rows(summary),
     )
     report = summary.threshold
     threshold = Table(
@@ -223,6 +227,24 @@ def costed_tables(summary: CostedSummary) -> list[Table]:
             )
         )
     return tables
+
+
+def _pupil_rows(summary: CostedSummary) -> list[Row]:
+    """Each pupil's row, the cost in no pupil's share (if any), and the map's total."""
+    rows: list[Row] = [
+        [p.upn, p.name, p.year_group, p.class_name, p.sen_status, p.planned, p.to_date]
+        for p in summary.pupils
+    ]
+    shared = Totals()
+    for p in summary.pupils:
+        shared.add(p.planned, p.to_date)
+    unshared = (summary.planned - shared.planned, summary.to_date - shared.to_date)
+    if round_money(unshared[0]) or round_money(unshared[1]):
+        rows.append(
+            ["", "Days when a group had no pupils (in no pupil's share)", "", "", "", *unshared]
+        )
+    rows.append(["Total", "", "", "", "", summary.planned, summary.to_date])
+    return rows
 
 
 def _summary(

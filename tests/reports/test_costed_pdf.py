@@ -137,3 +137,20 @@ def test_threshold_bar_marks_the_threshold_and_says_both_amounts() -> None:
     bars = [item for item in drawing.contents if type(item).__name__ == "Rect"]
     # The filled bar is longer than the threshold mark's position: over.
     assert bars[1].width > 400 * 6000 / (6412 * 1.15)
+
+
+def test_the_costed_map_says_when_a_one_to_one_group_holds_several_pupils(
+    session: Session, school: CostedSchool, tmp_path: Path
+) -> None:
+    from tests.services._school import add_member
+
+    for pupil in school.year4_pupils[:2]:
+        add_member(session, school.lego, pupil)
+    out = write_costed_pdf(
+        session, tmp_path / "costed.pdf", academic_year_id=school.year.id, as_of=AS_OF
+    )
+    text = " ".join(text_of(out).split())
+    assert "Lego Eve (Lego therapy): 1:1 group with 3 pupils: each costs the full session" in text
+    # The method at the foot follows the engine: weeks are teaching days / 5, capped.
+    assert "teaching days in the group's dates ÷ 5" in text
+    assert "pro rata" not in text

@@ -10,15 +10,19 @@ from sqlalchemy.orm import Session
 
 from provmap_desktop.models import GroupMembership, ProvisionGroup
 from provmap_desktop.services.allocation import (
+    GroupChoiceNeeded,
     allocate_pupils,
     allocation_warnings,
     end_membership,
+    move_group_start,
     move_membership,
     redo_allocation,
     redo_end,
+    redo_group_start,
     redo_move,
     undo_allocation,
     undo_end,
+    undo_group_start,
     undo_move,
 )
 
@@ -87,8 +91,10 @@ def test_a_group_is_created_with_the_provisions_defaults_when_none_runs(session,
     assert group.provision_id == school.provisions["talk"].id
     assert group.year_group_id == school.year_groups["Year 1"].id
     assert group.academic_year_id == school.year.id
-    # From the join date to the end of the period; sessions and size as the provision.
-    assert (group.start_date, group.end_date) == (D(2026, 10, 5), AUTUMN[1])
+    # From the join date for the provision's 12 teaching weeks (60 days): 55 days to
+    # the end of Autumn on 18/12/2026, then 04/01-08/01/2027 after the Christmas
+    # holiday; sessions and size as the provision.
+    assert (group.start_date, group.end_date) == (D(2026, 10, 5), D(2027, 1, 8))
     assert group.sessions_per_week is None and group.max_size is None
     assert group.effective_session_minutes == 30
     assert group.name == "Year 1 group 1"
@@ -126,19 +132,20 @@ def test_undo_of_joining_an_existing_group_keeps_the_group_and_other_members(ses
     assert memberships(session, group.id) == before
 
 
-def test_several_groups_ask_the_user_to_choose_and_change_nothing(session, school):
+def test_several_groups_without_a_choice_is_an_error_that_lists_them(session, school):
     second = add_group(
         session, school.provisions["talk"], school.year, school.year_groups["Year 3"], AUTUMN,
         name="Talkers 2",
     )  # fmt: skip
     session.commit()
     count_before = len(session.scalars(select(GroupMembership)).all())
-    result = allocate(session, school, "talk", "Year 3", pupil_ids=[school.pupils["eve"].id])
-    assert result.needs_group_choice
-    assert [c.name for c in result.choices] == ["Talkers", "Talkers 2"]
-    assert result.choices[0].staff_name == "Mr Brown"
-    assert result.choices[0].members == 2
-    assert result.group_id is None
+    with pytest.raises(GroupChoiceNeeded, match="Talk Boost has 2 groups for Year 3") as raised:
+        allocate(session, school, "talk", "Year 3", pupil_ids=[school.pupils["eve"].id])
+    choices = raised.value.choices
+    assert [c.name for c in choices] == ["Talkers", "Talkers 2"]
+    assert choices[0].staff_name == "Mr Brown"
+    assert choices[0].members == 2
+    assert isinstance(raised.value, ValueError)  # callers that catch ValueError see it
     assert len(session.scalars(select(GroupMembership)).all()) == count_before
     chosen = allocate(
         session, school, "talk", "Year 3", pupil_ids=[school.pupils["eve"].id], group_id=second.id
@@ -381,3 +388,182 @@ def test_no_warnings_for_a_good_fit(session, school):
         )
         == []
     )
+
+
+# -- a new group's dates ---------------------------------------------------------------
+
+
+def test_a_new_group_runs_for_the_provisions_weeks_from_the_first_day_of_term(session, school):
+    # Dropped on 01/09/2026, before the Autumn term: the group starts on its first
+    # day, Monday 07/09, and runs 12 teaching weeks to Friday 27/11/2026 (this
+    # school's Autumn has no half-term), not to the end of the year.
+    result = allocate(
+        session,
+        school,
+        "talk",
+        "Year 1",
+        pupil_ids=[school.pupils["fay"].id],
+        period_start=school.year.start_date,
+        period_end=school.year.end_date,
+        join_date=D(2026, 9, 1),
+    )
+    group = session.get(ProvisionGroup, result.group_id)
+    assert (group.start_date, group.end_date) == (D(2026, 9, 7), D(2026, 11, 27))
+    assert result.created_memberships[0]["join_date"] == D(2026, 9, 7)
+
+
+def test_a_new_group_in_a_term_not_yet_started_starts_on_its_first_day(session, school):
+    result = allocate(
+        session,
+        school,
+        "lego",
+        "Year 3",
+        pupil_ids=[school.pupils["hal"].id],
+        period_start=SPRING[0],
+        period_end=SPRING[1],
+        join_date=D(2026, 12, 1),
+    )
+    group = session.get(ProvisionGroup, result.group_id)
+    # Spring 04/01-26/03/2027 is 12 weeks: the 12 weeks end on its last day.
+    assert (group.start_date, group.end_date) == (SPRING[0], SPRING[1])
+
+
+def test_a_new_group_stops_at_the_end_of_the_academic_year(session, school):
+    # From Monday 05/07/2027 only 10 teaching days are left (to 16/07).
+    result = allocate(
+        session,
+        school,
+        "talk",
+        "Year 1",
+        pupil_ids=[school.pupils["fay"].id],
+        period_start=D(2027, 4, 12),
+        period_end=D(2027, 7, 16),
+        join_date=D(2027, 7, 5),
+    )
+    group = session.get(ProvisionGroup, result.group_id)
+    assert (group.start_date, group.end_date) == (D(2027, 7, 5), school.year.end_date)
+
+
+def test_a_twelve_week_group_made_by_a_drop_costs_twelve_weeks(session, school):
+    from decimal import Decimal
+
+    from provmap_desktop.services.costing import cost_map
+
+    pupils = [school.pupils[k] for k in ("ava", "ben", "cal", "hal")]
+    result = allocate(
+        session,
+        school,
+        "pt",
+        "Year 2",
+        pupil_ids=[p.id for p in pupils],
+        period_start=school.year.start_date,
+        period_end=school.year.end_date,
+        join_date=D(2026, 9, 1),
+    )
+    school.groups["pt_y2"] = group = session.get(ProvisionGroup, result.group_id)
+    group.staff = school.staff["Mrs Ahmed"]
+    session.flush()
+    cost = cost_map(session, school.year, as_of=D(2026, 9, 1)).by_group[group.id]
+    # 3 x 10 minutes a week at £18.00 an hour for 12 weeks: £3.00 x 3 x 12 = £108.00,
+    # £27.00 a pupil (to the end of the year it was 38 weeks, £342.00).
+    assert cost.teaching_weeks == 12
+    assert cost.planned == Decimal(108)
+    assert {share.planned for share in cost.pupil_shares.values()} == {Decimal(27)}
+
+
+# -- refusals and warnings for a chosen group ----------------------------------------
+
+
+def test_a_group_of_another_academic_year_is_refused(session, school):
+    with pytest.raises(ValueError, match="is a group of 2025/26, not 2026/27"):
+        allocate(
+            session,
+            school,
+            "pt",
+            "Year 3",
+            pupil_ids=[school.pupils["eve"].id],
+            group_id=school.groups["pt_last_year"].id,
+        )
+    assert memberships(session, school.groups["pt_last_year"].id) == [
+        (school.pupils["hal"].id, D(2025, 9, 8), None)
+    ]
+
+
+def test_a_group_of_another_year_group_is_refused(session, school):
+    with pytest.raises(ValueError, match="is a Year 3 group, not Year 1"):
+        allocate(
+            session,
+            school,
+            "pt",
+            "Year 1",
+            pupil_ids=[school.pupils["fay"].id],
+            group_id=school.groups["pt_y3"].id,
+        )
+
+
+def test_a_pupil_from_another_year_group_is_warned_about(session, school):
+    fay = school.pupils["fay"]  # Year 1
+    chosen = allocate(
+        session,
+        school,
+        "talk",
+        "Year 3",
+        pupil_ids=[fay.id],
+        group_id=school.groups["talk_y3"].id,
+    )
+    assert "Fay Ford is in Year 1, not Year 3 like this group." in chosen.warnings
+    assert len(chosen.created_memberships) == 1  # a warning, not a refusal
+    # The same warning when the pupil is dropped on the cell with no group chosen.
+    dropped = allocate(session, school, "lego", "Year 3", pupil_ids=[fay.id])
+    assert "Fay Ford is in Year 1, not Year 3 like this group." in dropped.warnings
+
+
+# -- moving a group's first day --------------------------------------------------------
+
+
+def test_moving_a_groups_start_moves_those_who_joined_on_it(session, school):
+    group = school.groups["pt_y3"]
+    ava, ben, cal, dan, zed = (school.pupils[k] for k in ("ava", "ben", "cal", "dan", "zed"))
+    late = join(session, group, school.pupils["hal"], D(2026, 10, 5))
+    session.commit()
+    before = memberships(session, group.id)
+
+    result = move_group_start(session, group.id, D(2026, 9, 14))
+    session.commit()
+    assert session.get(ProvisionGroup, group.id).start_date == D(2026, 9, 14)
+    assert memberships(session, group.id) == sorted(
+        [
+            (ava.id, D(2026, 9, 14), None),
+            (ben.id, D(2026, 9, 14), None),
+            (cal.id, D(2026, 9, 14), None),
+            (dan.id, D(2026, 9, 14), D(2026, 9, 30)),
+            (zed.id, D(2026, 9, 14), None),
+            (school.pupils["hal"].id, late.join_date, None),  # joined later: kept
+        ]
+    )
+    undo_group_start(session, result)
+    session.commit()
+    assert session.get(ProvisionGroup, group.id).start_date == AUTUMN[0]
+    assert memberships(session, group.id) == before
+    redo_group_start(session, result)
+    session.commit()
+    assert session.get(ProvisionGroup, group.id).start_date == D(2026, 9, 14)
+    assert (ava.id, D(2026, 9, 14), None) in memberships(session, group.id)
+
+
+def test_moving_a_groups_start_earlier_moves_its_first_members_too(session, school):
+    group = school.groups["talk_y3"]
+    move_group_start(session, group.id, D(2026, 9, 1))
+    session.commit()
+    assert {j for _, j, _ in memberships(session, group.id)} == {D(2026, 9, 1)}
+
+
+def test_a_start_after_a_member_left_or_after_the_end_is_refused(session, school):
+    group = school.groups["pt_y3"]
+    with pytest.raises(ValueError, match="Dan Dean left on 30/09/2026"):
+        move_group_start(session, group.id, D(2026, 10, 5))
+    with pytest.raises(ValueError, match="after its last day"):
+        move_group_start(session, school.groups["talk_y3"].id, D(2027, 1, 4))
+    # A group stays inside its academic year (2026/27 starts on 01/09/2026).
+    with pytest.raises(ValueError, match="before 2026/27 starts on 01/09/2026"):
+        move_group_start(session, school.groups["talk_y3"].id, D(2026, 8, 28))

@@ -60,7 +60,7 @@ def test_teaching_days_from_a_session_from_terms_and_from_a_calendar_agree(
     assert teaching_days(session, D(2027, 7, 1), D(2027, 9, 30)) == 12
 
 
-def test_teaching_weeks_are_the_years_weeks_pro_rata_by_teaching_days(session: Session) -> None:
+def test_teaching_weeks_are_teaching_days_over_five(session: Session) -> None:
     year = make_year(session)
     start, end = TWELVE_WEEKS
     assert teaching_weeks_in_range(session, start, end) == Decimal(12)
@@ -70,13 +70,35 @@ def test_teaching_weeks_are_the_years_weeks_pro_rata_by_teaching_days(session: S
     assert teaching_weeks_in_range(session, autumn.start_date, autumn.end_date) == Decimal(14)
 
 
-def test_teaching_weeks_follow_the_schools_own_weeks_per_year(session: Session) -> None:
-    year = make_year(session, weeks_per_year=39)
+def test_teaching_weeks_are_capped_at_the_schools_own_weeks_per_year(session: Session) -> None:
+    year = make_year(session, weeks_per_year=37)
     start, end = TWELVE_WEEKS
-    # 39 weeks x 60 days / 190 days
-    assert teaching_weeks_in_range(session, start, end) == Decimal(39 * 60) / 190
+    # 60 days / 5 = 12 weeks, under any cap; the whole year's 190 days / 5 = 38 weeks,
+    # capped at the school's 37.
+    assert teaching_weeks_in_range(session, start, end) == Decimal(12)
+    assert teaching_weeks_in_range(session, YEAR_START, YEAR_END) == Decimal(37)
     calendar = calendar_for_year(session, year)
-    assert teaching_weeks_in_range(calendar, start, end) == Decimal(12)  # 38 without a session
+    assert teaching_weeks_in_range(calendar, YEAR_START, YEAR_END) == Decimal(38)  # no session
+    # Wednesday 09/09 to Friday 11/09/2026: 3 days of a part week are 0.6 of a week.
+    assert teaching_weeks_in_range(calendar, D(2026, 9, 9), D(2026, 9, 11)) == Decimal("0.6")
+
+
+def test_the_end_of_a_run_of_teaching_weeks_skips_holidays(session: Session) -> None:
+    year = make_year(session)
+    calendar = calendar_for_year(session, year)
+    # 12 weeks from Monday 07/09/2026: the 60th teaching day, past the October
+    # half-term, is Friday 04/12/2026.
+    assert calendar.end_of_teaching_weeks(D(2026, 9, 7), 12, YEAR_END) == D(2026, 12, 4)
+    # From Wednesday 02/12/2026: 13 days of Autumn (02/12-18/12), then 47 more from
+    # Monday 04/01/2027: 30 to Friday 12/02, the half-term 15/02-19/02 skipped, 15 to
+    # Friday 12/03, and 2 more: Tuesday 16/03/2027.
+    assert calendar.end_of_teaching_weeks(D(2026, 12, 2), 12, YEAR_END) == D(2027, 3, 16)
+    # Too few teaching days left: the run stops at the limit given (the year's end).
+    assert calendar.end_of_teaching_weeks(D(2027, 6, 1), 12, YEAR_END) == YEAR_END
+    assert calendar.nth_teaching_day(D(2026, 9, 5), 1) == D(2026, 9, 7)  # a Saturday
+    assert calendar.term_day_on_or_after(D(2026, 9, 1)) == D(2026, 9, 7)
+    assert calendar.term_day_on_or_after(D(2026, 12, 21)) == D(2027, 1, 4)
+    assert calendar.term_day_on_or_after(D(2026, 10, 27)) == D(2026, 10, 27)  # half-term
 
 
 def test_a_year_without_terms_counts_every_weekday(session: Session) -> None:

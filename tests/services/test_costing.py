@@ -216,7 +216,10 @@ def test_external_cost_per_session(session: Session, school: School) -> None:
         delivered_by_role=salt,
     )
     agency_group = make_group(session, agency, year, SPRING, weekdays=(3,))
-    role_group = make_group(session, with_role, year, SPRING, weekdays=(3,))
+    # The therapist's time counts only when a therapist is named for the group (with
+    # nobody named an agency charge per session is all it costs: see below).
+    therapist = make_staff(session, salt, "Ms Reid")
+    role_group = make_group(session, with_role, year, SPRING, weekdays=(3,), staff=therapist)
 
     costed = cost_map(session, year, as_of=BEFORE_TERM)
     # Spring is 11 teaching weeks: 11 x £45.00 = £495.00, and no staff cost.
@@ -467,3 +470,148 @@ def test_budget_totals_and_over_spend(session: Session, school: School) -> None:
     assert report.total_budget == M(5100)
     assert report.total_planned == M(432)
     assert report.any_overspent
+
+
+# -- costed weeks: teaching days / 5, capped at the school's weeks a year ---------------
+
+
+def _add_a_summer_week(year: AcademicYear) -> None:
+    """Summer term to 23/07/2027: 195 teaching days (39 weeks), like the default calendar."""
+    year.terms[2].end_date = D(2027, 7, 23)
+
+
+def test_a_twelve_week_group_costs_twelve_weeks_in_a_195_day_year(
+    session: Session, school: School
+) -> None:
+    _add_a_summer_week(school.year)
+    group = _ta_group(session, school)
+    pupils = _pupils(session, 4, school.year_group)
+    for pupil in pupils:
+        add_member(session, group, pupil)
+
+    costed = cost_map(session, school.year, as_of=BEFORE_TERM)
+    cost = costed.by_group[group.id]
+    # 07/09-04/12/2026 holds 60 teaching days = 12 weeks, whatever the year's length:
+    # £18.00 x 10/60 h = £3.00 a session x 3 a week x 12 weeks = £108.00, £27.00 each.
+    # (Pro rata by the year's days it was 38 x 60 / 195 = 11.69 weeks, £105.23.)
+    assert cost.teaching_weeks == M(12)
+    assert cost.planned == M(108)
+    assert {costed.by_pupil[p.id].planned for p in pupils} == {M(27)}
+    assert format_money(cost.planned) == "£108.00"
+
+
+def test_days_in_a_part_week_count(session: Session, school: School) -> None:
+    _add_a_summer_week(school.year)
+    # Wednesday 09/09/2026 to Friday 04/12/2026: the first week has 3 teaching days,
+    # so 58 days = 11.6 weeks; £3.00 x 3 x 11.6 = £104.40.
+    group = make_group(
+        session,
+        make_provision(session, "Precision teaching"),
+        school.year,
+        (D(2026, 9, 9), D(2026, 12, 4)),
+        staff=school.ta,
+    )
+    cost = cost_map(session, school.year, as_of=BEFORE_TERM).by_group[group.id]
+    assert cost.teaching_weeks == M("11.6")
+    assert cost.planned == M("104.40")
+
+
+def _key_adult(session: Session, school: School, dates: tuple[dt.date, dt.date]) -> ProvisionGroup:
+    """1:1 for 5 hours a week (an hour a day) with the £18.00 TA."""
+    provision = make_provision(
+        session, f"Key adult {dates[0]}", group_size=1, session_minutes=60, sessions_per_week=5
+    )
+    group = make_group(session, provision, school.year, dates, staff=school.ta)
+    add_member(session, group, make_pupil(session, f"Key{dates[0]:%d%m}"))
+    return group
+
+
+def test_whole_year_provision_is_capped_at_the_schools_costed_weeks(
+    session: Session, school: School
+) -> None:
+    _add_a_summer_week(school.year)
+    whole_year = _key_adult(session, school, (YEAR_START, YEAR_END))
+    # From 14/09/2026: the year's 195 days less the first week's 5 = 190 days = 38 weeks.
+    from_second_week = _key_adult(session, school, (D(2026, 9, 14), YEAR_END))
+
+    annual = cost_map(session, school.year, as_of=BEFORE_TERM)
+    # 195 days = 39 weeks, capped at the school's 38: £18.00 x 5 h x 38 = £3,420.00.
+    assert annual.by_group[whole_year.id].teaching_weeks == M(38)
+    assert annual.by_group[whole_year.id].planned == M(3420)
+    # 38 real teaching weeks cost 38 weeks, £3,420.00 too (pro rata by the year's days
+    # it was 38 x 190 / 195 = 37.03 weeks, £3,332.31).
+    assert annual.by_group[from_second_week.id].teaching_weeks == M(38)
+    assert annual.by_group[from_second_week.id].planned == M(3420)
+    # The capped year's terms share its 38 weeks by teaching days (70, 55 and 70 of
+    # 195) and add up to the year: £1,227.69 + £964.62 + £1,227.69 = £3,420.00.
+    terms = [
+        cost_map(session, school.year, name, as_of=BEFORE_TERM).by_group[whole_year.id].planned
+        for name in ("Autumn", "Spring", "Summer")
+    ]
+    assert [round_money(t) for t in terms] == [M("1227.69"), M("964.62"), M("1227.69")]
+    assert round_money(sum(terms, M(0))) == M("3420.00")
+
+
+def test_the_cap_is_the_schools_own_weeks_a_year(session: Session) -> None:
+    from ._school import make_year
+
+    year = make_year(session, weeks_per_year=39)
+    _add_a_summer_week(year)
+    role = make_role(session)
+    school = School(year, make_year_group(session), role, make_staff(session, role))
+    group = _key_adult(session, school, (YEAR_START, YEAR_END))
+    # A school that costs 39 weeks a year: 195 days = 39 weeks, £18.00 x 5 x 39 = £3,510.00.
+    assert cost_map(session, year, as_of=BEFORE_TERM).by_group[group.id].planned == M(3510)
+
+
+# -- external agencies ----------------------------------------------------------------
+
+
+def test_an_agency_charged_per_session_costs_its_charge_only(
+    session: Session, school: School
+) -> None:
+    year = school.year
+    salt = make_role(session, "Speech and language therapist", "65.00")
+    therapist = make_staff(session, salt, "Ms Reid")
+    provision = make_provision(
+        session,
+        "Speech and language therapy",
+        group_size=1,
+        session_minutes=30,
+        sessions_per_week=1,
+        delivered_by_role=salt,
+        external_cost_per_session=M("60.00"),
+    )
+    agency_only = make_group(session, provision, year, SPRING, weekdays=(3,))
+    with_therapist = make_group(session, provision, year, SPRING, weekdays=(3,), staff=therapist)
+
+    costed = cost_map(session, year, as_of=BEFORE_TERM)
+    # Nobody named: the agency's £60.00 a session only (not £65.00 x 0.5 h + £60.00 =
+    # £92.50); Spring's 11 weeks cost 11 x £60.00 = £660.00.
+    agency = costed.by_group[agency_only.id]
+    assert (agency.hourly_rate, agency.session_cost) == (0, M(60))
+    assert (agency.staff_cost, agency.external_cost, agency.planned) == (0, M(660), M(660))
+    # A member of staff named for the group adds their time: £32.50 + £60.00 = £92.50
+    # a session, 11 x £92.50 = £1,017.50.
+    named = costed.by_group[with_therapist.id]
+    assert named.session_cost == M("92.5")
+    assert named.planned == M("1017.5")
+
+
+# -- 1:1 groups holding several pupils at once ----------------------------------------
+
+
+def test_a_one_to_one_group_records_how_many_pupils_it_holds_at_once(
+    session: Session, school: School
+) -> None:
+    crowded = _ta_group(session, school, group_size=1)
+    for pupil in _pupils(session, 3):
+        add_member(session, crowded, pupil)
+    in_turn = make_group(session, make_provision(session, "Reading", group_size=1), school.year)
+    first, second = _pupils(session, 2)
+    add_member(session, in_turn, first, leave=D(2026, 10, 16))
+    add_member(session, in_turn, second, join=D(2026, 10, 19))
+
+    costed = cost_map(session, school.year, as_of=BEFORE_TERM)
+    assert costed.by_group[crowded.id].most_pupils_at_once == 3
+    assert costed.by_group[in_turn.id].most_pupils_at_once == 1

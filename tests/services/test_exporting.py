@@ -262,3 +262,76 @@ def test_a_group_with_no_members_still_has_a_map_row(
     lego = [row for row in rows if row["Provision"] == "Lego therapy"]
     assert len(lego) == 1
     assert lego[0]["Pupil"] == ""
+
+
+# -- what a reader of the costed map needs told ----------------------------------------
+
+
+def test_the_pupils_sheet_ends_with_the_engines_total(
+    session: Session, school: CostedSchool, tmp_path: Path
+) -> None:
+    from provmap_desktop.models import AcademicYear
+    from tests.services._school import add_member, make_group, make_provision, make_pupil
+
+    year = session.get(AcademicYear, school.year.id)
+    # £100.00 of resources shared by three pupils: £33.333… each, shown £33.33, so the
+    # rounded shares add up to a penny less than the map's total.
+    books = make_group(
+        session,
+        make_provision(session, "Reading books", sessions_per_week=0, resources_cost=M(100)),
+        year,
+    )
+    for name in ("Fox", "Gray", "Hill"):
+        add_member(session, books, make_pupil(session, name, school.year4))
+    # And a group no one is in yet: £108.00 on no pupil's row.
+    make_group(session, make_provision(session, "Maths club"), year, staff=school.precision.staff)
+    out = export_costed_xlsx(
+        session, tmp_path / "costed.xlsx", academic_year_id=school.year.id, as_of=AS_OF
+    )
+    engine = cost_map(session, school.year, as_of=AS_OF)
+    rows = _rows(load_workbook(out)["Pupils"])
+    pupils, extra, total = rows[:-2], rows[-2], rows[-1]
+    # £227.00 + £100.00 + £108.00 = £435.00; the pupils' rounded shares make £326.99.
+    assert round(sum(r["Planned cost"] for r in pupils), 2) == 326.99
+    assert extra["Pupil"] == "Days when a group had no pupils (in no pupil's share)"
+    assert extra["Planned cost"] == 108.0
+    assert total["UPN"] == "Total"
+    assert total["Planned cost"] == float(round_money(engine.total.planned)) == 435.0
+    # To date: £6.00 of sessions, and the books' resources for 4 of their 60 teaching
+    # days (07/09-10/09/2026): £100.00 x 4 / 60 = £6.67; £12.67.
+    assert total["Cost to date"] == float(round_money(engine.total.to_date)) == 12.67
+
+
+def test_a_one_to_one_group_holding_several_pupils_is_noted(
+    session: Session, school: CostedSchool, tmp_path: Path
+) -> None:
+    from tests.services._school import add_member
+
+    for pupil in school.year4_pupils[:2]:
+        add_member(session, school.lego, pupil)
+    summary = costed_summary(session, school.year.id, as_of=AS_OF)
+    lego = next(g for g in summary.groups if g.provision == "Lego therapy")
+    assert lego.note == "1:1 group with 3 pupils: each costs the full session"
+    assert next(g for g in summary.groups if g.provision == "Precision Teaching").note == ""
+    # Each of the three bears the 1:1 cost: 11 x £9.00 + £20.00 = £119.00, £357.00 in all.
+    assert lego.planned == M(357)
+
+    book = load_workbook(
+        export_costed_xlsx(
+            session, tmp_path / "costed.xlsx", academic_year_id=school.year.id, as_of=AS_OF
+        )
+    )
+    rows = {r["Provision"]: r for r in _rows(book["Costed map"])}
+    assert rows["Lego therapy"]["Note"] == "1:1 group with 3 pupils: each costs the full session"
+    assert rows["Precision Teaching"]["Note"] is None
+    csv_rows = list(
+        csv.DictReader(
+            export_costed_csv(
+                session, tmp_path / "costed.csv", academic_year_id=school.year.id, as_of=AS_OF
+            )
+            .read_text(encoding="utf-8-sig")
+            .splitlines()
+        )
+    )
+    lego_csv = next(r for r in csv_rows if r["Provision"] == "Lego therapy")
+    assert lego_csv["Note"] == "1:1 group with 3 pupils: each costs the full session"

@@ -12,15 +12,20 @@ from ...models import GroupMembership, ProvisionGroup
 from ...services.allocation import (
     AllocationResult,
     EndResult,
+    GroupChoiceNeeded,
+    GroupStartResult,
     MoveResult,
     allocate_pupils,
     end_membership,
+    move_group_start,
     move_membership,
     redo_allocation,
     redo_end,
+    redo_group_start,
     redo_move,
     undo_allocation,
     undo_end,
+    undo_group_start,
     undo_move,
 )
 from ...ui.commands import SavedCommand, add_row
@@ -55,17 +60,21 @@ class AllocateCommand(SavedCommand):
     def apply(self) -> None:
         if self.result is None:
             r = self.request
-            self.result = allocate_pupils(
-                self.ctx.session,
-                provision_id=r.provision_id,
-                year_group_id=r.year_group_id,
-                academic_year_id=r.academic_year_id,
-                period_start=r.period_start,
-                period_end=r.period_end,
-                pupil_ids=list(r.pupil_ids),
-                group_id=r.group_id,
-                join_date=r.join_date,
-            )
+            try:
+                self.result = allocate_pupils(
+                    self.ctx.session,
+                    provision_id=r.provision_id,
+                    year_group_id=r.year_group_id,
+                    academic_year_id=r.academic_year_id,
+                    period_start=r.period_start,
+                    period_end=r.period_end,
+                    pupil_ids=list(r.pupil_ids),
+                    group_id=r.group_id,
+                    join_date=r.join_date,
+                )
+            except GroupChoiceNeeded as exc:
+                # Nothing changed: the screen asks which group and tries again.
+                self.result = AllocationResult(choices=exc.choices)
         else:
             redo_allocation(self.ctx.session, self.result)
 
@@ -142,6 +151,27 @@ class MoveCommand(SavedCommand):
         if self.new_group is not None:
             session.delete(self.new_group)
             session.flush()
+
+
+class GroupStartCommand(SavedCommand):
+    """Move a group's first day, and the join date of members who joined on it."""
+
+    def __init__(self, ctx: AppContext, group_id: int, new_start: dt.date, label: str) -> None:
+        super().__init__(ctx, label)
+        self.group_id = group_id
+        self.new_start = new_start
+        self.result: GroupStartResult | None = None
+        self.kinds = _kinds({group_id})
+
+    def apply(self) -> None:
+        if self.result is None:
+            self.result = move_group_start(self.ctx.session, self.group_id, self.new_start)
+        else:
+            redo_group_start(self.ctx.session, self.result)
+
+    def revert(self) -> None:
+        if self.result is not None:
+            undo_group_start(self.ctx.session, self.result)
 
 
 class EndCommand(SavedCommand):

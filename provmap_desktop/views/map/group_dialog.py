@@ -1,8 +1,14 @@
-"""Group details: staff, timetable slot, dates and members, each change saved and undoable."""
+"""Group details: staff, timetable slot, dates and members, each change saved and undoable.
+
+The dates can be typed as a first and last day, or as a first day and a number of
+teaching weeks ("for 12 teaching weeks": five teaching days a week, holidays skipped).
+Moving the first day moves the join date of the members who joined on it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QTime
@@ -12,6 +18,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -25,11 +32,20 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from ...models import GroupMembership, GroupSlot, ProvisionGroup, Pupil, Staff
+from ...services.calendar import DAYS_A_WEEK, SchoolCalendar, calendar_for_year
 from ...services.provision_map import WEEKDAYS
-from ...ui.commands import CallbackCommand, EditRefused, SetFieldCommand, perform
+from ...ui.commands import CallbackCommand, EditRefused, SavedCommand, SetFieldCommand, perform
 from ...ui.context import AppContext
 from ...ui.entity_table import Column, EntityTableModel
-from .commands import KIND
+from .commands import KIND, GroupStartCommand
+
+
+class WeeksSpinBox(QDoubleSpinBox):
+    """Teaching weeks to a tenth (a day is 0.2 of a week), shown without a needless ".0"."""
+
+    def textFromValue(self, value: float) -> str:
+        text = f"{value:.1f}"
+        return text[:-2] if text.endswith(".0") else text
 
 
 class GroupDialog(QDialog):
@@ -59,12 +75,25 @@ class GroupDialog(QDialog):
         )
         self.start_edit = self._date_edit(group.start_date, "First day")
         self.end_edit = self._date_edit(group.end_date, "Last day")
-        self.start_edit.editingFinished.connect(
-            lambda: self._set("start_date", self.start_edit.date().toPython(), "change start date")
-        )
+        self.start_edit.editingFinished.connect(self._save_start)
         self.end_edit.editingFinished.connect(
             lambda: self._set("end_date", self.end_edit.date().toPython(), "change end date")
         )
+        self.weeks_edit = WeeksSpinBox()
+        self.weeks_edit.setDecimals(1)
+        self.weeks_edit.setSingleStep(1)
+        self.weeks_edit.setRange(0.2, 52)
+        self.weeks_edit.setPrefix("for ")
+        self.weeks_edit.setSuffix(" teaching weeks")
+        self.weeks_edit.setKeyboardTracking(False)
+        self.weeks_edit.setAccessibleName("Teaching weeks")
+        self.weeks_edit.setToolTip(
+            "Type the number of teaching weeks (5 teaching days each, holidays skipped) "
+            "to set the last day, or type the last day."
+        )
+        self.weeks_edit.editingFinished.connect(self._save_weeks)
+        self._show_dates()
+        ctx.data_changed.connect(self._on_data_changed)
 
         self.day_boxes: list[QCheckBox] = []
         days = QHBoxLayout()
@@ -87,7 +116,11 @@ class GroupDialog(QDialog):
         form.addRow("&Name", self.name_edit)
         form.addRow("&Staff", self.staff_combo)
         form.addRow("&From", self.start_edit)
-        form.addRow("&To", self.end_edit)
+        until = QHBoxLayout()
+        until.addWidget(self.end_edit)
+        until.addWidget(self.weeks_edit)
+        until.addStretch(1)
+        form.addRow("&To", until)
         form.addRow("Slot", days)
 
         self.members_model = EntityTableModel(
@@ -126,6 +159,47 @@ class GroupDialog(QDialog):
         edit.setCalendarPopup(True)
         edit.setAccessibleName(name)
         return edit
+
+    def _calendar(self) -> SchoolCalendar:
+        return calendar_for_year(self.ctx.session, self._group().academic_year_id)
+
+    def _show_dates(self) -> None:
+        """Put the group's saved dates, and the teaching weeks between them, on screen."""
+        group = self.ctx.session.get(ProvisionGroup, self.group_id)
+        if group is None:
+            return
+        days = self._calendar().teaching_days(group.start_date, group.end_date)
+        for edit, value in (
+            (self.start_edit, group.start_date),
+            (self.end_edit, group.end_date),
+        ):
+            edit.blockSignals(True)
+            edit.setDate(value)
+            edit.blockSignals(False)
+        self.weeks_edit.blockSignals(True)
+        self.weeks_edit.setValue(days / DAYS_A_WEEK)
+        self.weeks_edit.blockSignals(False)
+
+    def _on_data_changed(self, kinds: set[str]) -> None:
+        if KIND in kinds or not kinds:
+            self._show_dates()
+
+    def _save_start(self) -> None:
+        new_start = self.start_edit.date().toPython()
+        if new_start == self._group().start_date:
+            return
+        self._perform(GroupStartCommand(self.ctx, self.group_id, new_start, "change start date"))
+
+    def _save_weeks(self) -> None:
+        group = self._group()
+        weeks = Decimal(str(round(self.weeks_edit.value(), 1)))
+        end = self._calendar().end_of_teaching_weeks(
+            group.start_date, weeks, group.academic_year.end_date
+        )
+        if end == group.end_date:
+            self._show_dates()  # the same last day: show the weeks it holds
+            return
+        self._set("end_date", end, "change group length")
 
     def _group(self) -> ProvisionGroup:
         group = self.ctx.session.get(ProvisionGroup, self.group_id)
@@ -174,12 +248,10 @@ class GroupDialog(QDialog):
             )
         )
 
-    def _perform(self, command: CallbackCommand | SetFieldCommand) -> None:
+    def _perform(self, command: SavedCommand) -> None:
         try:
             perform(self.ctx, command)
             self.message.setText("")
-        except EditRefused as exc:
+        except (EditRefused, ValueError) as exc:
             self.message.setText(str(exc))
-            group = self._group()
-            self.start_edit.setDate(group.start_date)
-            self.end_edit.setDate(group.end_date)
+        self._show_dates()
