@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
 
         self.period_bar = PeriodBar(ctx)
         self.period_bar.search_requested.connect(self._search_pupils)
+        self.period_bar.search_typed.connect(lambda text: self._search_pupils(text, focus=False))
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Screens")
         self.screens = {}
@@ -220,12 +221,13 @@ class MainWindow(QMainWindow):
         self.period_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.period_bar.search.selectAll()
 
-    def _search_pupils(self, text: str) -> None:
+    def _search_pupils(self, text: str, *, focus: bool = True) -> None:
+        """Show the pupils found; ``focus`` False keeps the typing in the search box."""
         self.show_screen("pupils")
         screen = self.screens.get("pupils")
         search = getattr(screen, "search_for", None)
         if callable(search):
-            search(text)
+            search(text, focus=focus)
 
     def _refresh_status(self) -> None:
         assert self.ctx is not None

@@ -290,7 +290,7 @@ class PupilsScreen(QWidget):
             lambda path: write_profile_pdf(ctx.session, path, [pupil], today=ctx.today),
         )
 
-    def search_for(self, text: str) -> None:
+    def search_for(self, text: str, *, focus: bool = True) -> None:
         """Find pupils from the global search box: any year, class or need, on roll."""
         for combo in (self.year_group, self.school_class, self.sen_status, self.need, self.roll):
             combo.blockSignals(True)
@@ -303,7 +303,8 @@ class PupilsScreen(QWidget):
         self.search.setText(text.strip())  # reloads
         if self.model.rowCount() and self.model.pupil_id(0) != self.pane.id:
             self.select_pupil(self.model.pupil_id(0))
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if focus:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _update_buttons(self) -> None:
         pupil = self.pane.pupil()

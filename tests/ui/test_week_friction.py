@@ -1,0 +1,109 @@
+"""The friction of a SENCO's week, each fixed and driven as a user would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from provmap_desktop.models import ProvisionGroup
+from provmap_desktop.services.demo import build_demo_school
+from provmap_desktop.storage import Database, open_database
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Iterator[Database]:
+    db = open_database(tmp_path / "demo.provmap")
+    with db.session_factory() as s:
+        build_demo_school(s, today=TODAY)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def demo_window(qtbot, demo_db):  # type: ignore[no-untyped-def]
+    from provmap_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(demo_db, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def _a_group(db: Database) -> ProvisionGroup:
+    with db.session_factory() as s:
+        group = s.scalars(
+            select(ProvisionGroup)
+            .where(ProvisionGroup.start_date < dt.date(2026, 10, 1))
+            .where(ProvisionGroup.end_date > dt.date(2026, 11, 1))
+            .order_by(ProvisionGroup.id)
+        ).first()
+        assert group is not None
+        s.expunge(group)
+        return group
+
+
+def test_search_shows_pupils_as_you_type_and_keeps_the_typing(demo_window, qtbot):
+    demo_window.show_screen("map")
+    search = demo_window.period_bar.search
+    search.setFocus()
+    qtbot.keyClicks(search, "Freya")
+    pupils = demo_window.screens["pupils"]
+    qtbot.waitUntil(lambda: demo_window.current_screen() is pupils, timeout=2000)
+    names = {pupils.model.index(r, 0).data() for r in range(pupils.model.rowCount())}
+    assert names and all("Freya" in str(n) for n in names)
+    assert QApplication.focusWidget() is search  # still typing
+    # The hint is shown whole.
+    hint = search.fontMetrics().horizontalAdvance(search.placeholderText())
+    assert search.width() >= hint + 20
+
+
+def test_group_details_takes_a_typed_date_after_a_click(demo_window, demo_db, qtbot):
+    from provmap_desktop.views.map.group_dialog import GroupDialog
+
+    group = _a_group(demo_db)
+    dialog = GroupDialog(demo_window.ctx, group.id, demo_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    line = dialog.start_edit.lineEdit()
+    # A click lands in the year; the whole date is typed over all the same.
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=QPoint(line.width() - 20, 5))
+    qtbot.wait(20)
+    assert dialog.start_edit.hasFocus()
+    qtbot.keyClicks(dialog.start_edit, "01/10/2026")
+    qtbot.keyClick(dialog.start_edit, Qt.Key.Key_Return)
+    with demo_db.session_factory() as s:
+        assert s.get(ProvisionGroup, group.id).start_date == dt.date(2026, 10, 1)
+    # And arriving by Tab, into the last day (Qt's own field mangled it to 11/12/00001/2026).
+    dialog.end_edit.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.wait(20)
+    assert dialog.end_edit.hasFocus()
+    qtbot.keyClicks(dialog.end_edit, "11/12/2026")
+    qtbot.keyClick(dialog.end_edit, Qt.Key.Key_Return)
+    with demo_db.session_factory() as s:
+        assert s.get(ProvisionGroup, group.id).end_date == dt.date(2026, 12, 11)
+    dialog.close()
+
+
+def test_group_details_label_sessions_size_and_cost_per_pupil(demo_window, demo_db, qtbot):
+    from provmap_desktop.views.map.group_dialog import GroupDialog
+
+    group = _a_group(demo_db)
+    dialog = GroupDialog(demo_window.ctx, group.id, demo_window)
+    qtbot.addWidget(dialog)
+    text = dialog.facts.text()
+    assert "a week" in text and "minutes each" in text
+    assert "group size up to" in text
+    assert "cost per pupil £" in text
+    dialog.close()
