@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
+        self._fill_reports_menu()
         ctx.navigate_requested.connect(self.show_screen)
         ctx.data_changed.connect(lambda _kinds: self._refresh_status())
         ctx.period_changed.connect(self._refresh_status)
@@ -164,6 +165,14 @@ class MainWindow(QMainWindow):
         self.redo_action = QAction("&Redo", self)
         find = self._add(self.edit_menu, "&Find pupil", self._focus_search, "Ctrl+F")
         find.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+
+        pupil_menu = bar.addMenu("&Pupil")
+        self._add(pupil_menu, "&New pupil…", self.new_pupil)
+        pupil_menu.addAction(find)
+        self._add(pupil_menu, "&Print profile…", self.print_profile)
+        self._add(pupil_menu, "&Evidence pack (PDF)…", self.evidence_pack)
+        # Filled from the Reports screen's buttons, so each report is also here.
+        self.reports_menu = bar.addMenu("&Reports")
 
         view_menu = bar.addMenu("&View")
         for number, spec in enumerate(SCREENS, start=1):
@@ -244,6 +253,43 @@ class MainWindow(QMainWindow):
         items = attention_items(self.ctx.session, self.today)
         self.attention_items = items
         self.attention_label.setText(attention_html(items))
+
+    # -- pupil and reports menus ---------------------------------------------------
+
+    def new_pupil(self) -> None:
+        self.show_screen("pupils")
+        opener = getattr(self.screens.get("pupils"), "open_add_dialog", None)
+        if callable(opener):
+            opener()
+
+    def print_profile(self) -> None:
+        self.show_screen("pupils")
+        self.print_screen()
+
+    def evidence_pack(self) -> None:
+        self.show_screen("reports")
+        buttons = getattr(self.screens.get("reports"), "pupil_buttons", [])
+        if len(buttons) > 1 and buttons[1].isEnabled():
+            buttons[1].click()
+        else:
+            self.statusBar().showMessage("Choose a pupil first, on the map or in Pupils.", 8000)
+
+    def _fill_reports_menu(self) -> None:
+        from PySide6.QtWidgets import QPushButton
+
+        self.reports_menu.clear()
+        screen = self.screens.get("reports")
+        if screen is None:
+            return
+        for button in screen.findChildren(QPushButton):
+            action = self.reports_menu.addAction(button.text())
+            action.triggered.connect(
+                lambda _checked=False, b=button: (self.show_screen("reports"), b.click())
+            )
+            # Greyed out with its button (a pupil's reports need a pupil chosen).
+            self.reports_menu.aboutToShow.connect(
+                lambda a=action, b=button: a.setEnabled(b.isEnabled())
+            )
 
     # -- printing -------------------------------------------------------------------
 

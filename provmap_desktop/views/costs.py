@@ -40,6 +40,7 @@ from ..services.costed_tables import (
 from ..services.costing import DEFAULT_NEAR_MARGIN
 from ..services.formatting import format_money
 from ..ui.context import AppContext
+from ..ui.folders import remember, start_in
 from ..ui.printing import Printable
 from .costs_panels import ChartPanel, SummaryTableModel, table_view
 
@@ -383,11 +384,10 @@ class CostsScreen(QWidget):
         self.pupil_button.setAccessibleName(self.pupil_button.text().replace("&", "").rstrip("…"))
 
     def _ask_path(self, title: str, name: str, filters: str) -> Path | None:
-        chosen, selected = QFileDialog.getSaveFileName(
-            self, title, str(Path.home() / name), filters
-        )
+        chosen, selected = QFileDialog.getSaveFileName(self, title, start_in(name), filters)
         if not chosen:
             return None
+        remember(chosen)
         path = Path(chosen)
         if not path.suffix:
             path = path.with_suffix(".csv" if "csv" in selected.lower() else ".xlsx")

@@ -45,6 +45,7 @@ from ..services.pupils import (
 )
 from ..storage.autobackup import HeldCopy, copies_holding, delete_copies
 from ..ui.context import AppContext
+from ..ui.folders import remember, start_in
 from .import_dialog import ImportPupilsDialog
 
 KIND = "pupils"
@@ -56,11 +57,10 @@ def _safe_file_name(text: str) -> str:
 
 
 def _ask_save(parent: QWidget, title: str, suggested: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(
-        parent, title, str(Path.home() / suggested), "PDF files (*.pdf)"
-    )
+    name, _ = QFileDialog.getSaveFileName(parent, title, start_in(suggested), "PDF files (*.pdf)")
     if not name:
         return None
+    remember(name)
     path = Path(name)
     return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
 

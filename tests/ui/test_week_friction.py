@@ -107,3 +107,57 @@ def test_group_details_label_sessions_size_and_cost_per_pupil(demo_window, demo_
     assert "group size up to" in text
     assert "cost per pupil £" in text
     dialog.close()
+
+
+def _menu(window, title: str):  # type: ignore[no-untyped-def]
+    for action in window.menuBar().actions():
+        if action.text().replace("&", "") == title:
+            return action.menu()
+    raise AssertionError(f"no {title} menu")
+
+
+def test_pupil_and_reports_menus_hold_every_report(demo_window, qtbot):
+    pupil_menu = _menu(demo_window, "Pupil")
+    texts = [a.text().replace("&", "") for a in pupil_menu.actions()]
+    assert texts == ["New pupil…", "Find pupil", "Print profile…", "Evidence pack (PDF)…"]
+    reports = demo_window.screens["reports"]
+    from PySide6.QtWidgets import QPushButton
+
+    buttons = {b.text() for b in reports.findChildren(QPushButton)}
+    in_menu = {a.text() for a in _menu(demo_window, "Reports").actions()}
+    assert buttons and buttons <= in_menu
+    # New pupil… opens the Add pupil dialog on the Pupils screen.
+    next(a for a in pupil_menu.actions() if a.text() == "&New pupil…").trigger()
+    pupils = demo_window.screens["pupils"]
+    assert demo_window.current_screen() is pupils
+    assert pupils.add_dialog is not None and pupils.add_dialog.isVisible()
+    pupils.add_dialog.reject()
+
+
+def test_save_dialogs_open_in_the_last_folder_and_name_the_pupil(
+    demo_window, demo_db, qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    from provmap_desktop.models import Pupil
+
+    with demo_db.session_factory() as s:
+        pupil = s.scalars(select(Pupil).where(Pupil.forename == "Freya")).first()
+        assert pupil is not None
+        pupil_id, name = pupil.id, pupil.display_name
+    offered: list[str] = []
+    folder = tmp_path / "parent meeting"
+    folder.mkdir()
+
+    def save_as(_parent, _title, start, _filters):  # type: ignore[no-untyped-def]
+        offered.append(start)
+        return str(folder / Path(start).name), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
+    demo_window.ctx.pupil_selected.emit(pupil_id)
+    reports = demo_window.screens["reports"]
+    reports.pupil_buttons[1].click()  # Evidence pack (PDF)…
+    assert Path(offered[0]).name == f"Evidence pack – {name}.pdf"
+    assert (folder / f"Evidence pack – {name}.pdf").exists()
+    reports.pupil_buttons[0].click()  # One-page profile (PDF)…: same folder as last time
+    assert Path(offered[1]) == folder / f"One-page profile – {name}.pdf"
