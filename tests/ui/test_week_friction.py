@@ -161,3 +161,34 @@ def test_save_dialogs_open_in_the_last_folder_and_name_the_pupil(
     assert (folder / f"Evidence pack – {name}.pdf").exists()
     reports.pupil_buttons[0].click()  # One-page profile (PDF)…: same folder as last time
     assert Path(offered[1]) == folder / f"One-page profile – {name}.pdf"
+
+
+def test_map_hides_provisions_with_no_groups_until_asked(demo_window, demo_db, qtbot):
+    from provmap_desktop.models import Provision, Pupil, YearGroup
+
+    screen = demo_window.screens["map"]
+    demo_window.show_screen("map")
+    model = screen.model
+
+    def shown() -> set[str]:
+        return {e.row.name for e in model.entries if e.row is not None}
+
+    with demo_db.session_factory() as s:
+        catalogue = set(s.scalars(select(Provision.name)))
+    empty = {r.name for r in model.snapshot.rows if not r.groups()}
+    assert empty, "the demo has provisions with no group this term"
+    assert shown() == {r.name for r in model.snapshot.rows} - empty
+    assert screen.hide_empty_toggle.isChecked()
+    qtbot.mouseClick(screen.hide_empty_toggle, Qt.MouseButton.LeftButton)
+    assert empty <= shown() and shown() <= catalogue
+    qtbot.mouseClick(screen.hide_empty_toggle, Qt.MouseButton.LeftButton)
+    assert not empty & shown()
+    # Allocating to a hidden provision (by Allocate…) brings its row back.
+    target = sorted(empty)[0]
+    with demo_db.session_factory() as s:
+        provision_id = s.scalars(select(Provision.id).where(Provision.name == target)).one()
+        year = s.scalars(select(YearGroup).where(YearGroup.name == "Year 3")).one()
+        pupil_id = s.scalars(select(Pupil.id).where(Pupil.year_group_id == year.id)).first()
+        year_id = year.id
+    screen.allocate(provision_id, year_id, [pupil_id])
+    qtbot.waitUntil(lambda: target in shown(), timeout=2000)

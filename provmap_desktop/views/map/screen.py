@@ -141,6 +141,13 @@ class MapScreen(QWidget):
         self.flip_toggle = QCheckBox("F&lip: provisions × pupils")
         self.flip_toggle.setAccessibleName("Flip the map to provisions by pupils")
         self.flip_toggle.toggled.connect(self._flip_changed)
+        self.hide_empty_toggle = QCheckBox("Hide provisions with &no groups")
+        self.hide_empty_toggle.setAccessibleName("Hide provisions with no groups this period")
+        self.hide_empty_toggle.setToolTip(
+            "Untick to see every provision in the catalogue, to drop pupils onto one"
+        )
+        self.hide_empty_toggle.setChecked(self.model.hide_empty)
+        self.hide_empty_toggle.toggled.connect(self._hide_empty_changed)
         self.allocate_button = QPushButton("&Allocate…")
         self.allocate_button.setToolTip("Allocate the pupils selected in the tray (Ctrl+L)")
         self.allocate_button.clicked.connect(self.allocate_from_keyboard)
@@ -150,6 +157,7 @@ class MapScreen(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.cost_toggle)
         actions.addWidget(self.flip_toggle)
+        actions.addWidget(self.hide_empty_toggle)
         actions.addStretch(1)
         actions.addWidget(self.allocate_button)
         actions.addWidget(self.print_button)
@@ -303,6 +311,12 @@ class MapScreen(QWidget):
     def _toggle_section(self, key: tuple[Any, ...]) -> None:
         self.model.toggle_section(key)
         self.view.apply_spans()
+
+    def _hide_empty_changed(self, hide: bool) -> None:
+        self.model.set_hide_empty(hide)
+        self._apply_costs()
+        self.view.apply_spans()
+        self._refresh_flipped()
 
     def _cost_view_changed(self, on: bool) -> None:
         self.model.show_costs = on
