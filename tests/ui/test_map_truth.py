@@ -107,7 +107,8 @@ def test_delete_in_the_cell_panel_shows_the_chip_as_ended_and_ctrl_z_restores_it
     # counts one pupil fewer.
     index = _cell(screen, "Phonics catch-up", "Year 2", demo_db)
     drawn = _drawn_text(screen, index, membership_id)
-    assert drawn == "" or "ended 23/11/2026" in drawn
+    # A narrow column breaks the note and leaves out the year: "ended" / "23/11".
+    assert drawn == "" or ("ended" in drawn and "23/11" in drawn)
     assert f"{name} (ended 23/11/2026)" in index.data(Qt.ItemDataRole.DisplayRole)
     after = index.data(CELL_ROLE)
     assert f"{current - 1}/{size}" in _heading(after, group_id)
