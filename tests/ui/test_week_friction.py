@@ -192,3 +192,60 @@ def test_map_hides_provisions_with_no_groups_until_asked(demo_window, demo_db, q
         year_id = year.id
     screen.allocate(provision_id, year_id, [pupil_id])
     qtbot.waitUntil(lambda: target in shown(), timeout=2000)
+
+
+def test_history_says_where_an_allocation_moved_in_words(demo_window, demo_db, qtbot):
+    from provmap_desktop.models import GroupMembership, Provision, YearGroup
+    from provmap_desktop.views.map.screen import NEW_GROUP
+
+    with demo_db.session_factory() as s:
+        phonics = s.scalars(select(Provision.id).where(Provision.name == "Phonics catch-up")).one()
+        year_2 = s.scalars(select(YearGroup.id).where(YearGroup.name == "Year 2")).one()
+        moving = s.scalars(
+            select(GroupMembership)
+            .join(ProvisionGroup)
+            .where(
+                ProvisionGroup.provision_id == phonics,
+                ProvisionGroup.year_group_id == year_2,
+                GroupMembership.leave_date.is_(None),
+            )
+        ).first()
+        assert moving is not None
+        membership_id, pupil_id = moving.id, moving.pupil_id
+    screen = demo_window.screens["map"]
+    screen.group_chooser = lambda choices, index, allow_new: NEW_GROUP
+    assert screen.move_chips(phonics, year_2, [membership_id]) is not None
+    pupils = demo_window.screens["pupils"]
+    demo_window.show_screen("pupils")
+    pupils.select_pupil(pupil_id)
+    pane = pupils.pane
+    pane.tabs.setCurrentWidget(pane.history_tab)
+    table = pane.history_tab.table
+    said = [table.item(r, 2).text() for r in range(table.rowCount())]
+    assert not [t for t in said if "id:" in t.lower()], said
+    # The move ends the allocation to the first group and starts one in the new group,
+    # which is named on the split ("Group B").
+    assert "Allocation to Phonics catch-up – Year 2, Group B: joined from 23/11/2026" in said
+    assert "Allocation to Phonics catch-up – Year 2: Leave date: (blank) → 22/11/2026" in said
+    # A change of group on the allocation itself reads as a move between named groups.
+    import json
+
+    from provmap_desktop.models import AuditEntry
+    from provmap_desktop.views.pupil_records import describe_change
+
+    with demo_db.session_factory() as s:
+        first, second = s.scalars(
+            select(ProvisionGroup.id)
+            .where(ProvisionGroup.provision_id == phonics, ProvisionGroup.year_group_id == year_2)
+            .order_by(ProvisionGroup.id)
+        ).all()[:2]
+        entry = AuditEntry(
+            action="update",
+            table_name="group_memberships",
+            before_json=json.dumps({"group_id": first}),
+            after_json=json.dumps({"group_id": second}),
+        )
+        assert describe_change(entry, s) == (
+            "Allocation to Phonics catch-up – Year 2: moved from Phonics catch-up – Year 2 "
+            "to Phonics catch-up – Year 2, Group B"
+        )
