@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
             Qt.TextInteractionFlag.LinksAccessibleByMouse
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
-        self.attention_label.linkActivated.connect(self.show_screen)
+        self.attention_label.linkActivated.connect(self.open_link)
         # The checks cost the school's figures; run them once edits have settled.
         self.attention_timer = QTimer(self)
         self.attention_timer.setSingleShot(True)
@@ -222,6 +222,14 @@ class MainWindow(QMainWindow):
     def show_screen(self, key: str) -> None:
         keys = [spec.key for spec in SCREENS]
         self.tabs.setCurrentIndex(keys.index(key) if key in keys else 0)
+
+    def open_link(self, link: str) -> None:
+        """A status-strip link: its screen, then exactly what it counts on it."""
+        key, _, target = link.partition("#")
+        self.show_screen(key)
+        opener = getattr(self.screens.get(key), "show_target", None)
+        if target and callable(opener):
+            opener(target)
 
     def _remember_screen(self, index: int) -> None:
         self.settings.setValue("last_screen", SCREENS[index].key)

@@ -417,6 +417,11 @@ class CostsScreen(QWidget):
             "as_of": self.ctx.today,
         }
 
+    def show_target(self, target: str) -> None:
+        """From the status strip: "threshold" opens the list of pupils over it."""
+        if target == "threshold":
+            self.tabs.setCurrentIndex(1)
+
     def printable(self) -> Printable | None:
         """File → Print…: the costed map of the period and year group chosen."""
         if self.ctx.academic_year_id is None:

@@ -277,6 +277,14 @@ class PupilsScreen(QWidget):
         if pupil_id != self.pane.id:
             self.select_pupil(pupil_id)
 
+    def show_target(self, target: str) -> None:
+        """From the status strip: "section-f:ID" opens that pupil's EHC plan tab."""
+        kind, _, key = target.partition(":")
+        if kind == "section-f" and key.isdigit():
+            self.search_for("", focus=False)
+            self.select_pupil(int(key))
+            self.pane.tabs.setCurrentWidget(self.pane.ehcp_tab)
+
     def printable(self) -> Printable | None:
         """File → Print…: the chosen pupil's one-page profile, for the parent meeting."""
         pupil = self.pane.pupil()

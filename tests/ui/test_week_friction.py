@@ -249,3 +249,26 @@ def test_history_says_where_an_allocation_moved_in_words(demo_window, demo_db, q
             "Allocation to Phonics catch-up – Year 2: moved from Phonics catch-up – Year 2 "
             "to Phonics catch-up – Year 2, Group B"
         )
+
+
+def test_status_strip_links_open_exactly_what_they_count(demo_window, demo_db, qtbot):
+    from provmap_desktop.services.pupils import section_f_gaps
+
+    demo_window.refresh_attention()
+    items = {item.screen: item for item in demo_window.attention_items}
+    gap = items["pupils"]
+    assert "Section F" in gap.text
+    with demo_db.session_factory() as s:
+        first = section_f_gaps(s, TODAY)[0].pupil.id
+    assert f'href="{gap.link}"' in demo_window.attention_label.text()
+    demo_window.attention_label.linkActivated.emit(gap.link)
+    pupils = demo_window.screens["pupils"]
+    assert demo_window.current_screen() is pupils
+    assert pupils.pane.id == first
+    assert pupils.pane.tabs.currentWidget() is pupils.pane.ehcp_tab
+
+    over = items["costs"]
+    demo_window.attention_label.linkActivated.emit(over.link)
+    costs = demo_window.screens["costs"]
+    assert demo_window.current_screen() is costs
+    assert costs.tabs.tabText(costs.tabs.currentIndex()) == "Threshold"
