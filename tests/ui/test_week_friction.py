@@ -272,3 +272,26 @@ def test_status_strip_links_open_exactly_what_they_count(demo_window, demo_db, q
     costs = demo_window.screens["costs"]
     assert demo_window.current_screen() is costs
     assert costs.tabs.tabText(costs.tabs.currentIndex()) == "Threshold"
+
+
+def test_register_week_view_every_column_readable_at_1366(demo_window, qtbot):
+    demo_window.resize(1366, 768)
+    demo_window.show_screen("register")
+    register = demo_window.screens["register"]
+    qtbot.mouseClick(register.week_mode, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    table = register.table
+    assert table.rowCount() > 5
+    header = table.horizontalHeader()
+    metrics = header.fontMetrics()
+    for column in range(table.columnCount()):
+        title = table.horizontalHeaderItem(column).text()
+        # The heading is never cut ("upil"): its words fit with room to spare.
+        assert table.columnWidth(column) >= metrics.horizontalAdvance(title) + 12, title
+    pupils = list(map(str.strip, [table.horizontalHeaderItem(c).text() for c in range(7)]))
+    assert table.columnWidth(pupils.index("Pupils")) >= 160
+    assert table.horizontalScrollBar().maximum() == 0  # Status is not off to the side
+    for row in range(table.rowCount()):  # nothing cut: long words are on the item's tip
+        for column in (2, 3, 4, 5):
+            item = table.item(row, column)
+            assert item.toolTip() == item.text()
