@@ -295,3 +295,24 @@ def test_register_week_view_every_column_readable_at_1366(demo_window, qtbot):
         for column in (2, 3, 4, 5):
             item = table.item(row, column)
             assert item.toolTip() == item.text()
+
+
+def test_review_wizard_shows_the_escalate_choices_whole(demo_window, demo_db, qtbot):
+    from provmap_desktop.models import GroupMembership
+    from provmap_desktop.services import reviews as svc
+    from provmap_desktop.views.review_wizard import ESCALATE_TO, ReviewWizard
+
+    with demo_db.session_factory() as s:
+        membership_id = s.scalars(select(GroupMembership.id).order_by(GroupMembership.id)).first()
+    wizard = ReviewWizard(demo_window.ctx, [membership_id], demo_window)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.review
+    escalate = page.widget(0, ESCALATE_TO)
+    escalate.setEnabled(True)
+    escalate.setCurrentText(svc.ESCALATE_WAVE_3)
+    QApplication.processEvents()
+    text_room = page.table.columnWidth(ESCALATE_TO) - 30  # less the arrow and frame
+    longest = max(escalate.fontMetrics().horizontalAdvance(c) for c in svc.ESCALATE_CHOICES)
+    assert text_room >= longest
+    wizard.close()
