@@ -316,3 +316,73 @@ def test_review_wizard_shows_the_escalate_choices_whole(demo_window, demo_db, qt
     longest = max(escalate.fontMetrics().horizontalAdvance(c) for c in svc.ESCALATE_CHOICES)
     assert text_room >= longest
     wizard.close()
+
+
+def test_split_group_chooses_who_goes_and_keeps_staff_slot_and_dates(demo_window, demo_db, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from provmap_desktop.models import GroupMembership, Provision, YearGroup
+    from provmap_desktop.views.map.cell_panel import GROUP_ROLE
+    from provmap_desktop.views.map.split_dialog import SplitDialog
+
+    def cell_groups(s):  # type: ignore[no-untyped-def]
+        return s.scalars(
+            select(ProvisionGroup)
+            .join(Provision)
+            .join(YearGroup, ProvisionGroup.year_group_id == YearGroup.id)
+            .where(Provision.name == "Phonics catch-up", YearGroup.name == "Year 2")
+            .order_by(ProvisionGroup.id)
+        ).all()
+
+    with demo_db.session_factory() as s:
+        (original,) = cell_groups(s)
+        before = (
+            original.staff_id,
+            sorted((x.weekday, x.start_time) for x in original.slots),
+            original.start_date,
+            original.end_date,
+        )
+        assert before[1], "the demo group has a timetable slot"
+        provision_id, year_id = original.provision_id, original.year_group_id
+    screen = demo_window.screens["map"]
+    demo_window.show_screen("map")
+    index = screen.model.index(
+        screen.model.row_of_provision(provision_id), screen.model.column_of_year_group(year_id)
+    )
+    screen.view.setCurrentIndex(index)
+    panel = screen.panel
+    top = panel.tree.topLevelItem(0)
+    assert top.data(0, GROUP_ROLE) == original.id
+    panel.tree.setCurrentItem(top)
+    going: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SplitDialog):
+            QTimer.singleShot(20, answer)
+            return
+        split = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert not split.isEnabled()  # nobody ticked yet
+        dialog.list.item(0).setCheckState(Qt.CheckState.Checked)
+        going.append(dialog.list.item(0).text())
+        qtbot.mouseClick(split, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(panel.split_button, Qt.MouseButton.LeftButton)
+    with demo_db.session_factory() as s:
+        groups = cell_groups(s)
+        assert len(groups) == 2
+        new = groups[1]
+        after = (
+            new.staff_id,
+            sorted((x.weekday, x.start_time) for x in new.slots),
+            new.start_date,
+            new.end_date,
+        )
+        assert after == before
+        members = s.scalars(select(GroupMembership).where(GroupMembership.group_id == new.id))
+        assert [m.pupil.display_name for m in members] == going
+    demo_window.undo_action.trigger()
+    with demo_db.session_factory() as s:
+        assert len(cell_groups(s)) == 1

@@ -86,6 +86,7 @@ class MapScreen(QWidget):
         self.panel.end_requested.connect(self.end_allocations)
         self.panel.move_requested.connect(self.move_from_keyboard)
         self.panel.open_group_requested.connect(self.open_group)
+        self.panel.split_requested.connect(self.split_group)
 
         splitter = QSplitter()
         splitter.addWidget(self.tray)
@@ -644,6 +645,36 @@ class MapScreen(QWidget):
             chosen = self.group_chooser(choices, index, False)
             if chosen not in (None, NEW_GROUP):
                 self.open_group(chosen)  # type: ignore[arg-type]
+
+    def split_group(self, group_id: int) -> SavedCommand | None:
+        """Split group…: the pupils ticked go to a new group with this one's staff,
+        slot and dates, from the day the map is showing; one undo step."""
+        from .split_dialog import SplitDialog
+
+        group = self.ctx.session.get(ProvisionGroup, group_id)
+        if group is None:
+            return None
+        day = self.effective_date()
+        current = [
+            (m.id, m.pupil.display_name)
+            for m in sorted(group.memberships, key=lambda m: m.pupil.display_name)
+            if m.join_date <= day and (m.leave_date is None or m.leave_date >= day)
+        ]
+        if len(current) < 2:
+            self.show_feedback("A group needs two or more pupils to split.")
+            return None
+        dialog = SplitDialog(group.name or group.provision.name, current, self)
+        if dialog.exec() != SplitDialog.DialogCode.Accepted or not dialog.chosen():
+            return None
+        chosen = dialog.chosen()
+        names = ", ".join(name for m, name in current if m in chosen)
+        command = MoveCommand(
+            self.ctx, chosen, day, f"split {names} into a new group", new_group_from=group_id
+        )
+        if self._perform(command, None):
+            self.show_feedback(f"Split: {names} now in a new group with the same slot.")
+            return command
+        return None
 
     def open_group(self, group_id: int) -> None:
         from .group_dialog import GroupDialog
