@@ -307,11 +307,10 @@ def allocate_pupils(
     result.warnings = allocation_warnings(
         session, provision, group, joining, on_date=start, year_group_id=year_group_id
     )
-    for pupil in joining:
-        membership = GroupMembership(group_id=group.id, pupil_id=pupil.id, join_date=start)
-        session.add(membership)
-        session.flush()
-        result.created_memberships.append(_values(membership, _MEMBERSHIP_COLUMNS))
+    added = [GroupMembership(group_id=group.id, pupil_id=p.id, join_date=start) for p in joining]
+    session.add_all(added)
+    session.flush()  # once for them all: the ids are known after it
+    result.created_memberships = [_values(m, _MEMBERSHIP_COLUMNS) for m in added]
     return result
 
 

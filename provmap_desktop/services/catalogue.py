@@ -133,3 +133,18 @@ def load_starter_catalogue(session: Session) -> list[Provision]:
         added.append(provision)
     session.flush()
     return added
+
+
+def add_catalogue_entry(session: Session, name: str, **fields: Any) -> Provision:
+    """A new provision in the catalogue (``fields`` as the Provision's); flushed, not committed.
+
+    Raises ``ValueError`` if a provision of that name (in any letter case) exists.
+    """
+    clean = " ".join(name.split())
+    taken = {n.casefold() for n in session.scalars(select(Provision.name))}
+    if not clean or clean.casefold() in taken:
+        raise ValueError(f"The catalogue already has a provision called {clean}.")
+    provision = Provision(name=clean, **fields)
+    session.add(provision)
+    session.flush()
+    return provision

@@ -134,6 +134,81 @@ def restore_pupil(session: Session, pupil: Pupil) -> None:
     pupil.leaving_date = None
 
 
+# --- pupils still to complete -------------------------------------------------------
+
+#: The start of ``sen_notes`` for a pupil added without a real UPN; the SENCO completes
+#: the record (real UPN, surname, date of birth) and removes the note.
+TO_COMPLETE = "To complete:"
+# The letters a UPN may use (no I, O or S).
+_UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def temporary_upn(session: Session, year: int) -> str:
+    """A temporary UPN not yet used, in the DfE form for one.
+
+    A temporary UPN is a permanent one's check letter, LA number (3 digits), DfE
+    establishment number (4) and year of issue (2), then a 2-digit serial and a letter
+    instead of a 3-digit serial. The LA and establishment numbers are those most of the
+    school's pupils' UPNs carry (the school's own, for pupils who started there), else
+    the LA number in the school's settings with 0000. Raises ``ValueError`` when neither
+    is known.
+    """
+    from stdnum.gb import upn as _upn
+
+    from ..models import SchoolSettings
+
+    upns = set(session.scalars(select(Pupil.upn)))
+    prefixes: dict[str, int] = {}
+    for number in upns:
+        if _upn.is_valid(number):
+            prefixes[number[1:8]] = prefixes.get(number[1:8], 0) + 1
+    if prefixes:
+        prefix = max(sorted(prefixes), key=lambda p: prefixes[p])
+    else:
+        settings = session.get(SchoolSettings, 1)
+        la = (settings.la_number if settings else "").strip()
+        if not (len(la) == 3 and la.isdigit()):
+            raise ValueError(
+                "A temporary UPN needs the school's LA number: enter it in Settings first."
+            )
+        prefix = f"{la}0000"
+    for serial in range(100):
+        for letter in _UPN_LETTERS:
+            body = f"{prefix}{year % 100:02d}{serial:02d}{letter}"
+            number = f"{_upn.calc_check_digit(body)}{body}"
+            if not _upn.is_valid(number):
+                raise ValueError(f"{prefix[:3]} is not a known LA number: correct it in Settings.")
+            if number not in upns:
+                return number
+    raise ValueError("Every temporary UPN for this year is in use.")
+
+
+def add_pupil_to_complete(
+    session: Session,
+    *,
+    forename: str,
+    surname: str,
+    year_group_id: int | None,
+    why: str,
+    today: dt.date,
+) -> Pupil:
+    """Add a pupil known only by name, with a temporary UPN, marked for completion.
+
+    ``sen_notes`` starts with ``TO_COMPLETE`` and says why. Flushed, not committed.
+    """
+    pupil = Pupil(
+        upn=temporary_upn(session, today.year),
+        forename=forename,
+        surname=surname,
+        year_group_id=year_group_id,
+        on_roll_date=today,
+        sen_notes=f"{TO_COMPLETE} {why} Enter the real UPN, surname and date of birth.",
+    )
+    session.add(pupil)
+    session.flush()
+    return pupil
+
+
 # --- Section F -----------------------------------------------------------------------
 
 

@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Restore…", self.restore)
         self._add(file_menu, "&Automatic backups…", self.show_backups)
         file_menu.addSeparator()
+        self._add(file_menu, "Import a provision &map…", self.import_map)
+        file_menu.addSeparator()
         self.print_action = self._add(file_menu, "&Print…", self.print_screen, "Ctrl+P")
         self.print_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self._add(file_menu, "Print pre&view…", self.preview_screen, "Ctrl+Shift+P")
@@ -356,6 +358,14 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.restore_from(Path(path))
+
+    def import_map(self) -> None:
+        from ..views.map_import_dialog import MapImportDialog
+
+        if self.ctx is None:
+            return
+        self.map_import_dialog = MapImportDialog(self.ctx, self)
+        self.map_import_dialog.open()
 
     def show_backups(self) -> None:
         dialog = BackupsDialog(self.database.path, self)

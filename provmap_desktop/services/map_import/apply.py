@@ -1,0 +1,200 @@
+"""Writing a map plan: new catalogue entries, pupils to complete, groups, allocations.
+
+Everything goes through the domain's own functions (the catalogue, pupils and
+allocation services) in the caller's session, and nothing here commits: ``import_map``
+takes the automatic backup, applies, and commits once, so the import is all or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...models import Provision, ProvisionGroup, Pupil, YearGroup
+from ..allocation import allocate_pupils
+from ..catalogue import add_catalogue_entry
+from ..formatting import format_date
+from ..pupils import add_pupil_to_complete
+from . import words
+from .plan import MapPlan, PlannedGroup
+
+
+@dataclass(frozen=True)
+class MapImportResult:
+    provisions_added: int
+    groups_added: int
+    allocations: int
+    pupils_added: int
+    backup: Path | None
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    parts = name.split()
+    if len(parts) == 1:
+        return parts[0], ""
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def apply_plan(
+    session: Session, plan: MapPlan, *, create_unmatched: bool, today: dt.date
+) -> tuple[int, int, int, int]:
+    """Write ``plan`` into the session (flushed, not committed).
+
+    Returns the numbers of provisions, groups, allocations and pupils added.
+    """
+    # The session holds rows weakly: keeping these alive saves reloading them per group.
+    kept: list[object] = list(session.scalars(select(YearGroup)))
+    kept += session.scalars(
+        select(Provision).where(
+            Provision.id.in_([p.existing_id for p in plan.provisions if p.existing_id is not None])
+        )
+    ).all()
+    wanted = {i for g in plan.groups for i in g.pupil_ids}
+    kept += session.scalars(select(Pupil).where(Pupil.id.in_(wanted))).all()
+    provision_ids: dict[str, int] = {}
+    added_provisions = 0
+    for planned in plan.provisions:
+        if planned.existing_id is not None:
+            provision_ids[planned.key] = planned.existing_id
+            continue
+        fields: dict[str, object] = {
+            "area": planned.area,
+            "wave": planned.wave,
+            "group_size": planned.group_size,
+            "delivered_by_role_id": planned.role_id,
+            "description": f"Imported from {plan.source}.",
+        }
+        if planned.frequency is not None:
+            fields["sessions_per_week"] = planned.frequency.sessions_per_week
+            fields["session_minutes"] = planned.frequency.session_minutes
+        if planned.weeks is not None:
+            fields["weeks"] = planned.weeks
+        if planned.cost is not None:
+            fields["resources_cost"] = planned.cost
+        provision = add_catalogue_entry(session, planned.name, **fields)
+        kept.append(provision)
+        provision_ids[planned.key] = provision.id
+        added_provisions += 1
+
+    # One new pupil per unmatched name and year group, however many cells name them.
+    created: dict[tuple[str, int | None], int] = {}
+    extra: dict[int, list[int]] = {}
+    if create_unmatched:
+        for problem in plan.unmatched:
+            if problem.year_group_id is None:
+                continue
+            key = (words.plain(problem.name), problem.year_group_id)
+            if key not in created:
+                forename, surname = _split_name(problem.name)
+                pupil = add_pupil_to_complete(
+                    session,
+                    forename=forename,
+                    surname=surname,
+                    year_group_id=problem.year_group_id,
+                    why=(
+                        f"added by the map import on {format_date(today)} from "
+                        f"{plan.source} ({problem.place}), where the name matched no pupil."
+                    ),
+                    today=today,
+                )
+                created[key] = pupil.id
+                kept.append(pupil)
+            extra.setdefault(problem.group_index, []).append(created[key])
+
+    groups_added = allocations = 0
+    for index, group in enumerate(plan.groups):
+        pupil_ids = list(dict.fromkeys(group.pupil_ids + extra.get(index, [])))
+        if not pupil_ids or group.year_group_id is None:
+            continue  # a name with no year group is reported, never allocated
+        made, joined = _allocate(
+            session, plan, group, provision_ids[group.provision_key], pupil_ids
+        )
+        groups_added += made
+        allocations += joined
+    return added_provisions, groups_added, allocations, len(created)
+
+
+def _allocate(
+    session: Session, plan: MapPlan, group: PlannedGroup, provision_id: int, pupil_ids: list[int]
+) -> tuple[int, int]:
+    """Allocate the pupils to the group the plan chose; return (groups made, allocations)."""
+    assert group.year_group_id is not None
+    common = {
+        "provision_id": provision_id,
+        "year_group_id": group.year_group_id,
+        "academic_year_id": plan.academic_year_id,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+        "pupil_ids": pupil_ids,
+        "join_date": plan.period_start,
+    }
+    made = 0
+    target = group.existing_group_id
+    if target is None and group.label:
+        running = session.scalar(
+            select(ProvisionGroup.id).where(
+                ProvisionGroup.provision_id == provision_id,
+                ProvisionGroup.year_group_id == group.year_group_id,
+                ProvisionGroup.academic_year_id == plan.academic_year_id,
+                ProvisionGroup.start_date <= plan.period_end,
+                ProvisionGroup.end_date >= plan.period_start,
+            )
+        )
+        if running is not None:
+            # Another group already runs: this named one is a group of its own.
+            new = ProvisionGroup(
+                provision_id=provision_id,
+                academic_year_id=plan.academic_year_id,
+                year_group_id=group.year_group_id,
+                name=group.label,
+                start_date=plan.period_start,
+                end_date=plan.period_end,
+            )
+            session.add(new)
+            session.flush()
+            target, made = new.id, 1
+    result = allocate_pupils(session, group_id=target, **common)  # type: ignore[arg-type]
+    if result.needs_group_choice or result.group_id is None:
+        raise ValueError(f"{group.provision} for {group.year_group}: several groups run.")
+    made += 1 if result.created_group is not None else 0
+    if made:
+        built = session.get(ProvisionGroup, result.group_id)
+        assert built is not None
+        if group.label:
+            built.name = group.label
+        built.class_id = group.class_id
+        built.staff_id = group.staff_id
+        planned = next(p for p in plan.provisions if p.key == group.provision_key)
+        frequency = planned.frequency
+        if frequency is not None and not planned.is_new:
+            # A catalogue entry keeps its defaults; the map's frequency is this group's.
+            if frequency.sessions_per_week != planned.existing_sessions:
+                built.sessions_per_week = frequency.sessions_per_week
+            if frequency.session_minutes != planned.existing_minutes:
+                built.session_minutes = frequency.session_minutes
+    return made, len(result.created_memberships)
+
+
+def import_map(
+    session: Session,
+    database: Path | None,
+    plan: MapPlan,
+    *,
+    create_unmatched: bool,
+    today: dt.date,
+) -> MapImportResult:
+    """Take the automatic backup, write the plan and commit; on any error nothing is kept."""
+    from ...storage.autobackup import take_copy
+
+    backup = take_copy(Path(database), "before-import") if database is not None else None
+    try:
+        counts = apply_plan(session, plan, create_unmatched=create_unmatched, today=today)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return MapImportResult(*counts, backup=backup)
