@@ -138,10 +138,11 @@ class PupilsScreen(QWidget):
         grid.addWidget(self._label("Ye&ar", self.year_group), 1, 0)
         grid.addWidget(self.year_group, 1, 1)
         grid.addWidget(self._label("Cla&ss", self.school_class), 1, 2)
-        grid.addWidget(self.school_class, 1, 3)
-        grid.addWidget(self.sen_status, 1, 4)
+        grid.addWidget(self.school_class, 1, 3, 1, 2)
+        # SEN status beside the need, not the class, so the list side fits a small screen.
         grid.addWidget(self._label("Nee&d", self.need), 2, 0)
-        grid.addWidget(self.need, 2, 1, 1, 4)
+        grid.addWidget(self.need, 2, 1, 1, 2)
+        grid.addWidget(self.sen_status, 2, 3, 1, 2)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
 

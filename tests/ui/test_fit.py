@@ -145,3 +145,10 @@ def test_map_zooms_with_ctrl_plus_minus_and_zero(demo_window, qtbot):
     assert view.font().pointSizeF() < start
     qtbot.keyClick(view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert view.font().pointSizeF() == start
+
+
+def test_at_125_percent_the_map_screen_fits_across_so_the_cell_panel_shows(demo_window):
+    # The window's own frame and the tab's border take a little of the 1093 pixels.
+    for key in ("map", "pupils", "register"):
+        screen = demo_window.screens[key]
+        assert screen.minimumSizeHint().width() <= SMALL[0] - 16, key

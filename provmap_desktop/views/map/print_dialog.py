@@ -1,4 +1,4 @@
-"""Print / Save as PDF…: choose A4 or A3 and a file, then write the whole-school map."""
+"""Save as PDF…: choose A4 or A3 and a file, then write the whole-school map."""
 
 from __future__ import annotations
 

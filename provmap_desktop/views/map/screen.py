@@ -142,7 +142,7 @@ class MapScreen(QWidget):
         self.flip_toggle = QCheckBox("F&lip: provisions × pupils")
         self.flip_toggle.setAccessibleName("Flip the map to provisions by pupils")
         self.flip_toggle.toggled.connect(self._flip_changed)
-        self.hide_empty_toggle = QCheckBox("Hide provisions with &no groups")
+        self.hide_empty_toggle = QCheckBox("Hide &unused provisions")
         self.hide_empty_toggle.setAccessibleName("Hide provisions with no groups this period")
         self.hide_empty_toggle.setToolTip(
             "Untick to see every provision in the catalogue, to drop pupils onto one"
@@ -152,7 +152,10 @@ class MapScreen(QWidget):
         self.allocate_button = QPushButton("&Allocate…")
         self.allocate_button.setToolTip("Allocate the pupils selected in the tray (Ctrl+L)")
         self.allocate_button.clicked.connect(self.allocate_from_keyboard)
-        self.print_button = QPushButton("&Print / Save as PDF…")
+        self.print_button = QPushButton("Save as P&DF…")
+        self.print_button.setToolTip(
+            "Save the map as a PDF (A4 or A3); File → Print… (Ctrl+P) prints it"
+        )
         self.print_button.clicked.connect(self.print_map)
         bar.addStretch(1)
         actions = QHBoxLayout()
