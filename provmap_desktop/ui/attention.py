@@ -23,6 +23,12 @@ from ..models import AcademicYear
 class Attention:
     text: str
     screen: str  # the screen key a click opens
+    #: What on that screen, e.g. "pupil:12" or "threshold"; the link opens exactly it.
+    target: str = ""
+
+    @property
+    def link(self) -> str:
+        return f"{self.screen}#{self.target}" if self.target else self.screen
 
 
 Check = Callable[[Session, dt.date], Attention | None]
@@ -51,11 +57,15 @@ def reviews_due(session: Session, today: dt.date) -> Attention | None:
 def section_f_gaps(session: Session, today: dt.date) -> Attention | None:
     from ..services.pupils import section_f_gaps as gaps
 
-    count = len(gaps(session, today))
+    found = gaps(session, today)
+    count = len(found)
     if not count:
         return None
+    # The first pupil with a gap, on the EHC plan tab where the items are.
     return Attention(
-        _plural(count, "Section F item not matched", "Section F items not matched"), "pupils"
+        _plural(count, "Section F item not matched", "Section F items not matched"),
+        "pupils",
+        f"section-f:{found[0].pupil.id}",
     )
 
 
@@ -85,7 +95,9 @@ def over_threshold(session: Session, today: dt.date) -> Attention | None:
         return None
     threshold = format_money(report.threshold)
     return Attention(
-        _plural(count, f"pupil at or over {threshold}", f"pupils at or over {threshold}"), "costs"
+        _plural(count, f"pupil at or over {threshold}", f"pupils at or over {threshold}"),
+        "costs",
+        "threshold",
     )
 
 
@@ -100,4 +112,4 @@ def attention_html(items: list[Attention]) -> str:
     """Rich text for the status strip: each item a link named by its screen key."""
     if not items:
         return "Nothing needs attention today."
-    return " · ".join(f'<a href="{i.screen}">{html.escape(i.text)}</a>' for i in items)
+    return " · ".join(f'<a href="{i.link}">{html.escape(i.text)}</a>' for i in items)

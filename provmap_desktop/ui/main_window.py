@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ from .colours import apply_readable_palette
 from .context import AppContext
 from .link_strip import LinkStrip
 from .period_bar import PeriodBar
+from .printing import Printable, preview, print_with_dialog
 from .screens import SCREENS, build_screen
 from .speech import ValueLabel, announce
 
@@ -50,7 +52,7 @@ class MainWindow(QMainWindow):
         self.db_label = ValueLabel()
         self.attention_label = LinkStrip()
         self.attention_label.setAccessibleName("Things that need attention")
-        self.attention_label.linkActivated.connect(self.show_screen)
+        self.attention_label.linkActivated.connect(self.open_link)
         # The checks cost the school's figures; run them once edits have settled.
         self.attention_timer = QTimer(self)
         self.attention_timer.setSingleShot(True)
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
 
         self.period_bar = PeriodBar(ctx)
         self.period_bar.search_requested.connect(self._search_pupils)
+        self.period_bar.search_typed.connect(lambda text: self._search_pupils(text, focus=False))
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Screens")
         self.screens = {}
@@ -81,7 +84,7 @@ class MainWindow(QMainWindow):
             widget = build_screen(spec, ctx)
             widget.setAccessibleName(spec.title)
             self.screens[spec.key] = widget
-            self.tabs.addTab(widget, spec.title)
+            self.tabs.addTab(self._scrolling(widget), spec.title)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -91,6 +94,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
+        self._fill_reports_menu()
         ctx.navigate_requested.connect(self.show_screen)
         ctx.data_changed.connect(lambda _kinds: self._refresh_status())
         ctx.period_changed.connect(self._refresh_status)
@@ -99,6 +103,25 @@ class MainWindow(QMainWindow):
         self.show_screen(str(last))
         self.tabs.currentChanged.connect(self._remember_screen)
         self._refresh_status()
+
+    @staticmethod
+    def _scrolling(screen: QWidget) -> QScrollArea:
+        """A screen in a scroll area, so the window fits a small or scaled screen.
+
+        The screen fills the area whenever the window is big enough for it; only on a
+        smaller one do scroll bars appear, and nothing is ever out of reach.
+        """
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        area.setWidget(screen)
+        return area
+
+    def current_screen(self) -> QWidget:
+        """The screen on show (the tab holds it inside a scroll area)."""
+        area = self.tabs.currentWidget()
+        return area.widget() if isinstance(area, QScrollArea) else area
 
     @staticmethod
     def _place_banner(database: Database) -> QLabel:
@@ -151,6 +174,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._add(file_menu, "Import a provision &map…", self.import_map)
         file_menu.addSeparator()
+        self.print_action = self._add(file_menu, "&Print…", self.print_screen, "Ctrl+P")
+        self.print_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self._add(file_menu, "Print pre&view…", self.preview_screen, "Ctrl+Shift+P")
+        file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         self.edit_menu = bar.addMenu("&Edit")
@@ -158,6 +185,14 @@ class MainWindow(QMainWindow):
         self.redo_action = QAction("&Redo", self)
         find = self._add(self.edit_menu, "&Find pupil", self._focus_search, "Ctrl+F")
         find.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+
+        pupil_menu = bar.addMenu("&Pupil")
+        self._add(pupil_menu, "&New pupil…", self.new_pupil)
+        pupil_menu.addAction(find)
+        self._add(pupil_menu, "&Print profile…", self.print_profile)
+        self._add(pupil_menu, "&Evidence pack (PDF)…", self.evidence_pack)
+        # Filled from the Reports screen's buttons, so each report is also here.
+        self.reports_menu = bar.addMenu("&Reports")
 
         view_menu = bar.addMenu("&View")
         for number, spec in enumerate(SCREENS, start=1):
@@ -208,6 +243,14 @@ class MainWindow(QMainWindow):
         keys = [spec.key for spec in SCREENS]
         self.tabs.setCurrentIndex(keys.index(key) if key in keys else 0)
 
+    def open_link(self, link: str) -> None:
+        """A status-strip link: its screen, then exactly what it counts on it."""
+        key, _, target = link.partition("#")
+        self.show_screen(key)
+        opener = getattr(self.screens.get(key), "show_target", None)
+        if target and callable(opener):
+            opener(target)
+
     def _remember_screen(self, index: int) -> None:
         self.settings.setValue("last_screen", SCREENS[index].key)
 
@@ -215,12 +258,13 @@ class MainWindow(QMainWindow):
         self.period_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.period_bar.search.selectAll()
 
-    def _search_pupils(self, text: str) -> None:
+    def _search_pupils(self, text: str, *, focus: bool = True) -> None:
+        """Show the pupils found; ``focus`` False keeps the typing in the search box."""
         self.show_screen("pupils")
         screen = self.screens.get("pupils")
         search = getattr(screen, "search_for", None)
         if callable(search):
-            search(text)
+            search(text, focus=focus)
 
     def _refresh_status(self) -> None:
         assert self.ctx is not None
@@ -237,6 +281,73 @@ class MainWindow(QMainWindow):
         items = attention_items(self.ctx.session, self.today)
         self.attention_items = items
         self.attention_label.setText(attention_html(items))
+
+    # -- pupil and reports menus ---------------------------------------------------
+
+    def new_pupil(self) -> None:
+        self.show_screen("pupils")
+        opener = getattr(self.screens.get("pupils"), "open_add_dialog", None)
+        if callable(opener):
+            opener()
+
+    def print_profile(self) -> None:
+        self.show_screen("pupils")
+        self.print_screen()
+
+    def evidence_pack(self) -> None:
+        self.show_screen("reports")
+        buttons = getattr(self.screens.get("reports"), "pupil_buttons", [])
+        if len(buttons) > 1 and buttons[1].isEnabled():
+            buttons[1].click()
+        else:
+            self.statusBar().showMessage("Choose a pupil first, on the map or in Pupils.", 8000)
+
+    def _fill_reports_menu(self) -> None:
+        from PySide6.QtWidgets import QPushButton
+
+        self.reports_menu.clear()
+        screen = self.screens.get("reports")
+        if screen is None:
+            return
+        for button in screen.findChildren(QPushButton):
+            action = self.reports_menu.addAction(button.text())
+            action.triggered.connect(
+                lambda _checked=False, b=button: (self.show_screen("reports"), b.click())
+            )
+            # Greyed out with its button (a pupil's reports need a pupil chosen).
+            self.reports_menu.aboutToShow.connect(
+                lambda a=action, b=button: a.setEnabled(b.isEnabled())
+            )
+
+    # -- printing -------------------------------------------------------------------
+
+    def printable(self) -> Printable | None:
+        """What File → Print… prints here: the screen's report, or None."""
+        chooser = getattr(self.current_screen(), "printable", None)
+        return chooser() if callable(chooser) else None
+
+    def print_screen(self) -> int:
+        printable = self.printable()
+        if printable is None:
+            self._nothing_to_print()
+            return 0
+        printed = print_with_dialog(self, printable)
+        if printed:
+            pages = f"{printed} page{'' if printed == 1 else 's'}"
+            self.statusBar().showMessage(f"Sent {printable.title} to the printer ({pages}).", 8000)
+        return printed
+
+    def preview_screen(self) -> None:
+        printable = self.printable()
+        if printable is None:
+            self._nothing_to_print()
+            return
+        self.preview_dialog = preview(self, printable)
+
+    def _nothing_to_print(self) -> None:
+        self.statusBar().showMessage(
+            "Nothing to print on this screen: choose the map, a pupil or Costs.", 8000
+        )
 
     # -- file menu ------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 from sqlalchemy import select
 
@@ -14,7 +14,8 @@ WHOLE_YEAR = "Whole year"
 
 
 class PeriodBar(QWidget):
-    search_requested = Signal(str)
+    search_requested = Signal(str)  # Enter: show the pupils found and go to the list
+    search_typed = Signal(str)  # a pause in typing: show the pupils found so far
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -27,8 +28,16 @@ class PeriodBar(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find a pupil (Ctrl+F)")
         self.search.setAccessibleName("Find a pupil by name or UPN")
+        self.search.setToolTip("Pupils are found as you type a name or UPN; Enter goes to the list")
         self.search.setClearButtonEnabled(True)
-        self.search.setMaximumWidth(260)
+        hint = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
+        self.search.setMinimumWidth(hint + 48)  # the whole hint and the clear button
+        self.search.setMaximumWidth(max(260, hint + 48))
+        self.typing_pause = QTimer(self)
+        self.typing_pause.setSingleShot(True)
+        self.typing_pause.setInterval(250)
+        self.typing_pause.timeout.connect(self._typed)
+        self.search.textEdited.connect(lambda _text: self.typing_pause.start())
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
@@ -44,7 +53,15 @@ class PeriodBar(QWidget):
         self.reload_years()
         self.year_combo.currentIndexChanged.connect(self._emit_period)
         self.term_combo.currentIndexChanged.connect(self._emit_period)
-        self.search.returnPressed.connect(lambda: self.search_requested.emit(self.search.text()))
+        self.search.returnPressed.connect(self._entered)
+
+    def _typed(self) -> None:
+        if self.search.text().strip():
+            self.search_typed.emit(self.search.text())
+
+    def _entered(self) -> None:
+        self.typing_pause.stop()
+        self.search_requested.emit(self.search.text())
 
     def reload_years(self) -> None:
         years = self.ctx.session.scalars(select(AcademicYear).order_by(AcademicYear.start_date))

@@ -40,6 +40,8 @@ from ..services.costed_tables import (
 from ..services.costing import DEFAULT_NEAR_MARGIN
 from ..services.formatting import format_money
 from ..ui.context import AppContext
+from ..ui.folders import remember, start_in
+from ..ui.printing import Printable
 from ..ui.speech import ValueLabel
 from .costs_panels import ChartPanel, SummaryTableModel, table_view
 
@@ -383,11 +385,10 @@ class CostsScreen(QWidget):
         self.pupil_button.setAccessibleName(self.pupil_button.text().replace("&", "").rstrip("…"))
 
     def _ask_path(self, title: str, name: str, filters: str) -> Path | None:
-        chosen, selected = QFileDialog.getSaveFileName(
-            self, title, str(Path.home() / name), filters
-        )
+        chosen, selected = QFileDialog.getSaveFileName(self, title, start_in(name), filters)
         if not chosen:
             return None
+        remember(chosen)
         path = Path(chosen)
         if not path.suffix:
             path = path.with_suffix(".csv" if "csv" in selected.lower() else ".xlsx")
@@ -416,6 +417,22 @@ class CostsScreen(QWidget):
             "year_group_id": self.year_group_id,
             "as_of": self.ctx.today,
         }
+
+    def show_target(self, target: str) -> None:
+        """From the status strip: "threshold" opens the list of pupils over it."""
+        if target == "threshold":
+            self.tabs.setCurrentIndex(1)
+
+    def printable(self) -> Printable | None:
+        """File → Print…: the costed map of the period and year group chosen."""
+        if self.ctx.academic_year_id is None:
+            return None
+        from ..reports.costed_pdf import write_costed_pdf
+
+        return Printable(
+            "costed provision map",
+            lambda path: write_costed_pdf(self.ctx.session, path, **self._costed_options()),
+        )
 
     def save_pdf(self, path: Path | None = None) -> bool:
         """Write the costed map of the period and year group chosen as a PDF."""

@@ -64,6 +64,7 @@ from ..services.importing import (
     read_ctf,
 )
 from ..ui.context import AppContext
+from ..ui.folders import remember, start_in
 from ..ui.speech import ValueLabel
 
 NOT_IN_FILE = "(not in the file)"
@@ -180,10 +181,11 @@ class ImportPupilsDialog(QDialog):
         name, _ = QFileDialog.getOpenFileName(
             self,
             "Import pupils from",
-            str(Path.home()),
+            start_in(),
             "Pupil files (*.csv *.CSV *.txt *.TXT *.ctf *.CTF *.xml *.XML);;All files (*)",
         )
         if name:
+            remember(name)
             self.load_file(Path(name))
 
     def load_file(self, path: Path) -> bool:

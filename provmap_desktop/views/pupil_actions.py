@@ -45,6 +45,7 @@ from ..services.pupils import (
 )
 from ..storage.autobackup import HeldCopy, copies_holding, delete_copies
 from ..ui.context import AppContext
+from ..ui.folders import remember, start_in
 from ..ui.speech import ValueLabel
 from .import_dialog import ImportPupilsDialog
 
@@ -57,11 +58,10 @@ def _safe_file_name(text: str) -> str:
 
 
 def _ask_save(parent: QWidget, title: str, suggested: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(
-        parent, title, str(Path.home() / suggested), "PDF files (*.pdf)"
-    )
+    name, _ = QFileDialog.getSaveFileName(parent, title, start_in(suggested), "PDF files (*.pdf)")
     if not name:
         return None
+    remember(name)
     path = Path(name)
     return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
 
@@ -297,18 +297,24 @@ class PupilActions(QObject):
         self.ctx: AppContext = screen.ctx
         self.dialog: QDialog | None = None
         self.bar = QWidget()
-        row = QHBoxLayout(self.bar)
-        row.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         self.import_button = self._button("&Import pupils…", self.open_import)
         self.profile_button = self._button("Print profiles…", self.open_print_profiles)
         self.map_button = self._button("Provision map PDF…", self.ask_pupil_map)
         self.sar_button = self._button("Subject access export…", self.ask_subject_access)
         self.erase_button = self._button("Erase pupil…", self.open_erase)
+        # Two rows, so the list side stays narrow enough for a 1366 laptop at 125 %.
+        second = QHBoxLayout()
         for button in (self.import_button, self.profile_button, self.map_button):
             row.addWidget(button)
-        row.addWidget(self.sar_button)
         row.addStretch(1)
-        row.addWidget(self.erase_button)
+        second.addWidget(self.sar_button)
+        second.addStretch(1)
+        second.addWidget(self.erase_button)
+        rows = QVBoxLayout(self.bar)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.addLayout(row)
+        rows.addLayout(second)
         self.ctx.pupil_selected.connect(lambda _id: self.update_buttons())
         self.ctx.data_changed.connect(lambda _kinds: self.update_buttons())
         self.update_buttons()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +23,12 @@ from sqlalchemy.orm import Session, joinedload
 from ..models import (
     AuditEntry,
     GroupMembership,
+    Provision,
     ProvisionGroup,
     Pupil,
+    SchoolClass,
+    Staff,
+    YearGroup,
 )
 from ..models.vocab import AREA_LABELS, AreaOfNeed
 from ..services.costing import CostedMap, cost_map
@@ -190,20 +195,91 @@ def readable(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def describe_change(entry: AuditEntry) -> str:
-    """What an audit entry changed, in words: "Needs: (blank) → reading"."""
+def group_words(session: Session, group_id: Any) -> str:
+    """A group as the SENCO knows it: "Precision Teaching – Year 3, Group B", or by its
+    place among the year group's groups of that provision: "… – Year 3 group 2"."""
+    group = session.get(ProvisionGroup, group_id) if group_id is not None else None
+    if group is None:
+        return "a group since removed"
+    where = group.year_group.name if group.year_group else "whole school"
+    if group.name.startswith(group.provision.name):
+        return group.name
+    if group.name:
+        return f"{group.provision.name} – {where}, {group.name}"
+    alike = session.scalars(
+        select(ProvisionGroup.id)
+        .where(
+            ProvisionGroup.provision_id == group.provision_id,
+            ProvisionGroup.year_group_id == group.year_group_id,
+            ProvisionGroup.academic_year_id == group.academic_year_id,
+            ProvisionGroup.name == "",
+        )
+        .order_by(ProvisionGroup.start_date, ProvisionGroup.id)
+    ).all()
+    number = f" group {alike.index(group.id) + 1}" if len(alike) > 1 else ""
+    return f"{group.provision.name} – {where}{number}"
+
+
+def _allocation_noun(
+    session: Session, entry: AuditEntry, before: dict[str, Any], after: dict[str, Any]
+) -> str:
+    """ "Allocation to Precision Teaching – Year 3 group 1", from the entry or the row."""
+    group_id = before.get("group_id", after.get("group_id"))
+    if group_id is None and entry.row_id is not None:
+        membership = session.get(GroupMembership, entry.row_id)
+        group_id = membership.group_id if membership is not None else None
+    if group_id is None:
+        return "Allocation"
+    return f"Allocation to {group_words(session, group_id)}"
+
+
+#: Fields holding another record's id, and how to name that record.
+NAMED_BY: dict[str, Callable[[Session, Any], str]] = {
+    "group_id": group_words,
+    "year_group_id": lambda s, i: _name_of(s, YearGroup, i),
+    "class_id": lambda s, i: _name_of(s, SchoolClass, i),
+    "provision_id": lambda s, i: _name_of(s, Provision, i),
+    "staff_id": lambda s, i: _name_of(s, Staff, i),
+}
+
+
+def _name_of(session: Session, entity: Any, key: Any) -> str:
+    if key is None:
+        return "(blank)"
+    row = session.get(entity, key)
+    return str(row.name) if row is not None else "(since removed)"
+
+
+def describe_change(entry: AuditEntry, session: Session | None = None) -> str:
+    """What an audit entry changed, in words: "Needs: (blank) → reading".
+
+    With a ``session``, ids are named: an allocation's move reads "moved from
+    Precision Teaching – Year 3 group 1 to Precision Teaching – Year 3 group 2".
+    """
     noun = TABLE_NOUNS.get(entry.table_name, entry.table_name.replace("_", " "))
     noun = noun[:1].upper() + noun[1:]  # "EHC plan", not "Ehc plan"
-    if entry.action != "update":
-        return noun + (f": {entry.summary}" if entry.summary else "")
     before = json.loads(entry.before_json or "{}")
     after = json.loads(entry.after_json or "{}")
+    if session is not None and entry.table_name == "group_memberships":
+        noun = _allocation_noun(session, entry, before, after)
+        if entry.action == "insert":
+            return f"{noun}: joined from {readable(after.get('join_date'))}"
+        if entry.action == "delete":
+            return f"{noun}: removed"
+    if entry.action != "update":
+        return noun + (f": {entry.summary}" if entry.summary else "")
     parts = []
     for field, new in after.items():
         if field == "updated_on":
             continue
+        old = before.get(field)
+        if session is not None and field == "group_id":
+            parts.append(f"moved from {group_words(session, old)} to {group_words(session, new)}")
+            continue
+        if session is not None and field in NAMED_BY:
+            old, new = NAMED_BY[field](session, old), NAMED_BY[field](session, new)
         name = FIELD_NAMES.get(field, field.replace("_", " ").capitalize())
-        parts.append(f"{name}: {readable(before.get(field))} → {readable(new)}")
+        parts.append(f"{name}: {readable(old)} → {readable(new)}")
     return f"{noun}: " + "; ".join(parts)
 
 
@@ -246,7 +322,7 @@ class HistoryTab(QWidget):
             [
                 entry.at.strftime("%d/%m/%Y %H:%M"),
                 ACTIONS.get(entry.action, entry.action),
-                describe_change(entry),
+                describe_change(entry, session),
             ]
             for entry in entries
         ]

@@ -33,6 +33,7 @@ from ..models.vocab import NEED_TYPES, SenStatus
 from ..services.pupils import PupilFilter, archive_pupil, find_pupils, restore_pupil
 from ..ui.commands import CallbackCommand, EditRefused, add_row, perform
 from ..ui.context import AppContext
+from ..ui.printing import Printable
 from ..ui.speech import ValueLabel
 from . import pupil_list_model as cols
 from .pupil_actions import PupilActions
@@ -139,10 +140,11 @@ class PupilsScreen(QWidget):
         grid.addWidget(self._label("Year", self.year_group), 1, 0)
         grid.addWidget(self.year_group, 1, 1)
         grid.addWidget(self._label("Class", self.school_class), 1, 2)
-        grid.addWidget(self.school_class, 1, 3)
-        grid.addWidget(self.sen_status, 1, 4)
+        grid.addWidget(self.school_class, 1, 3, 1, 2)
+        # SEN status beside the need, not the class, so the list side fits a small screen.
         grid.addWidget(self._label("Need", self.need), 2, 0)
-        grid.addWidget(self.need, 2, 1, 1, 4)
+        grid.addWidget(self.need, 2, 1, 1, 2)
+        grid.addWidget(self.sen_status, 2, 3, 1, 2)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
 
@@ -278,7 +280,28 @@ class PupilsScreen(QWidget):
         if pupil_id != self.pane.id:
             self.select_pupil(pupil_id)
 
-    def search_for(self, text: str) -> None:
+    def show_target(self, target: str) -> None:
+        """From the status strip: "section-f:ID" opens that pupil's EHC plan tab."""
+        kind, _, key = target.partition(":")
+        if kind == "section-f" and key.isdigit():
+            self.search_for("", focus=False)
+            self.select_pupil(int(key))
+            self.pane.tabs.setCurrentWidget(self.pane.ehcp_tab)
+
+    def printable(self) -> Printable | None:
+        """File → Print…: the chosen pupil's one-page profile, for the parent meeting."""
+        pupil = self.pane.pupil()
+        if pupil is None:
+            return None
+        from ..reports.profile_pdf import write_profile_pdf
+
+        ctx = self.ctx
+        return Printable(
+            f"profile of {pupil.display_name}",
+            lambda path: write_profile_pdf(ctx.session, path, [pupil], today=ctx.today),
+        )
+
+    def search_for(self, text: str, *, focus: bool = True) -> None:
         """Find pupils from the global search box: any year, class or need, on roll."""
         for combo in (self.year_group, self.school_class, self.sen_status, self.need, self.roll):
             combo.blockSignals(True)
@@ -291,7 +314,8 @@ class PupilsScreen(QWidget):
         self.search.setText(text.strip())  # reloads
         if self.model.rowCount() and self.model.pupil_id(0) != self.pane.id:
             self.select_pupil(self.model.pupil_id(0))
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if focus:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _update_buttons(self) -> None:
         pupil = self.pane.pupil()

@@ -48,6 +48,9 @@ from ..ui.speech import ValueLabel
 
 KIND = "delivery"
 COLUMNS = ("Day", "Time", "Provision", "Group", "Staff", "Pupils", "Status")
+PUPILS_COLUMN = COLUMNS.index("Pupils")
+#: The widest a provision, group or staff column gets; longer words wrap onto two lines.
+CAPPED_WIDTH = 150
 _NOT_YET = object()
 
 
@@ -145,9 +148,14 @@ class RegisterScreen(ReloadWhenShown):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        # Short columns fit their contents; the long ones (provision, group, staff) are
+        # capped and wrap, and Pupils takes the rest, so every column reads at 1366.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(PUPILS_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        self.table.setWordWrap(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.table.installEventFilter(self)
 
@@ -233,13 +241,31 @@ class RegisterScreen(ReloadWhenShown):
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{COLUMNS[column]}: {text}")
+                item.setToolTip(text)
                 self.table.setItem(row, column, item)
         self.table.setColumnHidden(0, not self.week_mode.isChecked())
+        self._fit_columns()
         self.table.blockSignals(False)
         when = "this week" if self.week_mode.isChecked() else self.day.strftime("%d/%m/%Y")
         self.empty.setText("" if self.sessions else f"No sessions are planned for {when}.")
         self._select_key(keep)
         self._show_selected()
+
+    def _fit_columns(self) -> None:
+        """Widths from the contents, the long columns capped; rows grow to wrap them."""
+        metrics = self.table.fontMetrics()
+        for column, title in enumerate(COLUMNS):
+            if column == PUPILS_COLUMN:
+                continue
+            texts = [title] + [
+                item.text()
+                for row in range(self.table.rowCount())
+                if (item := self.table.item(row, column)) is not None
+            ]
+            widest = max(metrics.horizontalAdvance(t) for t in texts) + 16
+            capped = column in (2, 3, 4)
+            self.table.setColumnWidth(column, min(widest, CAPPED_WIDTH) if capped else widest)
+        self.table.resizeRowsToContents()
 
     def _selected_key(self) -> tuple[int, dt.date] | None:
         planned = self.selected()

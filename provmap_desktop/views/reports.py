@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, Pupil
 from ..ui.context import AppContext
+from ..ui.folders import remember, start_in
 from ..ui.speech import ValueLabel
 
 Writer = Callable[[Session, Path], object]
@@ -129,10 +130,11 @@ class ReportsScreen(QWidget):
             suffix = Path(suggested).suffix
             kinds = "PDF (*.pdf)" if suffix == ".pdf" else "Excel (*.xlsx);;CSV (*.csv)"
             chosen, _ = QFileDialog.getSaveFileName(
-                self, "Save as", str(Path.home() / suggested), kinds
+                self, "Save as", start_in(self._named(suggested)), kinds
             )
             if not chosen:
                 return None
+            remember(chosen)
             path = Path(chosen)
         try:
             writer(self.ctx.session, path)
@@ -141,6 +143,19 @@ class ReportsScreen(QWidget):
             return None
         self.message.setText(f"Saved {path}")
         return path
+
+    def _named(self, suggested: str) -> str:
+        """A pupil's report is offered under a name saying whose it is."""
+        pupil = self.ctx.session.get(Pupil, self.pupil_id) if self.pupil_id else None
+        kinds = {
+            "profile.pdf": "One-page profile",
+            "evidence-pack.pdf": "Evidence pack",
+            "pupil-costed.pdf": "Costed provision",
+        }
+        if pupil is None or suggested not in kinds:
+            return suggested
+        name = "".join(c for c in pupil.display_name if c not in '\\/:*?"<>|').strip()
+        return f"{kinds[suggested]} – {name}.pdf"
 
     def _map_pdf(self, session: Session, path: Path) -> object:
         from ..reports.map_pdf import write_map_pdf

@@ -392,11 +392,18 @@ class ReviewPage(QWizardPage):
             escalate.setEditable(True)
             escalate.setAccessibleName(f"Escalate {draft.name} to")
             escalate.addItems(("", *svc.ESCALATE_CHOICES))
+            # Wide enough for "Wave 3 specialist provision", never "Wave 3…vision".
+            escalate.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             decision.currentIndexChanged.connect(lambda _i, r=row: self._decision_changed(r))
             self.table.setCellWidget(row, TARGET_MET, met)
             self.table.setCellWidget(row, DECISION, decision)
             self.table.setCellWidget(row, ESCALATE_TO, escalate)
             escalate.setEnabled(False)
+        if drafts:
+            needed = self.widget(0, ESCALATE_TO).sizeHint().width()
+            header = self.table.horizontalHeader()
+            header.setSectionResizeMode(ESCALATE_TO, QHeaderView.ResizeMode.Fixed)
+            self.table.setColumnWidth(ESCALATE_TO, needed + 12)
         self.table.itemChanged.connect(self._item_changed)
         # Each pupil's views, edited for the pupil chosen in the table.
         self.voices = [d.review.pupil_voice or "" for d in drafts]
@@ -553,8 +560,9 @@ class ReviewWizard(QWizard):
         self.review = ReviewPage(self)
         for page in (self.assess, self.plan, self.do, self.review):
             self.addPage(page)
-        # Wide enough for a group's tables without scrolling sideways; fits 1366x768.
-        self.resize(1040, 660)
+        # Wide enough for a group's tables without scrolling sideways; fits 1366x768
+        # at 125 % (1093x614 logical pixels).
+        self.resize(1040, 600)
 
     @classmethod
     def for_group(

@@ -86,6 +86,8 @@ def _drop_four_on_precision_teaching(window, db) -> int:  # type: ignore[no-unty
     window.show_screen("map")
     screen = window.screens["map"]
     screen.group_chooser = lambda *args: pytest.fail("asked to choose a group")
+    # A provision with no group yet is hidden until asked for; show it to drop onto it.
+    screen.hide_empty_toggle.setChecked(False)
     provision = _ids(db, Provision, name="Precision Teaching")[0]
     model = screen.model
     column = next(i for i, c in enumerate(model.columns) if c.name == "Year 4")

@@ -355,7 +355,7 @@ def test_status_strip_lists_what_needs_attention_and_links_to_it(map_screen):
     assert any("£6,000.00" in t for t in texts)  # two demo pupils are over it
     assert {"reviews", "pupils", "costs"} <= screens
     window.attention_label.linkActivated.emit("costs")
-    assert window.tabs.currentWidget() is window.screens["costs"]
+    assert window.current_screen() is window.screens["costs"]
 
 
 def test_groups_show_their_delivery_rate_in_words(map_screen, demo_db):

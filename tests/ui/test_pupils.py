@@ -210,7 +210,7 @@ def test_global_search_opens_the_first_match(pupils_window, qtbot):
     qtbot.keyClicks(window.period_bar.search, "dun")
     qtbot.keyClick(window.period_bar.search, Qt.Key.Key_Return)
     screen = screen_of(window)
-    assert window.tabs.currentWidget() is screen
+    assert window.current_screen() is screen
     dee = pupil_id(window.database, "Dunn")
     assert screen.pane.id == dee and picked == [dee]
     assert "Dee Dunn" in screen.pane.title.text()

@@ -26,7 +26,7 @@ def test_every_screen_is_reachable_by_its_shortcut(window, qtbot):
     for number, spec in enumerate(SCREENS, start=1):
         target = QApplication.focusWidget() or window
         qtbot.keyClick(target, str(number), Qt.KeyboardModifier.ControlModifier)
-        assert window.tabs.currentWidget() is window.screens[spec.key], spec.key
+        assert window.current_screen() is window.screens[spec.key], spec.key
         assert window.tabs.tabText(window.tabs.currentIndex()) == spec.title
 
 

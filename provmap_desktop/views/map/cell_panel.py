@@ -47,6 +47,7 @@ class CellPanel(QWidget):
     end_requested = Signal(list)  # membership ids
     move_requested = Signal(list)  # membership ids
     open_group_requested = Signal(int)
+    split_requested = Signal(int)  # group id
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,10 +74,15 @@ class CellPanel(QWidget):
         self.move_button.setToolTip("Move the chosen pupils to another provision or year (Ctrl+M)")
         self.move_button.setShortcut("Ctrl+M")
         self.move_button.clicked.connect(self._move_selected)
+        self.split_button = QPushButton("&Split group…")
+        self.split_button.setToolTip("Choose who goes to a new group with the same slot")
+        self.split_button.setAccessibleName("Split the chosen group")
+        self.split_button.clicked.connect(self._split_selected)
         buttons = QGridLayout()
         buttons.addWidget(self.open_button, 0, 0)
         buttons.addWidget(self.move_button, 0, 1)
-        buttons.addWidget(self.end_button, 1, 0, 1, 2)
+        buttons.addWidget(self.split_button, 1, 0)
+        buttons.addWidget(self.end_button, 1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -148,6 +154,11 @@ class CellPanel(QWidget):
         ids = self.selected_membership_ids()
         if ids:
             self.move_requested.emit(ids)
+
+    def _split_selected(self) -> None:
+        item = self.tree.currentItem() or self.tree.topLevelItem(0)
+        if item is not None and item.data(0, GROUP_ROLE) is not None:
+            self.split_requested.emit(item.data(0, GROUP_ROLE))
 
     def _open_selected(self) -> None:
         item = self.tree.currentItem()

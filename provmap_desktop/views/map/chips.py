@@ -6,6 +6,7 @@ from it and the view hit-tests with it, so what is drawn is what can be dragged.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
@@ -95,17 +96,18 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
         x = x0
         row_height = line_height
         for chip in block.chips:
+            lines = fitted_lines(chip, metrics, width - 2 * CHIP_PAD - 4)
             # A little slack: the painter's text may be a pixel wider than measured.
-            widest = max(metrics.horizontalAdvance(line) for line in chip.lines)
+            widest = max(metrics.horizontalAdvance(line) for line in lines)
             chip_width = min(widest + 2 * CHIP_PAD + 4, width)
-            chip_height = line_height * len(chip.lines)
+            chip_height = line_height * len(lines)
             if x > x0 and x + chip_width > right:
                 x = x0
                 y += row_height + CHIP_GAP
                 row_height = line_height
+            room = chip_width - 2 * CHIP_PAD
             text = "\n".join(
-                metrics.elidedText(line, Qt.TextElideMode.ElideRight, chip_width - 2 * CHIP_PAD)
-                for line in chip.lines
+                metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines
             )
             placed.append(
                 Placed(QRect(x, y, chip_width, chip_height), "chip", text, block.group_id, chip)
@@ -115,6 +117,31 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
         if block.chips:
             y += row_height + LINE_GAP
     return placed
+
+
+def short_name(name: str) -> str:
+    """A narrow cell's form of a name: "Freya James" becomes "Freya J."."""
+    words = name.split()
+    if len(words) < 2 or not words[-1][:1].isalpha():
+        return name
+    return f"{' '.join(words[:-1])} {words[-1][0]}."
+
+
+def fitted_lines(chip: Chip, metrics: QFontMetrics, room: int) -> list[str]:
+    """A chip's lines for a cell ``room`` pixels wide: the name made short, the note
+    broken after its first word and its year left out, before anything is elided."""
+    name = chip.name if metrics.horizontalAdvance(chip.name) <= room else short_name(chip.name)
+    if not chip.note or metrics.horizontalAdvance(chip.note) <= room:
+        return [name, chip.note] if chip.note else [name]
+    word, _, rest = chip.note.partition(" ")
+    if rest and metrics.horizontalAdvance(rest) > room:
+        rest = short_note(rest)
+    return [name, word, rest] if rest else [name, word]
+
+
+def short_note(note: str) -> str:
+    """A narrow cell's form of a chip's note: "ended 23/11/2026" becomes "ended 23/11"."""
+    return re.sub(r"(\d{1,2}/\d{1,2})/\d{4}", r"\1", note)
 
 
 def _wrap_heading(heading: str, metrics: QFontMetrics, width: int) -> list[str]:

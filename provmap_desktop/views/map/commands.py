@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ...models import GroupMembership, ProvisionGroup
+from ...models import GroupMembership, GroupSlot, ProvisionGroup
 from ...services.allocation import (
     AllocationResult,
     EndResult,
@@ -231,6 +231,8 @@ def _copy_group(session, group_id: int) -> ProvisionGroup:  # type: ignore[no-un
         session_minutes=source.session_minutes,
         max_size=source.max_size,
     )
+    # The same timetable slot: a split group meets when the original did.
+    group.slots = [GroupSlot(weekday=s.weekday, start_time=s.start_time) for s in source.slots]
     session.add(group)
     return group
 

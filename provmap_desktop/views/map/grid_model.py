@@ -77,6 +77,8 @@ class MapGridModel(QAbstractTableModel):
         self.cost_per_pupil: dict[int, Decimal] = {}
         self.cell_costs: dict[tuple[int, int | None], Decimal] = {}
         self.group_rates: dict[int, str] = {}  # group id -> "92% ● Green", once delivered
+        #: Leave out provisions with no group in the period (a new school's empty rows).
+        self.hide_empty = True
         self.reload()
 
     # -- building -------------------------------------------------------------------
@@ -96,7 +98,15 @@ class MapGridModel(QAbstractTableModel):
     def _layout_rows(self) -> None:
         entries: list[RowEntry] = []
         if self.snapshot is not None:
-            for area, waves in self.snapshot.sections():
+            for area, all_waves in self.snapshot.sections():
+                # Provisions with no group in the period are left out unless asked for.
+                waves = [
+                    (wave, [r for r in rows if not self.hide_empty or r.groups()])
+                    for wave, rows in all_waves
+                ]
+                waves = [(wave, rows) for wave, rows in waves if rows]
+                if not waves:
+                    continue
                 area_count = sum(len(rows) for _, rows in waves)
                 entries.append(RowEntry("area", (area,), count=area_count))
                 if (area,) in self.collapsed:
@@ -108,6 +118,15 @@ class MapGridModel(QAbstractTableModel):
                     entries.extend(RowEntry("provision", row=row) for row in rows)
             entries.append(RowEntry("total"))
         self.entries = entries
+
+    def set_hide_empty(self, hide: bool) -> None:
+        self.beginResetModel()
+        self.hide_empty = hide
+        self._layout_rows()
+        self.endResetModel()
+
+    def _shown_provisions(self) -> list[int]:
+        return [e.row.provision_id for e in self.entries if e.row is not None]
 
     def toggle_section(self, key: tuple[Any, ...]) -> None:
         self.beginResetModel()
@@ -389,8 +408,13 @@ class MapGridModel(QAbstractTableModel):
         ):
             self.set_snapshot(snapshot)
             return
+        shown = self._shown_provisions()
         self.snapshot = snapshot
         self._layout_rows()
+        if self._shown_provisions() != shown:
+            # A provision gained its first group (or lost its last): rows come and go.
+            self.set_snapshot(snapshot)
+            return
         self.refresh_all_cells()
 
     def refresh_all_cells(self) -> None:
@@ -402,6 +426,9 @@ class MapGridModel(QAbstractTableModel):
 
     def refresh_provisions(self, provision_ids: set[int]) -> None:
         """Tell views the rows of these provisions and the totals changed."""
+        if self.hide_empty and not provision_ids <= set(self._shown_provisions()):
+            self.set_snapshot(self.snapshot)  # a provision's first group: show its row
+            return
         for number, entry in enumerate(self.entries):
             if entry.row is not None and entry.row.provision_id in provision_ids:
                 self.dataChanged.emit(self.index(number, 0), self.index(number, len(self.columns)))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QDrag, QFontMetrics, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
 
 from .chips import CELL_ROLE, CellContent, CellDelegate, Chip, cell_height, layout_cell
 from .grid_model import SECTION_ROLE, MapGridModel
 from .mime import memberships_mime
+
+#: The narrowest a year group's column gets before the map scrolls sideways.
+MIN_COLUMN = 64
+#: Zoom steps either side of the normal size (Ctrl++ / Ctrl+-), one point each.
+ZOOM_STEPS = 6
 
 
 class MapView(QTableView):
@@ -33,15 +38,25 @@ class MapView(QTableView):
         self.setWordWrap(True)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Columns share the width, so a primary school's seven year groups and the
+        # totals fit a 1366-wide laptop; a cell elides names and wraps its group line
+        # when narrow. Only a school with many more year groups scrolls sideways.
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setDefaultSectionSize(150)
-        header.setMinimumSectionSize(90)
+        header.setMinimumSectionSize(MIN_COLUMN)
         self.verticalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         )
-        self.verticalHeader().setMinimumWidth(180)
-        self.verticalHeader().setMaximumWidth(260)
+        self.verticalHeader().setMinimumWidth(140)
+        self.verticalHeader().setMaximumWidth(190)
+        # Row heights follow the column widths once a resize has settled.
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(50)
+        self._refit.timeout.connect(self.fit_rows)
+        header.sectionResized.connect(lambda *_: self._refit.start())
+        self.zoom_step = 0
         self.verticalHeader().sectionClicked.connect(self._header_clicked)
         self._press: tuple[QPoint, Chip] | None = None
 
@@ -85,6 +100,19 @@ class MapView(QTableView):
                     width = self.columnWidth(column)
                     height = max(height, cell_height(width, content, metrics))
             self.setRowHeight(row, height)
+
+    # -- zoom -----------------------------------------------------------------------
+
+    def zoom(self, step: int) -> None:
+        """One point bigger (+1) or smaller (-1); 0 goes back to the normal size."""
+        self.zoom_step = 0 if step == 0 else max(-3, min(ZOOM_STEPS, self.zoom_step + step))
+        base = self.parentWidget().font() if self.parentWidget() else QApplication.font()
+        font = self.font()
+        font.setPointSizeF(max(base.pointSizeF() + self.zoom_step, 6.0))
+        self.setFont(font)
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.setFont(font)
+        self.fit_rows()
 
     # -- chips ----------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from ...services.calendar import DAYS_A_WEEK, SchoolCalendar, calendar_for_year
 from ...services.provision_map import WEEKDAYS
 from ...ui.commands import CallbackCommand, EditRefused, SavedCommand, SetFieldCommand, perform
 from ...ui.context import AppContext
+from ...ui.date_field import DateField
 from ...ui.entity_table import Column, EntityTableModel
 from ...ui.speech import ValueLabel
 from .commands import KIND, GroupStartCommand
@@ -123,6 +124,11 @@ class GroupDialog(QDialog):
         until.addStretch(1)
         form.addRow("&To", until)
         form.addRow("Slot", days)
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setAccessibleName("Sessions, group size and cost per pupil")
+        form.addRow("Sessions", self.facts)
+        self._show_facts()
 
         self.members_model = EntityTableModel(
             ctx,
@@ -156,8 +162,8 @@ class GroupDialog(QDialog):
         self.resize(560, 520)
 
     def _date_edit(self, day: dt.date, name: str) -> QDateEdit:
-        edit = QDateEdit(day)
-        edit.setDisplayFormat("dd/MM/yyyy")
+        # Takes a whole date typed over it ("15/01/2027", Enter), not one part at a time.
+        edit = DateField(day)
         edit.setCalendarPopup(True)
         edit.setAccessibleName(name)
         return edit
@@ -185,6 +191,28 @@ class GroupDialog(QDialog):
     def _on_data_changed(self, kinds: set[str]) -> None:
         if KIND in kinds or not kinds:
             self._show_dates()
+            self._show_facts()
+
+    def _show_facts(self) -> None:
+        """Sessions a week, minutes, group size and cost per pupil, each with its words."""
+        from ...services.costing import cost_map
+        from ...services.formatting import format_money
+
+        group = self.ctx.session.get(ProvisionGroup, self.group_id)
+        if group is None:
+            return
+        members = sum(1 for m in group.memberships if m.leave_date is None)
+        sessions = group.effective_sessions_per_week
+        parts = [
+            f"{sessions} session{'' if sessions == 1 else 's'} a week",
+            f"{group.effective_session_minutes} minutes each",
+            f"group size up to {group.effective_max_size} ({members} now)",
+        ]
+        cost = cost_map(self.ctx.session, group.academic_year_id).by_group.get(group.id)
+        pupils = cost.most_pupils_at_once if cost is not None else 0
+        if cost is not None and pupils:
+            parts.append(f"cost per pupil {format_money(cost.planned / pupils)} this year")
+        self.facts.setText(" · ".join(parts))
 
     def _save_start(self) -> None:
         new_start = self.start_edit.date().toPython()

@@ -1,4 +1,4 @@
-"""Print / Save as PDF…: choose A4 or A3 and a file, then write the whole-school map."""
+"""Save as PDF…: choose A4 or A3 and a file, then write the whole-school map."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from ...ui.folders import remember, start_in
 
 if TYPE_CHECKING:
     from .screen import MapScreen
@@ -23,10 +25,11 @@ def print_map(screen: MapScreen) -> Path | None:
     if not ok:
         return None
     term = (ctx.term_name or "year").lower()
-    suggested = str(Path.home() / f"provision-map-{term}.pdf")
+    suggested = start_in(f"provision-map-{term}.pdf")
     path, _ = QFileDialog.getSaveFileName(screen, "Save the map as PDF", suggested, "PDF (*.pdf)")
     if not path:
         return None
+    remember(path)
     try:
         write_map_pdf(
             ctx.session,

@@ -33,6 +33,7 @@ from ...services.calendar import period_range
 from ...services.provision_map import MapFilters, MapSnapshot, build_map, reload_groups
 from ...ui.commands import EditRefused, SavedCommand, perform
 from ...ui.context import AppContext
+from ...ui.printing import Printable
 from ...ui.speech import ValueLabel
 from .cell_panel import CellPanel
 from .chips import Chip
@@ -86,6 +87,7 @@ class MapScreen(QWidget):
         self.panel.end_requested.connect(self.end_allocations)
         self.panel.move_requested.connect(self.move_from_keyboard)
         self.panel.open_group_requested.connect(self.open_group)
+        self.panel.split_requested.connect(self.split_group)
 
         splitter = QSplitter()
         splitter.addWidget(self.tray)
@@ -101,7 +103,7 @@ class MapScreen(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 4)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([230, 940, 190])
+        splitter.setSizes([190, 1000, 170])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -141,15 +143,26 @@ class MapScreen(QWidget):
         self.flip_toggle = QCheckBox("F&lip: provisions × pupils")
         self.flip_toggle.setAccessibleName("Flip the map to provisions by pupils")
         self.flip_toggle.toggled.connect(self._flip_changed)
+        self.hide_empty_toggle = QCheckBox("Hide &unused provisions")
+        self.hide_empty_toggle.setAccessibleName("Hide provisions with no groups this period")
+        self.hide_empty_toggle.setToolTip(
+            "Untick to see every provision in the catalogue, to drop pupils onto one"
+        )
+        self.hide_empty_toggle.setChecked(self.model.hide_empty)
+        self.hide_empty_toggle.toggled.connect(self._hide_empty_changed)
         self.allocate_button = QPushButton("&Allocate…")
         self.allocate_button.setToolTip("Allocate the pupils selected in the tray (Ctrl+L)")
         self.allocate_button.clicked.connect(self.allocate_from_keyboard)
-        self.print_button = QPushButton("&Print / Save as PDF…")
+        self.print_button = QPushButton("Save as P&DF…")
+        self.print_button.setToolTip(
+            "Save the map as a PDF (A4 or A3); File → Print… (Ctrl+P) prints it"
+        )
         self.print_button.clicked.connect(self.print_map)
         bar.addStretch(1)
         actions = QHBoxLayout()
         actions.addWidget(self.cost_toggle)
         actions.addWidget(self.flip_toggle)
+        actions.addWidget(self.hide_empty_toggle)
         actions.addStretch(1)
         actions.addWidget(self.allocate_button)
         actions.addWidget(self.print_button)
@@ -197,11 +210,22 @@ class MapScreen(QWidget):
         self.addAction(allocate)
         self.tray.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.tray.list.addAction(allocate)
-        print_action = QAction("Print / Save as PDF…", self)
-        print_action.setShortcut(QKeySequence.StandardKey.Print)
-        print_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        print_action.triggered.connect(self.print_map)
-        self.addAction(print_action)
+        zooms = (
+            ("Zoom in", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="), 1),
+            ("Zoom out", (QKeySequence.StandardKey.ZoomOut,), -1),
+            ("Normal size", ("Ctrl+0",), 0),
+        )
+        for text, keys, step in zooms:
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _checked=False, s=step: self.zoom(s))
+            self.addAction(action)
+
+    def zoom(self, step: int) -> None:
+        """Ctrl++ / Ctrl+- / Ctrl+0: the map's text bigger, smaller or back to normal."""
+        self.view.zoom(step)
+        self.flipped_view.setFont(self.view.font())
 
     def _build_snapshot(self) -> MapSnapshot | None:
         if self.ctx.academic_year_id is None:
@@ -290,6 +314,12 @@ class MapScreen(QWidget):
     def _toggle_section(self, key: tuple[Any, ...]) -> None:
         self.model.toggle_section(key)
         self.view.apply_spans()
+
+    def _hide_empty_changed(self, hide: bool) -> None:
+        self.model.set_hide_empty(hide)
+        self._apply_costs()
+        self.view.apply_spans()
+        self._refresh_flipped()
 
     def _cost_view_changed(self, on: bool) -> None:
         self.model.show_costs = on
@@ -618,6 +648,36 @@ class MapScreen(QWidget):
             if chosen not in (None, NEW_GROUP):
                 self.open_group(chosen)  # type: ignore[arg-type]
 
+    def split_group(self, group_id: int) -> SavedCommand | None:
+        """Split group…: the pupils ticked go to a new group with this one's staff,
+        slot and dates, from the day the map is showing; one undo step."""
+        from .split_dialog import SplitDialog
+
+        group = self.ctx.session.get(ProvisionGroup, group_id)
+        if group is None:
+            return None
+        day = self.effective_date()
+        current = [
+            (m.id, m.pupil.display_name)
+            for m in sorted(group.memberships, key=lambda m: m.pupil.display_name)
+            if m.join_date <= day and (m.leave_date is None or m.leave_date >= day)
+        ]
+        if len(current) < 2:
+            self.show_feedback("A group needs two or more pupils to split.")
+            return None
+        dialog = SplitDialog(group.name or group.provision.name, current, self)
+        if dialog.exec() != SplitDialog.DialogCode.Accepted or not dialog.chosen():
+            return None
+        chosen = dialog.chosen()
+        names = ", ".join(name for m, name in current if m in chosen)
+        command = MoveCommand(
+            self.ctx, chosen, day, f"split {names} into a new group", new_group_from=group_id
+        )
+        if self._perform(command, None):
+            self.show_feedback(f"Split: {names} now in a new group with the same slot.")
+            return command
+        return None
+
     def open_group(self, group_id: int) -> None:
         from .group_dialog import GroupDialog
 
@@ -666,6 +726,26 @@ class MapScreen(QWidget):
         rect = self.view.visualRect(index) if index.isValid() else self.view.rect()
         picked = menu.exec(self.view.viewport().mapToGlobal(rect.center()))
         return picked.data() if picked is not None else None
+
+    def printable(self) -> Printable | None:
+        """File → Print…: the map as shown (period and filters), on landscape A4."""
+        ctx = self.ctx
+        year_id = ctx.academic_year_id
+        if year_id is None:
+            return None
+        from ...reports.map_pdf import write_map_pdf
+
+        return Printable(
+            "provision map",
+            lambda path: write_map_pdf(
+                ctx.session,
+                path,
+                academic_year_id=year_id,
+                term_name=ctx.term_name,
+                page_size="A4",
+                filters=self.filters,
+            ),
+        )
 
     def print_map(self) -> None:
         from .print_dialog import print_map

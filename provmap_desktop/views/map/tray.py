@@ -171,7 +171,7 @@ class PupilTray(QWidget):
         combo.setAccessibleName(name)
         combo.setToolTip(name)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(8)
+        combo.setMinimumContentsLength(6)  # two side by side in a narrow tray
         return combo
 
     def reload_choices(self) -> None:
