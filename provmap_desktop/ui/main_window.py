@@ -186,13 +186,14 @@ class MainWindow(QMainWindow):
         find = self._add(self.edit_menu, "&Find pupil", self._focus_search, "Ctrl+F")
         find.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
-        pupil_menu = bar.addMenu("&Pupil")
+        # No access letter: every free letter is taken by some screen (F10 reaches them).
+        pupil_menu = bar.addMenu("Pupil")
         self._add(pupil_menu, "&New pupil…", self.new_pupil)
         pupil_menu.addAction(find)
         self._add(pupil_menu, "&Print profile…", self.print_profile)
         self._add(pupil_menu, "&Evidence pack (PDF)…", self.evidence_pack)
         # Filled from the Reports screen's buttons, so each report is also here.
-        self.reports_menu = bar.addMenu("&Reports")
+        self.reports_menu = bar.addMenu("Reports")
 
         view_menu = bar.addMenu("&View")
         for number, spec in enumerate(SCREENS, start=1):

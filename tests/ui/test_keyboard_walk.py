@@ -195,4 +195,4 @@ def test_the_attention_strip_is_reached_and_followed_by_keyboard(demo_window, qt
     assert strip.selectedText() == links[-2]
     item = window.attention_items[len(links) - 2]
     qtbot.keyClick(strip, Qt.Key.Key_Return)
-    assert window.tabs.currentWidget() is window.screens[item.screen]
+    assert window.current_screen() is window.screens[item.screen]
