@@ -15,12 +15,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-from ..models import AcademicYear, Pupil, YearGroup
+    from ..models import AcademicYear, Pupil
+
+# The ORM and the models are imported inside the functions: registering the
+# sub-commands must not load them, so ``provmap check`` and ``--help`` start quickly.
 
 
 def _date(text: str) -> dt.date:
@@ -66,7 +69,10 @@ def register(parsers: Any) -> None:
 
 def resolve_year(session: Session, label: str | None, today: dt.date | None = None) -> AcademicYear:
     """The year labelled ``label``; without one, the year holding today, else the latest."""
+    from sqlalchemy import select
+
     from ..cli import CliError
+    from ..models import AcademicYear
 
     if label:
         year = session.scalar(select(AcademicYear).where(AcademicYear.label == label.strip()))
@@ -98,7 +104,10 @@ def resolve_term(year: AcademicYear, term: str | None) -> str | None:
 
 
 def resolve_year_group(session: Session, name: str | None) -> int | None:
+    from sqlalchemy import func, select
+
     from ..cli import CliError
+    from ..models import YearGroup
 
     if not name:
         return None
@@ -112,7 +121,10 @@ def resolve_year_group(session: Session, name: str | None) -> int | None:
 
 
 def resolve_pupil(session: Session, upn: str) -> Pupil:
+    from sqlalchemy import select
+
     from ..cli import CliError
+    from ..models import Pupil
 
     pupil = session.scalar(select(Pupil).where(Pupil.upn == upn.strip().upper()))
     if pupil is None:

@@ -182,8 +182,11 @@ class ReportsScreen(QWidget):
         pupils = session.scalars(
             select(Pupil)
             .where(Pupil.sen_status.in_(("K", "E")), Pupil.archived.is_(False))
-            .order_by(Pupil.year_group_id, Pupil.surname, Pupil.forename)
         ).all()
+        # The register in surname order, as it is filed, whatever the year group.
+        pupils = sorted(
+            pupils, key=lambda p: (p.surname.casefold(), p.forename.casefold(), p.upn or "")
+        )
         return write_profile_pdf(session, path, pupils, today=self.ctx.today)
 
     def _chosen_pupil(self, session: Session) -> Pupil:
