@@ -53,6 +53,11 @@ def register(parsers: Any) -> None:
     )
     _period_options(report)
     report.add_argument("--pupil", metavar="UPN", help="one pupil's costed provision map")
+    report.add_argument(
+        "--governors",
+        action="store_true",
+        help="a one-page summary for governors: totals, budgets, no pupil names",
+    )
     report.set_defaults(handler=cmd_report_costed)
 
     costed = parsers.export.add_parser("costed", help="the costed provision map as .xlsx or .csv")
@@ -163,6 +168,8 @@ def cmd_report_costed(args: argparse.Namespace) -> int:
         from ..reports.costed_pdf import write_costed_pdf, write_pupil_costed_pdf
 
         year = resolve_year(session, args.year)
+        if args.pupil and args.governors:
+            raise CliError("The governors' summary names no pupil; drop --pupil.")
         if args.pupil:
             if args.term or args.year_group:
                 raise CliError(
@@ -179,6 +186,7 @@ def cmd_report_costed(args: argparse.Namespace) -> int:
             term_name=resolve_term(year, args.term),
             year_group_id=resolve_year_group(session, args.year_group),
             as_of=args.as_of,
+            governors=args.governors,
         )
 
     return _run(args, work)

@@ -48,6 +48,8 @@ HEADER_HEIGHT = 16 * mm
 FOOTER_HEIGHT = 9 * mm
 GRID_COLOUR = colors.HexColor("#9a9a9a")
 HEADER_FILL = colors.HexColor("#e4e8ee")
+#: Footer text (printed date, note, page x of y): 9 pt, readable on every report.
+FOOTER_SIZE = 9.0
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,7 @@ class NumberedCanvas(Canvas):
 
     def draw_page_number(self, total: int) -> None:
         width, _ = self._pagesize
-        self.setFont(FONT, 8.5)
+        self.setFont(FONT, FOOTER_SIZE)
         self.setFillColor(colors.black)
         self.drawRightString(width - MARGIN, MARGIN + 2, f"Page {self._pageNumber} of {total}")
 
@@ -322,7 +324,7 @@ class ReportDocument(BaseDocTemplate):
         canvas.setStrokeColor(GRID_COLOUR)
         canvas.setLineWidth(0.6)
         canvas.line(MARGIN, MARGIN + FOOTER_HEIGHT - 4, width - MARGIN, MARGIN + FOOTER_HEIGHT - 4)
-        canvas.setFont(FONT, 8.5)
+        canvas.setFont(FONT, FOOTER_SIZE)
         canvas.drawString(MARGIN, MARGIN + 2, f"Printed {format_date(self.info.printed_on)}")
         if self.info.footer_note:
             canvas.drawCentredString(width / 2, MARGIN + 2, self.info.footer_note)
