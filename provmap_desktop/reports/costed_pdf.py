@@ -393,6 +393,8 @@ def governors_story(summary: CostedSummary, width: float) -> list[Any]:
         story.append(_gov_table(["", "Planned", "To date"], [*rows, total], three))
     if summary.budget is not None and summary.budget.rows:
         budget = summary.budget
+        budgets_set = any(b.budget is not None for b in budget.rows)
+        total_budget = budget.total_budget if budgets_set else None
         story.append(base.para("By funding stream, against the budget", _GOV_HEADING))
         rows = [
             [
@@ -407,10 +409,10 @@ def governors_story(summary: CostedSummary, width: float) -> list[Any]:
         rows.append(
             [
                 "Total",
-                format_money(budget.total_budget),
+                format_money(total_budget, blank="none set"),
                 format_money(budget.total_planned),
                 format_money(sum((b.to_date for b in budget.rows), ZERO)),
-                _difference(budget.total_budget, budget.total_planned),
+                _difference(total_budget, budget.total_planned),
             ]
         )
         widths = [width * f for f in (0.32, 0.16, 0.16, 0.16, 0.2)]
