@@ -119,9 +119,21 @@ class ReviewsScreen(ReloadWhenShown):
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
+        #: Impact by provision shown for (year, today, edits seen): worked out once
+        #: per change, never again for a repeat reload or a term change in the year.
+        self._edits_seen = 0
+        self._impact_key: tuple[object, ...] | None = None
+        ctx.data_changed.connect(self._count_edit)
         ctx.data_changed.connect(self._on_data_changed)
-        ctx.period_changed.connect(self.reload)
+        ctx.period_changed.connect(self._period_changed)
         self.reload()
+
+    def _count_edit(self, _kinds: object) -> None:
+        self._edits_seen += 1
+
+    def _period_changed(self) -> None:
+        # Hidden, the screen waits until it is shown, like any edit elsewhere.
+        self._on_data_changed(None)
 
     # -- loading --------------------------------------------------------------------
 
@@ -172,6 +184,10 @@ class ReviewsScreen(ReloadWhenShown):
             self.groups.setCurrentIndex(index)
 
     def _load_impact(self) -> None:
+        key = (self.ctx.academic_year_id, self.ctx.today, self._edits_seen)
+        if key == self._impact_key:
+            return
+        self._impact_key = key
         session = self.ctx.session
         rows = []
         for row in svc.impact_by_provision(

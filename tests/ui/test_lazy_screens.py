@@ -62,3 +62,39 @@ def test_a_pupil_chosen_before_a_screen_is_built_is_chosen_there(qtbot, school_d
     reports = window.screens["reports"]
     assert "Ava Adams" in reports.pupil_label.text()
     assert all(b.isEnabled() for b in reports.pupil_buttons)
+
+
+def test_impact_by_provision_is_worked_out_once_per_change(qtbot, school_db, monkeypatch):  # type: ignore[no-untyped-def]
+    from provmap_desktop.services import reviews as svc
+
+    calls: list[int | None] = []
+    real = svc.impact_by_provision
+
+    def counted(session, year_id, **kw):  # type: ignore[no-untyped-def]
+        calls.append(year_id)
+        return real(session, year_id, **kw)
+
+    monkeypatch.setattr(svc, "impact_by_provision", counted)
+    window = _window(qtbot, school_db, "reviews")
+    assert len(calls) == 1  # start-up with Reviews as the last screen: once
+    window.show_screen("map")
+    window.show_screen("reviews")
+    assert len(calls) == 1  # nothing changed: the figures shown stand
+    # The term changes while Reviews is hidden: impact covers the academic year, so
+    # the figures stand.
+    window.show_screen("map")
+    ctx = window.ctx
+    ctx.set_period(ctx.academic_year_id, "Spring")
+    ctx.set_period(ctx.academic_year_id, "Autumn")
+    window.show_screen("reviews")
+    assert len(calls) == 1
+    # Edits while Reviews is hidden: worked out once, when it is shown again.
+    window.show_screen("map")
+    ctx.data_changed.emit({"groups"})
+    ctx.data_changed.emit({"memberships"})
+    assert len(calls) == 1
+    window.show_screen("reviews")
+    assert len(calls) == 2
+    # An edit while Reviews is shown: once more.
+    ctx.data_changed.emit({"groups"})
+    assert len(calls) == 3
