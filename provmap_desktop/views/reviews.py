@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..models import ProvisionGroup, Review
 from ..services import reviews as svc
@@ -173,7 +174,14 @@ class ReviewsScreen(ReloadWhenShown):
     def _load_groups(self) -> None:
         keep = self.groups.currentData()
         self.groups.clear()
-        query = select(ProvisionGroup).order_by(ProvisionGroup.start_date.desc())
+        query = (
+            select(ProvisionGroup)
+            .order_by(ProvisionGroup.start_date.desc())
+            # Labels name the provision and year group: load them in one go each.
+            .options(
+                selectinload(ProvisionGroup.provision), selectinload(ProvisionGroup.year_group)
+            )
+        )
         if self.ctx.academic_year_id is not None:
             query = query.where(ProvisionGroup.academic_year_id == self.ctx.academic_year_id)
         for group in self.ctx.session.scalars(query):
