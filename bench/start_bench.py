@@ -44,7 +44,7 @@ def _child(db: Path, settings_dir: Path, last: str) -> None:
         os._exit(0)
 
     class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
                 app.removeEventFilter(self)
                 # The next turn of the event loop: painted, and free for input.
