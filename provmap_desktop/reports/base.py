@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A3, A4, landscape, portrait
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
 from reportlab.platypus.doctemplate import ActionFlowable
@@ -136,6 +138,29 @@ def _cell(value: object, style: str) -> list[Flowable]:
     return [para("" if value is None else value, style)]
 
 
+CELL_SIZE = 8.0
+CELL_PADDING = 6.0  # left and right padding of a table cell together
+
+
+@lru_cache(maxsize=32768)
+def _text_width(text: str) -> float:
+    return stringWidth(text, FONT, CELL_SIZE)
+
+
+def _plain_or_cell(value: object, width: float, style: str) -> object:
+    """A short plain value as text the table draws itself; anything else as ``_cell``.
+
+    Laying out a paragraph costs far more than drawing a string, and a big table has
+    thousands of one-line cells ("£27.00", "Wave 2"); a value that would wrap, or
+    holds a line break, is still a paragraph.
+    """
+    if isinstance(value, str | int | Decimal) and not isinstance(value, bool):
+        text = str(value)
+        if "\n" not in text and _text_width(text) <= width - CELL_PADDING:
+            return text
+    return _cell(value, style)
+
+
 class _PageSplitTable(Table):
     """A table that splits a row across pages only when it must.
 
@@ -194,10 +219,13 @@ def make_table(
     rather than clipped. Pass ``frame_height`` (``doc.story_height``) so rows are
     split only where they must be.
     """
-    data = [[_cell(h, "header_cell") for h in header]]
+    data: list[list[object]] = [[_cell(h, "header_cell") for h in header]]
     for row in rows:
         data.append(
-            [_cell(v, "cell_right" if i in align_right else "cell") for i, v in enumerate(row)]
+            [
+                _plain_or_cell(v, col_widths[i], "cell_right" if i in align_right else "cell")
+                for i, v in enumerate(row)
+            ]
         )
     table_class = _table_class(frame_height) if frame_height else Table
     table = table_class(data, colWidths=list(col_widths), repeatRows=1, splitInRow=1)
@@ -211,6 +239,9 @@ def make_table(
                 ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                # Plain text cells (see _plain_or_cell) look like the "cell" style.
+                ("FONT", (0, 1), (-1, -1), FONT, CELL_SIZE, STYLES["cell"].leading),
+                *(("ALIGN", (c, 1), (c, -1), "RIGHT") for c in align_right),
                 *extra_style,
             ]
         )

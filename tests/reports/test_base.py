@@ -108,3 +108,35 @@ def test_a_heading_never_ends_a_page(tmp_path: Path, filler: int, style: str) ->
     text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
     for i in range(60):
         assert f"Row {i}\n" in text or f"Row {i} " in text
+
+
+def test_short_cells_are_drawn_as_text_and_long_ones_still_wrap(tmp_path: Path) -> None:
+    from reportlab.platypus import Paragraph
+
+    long_text = "A description long enough that it cannot fit on one line of the column"
+    table = make_table(
+        ["Provision", "Cost"],
+        [["Lego therapy", "£1,234.00"], [long_text, "£5.00"]],
+        [120, 60],
+        align_right=(1,),
+    )
+    cells = table._cellvalues  # what ReportLab will lay out
+    # One-line cells need no paragraph (quick to lay out, same text in the PDF) ...
+    assert cells[1][0] == "Lego therapy" and cells[1][1] == "£1,234.00"
+    # ... a cell too wide for its column is a paragraph, so it wraps.
+    assert isinstance(cells[2][0][0], Paragraph)
+    out = write_pdf(tmp_path / "t.pdf", ReportInfo(title="T"), [table])
+    text = PdfReader(out).pages[0].extract_text()
+    assert "Lego therapy" in text and "£1,234.00" in text
+    assert "cannot fit on" in text
+    # The money column stays right-aligned: its right edges line up.
+    edges: list[float] = []
+
+    def visit(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        if text.strip().startswith("£"):
+            edges.append(tm[4] + stringWidth(text.strip(), "Helvetica", size))
+
+    PdfReader(out).pages[0].extract_text(visitor_text=visit)
+    assert len(edges) == 2 and abs(edges[0] - edges[1]) < 0.5
