@@ -97,24 +97,33 @@ def soffice_command(work: Path, xlsx: Path) -> list[str] | None:
     ]  # fmt: skip
 
 
-def switch_to_reviews(db: Path, repeat: int) -> float:
-    """Median seconds to switch from the map to the Reviews screen, in a fresh process."""
+def switch_to_reviews(db: Path, repeat: int) -> tuple[float, float]:
+    """Median seconds to open the Reviews screen from the map, in a fresh process.
+
+    First the opening that builds the screen (start-up builds only the screen shown),
+    then switching back to it after an edit elsewhere (its figures worked out again).
+    """
     code = (
         "import os, statistics, sys, time\n"
         "from PySide6.QtWidgets import QApplication\n"
         "from provmap_desktop.storage import open_database\n"
         "from provmap_desktop.ui.main_window import MainWindow\n"
         "app = QApplication([])\n"
-        "times = []\n"
+        "first, again = [], []\n"
         f"for _ in range({repeat}):\n"
         f"    db = open_database(__import__('pathlib').Path({str(db)!r}))\n"
         "    window = MainWindow(db)\n"
         "    window.show_screen('map'); window.show(); app.processEvents()\n"
         "    start = time.perf_counter()\n"
         "    window.show_screen('reviews'); app.processEvents()\n"
-        "    times.append(time.perf_counter() - start)\n"
+        "    first.append(time.perf_counter() - start)\n"
+        "    window.show_screen('map'); app.processEvents()\n"
+        "    window.ctx.data_changed.emit({'groups'}); app.processEvents()\n"
+        "    start = time.perf_counter()\n"
+        "    window.show_screen('reviews'); app.processEvents()\n"
+        "    again.append(time.perf_counter() - start)\n"
         "    window.close(); db.close()\n"
-        "print(statistics.median(times))\n"
+        "print(statistics.median(first), statistics.median(again))\n"
         "sys.stdout.flush(); os._exit(0)\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
@@ -123,7 +132,8 @@ def switch_to_reviews(db: Path, repeat: int) -> float:
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
         )
-    return float(out.stdout.strip().splitlines()[-1])
+    first, again = out.stdout.strip().splitlines()[-1].split()
+    return float(first), float(again)
 
 
 def main() -> None:
@@ -179,7 +189,7 @@ def main() -> None:
     keys = [s.key for s in SCREENS]
     run_once(db, keys[0])  # the day's automatic copy is made before timing
     starts = start_times(db, keys, args.start_repeat)
-    switch = switch_to_reviews(db, args.repeat)
+    switch_first, switch_again = switch_to_reviews(db, args.repeat)
 
     rows: list[tuple[str, str, str, bool]] = []
     map_pages = pdf_pages(ours_pdf)
@@ -242,10 +252,18 @@ def main() -> None:
         )
     rows.append(
         (
-            "switching to the Reviews screen",
-            f"{switch * 1000:.0f} ms",
+            "switching to Reviews after an edit (screen built)",
+            f"{switch_again * 1000:.0f} ms",
             "≤ 100 ms",
-            switch <= TARGETS["switch"],
+            switch_again <= TARGETS["switch"],
+        )
+    )
+    rows.append(
+        (
+            "  first opening of Reviews (builds the screen)",
+            f"{switch_first * 1000:.0f} ms",
+            "≤ 100 ms",
+            switch_first <= TARGETS["switch"],
         )
     )
 
