@@ -11,7 +11,7 @@ from .commands import MODULES, Parsers
 def add_report_commands(sub: Any) -> None:
     """Register the report, export and import sub-commands on ``sub``."""
     report = sub.add_parser("report", help="write a PDF report")
-    export = sub.add_parser("export", help="write a spreadsheet (.xlsx or .csv)")
+    export = sub.add_parser("export", help="write a spreadsheet, or the school as JSON")
     parsers = Parsers(
         top=sub,
         report=report.add_subparsers(dest="report", required=True, metavar="REPORT"),

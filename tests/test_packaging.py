@@ -43,3 +43,11 @@ def test_migration_revisions_ship_as_package_data() -> None:
     assert "migrations/versions/*.py" in patterns
     revisions = list((ROOT / "provmap_desktop/storage/migrations/versions").glob("0*.py"))
     assert revisions, "no Alembic revisions found"
+
+
+def test_the_school_document_schema_ships_as_package_data() -> None:
+    config = _declared()
+    assert "*.json" in config["package-data"]["provmap_desktop.schemas"]
+    assert (ROOT / "provmap_desktop/schemas/provmap-school-1.schema.json").is_file()
+    spec = (ROOT / "build.spec").read_text(encoding="utf-8")
+    assert "provmap-school-1.schema.json" in spec or '"schemas"' in spec

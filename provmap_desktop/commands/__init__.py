@@ -20,4 +20,4 @@ class Parsers:
 
 
 #: Modules of this package that register sub-commands, in help order.
-MODULES = ("map", "pupils", "costs", "reviews")
+MODULES = ("map", "pupils", "costs", "reviews", "school")

@@ -42,6 +42,15 @@ TermDatesRow = tuple[str, dt.date, dt.date, dt.date | None, dt.date | None]
 
 PHASES: tuple[str, ...] = ("primary", "secondary", "all-through")
 
+#: The choices the first-start wizard offers and the year groups each one starts with;
+#: the first word of a choice is its phase. ``provmap new-school`` uses the same lists.
+PHASE_YEAR_GROUPS: dict[str, list[str]] = {
+    "primary": ["Reception", *(f"Year {n}" for n in range(1, 7))],
+    "secondary": [f"Year {n}" for n in range(7, 12)],
+    "secondary with sixth form": [f"Year {n}" for n in range(7, 14)],
+    "all-through": ["Reception", *(f"Year {n}" for n in range(1, 14))],
+}
+
 # Hourly costs including on-costs; the school edits them in Settings.
 STANDARD_ROLES: tuple[tuple[str, str, bool], ...] = (
     ("Teaching assistant", "18.00", False),
@@ -209,9 +218,9 @@ def year_group_name(nc: int) -> str:
 
 
 def default_year_groups(phase: str) -> list[str]:
-    """The usual year groups of a phase (primary Reception-Year 6, secondary 7-11)."""
-    ranges = {"primary": range(0, 7), "secondary": range(7, 12), "all-through": range(0, 12)}
-    return [year_group_name(n) for n in ranges[_clean_phase(phase)]]
+    """The usual year groups of a phase: primary Reception-Year 6, secondary Years 7-11,
+    all-through Reception-Year 13 (as ``PHASE_YEAR_GROUPS``)."""
+    return list(PHASE_YEAR_GROUPS[_clean_phase(phase)])
 
 
 def _clean_phase(phase: str) -> str:
@@ -266,14 +275,16 @@ def create_school(
     term_dates: Sequence[TermDatesRow] | None = None,
     la_number: str = "",
     urn: str = "",
+    with_catalogue: bool = True,
 ) -> SchoolSettings:
     """Create everything a new school starts with, flushed but not committed.
 
     Makes the settings row, the academic year ``start_year`` with its three terms
     (``term_dates`` or the defaults), the year groups (an empty list means the phase's
     usual ones), the standard staff roles with hourly costs, the standard funding
-    streams and the starter catalogue. Raises ``ValueError`` for a blank name, an
-    unknown phase or year group, bad term dates, or a database that already has a school.
+    streams and (unless ``with_catalogue`` is false) the starter catalogue. Raises
+    ``ValueError`` for a blank name, an unknown phase or year group, bad term dates, or
+    a database that already has a school.
     """
     if session.get(SchoolSettings, 1) is not None:
         raise ValueError("This database already holds a school.")
@@ -297,6 +308,7 @@ def create_school(
         FundingStream(name=stream, kind=kind.value) for stream, kind in STANDARD_FUNDING_STREAMS
     )
     session.flush()
-    # The catalogue looks up the roles, streams and year groups made above by name.
-    load_starter_catalogue(session)
+    if with_catalogue:
+        # The catalogue looks up the roles, streams and year groups made above by name.
+        load_starter_catalogue(session)
     return settings

@@ -24,17 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..services.school_setup import (
+    PHASE_YEAR_GROUPS,
     academic_year_start_for,
     check_autumn_start,
     default_term_dates,
 )
-
-PHASES = {
-    "primary": ["Reception", *(f"Year {n}" for n in range(1, 7))],
-    "secondary": [f"Year {n}" for n in range(7, 12)],
-    "secondary with sixth form": [f"Year {n}" for n in range(7, 14)],
-    "all-through": ["Reception", *(f"Year {n}" for n in range(1, 14))],
-}
 
 
 @dataclass
@@ -120,7 +114,7 @@ class NewSchoolWizard(QWizard):
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName("School name")
         self.phase_combo = QComboBox()
-        self.phase_combo.addItems(list(PHASES))
+        self.phase_combo.addItems(list(PHASE_YEAR_GROUPS))
         self.phase_combo.setAccessibleName("Phase")
         # The usual first weekday on or after 3 September, for the school to change.
         self.autumn_start = QDateEdit(default_term_dates(self.start_year)[0][1])
@@ -158,7 +152,7 @@ class NewSchoolWizard(QWizard):
         return NewSchool(
             name=self.name_edit.text().strip(),
             phase=phase,
-            year_groups=list(PHASES[phase]),
+            year_groups=list(PHASE_YEAR_GROUPS[phase]),
             start_year=academic_year_start_for(start),
             autumn_start=start,
         )

@@ -225,3 +225,28 @@ def test_ensure_academic_year_adds_once(session: Session) -> None:
     assert ensure_academic_year(session, 2027) is later
     assert ensure_academic_year(session, 2026).label == "2026/27"
     assert session.scalar(select(func.count(AcademicYear.id))) == 2
+
+
+def test_each_phase_has_the_year_groups_the_wizard_offers() -> None:
+    from provmap_desktop.services.school_setup import PHASE_YEAR_GROUPS, default_year_groups
+
+    assert default_year_groups("primary") == ["Reception", *(f"Year {n}" for n in range(1, 7))]
+    assert default_year_groups("secondary") == [f"Year {n}" for n in range(7, 12)]
+    assert default_year_groups("all-through") == [
+        "Reception",
+        *(f"Year {n}" for n in range(1, 14)),
+    ]
+    assert PHASE_YEAR_GROUPS["secondary with sixth form"] == [f"Year {n}" for n in range(7, 14)]
+
+
+def test_create_school_without_the_catalogue(session: Session) -> None:
+    create_school(
+        session,
+        name="Bare Primary",
+        phase="primary",
+        year_group_names=[],
+        start_year=2026,
+        with_catalogue=False,
+    )
+    assert session.scalar(select(func.count()).select_from(Provision)) == 0
+    assert session.scalar(select(func.count()).select_from(StaffRole)) == 9

@@ -69,3 +69,16 @@ def window(qtbot, school_db: Database):  # type: ignore[no-untyped-def]
     qtbot.addWidget(win)
     win.show()
     return win
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test():  # type: ignore[no-untyped-def]
+    """Free each test's widgets while the application still runs.
+
+    A Qt object freed late, during the interpreter's own shutdown, can crash the run
+    after every test has passed; collecting here pins any such fault to its test.
+    """
+    yield
+    import gc
+
+    gc.collect()

@@ -24,17 +24,18 @@ from provmap_desktop.ui.backup_dialogs import BackupDialog, BackupsDialog
 PASSWORD = "rainy tuesday 42"
 
 
-def on_next_modal(handle: Callable[[QWidget], None]) -> None:
-    """Run ``handle`` on the next modal dialog once it is showing."""
+def on_next_modal(handle: Callable[[QWidget], None], *, tries: int = 250) -> None:
+    """Run ``handle`` on the next modal dialog once it is showing (give up after 5 s)."""
 
-    def look() -> None:
+    def look(left: int) -> None:
         widget = QApplication.activeModalWidget()
         if widget is None or not widget.isVisible():
-            QTimer.singleShot(20, look)
+            if left > 0:
+                QTimer.singleShot(20, lambda: look(left - 1))
             return
         handle(widget)
 
-    QTimer.singleShot(0, look)
+    QTimer.singleShot(0, lambda: look(tries))
 
 
 def school_name(window) -> str:  # type: ignore[no-untyped-def]
