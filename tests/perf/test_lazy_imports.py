@@ -65,3 +65,10 @@ def test_provmap_check_imports_neither_alembic_nor_the_orm_models(current_file: 
     modules = _modules_after(code)
     assert "alembic" not in _tops(modules)
     assert "provmap_desktop.models" not in modules
+
+
+def test_new_school_offers_the_phases_school_setup_knows() -> None:
+    from provmap_desktop.commands.school import PHASE_CHOICES
+    from provmap_desktop.services.school_setup import PHASES
+
+    assert PHASE_CHOICES == PHASES
