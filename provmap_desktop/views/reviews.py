@@ -65,13 +65,23 @@ def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
 
 
 def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    for r, values in enumerate(rows):
-        for c, text in enumerate(values):
-            item = QTableWidgetItem(text)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{headers[c]}: {text}")
-            table.setItem(r, c, item)
+    # Columns fit their contents once, after the fill: fitting them after every item
+    # made hundreds of rows take seconds.
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.setUpdatesEnabled(False)
+    try:
+        table.setRowCount(len(rows))
+        headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        for r, values in enumerate(rows):
+            for c, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{headers[c]}: {text}")
+                table.setItem(r, c, item)
+    finally:
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        table.setUpdatesEnabled(True)
 
 
 class ReviewsScreen(ReloadWhenShown):
