@@ -143,3 +143,13 @@ def test_report_for_an_unknown_pupil_fails(db_path: Path, tmp_path: Path, capsys
     assert code == EXIT_FAILED
     assert "No pupil has the UPN A999999999999" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_report_costed_for_governors(db_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "governors.pdf"
+    args = ("report", "costed", "--governors", "--out", str(out), "--year", "2026/27")
+    assert run(db_path, *args) == EXIT_OK
+    text = _text(out)
+    assert "£227.00" in text
+    assert "Eve" not in text and "Ava Adams" not in text
+    assert len(PdfReader(out).pages) == 1

@@ -159,7 +159,8 @@ def test_profile_for_one_pupil(db_path: Path, tmp_path: Path) -> None:
     [
         (("--year-group", "year 4"), ["Ava Archer", "Ben Brown"]),
         (("--class", "3b"), ["Cal Clark", "Dee Dunn"]),
-        (("--sen-register",), ["Dee Dunn", "Ava Archer", "Ben Brown"]),
+        # The SEN register in surname order, across year groups (Dunn is in Year 3).
+        (("--sen-register",), ["Ava Archer", "Ben Brown", "Dee Dunn"]),
     ],
 )
 def test_profile_batches_put_each_pupil_on_their_own_page(

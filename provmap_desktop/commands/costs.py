@@ -15,12 +15,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-from ..models import AcademicYear, Pupil, YearGroup
+    from ..models import AcademicYear, Pupil
+
+# The ORM and the models are imported inside the functions: registering the
+# sub-commands must not load them, so ``provmap check`` and ``--help`` start quickly.
 
 
 def _date(text: str) -> dt.date:
@@ -50,6 +53,11 @@ def register(parsers: Any) -> None:
     )
     _period_options(report)
     report.add_argument("--pupil", metavar="UPN", help="one pupil's costed provision map")
+    report.add_argument(
+        "--governors",
+        action="store_true",
+        help="a one-page summary for governors: totals, budgets, no pupil names",
+    )
     report.set_defaults(handler=cmd_report_costed)
 
     costed = parsers.export.add_parser("costed", help="the costed provision map as .xlsx or .csv")
@@ -66,7 +74,10 @@ def register(parsers: Any) -> None:
 
 def resolve_year(session: Session, label: str | None, today: dt.date | None = None) -> AcademicYear:
     """The year labelled ``label``; without one, the year holding today, else the latest."""
+    from sqlalchemy import select
+
     from ..cli import CliError
+    from ..models import AcademicYear
 
     if label:
         year = session.scalar(select(AcademicYear).where(AcademicYear.label == label.strip()))
@@ -98,7 +109,10 @@ def resolve_term(year: AcademicYear, term: str | None) -> str | None:
 
 
 def resolve_year_group(session: Session, name: str | None) -> int | None:
+    from sqlalchemy import func, select
+
     from ..cli import CliError
+    from ..models import YearGroup
 
     if not name:
         return None
@@ -112,7 +126,10 @@ def resolve_year_group(session: Session, name: str | None) -> int | None:
 
 
 def resolve_pupil(session: Session, upn: str) -> Pupil:
+    from sqlalchemy import select
+
     from ..cli import CliError
+    from ..models import Pupil
 
     pupil = session.scalar(select(Pupil).where(Pupil.upn == upn.strip().upper()))
     if pupil is None:
@@ -151,6 +168,8 @@ def cmd_report_costed(args: argparse.Namespace) -> int:
         from ..reports.costed_pdf import write_costed_pdf, write_pupil_costed_pdf
 
         year = resolve_year(session, args.year)
+        if args.pupil and args.governors:
+            raise CliError("The governors' summary names no pupil; drop --pupil.")
         if args.pupil:
             if args.term or args.year_group:
                 raise CliError(
@@ -167,6 +186,7 @@ def cmd_report_costed(args: argparse.Namespace) -> int:
             term_name=resolve_term(year, args.term),
             year_group_id=resolve_year_group(session, args.year_group),
             as_of=args.as_of,
+            governors=args.governors,
         )
 
     return _run(args, work)

@@ -16,13 +16,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-from ..models import Pupil, SchoolClass
-from ..models.vocab import SenStatus
+    from ..models import Pupil
+
+# The ORM and the models are imported inside the functions, when a command runs.
 
 
 def register(parsers: Any) -> None:
@@ -77,6 +78,11 @@ def _with_session(
         db.close()
 
 
+def surname_order(pupil: Pupil) -> tuple[str, str, str]:
+    """Sort key: surname, then forename, then UPN (so the order never depends on ids)."""
+    return (pupil.surname.casefold(), pupil.forename.casefold(), pupil.upn or "")
+
+
 def _require_pdf(path: Path) -> None:
     from ..cli import CliError
 
@@ -85,8 +91,16 @@ def _require_pdf(path: Path) -> None:
 
 
 def profile_batch(session: Session, args: argparse.Namespace) -> tuple[list[Pupil], str]:
-    """The pupils the options choose, in list order, and words naming the batch."""
+    """The pupils the options choose, and words naming the batch.
+
+    The SEN register comes in surname order (then forename), as it is filed; a class
+    or year group in list order.
+    """
+    from sqlalchemy import func, select
+
     from ..cli import CliError
+    from ..models import SchoolClass
+    from ..models.vocab import SenStatus
     from ..services.pupils import PupilFilter, find_pupils
     from .costs import resolve_pupil, resolve_year_group
 
@@ -94,7 +108,8 @@ def profile_batch(session: Session, args: argparse.Namespace) -> tuple[list[Pupi
         return [resolve_pupil(session, args.pupil)], "1 pupil"
     if args.sen_register:
         statuses = {SenStatus.SEN_SUPPORT.value, SenStatus.EHCP.value}
-        return find_pupils(session, PupilFilter(sen_statuses=statuses)), "the SEN register"
+        register = find_pupils(session, PupilFilter(sen_statuses=statuses))
+        return sorted(register, key=surname_order), "the SEN register"
     if args.year_group:
         year_group_id = resolve_year_group(session, args.year_group)
         assert year_group_id is not None

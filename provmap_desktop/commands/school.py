@@ -25,6 +25,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+#: The phases ``--phase`` accepts: ``services.school_setup.PHASES``, written out here
+#: so registering the command loads no ORM models (a test keeps the two the same).
+PHASE_CHOICES: tuple[str, ...] = ("primary", "secondary", "all-through")
+
 #: At most this many problems are listed; the count of the rest follows.
 MAX_PROBLEMS_SHOWN = 50
 
@@ -40,14 +44,15 @@ def _date(text: str) -> dt.date:
 
 def register(parsers: Any) -> None:
     """Add ``new-school``, ``export json`` and the ``import`` group with ``import json``."""
-    from ..services.school_setup import PHASES
-
     new = parsers.top.add_parser(
         "new-school", help="set up a new, empty school in a new database file"
     )
     new.add_argument("--name", required=True, help='the school\'s name, e.g. "Oakfield Primary"')
     new.add_argument(
-        "--phase", required=True, choices=PHASES, help="which year groups the school starts with"
+        "--phase",
+        required=True,
+        choices=PHASE_CHOICES,
+        help="which year groups the school starts with",
     )
     new.add_argument(
         "--autumn-start",

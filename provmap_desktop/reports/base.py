@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,10 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A3, A4, landscape, portrait
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
+from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.tables import TableStyle
 
 from ..services.formatting import format_date
@@ -48,6 +51,8 @@ HEADER_HEIGHT = 16 * mm
 FOOTER_HEIGHT = 9 * mm
 GRID_COLOUR = colors.HexColor("#9a9a9a")
 HEADER_FILL = colors.HexColor("#e4e8ee")
+#: Footer text (printed date, note, page x of y): 9 pt, readable on every report.
+FOOTER_SIZE = 9.0
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,29 @@ def _cell(value: object, style: str) -> list[Flowable]:
     return [para("" if value is None else value, style)]
 
 
+CELL_SIZE = 8.0
+CELL_PADDING = 6.0  # left and right padding of a table cell together
+
+
+@lru_cache(maxsize=32768)
+def _text_width(text: str) -> float:
+    return stringWidth(text, FONT, CELL_SIZE)
+
+
+def _plain_or_cell(value: object, width: float, style: str) -> object:
+    """A short plain value as text the table draws itself; anything else as ``_cell``.
+
+    Laying out a paragraph costs far more than drawing a string, and a big table has
+    thousands of one-line cells ("£27.00", "Wave 2"); a value that would wrap, or
+    holds a line break, is still a paragraph.
+    """
+    if isinstance(value, str | int | Decimal) and not isinstance(value, bool):
+        text = str(value)
+        if "\n" not in text and _text_width(text) <= width - CELL_PADDING:
+            return text
+    return _cell(value, style)
+
+
 class _PageSplitTable(Table):
     """A table that splits a row across pages only when it must.
 
@@ -191,10 +219,13 @@ def make_table(
     rather than clipped. Pass ``frame_height`` (``doc.story_height``) so rows are
     split only where they must be.
     """
-    data = [[_cell(h, "header_cell") for h in header]]
+    data: list[list[object]] = [[_cell(h, "header_cell") for h in header]]
     for row in rows:
         data.append(
-            [_cell(v, "cell_right" if i in align_right else "cell") for i, v in enumerate(row)]
+            [
+                _plain_or_cell(v, col_widths[i], "cell_right" if i in align_right else "cell")
+                for i, v in enumerate(row)
+            ]
         )
     table_class = _table_class(frame_height) if frame_height else Table
     table = table_class(data, colWidths=list(col_widths), repeatRows=1, splitInRow=1)
@@ -208,11 +239,116 @@ def make_table(
                 ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                # Plain text cells (see _plain_or_cell) look like the "cell" style.
+                ("FONT", (0, 1), (-1, -1), FONT, CELL_SIZE, STYLES["cell"].leading),
+                *(("ALIGN", (c, 1), (c, -1), "RIGHT") for c in align_right),
                 *extra_style,
             ]
         )
     )
     return table
+
+
+#: Paragraph styles that head what follows them (ours and the evidence pack's).
+HEADING_STYLES = frozenset({"title", "heading", "subheading", "h1", "h2", "h3"})
+
+
+def is_heading(flowable: object) -> bool:
+    """A paragraph in a heading style, or one whose style asks to keep with the next."""
+    style = getattr(flowable, "style", None)
+    if not isinstance(flowable, Paragraph) or style is None:
+        return False
+    return style.name in HEADING_STYLES or bool(getattr(style, "keepWithNext", 0))
+
+
+class HeadingWithNext(Flowable):
+    """A heading and (the start of) what follows it, always on the same page.
+
+    When what follows can split (a long table, a list of names), the heading goes with
+    its first part and the rest runs on; when not even a first part fits below the
+    heading, both move to the next page. Unlike ReportLab's ``keepWithNext``, a long
+    table after a heading does not force a new page.
+    """
+
+    def __init__(self, heading: Flowable, following: Flowable) -> None:
+        super().__init__()
+        self.heading = heading
+        self.following = following
+        self._head_height = 0.0
+        self._follow_size = (0.0, 0.0)
+
+    def getSpaceBefore(self) -> float:
+        return float(self.heading.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.following.getSpaceAfter())
+
+    def _gap(self) -> float:
+        return float(self.heading.getSpaceAfter()) + float(self.following.getSpaceBefore())
+
+    def _wrap_part(self, part: Flowable, width: float, height: float) -> tuple[float, float]:
+        canvas = getattr(self, "canv", None)
+        if canvas is None:
+            return part.wrap(width, height)  # type: ignore[no-any-return]
+        return part.wrapOn(canvas, width, height)  # type: ignore[no-any-return]
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        _, head = self._wrap_part(self.heading, avail_width, avail_height)
+        self._head_height = head
+        room = max(avail_height - head - self._gap(), 0.0)
+        self._follow_size = self._wrap_part(self.following, avail_width, room)
+        self.width = avail_width
+        self.height = head + self._gap() + self._follow_size[1]
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        _, head = self._wrap_part(self.heading, avail_width, avail_height)
+        room = avail_height - head - self._gap()
+        if room <= 0:
+            return []
+        canvas = getattr(self, "canv", None)
+        if canvas is None:
+            parts = self.following.split(avail_width, room)
+        else:
+            parts = self.following.splitOn(canvas, avail_width, room)
+        if len(parts) >= 2 and isinstance(parts[0], ActionFlowable):
+            # What follows breaks the page first (a KeepTogether too tall for the
+            # space left): the heading goes over with it.
+            return [parts[0], HeadingWithNext(self.heading, parts[1]), *parts[2:]]
+        if len(parts) < 2 or self._wrap_part(parts[0], avail_width, room)[1] > room:
+            return []  # nothing of what follows fits here: move both on
+        return [HeadingWithNext(self.heading, parts[0]), *parts[1:]]
+
+    def draw(self) -> None:
+        self.heading.drawOn(self.canv, 0, self.height - self._head_height)
+        width = self._follow_size[0]
+        align = getattr(self.following, "hAlign", "LEFT")
+        x = 0.0
+        if align in ("CENTER", "CENTRE"):
+            x = (self.width - width) / 2
+        elif align == "RIGHT":
+            x = self.width - width
+        self.following.drawOn(self.canv, x, 0)
+
+
+def keep_headings_with_next(story: Sequence[Flowable]) -> list[Flowable]:
+    """The story with every heading joined to the flowable after it (see above).
+
+    Headings in a row (a heading, then a subheading, then a table) nest, so all of
+    them stay with the table. A heading before a page break is left as it is.
+    """
+    out: list[Flowable] = []
+    for flowable in reversed(story):
+        following = out[0] if out else None
+        if (
+            is_heading(flowable)
+            and following is not None
+            and not isinstance(following, ActionFlowable)
+        ):
+            out[0] = HeadingWithNext(flowable, following)
+        else:
+            out.insert(0, flowable)
+    return out
 
 
 class NumberedCanvas(Canvas):
@@ -236,7 +372,7 @@ class NumberedCanvas(Canvas):
 
     def draw_page_number(self, total: int) -> None:
         width, _ = self._pagesize
-        self.setFont(FONT, 8.5)
+        self.setFont(FONT, FOOTER_SIZE)
         self.setFillColor(colors.black)
         self.drawRightString(width - MARGIN, MARGIN + 2, f"Page {self._pageNumber} of {total}")
 
@@ -322,7 +458,7 @@ class ReportDocument(BaseDocTemplate):
         canvas.setStrokeColor(GRID_COLOUR)
         canvas.setLineWidth(0.6)
         canvas.line(MARGIN, MARGIN + FOOTER_HEIGHT - 4, width - MARGIN, MARGIN + FOOTER_HEIGHT - 4)
-        canvas.setFont(FONT, 8.5)
+        canvas.setFont(FONT, FOOTER_SIZE)
         canvas.drawString(MARGIN, MARGIN + 2, f"Printed {format_date(self.info.printed_on)}")
         if self.info.footer_note:
             canvas.drawCentredString(width / 2, MARGIN + 2, self.info.footer_note)
@@ -338,7 +474,7 @@ class ReportDocument(BaseDocTemplate):
         return float(self.pageTemplates[0].frames[0]._height)
 
     def write(self, story: list[Flowable]) -> None:
-        self.build(story, canvasmaker=NumberedCanvas)
+        self.build(keep_headings_with_next(story), canvasmaker=NumberedCanvas)
 
 
 StoryBuilder = Callable[[ReportDocument], list[Flowable]]

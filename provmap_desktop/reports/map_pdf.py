@@ -3,19 +3,29 @@
 One table: a header row (Provision | Reception | Year 1 | … | Total) repeated on
 every page, a shaded row naming each area of need, then one row per provision with
 its wave and frequency, and in each year group's cell the groups running there (staff
-and slot) with their pupils' names, one per line. A last row totals distinct pupils
-and adult hours a week per year group. Rows taller than a page split across pages,
-so a cell with many names is never cut off.
+and slot) with their pupils' names. A last row totals distinct pupils and adult hours
+a week per year group; provisions that no pupil attends in the period are listed
+once, after the table ("Also offered: …"), rather than as empty rows.
+
+The cells are compact text blocks (``NameBlock``), not a paragraph per name: each
+name's width is measured once, names run on a line separated by commas while they
+fit, and a name moves to the next line whole. Year-group columns are as wide as their
+content needs, so an empty column is narrow. Rows taller than a page split across
+pages between lines, so a cell with many names is never cut off. No text is smaller
+than 8 pt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,6 +44,8 @@ from ..services.provision_map import (
     build_map,
 )
 from .base import (
+    FONT,
+    FONT_BOLD,
     STYLES,
     ReportDocument,
     ReportInfo,
@@ -52,8 +64,6 @@ AREA_FILLS: dict[str, colors.Color] = {
     AreaOfNeed.SENSORY.value: colors.HexColor("#ebe1f3"),
 }
 TOTAL_FILL = colors.HexColor("#f1f1f1")
-PROVISION_SHARE = 0.17
-TOTAL_WIDTH = 62.0
 
 
 def hours_text(minutes: int) -> str:
@@ -68,7 +78,151 @@ def totals_text(totals: MapTotals) -> str:
     return f"{pupils}\n{hours_text(totals.adult_minutes_per_week)} a week"
 
 
-def _member_line(group: GroupInfo, member: MemberInfo, snapshot: MapSnapshot) -> str:
+FONT_ITALIC = "Helvetica-Oblique"
+TEXT_SIZE = 8.0
+LEADING = 9.6
+CELL_PADDING = 4.0  # left and right padding of a map cell together
+GROUP_GAP = 3.0
+EMPTY_COLUMN = 44.0
+TOTAL_MIN = 40.0
+PROVISION_MIN, PROVISION_MAX = 60.0, 150.0
+
+#: One piece of text on a line: (x from the block's left, text, font).
+Run = tuple[float, str, str]
+
+
+@lru_cache(maxsize=65536)
+def text_width(text: str, font: str = FONT, size: float = TEXT_SIZE) -> float:
+    """The printed width of ``text``, measured once per text, font and size."""
+    return stringWidth(text, font, size)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A unit that is never split across lines unless it alone is too wide.
+
+    ``parts`` are (text, font) drawn one after another: a name and its note, or a
+    staff name and the slot.
+    """
+
+    parts: tuple[tuple[str, str], ...]
+    #: Drawn before the piece when it follows another on the same line.
+    sep: str = ", "
+
+    @property
+    def width(self) -> float:
+        return sum(text_width(text, font) for text, font in self.parts)
+
+
+def _break_words(piece: Piece, width: float) -> list[Piece]:
+    """A piece too wide for a line, broken at its spaces into pieces that fit."""
+    out: list[Piece] = []
+    current: list[tuple[str, str]] = []
+    used = 0.0
+    for text, font in piece.parts:
+        for i, word in enumerate(text.split(" ")):
+            chunk = word if i == 0 or not current else " " + word
+            if not word:
+                continue
+            w = text_width(chunk, font)
+            if current and used + w > width:
+                out.append(Piece(tuple(current)))
+                current, used = [], 0.0
+                chunk = word
+                w = text_width(chunk, font)
+            current.append((chunk, font))
+            used += w
+    if current:
+        out.append(Piece(tuple(current)))
+    return out
+
+
+def layout_lines(lines_of_pieces: list[list[Piece]], width: float) -> list[list[Run]]:
+    """Lay pieces out in lines of ``width`` points.
+
+    Each inner list starts a new line; within it, pieces run on separated by ", "
+    while they fit, and a piece that does not fit starts the next line whole. A piece
+    wider than a whole line is broken at its spaces.
+    """
+    out: list[list[Run]] = []
+    for pieces in lines_of_pieces:
+        line: list[Run] = []
+        x = 0.0
+        for piece in pieces:
+            parts = [piece] if piece.width <= width else _break_words(piece, width)
+            sep_width = text_width(piece.sep)
+            for k, part in enumerate(parts):
+                if line and (k > 0 or x + sep_width + part.width > width):
+                    out.append(line)
+                    line, x = [], 0.0
+                if line:
+                    line.append((x, piece.sep, FONT))
+                    x += sep_width
+                x = _place(line, x, part)
+        out.append(line)
+    return out
+
+
+def _place(line: list[Run], x: float, piece: Piece) -> float:
+    for text, font in piece.parts:
+        line.append((x, text, font))
+        x += text_width(text, font)
+    return x
+
+
+class NameBlock(Flowable):
+    """A block of short lines of text drawn directly, measured once per width.
+
+    ``lines_of_pieces`` is laid out for the width the table gives the cell; the block
+    splits between lines when a row runs over a page.
+    """
+
+    def __init__(
+        self, lines_of_pieces: list[list[Piece]], laid_out: list[list[Run]] | None = None
+    ) -> None:
+        super().__init__()
+        self.lines_of_pieces = lines_of_pieces
+        #: A part split off at a page break keeps the lines it was given.
+        self._fixed = laid_out is not None
+        self._laid_out: list[list[Run]] = laid_out or []
+        self._laid_width = -1.0
+
+    def _lines(self, width: float) -> list[list[Run]]:
+        if not self._fixed and abs(self._laid_width - width) > 0.01:
+            self._laid_out = layout_lines(self.lines_of_pieces, width)
+            self._laid_width = width
+        return self._laid_out
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        lines = self._lines(avail_width)
+        self.width = avail_width
+        self.height = len(lines) * LEADING
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        lines = self._lines(avail_width)
+        fit = int(avail_height // LEADING)
+        if fit <= 0 or fit >= len(lines):
+            return []
+        return [NameBlock([], lines[:fit]), NameBlock([], lines[fit:])]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        text = canvas.beginText()
+        font = ""
+        y = self.height - TEXT_SIZE
+        for line in self._laid_out:
+            for x, chunk, chunk_font in line:
+                if chunk_font != font:
+                    text.setFont(chunk_font, TEXT_SIZE)
+                    font = chunk_font
+                text.setTextOrigin(x, y)
+                text.textOut(chunk)
+            y -= LEADING
+        canvas.drawText(text)
+
+
+def _member_piece(group: GroupInfo, member: MemberInfo, snapshot: MapSnapshot) -> Piece:
     # A date is printed only when it is news: the pupil joined after the group started,
     # or left before it ended, inside the period shown.
     notes = []
@@ -76,23 +230,24 @@ def _member_line(group: GroupInfo, member: MemberInfo, snapshot: MapSnapshot) ->
         notes.append(f"from {format_date(member.join_date)}")
     if member.leave_date is not None and group.left_early(member, snapshot.period_end):
         notes.append(f"left {format_date(member.leave_date)}")
-    text = escape(member.display_name)
-    return f"{text} <font size=8>({', '.join(notes)})</font>" if notes else text
+    if notes:
+        return Piece(((member.display_name, FONT), (f" ({', '.join(notes)})", FONT)))
+    return Piece(((member.display_name, FONT),))
 
 
-def _group_flowables(group: GroupInfo, snapshot: MapSnapshot, name: str) -> list[Flowable]:
-    """The group's name (if it has one worth printing), staff and slot, then its pupils.
-
-    A paragraph per name lets a cell split across pages between names.
-    """
-    who = escape(group.staff_name) if group.staff_name else "No staff set"
-    heading = f"<b>{who}</b>"
-    if group.slot_text:
-        heading += f" · {escape(group.slot_text)}"
+def _group_lines(group: GroupInfo, snapshot: MapSnapshot, name: str) -> list[list[Piece]]:
+    """The group's name (if worth printing), its staff and slot, then its pupils."""
+    lines: list[list[Piece]] = []
     if name:
-        heading = f"<i>{escape(name)}</i><br/>{heading}"
-    names = [_member_line(group, m, snapshot) for m in group.members] or ["<i>No pupils</i>"]
-    return [markup_para(heading), *(markup_para(line) for line in names)]
+        lines.append([Piece(((name, FONT_ITALIC),))])
+    who = group.staff_name or "No staff set"
+    heading = [Piece(((who, FONT_BOLD),))]
+    if group.slot_text:
+        heading.append(Piece(((group.slot_text, FONT),), sep=" · "))
+    lines.append(heading)
+    members = [_member_piece(group, m, snapshot) for m in group.members]
+    lines.append(members or [Piece((("No pupils", FONT_ITALIC),))])
+    return lines
 
 
 def _cell(
@@ -101,13 +256,69 @@ def _cell(
     out: list[Flowable] = []
     for i, group in enumerate(groups):
         if i:
-            out.append(Spacer(1, 4))
-        out.extend(_group_flowables(group, snapshot, group.label(row.name, column.name)))
+            out.append(Spacer(1, GROUP_GAP))
+        out.append(NameBlock(_group_lines(group, snapshot, group.label(row.name, column.name))))
     return out
 
 
+def _natural_width(group: GroupInfo, snapshot: MapSnapshot) -> float:
+    """How wide a group's block wants to be: its widest name with any note.
+
+    A name is never broken if the page allows; a long heading may wrap at its spaces.
+    """
+    return max((_member_piece(group, m, snapshot).width for m in group.members), default=0.0)
+
+
+def column_widths(
+    snapshot: MapSnapshot, rows: list[MapRow], width: float
+) -> tuple[float, list[float], float]:
+    """Widths of the provision column, each year-group column and the total column.
+
+    Each year-group column needs its widest name or group heading; an empty column
+    needs only its heading. What is left is shared in proportion to need; when the
+    needs add up to more than the page, each is scaled down alike (names then wrap).
+    """
+    first = min(
+        PROVISION_MAX,
+        max(
+            [PROVISION_MIN]
+            + [text_width(r.name, FONT_BOLD) + CELL_PADDING for r in rows]
+            + [text_width(_wave_line(r)) + CELL_PADDING for r in rows]
+        ),
+    )
+    total = max(
+        [TOTAL_MIN]
+        + [
+            text_width(line) + CELL_PADDING
+            for totals in (r.totals for r in rows)  # the grand total may wrap
+            for line in totals_text(totals).split("\n")
+        ]
+    )
+    needs = []
+    for column in snapshot.columns:
+        need = text_width(column.name, FONT_BOLD, 8.5) + CELL_PADDING
+        for row in rows:
+            for group in row.cells.get(column.id, []):
+                need = max(need, _natural_width(group, snapshot) + CELL_PADDING)
+        needs.append(max(need, EMPTY_COLUMN))
+    room = width - first - total
+    wanted = sum(needs)
+    if wanted >= room:
+        return first, [n * room / wanted for n in needs], total
+    # Spare room goes to the columns with content, in proportion to their need.
+    weights = [n if n > EMPTY_COLUMN else 0.0 for n in needs]
+    if not any(weights):
+        weights = needs
+    spare = (room - wanted) / sum(weights)
+    return first, [n + spare * w for n, w in zip(needs, weights, strict=True)], total
+
+
+def _wave_line(row: MapRow) -> str:
+    return f"Wave {row.wave} · {row.frequency_text}"
+
+
 def _row_header(row: MapRow) -> Paragraph:
-    lines = [f"<b>{escape(row.name)}</b>", f"Wave {row.wave} · {escape(row.frequency_text)}"]
+    lines = [f"<b>{escape(row.name)}</b>", escape(_wave_line(row))]
     if row.cost_per_pupil is not None:
         lines.append(f"{format_money(row.cost_per_pupil)} per pupil")
     if row.retired:
@@ -146,14 +357,18 @@ def map_story(
         story.append(para("No provisions match this period and these filters.", "body"))
         return story
     columns = snapshot.columns
-    first = max(110.0, width * PROVISION_SHARE)
-    each = (width - first - TOTAL_WIDTH) / max(len(columns), 1)
-    widths = [first, *([each] * len(columns)), TOTAL_WIDTH]
+    shown = [row for row in snapshot.rows if row.totals.pupils]
+    offered = [row for row in snapshot.rows if not row.totals.pupils]
+    first, each, total = column_widths(snapshot, shown, width)
+    widths = [first, *each, total]
     header = ["Provision", *(c.name for c in columns), "Total"]
     rows: list[list[object]] = []
     extra: list[tuple[object, ...]] = []
     last = len(header) - 1
     for area, waves in snapshot.sections():
+        provision_rows = [row for _wave, rs in waves for row in rs if row.totals.pupils]
+        if not provision_rows:
+            continue
         r = len(rows) + 1  # the header is row 0
         label = AREA_LABELS.get(AreaOfNeed(area), area)
         rows.append([para(label, STYLES["cell_bold"]), *([""] * last)])
@@ -161,15 +376,14 @@ def map_story(
             ("SPAN", (0, r), (-1, r)),
             ("BACKGROUND", (0, r), (-1, r), AREA_FILLS.get(area, TOTAL_FILL)),
         ]
-        for _wave, provision_rows in waves:
-            for row in provision_rows:
-                rows.append(
-                    [
-                        _row_header(row),
-                        *(_cell(row.cells.get(c.id, []), snapshot, row, c) for c in columns),
-                        totals_text(row.totals),
-                    ]
-                )
+        for row in provision_rows:
+            rows.append(
+                [
+                    _row_header(row),
+                    *(_cell(row.cells.get(c.id, []), snapshot, row, c) for c in columns),
+                    totals_text(row.totals),
+                ]
+            )
         # Keep an area's heading with its first provision, unless that row is so tall
         # it must split anyway (a block that cannot split would not fit on a page).
         if _estimated_height(rows[r], widths) < height * 0.6:
@@ -183,7 +397,19 @@ def map_story(
         ]
     )
     extra.append(("BACKGROUND", (0, r), (-1, r), TOTAL_FILL))
+    extra += [
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
+    ]
     story.append(make_table(header, rows, widths, extra_style=extra, frame_height=height))
+    if offered:
+        names = ", ".join(escape(row.name) for row in offered)
+        story.append(Spacer(1, 6))
+        story.append(
+            markup_para(
+                f"<b>Also offered:</b> {names}. (No pupils attend these in this period.)", "body"
+            )
+        )
     return story
 
 
@@ -192,7 +418,9 @@ def _estimated_height(cells: list[object], widths: list[float]) -> float:
     tallest = 0.0
     for value, width in zip(cells, widths, strict=True):
         flowables = value if isinstance(value, list) else [value]
-        height = sum(f.wrap(width - 6, 1e6)[1] for f in flowables if isinstance(f, Flowable))
+        height = sum(
+            f.wrap(width - CELL_PADDING, 1e6)[1] for f in flowables if isinstance(f, Flowable)
+        )
         tallest = max(tallest, height)
     return tallest + 5
 

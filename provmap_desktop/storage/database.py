@@ -21,9 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..services.audit import install_audit
 from .lock import DatabaseLock
-from .migrate import HEAD_REVISION, SCHEMA_NUMBERS, SCHEMA_VERSION, known_revisions
+from .migrate import HEAD_REVISION, SCHEMA_NUMBERS, SCHEMA_VERSION, is_known_revision
 from .migrate import upgrade_to_head as _upgrade_to_head
 from .safe_files import PRIVATE_FILE, make_private, private_folder
 
@@ -124,7 +123,7 @@ def inspect_file(path: Path, *, full_check: bool = False) -> FileInfo:
         ) from None
     finally:
         _remove_side_files_we_made(path, side_files_before)
-    if version > SCHEMA_VERSION or (revision is not None and revision not in known_revisions()):
+    if version > SCHEMA_VERSION or (revision is not None and not is_known_revision(revision)):
         raise NewerSchemaError(
             f"{name} was made by a newer version of ProvMap (schema {version}). "
             "Update ProvMap to open it. Nothing was changed."
@@ -347,7 +346,7 @@ def _open_for_reading(path: Path) -> Database:
             "in the app once. Nothing was changed."
         )
     engine = make_engine(path, read_only=True)
-    install_audit()
+    _install_audit()
     return Database(path, engine, DatabaseLock(path))
 
 
@@ -376,13 +375,21 @@ def _open_for_writing(path: Path, *, create: bool) -> Database:
         verify_pragmas(engine)
         if info.is_new or info.needs_upgrade:
             _upgrade(engine)
-        install_audit()
+        _install_audit()
         return Database(path, engine, lock)
     except BaseException:
         if engine is not None:
             engine.dispose()
         lock.release()
         raise
+
+
+def _install_audit() -> None:
+    # Imported here: the audit hook needs the ORM models, which ``provmap check``
+    # and the other plain-SQL paths never load.
+    from ..services.audit import install_audit
+
+    install_audit()
 
 
 def _upgrade(engine: Engine) -> None:

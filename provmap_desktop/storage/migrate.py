@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine import Connection
+
+# Alembic is imported inside the functions below: opening a file already at the
+# current revision (the usual case) reads the revision with plain SQL and never
+# needs it, which keeps every start of the app and every command quicker.
 
 SCHEMA_VERSION = 1
 #: Alembic revision id -> schema number shown to users.
@@ -35,6 +39,8 @@ def migrations_dir() -> Path:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     if connection is not None:
@@ -43,9 +49,18 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
 
 
+def is_known_revision(revision: str) -> bool:
+    """Whether this copy of the app knows ``revision``; Alembic is asked only if unsure."""
+    return revision in SCHEMA_NUMBERS or revision in known_revisions()
+
+
 def upgrade_to_head(connection: Connection) -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(connection), "head")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -36,6 +37,37 @@ from .printing import Printable, preview, print_with_dialog
 from .screens import SCREENS, build_screen
 from .speech import ValueLabel, announce
 
+_KEYS = [spec.key for spec in SCREENS]
+
+
+class ScreenMap(Mapping[str, QWidget]):
+    """The window's screens by key; a screen not yet built is built on first use.
+
+    Only the screen shown at start-up is built then; the others are built when their
+    tab is first opened (or when code asks for them here).
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._built: dict[str, QWidget] = {}
+
+    def __getitem__(self, key: str) -> QWidget:
+        if key not in _KEYS:
+            raise KeyError(key)
+        if key not in self._built:
+            self._built[key] = self._window._build_screen(_KEYS.index(key))
+        return self._built[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_KEYS)
+
+    def __len__(self) -> int:
+        return len(_KEYS)
+
+    def built(self) -> dict[str, QWidget]:
+        """The screens built so far."""
+        return dict(self._built)
+
 
 class MainWindow(QMainWindow):
     def __init__(self, database: Database, *, today: dt.date | None = None) -> None:
@@ -46,7 +78,8 @@ class MainWindow(QMainWindow):
         self.settings = QSettings()
         self.today = today or dt.date.today()
         self.ctx: AppContext | None = None
-        self.screens: dict[str, QWidget] = {}
+        self.screens = ScreenMap(self)
+        self._chosen_pupil: int | None = None
         self.resize(1280, 760)
         self._build_menus()
         self.db_label = ValueLabel()
@@ -79,12 +112,14 @@ class MainWindow(QMainWindow):
         self.period_bar.search_typed.connect(lambda text: self._search_pupils(text, focus=False))
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Screens")
-        self.screens = {}
+        self.screens = ScreenMap(self)
+        self._chosen_pupil = None
+        ctx.pupil_selected.connect(self._remember_pupil)
+        # A light placeholder per tab: a screen is built when first opened.
         for spec in SCREENS:
-            widget = build_screen(spec, ctx)
-            widget.setAccessibleName(spec.title)
-            self.screens[spec.key] = widget
-            self.tabs.addTab(self._scrolling(widget), spec.title)
+            placeholder = QWidget()
+            placeholder.setAccessibleName(spec.title)
+            self.tabs.addTab(placeholder, spec.title)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -101,7 +136,7 @@ class MainWindow(QMainWindow):
         self._select_starting_period()
         last = self.settings.value("last_screen", "map")
         self.show_screen(str(last))
-        self.tabs.currentChanged.connect(self._remember_screen)
+        self.tabs.currentChanged.connect(self._tab_opened)
         self._refresh_status()
 
     @staticmethod
@@ -241,8 +276,44 @@ class MainWindow(QMainWindow):
     # -- navigation -----------------------------------------------------------------
 
     def show_screen(self, key: str) -> None:
-        keys = [spec.key for spec in SCREENS]
-        self.tabs.setCurrentIndex(keys.index(key) if key in keys else 0)
+        index = _KEYS.index(key) if key in _KEYS else 0
+        self.screens[_KEYS[index]]  # built now if this is its first showing
+        self.tabs.setCurrentIndex(index)
+
+    def _build_screen(self, index: int) -> QWidget:
+        """Build the screen of tab ``index`` and put it in place of its placeholder."""
+        assert self.ctx is not None
+        spec = SCREENS[index]
+        widget = build_screen(spec, self.ctx)
+        widget.setAccessibleName(spec.title)
+        current = self.tabs.currentIndex()
+        placeholder = self.tabs.widget(index)
+        blocked = self.tabs.blockSignals(True)
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, self._scrolling(widget), spec.title)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(blocked)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        if self._chosen_pupil is not None:
+            # A pupil chosen before this screen existed is its chosen pupil too.
+            for name in ("select_pupil", "_pupil_chosen"):
+                chosen = getattr(widget, name, None)
+                if callable(chosen):
+                    chosen(self._chosen_pupil)
+        return widget
+
+    def _tab_opened(self, index: int) -> None:
+        if 0 <= index < len(SCREENS):
+            if SCREENS[index].key not in self.screens.built():
+                self.screens[SCREENS[index].key]
+                self.tabs.setCurrentIndex(index)
+            self._remember_screen(index)
+
+    def _remember_pupil(self, pupil_id: int) -> None:
+        self._chosen_pupil = pupil_id
 
     def open_link(self, link: str) -> None:
         """A status-strip link: its screen, then exactly what it counts on it."""

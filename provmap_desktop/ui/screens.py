@@ -21,10 +21,13 @@ class ScreenSpec:
     title: str
     module: str  # provmap_desktop.views.<module>
     class_name: str
+    #: The screen fills itself when the period is chosen, not when it is built: built
+    #: later (when first opened), it is loaded at once for the period already chosen.
+    load_on_build: bool = False
 
 
 SCREENS: tuple[ScreenSpec, ...] = (
-    ScreenSpec("map", "Provision map", "map", "MapScreen"),
+    ScreenSpec("map", "Provision map", "map", "MapScreen", load_on_build=True),
     ScreenSpec("pupils", "Pupils", "pupils", "PupilsScreen"),
     ScreenSpec("provisions", "Provisions", "provisions", "ProvisionsScreen"),
     ScreenSpec("register", "Register", "register", "RegisterScreen"),
@@ -53,4 +56,7 @@ def build_screen(spec: ScreenSpec, ctx: AppContext) -> QWidget:
             raise
         return ComingLaterScreen(spec.title)
     widget: QWidget = getattr(module, spec.class_name)(ctx)
+    reload = getattr(widget, "reload", None)
+    if spec.load_on_build and ctx.academic_year_id is not None and callable(reload):
+        reload()
     return widget

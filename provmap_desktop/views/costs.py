@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -81,6 +82,12 @@ class CostsScreen(QWidget):
         self.pupil_button.clicked.connect(lambda: self.save_pupil_pdf())
         for button in (self.pdf_button, self.xlsx_button, self.pupil_button):
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+        self.governors_box = QCheckBox("For &governors: one page, no pupil names")
+        self.governors_box.setAccessibleName("PDF for governors: one page, no pupil names")
+        self.governors_box.setToolTip(
+            "Totals by area of need, year group and funding stream against the budget. "
+            "Leave unticked for the full costed map."
+        )
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Costs for"))
@@ -90,7 +97,9 @@ class CostsScreen(QWidget):
         for label in (self.planned_label, self.to_date_label, self.pupils_label):
             top.addWidget(label)
         buttons = QHBoxLayout()
-        for button in (self.pdf_button, self.xlsx_button, self.pupil_button):
+        buttons.addWidget(self.pdf_button)
+        buttons.addWidget(self.governors_box)
+        for button in (self.xlsx_button, self.pupil_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -435,7 +444,10 @@ class CostsScreen(QWidget):
         )
 
     def save_pdf(self, path: Path | None = None) -> bool:
-        """Write the costed map of the period and year group chosen as a PDF."""
+        """Write the costed map of the period and year group chosen as a PDF.
+
+        With "For governors" ticked: the one-page summary that names no pupil.
+        """
         if self.ctx.academic_year_id is None:
             return False
         path = path or self._ask_path(
@@ -446,7 +458,12 @@ class CostsScreen(QWidget):
         from ..reports.costed_pdf import write_costed_pdf
 
         return self._write(
-            lambda: write_costed_pdf(self.ctx.session, path, **self._costed_options()),
+            lambda: write_costed_pdf(
+                self.ctx.session,
+                path,
+                governors=self.governors_box.isChecked(),
+                **self._costed_options(),
+            ),
             path,
         )
 

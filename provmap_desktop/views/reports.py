@@ -56,10 +56,14 @@ class ReportsScreen(QWidget):
         grid.addLayout(paper_row, 0, 1)
         self._button(grid, 1, "Provision map (&spreadsheet)…", "provision-map.xlsx", self._map_xlsx)
         self._button(grid, 2, "&Costed provision map (PDF)…", "costed-map.pdf", self._costed_pdf)
-        self._button(grid, 3, "Costed map (s&preadsheet)…", "costed-map.xlsx", self._costed_xlsx)
-        self._button(grid, 4, "&Impact by provision (PDF)…", "impact.pdf", self._impact_pdf)
+        self.governors_button = self._button(
+            grid, 3, "Costed summary for &governors (PDF, no pupil names)…",
+            "costs-for-governors.pdf", self._governors_pdf,
+        )  # fmt: skip
+        self._button(grid, 4, "Costed map (s&preadsheet)…", "costed-map.xlsx", self._costed_xlsx)
+        self._button(grid, 5, "&Impact by provision (PDF)…", "impact.pdf", self._impact_pdf)
         self._button(
-            grid, 5, "One-page profiles of the SEN &register (PDF)…", "sen-register-profiles.pdf",
+            grid, 6, "One-page profiles of the SEN &register (PDF)…", "sen-register-profiles.pdf",
             self._register_profiles,
         )  # fmt: skip
 
@@ -187,6 +191,14 @@ class ReportsScreen(QWidget):
             session, path, academic_year_id=self._year_id(), term_name=self.ctx.term_name
         )
 
+    def _governors_pdf(self, session: Session, path: Path) -> object:
+        from ..reports.costed_pdf import write_costed_pdf
+
+        return write_costed_pdf(
+            session, path, academic_year_id=self._year_id(), term_name=self.ctx.term_name,
+            as_of=self.ctx.today, governors=True,
+        )  # fmt: skip
+
     def _impact_pdf(self, session: Session, path: Path) -> object:
         from ..reports.impact_pdf import write_impact_report
 
@@ -196,10 +208,12 @@ class ReportsScreen(QWidget):
         from ..reports.profile_pdf import write_profile_pdf
 
         pupils = session.scalars(
-            select(Pupil)
-            .where(Pupil.sen_status.in_(("K", "E")), Pupil.archived.is_(False))
-            .order_by(Pupil.year_group_id, Pupil.surname, Pupil.forename)
+            select(Pupil).where(Pupil.sen_status.in_(("K", "E")), Pupil.archived.is_(False))
         ).all()
+        # The register in surname order, as it is filed, whatever the year group.
+        pupils = sorted(
+            pupils, key=lambda p: (p.surname.casefold(), p.forename.casefold(), p.upn or "")
+        )
         return write_profile_pdf(session, path, pupils, today=self.ctx.today)
 
     def _chosen_pupil(self, session: Session) -> Pupil:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..models import ProvisionGroup, Review
 from ..services import reviews as svc
@@ -65,13 +66,23 @@ def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
 
 
 def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    for r, values in enumerate(rows):
-        for c, text in enumerate(values):
-            item = QTableWidgetItem(text)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{headers[c]}: {text}")
-            table.setItem(r, c, item)
+    # Columns fit their contents once, after the fill: fitting them after every item
+    # made hundreds of rows take seconds.
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.setUpdatesEnabled(False)
+    try:
+        table.setRowCount(len(rows))
+        headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        for r, values in enumerate(rows):
+            for c, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{headers[c]}: {text}")
+                table.setItem(r, c, item)
+    finally:
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        table.setUpdatesEnabled(True)
 
 
 class ReviewsScreen(ReloadWhenShown):
@@ -120,9 +131,21 @@ class ReviewsScreen(ReloadWhenShown):
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
+        #: Impact by provision shown for (year, today, edits seen): worked out once
+        #: per change, never again for a repeat reload or a term change in the year.
+        self._edits_seen = 0
+        self._impact_key: tuple[object, ...] | None = None
+        ctx.data_changed.connect(self._count_edit)
         ctx.data_changed.connect(self._on_data_changed)
-        ctx.period_changed.connect(self.reload)
+        ctx.period_changed.connect(self._period_changed)
         self.reload()
+
+    def _count_edit(self, _kinds: object) -> None:
+        self._edits_seen += 1
+
+    def _period_changed(self) -> None:
+        # Hidden, the screen waits until it is shown, like any edit elsewhere.
+        self._on_data_changed(None)
 
     # -- loading --------------------------------------------------------------------
 
@@ -162,7 +185,14 @@ class ReviewsScreen(ReloadWhenShown):
     def _load_groups(self) -> None:
         keep = self.groups.currentData()
         self.groups.clear()
-        query = select(ProvisionGroup).order_by(ProvisionGroup.start_date.desc())
+        query = (
+            select(ProvisionGroup)
+            .order_by(ProvisionGroup.start_date.desc())
+            # Labels name the provision and year group: load them in one go each.
+            .options(
+                selectinload(ProvisionGroup.provision), selectinload(ProvisionGroup.year_group)
+            )
+        )
         if self.ctx.academic_year_id is not None:
             query = query.where(ProvisionGroup.academic_year_id == self.ctx.academic_year_id)
         for group in self.ctx.session.scalars(query):
@@ -173,6 +203,10 @@ class ReviewsScreen(ReloadWhenShown):
             self.groups.setCurrentIndex(index)
 
     def _load_impact(self) -> None:
+        key = (self.ctx.academic_year_id, self.ctx.today, self._edits_seen)
+        if key == self._impact_key:
+            return
+        self._impact_key = key
         session = self.ctx.session
         rows = []
         for row in svc.impact_by_provision(

@@ -154,3 +154,52 @@ def test_the_costed_map_says_when_a_one_to_one_group_holds_several_pupils(
     # The method at the foot follows the engine: weeks are teaching days / 5, capped.
     assert "teaching days in the group's dates ÷ 5" in text
     assert "pro rata" not in text
+
+
+# -- the governors' page ---------------------------------------------------------------
+
+PUPIL_NAMES = ("Ava", "Adams", "Ben", "Brown", "Cal", "Cole", "Dan", "Dale", "Eve", "Evans")
+
+
+def _sizes(pdf: Path) -> list[float]:
+    sizes: list[float] = []
+    for page in PdfReader(pdf).pages:
+
+        def visit(text, cm, tm, _font, size):  # type: ignore[no-untyped-def]
+            if text.strip():
+                sizes.append(size * abs(tm[3]) * abs(cm[3]))
+
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_the_governors_version_is_one_page_of_totals_with_no_pupil_names(
+    session: Session, school: CostedSchool, tmp_path: Path
+) -> None:
+    out = write_costed_pdf(
+        session,
+        tmp_path / "governors.pdf",
+        academic_year_id=school.year.id,
+        as_of=AS_OF,
+        printed_on=PRINTED,
+        governors=True,
+    )
+    pages = PdfReader(out).pages
+    assert len(pages) == 1
+    text = text_of(out)
+    assert "governors" in text.lower()
+    # Worked by hand in _costed_school: £227.00 planned, £6.00 to date.
+    assert "£227.00" in text and "£6.00" in text
+    # By area: Cognition and learning £108.00 (£6.00 to date); SEMH £119.00.
+    assert "Cognition and learning" in text and "£108.00" in text and "£119.00" in text
+    # By year group: Year 4 £108.00, Year 5 £119.00.
+    assert "Year 4" in text and "Year 5" in text
+    # Funding streams against budget: Notional SEN £100.00 budget, £108.00 planned,
+    # £8.00 over; High needs top-up £500.00 budget, £119.00 planned, £381.00 left.
+    assert "Notional SEN" in text and "£8.00 over" in text
+    assert "£381.00 under" in text
+    # Eve alone is at or over the £100.00 threshold: a number, never a name.
+    assert "Pupils at or over the £100.00 threshold: 1" in text
+    words = set(text.replace("\n", " ").split())
+    assert not words & set(PUPIL_NAMES)
+    assert min(_sizes(out)) >= 9 - 1e-6

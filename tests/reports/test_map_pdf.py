@@ -28,8 +28,16 @@ class Word:
     page: int
 
 
+#: Names run on in a cell, separated by commas (never the comma inside a note).
+NAME_SEPARATOR = re.compile(r",\s+(?![^()]*\))")
+
+
 def words(path: Path) -> list[Word]:
-    """Every piece of text drawn in the PDF with where it was drawn."""
+    """Every piece of text drawn in the PDF with where it was drawn.
+
+    A line of names run on ("Ava Adams, Ben Baker") gives one word per name, each
+    placed where the line starts (same cell, same row).
+    """
     found: list[Word] = []
     for number, page in enumerate(PdfReader(path).pages, start=1):
 
@@ -37,7 +45,8 @@ def words(path: Path) -> list[Word]:
             if text.strip():
                 x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
                 y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                found.append(Word(text.strip(), x, y, number))
+                for part in NAME_SEPARATOR.split(text.strip()):
+                    found.append(Word(part.strip(), x, y, number))
 
         page.extract_text(visitor_text=visit)
     return found
@@ -168,7 +177,8 @@ def test_a_cell_taller_than_a_page_splits_across_pages_without_losing_names(
     year3 = school.year_groups["Year 3"]
     group = add_group(session, school.provisions["lego"], school.year, year3, AUTUMN)
     names = []
-    for i in range(70):
+    # Names run on across a wide column, so it takes many to fill more than a page.
+    for i in range(260):
         pupil = add_pupil(session, f"Child{i:02d}", f"Long{i:02d}", year3, primary="ASD")
         join(session, group, pupil)
         names.append(pupil.display_name)
@@ -291,3 +301,43 @@ def test_from_date_only_for_a_pupil_who_joined_after_the_group_started(session, 
         assert name in text
     # Dan left Precision Teaching on 30/09/2026, before the group ended (18/12/2026).
     assert re.search(r"Dan Dean\s*\(left\s+30/09/2026\)", text)
+
+
+def test_provisions_without_pupils_are_listed_once_at_the_end(session, school, tmp_path):
+    # In Autumn, Lego therapy runs no group: one line at the end, not an empty row.
+    path = write(session, school, tmp_path)
+    text = "\n".join(page_texts(path))
+    assert re.search(r"Also offered:\s+Lego therapy", text)
+    assert text.count("Lego therapy") == 1
+    assert "Wave 3" not in text  # its row (Wave 3 · …) is not printed
+    assert text.index("Also offered") > text.index("Total pupils")
+
+
+def test_no_text_on_the_map_is_smaller_than_8_pt(session, school, tmp_path):
+    _springboard_school(session, school)
+    path = write(session, school, tmp_path, term_name=None)
+    sizes: list[float] = []
+    for page in PdfReader(path).pages:
+
+        def visit(text, cm, tm, _font, size):  # type: ignore[no-untyped-def]
+            if text.strip():
+                sizes.append(size * abs(tm[3]) * abs(cm[3]))
+
+        page.extract_text(visitor_text=visit)
+    assert sizes and min(sizes) >= 8 - 1e-6
+
+
+def test_year_group_columns_are_as_wide_as_their_content(session, school, tmp_path):
+    year3 = school.year_groups["Year 3"]
+    for i in range(8):
+        join(session, school.groups["talk_y3"], add_pupil(session, f"Long{i}", "Name", year3))
+    session.commit()
+    found = words(write(session, school, tmp_path))
+    header = {
+        w.text: w.x
+        for w in found
+        if w.page == 1 and w.text in {"Reception", "Year 1", "Year 2", "Year 3", "Total"}
+    }
+    reception = header["Year 1"] - header["Reception"]  # empty in Autumn
+    year3_width = header["Total"] - header["Year 3"]
+    assert reception < 0.6 * year3_width

@@ -226,3 +226,18 @@ def test_save_buttons_write_the_spreadsheet_and_pdfs(costs, tmp_path: Path) -> N
     assert "Eve Evans" in costs.pupil_button.text()
     assert costs.save_pupil_pdf(tmp_path / "eve.pdf")
     assert (tmp_path / "eve.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_governors_choice_writes_one_page_without_names(costs, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    assert not costs.governors_box.isChecked()  # the full map stays the default
+    qtbot.mouseClick(costs.governors_box, Qt.MouseButton.LeftButton)
+    assert costs.governors_box.isChecked()
+    assert costs.save_pdf(tmp_path / "governors.pdf")
+    pages = PdfReader(tmp_path / "governors.pdf").pages
+    assert len(pages) == 1
+    text = pages[0].extract_text()
+    assert "governors" in text
+    for name in ("Ava", "Adams", "Eve", "Evans", "Finn", "Ford"):
+        assert name not in text

@@ -63,3 +63,41 @@ def test_pupil_documents_need_a_chosen_pupil(reports, tmp_path):
     assert "Evidence pack" in text and "Maya" in text and "complete APDR cycle" in text
     costed = screen.save("x.pdf", screen._pupil_costed, tmp_path / "pupil.pdf")
     assert costed is not None and "threshold" in text_of(costed)
+
+
+def test_sen_register_profiles_come_in_surname_order(reports, tmp_path):
+    screen, window = reports
+    saved = screen.save("x.pdf", screen._register_profiles, tmp_path / "register.pdf")
+    assert saved is not None
+    with window.database.session_factory() as s:
+        register = s.scalars(
+            select(Pupil).where(Pupil.sen_status.in_(("K", "E")), Pupil.archived.is_(False))
+        ).all()
+        names = [(p.surname.casefold(), p.forename.casefold(), p.display_name) for p in register]
+        years = {p.year_group_id for p in register}
+    assert len(years) > 1  # the demo register spans year groups, so the order shows
+    expected = [name for *_key, name in sorted(names)]
+    pages = [p.extract_text() for p in PdfReader(saved).pages]
+    first_page = [next(i for i, text in enumerate(pages) if name in text) for name in expected]
+    assert first_page == sorted(first_page)
+
+
+def test_the_governors_costed_summary_names_no_pupil(reports, tmp_path, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    screen, window = reports
+    button = screen.governors_button
+    assert button.isEnabled()
+    target = tmp_path / "governors.pdf"
+    # The save dialog answers with the target, as a user choosing it would.
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert target.exists()
+    pages = PdfReader(target).pages
+    assert len(pages) == 1
+    text = pages[0].extract_text()
+    assert "governors" in text and "£" in text
+    with window.database.session_factory() as s:
+        names = {p.surname for p in s.scalars(select(Pupil))}
+    assert not names & set(text.split())

@@ -1,0 +1,100 @@
+"""Start-up builds only the screen shown; the others are built when first opened."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from provmap_desktop.models import Pupil, YearGroup
+from provmap_desktop.ui.screens import SCREENS
+
+from .conftest import TODAY
+
+
+def _window(qtbot, school_db, last: str):  # type: ignore[no-untyped-def]
+    from provmap_desktop.ui.main_window import MainWindow
+
+    QSettings().setValue("last_screen", last)
+    win = MainWindow(school_db, today=TODAY)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_only_the_last_opened_screen_is_built_at_start(qtbot, school_db):  # type: ignore[no-untyped-def]
+    window = _window(qtbot, school_db, "reviews")
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Reviews"
+    assert set(window.screens.built()) == {"reviews"}
+    assert window.tabs.currentWidget() is window.screens["reviews"]
+    # Every tab is there to click, in order, before any other screen is built.
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        s.title for s in SCREENS
+    ]
+
+
+def test_a_screen_is_built_when_its_tab_is_first_opened(qtbot, school_db):  # type: ignore[no-untyped-def]
+    window = _window(qtbot, school_db, "map")
+    assert set(window.screens.built()) == {"map"}
+    index = [s.key for s in SCREENS].index("costs")
+    qtbot.mouseClick(
+        window.tabs.tabBar(),
+        Qt.MouseButton.LeftButton,
+        pos=window.tabs.tabBar().tabRect(index).center(),
+    )
+    assert window.tabs.currentIndex() == index
+    assert set(window.screens.built()) == {"map", "costs"}
+    assert window.tabs.currentWidget() is window.screens["costs"]
+    assert QSettings().value("last_screen") == "costs"
+
+
+def test_a_pupil_chosen_before_a_screen_is_built_is_chosen_there(qtbot, school_db):  # type: ignore[no-untyped-def]
+    window = _window(qtbot, school_db, "map")
+    with school_db.session_factory() as s:
+        year = s.scalars(select(YearGroup)).first()
+        pupil = Pupil(upn="A123456789012", forename="Ava", surname="Adams", year_group_id=year.id)
+        s.add(pupil)
+        s.commit()
+        pupil_id = pupil.id
+    window.ctx.pupil_selected.emit(pupil_id)
+    window.show_screen("reports")
+    QApplication.processEvents()
+    reports = window.screens["reports"]
+    assert "Ava Adams" in reports.pupil_label.text()
+    assert all(b.isEnabled() for b in reports.pupil_buttons)
+
+
+def test_impact_by_provision_is_worked_out_once_per_change(qtbot, school_db, monkeypatch):  # type: ignore[no-untyped-def]
+    from provmap_desktop.services import reviews as svc
+
+    calls: list[int | None] = []
+    real = svc.impact_by_provision
+
+    def counted(session, year_id, **kw):  # type: ignore[no-untyped-def]
+        calls.append(year_id)
+        return real(session, year_id, **kw)
+
+    monkeypatch.setattr(svc, "impact_by_provision", counted)
+    window = _window(qtbot, school_db, "reviews")
+    assert len(calls) == 1  # start-up with Reviews as the last screen: once
+    window.show_screen("map")
+    window.show_screen("reviews")
+    assert len(calls) == 1  # nothing changed: the figures shown stand
+    # The term changes while Reviews is hidden: impact covers the academic year, so
+    # the figures stand.
+    window.show_screen("map")
+    ctx = window.ctx
+    ctx.set_period(ctx.academic_year_id, "Spring")
+    ctx.set_period(ctx.academic_year_id, "Autumn")
+    window.show_screen("reviews")
+    assert len(calls) == 1
+    # Edits while Reviews is hidden: worked out once, when it is shown again.
+    window.show_screen("map")
+    ctx.data_changed.emit({"groups"})
+    ctx.data_changed.emit({"memberships"})
+    assert len(calls) == 1
+    window.show_screen("reviews")
+    assert len(calls) == 2
+    # An edit while Reviews is shown: once more.
+    ctx.data_changed.emit({"groups"})
+    assert len(calls) == 3
