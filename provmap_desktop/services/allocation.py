@@ -219,6 +219,7 @@ def allocate_pupils(
     pupil_ids: Sequence[int],
     group_id: int | None = None,
     join_date: dt.date,
+    with_warnings: bool = True,
 ) -> AllocationResult:
     """Add pupils to the provision's group for that year group and period.
 
@@ -304,9 +305,10 @@ def allocate_pupils(
         raise ValueError(f"No pupil with id {missing[0]}.")
     joining = [by_id[pid] for pid in dict.fromkeys(pupil_ids) if pid not in current]
     result.skipped_pupil_ids = [pid for pid in dict.fromkeys(pupil_ids) if pid in current]
-    result.warnings = allocation_warnings(
-        session, provision, group, joining, on_date=start, year_group_id=year_group_id
-    )
+    if with_warnings:
+        result.warnings = allocation_warnings(
+            session, provision, group, joining, on_date=start, year_group_id=year_group_id
+        )
     added = [GroupMembership(group_id=group.id, pupil_id=p.id, join_date=start) for p in joining]
     session.add_all(added)
     session.flush()  # once for them all: the ids are known after it

@@ -129,7 +129,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-        self._fill_reports_menu()
         ctx.navigate_requested.connect(self.show_screen)
         ctx.data_changed.connect(lambda _kinds: self._refresh_status())
         ctx.period_changed.connect(self._refresh_status)
@@ -229,6 +228,7 @@ class MainWindow(QMainWindow):
         self._add(pupil_menu, "&Evidence pack (PDF)…", self.evidence_pack)
         # Filled from the Reports screen's buttons, so each report is also here.
         self.reports_menu = bar.addMenu("Reports")
+        self.reports_menu.aboutToShow.connect(self._fill_reports_menu)
 
         view_menu = bar.addMenu("&View")
         for number, spec in enumerate(SCREENS, start=1):
@@ -375,23 +375,24 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Choose a pupil first, on the map or in Pupils.", 8000)
 
     def _fill_reports_menu(self) -> None:
+        """List the Reports screen's buttons, as they stand, each time the menu opens.
+
+        Filled on opening, not at start-up, so the Reports screen is built only when
+        someone asks for a report.
+        """
         from PySide6.QtWidgets import QPushButton
 
         self.reports_menu.clear()
-        screen = self.screens.get("reports")
-        if screen is None:
+        if self.ctx is None:
             return
+        screen = self.screens["reports"]
         for button in screen.findChildren(QPushButton):
             action = self.reports_menu.addAction(button.text())
+            # Greyed out with its button (a pupil's reports need a pupil chosen).
+            action.setEnabled(button.isEnabled())
             action.triggered.connect(
                 lambda _checked=False, b=button: (self.show_screen("reports"), b.click())
             )
-            # Greyed out with its button (a pupil's reports need a pupil chosen).
-            self.reports_menu.aboutToShow.connect(
-                lambda a=action, b=button: a.setEnabled(b.isEnabled())
-            )
-
-    # -- printing -------------------------------------------------------------------
 
     def printable(self) -> Printable | None:
         """What File → Print… prints here: the screen's report, or None."""

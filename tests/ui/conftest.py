@@ -71,6 +71,31 @@ def window(qtbot, school_db: Database):  # type: ignore[no-untyped-def]
     return win
 
 
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Iterator[Database]:
+    """The demo school (Oakfield Primary) built as of ``TODAY`` in a real file."""
+    from provmap_desktop.services.demo import build_demo_school
+
+    db = open_database(tmp_path / "demo.provmap")
+    with db.session_factory() as s:
+        build_demo_school(s, today=TODAY)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def demo_window(qtbot, demo_db: Database):  # type: ignore[no-untyped-def]
+    """The main window over the demo school, shown and active."""
+    from provmap_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(demo_db, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
 #: Cyclic garbage found after widget tests, kept until the process ends (see below).
 _KEPT_GARBAGE: list[object] = []
 

@@ -7,7 +7,6 @@ group of a primary school and the totals without sideways scrolling.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,21 +15,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from provmap_desktop.models import GroupMembership, Pupil
-from provmap_desktop.services.demo import build_demo_school
-from provmap_desktop.storage import Database, open_database
 
 TODAY = dt.date(2026, 11, 23)
 #: 1366x768 at 125 % scaling, in logical pixels (1366 / 1.25, 768 / 1.25).
 SMALL = (1093, 614)
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(tmp_path / "demo.provmap")
-    with db.session_factory() as s:
-        build_demo_school(s, today=TODAY)
-    yield db
-    db.close()
 
 
 @pytest.fixture

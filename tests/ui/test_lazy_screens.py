@@ -26,7 +26,7 @@ def test_only_the_last_opened_screen_is_built_at_start(qtbot, school_db):  # typ
     window = _window(qtbot, school_db, "reviews")
     assert window.tabs.tabText(window.tabs.currentIndex()) == "Reviews"
     assert set(window.screens.built()) == {"reviews"}
-    assert window.tabs.currentWidget() is window.screens["reviews"]
+    assert window.current_screen() is window.screens["reviews"]
     # Every tab is there to click, in order, before any other screen is built.
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         s.title for s in SCREENS
@@ -44,7 +44,7 @@ def test_a_screen_is_built_when_its_tab_is_first_opened(qtbot, school_db):  # ty
     )
     assert window.tabs.currentIndex() == index
     assert set(window.screens.built()) == {"map", "costs"}
-    assert window.tabs.currentWidget() is window.screens["costs"]
+    assert window.current_screen() is window.screens["costs"]
     assert QSettings().value("last_screen") == "costs"
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -12,21 +10,11 @@ from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import select
 
 from provmap_desktop.models import GroupMembership, Provision, ProvisionGroup, Pupil, YearGroup
-from provmap_desktop.services.demo import build_demo_school
-from provmap_desktop.storage import Database, open_database
+from provmap_desktop.storage import Database
 from provmap_desktop.views.map.mime import memberships_mime, pupils_mime
 from provmap_desktop.views.map.screen import NEW_GROUP
 
 TODAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(tmp_path / "demo.provmap")
-    with db.session_factory() as s:
-        build_demo_school(s, today=TODAY)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -14,21 +12,11 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from provmap_desktop.models import GroupMembership, Provision
-from provmap_desktop.services.demo import build_demo_school
-from provmap_desktop.storage import Database, open_database
+from provmap_desktop.storage import Database
 from provmap_desktop.views.map.cell_panel import MEMBERSHIP_ROLE
 from provmap_desktop.views.map.chips import CELL_ROLE, CellContent, layout_cell, short_name
 
 TODAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(tmp_path / "demo.provmap")
-    with db.session_factory() as s:
-        build_demo_school(s, today=TODAY)
-    yield db
-    db.close()
 
 
 @pytest.fixture

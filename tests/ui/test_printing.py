@@ -3,41 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from provmap_desktop.reports.map_pdf import write_map_pdf
-from provmap_desktop.services.demo import build_demo_school
-from provmap_desktop.storage import Database, open_database
 
 TODAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(tmp_path / "demo.provmap")
-    with db.session_factory() as s:
-        build_demo_school(s, today=TODAY)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def demo_window(qtbot, demo_db):  # type: ignore[no-untyped-def]
-    from provmap_desktop.ui.main_window import MainWindow
-
-    window = MainWindow(demo_db, today=TODAY)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
 
 
 def _answer_print_dialog(out: Path, seen: list[str]) -> None:

@@ -158,7 +158,12 @@ def _allocate(
             session.add(new)
             session.flush()
             target, made = new.id, 1
-    result = allocate_pupils(session, group_id=target, **common)  # type: ignore[arg-type]
+    result = allocate_pupils(  # the preview has already listed what needs saying
+        session,
+        group_id=target,
+        with_warnings=False,
+        **common,  # type: ignore[arg-type]
+    )
     if result.needs_group_choice or result.group_id is None:
         raise ValueError(f"{group.provision} for {group.year_group}: several groups run.")
     made += 1 if result.created_group is not None else 0
