@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QLabel
 from provmap_desktop.ui.screens import SCREENS
 from provmap_desktop.views.map.mime import pupils_mime
 
-from .test_map import TODAY, cell_index, demo_db, ids_of, map_screen, provision_id
+from .test_map import TODAY, cell_index, ids_of, map_screen, provision_id
 
-__all__ = ["demo_db", "map_screen"]  # fixtures shared with the map tests
+__all__ = ["map_screen"]  # a fixture shared with the map tests
 
 
 def _plain(text: str) -> str:
