@@ -90,6 +90,20 @@ class Pupil(Base):
         return f"Pupil({self.upn} {self.display_name})"
 
 
+#: The one-page profile's sections, in the order they are shown and printed.
+PROFILE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("like_and_admire", "What people like and admire about me"),
+    ("important_to_me", "What is important to me"),
+    ("how_to_support", "How best to support me"),
+    ("strengths", "Strengths"),
+    ("needs", "Needs"),
+    ("strategies", "Strategies that work"),
+    ("pupil_voice", "Pupil voice"),
+    ("parent_views", "Parent/carer views"),
+    ("external_agencies", "External agencies involved"),
+)
+
+
 class PupilProfile(Base):
     """The one-page profile (learner passport)."""
 

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, GroupMembership, Pupil, SchoolSettings
+from ..models.pupils import PROFILE_FIELDS
 from ..models.vocab import NEED_TYPES, WAVE_LABELS, SenStatus
 from ..services import reviews as svc
 from ..services.calendar import academic_year_for
@@ -111,18 +112,6 @@ def school_name(session: Session) -> str:
 
 
 # -- the evidence pack --------------------------------------------------------------------
-
-PROFILE_FIELDS = (
-    ("like_and_admire", "What people like and admire about me"),
-    ("important_to_me", "What is important to me"),
-    ("how_to_support", "How best to support me"),
-    ("strengths", "Strengths"),
-    ("needs", "Needs"),
-    ("strategies", "Strategies that work"),
-    ("pupil_voice", "Pupil voice"),
-    ("parent_views", "Parent/carer views"),
-    ("external_agencies", "External agencies involved"),
-)
 
 
 def _profile_story(session: Session, pupil: Pupil) -> list[Flowable]:

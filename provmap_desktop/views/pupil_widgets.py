@@ -30,6 +30,7 @@ from ..models import (
     SchoolClass,
     YearGroup,
 )
+from ..models.pupils import PROFILE_FIELDS
 from ..models.vocab import NEED_TYPES, SenStatus
 from ..services.formatting import format_date
 from ..ui.commands import (
@@ -44,18 +45,6 @@ if TYPE_CHECKING:
 
 
 KIND = "pupils"
-
-PROFILE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("like_and_admire", "What people like and admire about me"),
-    ("important_to_me", "What is important to me"),
-    ("how_to_support", "How best to support me"),
-    ("strengths", "Strengths"),
-    ("needs", "Needs"),
-    ("strategies", "Strategies that work"),
-    ("pupil_voice", "Pupil voice"),
-    ("parent_views", "Parent/carer views"),
-    ("external_agencies", "External agencies involved"),
-)
 
 
 def plain(label: str) -> str:
