@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -18,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import __version__
 from .storage import Database, StorageError, default_database_path, open_database
-from .storage.backup import backup_database, restore_database
+from .storage.backup import backup_database, move_current_aside, restore_database
 from .storage.database import inspect_file
 from .storage.lock import DatabaseLock
 
@@ -53,9 +52,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not lock.acquire():
             raise CliError(f"{path} is open in another copy of ProvMap. Close it first.")
         try:
-            kept = _keep_before_replacing(path)
-            for suffix in ("", "-wal", "-shm"):
-                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            kept = move_current_aside(path, "before-demo")
         finally:
             lock.release()
         print(f"Kept a copy of the previous database as {kept}")
@@ -91,24 +88,6 @@ def plain_database_error(exc: BaseException) -> str:
     if "locked" in text or "busy" in text:
         return "The database is busy in another program. Try again. Nothing was written."
     return f"The database refused the change ({text}). Nothing was written."
-
-
-def _keep_before_replacing(path: Path) -> Path:
-    """An automatic copy of a file about to be replaced; a damaged file is moved whole."""
-    import sqlite3
-
-    from .storage.autobackup import reserve_copy_name, take_copy
-
-    try:
-        return take_copy(path, "before-demo")
-    except (sqlite3.Error, StorageError):
-        aside = reserve_copy_name(path, "before-demo")
-        for suffix in ("-wal", "-shm"):
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                os.replace(side, aside.with_name(aside.name + suffix))
-        os.replace(path, aside)
-        return aside
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -123,7 +123,7 @@ def restore_database(backup: Path, target: Path, *, password: str | None = None)
     try:
         staged = _stage_copy(backup, target)
         try:
-            aside = _move_current_aside(target)
+            aside = move_current_aside(target)
         except OSError as exc:
             staged.unlink(missing_ok=True)
             raise StorageError(
@@ -167,8 +167,12 @@ def _full_check(path: Path) -> list[str]:
         conn.close()
 
 
-def _move_current_aside(target: Path) -> Path | None:
-    """Move the current database and its side files into ``Backups``; return the copy."""
+def move_current_aside(target: Path, reason: str = "before-restore") -> Path | None:
+    """Move the current database and its side files into ``Backups``; return the copy.
+
+    Used before a restore and before ``demo --force`` replaces the file: nothing is
+    deleted, and a damaged file is kept whole with its write-ahead log.
+    """
     sides = [side for side in _side_paths(target) if side.exists()]
     if not target.exists() and not sides:
         return None
@@ -183,7 +187,7 @@ def _move_current_aside(target: Path) -> Path | None:
                 conn.close()
         except sqlite3.Error:
             pass  # a damaged file is often why she restores: its side files go with it
-    aside = reserve_copy_name(target, "before-restore")
+    aside = reserve_copy_name(target, reason)
     moved: list[Path] = []
     for side in _side_paths(target):
         if side.exists():
