@@ -107,7 +107,7 @@ def switch_to_reviews(db: Path, repeat: int) -> tuple[float, float]:
         "import os, statistics, sys, time\n"
         "from PySide6.QtWidgets import QApplication\n"
         "from provmap_desktop.storage import open_database\n"
-        "from provmap_desktop.ui.main_window import MainWindow\n"
+        "from provmap_desktop.shell.main_window import MainWindow\n"
         "app = QApplication([])\n"
         "first, again = [], []\n"
         f"for _ in range({repeat}):\n"
@@ -184,7 +184,7 @@ def main() -> None:
     check = [timed(provmap(db, "check"), env=env) for _ in range(args.repeat)]
 
     from bench.start_bench import run_once, start_times
-    from provmap_desktop.ui.screens import SCREENS
+    from provmap_desktop.shell.screens import SCREENS
 
     keys = [s.key for s in SCREENS]
     run_once(db, keys[0])  # the day's automatic copy is made before timing

@@ -90,7 +90,7 @@ def start_times(db: Path, screens: list[str], repeat: int) -> dict[str, tuple[fl
 
 
 def main() -> None:
-    from provmap_desktop.ui.screens import SCREENS
+    from provmap_desktop.shell.screens import SCREENS
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, help="the bench school (made if missing)")

@@ -81,7 +81,7 @@ def choose_database(args: argparse.Namespace, today: dt.date) -> Database | None
             raise
         except StorageError as exc:
             problem = str(exc)
-    from .ui.first_start import FirstStartDialog
+    from .shell.first_start import FirstStartDialog
 
     while True:
         dialog = FirstStartDialog(problem=problem)
@@ -97,8 +97,8 @@ def choose_database(args: argparse.Namespace, today: dt.date) -> Database | None
 
 
 def _act_on_choice(dialog, args: argparse.Namespace, path: Path, today: dt.date):  # type: ignore[no-untyped-def]
+    from .shell.backup_dialogs import ask_backup_password
     from .storage.sealed import is_sealed
-    from .ui.backup_dialogs import ask_backup_password
 
     if dialog.choice == dialog.DEMO:
         return ensure_demo(demo_database_path() if args.db is None else path, today)
@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if database is None:
         return 0
-    from .ui.main_window import MainWindow
+    from .shell.main_window import MainWindow
 
     window = MainWindow(database, today=today)
     window.showMaximized()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..models.base import PENNY
 
@@ -20,6 +20,20 @@ def format_money(amount: Decimal | None, *, blank: str = "") -> str:
     rounded = round_money(amount)
     sign = "-" if rounded < 0 else ""
     return f"{sign}£{abs(rounded):,.2f}"
+
+
+def parse_money(text: str) -> Decimal:
+    """Read an amount typed as "18.50", "£1,250" or "12": pence exactly, never negative."""
+    cleaned = text.strip().replace("£", "").replace(",", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"'{text}' is not an amount of money, e.g. 18.50.") from None
+    if value < 0:
+        raise ValueError("An amount of money cannot be negative.")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("Money is kept to the penny: use at most two decimal places.")
+    return value
 
 
 def format_date(day: dt.date | None, *, blank: str = "") -> str:

@@ -13,11 +13,12 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from sqlalchemy.orm import Session
 
+from ..domain.change import Changed
 from ..storage import Database
 
 
 class AppContext(QObject):
-    #: Emitted after a commit with the kinds of data touched, e.g. {"pupils", "groups"}.
+    #: Emitted after a commit with a ``Changed``: the kinds of data (and groups) touched.
     data_changed = Signal(object)
     #: Emitted when the academic year or term chosen in the shell changes.
     period_changed = Signal()
@@ -42,14 +43,14 @@ class AppContext(QObject):
         self.term_name = term_name
         self.period_changed.emit()
 
-    def commit(self, *kinds: str) -> None:
+    def commit(self, changed: Changed) -> None:
         """Commit the shared session and tell every screen what kind of data changed."""
         try:
             self.session.commit()
         except Exception:
             self.session.rollback()
             raise
-        self.data_changed.emit(set(kinds))
+        self.data_changed.emit(changed)
 
     def close(self) -> None:
         self.session.close()

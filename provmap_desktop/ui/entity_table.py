@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,10 +21,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QWidget
 
+from ..domain.change import Changed, Kind
 from ..models import Base
-from ..services.formatting import format_date, format_money, parse_date
-from .commands import EditRefused, SetFieldCommand, perform
+from ..services.formatting import format_date, format_money, parse_date, parse_money
 from .context import AppContext
+from .edits import EditRefused, SetFieldCommand, perform
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -38,19 +38,6 @@ class Column:
     editable: bool = True
     choices: Callable[[], Sequence[tuple[Any, str]]] | None = None  # (value, label)
     display: Callable[[Any], str] | None = None
-
-
-def parse_money(text: str) -> Decimal:
-    cleaned = text.strip().replace("£", "").replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"'{text}' is not an amount of money, e.g. 18.50.") from None
-    if value < 0:
-        raise ValueError("An amount of money cannot be negative.")
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError("Money is kept to the penny: use at most two decimal places.")
-    return value
 
 
 def parse_value(column: Column, raw: Any) -> Any:
@@ -99,7 +86,7 @@ class EntityTableModel(QAbstractTableModel):
         entity: type[Base],
         columns: Sequence[Column],
         load: Callable[[], Sequence[Base]],
-        kind: str,
+        kind: Kind,
         noun: str,
     ) -> None:
         super().__init__()
@@ -112,8 +99,8 @@ class EntityTableModel(QAbstractTableModel):
         self.rows: list[Base] = list(load())
         ctx.data_changed.connect(self._on_data_changed)
 
-    def _on_data_changed(self, kinds: set[str]) -> None:
-        if self.kind in kinds or not kinds:
+    def _on_data_changed(self, changed: Changed) -> None:
+        if changed.touches(self.kind):
             self.reload()
 
     def reload(self) -> None:

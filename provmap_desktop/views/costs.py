@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from ..domain.change import Changed, Kind
 from ..models import Pupil, SchoolSettings, YearGroup
 from ..services.cost_reports import budget_report
 from ..services.costed_tables import (
@@ -232,8 +233,8 @@ class CostsScreen(QWidget):
         self.margin_spin.setValue(float(margin))
         self.margin_spin.blockSignals(False)
 
-    def _data_changed(self, kinds: Any) -> None:
-        if not kinds or "settings" in kinds:
+    def _data_changed(self, changed: Changed) -> None:
+        if changed.touches(Kind.SETTINGS):
             self._reset_margin()
         self._load_year_groups()
         self._changed()

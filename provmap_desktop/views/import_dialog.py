@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.change import Changed, Kind
 from ..services.importing import (
     CTF_MAPPING,
     FIELD_LABELS,
@@ -436,7 +437,7 @@ class ImportPupilsDialog(QDialog):
         self.result = result
         # The import cannot be undone, and earlier edits may now refer to changed rows.
         self.ctx.undo_stack.clear()
-        self.ctx.data_changed.emit({"pupils"})
+        self.ctx.data_changed.emit(Changed.of(Kind.PUPILS))
         created = f" {new_classes_words(result.classes_created)}." if result.classes_created else ""
         self.outcome.setText(
             f"Imported: {result.added} pupils added, {result.updated} updated, "

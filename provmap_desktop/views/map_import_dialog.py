@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from ..domain.change import Changed, Kind
 from ..models import AcademicYear
 from ..models.vocab import AREA_LABELS, AreaOfNeed
 from ..services.map_import import (
@@ -376,7 +377,7 @@ class MapImportDialog(QDialog):
         self.result = result
         # Earlier edits on the undo stack may refer to rows the import changed.
         self.ctx.undo_stack.clear()
-        self.ctx.data_changed.emit({"provisions", "groups", "pupils"})
+        self.ctx.data_changed.emit(Changed.of(Kind.PROVISIONS, Kind.GROUPS, Kind.PUPILS))
         self.outcome.setText(
             f"Imported: {result.provisions_added} provisions added, {result.groups_added} "
             f"groups, {result.allocations} allocations, {result.pupils_added} pupils to "

@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..domain.change import Changed, Kind
 from ..models import FundingStream, Provision, StaffRole, YearGroup
 from ..models.vocab import AREA_LABELS, AreaOfNeed
-from ..ui.commands import (
+from ..ui.context import AppContext
+from ..ui.edits import (
     CallbackCommand,
     EditRefused,
     SetFieldCommand,
@@ -40,11 +42,10 @@ from ..ui.commands import (
     perform,
     unused_name,
 )
-from ..ui.context import AppContext
 from ..ui.entity_table import Column, EntityTableModel, install_delegates
 from ..ui.speech import ValueLabel
 
-KIND = "provisions"
+KIND = Kind.PROVISIONS
 LONG_FIELDS = (
     ("description", "Description"),
     ("entry_criteria", "Entry criteria"),
@@ -297,8 +298,8 @@ class ProvisionsScreen(QWidget):
         except EditRefused as exc:
             self.message.setText(str(exc))
 
-    def _on_data_changed(self, kinds: set[str]) -> None:
-        if KIND in kinds or "settings" in kinds:
+    def _on_data_changed(self, changed: Changed) -> None:
+        if changed.touches(KIND, Kind.SETTINGS):
             current = self.current_id
             if current is not None:
                 self.select_provision(current)

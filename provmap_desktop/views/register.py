@@ -38,15 +38,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.change import Changed, Kind
 from ..models.vocab import CancelReason, SessionStatus
 from ..services import delivery
 from ..services.delivery import CANCEL_REASON_LABELS, PlannedSession, RecordState
-from ..ui.commands import EditRefused, SavedCommand, perform
 from ..ui.context import AppContext
+from ..ui.edits import EditRefused, SavedCommand, perform
 from ..ui.lazy import ReloadWhenShown
 from ..ui.speech import ValueLabel
 
-KIND = "delivery"
+KIND = Kind.DELIVERY
 COLUMNS = ("Day", "Time", "Provision", "Group", "Staff", "Pupils", "Status")
 PUPILS_COLUMN = COLUMNS.index("Pupils")
 #: The widest a provision, group or staff column gets; longer words wrap onto two lines.
@@ -57,7 +58,7 @@ _NOT_YET = object()
 class RecordCommand(SavedCommand):
     """One change to one session's record, undone by putting its old state back."""
 
-    kinds = (KIND,)
+    changed = Changed.of(KIND)
 
     def __init__(
         self,

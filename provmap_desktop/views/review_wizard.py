@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from ..domain.change import Changed, Kind
 from ..models import GroupMembership, ProvisionGroup, Review
 from ..models.vocab import SessionStatus
 from ..services import reviews as svc
@@ -51,12 +52,12 @@ from ..services.delivery import (
     rate_text,
     status_text,
 )
-from ..ui.commands import EditRefused, SavedCommand, perform
 from ..ui.context import AppContext
+from ..ui.edits import EditRefused, SavedCommand, perform
 from ..ui.speech import ValueLabel
 from .review_columns import SharedColumn, combo, date_edit
 
-KIND = "reviews"
+KIND = Kind.REVIEWS
 # Assess table columns
 A_PUPIL, A_BASELINE, A_MEASURE, A_DATE = range(4)
 ASSESS_HEADERS = ("Pupil", "Baseline", "Measure", "Baseline date")
@@ -125,7 +126,7 @@ class PupilDraft:
 class SaveCyclesCommand(SavedCommand):
     """Save every pupil's cycle; undo puts their reviews and leave dates back exactly."""
 
-    kinds = (KIND, "groups")
+    changed = Changed.of(KIND, Kind.GROUPS)
 
     def __init__(self, ctx: AppContext, label: str, wizard: ReviewWizard) -> None:
         super().__init__(ctx, label)

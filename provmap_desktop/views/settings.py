@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from ..domain.change import Changed, Kind
 from ..models import FundingBudget, FundingStream, SchoolSettings, Staff, StaffRole, Term
 from ..models.vocab import FundingKind
-from ..services.formatting import format_money
-from ..ui.commands import (
+from ..services.formatting import format_money, parse_money
+from ..ui.context import AppContext
+from ..ui.edits import (
     CallbackCommand,
     EditRefused,
     SetFieldCommand,
@@ -31,11 +33,10 @@ from ..ui.commands import (
     perform,
     unused_name,
 )
-from ..ui.context import AppContext
-from ..ui.entity_table import Column, EntityTableModel, install_delegates, parse_money
+from ..ui.entity_table import Column, EntityTableModel, install_delegates
 from ..ui.speech import ValueLabel
 
-KIND = "settings"
+KIND = Kind.SETTINGS
 
 
 class SettingsScreen(QWidget):
@@ -330,6 +331,6 @@ class SettingsScreen(QWidget):
     def show_message(self, text: str) -> None:
         self.message.setText(text)
 
-    def _on_data_changed(self, kinds: set[str]) -> None:
-        if KIND in kinds:
+    def _on_data_changed(self, changed: Changed) -> None:
+        if changed.touches(KIND):
             self._load_school()

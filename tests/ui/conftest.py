@@ -63,7 +63,7 @@ def school_db(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def window(qtbot, school_db: Database):  # type: ignore[no-untyped-def]
-    from provmap_desktop.ui.main_window import MainWindow
+    from provmap_desktop.shell.main_window import MainWindow
 
     win = MainWindow(school_db, today=TODAY)
     qtbot.addWidget(win)
@@ -86,7 +86,7 @@ def demo_db(tmp_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def demo_window(qtbot, demo_db: Database):  # type: ignore[no-untyped-def]
     """The main window over the demo school, shown and active."""
-    from provmap_desktop.ui.main_window import MainWindow
+    from provmap_desktop.shell.main_window import MainWindow
 
     window = MainWindow(demo_db, today=TODAY)
     qtbot.addWidget(window)

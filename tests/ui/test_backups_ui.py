@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from provmap_desktop.models import SchoolSettings
+from provmap_desktop.shell.backup_dialogs import BackupDialog, BackupsDialog
 from provmap_desktop.storage.autobackup import list_copies, take_copy
 from provmap_desktop.storage.backup import backup_database
 from provmap_desktop.storage.sealed import is_sealed
-from provmap_desktop.ui.backup_dialogs import BackupDialog, BackupsDialog
 
 PASSWORD = "rainy tuesday 42"
 
@@ -135,8 +135,8 @@ def test_automatic_backups_are_listed_and_any_can_be_restored(window, qtbot):
 
 
 def test_a_database_in_a_synced_folder_opens_with_a_warning_banner(qtbot, tmp_path: Path):
+    from provmap_desktop.shell.main_window import MainWindow
     from provmap_desktop.storage import open_database
-    from provmap_desktop.ui.main_window import MainWindow
 
     from .conftest import TODAY, small_school
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from provmap_desktop.app import _create_school, ensure_demo
 from provmap_desktop.models import AcademicYear, SchoolSettings, YearGroup
-from provmap_desktop.ui.first_start import NewSchoolWizard
+from provmap_desktop.shell.first_start import NewSchoolWizard
 
 
 def test_new_school_from_the_wizard(qtbot, tmp_path):

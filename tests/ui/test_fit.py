@@ -23,7 +23,7 @@ SMALL = (1093, 614)
 
 @pytest.fixture
 def demo_window(qtbot, demo_db):  # type: ignore[no-untyped-def]
-    from provmap_desktop.ui.main_window import MainWindow
+    from provmap_desktop.shell.main_window import MainWindow
 
     window = MainWindow(demo_db, today=TODAY)
     qtbot.addWidget(window)
@@ -38,13 +38,13 @@ def _needs(widget: QWidget) -> tuple[int, int]:
 
 
 def _dialogs(window) -> dict[str, QWidget]:  # type: ignore[no-untyped-def]
-    from provmap_desktop.ui.backup_dialogs import BackupDialog, BackupsDialog
-    from provmap_desktop.ui.first_start import FirstStartDialog, NewSchoolWizard
+    from provmap_desktop.shell.backup_dialogs import BackupDialog, BackupsDialog
+    from provmap_desktop.shell.first_start import FirstStartDialog, NewSchoolWizard
     from provmap_desktop.views.import_dialog import ImportPupilsDialog
     from provmap_desktop.views.map.allocate_dialog import AllocateDialog
     from provmap_desktop.views.map.group_dialog import GroupDialog
-    from provmap_desktop.views.pupil_actions import EraseDialog, ProfileBatchDialog
-    from provmap_desktop.views.pupil_dialogs import AddPupilDialog, ArchiveDialog
+    from provmap_desktop.views.pupils.actions import EraseDialog, ProfileBatchDialog
+    from provmap_desktop.views.pupils.dialogs import AddPupilDialog, ArchiveDialog
     from provmap_desktop.views.register import CancelDialog
     from provmap_desktop.views.review_wizard import ReviewWizard
 

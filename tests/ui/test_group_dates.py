@@ -36,7 +36,7 @@ D = dt.date
 @pytest.fixture
 def pt_window(qtbot, school_db):  # type: ignore[no-untyped-def]
     """The main window over the small school with Precision Teaching and five Year 4 pupils."""
-    from provmap_desktop.ui.main_window import MainWindow
+    from provmap_desktop.shell.main_window import MainWindow
 
     with school_db.session_factory() as s:
         ta = s.scalars(select(StaffRole)).one()

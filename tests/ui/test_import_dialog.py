@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
+from provmap_desktop.domain.change import Changed, Kind
 from provmap_desktop.models import Pupil, SchoolClass, YearGroup
 from provmap_desktop.services.upn import make_upn
 from provmap_desktop.storage import Database
@@ -159,7 +160,7 @@ def test_existing_pupils_are_updated_and_others_left_alone(
         s.add(Pupil(upn=upn(1), surname="Archer", forename="Ava", year_group=year3))
         s.add(Pupil(upn=upn(9), surname="Zed", forename="Zoe", year_group=year3))
         s.commit()
-    window.ctx.data_changed.emit({"pupils"})
+    window.ctx.data_changed.emit(Changed.of(Kind.PUPILS))
     path = write_csv(tmp_path / "mis.csv", [[upn(1), "Archer", "Ava", "", "Year 4", ""]])
     dialog = open_dialog(qtbot, window, path)
     choose(dialog, "surname", "Name (last)")

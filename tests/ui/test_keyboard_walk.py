@@ -13,16 +13,16 @@ from sqlalchemy import select
 
 from provmap_desktop.models import Ehcp, GroupMembership, Pupil
 from provmap_desktop.services.demo import build_demo_school
+from provmap_desktop.shell.backup_dialogs import BackupDialog, BackupsDialog
+from provmap_desktop.shell.first_start import FirstStartDialog, NewSchoolWizard
+from provmap_desktop.shell.screens import SCREENS
 from provmap_desktop.storage import Database, open_database
-from provmap_desktop.ui.backup_dialogs import BackupDialog, BackupsDialog
-from provmap_desktop.ui.first_start import FirstStartDialog, NewSchoolWizard
-from provmap_desktop.ui.screens import SCREENS
 from provmap_desktop.views.import_dialog import ImportPupilsDialog
 from provmap_desktop.views.map.allocate_dialog import AllocateDialog
 from provmap_desktop.views.map.group_dialog import GroupDialog
 from provmap_desktop.views.map_import_dialog import MapImportDialog
-from provmap_desktop.views.pupil_actions import EraseDialog, ProfileBatchDialog
-from provmap_desktop.views.pupil_dialogs import AddPupilDialog, ArchiveDialog
+from provmap_desktop.views.pupils.actions import EraseDialog, ProfileBatchDialog
+from provmap_desktop.views.pupils.dialogs import AddPupilDialog, ArchiveDialog
 from provmap_desktop.views.register import CancelDialog
 from provmap_desktop.views.review_wizard import ReviewWizard
 
@@ -36,7 +36,7 @@ def demo_window(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
     """One main window over the demo school for the whole module: the walks only move focus."""
     from PySide6.QtCore import QSettings
 
-    from provmap_desktop.ui.main_window import MainWindow
+    from provmap_desktop.shell.main_window import MainWindow
 
     folder = tmp_path_factory.mktemp("walk")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)

@@ -6,14 +6,15 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
+from provmap_desktop.domain.change import Changed, Kind
 from provmap_desktop.models import Pupil, YearGroup
-from provmap_desktop.ui.screens import SCREENS
+from provmap_desktop.shell.screens import SCREENS
 
 from .conftest import TODAY
 
 
 def _window(qtbot, school_db, last: str):  # type: ignore[no-untyped-def]
-    from provmap_desktop.ui.main_window import MainWindow
+    from provmap_desktop.shell.main_window import MainWindow
 
     QSettings().setValue("last_screen", last)
     win = MainWindow(school_db, today=TODAY)
@@ -90,11 +91,11 @@ def test_impact_by_provision_is_worked_out_once_per_change(qtbot, school_db, mon
     assert len(calls) == 1
     # Edits while Reviews is hidden: worked out once, when it is shown again.
     window.show_screen("map")
-    ctx.data_changed.emit({"groups"})
-    ctx.data_changed.emit({"memberships"})
+    ctx.data_changed.emit(Changed.of(Kind.GROUPS))
+    ctx.data_changed.emit(Changed.of(Kind.PUPILS))
     assert len(calls) == 1
     window.show_screen("reviews")
     assert len(calls) == 2
     # An edit while Reviews is shown: once more.
-    ctx.data_changed.emit({"groups"})
+    ctx.data_changed.emit(Changed.of(Kind.GROUPS))
     assert len(calls) == 3

@@ -19,7 +19,7 @@ TODAY = dt.date(2026, 11, 23)
 
 @pytest.fixture
 def map_screen(qtbot, demo_db):  # type: ignore[no-untyped-def]
-    from provmap_desktop.ui.main_window import MainWindow
+    from provmap_desktop.shell.main_window import MainWindow
 
     window = MainWindow(demo_db, today=TODAY)
     qtbot.addWidget(window)

@@ -32,7 +32,7 @@ def exemplar_db(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def exemplar_window(qtbot, exemplar_db: Database):  # type: ignore[no-untyped-def]
-    from provmap_desktop.ui.main_window import MainWindow
+    from provmap_desktop.shell.main_window import MainWindow
 
     win = MainWindow(exemplar_db, today=TODAY)
     qtbot.addWidget(win)

@@ -21,7 +21,7 @@ TODAY = dt.date(2026, 11, 23)
 
 @pytest.fixture
 def window(qtbot, demo_db):  # type: ignore[no-untyped-def]
-    from provmap_desktop.ui.main_window import MainWindow
+    from provmap_desktop.shell.main_window import MainWindow
 
     win = MainWindow(demo_db, today=TODAY)
     qtbot.addWidget(win)

@@ -11,10 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
+from provmap_desktop.domain.change import Changed, Kind
 from provmap_desktop.models import Pupil, PupilProfile, SchoolClass, YearGroup
 from provmap_desktop.services.upn import make_upn
 from provmap_desktop.storage import Database
-from provmap_desktop.views.pupil_actions import EraseDialog, ProfileBatchDialog
+from provmap_desktop.views.pupils.actions import EraseDialog, ProfileBatchDialog
 
 SURNAME = "Quillfeather"
 
@@ -49,7 +50,7 @@ def screen(window, school_db: Database):  # type: ignore[no-untyped-def]
         )
         s.add(Pupil(upn=upn(3), forename="Cy", surname="Cole", year_group=years["Year 5"]))
         s.commit()
-    window.ctx.data_changed.emit({"pupils"})
+    window.ctx.data_changed.emit(Changed.of(Kind.PUPILS))
     window.show_screen("pupils")
     return window.screens["pupils"]
 

@@ -27,8 +27,8 @@ from provmap_desktop.models import (
 from provmap_desktop.services.costing import cost_map
 from provmap_desktop.services.formatting import format_money
 from provmap_desktop.services.upn import make_upn
-from provmap_desktop.views import pupil_list_model as cols
-from provmap_desktop.views.pupil_list_model import PupilListModel
+from provmap_desktop.views.pupils import list_model as cols
+from provmap_desktop.views.pupils.list_model import PupilListModel
 
 GOOD_UPN = "B801200005001"
 BAD_UPN = "A801200005001"
@@ -113,7 +113,7 @@ def add_pupils(db) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def pupils_window(qtbot, school_db):  # type: ignore[no-untyped-def]
-    from provmap_desktop.ui.main_window import MainWindow
+    from provmap_desktop.shell.main_window import MainWindow
 
     from .conftest import TODAY
 

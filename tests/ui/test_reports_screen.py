@@ -19,7 +19,7 @@ TODAY = dt.date(2026, 11, 23)
 
 @pytest.fixture
 def reports(qtbot, tmp_path):  # type: ignore[no-untyped-def]
-    from provmap_desktop.ui.main_window import MainWindow
+    from provmap_desktop.shell.main_window import MainWindow
 
     db = open_database(tmp_path / "demo.provmap")
     with db.session_factory() as s:

@@ -13,7 +13,7 @@ TODAY = dt.date(2026, 11, 16)  # a Monday in the autumn term
 
 
 def test_the_strip_and_the_reviews_screen_show_the_same_due_count(qtbot, school_db):
-    from provmap_desktop.ui.main_window import MainWindow
+    from provmap_desktop.shell.main_window import MainWindow
 
     ids = build_maya_school(school_db)
     # One open review each: 3 days overdue, due in 5 days, in 10 days and in 20 days.

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QLabel
 
-from provmap_desktop.ui.screens import SCREENS
+from provmap_desktop.shell.screens import SCREENS
 from provmap_desktop.views.map.mime import pupils_mime
 
 from .test_map import TODAY, cell_index, ids_of, map_screen, provision_id

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from provmap_desktop.models import SchoolSettings, StaffRole
+from provmap_desktop.shell.screens import SCREENS
 from provmap_desktop.storage import open_database
 from provmap_desktop.storage.backup import backup_database
-from provmap_desktop.ui.screens import SCREENS
 
 
 def fresh_read(db, entity, key):  # type: ignore[no-untyped-def]

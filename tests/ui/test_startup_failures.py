@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
 from provmap_desktop.app import choose_database
 from provmap_desktop.models import SchoolSettings
+from provmap_desktop.shell.first_start import FirstStartDialog
 from provmap_desktop.storage import open_database
 from provmap_desktop.storage.backup import backup_database
-from provmap_desktop.ui.first_start import FirstStartDialog
 
 from .conftest import TODAY, small_school
 from .test_backups_ui import on_next_modal
@@ -63,8 +63,8 @@ import datetime as dt, sys
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from provmap_desktop.app import ensure_demo
-from provmap_desktop.ui.main_window import MainWindow
-from provmap_desktop.ui.screens import SCREENS
+from provmap_desktop.shell.main_window import MainWindow
+from provmap_desktop.shell.screens import SCREENS
 app = QApplication(sys.argv[:1])
 today = dt.date(2026, 11, 23)
 window = MainWindow(ensure_demo(Path(sys.argv[1]), today), today=today)

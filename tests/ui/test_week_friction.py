@@ -209,7 +209,7 @@ def test_history_says_where_an_allocation_moved_in_words(demo_window, demo_db, q
     import json
 
     from provmap_desktop.models import AuditEntry
-    from provmap_desktop.views.pupil_records import describe_change
+    from provmap_desktop.views.pupils.records import describe_change
 
     with demo_db.session_factory() as s:
         first, second = s.scalars(

@@ -31,15 +31,16 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from ...domain.change import Changed
 from ...models import GroupMembership, GroupSlot, ProvisionGroup, Pupil, Staff
 from ...services.calendar import DAYS_A_WEEK, SchoolCalendar, calendar_for_year
 from ...services.provision_map import WEEKDAYS
-from ...ui.commands import CallbackCommand, EditRefused, SavedCommand, SetFieldCommand, perform
 from ...ui.context import AppContext
 from ...ui.date_field import DateField
+from ...ui.edits import CallbackCommand, EditRefused, SavedCommand, SetFieldCommand, perform
 from ...ui.entity_table import Column, EntityTableModel
 from ...ui.speech import ValueLabel
-from .commands import KIND, GroupStartCommand
+from .edits import KIND, GroupStartCommand
 
 
 class WeeksSpinBox(QDoubleSpinBox):
@@ -188,8 +189,8 @@ class GroupDialog(QDialog):
         self.weeks_edit.setValue(days / DAYS_A_WEEK)
         self.weeks_edit.blockSignals(False)
 
-    def _on_data_changed(self, kinds: set[str]) -> None:
-        if KIND in kinds or not kinds:
+    def _on_data_changed(self, changed: Changed) -> None:
+        if changed.touches(KIND):
             self._show_dates()
             self._show_facts()
 

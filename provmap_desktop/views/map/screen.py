@@ -26,18 +26,19 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from ...domain.change import Changed, Kind
 from ...models import AcademicYear, GroupMembership, ProvisionGroup, SchoolClass, Staff
 from ...models.vocab import AREA_LABELS, SenStatus
 from ...services.allocation import GroupChoice
 from ...services.calendar import period_range
 from ...services.provision_map import MapFilters, MapSnapshot, build_map, reload_groups
-from ...ui.commands import EditRefused, SavedCommand, perform
 from ...ui.context import AppContext
+from ...ui.edits import EditRefused, SavedCommand, perform
 from ...ui.printing import Printable
 from ...ui.speech import ValueLabel
 from .cell_panel import CellPanel
 from .chips import Chip
-from .commands import (
+from .edits import (
     AllocateCommand,
     AllocationRequest,
     EndCommand,
@@ -259,20 +260,22 @@ class MapScreen(QWidget):
         self._refresh_flipped()
         self.panel.show_cell(self.model, self.view.currentIndex())
 
-    def _on_data_changed(self, kinds: set[str]) -> None:
+    def _on_data_changed(self, changed: Changed) -> None:
         # Marked stale, not dropped here: freeing a big school's figures takes a
         # moment, which belongs to the deferred recalculation, not to the edit.
         self._costs_stale = True
-        group_ids = {int(k.split(":", 1)[1]) for k in kinds if k.startswith("group:")}
-        others = {k for k in kinds if not k.startswith("group:")} - {"groups"}
+        group_ids = set(changed.group_ids)
+        others = changed.everything or bool(changed.kinds - {Kind.GROUPS})
         # A group's delivery rate depends on its sessions, not on who is in it, so a
         # map edit (allocate, move, end) leaves the shown rates as they were.
-        self._rates_stale = getattr(self, "_rates_stale", False) or bool(others) or not group_ids
+        self._rates_stale = getattr(self, "_rates_stale", False) or others or not group_ids
         if group_ids and not others and self.model.snapshot is not None:
             self.refresh_groups(group_ids)
-        elif kinds & {"groups", "pupils", "provisions", "settings", "delivery"} or not kinds:
+        elif changed.touches(
+            Kind.GROUPS, Kind.PUPILS, Kind.PROVISIONS, Kind.SETTINGS, Kind.DELIVERY
+        ):
             self.refresh_after_edit()
-        if "pupils" in kinds or not kinds:
+        if changed.touches(Kind.PUPILS):
             self.tray.refresh()
 
     def refresh_groups(self, group_ids: set[int]) -> None:

@@ -29,7 +29,7 @@ from ..services.school_setup import (
     check_autumn_start,
     default_term_dates,
 )
-from .speech import ValueLabel
+from ..ui.speech import ValueLabel
 
 
 @dataclass

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ..services.formatting import format_date
 from ..storage.autobackup import AutomaticCopy, backups_folder, list_copies
 from ..storage.sealed import PASSWORD_RULE, password_problem
-from .speech import ValueLabel
+from ..ui.speech import ValueLabel
 
 
 def _size_text(size: int) -> str:

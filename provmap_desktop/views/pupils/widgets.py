@@ -24,27 +24,28 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from ..models import (
+from ...domain.change import Changed, Kind
+from ...models import (
     Pupil,
     PupilProfile,
     SchoolClass,
     YearGroup,
 )
-from ..models.pupils import PROFILE_FIELDS
-from ..models.vocab import NEED_TYPES, SenStatus
-from ..services.formatting import format_date
-from ..ui.commands import (
+from ...models.pupils import PROFILE_FIELDS
+from ...models.vocab import NEED_TYPES, SenStatus
+from ...services.formatting import format_date
+from ...ui.context import AppContext
+from ...ui.edits import (
     SavedCommand,
 )
-from ..ui.context import AppContext
-from .pupil_dialogs import GENDERS_ALL, check_upn, choice_combo, read_date
-from .pupil_list_model import FLAG_NAMES
+from .dialogs import GENDERS_ALL, check_upn, choice_combo, read_date
+from .list_model import FLAG_NAMES
 
 if TYPE_CHECKING:
-    from .pupil_profile import PupilPane
+    from .pane import PupilPane
 
 
-KIND = "pupils"
+KIND = Kind.PUPILS
 
 
 def plain(label: str) -> str:
@@ -121,7 +122,7 @@ class Binding:
 class ProfileFieldCommand(SavedCommand):
     """Set one field of the one-page profile, creating the profile on the first edit."""
 
-    kinds = (KIND,)
+    changed = Changed.of(KIND)
 
     def __init__(self, ctx: AppContext, pupil_id: int, field: str, value: str, label: str):
         super().__init__(ctx, label)

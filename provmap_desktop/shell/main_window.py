@@ -23,19 +23,19 @@ from sqlalchemy import select
 
 from .. import APP_NAME, __version__
 from ..models import AcademicYear, SchoolSettings, Term
+from ..services.attention import attention_html, attention_items
 from ..storage import Database, StorageError, open_database
 from ..storage.backup import backup_database, check_backup, restore_database
 from ..storage.places import place_warning
 from ..storage.sealed import is_sealed, open_sealed, private_temp_folder
-from .attention import attention_html, attention_items
+from ..ui.colours import apply_readable_palette
+from ..ui.context import AppContext
+from ..ui.link_strip import LinkStrip
+from ..ui.period_bar import PeriodBar
+from ..ui.printing import Printable, preview, print_with_dialog
+from ..ui.speech import ValueLabel, announce
 from .backup_dialogs import BackupDialog, BackupsDialog, ask_backup_password
-from .colours import apply_readable_palette
-from .context import AppContext
-from .link_strip import LinkStrip
-from .period_bar import PeriodBar
-from .printing import Printable, preview, print_with_dialog
 from .screens import SCREENS, build_screen
-from .speech import ValueLabel, announce
 
 _KEYS = [spec.key for spec in SCREENS]
 

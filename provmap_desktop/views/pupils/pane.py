@@ -14,27 +14,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..models import (
+from ...models import (
     Base,
     Pupil,
 )
-from ..models.vocab import SenStatus
-from ..services.formatting import format_date
-from ..ui.commands import (
+from ...models.vocab import SenStatus
+from ...services.formatting import format_date
+from ...ui.context import AppContext
+from ...ui.edits import (
     EditRefused,
     SavedCommand,
     SetFieldCommand,
     perform,
 )
-from ..ui.context import AppContext
-from ..ui.speech import ValueLabel
-from .pupil_ehcp import MATCHED, NOT_MATCHED, EhcpTab  # noqa: F401
-from .pupil_records import HistoryTab, ProvisionTab
-from .pupil_widgets import (  # noqa: F401  (names other modules and tests use from here)
+from ...ui.speech import ValueLabel
+from .ehcp import EhcpTab
+from .records import HistoryTab, ProvisionTab
+from .widgets import (
     KIND,
-    PROFILE_FIELDS,
     Binding,
-    BoundTab,
     ProfileFieldCommand,
     ProfileTab,
     SenTab,

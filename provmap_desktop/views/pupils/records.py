@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import (
+from ...models import (
     AuditEntry,
     GroupMembership,
     Provision,
@@ -30,14 +30,14 @@ from ..models import (
     Staff,
     YearGroup,
 )
-from ..models.vocab import AREA_LABELS, AreaOfNeed
-from ..services.costing import CostedMap, cost_map
-from ..services.formatting import format_date, format_money
-from ..ui.speech import ValueLabel
-from .pupil_widgets import KIND, PROFILE_FIELDS, plain  # noqa: F401
+from ...models.vocab import AREA_LABELS, AreaOfNeed
+from ...services.costing import CostedMap, cost_map
+from ...services.formatting import format_date, format_money
+from ...ui.speech import ValueLabel
+from .widgets import PROFILE_FIELDS, plain
 
 if TYPE_CHECKING:
-    from .pupil_profile import PupilPane
+    from .pane import PupilPane
 
 
 def read_only_table(name: str, headers: list[str]) -> QTableWidget:

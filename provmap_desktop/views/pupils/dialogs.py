@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Pupil
-from ..services.formatting import format_date, parse_date
-from ..services.pupil_rules import checked_birth_date, checked_name
-from ..services.upn import UpnError, clean_upn
-from ..ui.speech import ValueLabel
+from ...models import Pupil
+from ...services.formatting import format_date, parse_date
+from ...services.pupil_rules import checked_birth_date, checked_name
+from ...services.upn import UpnError, clean_upn
+from ...ui.speech import ValueLabel
 
 GENDERS: tuple[tuple[str, str], ...] = (("", "Not recorded"), ("F", "Female"), ("M", "Male"))
 GENDERS_ALL: tuple[tuple[str, str], ...] = (*GENDERS, ("X", "Other"))

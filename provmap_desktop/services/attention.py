@@ -45,7 +45,7 @@ def _current_year(session: Session, today: dt.date) -> AcademicYear | None:
 
 
 def reviews_due(session: Session, today: dt.date) -> Attention | None:
-    from ..services.reviews import DUE_WITHIN_DAYS, due_reviews
+    from .reviews import DUE_WITHIN_DAYS, due_reviews
 
     count = due_reviews(session, today).count
     if not count:
@@ -55,7 +55,7 @@ def reviews_due(session: Session, today: dt.date) -> Attention | None:
 
 
 def section_f_gaps(session: Session, today: dt.date) -> Attention | None:
-    from ..services.pupils import section_f_gaps as gaps
+    from .pupils import section_f_gaps as gaps
 
     found = gaps(session, today)
     count = len(found)
@@ -70,7 +70,7 @@ def section_f_gaps(session: Session, today: dt.date) -> Attention | None:
 
 
 def groups_below_amber(session: Session, today: dt.date) -> Attention | None:
-    from ..services.delivery import delivery_rates, rag
+    from .delivery import delivery_rates, rag
 
     year = _current_year(session, today)
     if year is None:
@@ -83,8 +83,8 @@ def groups_below_amber(session: Session, today: dt.date) -> Attention | None:
 
 
 def over_threshold(session: Session, today: dt.date) -> Attention | None:
-    from ..services.cost_reports import threshold_report
-    from ..services.formatting import format_money
+    from .cost_reports import threshold_report
+    from .formatting import format_money
 
     year = _current_year(session, today)
     if year is None:

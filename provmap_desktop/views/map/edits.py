@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from ...domain.change import Changed, Kind
 from ...models import GroupMembership, GroupSlot, ProvisionGroup
 from ...services.allocation import (
     AllocationResult,
@@ -28,10 +29,10 @@ from ...services.allocation import (
     undo_group_start,
     undo_move,
 )
-from ...ui.commands import SavedCommand, add_row
 from ...ui.context import AppContext
+from ...ui.edits import SavedCommand, add_row
 
-KIND = "groups"
+KIND = Kind.GROUPS
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,9 @@ class AllocationRequest:
     group_id: int | None = None
 
 
-def _kinds(group_ids: set[int]) -> tuple[str, ...]:
-    """ "groups" for every screen, plus "group:<id>" so the map can refresh just those."""
-    return (KIND, *(f"group:{g}" for g in sorted(group_ids)))
+def _changed(group_ids: set[int]) -> Changed:
+    """Groups changed, naming which, so the map can refresh just those."""
+    return Changed.of(KIND, group_ids=group_ids)
 
 
 class AllocateCommand(SavedCommand):
@@ -90,8 +91,8 @@ class AllocateCommand(SavedCommand):
         return {self.result.group_id} if self.result and self.result.group_id else set()
 
     @property
-    def kinds(self) -> tuple[str, ...]:  # type: ignore[override]
-        return _kinds(self.group_ids)
+    def changed(self) -> Changed:  # type: ignore[override]
+        return _changed(self.group_ids)
 
 
 class MoveCommand(SavedCommand):
@@ -141,8 +142,8 @@ class MoveCommand(SavedCommand):
         return ids
 
     @property
-    def kinds(self) -> tuple[str, ...]:  # type: ignore[override]
-        return _kinds(self.group_ids)
+    def changed(self) -> Changed:  # type: ignore[override]
+        return _changed(self.group_ids)
 
     def revert(self) -> None:
         session = self.ctx.session
@@ -161,7 +162,7 @@ class GroupStartCommand(SavedCommand):
         self.group_id = group_id
         self.new_start = new_start
         self.result: GroupStartResult | None = None
-        self.kinds = _kinds({group_id})
+        self.changed = _changed({group_id})
 
     def apply(self) -> None:
         if self.result is None:
@@ -185,8 +186,8 @@ class EndCommand(SavedCommand):
         self.group_ids: set[int] = set()
 
     @property
-    def kinds(self) -> tuple[str, ...]:  # type: ignore[override]
-        return _kinds(self.group_ids)
+    def changed(self) -> Changed:  # type: ignore[override]
+        return _changed(self.group_ids)
 
     def apply(self) -> None:
         session = self.ctx.session
@@ -265,9 +266,9 @@ class MoveToCellCommand(SavedCommand):
         self.move.apply()
 
     @property
-    def kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+    def changed(self) -> Changed:  # type: ignore[override]
         moved = self.move.group_ids if self.move is not None else set()
-        return _kinds(self.make_group.group_ids | moved)
+        return _changed(self.make_group.group_ids | moved)
 
     def revert(self) -> None:
         if self.move is not None:

@@ -34,22 +34,23 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from ..models import Pupil, SchoolClass, YearGroup
-from ..models.vocab import SenStatus
-from ..services.pupils import (
+from ...domain.change import Changed, Kind
+from ...models import Pupil, SchoolClass, YearGroup
+from ...models.vocab import SenStatus
+from ...services.pupils import (
     PupilFilter,
     erase_pupil,
     find_pupils,
     vacuum,
     write_subject_access_json,
 )
-from ..storage.autobackup import HeldCopy, copies_holding, delete_copies
-from ..ui.context import AppContext
-from ..ui.folders import remember, start_in
-from ..ui.speech import ValueLabel
-from .import_dialog import ImportPupilsDialog
+from ...storage.autobackup import HeldCopy, copies_holding, delete_copies
+from ...ui.context import AppContext
+from ...ui.folders import remember, start_in
+from ...ui.speech import ValueLabel
+from ..import_dialog import ImportPupilsDialog
 
-KIND = "pupils"
+KIND = Kind.PUPILS
 SEN_REGISTER = PupilFilter(sen_statuses={SenStatus.SEN_SUPPORT.value, SenStatus.EHCP.value})
 
 
@@ -153,7 +154,7 @@ class ProfileBatchDialog(QDialog):
 
 def print_profiles(ctx: AppContext, parent: QWidget, pupils: list[Pupil], path: Path) -> bool:
     """Write the profiles of ``pupils`` to ``path``; say so, or say why not."""
-    from ..reports.profile_pdf import write_profile_pdf
+    from ...reports.profile_pdf import write_profile_pdf
 
     if not _busy(
         lambda: write_profile_pdf(ctx.session, path, pupils, today=ctx.today),
@@ -167,7 +168,7 @@ def print_profiles(ctx: AppContext, parent: QWidget, pupils: list[Pupil], path: 
 
 
 def save_pupil_map(ctx: AppContext, parent: QWidget, pupil: Pupil, path: Path) -> bool:
-    from ..reports.pupil_map_pdf import write_pupil_map_pdf
+    from ...reports.pupil_map_pdf import write_pupil_map_pdf
 
     if not _busy(
         lambda: write_pupil_map_pdf(ctx.session, path, pupil, as_of=ctx.today),
@@ -181,7 +182,7 @@ def save_pupil_map(ctx: AppContext, parent: QWidget, pupil: Pupil, path: Path) -
 
 def export_subject_access(ctx: AppContext, parent: QWidget, pupil: Pupil, path: Path) -> bool:
     """Write the PDF at ``path`` and the same data as JSON beside it (``.json``)."""
-    from ..reports.sar_pdf import write_sar_pdf
+    from ...reports.sar_pdf import write_sar_pdf
 
     json_path = path.with_suffix(".json")
 
@@ -263,7 +264,7 @@ def erase(ctx: AppContext, pupil_id: int) -> ErasureOutcome | None:
         compacted = False
     # Earlier steps on the stack may refer to rows that no longer exist.
     ctx.undo_stack.clear()
-    ctx.data_changed.emit({KIND})
+    ctx.data_changed.emit(Changed.of(KIND))
     return ErasureOutcome(log_emptied, compacted, copies_holding(ctx.database.path, upn))
 
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from ..models import (
+from ...models import (
     Base,
     Ehcp,
     EhcpOutcome,
@@ -34,20 +34,20 @@ from ..models import (
     Provision,
     Pupil,
 )
-from ..models.vocab import SenStatus
-from ..services.pupils import section_f_gaps, suggest_membership
-from ..ui.commands import (
+from ...models.vocab import SenStatus
+from ...services.pupils import section_f_gaps, suggest_membership
+from ...ui.edits import (
     CallbackCommand,
     SetFieldCommand,
     add_row,
 )
-from ..ui.speech import ValueLabel
-from .pupil_dialogs import choice_combo, read_date
-from .pupil_records import FIELD_NAMES, membership_label, pupil_memberships, read_only_table
-from .pupil_widgets import KIND, Binding, BoundTab, CommitTextEdit, plain, show_value
+from ...ui.speech import ValueLabel
+from .dialogs import choice_combo, read_date
+from .records import FIELD_NAMES, membership_label, pupil_memberships, read_only_table
+from .widgets import KIND, Binding, BoundTab, CommitTextEdit, plain, show_value
 
 if TYPE_CHECKING:
-    from .pupil_profile import PupilPane
+    from .pane import PupilPane
 
 
 MATCHED = "✓ Matched"

@@ -28,18 +28,20 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
-from ..models import Pupil, SchoolClass, YearGroup
-from ..models.vocab import NEED_TYPES, SenStatus
-from ..services.pupils import PupilFilter, archive_pupil, find_pupils, restore_pupil
-from ..ui.commands import CallbackCommand, EditRefused, add_row, perform
-from ..ui.context import AppContext
-from ..ui.printing import Printable
-from ..ui.speech import ValueLabel
-from . import pupil_list_model as cols
-from .pupil_actions import PupilActions
-from .pupil_dialogs import AddPupilDialog, ArchiveDialog, choice_combo
-from .pupil_list_model import FLAG_NAMES, PupilListModel
-from .pupil_profile import KIND, PupilPane
+from ...domain.change import Changed, Kind
+from ...models import Pupil, SchoolClass, YearGroup
+from ...models.vocab import NEED_TYPES, SenStatus
+from ...services.pupils import PupilFilter, archive_pupil, find_pupils, restore_pupil
+from ...ui.context import AppContext
+from ...ui.edits import CallbackCommand, EditRefused, add_row, perform
+from ...ui.printing import Printable
+from ...ui.speech import ValueLabel
+from . import list_model as cols
+from .actions import PupilActions
+from .dialogs import AddPupilDialog, ArchiveDialog, choice_combo
+from .list_model import FLAG_NAMES, PupilListModel
+from .pane import PupilPane
+from .widgets import KIND
 
 ON_ROLL, ARCHIVED, EVERYONE = "on_roll", "archived", "all"
 ROLL_CHOICES = ((ON_ROLL, "On roll"), (ARCHIVED, "Archived (left)"), (EVERYONE, "All pupils"))
@@ -293,7 +295,7 @@ class PupilsScreen(QWidget):
         pupil = self.pane.pupil()
         if pupil is None:
             return None
-        from ..reports.profile_pdf import write_profile_pdf
+        from ...reports.profile_pdf import write_profile_pdf
 
         ctx = self.ctx
         return Printable(
@@ -322,8 +324,8 @@ class PupilsScreen(QWidget):
         self.archive_button.setEnabled(pupil is not None and not pupil.archived)
         self.restore_button.setEnabled(pupil is not None and pupil.archived)
 
-    def _on_data_changed(self, kinds: set[str]) -> None:
-        if not kinds or kinds & {KIND, "settings"}:
+    def _on_data_changed(self, changed: Changed) -> None:
+        if changed.touches(KIND, Kind.SETTINGS):
             self._fill_place_filters()
             self.reload()
 

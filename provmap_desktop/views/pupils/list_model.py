@@ -20,8 +20,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from ..models import Pupil
-from ..models.vocab import NEED_TYPES, SenStatus
+from ...models import Pupil
+from ...models.vocab import NEED_TYPES, SenStatus
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from ..domain.change import Change, Changed, Kind
 from ..models import Base
 from .context import AppContext
 
@@ -43,7 +44,8 @@ def explain(exc: Exception) -> str:
 class SavedCommand(QUndoCommand):
     """Base for every edit: subclasses implement ``apply`` and ``revert`` (no commit)."""
 
-    kinds: tuple[str, ...] = ()
+    #: What the edit touches, so screens refresh; by default every screen reloads.
+    changed: Changed = Changed.all()
 
     def __init__(self, ctx: AppContext, label: str) -> None:
         super().__init__(label)
@@ -72,7 +74,7 @@ class SavedCommand(QUndoCommand):
     def _run(self, action: Callable[[], None]) -> None:
         try:
             action()
-            self.ctx.commit(*self.kinds)
+            self.ctx.commit(self.changed)
         except Exception:
             self.ctx.session.rollback()
             raise
@@ -106,7 +108,7 @@ class SetFieldCommand(SavedCommand):
         field: str,
         value: Any,
         label: str,
-        kind: str,
+        kind: Kind,
     ) -> None:
         super().__init__(ctx, label)
         self.entity = entity
@@ -117,7 +119,7 @@ class SetFieldCommand(SavedCommand):
         if row is None:
             raise LookupError(f"{entity.__name__} {key} no longer exists")
         self.old_value = getattr(row, field)
-        self.kinds = (kind,)
+        self.changed = Changed.of(kind)
 
     def _set(self, value: Any) -> None:
         row = self.ctx.session.get(self.entity, self.key)
@@ -140,12 +142,12 @@ class CallbackCommand(SavedCommand):
         label: str,
         do: Callable[[], None],
         undo: Callable[[], None],
-        *kinds: str,
+        *kinds: Kind,
     ) -> None:
         super().__init__(ctx, label)
         self._do = do
         self._undo = undo
-        self.kinds = kinds
+        self.changed = Changed.of(*kinds) if kinds else Changed.all()
 
     def apply(self) -> None:
         self._do()
@@ -176,9 +178,38 @@ def unused_name(session: Any, column: Any, stem: str) -> str:
     return f"{stem} {number}"
 
 
-def add_row_command(ctx: AppContext, row: Base, label: str, *kinds: str) -> CallbackCommand:
+def add_row_command(ctx: AppContext, row: Base, label: str, *kinds: Kind) -> CallbackCommand:
     """An undoable "add this row": undo deletes it, redo brings it back with its id."""
     session = ctx.session
     return CallbackCommand(
         ctx, label, lambda: add_row(session, row), lambda: session.delete(row), *kinds
     )
+
+
+class DomainEdit(SavedCommand):
+    """An edit made by a domain write: the first run calls it, undo and redo replay it.
+
+    ``write`` takes the session and returns the ``Change`` the domain layer made; the
+    change names what it touched, so every screen refreshes what it shows.
+    """
+
+    def __init__(self, ctx: AppContext, label: str, write: Callable[[Any], Change]) -> None:
+        super().__init__(ctx, label)
+        self._write: Callable[[Any], Change] | None = write
+        self.change: Change | None = None
+
+    def apply(self) -> None:
+        if self.change is None:
+            assert self._write is not None
+            self.change = self._write(self.ctx.session)
+            self._write = None
+            self.changed = self.change.changed
+        else:
+            self.change.redo(self.ctx.session)
+
+    def revert(self) -> None:
+        if self.change is not None:
+            self.change.undo(self.ctx.session)
+
+    def is_noop(self) -> bool:
+        return self.change is not None and self.change.is_noop

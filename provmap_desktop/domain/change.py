@@ -1,0 +1,247 @@
+"""What an edit changed, in two forms.
+
+``Changed`` says which kinds of data an edit touched, so screens refresh only what they
+show (a typed value: a misspelt kind is an error, not a missed refresh).
+
+``Change`` is what every domain write returns: enough to take the edit back
+(``undo``) and to make it again (``redo``) in the same session, without committing.
+The GUI's undo stack and the tests use the same objects; nothing here knows of Qt.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session, make_transient
+
+
+class Kind(enum.Enum):
+    """A kind of data screens show; an edit names every kind it touched."""
+
+    PUPILS = "pupils"
+    GROUPS = "groups"
+    PROVISIONS = "provisions"
+    SETTINGS = "settings"
+    DELIVERY = "delivery"
+    REVIEWS = "reviews"
+
+
+@dataclass(frozen=True)
+class Changed:
+    """The kinds of data an edit touched, and which provision groups (for the map)."""
+
+    kinds: frozenset[Kind] = frozenset()
+    group_ids: frozenset[int] = frozenset()
+    #: Everything may have changed (a restore, an import): every screen reloads.
+    everything: bool = False
+
+    @classmethod
+    def of(cls, *kinds: Kind, group_ids: Iterable[int] = ()) -> Changed:
+        return cls(frozenset(kinds), frozenset(group_ids))
+
+    @classmethod
+    def all(cls) -> Changed:
+        return cls(everything=True)
+
+    def touches(self, *kinds: Kind) -> bool:
+        """True when any of ``kinds`` changed (always, after a change to everything)."""
+        return self.everything or any(kind in self.kinds for kind in kinds)
+
+    def __or__(self, other: Changed) -> Changed:
+        return Changed(
+            self.kinds | other.kinds,
+            self.group_ids | other.group_ids,
+            self.everything or other.everything,
+        )
+
+
+class DomainError(ValueError):
+    """A rule of the school's data refused an edit; ``str()`` says why in plain words."""
+
+
+class Change:
+    """An edit already made in the session: ``undo`` takes it back, ``redo`` makes it again.
+
+    Neither commits; the caller does. ``changed`` names what screens must refresh.
+    """
+
+    changed: Changed = Changed()
+
+    def undo(self, session: Session) -> None:
+        raise NotImplementedError
+
+    def redo(self, session: Session) -> None:
+        raise NotImplementedError
+
+    @property
+    def is_noop(self) -> bool:
+        """True when the edit changed nothing, so there is nothing to undo."""
+        return False
+
+
+@dataclass
+class NoChange(Change):
+    """The edit asked for what was already there."""
+
+    changed: Changed = field(default_factory=Changed)
+
+    def undo(self, session: Session) -> None:
+        pass
+
+    def redo(self, session: Session) -> None:
+        pass
+
+    @property
+    def is_noop(self) -> bool:
+        return True
+
+
+@dataclass
+class FieldChange(Change):
+    """One column of one row set from ``old`` to ``new``."""
+
+    model: type
+    key: Any
+    field: str
+    old: Any
+    new: Any
+    changed: Changed = field(default_factory=Changed)
+
+    def _set(self, session: Session, value: Any) -> None:
+        row = session.get(self.model, self.key)
+        if row is None:
+            raise DomainError("That record no longer exists.")
+        setattr(row, self.field, value)
+
+    def undo(self, session: Session) -> None:
+        self._set(session, self.old)
+
+    def redo(self, session: Session) -> None:
+        self._set(session, self.new)
+
+
+#: A field's rule: given the session, the row and the value asked for, return the value
+#: to store, or raise ``DomainError`` (or ``ValueError``) saying why not.
+FieldRule = Callable[[Session, Any, Any], Any]
+
+
+def keep(_session: Session, _row: Any, value: Any) -> Any:
+    """The rule for a field with nothing to check beyond the database's own."""
+    return value
+
+
+def set_field(
+    session: Session,
+    model: type,
+    key: Any,
+    field_name: str,
+    value: Any,
+    rules: Mapping[str, FieldRule],
+    changed: Changed,
+) -> Change:
+    """Set ``field_name`` of the ``model`` row ``key`` to ``value`` through its rule.
+
+    Only fields named in ``rules`` may be set: any other is refused, so no screen can
+    write a column its aggregate does not offer.
+    """
+    rule = rules.get(field_name)
+    if rule is None:
+        raise DomainError(f"{field_name.replace('_', ' ').capitalize()} cannot be changed here.")
+    row = session.get(model, key)
+    if row is None:
+        raise DomainError("That record no longer exists.")
+    value = rule(session, row, value)
+    old = getattr(row, field_name)
+    if old == value:
+        return NoChange()
+    setattr(row, field_name, value)
+    return FieldChange(model, key, field_name, old, value, changed)
+
+
+def add_again(session: Session, row: Any) -> None:
+    """Add ``row``; after an undo deleted it, bring it back with the same id."""
+    state = inspect(row)
+    if state.detached or state.deleted:
+        make_transient(row)
+    session.add(row)
+
+
+@dataclass
+class RowsAdded(Change):
+    """New rows: undo deletes them (last first), redo brings them back with their ids."""
+
+    rows: Sequence[Any]
+    changed: Changed = field(default_factory=Changed)
+
+    def undo(self, session: Session) -> None:
+        for row in reversed(self.rows):
+            session.delete(row)
+        session.flush()
+
+    def redo(self, session: Session) -> None:
+        for row in self.rows:
+            add_again(session, row)
+        session.flush()
+
+
+@dataclass
+class RowsRemoved(Change):
+    """Rows deleted: undo brings them back with their ids (parents first), redo deletes."""
+
+    rows: Sequence[Any]
+    changed: Changed = field(default_factory=Changed)
+
+    def undo(self, session: Session) -> None:
+        for row in self.rows:
+            add_again(session, row)
+        session.flush()
+
+    def redo(self, session: Session) -> None:
+        for row in reversed(self.rows):
+            session.delete(row)
+        session.flush()
+
+
+@dataclass
+class Steps(Change):
+    """Several changes made as one edit: undone last first."""
+
+    steps: Sequence[Change]
+
+    @property
+    def changed(self) -> Changed:  # type: ignore[override]
+        result = Changed()
+        for step in self.steps:
+            result = result | step.changed
+        return result
+
+    def undo(self, session: Session) -> None:
+        for step in reversed(self.steps):
+            step.undo(session)
+
+    def redo(self, session: Session) -> None:
+        for step in self.steps:
+            step.redo(session)
+
+    @property
+    def is_noop(self) -> bool:
+        return all(step.is_noop for step in self.steps)
+
+
+@dataclass
+class Reversible(Change):
+    """A change given as two functions of the session (for edits with their own record)."""
+
+    undo_with: Callable[[Session], None]
+    redo_with: Callable[[Session], None]
+    changed: Changed = field(default_factory=Changed)
+
+    def undo(self, session: Session) -> None:
+        self.undo_with(session)
+
+    def redo(self, session: Session) -> None:
+        self.redo_with(session)

@@ -1,0 +1,94 @@
+"""The screens the shell shows, in order, and how each is built.
+
+Each screen is named by a small factory that imports its module when the screen is
+first opened: start-up builds only the screen that is shown, and every import is an
+ordinary one that tools and readers can follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from ..ui.context import AppContext
+
+
+def _map(ctx: AppContext) -> QWidget:
+    from ..views.map import MapScreen
+
+    return MapScreen(ctx)
+
+
+def _pupils(ctx: AppContext) -> QWidget:
+    from ..views.pupils import PupilsScreen
+
+    return PupilsScreen(ctx)
+
+
+def _provisions(ctx: AppContext) -> QWidget:
+    from ..views.provisions import ProvisionsScreen
+
+    return ProvisionsScreen(ctx)
+
+
+def _register(ctx: AppContext) -> QWidget:
+    from ..views.register import RegisterScreen
+
+    return RegisterScreen(ctx)
+
+
+def _reviews(ctx: AppContext) -> QWidget:
+    from ..views.reviews import ReviewsScreen
+
+    return ReviewsScreen(ctx)
+
+
+def _costs(ctx: AppContext) -> QWidget:
+    from ..views.costs import CostsScreen
+
+    return CostsScreen(ctx)
+
+
+def _reports(ctx: AppContext) -> QWidget:
+    from ..views.reports import ReportsScreen
+
+    return ReportsScreen(ctx)
+
+
+def _settings(ctx: AppContext) -> QWidget:
+    from ..views.settings import SettingsScreen
+
+    return SettingsScreen(ctx)
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    key: str
+    title: str
+    build: Callable[[AppContext], QWidget]
+    #: The screen fills itself when the period is chosen, not when it is built: built
+    #: later (when first opened), it is loaded at once for the period already chosen.
+    load_on_build: bool = False
+
+
+SCREENS: tuple[ScreenSpec, ...] = (
+    ScreenSpec("map", "Provision map", _map, load_on_build=True),
+    ScreenSpec("pupils", "Pupils", _pupils),
+    ScreenSpec("provisions", "Provisions", _provisions),
+    ScreenSpec("register", "Register", _register),
+    ScreenSpec("reviews", "Reviews", _reviews),
+    ScreenSpec("costs", "Costs", _costs),
+    ScreenSpec("reports", "Reports", _reports),
+    ScreenSpec("settings", "Settings", _settings),
+)
+
+
+def build_screen(spec: ScreenSpec, ctx: AppContext) -> QWidget:
+    """Build ``spec``'s screen and, if it fills itself for a period, fill it now."""
+    widget = spec.build(ctx)
+    reload = getattr(widget, "reload", None)
+    if spec.load_on_build and ctx.academic_year_id is not None and callable(reload):
+        reload()
+    return widget
