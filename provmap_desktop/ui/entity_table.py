@@ -20,14 +20,19 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QWidget
+from sqlalchemy.orm import Session
 
-from ..domain.change import Changed, Kind
+from ..domain.change import Change, Changed, Kind
 from ..models import Base
 from ..services.formatting import format_date, format_money, parse_date, parse_money
 from .context import AppContext
-from .edits import EditRefused, SetFieldCommand, perform
+from .edits import DomainEdit, EditRefused, SavedCommand, SetFieldCommand, perform
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+#: A domain write for one field of one row: (session, row id, field, value) -> Change.
+FieldUpdate = Callable[[Session, Any, str, Any], Change]
 
 
 @dataclass(frozen=True)
@@ -88,8 +93,12 @@ class EntityTableModel(QAbstractTableModel):
         load: Callable[[], Sequence[Base]],
         kind: Kind,
         noun: str,
+        update: FieldUpdate | None = None,
     ) -> None:
+        """``update`` is the domain write for one field: ``update(session, id, field,
+        value)`` checks the value and returns the ``Change``."""
         super().__init__()
+        self.update = update
         self.ctx = ctx
         self.entity = entity
         self.columns = list(columns)
@@ -166,15 +175,18 @@ class EntityTableModel(QAbstractTableModel):
         row = self.rows[index.row()]
         if parsed == getattr(row, column.field):
             return False
-        command = SetFieldCommand(
-            self.ctx,
-            self.entity,
-            row.id,  # type: ignore[attr-defined]
-            column.field,
-            parsed,
-            f"change {self.noun} {column.header.lower()}",
-            self.kind,
-        )
+        label = f"change {self.noun} {column.header.lower()}"
+        key = row.id  # type: ignore[attr-defined]
+        command: SavedCommand
+        if self.update is not None:
+            update = self.update
+            command = DomainEdit(
+                self.ctx, label, lambda session: update(session, key, column.field, parsed)
+            )
+        else:
+            command = SetFieldCommand(
+                self.ctx, self.entity, key, column.field, parsed, label, self.kind
+            )
         try:
             perform(self.ctx, command)
         except EditRefused as exc:
