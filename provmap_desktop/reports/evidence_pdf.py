@@ -39,7 +39,7 @@ from ..services.costing import cost_map
 from ..services.delivery import group_label, membership_rate, rag
 from ..services.formatting import format_date, format_money
 from . import base
-from .base import ReportInfo
+from .page import ReportInfo
 
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9, leading=11.5)

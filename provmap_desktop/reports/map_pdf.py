@@ -43,18 +43,8 @@ from ..services.provision_map import (
     YearGroupColumn,
     build_map,
 )
-from .base import (
-    FONT,
-    FONT_BOLD,
-    STYLES,
-    ReportDocument,
-    ReportInfo,
-    continued,
-    make_table,
-    markup_para,
-    para,
-    write_pdf,
-)
+from .base import STYLES, continued, make_table, markup_para, para, write_pdf
+from .page import FONT, FONT_BOLD, ReportDocument, ReportInfo
 
 #: Light fills for the area-of-need rows; the area's name is always printed too.
 AREA_FILLS: dict[str, colors.Color] = {

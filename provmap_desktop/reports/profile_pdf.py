@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..models import GroupMembership, ProvisionGroup, Pupil, SchoolSettings
 from ..models.vocab import AREA_LABELS, NEED_TYPES, AreaOfNeed, SenStatus
 from ..services.formatting import format_date
-from . import base
+from . import base, page
 
 TITLE = "One-page profile"
 CONFIDENTIAL = "Confidential: about a child. Please keep it safe."
@@ -151,7 +151,7 @@ def _provision_table(session: Session, pupil: Pupil, today: dt.date, width: floa
         ["Support", "With", "How often", "Dates"],
         rows,
         widths,
-        frame_height=base.frame_size()[1],
+        frame_height=page.frame_size()[1],
     )
 
 
@@ -162,7 +162,7 @@ def _section_table(pairs: tuple[tuple[str, str], ...], profile: Any, width: floa
         header,
         [cells],
         [width / len(pairs)] * len(pairs),
-        frame_height=base.frame_size()[1],
+        frame_height=page.frame_size()[1],
         extra_style=[
             ("BACKGROUND", (0, 0), (-1, 0), _SECTION_FILL),
             ("TOPPADDING", (0, 1), (-1, -1), 4),
@@ -186,7 +186,7 @@ def profile_story(
     provision counts as current.
     """
     day = today or dt.date.today()
-    full = width or base.frame_size()[0]
+    full = width or page.frame_size()[0]
     profile = pupil.profile
     story: list[Flowable] = [
         PupilMark(pupil.display_name),
@@ -213,7 +213,7 @@ def profile_story(
     return story
 
 
-class ProfileDocument(base.ReportDocument):
+class ProfileDocument(page.ReportDocument):
     """The shared document, with the pupil's name under the title on every page."""
 
     def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
@@ -229,8 +229,8 @@ class ProfileDocument(base.ReportDocument):
             return
         height = canvas._pagesize[1]
         canvas.saveState()
-        canvas.setFont(base.FONT, 9.5)
-        canvas.drawString(base.MARGIN, height - base.MARGIN - 25, text)
+        canvas.setFont(page.FONT, 9.5)
+        canvas.drawString(page.MARGIN, height - page.MARGIN - 25, text)
         canvas.restoreState()
 
 
@@ -252,11 +252,11 @@ def write_profile_pdf(
     if not pupils:
         raise ValueError("There are no pupils to print profiles for.")
     day = today or dt.date.today()
-    info = base.ReportInfo(
+    info = page.ReportInfo(
         title=TITLE, school_name=_school_name(session), printed_on=day, footer_note=CONFIDENTIAL
     )
 
-    def story(doc: base.ReportDocument) -> list[Flowable]:
+    def story(doc: page.ReportDocument) -> list[Flowable]:
         flowables: list[Flowable] = []
         for index, pupil in enumerate(pupils):
             if index:

@@ -25,7 +25,7 @@ from ..models import AcademicYear, GroupMembership, ProvisionGroup, Pupil, Revie
 from ..models.vocab import AREA_LABELS, NEED_TYPES, AreaOfNeed, SenStatus
 from ..services.costing import DEFAULT_THRESHOLD, ZERO, Totals, cost_map
 from ..services.formatting import format_date, format_money, round_money
-from . import base
+from . import base, page
 from .profile_pdf import frequency
 
 TITLE = "Individual provision map"
@@ -329,7 +329,7 @@ def write_pupil_map_pdf(
 ) -> Path:
     """Write the pupil's provision map (A4 landscape) whole or not at all."""
     school = session.scalar(select(SchoolSettings.name)) or ""
-    info = base.ReportInfo(
+    info = page.ReportInfo(
         title=f"{TITLE}: {pupil.display_name}",
         school_name=school,
         period_text="Every year of provision, with costs and outcomes",

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Pupil, SchoolSettings
-from . import base
+from . import base, page
 
 TITLE = "Subject access request: everything held about a pupil"
 CONFIDENTIAL = "Confidential: special category personal data."
@@ -150,7 +150,7 @@ def write_sar_pdf(
     from ..services.pupils import subject_access_export
 
     export = subject_access_export(session, pupil)
-    info = base.ReportInfo(
+    info = page.ReportInfo(
         title=TITLE,
         school_name=session.scalar(select(SchoolSettings.name)) or "",
         printed_on=today or dt.date.today(),
