@@ -107,6 +107,7 @@ def table(
 
 
 def school_name(session: Session) -> str:
+    """The school's name from its settings, or "School" before any is set."""
     settings = session.get(SchoolSettings, 1)
     return settings.name if settings else "School"
 
@@ -135,6 +136,7 @@ def _profile_story(session: Session, pupil: Pupil) -> list[Flowable]:
 
 
 def _details_story(pupil: Pupil) -> list[Flowable]:
+    """The pupil's SEN details table, then their EHC plan's dates, outcomes and provision."""
     status = SenStatus(pupil.sen_status).label
     flags = [
         name
@@ -148,6 +150,7 @@ def _details_story(pupil: Pupil) -> list[Flowable]:
     ]
 
     def need(code: str | None) -> str:
+        """A need's name with its code, or a dash."""
         return f"{NEED_TYPES[code]} ({code})" if code else "–"
 
     rows = [
@@ -182,12 +185,14 @@ def _details_story(pupil: Pupil) -> list[Flowable]:
 
 
 def _dated(value: str, day: dt.date | None) -> str:
+    """A recorded value with the day it was taken, or a dash when nothing was recorded."""
     if not value.strip() or value.strip().endswith(":"):
         return "–"
     return f"{value} on {format_date(day)}" if day else value
 
 
 def _cycle_story(session: Session, number: int, review: Any, settings: Any) -> Flowable:
+    """One APDR cycle: the provision, baseline, target, outcome and decision."""
     membership = review.membership
     group = membership.group if membership else None
     provision = group.provision if group else None
@@ -240,6 +245,7 @@ def _cycle_story(session: Session, number: int, review: Any, settings: Any) -> F
 
 
 def _cost_story(session: Session, pupil: Pupil, today: dt.date) -> list[Flowable]:
+    """What the pupil's provision costs this year against the school's threshold."""
     year = academic_year_for(session, today) or session.scalar(
         select(AcademicYear).order_by(AcademicYear.start_date.desc()).limit(1)
     )
