@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ...models.vocab import AreaOfNeed
-from ..importing.common import squash
+from ..importing.values import squash
 from . import words
 from .grid import Grid, Place
 from .names import split_cell
