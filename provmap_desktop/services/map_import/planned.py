@@ -18,6 +18,7 @@ from .layout import Unread
 @dataclass
 class PlannedProvision:
     """A provision the plan uses: the catalogue's entry, or a new one and its details."""
+
     key: str
     name: str
     place: Place
@@ -54,6 +55,7 @@ class NameProblem:
 @dataclass
 class PlannedGroup:
     """A group the plan fills: a running group, or a new one, and the pupils it gains."""
+
     provision_key: str
     provision: str
     year_group_id: int | None
@@ -77,6 +79,7 @@ class PlannedGroup:
 @dataclass
 class MapPlan:
     """Everything an import of a map would do, and every name or cell it cannot place."""
+
     source: str
     academic_year_id: int
     year_label: str
