@@ -118,8 +118,14 @@ def _rag_rule(colour: str) -> FieldRule:
     return rule
 
 
+def _school_name(session: Session, row: SchoolSettings, value: Any) -> str:
+    if not str(value or "").strip():
+        raise DomainError("The school needs a name.")
+    return text("school's name", 200)(session, row, value)  # type: ignore[no-any-return]
+
+
 SCHOOL_RULES: dict[str, FieldRule] = {
-    "name": text("school's name", 200, required=True),
+    "name": _school_name,
     "urn": text("URN", 10),
     "la_number": text("LA number", 3),
     "phase": text("phase", 20),
