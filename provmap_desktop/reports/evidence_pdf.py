@@ -36,8 +36,9 @@ from ..services import reviews as svc
 from ..services.calendar import academic_year_for
 from ..services.cost_reports import threshold_report
 from ..services.costing import cost_map
-from ..services.delivery import group_label, membership_rate, rag
+from ..services.delivery import membership_rate, rag
 from ..services.formatting import format_date, format_money
+from ..services.planned_sessions import group_label
 from . import base
 from .base import ReportInfo
 

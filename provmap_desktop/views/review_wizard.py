@@ -44,14 +44,8 @@ from ..domain.change import Changed, Kind
 from ..models import GroupMembership, ProvisionGroup, Review
 from ..models.vocab import SessionStatus
 from ..services import reviews as svc
-from ..services.delivery import (
-    Rate,
-    group_label,
-    group_sessions,
-    membership_rate,
-    rate_text,
-    status_text,
-)
+from ..services.delivery import Rate, membership_rate, rate_text
+from ..services.planned_sessions import group_label, group_sessions, status_text
 from ..ui.context import AppContext
 from ..ui.edits import EditRefused, SavedCommand, perform
 from ..ui.speech import ValueLabel

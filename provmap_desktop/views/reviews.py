@@ -23,8 +23,9 @@ from sqlalchemy.orm import selectinload
 
 from ..models import ProvisionGroup, Review
 from ..services import reviews as svc
-from ..services.delivery import group_label, rag
+from ..services.delivery import rag
 from ..services.formatting import format_date, format_money
+from ..services.planned_sessions import group_label
 from ..ui.context import AppContext
 from ..ui.lazy import ReloadWhenShown
 from ..ui.speech import ValueLabel

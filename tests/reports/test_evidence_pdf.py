@@ -8,9 +8,10 @@ import pytest
 from pypdf import PdfReader
 
 from provmap_desktop.cli import main
+from provmap_desktop.domain.delivery import mark_cancelled, mark_delivered
 from provmap_desktop.models import Pupil
 from provmap_desktop.services import reviews as svc
-from provmap_desktop.services.delivery import group_sessions, mark_cancelled, mark_delivered
+from provmap_desktop.services.planned_sessions import group_sessions
 from provmap_desktop.storage import open_database
 from tests.ui._maya import END, START, build_maya_school
 from tests.ui.conftest import small_school

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from provmap_desktop.domain.delivery import mark_delivered
 from provmap_desktop.models import Review
-from provmap_desktop.services.delivery import mark_delivered
 from provmap_desktop.services.reviews import (
     ESCALATE_EHC,
     complete_review,

@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QWizard
 
+from provmap_desktop.domain.delivery import mark_cancelled, mark_delivered
 from provmap_desktop.models import GroupMembership, Review
-from provmap_desktop.services.delivery import group_sessions, mark_cancelled, mark_delivered
+from provmap_desktop.services.planned_sessions import group_sessions
 from provmap_desktop.ui.context import AppContext
 from provmap_desktop.views.review_wizard import (
     DECISION,
