@@ -40,14 +40,23 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from ..domain.change import Changed, Kind
+from ..domain.change import Kind
+from ..domain.reviews import CycleChange, CycleEntry, NextStep, Outcome, record_cycles
 from ..models import GroupMembership, ProvisionGroup, Review
 from ..models.vocab import SessionStatus
-from ..services import reviews as svc
 from ..services.delivery import Rate, membership_rate, rate_text
 from ..services.planned_sessions import group_label, group_sessions, status_text
+from ..services.review_cycle import (
+    DECISION_LABELS,
+    ESCALATE_CHOICES,
+    TARGET_MET_LABELS,
+    group_last_school_day,
+    preview_cycle,
+    review_date_problem,
+)
+from ..services.review_measures import MEASURE_LABELS, progress, progress_text, suggest_target_met
 from ..ui.context import AppContext
-from ..ui.edits import EditRefused, SavedCommand, perform
+from ..ui.edits import DomainEdit, EditRefused, perform
 from ..ui.speech import ValueLabel
 from .review_columns import SharedColumn, combo, date_edit
 
@@ -117,33 +126,6 @@ class PupilDraft:
     review: Review  # the open cycle, or a pre-filled one not yet saved
 
 
-class SaveCyclesCommand(SavedCommand):
-    """Save every pupil's cycle; undo puts their reviews and leave dates back exactly."""
-
-    changed = Changed.of(KIND, Kind.GROUPS)
-
-    def __init__(self, ctx: AppContext, label: str, wizard: ReviewWizard) -> None:
-        super().__init__(ctx, label)
-        self.wizard = wizard
-        self.membership_ids = [d.membership_id for d in wizard.drafts]
-        self.before: svc.Snapshot | None = None
-        self.after: svc.Snapshot | None = None
-        self.steps: list[svc.NextStep] = []
-
-    def apply(self) -> None:
-        session = self.ctx.session
-        if self.after is not None:
-            svc.restore(session, self.after)
-            return
-        self.before = svc.snapshot(session, self.membership_ids)
-        self.steps = self.wizard.save_all()
-        self.after = svc.snapshot(session, self.membership_ids)
-
-    def revert(self) -> None:
-        assert self.before is not None
-        svc.restore(self.ctx.session, self.before)
-
-
 class AssessPage(QWizardPage):
     def __init__(self, wizard: ReviewWizard) -> None:
         super().__init__()
@@ -156,13 +138,13 @@ class AssessPage(QWizardPage):
             review = draft.review
             self.table.setItem(row, A_PUPIL, _read_only(draft.name))
             self.table.setItem(row, A_BASELINE, QTableWidgetItem(review.baseline_value))
-            measure = combo(f"Measure for {draft.name}", svc.MEASURE_LABELS)
+            measure = combo(f"Measure for {draft.name}", MEASURE_LABELS)
             measure.setCurrentIndex(max(measure.findData(review.baseline_type), 1))
             self.table.setCellWidget(row, A_MEASURE, measure)
             self.table.setCellWidget(
                 row, A_DATE, date_edit(review.baseline_date, f"Baseline date for {draft.name}")
             )
-        self.measure = combo("Measure for every pupil", svc.MEASURE_LABELS)
+        self.measure = combo("Measure for every pupil", MEASURE_LABELS)
         self.measure.setCurrentIndex(max(self.measure.findData(first.baseline_type), 1))
         self.date = date_edit(first.baseline_date, "Baseline date for every pupil")
         self.same_measure = _same_box("&Same measure for all", "measure")
@@ -286,10 +268,10 @@ class PlanPage(QWizardPage):
         wizard = self.wizard_
         session, group = wizard.ctx.session, wizard.group
         shared = self.same_review_date.isChecked() and len(wizard.drafts) > 1
-        proposal = svc.group_last_school_day(session, group)
+        proposal = group_last_school_day(session, group)
         lines = []
         for row, draft in enumerate(wizard.drafts):
-            problem = svc.review_date_problem(
+            problem = review_date_problem(
                 session,
                 group,
                 self.review_date_of(row),
@@ -381,12 +363,12 @@ class ReviewPage(QWizardPage):
             for column in (PUPIL, BASELINE, AIM, PROGRESS):
                 self.table.setItem(row, column, _read_only(draft.name if column == PUPIL else ""))
             self.table.setItem(row, OUTCOME, QTableWidgetItem(draft.review.outcome_value))
-            met = combo(f"Target met for {draft.name}", svc.TARGET_MET_LABELS)
-            decision = combo(f"Decision for {draft.name}", svc.DECISION_LABELS)
+            met = combo(f"Target met for {draft.name}", TARGET_MET_LABELS)
+            decision = combo(f"Decision for {draft.name}", DECISION_LABELS)
             escalate = QComboBox()
             escalate.setEditable(True)
             escalate.setAccessibleName(f"Escalate {draft.name} to")
-            escalate.addItems(("", *svc.ESCALATE_CHOICES))
+            escalate.addItems(("", *ESCALATE_CHOICES))
             # Wide enough for "Wave 3 specialist provision", never "Wave 3…vision".
             escalate.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             decision.currentIndexChanged.connect(lambda _i, r=row: self._decision_changed(r))
@@ -485,13 +467,13 @@ class ReviewPage(QWizardPage):
         wizard = self.wizard_
         measure = wizard.assess.measure_type(row)
         baseline = wizard.assess.baseline(row)
-        gained = svc.progress(measure, baseline, self.outcome(row))
+        gained = progress(measure, baseline, self.outcome(row))
         self.table.blockSignals(True)
-        self.table.item(row, PROGRESS).setText(svc.progress_text(measure, gained))
+        self.table.item(row, PROGRESS).setText(progress_text(measure, gained))
         self.table.blockSignals(False)
         if suggest:
             target = wizard.plan.target_value_of(row)
-            met = svc.suggest_target_met(measure, baseline, self.outcome(row), target)
+            met = suggest_target_met(measure, baseline, self.outcome(row), target)
             if met is not None:
                 combo_box = self.widget(row, TARGET_MET)
                 combo_box.setCurrentIndex(combo_box.findData(met))
@@ -538,14 +520,15 @@ class ReviewWizard(QWizard):
             membership = session.get(GroupMembership, membership_id)
             if membership is None:
                 raise ValueError(f"There is no allocation {membership_id}.")
-            review = svc.preview_cycle(session, membership_id, today=ctx.today)
+            review = preview_cycle(session, membership_id, today=ctx.today)
             self.drafts.append(PupilDraft(membership_id, membership.pupil.display_name, review))
         first = session.get(GroupMembership, membership_ids[0])
         assert first is not None
         self.group: ProvisionGroup = first.group
         self.group_id = first.group_id
         self.message = ""
-        self.command: SaveCyclesCommand | None = None
+        #: What each review completed at Finish led to, in order.
+        self.steps: list[NextStep] = []
         who = self.drafts[0].name if len(self.drafts) == 1 else f"{len(self.drafts)} pupils"
         self.setWindowTitle(f"Review: {group_label(first.group)} – {who}")
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
@@ -584,59 +567,54 @@ class ReviewWizard(QWizard):
         last = min(max(self.plan.review_date_of(r) for r in rows), self.ctx.today)
         return first, max(first, last)
 
-    def save_all(self) -> list[svc.NextStep]:
-        """Write every pupil's cycle into the session (no commit); return the next steps."""
-        session = self.ctx.session
-        steps = []
-        assess, plan, review_page = self.assess, self.plan, self.review
+    def entries(self) -> list[CycleEntry]:
+        """Every pupil's cycle as the pages hold it, for ``record_cycles``."""
+        assess, plan, page = self.assess, self.plan, self.review
+        found = []
         for row, draft in enumerate(self.drafts):
-            review = svc.start_cycle(session, draft.membership_id, today=self.ctx.today)
-            svc.save_assessment(
-                review, assess.measure_type(row), assess.baseline(row), assess.baseline_date(row)
-            )
-            svc.save_plan(
-                review,
-                outcome_sought=plan.outcome_sought_of(row),
-                target=plan.target_of(row),
-                target_value=plan.target_value_of(row),
-                review_date=plan.review_date_of(row),
-            )
-            decision = review_page.widget(row, DECISION).currentData()
+            decision = page.widget(row, DECISION).currentData()
+            outcome = None
             if decision:
-                steps.append(
-                    svc.complete_review(
-                        session,
-                        review,
-                        outcome_value=review_page.outcome(row),
-                        outcome_date=review_page.outcome_date.date().toPython(),
-                        target_met=review_page.widget(row, TARGET_MET).currentData(),
-                        decision=decision,
-                        pupil_voice=review_page.voice_of(row),
-                        parent_views=review_page.parent_views_of(row),
-                        escalate_to=review_page.widget(row, ESCALATE_TO).currentText(),
-                        today=self.ctx.today,
-                    )
+                outcome = Outcome(
+                    value=page.outcome(row),
+                    day=page.outcome_date.date().toPython(),
+                    target_met=page.widget(row, TARGET_MET).currentData() or "",
+                    decision=decision,
+                    escalate_to=page.widget(row, ESCALATE_TO).currentText(),
                 )
-            else:  # an open cycle keeps the views gathered so far
-                svc.save_views(
-                    review,
-                    pupil_voice=review_page.voice_of(row),
-                    parent_views=review_page.parent_views_of(row),
+            found.append(
+                CycleEntry(
+                    membership_id=draft.membership_id,
+                    measure_type=assess.measure_type(row),
+                    baseline=assess.baseline(row),
+                    baseline_date=assess.baseline_date(row),
+                    outcome_sought=plan.outcome_sought_of(row),
+                    target=plan.target_of(row),
+                    target_value=plan.target_value_of(row),
+                    review_date=plan.review_date_of(row),
+                    pupil_voice=page.voice_of(row),
+                    parent_views=page.parent_views_of(row),
+                    outcome=outcome,
                 )
-        session.flush()
-        return steps
+            )
+        return found
 
     def accept(self) -> None:
+        """Finish: save every pupil's cycle as one undoable edit, then close."""
         who = self.drafts[0].name if len(self.drafts) == 1 else f"{len(self.drafts)} pupils"
-        command = SaveCyclesCommand(self.ctx, f"review {who}", self)
+        entries, today = self.entries(), self.ctx.today
+        command = DomainEdit(
+            self.ctx, f"review {who}", lambda session: record_cycles(session, entries, today=today)
+        )
         try:
             perform(self.ctx, command)
-        except (EditRefused, ValueError) as exc:
+        except EditRefused as exc:
             self.review.next_step.setText(str(exc))
             return
-        self.command = command
-        done = len(command.steps)
+        assert isinstance(command.change, CycleChange)
+        self.steps = list(command.change.steps)
+        done = len(self.steps)
         self.message = f"Saved {done} completed review{'s' if done != 1 else ''}." + "".join(
-            f" {step.text}" for step in command.steps if step.text
+            f" {step.text}" for step in self.steps if step.text
         )
         super().accept()
