@@ -41,3 +41,32 @@ def read(db: Database, entity: type, key: Any, field: str) -> Any:
     with fresh(db) as s:
         row = s.get(entity, key)
         return None if row is None else getattr(row, field)
+
+
+def make_group_school(path: Path) -> tuple[Database, dict[str, Any]]:
+    """A file with one Mon/Wed/Fri group (07/09-04/12/2026, no half-term sessions) and
+    three members; returns the database and the ids: group, pupils, memberships."""
+    from tests.services._school import (
+        add_member,
+        make_group,
+        make_provision,
+        make_pupil,
+    )
+    from tests.services._school import (
+        make_school as make_rows,
+    )
+
+    db = open_database(path, create=True)
+    with db.session_factory() as s:
+        school = make_rows(s)
+        provision = make_provision(s, "Precision Teaching")
+        group = make_group(s, provision, school.year, staff=school.ta, name="PT group A")
+        pupils = [make_pupil(s, name, school.year_group) for name in ("Ahmed", "Brown", "Cole")]
+        members = [add_member(s, group, p) for p in pupils]
+        s.commit()
+        ids = {
+            "group": group.id,
+            "pupils": [p.id for p in pupils],
+            "memberships": [m.id for m in members],
+        }
+    return db, ids
