@@ -92,6 +92,7 @@ def restore_record(
 
 
 def _set_attendance(record: DeliverySession, wanted: dict[int, tuple[bool, str]]) -> None:
+    """Make the record's attendance exactly ``wanted`` (pupil id -> present, reason)."""
     # Rows are changed in place rather than replaced: a delete and an insert of the same
     # pupil in one flush would trip the one-row-per-pupil constraint.
     for old in list(record.attendance):

@@ -21,6 +21,7 @@ from .staff import unused_name
 
 
 def _unique_stream_name(session: Session, stream: FundingStream, value: Any) -> str:
+    """A stream's name: required, at most 80 characters, no other stream's."""
     name = text("funding stream's name", 80, required=True)(session, stream, value)
     clash = session.scalar(
         select(FundingStream.id).where(FundingStream.name == name, FundingStream.id != stream.id)
@@ -31,6 +32,7 @@ def _unique_stream_name(session: Session, stream: FundingStream, value: Any) -> 
 
 
 def _known_kind(_session: Session, _stream: FundingStream, value: Any) -> str:
+    """A stream's kind: one of ``FundingKind``."""
     try:
         return FundingKind(value).value
     except ValueError:
@@ -67,6 +69,7 @@ def update_budget(session: Session, budget_id: int, field: str, value: Any) -> C
 
 
 def _checked_year(session: Session, academic_year_id: int) -> None:
+    """Refuse an academic year that is not in the database."""
     if session.get(AcademicYear, academic_year_id) is None:
         raise DomainError("That academic year no longer exists.")
 

@@ -5,14 +5,8 @@ memberships it touched (and their leave dates) before and after, so undo and red
 them back exactly. ``record_cycles`` saves what the review wizard gathered for several
 pupils as one change.
 
-Decisions and their next steps (``complete_review``):
-
-- **continue**: the next cycle is opened at once with its baseline taken from this
-  outcome and its plan (outcome sought, target, the same length of cycle) pre-filled.
-- **modify**: the provision needs changing; the next step names the group to open.
-- **escalate**: to a higher wave or to an EHC needs assessment; ``escalate_to`` says
-  which and is required.
-- **exit**: the allocation ends: the membership's leave date becomes the review date.
+Completing a review carries out its decision (continue, modify, escalate, exit: see
+``review_steps``); an escalation must say where to (``escalate_to``).
 """
 
 from __future__ import annotations
@@ -27,26 +21,11 @@ from sqlalchemy.orm import Session
 
 from ..models import GroupMembership, Review
 from ..models.vocab import Decision, MeasureType, TargetMet
-from ..services.review_cycle import (
-    DEFAULT_CYCLE_DAYS,
-    ESCALATE_EHC,
-    preview_cycle,
-    school_day_for_review,
-)
+from ..services.review_cycle import preview_cycle
 from .change import Change, Changed, DomainError, Kind
+from .review_steps import NextStep, next_step
 
 REVIEWED = Changed.of(Kind.REVIEWS, Kind.GROUPS)
-
-
-@dataclass(frozen=True)
-class NextStep:
-    """What a decision leads to, in words and as data for the screen to act on."""
-
-    decision: str
-    text: str
-    next_review_id: int | None = None  # continue: the cycle opened
-    group_id: int | None = None  # modify: the group to open
-    left_on: dt.date | None = None  # exit: the allocation's new leave date
 
 
 @dataclass(frozen=True)
@@ -141,6 +120,7 @@ def _recorded(
 
 
 def _review(session: Session, review_id: int) -> Review:
+    """The review ``review_id``, or ``DomainError`` when it is gone."""
     review = session.get(Review, review_id)
     if review is None:
         raise DomainError("That review no longer exists.")
@@ -155,6 +135,7 @@ def _memberships(review: Review) -> list[int]:
 
 
 def _measure(measure_type: str) -> str:
+    """The measure type's code, or ``DomainError`` for an unknown one."""
     try:
         return MeasureType(measure_type).value
     except ValueError:
@@ -206,76 +187,9 @@ def _complete(session: Session, review: Review, outcome: Outcome, today: dt.date
     review.decision = outcome.decision
     review.escalate_to = outcome.escalate_to if outcome.decision == Decision.ESCALATE.value else ""
     review.completed_on = today
-    step = _next_step(session, review)
+    step = next_step(session, review)
     review.next_step = step.text
     return step
-
-
-def _next_step(session: Session, review: Review) -> NextStep:
-    """Carry out the review's decision and say what it led to."""
-    membership = review.membership
-    decision = review.decision or ""
-    if decision == Decision.CONTINUE.value and membership is not None:
-        return _continue(session, review, membership)
-    if decision == Decision.MODIFY.value and membership is not None:
-        return NextStep(
-            decision,
-            "Modify: change the group (sessions, staff or approach), then plan again.",
-            group_id=membership.group_id,
-        )
-    if decision == Decision.ESCALATE.value:
-        if review.escalate_to == ESCALATE_EHC:
-            text = "Escalate: request an EHC needs assessment with the evidence pack."
-        else:
-            text = f"Escalate to {review.escalate_to}: allocate it on the provision map."
-        return NextStep(decision, text)
-    if decision == Decision.EXIT.value and membership is not None:
-        day = max(
-            review.outcome_date or review.completed_on or dt.date.today(), membership.join_date
-        )
-        if membership.leave_date is None or membership.leave_date > day:
-            membership.leave_date = day
-        left = membership.leave_date
-        return NextStep(decision, f"Exit: the allocation ended on {left:%d/%m/%Y}.", left_on=left)
-    return NextStep(decision, "")
-
-
-def _continue(session: Session, review: Review, membership: GroupMembership) -> NextStep:
-    """Open the next cycle: this outcome its baseline, the same plan and length of cycle."""
-    decision = Decision.CONTINUE.value
-    length = DEFAULT_CYCLE_DAYS
-    if review.baseline_date and review.review_date:
-        length = max((review.review_date - review.baseline_date).days, 1)
-    start = review.outcome_date or review.completed_on or dt.date.today()
-    group = membership.group
-    # A cycle needs at least a day: the next review falls after its baseline.
-    when = school_day_for_review(
-        session,
-        group,
-        start + dt.timedelta(days=length),
-        not_before=start + dt.timedelta(days=1),
-    )
-    following = Review(
-        pupil_id=review.pupil_id,
-        membership_id=membership.id,
-        baseline_type=review.baseline_type,
-        baseline_value=review.outcome_value,
-        baseline_date=start,
-        outcome_sought=review.outcome_sought,
-        target=review.target,
-        target_value=review.target_value,
-        review_date=when,
-    )
-    session.add(following)
-    session.flush()
-    if when is None:
-        text = (
-            f"Continue: the group ended on {group.end_date:%d/%m/%Y}, so the next review "
-            "has no date yet: extend the group, then set its review date."
-        )
-    else:
-        text = f"Continue: next review on {when:%d/%m/%Y}."
-    return NextStep(decision, text, following.id)
 
 
 # -- the writes -------------------------------------------------------------------------
@@ -290,6 +204,7 @@ def start_cycle(session: Session, membership_id: int, *, today: dt.date) -> Cycl
 
 
 def _assess(review: Review, measure_type: str, value: str, day: dt.date | None) -> None:
+    """Write the Assess stage into ``review``."""
     review.baseline_type = measure_type
     review.baseline_value = value.strip()
     review.baseline_date = day
@@ -312,6 +227,7 @@ def save_assessment(
 def _plan(
     review: Review, outcome_sought: str, target: str, target_value: str, day: dt.date | None
 ) -> None:
+    """Write the Plan stage into ``review``."""
     review.outcome_sought = outcome_sought.strip()
     review.target = target.strip()
     review.target_value = target_value.strip()
@@ -338,6 +254,7 @@ def save_plan(
 
 
 def _views(review: Review, pupil_voice: str, parent_views: str) -> None:
+    """Write the pupil's and the parents' or carers' views into ``review``."""
     review.pupil_voice = pupil_voice.strip()
     review.parent_views = parent_views.strip()
 

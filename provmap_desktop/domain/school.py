@@ -119,6 +119,7 @@ def _rag_rule(colour: str) -> FieldRule:
 
 
 def _school_name(session: Session, row: SchoolSettings, value: Any) -> str:
+    """The school's name: required, at most 200 characters."""
     if not str(value or "").strip():
         raise DomainError("The school needs a name.")
     return text("school's name", 200)(session, row, value)  # type: ignore[no-any-return]

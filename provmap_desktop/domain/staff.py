@@ -29,6 +29,7 @@ def unused_name(session: Session, column: Any, stem: str) -> str:
 
 
 def _unique_role_name(session: Session, role: StaffRole, value: Any) -> str:
+    """A role's name: required, at most 60 characters, no other role's."""
     name = text("role's name", 60, required=True)(session, role, value)
     clash = session.scalar(
         select(StaffRole.id).where(StaffRole.name == name, StaffRole.id != role.id)
@@ -46,6 +47,7 @@ ROLE_RULES: dict[str, FieldRule] = {
 
 
 def _role_exists(session: Session, _staff: Staff, value: Any) -> int:
+    """A member of staff's role: one of the school's roles."""
     if session.get(StaffRole, value) is None:
         raise DomainError("Choose one of the school's staff roles.")
     return int(value)
