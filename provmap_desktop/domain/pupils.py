@@ -230,11 +230,13 @@ def check_new(
     class_id: int | None = None,
     sen_status: str = SenStatus.NONE.value,
     on_roll_date: dt.date | None = None,
+    one_name_enough: bool = False,
 ) -> dict[str, Any]:
     """The values of a pupil to add, checked and tidied, ready for ``Pupil(**values)``.
 
     Raises ``DomainError`` for the first value that is wrong. No ``upn`` means a
-    temporary one for the year of ``on_roll_date`` (else this year). Changes nothing.
+    temporary one for the year of ``on_roll_date`` (else this year). Both names are
+    needed unless ``one_name_enough`` (a pupil to complete later). Changes nothing.
     """
     forename = _plainly(lambda: checked_name("forename", forename))
     surname = _plainly(lambda: checked_name("surname", surname))
@@ -242,7 +244,7 @@ def check_new(
         upn = temporary_upn(session, (on_roll_date or dt.date.today()).year)
     else:
         upn = checked_upn(session, upn)
-    if not forename or not surname:
+    if not (forename or surname) or not (one_name_enough or (forename and surname)):
         raise DomainError("Both the forename and the surname are needed.")
     values: dict[str, Any] = {"upn": upn, "forename": forename, "surname": surname}
     for name, value in (
@@ -284,6 +286,10 @@ def add(
         sen_status=sen_status,
         on_roll_date=on_roll_date,
     )
+    return _insert(session, values, sen_notes)
+
+
+def _insert(session: Session, values: dict[str, Any], sen_notes: str) -> PupilAdded:
     pupil = Pupil(**values, sen_notes=str(sen_notes or ""))
     session.add(pupil)
     session.flush()
@@ -299,18 +305,20 @@ def add_to_complete(
     why: str,
     today: dt.date,
 ) -> PupilAdded:
-    """Add a pupil known only by name, with a temporary UPN, marked for completion.
+    """Add a pupil known only by name (one is enough), with a temporary UPN, to complete.
 
     ``sen_notes`` starts with ``TO_COMPLETE`` and says why.
     """
-    return add(
+    values = check_new(
         session,
         forename=forename,
         surname=surname,
         year_group_id=year_group_id,
         on_roll_date=today,
-        sen_notes=f"{TO_COMPLETE} {why} Enter the real UPN, surname and date of birth.",
+        one_name_enough=True,
     )
+    notes = f"{TO_COMPLETE} {why} Enter the real UPN, surname and date of birth."
+    return _insert(session, values, notes)
 
 
 # -- changing, leaving, coming back ---------------------------------------------------

@@ -104,11 +104,13 @@ def test_add_refuses_each_wrong_value(
     assert pupil_count(school) == 4
 
 
-def test_a_pupil_added_without_a_upn_gets_an_unused_temporary_one(school: School) -> None:
+def test_a_pupil_to_complete_gets_an_unused_temporary_upn_and_may_have_one_name(
+    school: School,
+) -> None:
     pupil = add_pupil_to_complete(
         school.session,
-        forename="Wil",
-        surname="Iam",
+        forename="Wiliam",
+        surname="",
         year_group_id=None,
         why="Named on the map.",
         today=TODAY,
@@ -117,6 +119,7 @@ def test_a_pupil_added_without_a_upn_gets_an_unused_temporary_one(school: School
     stored = saved(school, pupil.id)
     assert stored is not None and is_valid_upn(stored.upn)
     assert stored.upn[1:8] == "8012000" and stored.upn[-1].isalpha()
+    assert (stored.forename, stored.surname) == ("Wiliam", "")
     assert stored.sen_notes.startswith(f"{TO_COMPLETE} Named on the map.")
     second = pupils.add(school.session, forename="Two", surname="Too", on_roll_date=TODAY)
     assert school.session.get(Pupil, second.pupil_id).upn != stored.upn  # type: ignore[union-attr]
