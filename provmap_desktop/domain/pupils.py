@@ -4,7 +4,7 @@ Each function takes the session first, checks what it is given, changes the sess
 without committing and returns a ``Change`` that undoes and redoes it. A refused value
 raises ``DomainError`` with a sentence a SENCO can act on, and nothing is changed.
 
-    change = pupils.add(session, forename="Eve", surname="Evans", upn="B801200016001")
+    change = pupils.add(session, forename="Eve", surname="Evans", upn="X801200016001")
     pupils.update(session, change.pupil_id, "fsm", True)
     session.commit()
 """
