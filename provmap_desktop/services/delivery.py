@@ -168,13 +168,14 @@ def _monday_weekday(column: Any) -> Any:
     return (cast(func.strftime("%w", column), Integer) + 6) % 7
 
 
-def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> DeliveryRates:
-    """Delivery rates of every group, provision and pupil of the year, up to ``as_of``.
+#: group id -> (provision id, first day, last day counted)
+_GroupDates = dict[int, tuple[int, dt.date, dt.date]]
 
-    Five queries and arithmetic on plain tuples, so the map can call it on every refresh.
-    A pupil who is twice in one group at once (overlapping memberships) counts twice.
-    """
-    counter = _counter(calendar_for_year(session, academic_year_id))
+
+def _groups_of_year(
+    session: Session, academic_year_id: int, as_of: dt.date
+) -> tuple[_GroupDates, dict[int, set[int]]]:
+    """Each group of the year with its dates (cut at ``as_of``) and its slot weekdays."""
     in_year = ProvisionGroup.academic_year_id == academic_year_id
     groups = {
         g_id: (p_id, _day(start), min(_day(end), as_of))
@@ -192,10 +193,13 @@ def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> D
         select(GroupSlot.group_id, GroupSlot.weekday).join(ProvisionGroup).where(in_year)
     ):
         weekdays[group_id].add(weekday)
+    return groups, weekdays
 
-    # A delivered record counts when it is on a planned day: within the group's dates,
-    # up to as_of, on one of its slot weekdays (records are only made on teaching days).
-    on_planned_day = and_(
+
+def _on_planned_day(academic_year_id: int, as_of: dt.date) -> Any:
+    """A delivered record counts when it is on a planned day: within the group's dates,
+    up to ``as_of``, on one of its slot weekdays (records are only made on teaching days)."""
+    return and_(
         DeliverySession.status == SessionStatus.DELIVERED.value,
         DeliverySession.session_date >= ProvisionGroup.start_date,
         DeliverySession.session_date <= ProvisionGroup.end_date,
@@ -206,8 +210,15 @@ def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> D
             GroupSlot.weekday == _monday_weekday(DeliverySession.session_date),
         )
         .exists(),
-        in_year,
+        ProvisionGroup.academic_year_id == academic_year_id,
     )
+
+
+def _delivered_and_attended(
+    session: Session, on_planned_day: Any
+) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
+    """Sessions delivered per group, and per (pupil, group) those the pupil was present at
+    on a day they were a member."""
     delivered = dict(
         session.execute(
             select(DeliverySession.group_id, func.count(DeliverySession.id))
@@ -239,21 +250,18 @@ def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> D
             .group_by(SessionAttendance.pupil_id, DeliverySession.group_id)
         )
     }
+    return delivered, attended
 
-    rates = DeliveryRates(academic_year_id, as_of)
-    # Plain integers in the loops; Rate objects are made once at the end.
-    group_planned: dict[int, int] = {}
-    provision_sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for group_id, (provision_id, start, end) in groups.items():
-        planned = counter.count(weekdays[group_id], start, end)
-        done = delivered.get(group_id, 0)
-        group_planned[group_id] = planned
-        rates.by_group[group_id] = Rate(done, planned)
-        sums = provision_sums[provision_id]
-        sums[0] += done
-        sums[1] += planned
-    rates.by_provision = {p: Rate(d, n) for p, (d, n) in provision_sums.items()}
 
+def _pupil_rates(
+    session: Session,
+    rates: DeliveryRates,
+    counter: _WeekdayCounter,
+    groups: _GroupDates,
+    weekdays: dict[int, set[int]],
+    attended: dict[tuple[int, int], int],
+) -> None:
+    """Fill the rates of each pupil, of each pupil in each group and in each provision."""
     planned_for: dict[tuple[int, int], int] = defaultdict(int)
     count = counter.count
     for group_id, pupil_id, join, leave in session.execute(
@@ -264,7 +272,7 @@ def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> D
             _iso(GroupMembership.leave_date),
         )
         .join(ProvisionGroup)
-        .where(in_year)
+        .where(ProvisionGroup.academic_year_id == rates.academic_year_id)
     ):
         _, start, end = groups[group_id]
         first = max(start, _day(join))
@@ -282,6 +290,29 @@ def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> D
             sums[1] += planned
     rates.by_pupil = {p: Rate(d, n) for p, (d, n) in pupil_sums.items()}
     rates.by_pupil_provision = {k: Rate(d, n) for k, (d, n) in pair_sums.items()}
+
+
+def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> DeliveryRates:
+    """Delivery rates of every group, provision and pupil of the year, up to ``as_of``.
+
+    Five queries and arithmetic on plain tuples, so the map can call it on every refresh.
+    A pupil who is twice in one group at once (overlapping memberships) counts twice.
+    """
+    counter = _counter(calendar_for_year(session, academic_year_id))
+    groups, weekdays = _groups_of_year(session, academic_year_id, as_of)
+    delivered, attended = _delivered_and_attended(session, _on_planned_day(academic_year_id, as_of))
+    rates = DeliveryRates(academic_year_id, as_of)
+    # Plain integers in the loops; Rate objects are made once at the end.
+    provision_sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for group_id, (provision_id, start, end) in groups.items():
+        planned = counter.count(weekdays[group_id], start, end)
+        done = delivered.get(group_id, 0)
+        rates.by_group[group_id] = Rate(done, planned)
+        sums = provision_sums[provision_id]
+        sums[0] += done
+        sums[1] += planned
+    rates.by_provision = {p: Rate(d, n) for p, (d, n) in provision_sums.items()}
+    _pupil_rates(session, rates, counter, groups, weekdays, attended)
     return rates
 
 
