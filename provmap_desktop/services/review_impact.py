@@ -61,6 +61,91 @@ class ImpactRow:
         return self.delivered / self.planned if self.planned else None
 
 
+class _Tally:
+    """The figures gathered for each provision before they are summed up."""
+
+    def __init__(self, session: Session) -> None:
+        self.names = dict(session.execute(select(Provision.id, Provision.name)).all())
+        self.rows: dict[int, ImpactRow] = {}
+        self.pupils_in: dict[int, set[int]] = defaultdict(set)
+        self.shares: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        self.reviewed: dict[int, set[int]] = defaultdict(set)
+        self.judged: dict[int, set[int]] = defaultdict(set)
+        self.gains: dict[tuple[int, str], dict[int, list[float]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+
+    def row(self, provision_id: int) -> ImpactRow:
+        """The provision's row, made when first needed."""
+        found = self.rows.get(provision_id)
+        if found is None:
+            found = self.rows[provision_id] = ImpactRow(provision_id, self.names[provision_id])
+        return found
+
+
+def _add_delivery_and_cost(
+    session: Session, tally: _Tally, years: list[int], as_of: dt.date | None
+) -> None:
+    """Sessions delivered and planned, the pupils behind them and each pupil's planned
+    cost share, for each provision over ``years``."""
+    for year_id in years:
+        year = session.get(AcademicYear, year_id)
+        if year is None:
+            continue
+        up_to = min(as_of or dt.date.today(), year.end_date)
+        rates = delivery_rates(session, year_id, up_to)
+        for provision_id, rate in rates.by_provision.items():
+            row = tally.row(provision_id)
+            row.delivered += rate.delivered
+            row.planned += rate.planned
+        for pupil_id, provision_id in rates.by_pupil_provision:
+            tally.pupils_in[provision_id].add(pupil_id)
+        for group in cost_map(session, year_id).by_group.values():
+            for pupil_id, totals in group.pupil_shares.items():
+                tally.shares[group.provision_id][pupil_id] += totals.planned
+
+
+def _add_reviews(session: Session, tally: _Tally, academic_year_id: int | None) -> None:
+    """Completed reviews, targets met and each pupil's progress, for each provision."""
+    query = (
+        select(Review, ProvisionGroup.provision_id)
+        .join(GroupMembership, Review.membership_id == GroupMembership.id)
+        .join(ProvisionGroup, GroupMembership.group_id == ProvisionGroup.id)
+        .where(Review.completed_on.is_not(None))
+    )
+    if academic_year_id is not None:
+        query = query.where(ProvisionGroup.academic_year_id == academic_year_id)
+    for review, provision_id in session.execute(query):
+        row = tally.row(provision_id)
+        row.reviews += 1
+        tally.reviewed[provision_id].add(review.pupil_id)
+        if review.target_met:
+            row.targets_judged += 1
+            row.targets_met += review.target_met == TargetMet.MET.value
+            tally.judged[provision_id].add(review.pupil_id)
+        gained = progress(review.baseline_type, review.baseline_value, review.outcome_value)
+        if gained is not None:
+            tally.gains[(provision_id, review.baseline_type)][review.pupil_id].append(gained)
+
+
+def _sum_up(tally: _Tally) -> None:
+    """The pupil counts, cost per pupil and mean progress of each provision's row."""
+    for provision_id, row in tally.rows.items():
+        row.reviewed_pupils = len(tally.reviewed[provision_id])
+        row.target_pupils = len(tally.judged[provision_id])
+        row.delivery_pupils = len(tally.pupils_in[provision_id])
+        costs = tally.shares.get(provision_id, {})
+        if costs:
+            row.cost_pupils = len(costs)
+            row.cost_per_pupil = sum(costs.values(), Decimal(0)) / len(costs)
+        means = []
+        for (p_id, measure), by_pupil in tally.gains.items():
+            if p_id == provision_id:
+                values = [v for vs in by_pupil.values() for v in vs]
+                means.append(MeanProgress(measure, sum(values) / len(values), len(by_pupil)))
+        row.progress = tuple(sorted(means, key=lambda m: -m.pupils))
+
+
 def impact_by_provision(
     session: Session, academic_year_id: int | None, *, as_of: dt.date | None = None
 ) -> list[ImpactRow]:
@@ -75,61 +160,8 @@ def impact_by_provision(
         if academic_year_id is not None
         else list(session.scalars(select(AcademicYear.id)))
     )
-    names = dict(session.execute(select(Provision.id, Provision.name)).all())
-    rows: dict[int, ImpactRow] = {}
-    pupils_in: dict[int, set[int]] = defaultdict(set)
-    shares: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for year_id in years:
-        year = session.get(AcademicYear, year_id)
-        if year is None:
-            continue
-        up_to = min(as_of or dt.date.today(), year.end_date)
-        rates = delivery_rates(session, year_id, up_to)
-        for provision_id, rate in rates.by_provision.items():
-            row = rows.setdefault(provision_id, ImpactRow(provision_id, names[provision_id]))
-            row.delivered += rate.delivered
-            row.planned += rate.planned
-        for pupil_id, provision_id in rates.by_pupil_provision:
-            pupils_in[provision_id].add(pupil_id)
-        for group in cost_map(session, year_id).by_group.values():
-            for pupil_id, totals in group.pupil_shares.items():
-                shares[group.provision_id][pupil_id] += totals.planned
-
-    query = (
-        select(Review, ProvisionGroup.provision_id)
-        .join(GroupMembership, Review.membership_id == GroupMembership.id)
-        .join(ProvisionGroup, GroupMembership.group_id == ProvisionGroup.id)
-        .where(Review.completed_on.is_not(None))
-    )
-    if academic_year_id is not None:
-        query = query.where(ProvisionGroup.academic_year_id == academic_year_id)
-    reviewed: dict[int, set[int]] = defaultdict(set)
-    judged: dict[int, set[int]] = defaultdict(set)
-    gains: dict[tuple[int, str], dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for review, provision_id in session.execute(query):
-        row = rows.setdefault(provision_id, ImpactRow(provision_id, names[provision_id]))
-        row.reviews += 1
-        reviewed[provision_id].add(review.pupil_id)
-        if review.target_met:
-            row.targets_judged += 1
-            row.targets_met += review.target_met == TargetMet.MET.value
-            judged[provision_id].add(review.pupil_id)
-        gained = progress(review.baseline_type, review.baseline_value, review.outcome_value)
-        if gained is not None:
-            gains[(provision_id, review.baseline_type)][review.pupil_id].append(gained)
-
-    for provision_id, row in rows.items():
-        row.reviewed_pupils = len(reviewed[provision_id])
-        row.target_pupils = len(judged[provision_id])
-        row.delivery_pupils = len(pupils_in[provision_id])
-        costs = shares.get(provision_id, {})
-        if costs:
-            row.cost_pupils = len(costs)
-            row.cost_per_pupil = sum(costs.values(), Decimal(0)) / len(costs)
-        means = []
-        for (p_id, measure), by_pupil in gains.items():
-            if p_id == provision_id:
-                values = [v for vs in by_pupil.values() for v in vs]
-                means.append(MeanProgress(measure, sum(values) / len(values), len(by_pupil)))
-        row.progress = tuple(sorted(means, key=lambda m: -m.pupils))
-    return sorted(rows.values(), key=lambda r: r.name.casefold())
+    tally = _Tally(session)
+    _add_delivery_and_cost(session, tally, years, as_of)
+    _add_reviews(session, tally, academic_year_id)
+    _sum_up(tally)
+    return sorted(tally.rows.values(), key=lambda r: r.name.casefold())
