@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import SchoolSettings, Term
-from .change import Change, Changed, DomainError, FieldRule, Kind, set_field
+from .change import Change, Changed, DomainError, FieldRule, Kind, RowsAdded, set_field
 
 SETTINGS = Changed.of(Kind.SETTINGS)
 
@@ -136,6 +136,20 @@ SCHOOL_RULES: dict[str, FieldRule] = {
     "rag_green": _rag_rule("green"),
     "rag_amber": _rag_rule("amber"),
 }
+
+
+def add_school(
+    session: Session, name: str, phase: str, *, la_number: str = "", urn: str = ""
+) -> Change:
+    """Make the school's one settings row; refused when the database already has one."""
+    if session.get(SchoolSettings, 1) is not None:
+        raise DomainError("This database already holds a school.")
+    settings = SchoolSettings(id=1, name="", phase="primary", la_number="", urn="")
+    for field, value in (("name", name), ("phase", phase), ("la_number", la_number), ("urn", urn)):
+        setattr(settings, field, SCHOOL_RULES[field](session, settings, value))
+    session.add(settings)
+    session.flush()
+    return RowsAdded([settings], SETTINGS)
 
 
 def update_school(session: Session, field: str, value: Any) -> Change:

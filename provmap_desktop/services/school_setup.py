@@ -26,12 +26,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain import funding, school, staff
 from ..domain.school import TermDatesRow, academic_year_label, validate_term_dates
 from ..models import (
     AcademicYear,
-    FundingStream,
     SchoolSettings,
-    StaffRole,
     Term,
     YearGroup,
 )
@@ -255,21 +254,19 @@ def create_school(
     clean_phase = _clean_phase(phase)
     names = list(year_group_names) or default_year_groups(clean_phase)
     orders = {nc_year(n): year_group_name(nc_year(n)) for n in names}
+    rows = list(term_dates) if term_dates is not None else default_term_dates(start_year)
+    validate_term_dates(start_year, rows)  # before anything is written
 
-    settings = SchoolSettings(
-        id=1, name=name.strip(), phase=clean_phase, la_number=la_number.strip(), urn=urn.strip()
-    )
-    session.add(settings)
-    _add_year(session, start_year, term_dates)
+    school.add_school(session, name, clean_phase, la_number=la_number, urn=urn)
+    _add_year(session, start_year, rows)
     session.add_all(YearGroup(name=n, sort_order=order) for order, n in sorted(orders.items()))
-    session.add_all(
-        StaffRole(name=role, hourly_cost=Decimal(cost), external=external)
-        for role, cost, external in STANDARD_ROLES
-    )
-    session.add_all(
-        FundingStream(name=stream, kind=kind.value) for stream, kind in STANDARD_FUNDING_STREAMS
-    )
+    for role, cost, external in STANDARD_ROLES:
+        staff.add_role(session, role, Decimal(cost), external)
+    for stream, kind in STANDARD_FUNDING_STREAMS:
+        funding.add_stream(session, stream, kind)
     session.flush()
+    settings = session.get(SchoolSettings, 1)
+    assert settings is not None
     if with_catalogue:
         # The catalogue looks up the roles, streams and year groups made above by name.
         load_starter_catalogue(session)

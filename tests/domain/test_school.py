@@ -138,3 +138,27 @@ def test_a_half_term_can_be_typed_one_end_at_a_time(db: Database) -> None:
         spring_id = spring.id
     assert read(db, Term, spring_id, "half_term_start") == dt.date(2027, 2, 15)
     assert read(db, Term, spring_id, "half_term_end") == dt.date(2027, 2, 19)
+
+
+def test_add_school_makes_the_one_settings_row_and_undo_removes_it(tmp_path: Path) -> None:
+    from provmap_desktop.domain.school import add_school
+    from provmap_desktop.storage import open_database
+
+    db = open_database(tmp_path / "new.provmap", create=True)
+    try:
+        with fresh(db) as s:
+            with pytest.raises(DomainError, match="The URN is at most 10 characters"):
+                add_school(s, "Brook Lane Primary", "primary", urn="12345678901")
+            s.rollback()
+            assert read(db, SchoolSettings, 1, "name") is None
+            change = add_school(s, "  Brook Lane Primary ", "primary", la_number="330")
+            s.commit()
+            assert read(db, SchoolSettings, 1, "name") == "Brook Lane Primary"
+            assert read(db, SchoolSettings, 1, "la_number") == "330"
+            with pytest.raises(DomainError, match="This database already holds a school"):
+                add_school(s, "Another", "primary")
+            change.undo(s)
+            s.commit()
+        assert read(db, SchoolSettings, 1, "name") is None
+    finally:
+        db.close()
