@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from provmap_desktop.domain.change import Changed, Kind
 from provmap_desktop.models import (
     AcademicYear,
     FundingBudget,
@@ -203,7 +204,7 @@ def test_the_screen_follows_edits_made_elsewhere(costs, school_db) -> None:  # t
         select(GroupMembership).where(GroupMembership.pupil_id == finn.id)
     ):
         session.delete(membership)
-    costs.ctx.commit("groups")
+    costs.ctx.commit(Changed.of(Kind.GROUPS))
     # Finn's group still runs, unallocated: its cost stays in the total, not in his.
     assert "£12,882.00" in costs.planned_label.text()
     assert "5" in costs.pupils_label.text()
