@@ -4,6 +4,8 @@ Headline totals, tables by provision, year group, area of need, wave, funding st
 member of staff, the pupils at or near the threshold, the budget per funding stream and
 charts (each readable as a table). Every figure comes from ``services.costed_tables``,
 which lays out the cost engine's results; nothing is worked out here.
+
+The four tabs are in ``costs_tabs``; their tables and charts in ``costs_panels``.
 """
 
 from __future__ import annotations

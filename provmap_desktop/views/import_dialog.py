@@ -11,6 +11,8 @@ A file is a transfer file or a CSV by what it holds, not its name. When a transf
 brings pupils one year below the school's year groups (Year 6 leavers at a secondary,
 nursery children at a primary), the preview says so and asks, with a tick box, whether
 to take them as next year's intake.
+
+The preview's table and its summary in words are in ``import_preview``.
 """
 
 from __future__ import annotations

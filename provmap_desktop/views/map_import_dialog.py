@@ -8,6 +8,8 @@ with its sheet, row and column. Choose whether unmatched names become new pupils
 complete or are skipped, then Import: an automatic backup is taken and everything is
 written in one transaction. The import is not undone with Edit → Undo; the backup
 (File → Automatic backups…) is the way back.
+
+The preview's tabs and its summary in words are in ``map_import_preview``.
 """
 
 from __future__ import annotations
