@@ -162,6 +162,7 @@ RULES: dict[str, FieldRule] = {
     "primary_need": _need,
     "secondary_need": _secondary_need,
     "sen_start_date": _date_or_none("SEN start date"),
+    "on_roll_date": _date_or_none("date joined"),
     "sen_notes": lambda _s, _r, v: str(v or ""),
     "eal": _flag,
     "pupil_premium": _flag,
