@@ -218,7 +218,7 @@ class GroupDialog(QDialog):
         self.facts.setText(" · ".join(parts))
 
     def _save_start(self) -> None:
-        new_start = self.start_edit.date().toPython()
+        new_start: dt.date = self.start_edit.date().toPython()  # type: ignore[assignment]
         if new_start == self._group().start_date:
             return
         self._perform(group_start_edit(self.ctx, self.group_id, new_start, "change start date"))
@@ -264,7 +264,7 @@ class GroupDialog(QDialog):
     def _save_slots(self) -> None:
         group = self._group()
         before = sorted((s.weekday, s.start_time) for s in group.slots)
-        time = self.time_edit.time().toPython()
+        time: dt.time = self.time_edit.time().toPython()  # type: ignore[assignment]
         days = [number for number, box in enumerate(self.day_boxes) if box.isChecked()]
         if before == sorted((day, time) for day in days):
             return
