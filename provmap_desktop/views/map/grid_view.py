@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTab
 
 from .chips import CELL_ROLE, CellContent, CellDelegate, Chip, cell_height, layout_cell
 from .grid_model import SECTION_ROLE, MapGridModel
-from .mime import memberships_mime
 
 #: The narrowest a year group's column gets before the map scrolls sideways.
 MIN_COLUMN = 64
@@ -141,7 +140,7 @@ class MapView(QTableView):
             if distance >= QApplication.startDragDistance():
                 self._press = None
                 drag = QDrag(self)
-                drag.setMimeData(memberships_mime([chip.membership_id], [chip.name]))
+                drag.setMimeData(self.map_model().chips_mime_data([chip]))
                 drag.exec(Qt.DropAction.MoveAction)
                 return
         super().mouseMoveEvent(event)
