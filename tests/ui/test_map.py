@@ -191,10 +191,6 @@ def test_warnings_are_shown_where_the_drop_happened(map_screen, demo_db):
     assert "Group of 6: now 7 pupils" in text
 
 
-def _current_member(db, provision, year_group_name):  # type: ignore[no-untyped-def]
-    return next(m for m in memberships(db, provision, year_group_name) if m.leave_date is None)
-
-
 def _shown_member(screen, db, provision, year_group_name):  # type: ignore[no-untyped-def]
     """The allocation of the first chip drawn in the cell."""
     content = cell_index(screen, provision, year_group_name).data(CELL_ROLE)
