@@ -152,6 +152,12 @@ def test_group_details_show_the_teaching_weeks_and_take_either(pt_window, school
     dialog.end_edit.setDate(QDate(2026, 12, 16))
     dialog.end_edit.editingFinished.emit()
     assert weeks.text() == "for 3.6 teaching weeks"
+    # A last day before the first is refused in words, and the saved dates stay.
+    dialog.end_edit.setDate(QDate(2026, 11, 20))
+    dialog.end_edit.editingFinished.emit()
+    assert "before the first day, 23/11/2026" in dialog.message.text()
+    assert _dates(school_db, group_id) == (TODAY, D(2026, 12, 16))
+    assert dialog.end_edit.date().toPython() == D(2026, 12, 16)
 
     pt_window.undo_action.trigger()
     pt_window.undo_action.trigger()

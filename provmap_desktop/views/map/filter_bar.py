@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from ...models import SchoolClass, Staff
 from ...models.vocab import AREA_LABELS, SenStatus
 from ...services.provision_map import MapFilters
+from ...ui.colours import AREA_COLOURS
+from ...ui.speech import ValueLabel
 
 
 def _combo(name: str, first: str) -> QComboBox:
@@ -26,6 +28,23 @@ def _combo(name: str, first: str) -> QComboBox:
     combo.setMinimumContentsLength(9)
     combo.addItem(first, None)
     return combo
+
+
+def map_legend() -> ValueLabel:
+    """The key under the filters: area colours with their names, and the delivery symbols.
+
+    The rows and headings also say the area in words; colour is never the only cue.
+    """
+    parts = [
+        f'<span style="color:{AREA_COLOURS[code.value]}">■</span> {label}'
+        for code, label in AREA_LABELS.items()
+    ]
+    legend = ValueLabel(
+        "Key: " + " &nbsp; ".join(parts) + " &nbsp; · &nbsp; ● Green ▲ Amber ■ Red delivery"
+    )
+    legend.setAccessibleName("Key to the map's colours and delivery symbols")
+    legend.setWordWrap(True)
+    return legend
 
 
 class MapFilterBar(QWidget):

@@ -7,11 +7,10 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QStackedWidget, QToolTip, QVBoxLayout, QWidget
 
 from ...domain.change import Changed, Kind
 from ...models import ProvisionGroup
-from ...models.vocab import AREA_LABELS
 from ...services.provision_map import MapFilters, MapSnapshot, build_map, reload_groups
 from ...ui.context import AppContext
 from ...ui.printing import Printable
@@ -19,7 +18,7 @@ from ...ui.speech import ValueLabel
 from .cell_panel import CellPanel
 from .chips import Chip
 from .controller import NEW_GROUP, GroupChooser, MapEditor, choices_of
-from .filter_bar import MapFilterBar
+from .filter_bar import MapFilterBar, map_legend
 from .flipped import FlippedModel, FlippedView
 from .grid_model import MapGridModel
 from .grid_view import MapView
@@ -77,7 +76,7 @@ class MapScreen(QWidget):
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.addWidget(self.filter_bar)
-        centre_layout.addWidget(self._legend())
+        centre_layout.addWidget(map_legend())
         centre_layout.addWidget(self.feedback)
         centre_layout.addWidget(self.stack, 1)
         splitter.addWidget(centre)
@@ -142,21 +141,6 @@ class MapScreen(QWidget):
         return self.model.index(row, column) if row is not None and column is not None else None
 
     # -- building -------------------------------------------------------------------
-
-    def _legend(self) -> QLabel:
-        """Area colours with their names; the rows and headings also say the area."""
-        from .grid_model import AREA_COLOURS
-
-        parts = [
-            f'<span style="color:{AREA_COLOURS[code.value]}">■</span> {label}'
-            for code, label in AREA_LABELS.items()
-        ]
-        legend = ValueLabel(
-            "Key: " + " &nbsp; ".join(parts) + " &nbsp; · &nbsp; ● Green ▲ Amber ■ Red delivery"
-        )
-        legend.setAccessibleName("Key to the map's colours and delivery symbols")
-        legend.setWordWrap(True)
-        return legend
 
     def _add_actions(self) -> None:
         allocate = QAction("Allocate selected pupils…", self)
