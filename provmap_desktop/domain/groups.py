@@ -98,6 +98,7 @@ class GroupAdded(Change):
 
 
 def _added(group: ProvisionGroup) -> GroupAdded:
+    """The change that takes a just-made group (and its slots) back out and in."""
     return GroupAdded(
         values_of(group, GROUP_COLUMNS), [values_of(s, SLOT_COLUMNS) for s in group.slots]
     )
@@ -159,6 +160,7 @@ def create(
 
 
 def _checked_name(_session: Session, _group: Any, value: Any) -> str:
+    """A group name with its spaces tidied, at most 60 characters."""
     name = " ".join(str(value or "").split())
     if len(name) > 60:
         raise DomainError("A group name can be at most 60 characters.")
@@ -166,6 +168,7 @@ def _checked_name(_session: Session, _group: Any, value: Any) -> str:
 
 
 def _checked_staff(session: Session, _group: Any, value: Any) -> int | None:
+    """A member of staff who exists, or None for nobody named."""
     if value is None:
         return None
     if session.get(Staff, value) is None:
@@ -174,6 +177,7 @@ def _checked_staff(session: Session, _group: Any, value: Any) -> int | None:
 
 
 def _checked_end(_session: Session, group: ProvisionGroup, value: Any) -> dt.date:
+    """A last day on or after the group's first day."""
     if not isinstance(value, dt.date):
         raise DomainError("A group needs a last day.")
     if value < group.start_date:
@@ -185,6 +189,8 @@ def _checked_end(_session: Session, group: ProvisionGroup, value: Any) -> dt.dat
 
 
 def _count(least: int, words: str) -> FieldRule:
+    """The rule for an override of the provision's number: None, or ``least`` or more."""
+
     def rule(_session: Session, _group: Any, value: Any) -> int | None:
         if value is None or value == "":
             return None  # as the provision
@@ -196,6 +202,8 @@ def _count(least: int, words: str) -> FieldRule:
 
 
 def _text(limit: int | None) -> FieldRule:
+    """The rule for free text, at most ``limit`` characters when there is a limit."""
+
     def rule(_session: Session, _group: Any, value: Any) -> str:
         text = str(value or "")
         if limit is not None and len(text) > limit:
@@ -284,6 +292,7 @@ class StartMoved(Change):
 
 
 def _membership(session: Session, membership_id: int) -> GroupMembership:
+    """The allocation ``membership_id``, or ``DomainError`` when it is gone."""
     membership = session.get(GroupMembership, membership_id)
     if membership is None:
         raise DomainError("That allocation no longer exists.")

@@ -46,6 +46,7 @@ class GroupChoiceNeeded(DomainError):
 
 
 def _membership(session: Session, membership_id: int) -> GroupMembership:
+    """The allocation ``membership_id``, or ``DomainError`` when it is gone."""
     membership = session.get(GroupMembership, membership_id)
     if membership is None:
         raise DomainError("That allocation no longer exists.")
@@ -53,6 +54,7 @@ def _membership(session: Session, membership_id: int) -> GroupMembership:
 
 
 def _names(session: Session) -> dict[int, str]:
+    """Year group names by id, for messages."""
     return dict(session.execute(select(YearGroup.id, YearGroup.name)).all())  # type: ignore[arg-type]
 
 
@@ -100,6 +102,7 @@ class Allocation(Change):
 
 
 def _year_of(session: Session, day: dt.date) -> AcademicYear:
+    """The academic year holding ``day``, or ``DomainError`` when none does."""
     year = session.scalar(
         select(AcademicYear).where(AcademicYear.start_date <= day, AcademicYear.end_date >= day)
     )
@@ -285,6 +288,7 @@ class Moved(Change):
 def _move_one(
     session: Session, membership_id: int, target: ProvisionGroup, on_date: dt.date
 ) -> _Moved:
+    """Move one allocation to ``target`` from ``on_date``; return how to undo it."""
     membership = _membership(session, membership_id)
     old_group_id = membership.group_id
     if target.id == old_group_id:
@@ -379,6 +383,7 @@ def end(session: Session, membership_ids: Sequence[int], leave_date: dt.date) ->
 
 
 def _checked_join(_session: Session, membership: GroupMembership, value: Any) -> dt.date:
+    """A join date on or before the leave date, if there is one."""
     if not isinstance(value, dt.date):
         raise DomainError("An allocation needs a join date.")
     if membership.leave_date is not None and value > membership.leave_date:
@@ -390,6 +395,7 @@ def _checked_join(_session: Session, membership: GroupMembership, value: Any) ->
 
 
 def _checked_leave(_session: Session, membership: GroupMembership, value: Any) -> dt.date | None:
+    """No leave date, or one on or after the join date."""
     if value is not None and value < membership.join_date:
         raise DomainError(
             f"The leave date, {format_date(value)}, is before the join date, "

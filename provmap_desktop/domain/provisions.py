@@ -46,6 +46,7 @@ PROVISION_COLUMNS = (
 
 
 def _provision(session: Session, provision_id: int) -> Provision:
+    """The provision ``provision_id``, or ``DomainError`` when it is gone."""
     provision = session.get(Provision, provision_id)
     if provision is None:
         raise DomainError("That provision is no longer in the catalogue.")
@@ -56,6 +57,7 @@ def _provision(session: Session, provision_id: int) -> Provision:
 
 
 def _checked_name(session: Session, provision: Provision | None, value: Any) -> str:
+    """A name with its spaces tidied, not empty and not another provision's."""
     name = " ".join(str(value or "").split())
     if not name:
         raise DomainError("A provision needs a name.")
@@ -69,6 +71,7 @@ def _checked_name(session: Session, provision: Provision | None, value: Any) -> 
 
 
 def _checked_area(_session: Session, _provision: Any, value: Any) -> str:
+    """One of the four areas of need, by its code."""
     try:
         return AreaOfNeed(value).value
     except ValueError:
@@ -76,12 +79,15 @@ def _checked_area(_session: Session, _provision: Any, value: Any) -> str:
 
 
 def _checked_wave(_session: Session, _provision: Any, value: Any) -> int:
+    """Wave 1, 2 or 3."""
     if value not in (1, 2, 3) or isinstance(value, bool):
         raise DomainError("The wave is 1, 2 or 3.")
     return int(value)
 
 
 def _whole(least: int, words: str) -> FieldRule:
+    """The rule for a whole number of ``least`` or more."""
+
     def rule(_session: Session, _provision: Any, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise DomainError(f"{words} must be a whole number of {least} or more.")
@@ -91,6 +97,8 @@ def _whole(least: int, words: str) -> FieldRule:
 
 
 def _money(words: str) -> FieldRule:
+    """The rule for an amount of money: a Decimal, never negative, to the penny."""
+
     def rule(_session: Session, _provision: Any, value: Any) -> Decimal:
         if isinstance(value, float):
             raise DomainError(f"{words} must be an amount of money, not a float.")
@@ -98,7 +106,9 @@ def _money(words: str) -> FieldRule:
             amount = Decimal(str(value if value is not None else "0"))
         except InvalidOperation:
             raise DomainError(f"{words} must be an amount of money.") from None
-        if amount < 0 or not amount.is_finite():
+        if not amount.is_finite():
+            raise DomainError(f"{words} must be an amount of money.")
+        if amount < 0:
             raise DomainError(f"{words} cannot be negative.")
         return amount.quantize(Decimal("0.01"))
 
@@ -106,6 +116,8 @@ def _money(words: str) -> FieldRule:
 
 
 def _text(limit: int | None) -> FieldRule:
+    """The rule for free text, at most ``limit`` characters when there is a limit."""
+
     def rule(_session: Session, _provision: Any, value: Any) -> str:
         text = str(value or "")
         if limit is not None and len(text) > limit:
@@ -116,6 +128,8 @@ def _text(limit: int | None) -> FieldRule:
 
 
 def _row_of(model: type, words: str) -> FieldRule:
+    """The rule for a link to a ``model`` row: one that exists, or None."""
+
     def rule(session: Session, _provision: Any, value: Any) -> int | None:
         if value is None:
             return None
@@ -127,6 +141,7 @@ def _row_of(model: type, words: str) -> FieldRule:
 
 
 def _flag(_session: Session, _provision: Any, value: Any) -> bool:
+    """Yes or no."""
     return bool(value)
 
 
@@ -180,6 +195,7 @@ class ProvisionAdded(Change):
 
 
 def _year_groups(session: Session, ids: Sequence[int]) -> list[YearGroup]:
+    """The year groups with these ids, in school order; all must exist."""
     found = list(session.scalars(select(YearGroup).where(YearGroup.id.in_(list(ids)))))
     if len(found) != len(set(ids)):
         raise DomainError("One of those year groups no longer exists.")
