@@ -70,6 +70,7 @@ def test_a_provision_is_added_with_plain_values_and_undo_and_redo_keep_its_id(ma
         ("Chess", {"group_size": 0}, "group size must be a whole number of 1 or more"),
         ("Chess", {"resources_cost": Decimal("-1")}, "cannot be negative"),
         ("Chess", {"resources_cost": 1.5}, "not a float"),
+        ("Chess", {"resources_cost": Decimal("NaN")}, "must be an amount of money"),
         ("Chess", {"colour": "red"}, "no field called colour"),
     ],
 )
