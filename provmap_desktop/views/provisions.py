@@ -57,10 +57,10 @@ class ProvisionsScreen(QWidget):
         self.message.setAccessibleName("Provisions message")
 
         self.show_retired = QCheckBox("Show &retired")
-        self.show_retired.toggled.connect(lambda _on: self.model.reload())
         self.model = EntityTableModel(
             ctx, Provision, self._columns(), self._load, KIND, "provision", provisions.update
         )
+        self.show_retired.toggled.connect(lambda _on: self.model.reload())
         self.model.edit_refused.connect(self.message.setText)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -194,8 +194,9 @@ class ProvisionsScreen(QWidget):
     def _rebuild_year_boxes(self) -> None:
         while self.years_grid.count():
             item = self.years_grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.year_boxes = {}
         years = self.ctx.session.scalars(select(YearGroup).order_by(YearGroup.sort_order))
         for number, year in enumerate(years):

@@ -105,7 +105,8 @@ class MapView(QTableView):
     def zoom(self, step: int) -> None:
         """One point bigger (+1) or smaller (-1); 0 goes back to the normal size."""
         self.zoom_step = 0 if step == 0 else max(-3, min(ZOOM_STEPS, self.zoom_step + step))
-        base = self.parentWidget().font() if self.parentWidget() else QApplication.font()
+        parent = self.parentWidget()
+        base = parent.font() if parent is not None else QApplication.font()
         font = self.font()
         font.setPointSizeF(max(base.pointSizeF() + self.zoom_step, 6.0))
         self.setFont(font)

@@ -37,7 +37,7 @@ from ...models import GroupMembership, ProvisionGroup, Pupil, Staff
 from ...services.calendar import DAYS_A_WEEK, SchoolCalendar, calendar_for_year
 from ...services.provision_map import WEEKDAYS
 from ...ui.context import AppContext
-from ...ui.date_field import DateField
+from ...ui.date_field import DateField, qdate
 from ...ui.edits import DomainEdit, EditRefused, SavedCommand, perform
 from ...ui.entity_table import Column, EntityTableModel
 from ...ui.speech import ValueLabel
@@ -185,7 +185,7 @@ class GroupDialog(QDialog):
             (self.end_edit, group.end_date),
         ):
             edit.blockSignals(True)
-            edit.setDate(value)
+            edit.setDate(qdate(value))
             edit.blockSignals(False)
         self.weeks_edit.blockSignals(True)
         self.weeks_edit.setValue(days / DAYS_A_WEEK)
