@@ -358,7 +358,7 @@ def test_a_failure_half_way_writes_nothing_at_all(
 
     plan = preview_map(school, write_xlsx(tmp_path / "map.xlsx"), year_2026(school), "Autumn")
     school.rollback()
-    real = applying.allocate_pupils
+    real = applying.allocate
     calls = []
 
     def fail_on_the_tenth(*args: object, **kwargs: object) -> object:
@@ -367,7 +367,7 @@ def test_a_failure_half_way_writes_nothing_at_all(
             raise ValueError("the disk went away")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(applying, "allocate_pupils", fail_on_the_tenth)
+    monkeypatch.setattr(applying, "allocate", fail_on_the_tenth)
     provisions = len(school.scalars(select(Provision)).all())
     pupils = len(school.scalars(select(Pupil)).all())
     with pytest.raises(ValueError, match="the disk went away"):
