@@ -34,8 +34,8 @@ from ..models import (
 )
 from ..models.pupils import PROFILE_FIELDS
 from ..models.vocab import NEED_TYPES, SenStatus
-from ..services.pupil_rules import checked_birth_date, checked_name
-from ..services.upn import clean_upn
+from ..rules.pupil_rules import checked_birth_date, checked_name
+from ..rules.upn import clean_upn
 from .change import (
     Change,
     Changed,

@@ -20,6 +20,7 @@ from provmap_desktop.models import (
     SchoolClass,
     YearGroup,
 )
+from provmap_desktop.rules.upn import is_valid_upn
 from provmap_desktop.services.map_import import MapFileError, apply_plan, preview_map
 from provmap_desktop.services.map_import.grid import Grid
 from provmap_desktop.services.map_import.layout import read_layout
@@ -27,7 +28,6 @@ from provmap_desktop.services.map_import.names import split_cell
 from provmap_desktop.services.map_import.plan import _people, school_of
 from provmap_desktop.services.map_import.words import Frequency, frequency, year_heading
 from provmap_desktop.services.pupils import TO_COMPLETE
-from provmap_desktop.services.upn import is_valid_upn
 
 from ._exemplar_map import (
     CATALOGUE,

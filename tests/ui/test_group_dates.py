@@ -25,8 +25,8 @@ from provmap_desktop.models import (
     StaffRole,
     YearGroup,
 )
+from provmap_desktop.rules.upn import make_upn
 from provmap_desktop.services.costing import cost_map
-from provmap_desktop.services.upn import make_upn
 from provmap_desktop.views.map.mime import pupils_mime
 
 from .conftest import TODAY
