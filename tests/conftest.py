@@ -1,9 +1,10 @@
-"""Shared fixtures: a fresh in-memory database for fast Qt-free tests."""
+"""Shared fixtures: a fresh in-memory database, and fixture schools copied from templates."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, event
@@ -12,7 +13,25 @@ from sqlalchemy.orm import Session, sessionmaker
 from provmap_desktop.models import Base
 from provmap_desktop.services.audit import install_audit
 
+from .schools import templates
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _school_templates(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The folder each fixture school is built into once, for this run (or worker)."""
+    templates.use_folder(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture
+def school_copy(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy a fixture school by name (see ``tests.schools.templates``) into ``tmp_path``."""
+
+    def copy(name: str, file_name: str = "school.provmap") -> Path:
+        return templates.copy_school(name, tmp_path / file_name)
+
+    return copy
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from provmap_desktop.cli import EXIT_FAILED, EXIT_OK, main
 from provmap_desktop.models import Pupil
 from provmap_desktop.storage import open_database
 
-from .services._costed_school import make_costed_school
+from .schools.costed import make_costed_school
 
 
 @pytest.fixture

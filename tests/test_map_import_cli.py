@@ -13,7 +13,7 @@ from provmap_desktop.models import GroupMembership, Provision, Pupil
 from provmap_desktop.storage import open_database
 from provmap_desktop.storage.autobackup import list_copies
 
-from .services._exemplar_map import EXPECTED_ALLOCATIONS, make_exemplar_school, write_xlsx
+from .schools.exemplar import EXPECTED_ALLOCATIONS, make_exemplar_school, write_xlsx
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from provmap_desktop.cli import EXIT_FAILED, EXIT_OK, main
 from provmap_desktop.models import Pupil, SchoolClass
 from provmap_desktop.storage import open_database
 
-from ._pupil_school import make_pupil_school, upn, write_pupils_csv
+from .schools.pupils import make_pupil_school, upn, write_pupils_csv
 
 DATA = Path(__file__).parent / "data"
 

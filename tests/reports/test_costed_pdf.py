@@ -1,6 +1,6 @@
 """The costed PDFs read back with pypdf: the hand-worked figures and the threshold words.
 
-Figures are worked out by hand in ``tests/services/_costed_school``.
+Figures are worked out by hand in ``tests/schools/costed.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from provmap_desktop.reports.costed_pdf import (
     write_pupil_costed_pdf,
 )
 from provmap_desktop.services.pupil_costing import pupil_costing
-from tests.services._costed_school import AS_OF, CostedSchool, make_costed_school
+from tests.schools.costed import AS_OF, CostedSchool, make_costed_school
 
 PRINTED = dt.date(2026, 9, 11)
 
@@ -142,7 +142,7 @@ def test_threshold_bar_marks_the_threshold_and_says_both_amounts() -> None:
 def test_the_costed_map_says_when_a_one_to_one_group_holds_several_pupils(
     session: Session, school: CostedSchool, tmp_path: Path
 ) -> None:
-    from tests.services._school import add_member
+    from tests.schools.costed import add_member
 
     for pupil in school.year4_pupils[:2]:
         add_member(session, school.lego, pupil)
@@ -188,7 +188,7 @@ def test_the_governors_version_is_one_page_of_totals_with_no_pupil_names(
     assert len(pages) == 1
     text = text_of(out)
     assert "governors" in text.lower()
-    # Worked by hand in _costed_school: £227.00 planned, £6.00 to date.
+    # Worked by hand in tests/schools/costed.py: £227.00 planned, £6.00 to date.
     assert "£227.00" in text and "£6.00" in text
     # By area: Cognition and learning £108.00 (£6.00 to date); SEMH £119.00.
     assert "Cognition and learning" in text and "£108.00" in text and "£119.00" in text

@@ -12,7 +12,7 @@ from provmap_desktop.models import Pupil
 from provmap_desktop.services import reviews as svc
 from provmap_desktop.services.delivery import group_sessions, mark_cancelled, mark_delivered
 from provmap_desktop.storage import open_database
-from tests.ui._maya import END, START, build_maya_school
+from tests.schools.small import END, START, build_maya_school
 from tests.ui.conftest import small_school
 
 

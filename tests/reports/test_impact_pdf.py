@@ -10,7 +10,7 @@ from provmap_desktop.models import GroupMembership
 from provmap_desktop.reports.impact_pdf import write_impact_report
 from provmap_desktop.services import reviews as svc
 from provmap_desktop.storage import open_database
-from tests.ui._maya import END, START, build_maya_school
+from tests.schools.small import END, START, build_maya_school
 from tests.ui.conftest import small_school
 
 

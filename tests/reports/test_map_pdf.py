@@ -15,7 +15,7 @@ from provmap_desktop.models import Provision
 from provmap_desktop.reports.base import ReportInfo, make_table, write_pdf
 from provmap_desktop.reports.map_pdf import hours_text, write_map_pdf
 from provmap_desktop.services.provision_map import MapFilters
-from tests.services._map_school import AUTUMN, MapSchool, add_group, add_pupil, build_school, join
+from tests.schools.map_school import AUTUMN, MapSchool, add_group, add_pupil, build_school, join
 
 PRINTED = dt.date(2026, 11, 23)
 

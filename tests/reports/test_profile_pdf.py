@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from provmap_desktop.models import Pupil
 from provmap_desktop.reports.profile_pdf import profile_story, write_profile_pdf
 
-from .._pupil_school import make_pupil_school
+from ..schools.pupils import make_pupil_school
 
 TODAY = dt.date(2026, 11, 23)
 

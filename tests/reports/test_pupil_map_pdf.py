@@ -15,7 +15,7 @@ from provmap_desktop.reports.pupil_map_pdf import provision_by_year, write_pupil
 from provmap_desktop.services.costing import cost_map
 from provmap_desktop.services.formatting import format_money
 
-from .._pupil_school import make_pupil_school
+from ..schools.pupils import make_pupil_school
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from provmap_desktop.reports.sar_pdf import readable_name, readable_value, write_sar_pdf
 
-from .._pupil_school import make_pupil_school
+from ..schools.pupils import make_pupil_school
 
 
 def test_values_are_shown_as_people_read_them() -> None:

@@ -26,7 +26,7 @@ from provmap_desktop.services.allocation import (
     undo_move,
 )
 
-from ._map_school import AUTUMN, SPRING, MapSchool, add_group, add_pupil, build_school, join
+from ..schools.map_school import AUTUMN, SPRING, MapSchool, add_group, add_pupil, build_school, join
 
 D = dt.date
 

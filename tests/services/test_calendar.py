@@ -20,7 +20,14 @@ from provmap_desktop.services.calendar import (
     term_for,
 )
 
-from ._school import TWELVE_WEEKS, YEAR_END, YEAR_START, make_group, make_provision, make_year
+from ..schools.costed import (
+    TWELVE_WEEKS,
+    YEAR_END,
+    YEAR_START,
+    make_group,
+    make_provision,
+    make_year,
+)
 
 D = dt.date
 

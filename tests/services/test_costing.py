@@ -30,7 +30,7 @@ from provmap_desktop.services.cost_reports import budget_report, threshold_repor
 from provmap_desktop.services.costing import cost_map
 from provmap_desktop.services.formatting import format_money, round_money
 
-from ._school import (
+from ..schools.costed import (
     YEAR_END,
     YEAR_START,
     School,
@@ -553,7 +553,7 @@ def test_whole_year_provision_is_capped_at_the_schools_costed_weeks(
 
 
 def test_the_cap_is_the_schools_own_weeks_a_year(session: Session) -> None:
-    from ._school import make_year
+    from ..schools.costed import make_year
 
     year = make_year(session, weeks_per_year=39)
     _add_a_summer_week(year)

@@ -25,7 +25,7 @@ from provmap_desktop.services.delivery import (
     status_text,
 )
 
-from ._school import D, add_member, make_group, make_provision, make_pupil, make_school
+from ..schools.costed import D, add_member, make_group, make_provision, make_pupil, make_school
 
 TODAY = D(2026, 11, 23)
 

@@ -29,7 +29,7 @@ from provmap_desktop.services.map_import.words import Frequency, frequency, year
 from provmap_desktop.services.pupils import TO_COMPLETE
 from provmap_desktop.services.upn import is_valid_upn
 
-from ._exemplar_map import (
+from ..schools.exemplar import (
     CATALOGUE,
     EXPECTED,
     EXPECTED_ALLOCATIONS,

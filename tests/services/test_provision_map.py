@@ -16,7 +16,7 @@ from provmap_desktop.services.provision_map import (
     slot_text,
 )
 
-from ._map_school import MapSchool, add_group, build_school, join
+from ..schools.map_school import MapSchool, add_group, build_school, join
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from provmap_desktop.storage import Database, open_database
 from provmap_desktop.storage.autobackup import list_copies
 from provmap_desktop.views.map_import_dialog import MapImportDialog
 
-from ..services._exemplar_map import EXPECTED_ALLOCATIONS, make_exemplar_school, write_xlsx
+from ..schools.exemplar import EXPECTED_ALLOCATIONS, make_exemplar_school, write_xlsx
 from .conftest import TODAY
 
 

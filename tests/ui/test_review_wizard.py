@@ -20,7 +20,7 @@ from provmap_desktop.views.review_wizard import (
     ReviewWizard,
 )
 
-from ._maya import END, START, build_maya_school
+from ..schools.small import END, START, build_maya_school
 
 REVIEW_DAY = END  # Friday 04/12/2026, the end of the 12-week block
 

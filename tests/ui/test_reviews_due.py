@@ -7,7 +7,7 @@ import datetime as dt
 from provmap_desktop.models import GroupMembership
 from provmap_desktop.services import reviews as svc
 
-from ._maya import START, build_maya_school
+from ..schools.small import START, build_maya_school
 
 TODAY = dt.date(2026, 11, 16)  # a Monday in the autumn term
 
