@@ -15,20 +15,12 @@ from provmap_desktop.cli import EXIT_FAILED, EXIT_OK, main
 from provmap_desktop.models import Pupil
 from provmap_desktop.storage import open_database
 
-from .schools.costed import make_costed_school
+from .schools.templates import copy_school
 
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "school.provmap"
-    db = open_database(path)
-    try:
-        with db.session_factory() as session:
-            make_costed_school(session)
-            session.commit()
-    finally:
-        db.close()
-    yield path
+    yield copy_school("costed", tmp_path / "school.provmap")
 
 
 def run(db_path: Path, *args: str) -> int:

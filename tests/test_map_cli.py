@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from provmap_desktop.cli import main
-from provmap_desktop.services.demo import build_demo_school
-from provmap_desktop.storage import open_database
+
+from .schools.templates import copy_school
 
 
 def _demo(path: Path) -> None:
-    db = open_database(path)
-    try:
-        with db.session_factory() as s:
-            build_demo_school(s, today=dt.date(2026, 11, 23))
-    finally:
-        db.close()
+    """The demo school as of 23/11/2026, copied from its template."""
+    copy_school("demo", path)
 
 
 def test_report_map_writes_every_page_with_the_school_and_page_numbers(tmp_path, capsys):

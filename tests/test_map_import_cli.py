@@ -13,19 +13,13 @@ from provmap_desktop.models import GroupMembership, Provision, Pupil
 from provmap_desktop.storage import open_database
 from provmap_desktop.storage.autobackup import list_copies
 
-from .schools.exemplar import EXPECTED_ALLOCATIONS, make_exemplar_school, write_xlsx
+from .schools.exemplar import EXPECTED_ALLOCATIONS, write_xlsx
+from .schools.templates import copy_school
 
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "school.provmap"
-    db = open_database(path)
-    try:
-        with db.session_factory() as session:
-            make_exemplar_school(session)
-    finally:
-        db.close()
-    yield path
+    yield copy_school("exemplar", tmp_path / "school.provmap")
 
 
 def run(db_path: Path, *args: str) -> int:

@@ -14,21 +14,15 @@ from provmap_desktop.cli import EXIT_FAILED, EXIT_OK, main
 from provmap_desktop.models import Pupil, SchoolClass
 from provmap_desktop.storage import open_database
 
-from .schools.pupils import make_pupil_school, upn, write_pupils_csv
+from .schools.pupils import upn, write_pupils_csv
+from .schools.templates import copy_school
 
 DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "school.provmap"
-    db = open_database(path)
-    try:
-        with db.session_factory() as session:
-            make_pupil_school(session)
-    finally:
-        db.close()
-    yield path
+    yield copy_school("pupils", tmp_path / "school.provmap")
 
 
 def run(db_path: Path, *args: str) -> int:

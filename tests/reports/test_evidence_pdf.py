@@ -11,17 +11,15 @@ from provmap_desktop.cli import main
 from provmap_desktop.models import Pupil
 from provmap_desktop.services import reviews as svc
 from provmap_desktop.services.delivery import group_sessions, mark_cancelled, mark_delivered
-from provmap_desktop.storage import open_database
 from tests.schools.small import END, START, build_maya_school
-from tests.ui.conftest import small_school
+from tests.schools.templates import open_school
 
 
 @pytest.fixture
 def school(tmp_path):  # type: ignore[no-untyped-def]
     """Maya with three completed cycles of Precision Teaching and a delivery record."""
     path = tmp_path / "school.provmap"
-    db = open_database(path)
-    small_school(db)
+    db = open_school("calendar", path)
     ids = build_maya_school(db)
     with db.session_factory() as s:
         days = [d for d, _ in group_sessions(s, ids["group"], START, END)]

@@ -9,14 +9,12 @@ from pypdf import PdfReader
 from provmap_desktop.models import GroupMembership
 from provmap_desktop.reports.impact_pdf import write_impact_report
 from provmap_desktop.services import reviews as svc
-from provmap_desktop.storage import open_database
 from tests.schools.small import END, START, build_maya_school
-from tests.ui.conftest import small_school
+from tests.schools.templates import open_school
 
 
 def test_a_fall_in_incidents_reads_as_progress_in_the_impact_report(tmp_path):
-    db = open_database(tmp_path / "school.provmap")
-    small_school(db)
+    db = open_school("calendar", tmp_path / "school.provmap")
     ids = build_maya_school(db)
     # Incidents of leaving the classroom a week, baseline then outcome, aiming for 2:
     # Maya 8 -> 4 (4 fewer), Ben 6 -> 2 (4 fewer). Mean change -4, i.e. "4 fewer".

@@ -5,12 +5,13 @@ school, and the worked example of Maya's Precision Teaching group.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from provmap_desktop.models import AcademicYear, Staff, YearGroup
+from provmap_desktop.models import AcademicYear, Pupil, Staff, YearGroup
 from provmap_desktop.services.upn import make_upn
 from provmap_desktop.storage import Database, open_database
 
@@ -39,6 +40,71 @@ def add_calendar_school(session: Session) -> None:
     for n in range(1, 7):
         rows.add_year_group(session, f"Year {n}", n)
     rows.add_staff(session, "Mrs Ahmed", rows.add_role(session, "Teaching assistant", "18.00"))
+    session.commit()
+
+
+#: The costs screen's groups run the whole year: exactly the school's 38 teaching weeks.
+WHOLE_YEAR = (D(2026, 9, 1), D(2027, 8, 31))
+
+
+def add_whole_year_costs(session: Session) -> None:
+    """The widget tests' school with three groups costed by hand over the whole year.
+
+    - Precision Teaching (CL, wave 2) for Year 4, Mrs Ahmed (TA, £18.00 an hour),
+      3 x 10 minutes a week: £3.00 x 3 x 38 = £342.00, £85.50 each for Ava, Ben, Cal
+      and Dan.
+    - 1:1 TA support (SEMH, wave 3) for Eve in Year 5, Mrs Ahmed, 5 x 2 hours a week:
+      £36.00 x 5 x 38 = £6,840.00.
+    - Speech therapy (CI, wave 3) for Finn in Year 5, an agency at £150.00 a session
+      once a week: £5,700.00.
+
+    Whole year: £12,882.00 for 6 pupils, against a Notional SEN budget of £12,000.00.
+    """
+    add_calendar_school(session)
+    year = session.scalars(select(AcademicYear)).one()
+    ahmed = session.scalars(select(Staff)).one()
+    year_groups = {y.name: y for y in session.scalars(select(YearGroup))}
+    stream = rows.add_stream(session, "Notional SEN", year, "12000.00", kind="notional_sen")
+    serial = iter(range(1, 100))
+
+    def pupils(year_group: str, *names: tuple[str, str]) -> list[Pupil]:
+        return [
+            rows.add_pupil(
+                session,
+                fore,
+                sur,
+                year_groups[year_group],
+                upn=make_upn("801", "2000", 19, next(serial)),
+            )
+            for fore, sur in names
+        ]
+
+    year4 = pupils("Year 4", ("Ava", "Adams"), ("Ben", "Brown"), ("Cal", "Cole"), ("Dan", "Dale"))
+    eve, finn = pupils("Year 5", ("Eve", "Evans"), ("Finn", "Ford"))
+    add = rows.add_provision
+    for provision, year_group, staff, members in (
+        (
+            add(session, "Precision Teaching", area="CL", wave=2, session_minutes=10,
+                sessions_per_week=3, group_size=4, funding_stream=stream),
+            "Year 4", ahmed, year4,
+        ),
+        (
+            add(session, "1:1 TA support", area="SEMH", wave=3, session_minutes=120,
+                sessions_per_week=5, group_size=1, funding_stream=stream),
+            "Year 5", ahmed, [eve],
+        ),
+        (
+            add(session, "Speech therapy", area="CI", wave=3, session_minutes=30,
+                sessions_per_week=1, group_size=1, external_agency="SaLT",
+                external_cost_per_session=Decimal("150.00"), funding_stream=stream),
+            "Year 5", None, [finn],
+        ),
+    ):  # fmt: skip
+        group = rows.add_group(
+            session, provision, year, year_groups[year_group], WHOLE_YEAR, staff=staff
+        )
+        for pupil in members:
+            rows.allocate(session, group, pupil)
     session.commit()
 
 

@@ -29,7 +29,7 @@ from .costed import make_costed_school
 from .exemplar import make_exemplar_school
 from .map_school import build_school
 from .pupils import make_pupil_school
-from .small import add_calendar_school, add_fixture_primary
+from .small import add_calendar_school, add_fixture_primary, add_whole_year_costs
 
 #: The day the widget tests and the demo school are set on.
 TODAY = dt.date(2026, 11, 23)
@@ -53,6 +53,7 @@ def _committed(build: Callable[[Session], object]) -> Callable[[Session], None]:
 SCHOOLS: dict[str, Callable[[Session], None]] = {
     "empty": lambda _session: None,
     "calendar": add_calendar_school,
+    "whole_year_costs": add_whole_year_costs,
     "fixture_primary": add_fixture_primary,
     "demo": _demo,
     "pupils": _committed(make_pupil_school),

@@ -13,19 +13,18 @@ from sqlalchemy import func, select
 
 from provmap_desktop.models import GroupMembership, Provision, Pupil
 from provmap_desktop.services.pupils import TO_COMPLETE
-from provmap_desktop.storage import Database, open_database
+from provmap_desktop.storage import Database
 from provmap_desktop.storage.autobackup import list_copies
 from provmap_desktop.views.map_import_dialog import MapImportDialog
 
-from ..schools.exemplar import EXPECTED_ALLOCATIONS, make_exemplar_school, write_xlsx
+from ..schools.exemplar import EXPECTED_ALLOCATIONS, write_xlsx
+from ..schools.templates import open_school
 from .conftest import TODAY
 
 
 @pytest.fixture
 def exemplar_db(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(tmp_path / "school.provmap")
-    with db.session_factory() as session:
-        make_exemplar_school(session)
+    db = open_school("exemplar", tmp_path / "school.provmap")
     yield db
     db.close()
 

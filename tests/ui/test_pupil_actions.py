@@ -186,7 +186,7 @@ def test_erasure_names_the_copies_that_still_hold_the_pupil_and_deletes_them(
     from provmap_desktop.storage.autobackup import take_copy
     from provmap_desktop.storage.backup import backup_database
 
-    from .test_backups_ui import on_next_modal
+    from .modal import on_next_modal
 
     ada = pupil_id(school_db, SURNAME)
     automatic = take_copy(school_db.path, "before-import")

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from provmap_desktop.models import Pupil
-from provmap_desktop.services.demo import build_demo_school
-from provmap_desktop.storage import open_database
+
+from ..schools.templates import open_school
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -21,9 +21,7 @@ TODAY = dt.date(2026, 11, 23)
 def reports(qtbot, tmp_path):  # type: ignore[no-untyped-def]
     from provmap_desktop.shell.main_window import MainWindow
 
-    db = open_database(tmp_path / "demo.provmap")
-    with db.session_factory() as s:
-        build_demo_school(s, today=TODAY)
+    db = open_school("demo", tmp_path / "demo.provmap")
     window = MainWindow(db, today=TODAY)
     qtbot.addWidget(window)
     window.show_screen("reports")

@@ -6,12 +6,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWidget
 
 from provmap_desktop.models import SchoolSettings, StaffRole
 from provmap_desktop.shell.screens import SCREENS
 from provmap_desktop.storage import open_database
 from provmap_desktop.storage.backup import backup_database
+
+from .modal import click, restore_through_file_menu
 
 
 def fresh_read(db, entity, key):  # type: ignore[no-untyped-def]
@@ -101,13 +103,20 @@ def test_add_staff_role_then_undo_then_redo(window, school_db):
         assert s.query(StaffRole).filter_by(name="New role 1").count() == 1
 
 
-def test_restore_from_the_file_menu_swaps_data_and_keeps_the_old(window, tmp_path: Path):
+def test_restore_from_the_file_menu_swaps_data_and_keeps_the_old(window, qtbot, tmp_path: Path):
     backup = tmp_path / "copy.provmap"
     backup_database(window.database.path, backup)
     screen = window.screens["settings"]
     screen.fields["name"].setText("Changed after backup")
     screen.fields["name"].editingFinished.emit()
-    assert window.restore_from(backup, confirm=False)
+    asked: list[str] = []
+
+    def replace(box: QWidget) -> None:
+        asked.append(box.windowTitle())
+        click(qtbot, box, QMessageBox.StandardButton.Yes)
+
+    restore_through_file_menu(window, backup, replace)
+    assert asked == ["Restore this backup?"]
     assert window.windowTitle().startswith("Test Primary")
     kept = list(tmp_path.glob("Backups/school.*.before-restore.provmap"))
     assert len(kept) == 1
