@@ -19,14 +19,14 @@ from provmap_desktop.reports.costed_pdf import (
     write_pupil_costed_pdf,
 )
 from provmap_desktop.services.pupil_costing import pupil_costing
-from tests.schools.costed import AS_OF, CostedSchool, make_costed_school
+from tests.schools.costed import AS_OF, CostedSchool, costed_school
 
 PRINTED = dt.date(2026, 9, 11)
 
 
 @pytest.fixture
 def school(session: Session) -> CostedSchool:
-    return make_costed_school(session)
+    return costed_school(session)
 
 
 def text_of(pdf: Path) -> str:

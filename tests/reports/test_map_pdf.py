@@ -15,7 +15,7 @@ from provmap_desktop.models import Provision
 from provmap_desktop.reports.base import ReportInfo, make_table, write_pdf
 from provmap_desktop.reports.map_pdf import hours_text, write_map_pdf
 from provmap_desktop.services.provision_map import MapFilters
-from tests.schools.map_school import AUTUMN, MapSchool, add_group, add_pupil, build_school, join
+from tests.schools.map_school import AUTUMN, MapSchool, add_group, add_pupil, join, map_school
 
 PRINTED = dt.date(2026, 11, 23)
 
@@ -86,7 +86,7 @@ def provision_of(all_words: list[Word], word: Word, names: list[str]) -> str:
 
 @pytest.fixture
 def school(session: Session) -> MapSchool:
-    return build_school(session)
+    return map_school(session)
 
 
 def write(session: Session, school: MapSchool, tmp_path: Path, **kw: object) -> Path:

@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 from provmap_desktop.models import Pupil
 from provmap_desktop.reports.profile_pdf import profile_story, write_profile_pdf
 
-from ..schools.pupils import make_pupil_school
+from ..schools.pupils import pupil_school
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
 def pupils(session: Session) -> dict[str, Pupil]:
-    return make_pupil_school(session)
+    return pupil_school(session)
 
 
 def page_texts(path: Path) -> list[str]:

@@ -15,14 +15,14 @@ from provmap_desktop.reports.pupil_map_pdf import provision_by_year, write_pupil
 from provmap_desktop.services.costing import cost_map
 from provmap_desktop.services.formatting import format_money
 
-from ..schools.pupils import make_pupil_school
+from ..schools.pupils import pupil_school
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
 def pupils(session: Session) -> dict[str, Pupil]:
-    return make_pupil_school(session)
+    return pupil_school(session)
 
 
 def text_of(path: Path) -> str:

@@ -32,6 +32,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from provmap_desktop.models import (
@@ -217,3 +218,23 @@ def make_costed_school(session: Session) -> CostedSchool:
     eve = rows.add_pupil(session, "Eve", "Evans", year5, sen="E")
     rows.allocate(session, lego, eve)
     return CostedSchool(school.year, school.year_group, year5, precision, lego, year4_pupils, eve)
+
+
+def costed_school(session: Session) -> CostedSchool:
+    """``make_costed_school``'s school, copied from its template into the session's
+    empty database (and committed there)."""
+    from .templates import load_into
+
+    load_into(session, "costed")
+    year_groups = {y.name: y for y in session.scalars(select(YearGroup))}
+    groups = {g.name: g for g in session.scalars(select(ProvisionGroup))}
+    pupils = {p.forename: p for p in session.scalars(select(Pupil))}
+    return CostedSchool(
+        session.scalars(select(AcademicYear)).one(),
+        year_groups["Year 4"],
+        year_groups["Year 5"],
+        groups["PT Year 4"],
+        groups["Lego Eve"],
+        [pupils[name] for name in ("Ava", "Ben", "Cal", "Dan")],
+        pupils["Eve"],
+    )

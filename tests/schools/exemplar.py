@@ -266,3 +266,11 @@ def write_docx(path: Path) -> Path:
             table.cell(r, c).text = text  # "\n" becomes a line break in the cell
     document.save(str(path))
     return path
+
+
+def exemplar_school(session: Session) -> None:
+    """``make_exemplar_school``'s school, copied from its template into the session's
+    empty database."""
+    from .templates import load_into
+
+    load_into(session, "exemplar")

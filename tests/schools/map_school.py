@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from provmap_desktop.models import (
@@ -40,7 +41,16 @@ D = dt.date
 AUTUMN = (D(2026, 9, 7), D(2026, 12, 18))
 SPRING = (D(2027, 1, 4), D(2027, 3, 26))
 
-__all__ = ["AUTUMN", "SPRING", "MapSchool", "add_group", "add_pupil", "build_school", "join"]
+__all__ = [
+    "AUTUMN",
+    "SPRING",
+    "MapSchool",
+    "add_group",
+    "add_pupil",
+    "build_school",
+    "join",
+    "map_school",
+]
 
 
 @dataclass
@@ -201,3 +211,39 @@ def build_school(session: Session) -> MapSchool:
     school.groups = _groups(session, (year, last_year), school)
     _pupils(session, school)
     return school
+
+
+#: The groups' keys in ``MapSchool.groups`` by group name ("" is last year's group).
+GROUP_KEYS = {
+    "Year 3 group 1": "pt_y3",
+    "Talkers": "talk_y3",
+    "Readers": "old_y2",
+    "Year 1 group 1": "pt_y1_spring",
+    "Year 3 spring": "pt_y3_spring",
+    "": "pt_last_year",
+}
+PROVISION_KEYS = {
+    "Precision Teaching": "pt",
+    "Talk Boost": "talk",
+    "Lego therapy": "lego",
+    "Old reading scheme": "old",
+    "Retired and unused": "gone",
+}
+
+
+def map_school(session: Session) -> MapSchool:
+    """The school above, copied from its template into the session's empty database."""
+    from .templates import load_into
+
+    load_into(session, "map")
+    years = {y.label: y for y in session.scalars(select(AcademicYear))}
+    return MapSchool(
+        year=years["2026/27"],
+        last_year=years["2025/26"],
+        year_groups={y.name: y for y in session.scalars(select(YearGroup))},
+        classes={c.name: c for c in session.scalars(select(SchoolClass))},
+        staff={s.name: s for s in session.scalars(select(Staff))},
+        provisions={PROVISION_KEYS[p.name]: p for p in session.scalars(select(Provision))},
+        groups={GROUP_KEYS[g.name]: g for g in session.scalars(select(ProvisionGroup))},
+        pupils={p.forename.lower(): p for p in session.scalars(select(Pupil).order_by(Pupil.id))},
+    )

@@ -16,9 +16,10 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from provmap_desktop.models import Pupil
+from provmap_desktop.models import GroupMembership, Pupil
 from provmap_desktop.services.upn import make_upn
 
 from . import rows
@@ -32,6 +33,7 @@ def upn(serial: int, year: int = 16) -> str:
 
 
 def _ava_profile(session: Session, ava: Pupil) -> None:
+    """Ava's full one-page profile."""
     rows.add_profile(
         session,
         ava,
@@ -45,6 +47,26 @@ def _ava_profile(session: Session, ava: Pupil) -> None:
         parent_views="We read together every night.",
         external_agencies="Educational psychologist (2025)",
         updated_on=D(2026, 10, 1),
+    )
+
+
+def _ava_review(session: Session, ava: Pupil, place: GroupMembership) -> None:
+    """Ava's completed 2025/26 review: reading age 6y 2m to 6y 10m, partly met."""
+    rows.add_review(
+        session,
+        ava,
+        place,
+        baseline_type="reading_age",
+        baseline_value="6y 2m",
+        baseline_date=D(2025, 9, 8),
+        outcome_sought="Read Year 2 common exception words",
+        target="7y 0m",
+        review_date=D(2025, 12, 15),
+        outcome_value="6y 10m",
+        outcome_date=D(2025, 12, 15),
+        target_met="partly",
+        decision="continue",
+        completed_on=D(2025, 12, 15),
     )
 
 
@@ -105,22 +127,7 @@ def make_pupil_school(session: Session) -> dict[str, Pupil]:
     ]
     first_place = rows.allocate(session, groups[0], pupils["Ava"], D(2025, 9, 7), D(2025, 12, 18))
     rows.allocate(session, groups[1], pupils["Ava"], D(2026, 9, 7))
-    rows.add_review(
-        session,
-        pupils["Ava"],
-        first_place,
-        baseline_type="reading_age",
-        baseline_value="6y 2m",
-        baseline_date=D(2025, 9, 8),
-        outcome_sought="Read Year 2 common exception words",
-        target="7y 0m",
-        review_date=D(2025, 12, 15),
-        outcome_value="6y 10m",
-        outcome_date=D(2025, 12, 15),
-        target_met="partly",
-        decision="continue",
-        completed_on=D(2025, 12, 15),
-    )
+    _ava_review(session, pupils["Ava"], first_place)
     session.commit()
     return pupils
 
@@ -151,3 +158,12 @@ def write_pupils_csv(path: Path, count: int, bad: dict[int, dict[str, str]] | No
             }
             values.update(bad.get(row_number, {}))
             writer.writerow([values[h] for h in HEADERS])
+
+
+def pupil_school(session: Session) -> dict[str, Pupil]:
+    """``make_pupil_school``'s school, copied from its template into the session's
+    empty database; the pupils by forename."""
+    from .templates import load_into
+
+    load_into(session, "pupils")
+    return {p.forename: p for p in session.scalars(select(Pupil).order_by(Pupil.id))}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -123,3 +124,15 @@ def open_school(name: str, target: Path) -> Database:
 
     install_audit()
     return Database(target, engine, lock)
+
+
+def load_into(session: Session, name: str) -> None:
+    """Replace the session's (empty, in-memory) database with a copy of school ``name``."""
+    source = sqlite3.connect(template(name))
+    try:
+        raw = session.connection().connection.dbapi_connection
+        assert raw is not None
+        source.backup(raw)
+    finally:
+        source.close()
+    session.commit()

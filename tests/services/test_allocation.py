@@ -26,14 +26,14 @@ from provmap_desktop.services.allocation import (
     undo_move,
 )
 
-from ..schools.map_school import AUTUMN, SPRING, MapSchool, add_group, add_pupil, build_school, join
+from ..schools.map_school import AUTUMN, SPRING, MapSchool, add_group, add_pupil, join, map_school
 
 D = dt.date
 
 
 @pytest.fixture
 def school(session: Session) -> MapSchool:
-    return build_school(session)
+    return map_school(session)
 
 
 def memberships(session: Session, group_id: int) -> list[tuple[int, dt.date, dt.date | None]]:

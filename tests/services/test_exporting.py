@@ -30,14 +30,14 @@ from provmap_desktop.services.exporting import (
 )
 from provmap_desktop.services.formatting import round_money
 
-from ..schools.costed import AS_OF, CostedSchool, make_costed_school
+from ..schools.costed import AS_OF, CostedSchool, costed_school
 
 M = Decimal
 
 
 @pytest.fixture
 def school(session: Session) -> CostedSchool:
-    return make_costed_school(session)
+    return costed_school(session)
 
 
 def _rows(sheet) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]

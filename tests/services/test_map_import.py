@@ -33,8 +33,8 @@ from ..schools.exemplar import (
     CATALOGUE,
     EXPECTED,
     EXPECTED_ALLOCATIONS,
+    exemplar_school,
     full_name,
-    make_exemplar_school,
     write_docx,
     write_xlsx,
 )
@@ -46,7 +46,7 @@ TODAY = dt.date(2026, 9, 20)
 
 @pytest.fixture
 def school(session: Session) -> Session:
-    make_exemplar_school(session)
+    exemplar_school(session)
     return session
 
 

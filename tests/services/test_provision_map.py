@@ -16,12 +16,12 @@ from provmap_desktop.services.provision_map import (
     slot_text,
 )
 
-from ..schools.map_school import MapSchool, add_group, build_school, join
+from ..schools.map_school import MapSchool, add_group, join, map_school
 
 
 @pytest.fixture
 def school(session: Session) -> MapSchool:
-    return build_school(session)
+    return map_school(session)
 
 
 def names(groups) -> list[list[str]]:  # type: ignore[no-untyped-def]
