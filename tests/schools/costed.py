@@ -238,3 +238,14 @@ def costed_school(session: Session) -> CostedSchool:
         [pupils[name] for name in ("Ava", "Ben", "Cal", "Dan")],
         pupils["Eve"],
     )
+
+
+def add_group_school(session: Session) -> None:
+    """``make_school`` with one Mon/Wed/Fri Precision Teaching group over the twelve
+    weeks (07/09-04/12/2026), "PT group A", run by Ms Jones for Ahmed, Brown and Cole."""
+    school = make_school(session)
+    provision = make_provision(session, "Precision Teaching")
+    group = make_group(session, provision, school.year, staff=school.ta, name="PT group A")
+    for name in ("Ahmed", "Brown", "Cole"):
+        add_member(session, group, make_pupil(session, name, school.year_group))
+    session.commit()

@@ -26,7 +26,7 @@ from provmap_desktop.storage.database import make_engine, verify_pragmas
 from provmap_desktop.storage.lock import DatabaseLock
 from provmap_desktop.storage.safe_files import private_folder
 
-from .costed import make_costed_school
+from .costed import add_group_school, make_costed_school
 from .exemplar import make_exemplar_school
 from .map_school import build_school
 from .pupils import make_pupil_school
@@ -40,6 +40,19 @@ def _demo(session: Session) -> None:
     from provmap_desktop.services.demo import build_demo_school
 
     build_demo_school(session, today=TODAY)
+
+
+def _oak_lane(session: Session) -> None:
+    from provmap_desktop.services.school_setup import create_school
+
+    create_school(
+        session,
+        name="Oak Lane Primary",
+        phase="primary",
+        year_group_names=[],
+        start_year=2026,
+        with_catalogue=False,
+    )
 
 
 def _committed(build: Callable[[Session], object]) -> Callable[[Session], None]:
@@ -61,6 +74,8 @@ SCHOOLS: dict[str, Callable[[Session], None]] = {
     "costed": _committed(make_costed_school),
     "map": _committed(build_school),
     "exemplar": make_exemplar_school,
+    "oak_lane": _oak_lane,
+    "group": add_group_school,
 }
 
 _folder: list[Path] = []

@@ -81,9 +81,9 @@ def test_preview_then_import_with_new_pupils_writes_the_map(
 
     assert dialog.plan is not None
     assert f"{EXPECTED_ALLOCATIONS} allocations" in dialog.summary.text()
-    assert len(rows(dialog.provisions_table)) == 17
-    assert rows(dialog.provisions_table)[5][:2] == ("Talking Partners", "Yes")
-    assert rows(dialog.unmatched_table) == [
+    assert len(rows(dialog.tabs.provisions_table)) == 17
+    assert rows(dialog.tabs.provisions_table)[5][:2] == ("Talking Partners", "Yes")
+    assert rows(dialog.tabs.unmatched_table) == [
         (
             "Wiliam",
             "Year 4",
@@ -92,7 +92,7 @@ def test_preview_then_import_with_new_pupils_writes_the_map(
             "William Paris (Year 4)",
         )
     ]
-    assert rows(dialog.ambiguous_table) == [
+    assert rows(dialog.tabs.ambiguous_table) == [
         (
             "Mohammed",
             "Year 5",
@@ -110,7 +110,7 @@ def test_preview_then_import_with_new_pupils_writes_the_map(
     assert dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
 
-    assert dialog.result is not None
+    assert dialog.imported is not None
     assert "Imported: 15 provisions added, 42 groups" in dialog.outcome.text()
     allocations, provisions, pupils = counts(exemplar_db)
     assert (allocations, provisions, pupils) == (
@@ -144,7 +144,7 @@ def test_skipping_unmatched_names_leaves_them_out(
             break
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     qtbot.keyClick(dialog.import_button, Qt.Key.Key_Space)
-    assert dialog.result is not None
+    assert dialog.imported is not None
     assert counts(exemplar_db)[0] == before[0] + EXPECTED_ALLOCATIONS
     assert counts(exemplar_db)[2] == before[2]
 
@@ -181,7 +181,7 @@ def test_keyboard_reaches_everything_with_unique_access_keys_and_it_fits(
         dialog.term_combo,
         dialog.check_button,
         dialog.tabs.tabBar(),
-        dialog.provisions_table,
+        dialog.tabs.provisions_table,
         dialog.import_button,
         dialog.close_button,
     ]
