@@ -2,8 +2,12 @@
 
 Each function takes the session first, adds one thing (a year, a pupil, a group, an
 allocation...), flushes so the row has its id, and returns it. Nothing here commits:
-the named schools commit once they are whole. Keeping every write in this module means
-the schools can move onto the domain writes without touching the tests that use them.
+the named schools commit once they are whole.
+
+Where ``provmap_desktop.domain`` has the write (the school's settings, staff roles and
+staff, funding streams and budgets, pupils), the row goes in through it, so a fixture
+school obeys the same rules as the app. The rest are added as rows until their domain
+writes exist; keeping every write in this module means only this module changes then.
 """
 
 from __future__ import annotations
@@ -11,14 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from provmap_desktop.domain import funding, pupils, school, staff
+from provmap_desktop.domain.change import Change, RowsAdded
 from provmap_desktop.models import (
     AcademicYear,
     DeliverySession,
-    FundingBudget,
     FundingStream,
     GroupMembership,
     GroupSlot,
@@ -44,19 +50,23 @@ Slots = Sequence[tuple[int, dt.time | None]]
 
 def add_settings(session: Session, name: str, **fields: object) -> SchoolSettings:
     """The school's one settings row (name, LA number, thresholds...)."""
-    settings = SchoolSettings(name=name, **fields)
-    session.add(settings)
-    session.flush()
-    return settings
+    basics = {key: str(fields.pop(key, "")) for key in ("la_number", "urn")}
+    school.add_school(session, name, str(fields.pop("phase", "primary")), **basics)
+    return update_settings(session, **fields)
 
 
 def update_settings(session: Session, **fields: object) -> SchoolSettings:
     """Change some of the school's settings (thresholds, teaching weeks...)."""
-    settings = session.scalars(select(SchoolSettings)).one()
-    for name, value in fields.items():
-        setattr(settings, name, value)
-    session.flush()
-    return settings
+    for field, value in fields.items():
+        school.update_school(session, field, value)
+    return session.scalars(select(SchoolSettings)).one()
+
+
+def _added(change: Change) -> Any:
+    """The one row a domain write added."""
+    assert isinstance(change, RowsAdded), change
+    (row,) = change.rows
+    return row
 
 
 def add_year(
@@ -106,25 +116,18 @@ def add_class(session: Session, name: str, year_group: YearGroup | None) -> Scho
 
 
 def add_role(
-    session: Session, name: str = "Teaching assistant", rate: str = "18.00", **fields: object
+    session: Session, name: str = "Teaching assistant", rate: str = "18.00", external: bool = False
 ) -> StaffRole:
     """A staff role at an hourly rate in pounds (a string, so it stays exact)."""
-    role = StaffRole(name=name, hourly_cost=Decimal(rate), **fields)
-    session.add(role)
-    session.flush()
-    return role
+    return _added(staff.add_role(session, name, Decimal(rate), external))  # type: ignore[no-any-return]
 
 
 def add_staff(session: Session, name: str, role: StaffRole, override: str | None = None) -> Staff:
     """A member of staff in a role, with an hourly rate of their own if ``override``."""
-    staff = Staff(
-        name=name,
-        role=role,
-        hourly_cost_override=Decimal(override) if override is not None else None,
-    )
-    session.add(staff)
-    session.flush()
-    return staff
+    member: Staff = _added(staff.add_staff(session, name, role.id))
+    if override is not None:
+        staff.update_staff(session, member.id, "hourly_cost_override", Decimal(override))
+    return member
 
 
 def add_provision(session: Session, name: str, **fields: object) -> Provision:
@@ -188,21 +191,25 @@ def add_pupil(
     upn: str | None = None,
     **fields: object,
 ) -> Pupil:
-    """A pupil; on SEN support (``K``) unless ``sen`` says otherwise."""
-    pupil = Pupil(
-        upn=upn or new_upn(session),
+    """A pupil; on SEN support (``K``) unless ``sen`` says otherwise. ``fields`` are other
+    fields ``domain.pupils.update`` may set (needs, flags...), and ``date_of_birth``."""
+    added = pupils.add(
+        session,
         forename=forename,
         surname=surname,
-        year_group=year_group,
-        school_class=school_class,
+        upn=upn or new_upn(session),
+        date_of_birth=fields.pop("date_of_birth", None),  # type: ignore[arg-type]
+        year_group_id=year_group.id if year_group else None,
+        class_id=school_class.id if school_class else None,
         sen_status=sen,
-        primary_need=primary,
-        secondary_need=secondary,
-        archived=archived,
-        **fields,
     )
-    session.add(pupil)
-    session.flush()
+    for field, value in {"primary_need": primary, "secondary_need": secondary, **fields}.items():
+        if value is not None:
+            pupils.update(session, added.pupil_id, field, value)
+    pupil: Pupil = added.rows[0]
+    if archived:  # as if archived long ago: ``pupils.archive`` would set a leaving date too
+        pupil.archived = True
+        session.flush()
     return pupil
 
 
@@ -241,13 +248,11 @@ def add_review(
 
 
 def add_stream(
-    session: Session, name: str, year: AcademicYear, budget: str, **fields: object
+    session: Session, name: str, year: AcademicYear, budget: str, kind: str = "other"
 ) -> FundingStream:
     """A funding stream with its budget in pounds for ``year``."""
-    stream = FundingStream(name=name, **fields)
-    stream.budgets.append(FundingBudget(academic_year=year, amount=Decimal(budget)))
-    session.add(stream)
-    session.flush()
+    stream: FundingStream = _added(funding.add_stream(session, name, kind))
+    funding.set_budget(session, stream.id, year.id, Decimal(budget))
     return stream
 
 
