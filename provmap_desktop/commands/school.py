@@ -218,11 +218,11 @@ def cmd_import_json(args: argparse.Namespace) -> int:
     from ..cli import EXIT_OK, CliError
     from ..services.school_document import (
         SchoolDocumentError,
-        check_document,
         import_school,
         read_school_json,
         record_counts,
     )
+    from ..services.school_document_check import check_document
 
     source: Path = args.file
     target = Path(args.db)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import SchoolSettings, Term
+from ..models import AcademicYear, SchoolSettings, Term, YearGroup
 from .change import Change, Changed, DomainError, FieldRule, Kind, RowsAdded, set_field
 
 SETTINGS = Changed.of(Kind.SETTINGS)
@@ -243,3 +243,38 @@ TERM_RULES: dict[str, Callable[[Session, Any, Any], Any]] = {
 def update_term(session: Session, term_id: int, field: str, value: dt.date | None) -> Change:
     """Move one date of a term (start, end or a half-term end) within the calendar's rules."""
     return set_field(session, Term, term_id, field, value, TERM_RULES, SETTINGS)
+
+
+def add_academic_year(
+    session: Session, start_year: int, term_dates: Sequence[TermDatesRow]
+) -> RowsAdded:
+    """Add the academic year starting in ``start_year`` with its terms (checked first)."""
+    validate_term_dates(start_year, term_dates)
+    label = academic_year_label(start_year)
+    if session.scalar(select(AcademicYear.id).where(AcademicYear.label == label)) is not None:
+        raise DomainError(f"The school already has the academic year {label}.")
+    year = AcademicYear(
+        label=label,
+        start_date=dt.date(start_year, 9, 1),
+        end_date=dt.date(start_year + 1, 8, 31),
+        terms=[
+            Term(name=n, start_date=s, end_date=e, half_term_start=hs, half_term_end=he)
+            for n, s, e, hs, he in term_dates
+        ],
+    )
+    session.add(year)
+    session.flush()
+    return RowsAdded([year, *year.terms], Changed.of(Kind.SETTINGS))
+
+
+def add_year_group(session: Session, name: str, sort_order: int) -> RowsAdded:
+    """Add a year group (``sort_order`` puts Reception before Year 1 and so on)."""
+    clean = name.strip()
+    if not clean:
+        raise DomainError("A year group needs a name.")
+    if session.scalar(select(YearGroup.id).where(YearGroup.name == clean)) is not None:
+        raise DomainError(f"The school already has a year group called {clean}.")
+    group = YearGroup(name=clean, sort_order=sort_order)
+    session.add(group)
+    session.flush()
+    return RowsAdded([group], Changed.of(Kind.SETTINGS))

@@ -31,8 +31,6 @@ from ..domain.school import TermDatesRow, academic_year_label, validate_term_dat
 from ..models import (
     AcademicYear,
     SchoolSettings,
-    Term,
-    YearGroup,
 )
 from ..models.vocab import TERM_NAMES, FundingKind
 from .catalogue import load_starter_catalogue
@@ -194,18 +192,9 @@ def _clean_phase(phase: str) -> str:
 def _add_year(
     session: Session, start_year: int, term_dates: Sequence[TermDatesRow] | None
 ) -> AcademicYear:
+    """Add the academic year ``start_year`` with ``term_dates`` (or the usual terms)."""
     rows = list(term_dates) if term_dates is not None else default_term_dates(start_year)
-    validate_term_dates(start_year, rows)
-    year = AcademicYear(
-        label=academic_year_label(start_year),
-        start_date=dt.date(start_year, 9, 1),
-        end_date=dt.date(start_year + 1, 8, 31),
-        terms=[
-            Term(name=n, start_date=s, end_date=e, half_term_start=hs, half_term_end=he)
-            for n, s, e, hs, he in rows
-        ],
-    )
-    session.add(year)
+    year: AcademicYear = school.add_academic_year(session, start_year, rows).rows[0]
     return year
 
 
@@ -259,7 +248,8 @@ def create_school(
 
     school.add_school(session, name, clean_phase, la_number=la_number, urn=urn)
     _add_year(session, start_year, rows)
-    session.add_all(YearGroup(name=n, sort_order=order) for order, n in sorted(orders.items()))
+    for order, year_group in sorted(orders.items()):
+        school.add_year_group(session, year_group, order)
     for role, cost, external in STANDARD_ROLES:
         staff.add_role(session, role, Decimal(cost), external)
     for stream, kind in STANDARD_FUNDING_STREAMS:

@@ -162,3 +162,45 @@ def test_add_school_makes_the_one_settings_row_and_undo_removes_it(tmp_path: Pat
         assert read(db, SchoolSettings, 1, "name") is None
     finally:
         db.close()
+
+
+def test_a_new_academic_year_with_its_terms_and_its_undo(db: Database) -> None:
+    from provmap_desktop.domain.school import add_academic_year
+    from provmap_desktop.models import AcademicYear
+
+    terms = [
+        ("Autumn", dt.date(2027, 9, 2), dt.date(2027, 12, 17), None, None),
+        ("Spring", dt.date(2028, 1, 4), dt.date(2028, 3, 31), None, None),
+        ("Summer", dt.date(2028, 4, 18), dt.date(2028, 7, 21), None, None),
+    ]
+    with fresh(db) as s:
+        change = add_academic_year(s, 2027, terms)
+        s.commit()
+        year_id = change.rows[0].id
+        with fresh(db) as other:
+            year = other.get(AcademicYear, year_id)
+            assert year is not None and year.label == "2027/28"
+            assert [t.name for t in year.terms] == ["Autumn", "Spring", "Summer"]
+        change.undo(s)
+        s.commit()
+        assert read(db, AcademicYear, year_id, "label") is None
+        change.redo(s)
+        s.commit()
+    assert read(db, AcademicYear, year_id, "label") == "2027/28"
+
+
+def test_a_year_that_exists_or_terms_out_of_order_are_refused(db: Database) -> None:
+    from provmap_desktop.domain.school import add_academic_year, add_year_group
+
+    overlapping = [
+        ("Autumn", dt.date(2027, 9, 2), dt.date(2028, 1, 10), None, None),
+        ("Spring", dt.date(2028, 1, 4), dt.date(2028, 3, 31), None, None),
+    ]
+    with fresh(db) as s:
+        with pytest.raises(DomainError, match=r"The Spring term overlaps the term before it\."):
+            add_academic_year(s, 2027, overlapping)
+        assert s.scalar(select(Term.id).limit(1)) is not None  # the school's own year stays
+        with pytest.raises(DomainError, match="already has a year group called Year 3"):
+            add_year_group(s, "Year 3", 3)
+        with pytest.raises(DomainError, match=r"A year group needs a name\."):
+            add_year_group(s, "  ", 3)

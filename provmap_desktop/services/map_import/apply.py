@@ -21,7 +21,7 @@ from ..catalogue import add_catalogue_entry
 from ..formatting import format_date
 from ..pupils import add_pupil_to_complete
 from . import words
-from .plan import MapPlan, PlannedGroup
+from .planned import MapPlan, PlannedGroup
 
 
 @dataclass(frozen=True)
