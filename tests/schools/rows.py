@@ -72,10 +72,15 @@ def _added(change: Change) -> Any:
 def add_year(
     session: Session, label: str, start: dt.date, end: dt.date, terms: Iterable[TermDates]
 ) -> AcademicYear:
-    """An academic year with its terms."""
+    """An academic year with its terms: through ``domain.school`` for a year of
+    1 September to 31 August (as the app makes them), else as rows."""
+    dates = [(name, first, last, *(half or (None, None))) for name, first, last, *half in terms]
+    if (start.month, start.day, end.month, end.day) == (9, 1, 8, 31) and end.year == start.year + 1:
+        year: AcademicYear = school.add_academic_year(session, start.year, dates).rows[0]
+        assert year.label == label, (year.label, label)
+        return year
     year = AcademicYear(label=label, start_date=start, end_date=end)
-    for name, first, last, *half_term in terms:
-        ht_start, ht_end = half_term if half_term else (None, None)
+    for name, first, last, ht_start, ht_end in dates:
         year.terms.append(
             Term(
                 name=name,
@@ -101,10 +106,7 @@ def three_terms(first: int) -> list[TermDates]:
 
 def add_year_group(session: Session, name: str, order: int) -> YearGroup:
     """A year group, sorted by ``order`` (Reception is 0)."""
-    year_group = YearGroup(name=name, sort_order=order)
-    session.add(year_group)
-    session.flush()
-    return year_group
+    return _added(school.add_year_group(session, name, order))  # type: ignore[no-any-return]
 
 
 def add_class(session: Session, name: str, year_group: YearGroup | None) -> SchoolClass:
