@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, event
@@ -22,16 +21,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def _school_templates(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The folder each fixture school is built into once, for this run (or worker)."""
     templates.use_folder(tmp_path_factory.mktemp("templates"))
-
-
-@pytest.fixture
-def school_copy(tmp_path: Path) -> Callable[[str], Path]:
-    """Copy a fixture school by name (see ``tests.schools.templates``) into ``tmp_path``."""
-
-    def copy(name: str, file_name: str = "school.provmap") -> Path:
-        return templates.copy_school(name, tmp_path / file_name)
-
-    return copy
 
 
 @pytest.fixture
