@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 
 from . import rows
 from .costed import make_role, make_staff, make_year

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from provmap_desktop.models import GroupMembership, Pupil
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 
 from . import rows
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from provmap_desktop.models import AcademicYear, Pupil, Staff, YearGroup
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 from provmap_desktop.storage import Database, open_database
 
 from . import rows

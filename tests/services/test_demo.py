@@ -27,11 +27,11 @@ from provmap_desktop.models import (
     Staff,
 )
 from provmap_desktop.models.vocab import NEED_TO_AREA
+from provmap_desktop.rules.upn import is_valid_upn
 from provmap_desktop.services.audit import AUDIT_OFF, install_audit
 from provmap_desktop.services.calendar import SchoolCalendar
 from provmap_desktop.services.cost_reports import threshold_report
 from provmap_desktop.services.demo import build_demo_school
-from provmap_desktop.services.upn import is_valid_upn
 
 TODAY = dt.date(2027, 2, 3)  # a Wednesday in the spring term of 2026/27
 

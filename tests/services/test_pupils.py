@@ -31,6 +31,7 @@ from provmap_desktop.models import (
     SessionAttendance,
     YearGroup,
 )
+from provmap_desktop.rules.upn import UpnError, clean_upn, make_upn, upn_warning
 from provmap_desktop.services.audit import install_audit
 from provmap_desktop.services.data_protection import (
     erase_pupil,
@@ -44,7 +45,6 @@ from provmap_desktop.services.pupils import (
     section_f_gaps,
     suggest_membership,
 )
-from provmap_desktop.services.upn import UpnError, clean_upn, make_upn, upn_warning
 from provmap_desktop.storage.database import make_engine
 
 TODAY = dt.date(2026, 11, 16)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...domain import pupils as pupils_domain
+from ...domain import school
 from ...models import Pupil, SchoolClass
 from ...storage.autobackup import copy_before
 from .common import ImportPreview, ImportRefusedError, ImportResult, RowAction
@@ -27,27 +30,25 @@ def apply_import(session: Session, preview: ImportPreview) -> ImportResult:
         )
     copy_before(session, "before-import")
     try:
-        classes = {squash(c.name): c for c in session.scalars(select(SchoolClass))}
-        created: list[str] = []
-        for name, year_group_id in preview.new_classes.items():
-            if squash(name) not in classes:
-                classes[squash(name)] = SchoolClass(name=name, year_group_id=year_group_id)
-                session.add(classes[squash(name)])
-                created.append(name)
-        session.flush()
-        pupils = {p.upn: p for p in session.scalars(select(Pupil))}
+        classes = _classes(session, preview.new_classes)
+        created = [name for name in preview.new_classes if name in classes.created]
+        pupils = dict(session.execute(select(Pupil.upn, Pupil.id)).all())
         added = updated = 0
         for result in preview.rows:
             if result.action is RowAction.UNCHANGED:
                 continue
-            pupil = pupils.get(result.upn)
-            if pupil is None:
-                pupil = Pupil(upn=result.upn, preferred_name="", sen_status="N", gender="")
-                session.add(pupil)
+            values = _domain_values(result.values, classes.ids)
+            pupil_id = pupils.get(result.upn)
+            if pupil_id is None:
+                pupil_id = _add(session, result.upn, values)
                 added += 1
             else:
                 updated += 1
-            _set_values(pupil, result.values, classes)
+            for name in _LATER_FIELDS:
+                if name in values:
+                    pupils_domain.update(session, pupil_id, name, values.pop(name))
+            for name, value in values.items():
+                pupils_domain.update(session, pupil_id, name, value)
         session.commit()
     except Exception:
         session.rollback()
@@ -60,12 +61,48 @@ def apply_import(session: Session, preview: ImportPreview) -> ImportResult:
     )
 
 
-def _set_values(pupil: Pupil, values: dict[str, Any], classes: dict[str, SchoolClass]) -> None:
-    """Give the pupil the row's checked values; a class is looked up by its name."""
+#: Set after the others, in this order: a secondary need is checked against the primary.
+_LATER_FIELDS = ("primary_need", "secondary_need")
+#: The fields ``pupils_domain.add`` takes; the rest are set by ``update`` after.
+_ADD_FIELDS = ("forename", "surname", "date_of_birth", "gender", "year_group_id", "class_id")
+
+
+@dataclass
+class _Classes:
+    """The school's classes by squashed name, and the names this import created."""
+
+    ids: dict[str, int]
+    created: set[str]
+
+
+def _classes(session: Session, new_classes: dict[str, int | None]) -> _Classes:
+    """Every class by squashed name, adding the import's new classes through the domain."""
+    ids = {squash(c.name): c.id for c in session.scalars(select(SchoolClass))}
+    created: set[str] = set()
+    for name, year_group_id in new_classes.items():
+        if squash(name) not in ids:
+            change = school.add_class(session, name, year_group_id)
+            ids[squash(name)] = change.rows[0].id
+            created.add(name)
+    return _Classes(ids, created)
+
+
+def _domain_values(values: dict[str, Any], class_ids: dict[str, int]) -> dict[str, Any]:
+    """The row's checked values named as the pupil's fields (a class by its id)."""
+    named: dict[str, Any] = {}
     for name, value in values.items():
         if name == "year_group":
-            pupil.year_group_id = value
+            named["year_group_id"] = value
         elif name == "class_name":
-            pupil.school_class = classes[squash(value)] if value else None
+            named["class_id"] = class_ids[squash(value)] if value else None
         else:
-            setattr(pupil, name, value)
+            named[name] = value
+    return named
+
+
+def _add(session: Session, upn: str, values: dict[str, Any]) -> int:
+    """Add a new pupil with the values ``add`` takes; they are removed from ``values``."""
+    basics = {name: values.pop(name) for name in _ADD_FIELDS if name in values}
+    basics.setdefault("forename", "")
+    basics.setdefault("surname", "")
+    return pupils_domain.add(session, upn=upn, **basics).pupil_id

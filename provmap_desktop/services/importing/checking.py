@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ...models import AcademicYear, SchoolClass, YearGroup
 from ...models.vocab import NEED_TYPES
-from ..upn import UpnError, clean_upn, upn_warning
+from ...rules.upn import UpnError, clean_upn, upn_warning
 from .common import FIELD_LABELS, NAME_LENGTH, OLDEST_AGE_YEARS, REQUIRED_FIELDS, RowResult
 from .values import (
     class_base,
