@@ -15,7 +15,7 @@ from provmap_desktop.domain import groups
 from provmap_desktop.domain.change import DomainError, Kind
 from provmap_desktop.models import GroupMembership, ProvisionGroup
 
-from ..services._map_school import AUTUMN, join
+from ..schools.map_school import AUTUMN, join
 from ._map_file import MapFile, map_file_fixture  # noqa: F401
 
 D = dt.date

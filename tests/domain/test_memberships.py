@@ -17,7 +17,7 @@ from provmap_desktop.domain.change import DomainError, Kind
 from provmap_desktop.domain.memberships import GroupChoiceNeeded
 from provmap_desktop.models import GroupMembership, ProvisionGroup
 
-from ..services._map_school import AUTUMN, SPRING, MapSchool, add_group, join
+from ..schools.map_school import AUTUMN, SPRING, MapSchool, add_group, join
 from ._map_file import MapFile, map_file_fixture  # noqa: F401
 
 D = dt.date

@@ -50,6 +50,7 @@ __all__ = [
     "build_school",
     "join",
     "map_school",
+    "read_map_school",
 ]
 
 
@@ -236,6 +237,11 @@ def map_school(session: Session) -> MapSchool:
     from .templates import load_into
 
     load_into(session, "map")
+    return read_map_school(session)
+
+
+def read_map_school(session: Session) -> MapSchool:
+    """The ``MapSchool`` of a database that holds the school above (a copy of it)."""
     years = {y.label: y for y in session.scalars(select(AcademicYear))}
     return MapSchool(
         year=years["2026/27"],
