@@ -25,21 +25,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from .errors import EXIT_OK, CliError
+from .options import date_argument
+
 #: The phases ``--phase`` accepts: ``services.school_setup.PHASES``, written out here
 #: so registering the command loads no ORM models (a test keeps the two the same).
 PHASE_CHOICES: tuple[str, ...] = ("primary", "secondary", "all-through")
 
 #: At most this many problems are listed; the count of the rest follows.
 MAX_PROBLEMS_SHOWN = 50
-
-
-def _date(text: str) -> dt.date:
-    from ..services.formatting import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(parsers: Any) -> None:
@@ -56,7 +50,7 @@ def register(parsers: Any) -> None:
     )
     new.add_argument(
         "--autumn-start",
-        type=_date,
+        type=date_argument,
         required=True,
         metavar="DATE",
         help="the first day of the autumn term (yyyy-mm-dd or dd/mm/yyyy)",
@@ -87,7 +81,6 @@ def register(parsers: Any) -> None:
 
 
 def _refuse_existing(path: Path) -> None:
-    from ..cli import CliError
 
     if path.is_dir():
         raise CliError(f"{path} is a folder, not a ProvMap database file.")
@@ -125,7 +118,6 @@ def _fill_new_file(path: Path, fill: Callable[[Session], None]) -> None:
 
 
 def cmd_new_school(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, CliError
     from ..services.school_setup import (
         academic_year_label,
         create_school,
@@ -193,7 +185,6 @@ def _summary(counts: dict[str, int]) -> str:
 
 
 def cmd_export_json(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, CliError
     from ..services.school_document import export_school, record_counts, write_json
     from ..storage import open_database
 
@@ -215,7 +206,6 @@ def cmd_export_json(args: argparse.Namespace) -> int:
 
 
 def cmd_import_json(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, CliError
     from ..services.school_document import (
         SchoolDocumentError,
         check_document,
