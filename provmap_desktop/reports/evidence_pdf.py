@@ -34,7 +34,7 @@ from ..models.pupils import PROFILE_FIELDS
 from ..models.vocab import NEED_TYPES, WAVE_LABELS, SenStatus
 from ..services import reviews as svc
 from ..services.calendar import academic_year_for
-from ..services.cost_reports import threshold_report
+from ..services.cost_limits import threshold_totals
 from ..services.costing import cost_map
 from ..services.delivery import group_label, membership_rate, rag
 from ..services.formatting import format_date, format_money
@@ -247,7 +247,7 @@ def _cost_story(session: Session, pupil: Pupil, today: dt.date) -> list[Flowable
     if year is None:
         return [*story, para("No academic year is set up, so nothing is costed.")]
     costed = cost_map(session, year, as_of=today)
-    report = threshold_report(session, year, costed=costed)
+    report = threshold_totals(session, year, costed=costed)
     rows: list[list[Any]] = [["Provision", "Group", "Dates", "Planned cost", "Cost to date"]]
     groups = {
         m.group_id: m.group

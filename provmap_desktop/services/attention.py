@@ -83,13 +83,13 @@ def groups_below_amber(session: Session, today: dt.date) -> Attention | None:
 
 
 def over_threshold(session: Session, today: dt.date) -> Attention | None:
-    from .cost_reports import threshold_report
+    from .cost_limits import threshold_totals
     from .formatting import format_money
 
     year = _current_year(session, today)
     if year is None:
         return None
-    report = threshold_report(session, year.id)
+    report = threshold_totals(session, year.id)
     count = len(report.at_or_above)
     if not count:
         return None

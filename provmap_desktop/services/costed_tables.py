@@ -45,7 +45,7 @@ from ..models import (
 )
 from ..models.vocab import AREA_LABELS, AreaOfNeed, SenStatus
 from .calendar import period_range
-from .cost_reports import BudgetReport, ThresholdReport, budget_report, threshold_report
+from .cost_limits import BudgetTotals, ThresholdTotals, budget_totals, threshold_totals
 from .costing import ZERO, CostedMap, Totals, cost_map
 from .formatting import format_money, round_money
 
@@ -178,8 +178,8 @@ class CostedSummary:
     by_wave: list[TotalLine]
     by_funding_stream: list[TotalLine]
     by_staff: list[TotalLine]
-    threshold: ThresholdReport
-    budget: BudgetReport | None
+    threshold: ThresholdTotals
+    budget: BudgetTotals | None
     costed: CostedMap
     annual: CostedMap  # the whole year's map (the same object when no term is chosen)
 
@@ -404,7 +404,7 @@ def costed_summary(
         )
     pupil_lines.sort(key=lambda p: (-p.planned, p.name))
 
-    threshold = threshold_report(session, year, margin, costed=annual)
+    threshold = threshold_totals(session, year, margin, costed=annual)
     if year_group_id is not None:
         ours = set(session.scalars(select(Pupil.id).where(Pupil.year_group_id == year_group_id)))
         threshold.rows = [row for row in threshold.rows if row.pupil_id in ours]
@@ -432,7 +432,7 @@ def costed_summary(
         by_funding_stream=by_stream,
         by_staff=by_staff,
         threshold=threshold,
-        budget=budget_report(session, year, costed=annual) if year_group_id is None else None,
+        budget=budget_totals(session, year, costed=annual) if year_group_id is None else None,
         costed=costed,
         annual=annual,
     )
@@ -444,10 +444,10 @@ def _sum_lines(lines: Sequence[GroupLine]) -> tuple[Decimal, Decimal]:
 
 def threshold_with_margin(
     session: Session, summary: CostedSummary, margin: Decimal
-) -> ThresholdReport:
+) -> ThresholdTotals:
     """The summary's threshold list again with another "near" margin, same pupils."""
     pupils = {row.pupil_id for row in summary.threshold.rows}
-    report = threshold_report(
+    report = threshold_totals(
         session, summary.annual.academic_year_id, margin, costed=summary.annual
     )
     report.rows = [row for row in report.rows if row.pupil_id in pupils]

@@ -29,7 +29,7 @@ from provmap_desktop.models import (
 from provmap_desktop.models.vocab import NEED_TO_AREA
 from provmap_desktop.services.audit import AUDIT_OFF, install_audit
 from provmap_desktop.services.calendar import SchoolCalendar
-from provmap_desktop.services.cost_reports import threshold_report
+from provmap_desktop.services.cost_limits import threshold_totals
 from provmap_desktop.services.demo import build_demo_school
 from provmap_desktop.services.upn import is_valid_upn
 
@@ -332,6 +332,6 @@ def test_refuses_a_database_that_already_has_a_school(demo: Session) -> None:
 
 
 def test_some_plans_pass_the_threshold_and_one_comes_close(demo: Session) -> None:
-    report = threshold_report(demo, _current_year(demo))
+    report = threshold_totals(demo, _current_year(demo))
     assert len(report.at_or_above) >= 2
     assert len(report.near) >= 1
