@@ -46,7 +46,7 @@ def resolve_year(session: Session, label: str | None, today: dt.date | None = No
     from sqlalchemy import select
 
     from ..models import AcademicYear
-    from ..services.calendar import academic_year_for
+    from ..services.calendar import current_or_latest_year
 
     if label:
         year = session.scalar(select(AcademicYear).where(AcademicYear.label == label.strip()))
@@ -56,9 +56,7 @@ def resolve_year(session: Session, label: str | None, today: dt.date | None = No
             )
             raise CliError(f"There is no academic year {label}. Known years: {known or 'none'}.")
         return year
-    found = academic_year_for(session, today or dt.date.today()) or session.scalar(
-        select(AcademicYear).order_by(AcademicYear.start_date.desc())
-    )
+    found = current_or_latest_year(session, today or dt.date.today())
     if found is None:
         raise CliError("The database has no academic years yet. Add one in Settings first.")
     return found

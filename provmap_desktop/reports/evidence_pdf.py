@@ -29,11 +29,11 @@ from reportlab.platypus import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import AcademicYear, GroupMembership, Pupil, SchoolSettings
+from ..models import GroupMembership, Pupil, SchoolSettings
 from ..models.pupils import PROFILE_FIELDS
 from ..models.vocab import NEED_TYPES, WAVE_LABELS, SenStatus
 from ..services import reviews as svc
-from ..services.calendar import academic_year_for
+from ..services.calendar import current_or_latest_year
 from ..services.cost_limits import threshold_totals
 from ..services.costing import cost_map
 from ..services.delivery import group_label, membership_rate, rag
@@ -240,9 +240,7 @@ def _cycle_story(session: Session, number: int, review: Any, settings: Any) -> F
 
 
 def _cost_story(session: Session, pupil: Pupil, today: dt.date) -> list[Flowable]:
-    year = academic_year_for(session, today) or session.scalar(
-        select(AcademicYear).order_by(AcademicYear.start_date.desc()).limit(1)
-    )
+    year = current_or_latest_year(session, today)
     story: list[Flowable] = [para("Costed provision", H2)]
     if year is None:
         return [*story, para("No academic year is set up, so nothing is costed.")]

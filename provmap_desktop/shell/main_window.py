@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from .. import APP_NAME, __version__
-from ..models import AcademicYear, SchoolSettings, Term
+from ..models import SchoolSettings, Term
 from ..services.attention import attention_html, attention_items
+from ..services.calendar import current_or_latest_year
 from ..storage import Database, StorageError, open_database
 from ..storage.backup import backup_database, check_backup, restore_database
 from ..storage.places import place_warning
@@ -253,16 +254,7 @@ class MainWindow(QMainWindow):
     def _select_starting_period(self) -> None:
         assert self.ctx is not None
         session = self.ctx.session
-        year = (
-            session.scalars(
-                select(AcademicYear).where(
-                    AcademicYear.start_date <= self.today, AcademicYear.end_date >= self.today
-                )
-            ).first()
-            or session.scalars(
-                select(AcademicYear).order_by(AcademicYear.start_date.desc())
-            ).first()
-        )
+        year = current_or_latest_year(session, self.today)
         term_name = None
         if year is not None:
             term = session.scalars(
