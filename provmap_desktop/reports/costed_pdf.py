@@ -30,6 +30,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Spacer
 from sqlalchemy.orm import Session
 
+from ..services.costed_columns import printed_columns
 from ..services.costed_tables import (
     CostedSummary,
     TotalLine,
@@ -96,6 +97,28 @@ def _narrow_table(*args: Any, **kwargs: Any) -> Any:
 
 def _bold_last_row() -> list[tuple[Any, ...]]:
     return [("BACKGROUND", (0, -1), (-1, -1), base.HEADER_FILL)]
+
+
+def _pdf_cell(kind: str, value: Any) -> object:
+    """A costed map value as the PDF shows it: money in pounds, dates dd/mm/yyyy."""
+    if kind == "money":
+        return format_money(value, blank="–")
+    if kind == "date":
+        return format_date(value)
+    if kind == "weeks":
+        return f"{round(value, 2):.2f}"
+    return value
+
+
+def _groups_table(summary: CostedSummary, width: float) -> Any:
+    """The groups, with the columns of the spreadsheet's "Costed map" the page holds."""
+    columns = printed_columns()
+    return base.make_table(
+        [c.heading for c in columns],
+        [[_pdf_cell(c.kind, c.value(g)) for c in columns] for g in summary.groups],
+        [width * (c.pdf_share or 0) for c in columns],
+        align_right=[n for n, c in enumerate(columns) if c.kind in {"int", "money", "weeks"}],
+    )
 
 
 def costed_story(summary: CostedSummary, width: float) -> list[Any]:
@@ -165,61 +188,7 @@ def costed_story(summary: CostedSummary, width: float) -> list[Any]:
             )
         )
         story.append(base.para("Groups, and how each cost is made up", "heading"))
-        group_rows: list[list[object]] = [
-            [
-                g.provision,
-                g.group,
-                g.year_group,
-                g.staff,
-                f"{format_date(g.start)} to {format_date(g.end)}",
-                f"{g.sessions_per_week} × {g.session_minutes} min",
-                format_money(g.hourly_rate),
-                format_money(g.session_cost),
-                f"{round(g.teaching_weeks, 2):.2f}",
-                format_money(g.resources_cost),
-                g.pupils,
-                format_money(g.planned),
-                format_money(g.to_date),
-            ]
-            for g in summary.groups
-        ]
-        fractions = [
-            0.13,
-            0.085,
-            0.065,
-            0.095,
-            0.095,
-            0.075,
-            0.06,
-            0.065,
-            0.065,
-            0.065,
-            0.045,
-            0.08,
-            0.075,
-        ]
-        story.append(
-            base.make_table(
-                [
-                    "Provision",
-                    "Group",
-                    "Year group",
-                    "Staff",
-                    "Dates",
-                    "Sessions a week",
-                    "Hourly rate",
-                    "Session cost",
-                    "Teaching weeks",
-                    "Resources",
-                    "Pupils",
-                    "Planned cost",
-                    "Cost to date",
-                ],
-                group_rows,
-                [width * f for f in fractions],
-                align_right=(6, 7, 8, 9, 10, 11, 12),
-            )
-        )
+        story.append(_groups_table(summary, width))
         for g in summary.groups:
             if g.note:
                 name = f"{g.group} ({g.provision})" if g.group else g.provision

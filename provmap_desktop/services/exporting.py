@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from ..models import SchoolClass
 from ..models.vocab import SenStatus
+from .costed_columns import COSTED_MAP_COLUMNS
 from .costed_tables import (
     CostedSummary,
     area_label,
@@ -65,61 +66,8 @@ def costed_tables(summary: CostedSummary) -> list[Table]:
     """The sheets of the costed map workbook; the first is also the CSV."""
     groups = Table(
         "Costed map",
-        [
-            Column("Provision", width=30),
-            Column("Group", width=18),
-            Column("Area of need", width=30),
-            Column("Wave", "int", 7),
-            Column("Year group", width=12),
-            Column("Class", width=10),
-            Column("Staff", width=18),
-            Column("Funding stream", width=22),
-            Column("Starts", "date", 12),
-            Column("Ends", "date", 12),
-            Column("Sessions a week", "int", 10),
-            Column("Minutes a session", "int", 10),
-            Column("Hourly rate", "money", 12),
-            Column("Session cost", "money", 12),
-            Column("Teaching weeks", "weeks", 10),
-            Column("Staff cost", "money"),
-            Column("External cost", "money"),
-            Column("Resources", "money", 12),
-            Column("Planned cost", "money"),
-            Column("Cost to date", "money"),
-            Column("Delivered sessions", "int", 10),
-            Column("Pupils", "int", 8),
-            Column("Cost per pupil (average)", "money", 16),
-            Column("Note", width=44),
-        ],
-        [
-            [
-                g.provision,
-                g.group,
-                g.area,
-                g.wave,
-                g.year_group,
-                g.class_name,
-                g.staff,
-                g.funding_stream,
-                g.start,
-                g.end,
-                g.sessions_per_week,
-                g.session_minutes,
-                g.hourly_rate,
-                g.session_cost,
-                g.teaching_weeks,
-                g.staff_cost,
-                g.external_cost,
-                g.resources_cost,
-                g.planned,
-                g.to_date,
-                g.delivered_sessions,
-                g.pupils,
-                g.cost_per_pupil,
-                g.note or None,
-            ]
-            for g in summary.groups
-        ],
+        [Column(c.heading, c.kind, c.width) for c in COSTED_MAP_COLUMNS],
+        [[c.value(g) for c in COSTED_MAP_COLUMNS] for g in summary.groups],
     )
     provisions = Table(
         "By provision",
