@@ -50,8 +50,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..models import Base, Money, provision_year_groups
+from ..storage.audit import AUDIT_OFF
 from ..storage.safe_files import atomic_write
-from .audit import AUDIT_OFF
 
 FORMAT = "provmap-school"
 VERSION = 1

@@ -12,8 +12,8 @@ from provmap_desktop.models import AcademicYear
 from provmap_desktop.services.calendar import (
     SchoolCalendar,
     academic_year_for,
-    current_or_latest_year,
     calendar_for_year,
+    current_or_latest_year,
     period_range,
     planned_session_dates,
     teaching_days,
