@@ -10,9 +10,10 @@ The GUI's undo stack and the tests use the same objects; nothing here knows of Q
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import inspect
@@ -87,7 +88,7 @@ class Change:
 class NoChange(Change):
     """The edit asked for what was already there."""
 
-    changed: Changed = field(default_factory=Changed)
+    changed: Changed = dataclasses.field(default_factory=Changed)
 
     def undo(self, session: Session) -> None:
         pass
@@ -109,7 +110,7 @@ class FieldChange(Change):
     field: str
     old: Any
     new: Any
-    changed: Changed = field(default_factory=Changed)
+    changed: Changed = dataclasses.field(default_factory=Changed)
 
     def _set(self, session: Session, value: Any) -> None:
         row = session.get(self.model, self.key)
@@ -175,7 +176,7 @@ class RowsAdded(Change):
     """New rows: undo deletes them (last first), redo brings them back with their ids."""
 
     rows: Sequence[Any]
-    changed: Changed = field(default_factory=Changed)
+    changed: Changed = dataclasses.field(default_factory=Changed)
 
     def undo(self, session: Session) -> None:
         for row in reversed(self.rows):
@@ -193,7 +194,7 @@ class RowsRemoved(Change):
     """Rows deleted: undo brings them back with their ids (parents first), redo deletes."""
 
     rows: Sequence[Any]
-    changed: Changed = field(default_factory=Changed)
+    changed: Changed = dataclasses.field(default_factory=Changed)
 
     def undo(self, session: Session) -> None:
         for row in self.rows:
@@ -238,7 +239,7 @@ class Reversible(Change):
 
     undo_with: Callable[[Session], None]
     redo_with: Callable[[Session], None]
-    changed: Changed = field(default_factory=Changed)
+    changed: Changed = dataclasses.field(default_factory=Changed)
 
     def undo(self, session: Session) -> None:
         self.undo_with(session)

@@ -29,6 +29,7 @@ from ..services.school_setup import (
     check_autumn_start,
     default_term_dates,
 )
+from ..ui.date_field import qdate
 from ..ui.speech import ValueLabel
 
 
@@ -129,7 +130,7 @@ class NewSchoolWizard(QWizard):
         self.phase_combo.addItems(list(PHASE_YEAR_GROUPS))
         self.phase_combo.setAccessibleName("Phase")
         # The usual first weekday on or after 3 September, for the school to change.
-        self.autumn_start = QDateEdit(default_term_dates(self.start_year)[0][1])
+        self.autumn_start = QDateEdit(qdate(default_term_dates(self.start_year)[0][1]))
         self.autumn_start.setDisplayFormat("dd/MM/yyyy")
         self.autumn_start.setCalendarPopup(True)
         self.autumn_start.setAccessibleName("First day of the autumn term")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QTabWidget,
     QVBoxLayout,
@@ -71,6 +72,11 @@ class ScreenMap(Mapping[str, QWidget]):
 
 
 class MainWindow(QMainWindow):
+    """The main window: menus, the period bar, the screens' tabs and the status strip."""
+
+    undo_action: QAction
+    redo_action: QAction
+
     def __init__(self, database: Database, *, today: dt.date | None = None) -> None:
         super().__init__()
         app = QApplication.instance()
@@ -156,7 +162,9 @@ class MainWindow(QMainWindow):
     def current_screen(self) -> QWidget:
         """The screen on show (the tab holds it inside a scroll area)."""
         area = self.tabs.currentWidget()
-        return area.widget() if isinstance(area, QScrollArea) else area
+        screen = area.widget() if isinstance(area, QScrollArea) else area
+        assert screen is not None, "the window always shows a screen"
+        return screen
 
     @staticmethod
     def _place_banner(database: Database) -> QLabel:
@@ -266,6 +274,11 @@ class MainWindow(QMainWindow):
         self.period_bar.select(year.id if year else None, term_name)
 
     # -- navigation -----------------------------------------------------------------
+
+    def _press_report(self, button: QPushButton) -> None:
+        """Reports menu: show the Reports screen and press the report's button."""
+        self.show_screen("reports")
+        button.click()
 
     def show_screen(self, key: str) -> None:
         index = _KEYS.index(key) if key in _KEYS else 0
@@ -382,9 +395,7 @@ class MainWindow(QMainWindow):
             action = self.reports_menu.addAction(button.text())
             # Greyed out with its button (a pupil's reports need a pupil chosen).
             action.setEnabled(button.isEnabled())
-            action.triggered.connect(
-                lambda _checked=False, b=button: (self.show_screen("reports"), b.click())
-            )
+            action.triggered.connect(lambda _checked=False, b=button: self._press_report(b))
 
     def printable(self) -> Printable | None:
         """What File → Print… prints here: the screen's report, or None."""

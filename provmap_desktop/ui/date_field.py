@@ -34,11 +34,16 @@ def parse_typed_date(text: str) -> dt.date | None:
         return None
 
 
+def qdate(day: dt.date) -> QDate:
+    """The Qt date for ``day``."""
+    return QDate(day.year, day.month, day.day)
+
+
 class DateField(QDateEdit):
     def __init__(self, day: dt.date | QDate | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         if day is not None:
-            self.setDate(day)
+            self.setDate(day if isinstance(day, QDate) else qdate(day))
         self.setDisplayFormat("dd/MM/yyyy")
         self._typed: str | None = None
 
@@ -86,9 +91,6 @@ class DateField(QDateEdit):
             return
         day = parse_typed_date(self._typed)
         self._typed = None
-        if (
-            day is not None
-            and self.minimumDate().toPython() <= day <= self.maximumDate().toPython()
-        ):
-            self.setDate(day)
+        if day is not None and self.minimumDate() <= qdate(day) <= self.maximumDate():
+            self.setDate(qdate(day))
         self.lineEdit().setText(self.textFromDateTime(self.dateTime()))

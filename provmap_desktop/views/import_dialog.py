@@ -109,7 +109,7 @@ class ImportPupilsDialog(QDialog):
         self.today: dt.date | None = None
         self.rows: list[SourceRow] = []
         self.preview: ImportPreview | None = None
-        self.result: ImportResult | None = None
+        self.imported: ImportResult | None = None
 
         self.steps = QStackedWidget()
         self.steps.addWidget(self._mapping_step())
@@ -326,14 +326,14 @@ class ImportPupilsDialog(QDialog):
             progress.setValue(2)
             progress.close()
         self.outcome.hide()
-        self.result = None
+        self.imported = None
         self.steps.setCurrentIndex(1)
         self._update_buttons()
         return True
 
     def _recheck_intake(self) -> None:
         """The user ticked (or cleared) "next year's intake": check the rows again."""
-        if self.preview is not None and self.steps.currentIndex() == 1 and self.result is None:
+        if self.preview is not None and self.steps.currentIndex() == 1 and self.imported is None:
             self.show_preview()
 
     def _show_intake_offer(self, preview: ImportPreview) -> None:
@@ -385,9 +385,12 @@ class ImportPupilsDialog(QDialog):
                 self.table.setItem(row, column, item)
             if result.action is RowAction.REJECTED:
                 # An icon and the word, not colour alone.
-                self.table.item(row, ACTION).setIcon(QIcon(warning))
                 for column in range(len(HEADERS)):
-                    self.table.item(row, column).setBackground(QColor("#fde2e1"))
+                    cell = self.table.item(row, column)
+                    assert cell is not None  # every cell of the row was just set
+                    cell.setBackground(QColor("#fde2e1"))
+                    if column == ACTION:
+                        cell.setIcon(QIcon(warning))
         self.table.resizeRowsToContents()
         self.only_rejected.setChecked(not preview.is_clean and bool(preview.rejected))
         self._filter_table()
@@ -409,7 +412,7 @@ class ImportPupilsDialog(QDialog):
         preview = self.preview
         return (
             self.steps.currentIndex() == 1
-            and self.result is None
+            and self.imported is None
             and preview is not None
             and preview.is_clean
             and bool(preview.count(RowAction.ADD) + preview.count(RowAction.UPDATE))
@@ -434,7 +437,7 @@ class ImportPupilsDialog(QDialog):
         finally:
             if progress is not None:
                 progress.close()
-        self.result = result
+        self.imported = result
         # The import cannot be undone, and earlier edits may now refer to changed rows.
         self.ctx.undo_stack.clear()
         self.ctx.data_changed.emit(Changed.of(Kind.PUPILS))
@@ -450,6 +453,6 @@ class ImportPupilsDialog(QDialog):
 
     def _update_buttons(self) -> None:
         on_mapping = self.steps.currentIndex() == 0
-        self.back_button.setEnabled(not on_mapping and self.result is None)
+        self.back_button.setEnabled(not on_mapping and self.imported is None)
         self.next_button.setEnabled(on_mapping and self.path is not None)
         self.import_button.setEnabled(self.can_import())

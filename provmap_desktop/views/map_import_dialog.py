@@ -84,7 +84,7 @@ class MapImportDialog(QDialog):
         self.setWindowTitle("Import a provision map")
         self.resize(1000, 560)
         self.plan: MapPlan | None = None
-        self.result: MapImportResult | None = None
+        self.imported: MapImportResult | None = None
 
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("A map saved as .xlsx, .docx or .csv")
@@ -216,7 +216,7 @@ class MapImportDialog(QDialog):
 
     def _period_changed(self) -> None:
         """A preview is for one period: choosing another asks for a fresh check."""
-        if self.plan is not None and self.result is None:
+        if self.plan is not None and self.imported is None:
             self.plan = None
             self._show(None)
             self.summary.setText("The period changed: Check the map again.")
@@ -242,7 +242,7 @@ class MapImportDialog(QDialog):
     def check(self) -> bool:
         """Read the file and show the preview; nothing is written."""
         self.plan = None
-        self.result = None
+        self.imported = None
         self.outcome.hide()
         year = self._year()
         text = self.path_edit.text().strip()
@@ -349,7 +349,7 @@ class MapImportDialog(QDialog):
 
     def can_import(self) -> bool:
         plan = self.plan
-        if plan is None or self.result is not None:
+        if plan is None or self.imported is not None:
             return False
         return bool(
             plan.allocation_count
@@ -374,7 +374,7 @@ class MapImportDialog(QDialog):
             self.outcome.setText(f"Nothing was imported: {exc}")
             self.outcome.show()
             return None
-        self.result = result
+        self.imported = result
         # Earlier edits on the undo stack may refer to rows the import changed.
         self.ctx.undo_stack.clear()
         self.ctx.data_changed.emit(Changed.of(Kind.PROVISIONS, Kind.GROUPS, Kind.PUPILS))
@@ -391,4 +391,4 @@ class MapImportDialog(QDialog):
     def _update_buttons(self) -> None:
         self.import_button.setEnabled(self.can_import())
         for radio in (self.create_radio, self.skip_radio):
-            radio.setEnabled(self.plan is not None and self.result is None)
+            radio.setEnabled(self.plan is not None and self.imported is None)

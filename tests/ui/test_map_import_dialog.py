@@ -111,7 +111,7 @@ def test_preview_then_import_with_new_pupils_writes_the_map(
     assert dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
 
-    assert dialog.result is not None
+    assert dialog.imported is not None
     assert "Imported: 15 provisions added, 42 groups" in dialog.outcome.text()
     allocations, provisions, pupils = counts(exemplar_db)
     assert (allocations, provisions, pupils) == (
@@ -145,7 +145,7 @@ def test_skipping_unmatched_names_leaves_them_out(
             break
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     qtbot.keyClick(dialog.import_button, Qt.Key.Key_Space)
-    assert dialog.result is not None
+    assert dialog.imported is not None
     assert counts(exemplar_db)[0] == before[0] + EXPECTED_ALLOCATIONS
     assert counts(exemplar_db)[2] == before[2]
 
