@@ -43,6 +43,7 @@ def register(parsers: Any) -> None:
 
 
 def cmd_import_map(args: argparse.Namespace) -> int:
+    """Preview the school's own map file and, unless a dry run, import it."""
     from ..services.map_import import MapFileError, format_plan, preview_map
     from ..storage import open_database
 
@@ -71,6 +72,7 @@ def cmd_import_map(args: argparse.Namespace) -> int:
 
 
 def _write(session: Session, database: Path, plan: Any, create_pupils: bool) -> int:
+    """Import the previewed plan after the automatic backup, and say what was added."""
     from ..services.map_import import import_map
 
     # Reading the plan left a read transaction open; the backup wants a quiet file.

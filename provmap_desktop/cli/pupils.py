@@ -69,6 +69,7 @@ def surname_order(pupil: Pupil) -> tuple[str, str, str]:
 
 
 def _require_pdf(path: Path) -> None:
+    """Refuse an output name that does not end in .pdf."""
 
     if path.suffix.lower() != ".pdf":
         raise CliError(f"{path.name}: choose a file name ending in .pdf.")
@@ -111,6 +112,7 @@ def profile_batch(session: Session, args: argparse.Namespace) -> tuple[list[Pupi
 
 
 def cmd_import_pupils(args: argparse.Namespace) -> int:
+    """Import pupils from a MIS CSV or a transfer file, all rows or none."""
     from ..services.importing import ImportFileError, format_report, import_file
 
     path: Path = args.file
@@ -144,6 +146,7 @@ def cmd_import_pupils(args: argparse.Namespace) -> int:
 
 
 def cmd_report_profile(args: argparse.Namespace) -> int:
+    """Write one-page profiles of a pupil, a class, a year group or the SEN register."""
 
     _require_pdf(args.out)
 
@@ -165,6 +168,7 @@ def cmd_report_profile(args: argparse.Namespace) -> int:
 
 
 def cmd_report_pupil_map(args: argparse.Namespace) -> int:
+    """Write one pupil's provision map over every year."""
 
     _require_pdf(args.out)
 

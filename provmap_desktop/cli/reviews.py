@@ -34,6 +34,7 @@ def register(parsers: Any) -> None:
 
 
 def cmd_report_evidence(args: argparse.Namespace) -> int:
+    """Write one pupil's evidence pack for an EHC needs-assessment request."""
     from ..models import Pupil
     from ..reports.evidence_pdf import write_evidence_pack
     from ..storage import open_database
@@ -53,6 +54,7 @@ def cmd_report_evidence(args: argparse.Namespace) -> int:
 
 
 def cmd_report_impact(args: argparse.Namespace) -> int:
+    """Write impact by provision for one year, or for every year."""
     from ..models import AcademicYear
     from ..reports.impact_pdf import write_impact_report
     from ..storage import open_database

@@ -81,6 +81,7 @@ def register(parsers: Any) -> None:
 
 
 def _refuse_existing(path: Path) -> None:
+    """Refuse a folder, or a file that already holds something: never overwrite a school."""
 
     if path.is_dir():
         raise CliError(f"{path} is a folder, not a ProvMap database file.")
@@ -118,6 +119,7 @@ def _fill_new_file(path: Path, fill: Callable[[Session], None]) -> None:
 
 
 def cmd_new_school(args: argparse.Namespace) -> int:
+    """Set up a new, empty school in a new database file."""
     from ..services.school_setup import (
         academic_year_label,
         create_school,
@@ -169,6 +171,8 @@ def cmd_new_school(args: argparse.Namespace) -> int:
 
 
 def _summary(counts: dict[str, int]) -> str:
+    """The record counts of a school document in one line."""
+
     def count(table: str, noun: str) -> str:
         n = counts.get(table, 0)
         return f"{n} {noun}{'' if n == 1 else 's'}"
@@ -185,6 +189,7 @@ def _summary(counts: dict[str, int]) -> str:
 
 
 def cmd_export_json(args: argparse.Namespace) -> int:
+    """Write the whole school as one JSON document."""
     from ..services.school_document import export_school, record_counts, write_json
     from ..storage import open_database
 
@@ -206,6 +211,7 @@ def cmd_export_json(args: argparse.Namespace) -> int:
 
 
 def cmd_import_json(args: argparse.Namespace) -> int:
+    """Check a school document and write it into a new database file."""
     from ..services.school_document import (
         SchoolDocumentError,
         check_document,
