@@ -83,6 +83,7 @@ _METHOD = (
 
 
 def _money_rows(lines: list[TotalLine]) -> list[list[object]]:
+    """One row per heading: its name, planned cost and cost to date."""
     return [
         [line.heading, format_money(line.planned), format_money(line.to_date)] for line in lines
     ]
@@ -96,6 +97,7 @@ def _narrow_table(*args: Any, **kwargs: Any) -> Any:
 
 
 def _bold_last_row() -> list[tuple[Any, ...]]:
+    """Table style that shades the total row at the foot."""
     return [("BACKGROUND", (0, -1), (-1, -1), base.HEADER_FILL)]
 
 
@@ -121,79 +123,70 @@ def _groups_table(summary: CostedSummary, width: float) -> Any:
     )
 
 
-def costed_story(summary: CostedSummary, width: float) -> list[Any]:
-    """The school's (or a year group's) costed map: provisions, groups, totals, budget."""
-    story: list[Any] = [
-        base.markup_para(
-            f"Planned cost <b>{format_money(summary.planned)}</b> · cost to date "
-            f"<b>{format_money(summary.to_date)}</b> · <b>{summary.pupils_costed}</b> pupils "
-            f"costed · {summary.scope_label}",
-            "body",
-        )
-    ]
-    if round_money(summary.unallocated):
-        story.append(
-            base.para(
-                f"{format_money(summary.unallocated)} of the planned cost is for days when a "
-                "group had no pupils; it is in the totals but in no pupil's share.",
-                "small",
-            )
-        )
-    story.append(base.para("By provision", "heading"))
-    if not summary.provisions:
-        story.append(base.para("No groups run in this period.", "body"))
-    else:
-        rows: list[list[object]] = [
-            [
-                p.name,
-                p.area,
-                f"Wave {p.wave}",
-                p.groups,
-                p.pupils,
-                format_money(p.cost_per_pupil, blank="–"),
-                format_money(p.planned),
-                format_money(p.to_date),
-            ]
-            for p in summary.provisions
+def _provisions_table(summary: CostedSummary, width: float) -> Any:
+    """Each provision's groups, pupils and costs, with a total row."""
+    rows: list[list[object]] = [
+        [
+            p.name,
+            p.area,
+            f"Wave {p.wave}",
+            p.groups,
+            p.pupils,
+            format_money(p.cost_per_pupil, blank="–"),
+            format_money(p.planned),
+            format_money(p.to_date),
         ]
-        rows.append(
-            [
-                base.para("Total", "cell_bold"),
-                "",
-                "",
-                len(summary.groups),
-                summary.pupils_costed,
-                "",
-                format_money(summary.planned),
-                format_money(summary.to_date),
-            ]
-        )
-        fractions = [0.25, 0.23, 0.07, 0.07, 0.07, 0.11, 0.1, 0.1]
-        story.append(
-            base.make_table(
-                [
-                    "Provision",
-                    "Area of need",
-                    "Wave",
-                    "Groups",
-                    "Pupils",
-                    "Cost per pupil (average)",
-                    "Planned cost",
-                    "Cost to date",
-                ],
-                rows,
-                [width * f for f in fractions],
-                align_right=(3, 4, 5, 6, 7),
-                extra_style=_bold_last_row(),
-            )
-        )
-        story.append(base.para("Groups, and how each cost is made up", "heading"))
-        story.append(_groups_table(summary, width))
-        for g in summary.groups:
-            if g.note:
-                name = f"{g.group} ({g.provision})" if g.group else g.provision
-                story.append(base.para(f"{name}: {g.note}.", "small"))
-    story.append(base.para("Totals", "heading"))
+        for p in summary.provisions
+    ]
+    rows.append(
+        [
+            base.para("Total", "cell_bold"),
+            "",
+            "",
+            len(summary.groups),
+            summary.pupils_costed,
+            "",
+            format_money(summary.planned),
+            format_money(summary.to_date),
+        ]
+    )
+    fractions = [0.25, 0.23, 0.07, 0.07, 0.07, 0.11, 0.1, 0.1]
+    return base.make_table(
+        [
+            "Provision",
+            "Area of need",
+            "Wave",
+            "Groups",
+            "Pupils",
+            "Cost per pupil (average)",
+            "Planned cost",
+            "Cost to date",
+        ],
+        rows,
+        [width * f for f in fractions],
+        align_right=(3, 4, 5, 6, 7),
+        extra_style=_bold_last_row(),
+    )
+
+
+def _provisions_section(summary: CostedSummary, width: float) -> list[Any]:
+    """By provision, then the groups and how each cost is made up, with their notes."""
+    story: list[Any] = [base.para("By provision", "heading")]
+    if not summary.provisions:
+        return [*story, base.para("No groups run in this period.", "body")]
+    story.append(_provisions_table(summary, width))
+    story.append(base.para("Groups, and how each cost is made up", "heading"))
+    story.append(_groups_table(summary, width))
+    for g in summary.groups:
+        if g.note:
+            name = f"{g.group} ({g.provision})" if g.group else g.provision
+            story.append(base.para(f"{name}: {g.note}.", "small"))
+    return story
+
+
+def _totals_section(summary: CostedSummary, width: float) -> list[Any]:
+    """Totals by year group, area of need, wave and funding stream, each with its total."""
+    story: list[Any] = [base.para("Totals", "heading")]
     half = width * 0.6
     for heading, lines in (
         ("Year group", summary.by_year_group),
@@ -220,34 +213,54 @@ def costed_story(summary: CostedSummary, width: float) -> list[Any]:
                 extra_style=_bold_last_row(),
             )
         )
-    story += _threshold_section(summary, width)
-    if summary.budget is not None and summary.budget.rows:
-        story.append(base.para(f"Budget for {summary.year_label}", "heading"))
+    return story
+
+
+def _budget_section(summary: CostedSummary, width: float) -> list[Any]:
+    """Each funding stream's budget against its planned spend (whole school only)."""
+    if summary.budget is None or not summary.budget.rows:
+        return []
+    table = _narrow_table(
+        ["Funding stream", "Budget", "Planned spend", "Spent to date", "Remaining", "Warning"],
+        [
+            [
+                b.name,
+                format_money(b.budget, blank="none set"),
+                format_money(b.planned),
+                format_money(b.to_date),
+                format_money(b.remaining, blank="–"),
+                "Over budget" if b.overspent else "",
+            ]
+            for b in summary.budget.rows
+        ],
+        [width * f for f in (0.3, 0.13, 0.13, 0.13, 0.13, 0.13)],
+        align_right=(1, 2, 3, 4),
+    )
+    return [base.para(f"Budget for {summary.year_label}", "heading"), table]
+
+
+def costed_story(summary: CostedSummary, width: float) -> list[Any]:
+    """The school's (or a year group's) costed map: provisions, groups, totals, budget."""
+    story: list[Any] = [
+        base.markup_para(
+            f"Planned cost <b>{format_money(summary.planned)}</b> · cost to date "
+            f"<b>{format_money(summary.to_date)}</b> · <b>{summary.pupils_costed}</b> pupils "
+            f"costed · {summary.scope_label}",
+            "body",
+        )
+    ]
+    if round_money(summary.unallocated):
         story.append(
-            _narrow_table(
-                [
-                    "Funding stream",
-                    "Budget",
-                    "Planned spend",
-                    "Spent to date",
-                    "Remaining",
-                    "Warning",
-                ],
-                [
-                    [
-                        b.name,
-                        format_money(b.budget, blank="none set"),
-                        format_money(b.planned),
-                        format_money(b.to_date),
-                        format_money(b.remaining, blank="–"),
-                        "Over budget" if b.overspent else "",
-                    ]
-                    for b in summary.budget.rows
-                ],
-                [width * f for f in (0.3, 0.13, 0.13, 0.13, 0.13, 0.13)],
-                align_right=(1, 2, 3, 4),
+            base.para(
+                f"{format_money(summary.unallocated)} of the planned cost is for days when a "
+                "group had no pupils; it is in the totals but in no pupil's share.",
+                "small",
             )
         )
+    story += _provisions_section(summary, width)
+    story += _totals_section(summary, width)
+    story += _threshold_section(summary, width)
+    story += _budget_section(summary, width)
     story.append(Spacer(1, 8))
     story.append(
         base.para(
@@ -259,6 +272,7 @@ def costed_story(summary: CostedSummary, width: float) -> list[Any]:
 
 
 def _threshold_section(summary: CostedSummary, width: float) -> list[Any]:
+    """The pupils whose annual total is at, over or near the threshold, in words."""
     report = summary.threshold
     listed = [row for row in report.rows if row.at_or_above or row.near]
     heading = f"Pupils at or near the {format_money(report.threshold)} threshold (annual totals)"
