@@ -147,7 +147,7 @@ def write_sar_pdf(
     session: Session, path: Path | str, pupil: Pupil, *, today: dt.date | None = None
 ) -> Path:
     """Write everything held about ``pupil`` as a PDF, whole or not at all."""
-    from ..services.pupils import subject_access_export
+    from ..services.data_protection import subject_access_export
 
     export = subject_access_export(session, pupil)
     info = base.ReportInfo(

@@ -4,6 +4,8 @@ Headline totals, tables by provision, year group, area of need, wave, funding st
 member of staff, the pupils at or near the threshold, the budget per funding stream and
 charts (each readable as a table). Every figure comes from ``services.costed_tables``,
 which lays out the cost engine's results; nothing is worked out here.
+
+The four tabs are in ``costs_tabs``; their tables and charts in ``costs_panels``.
 """
 
 from __future__ import annotations
@@ -16,9 +18,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -34,9 +34,7 @@ from ..models import Pupil, SchoolSettings, YearGroup
 from ..services.cost_limits import budget_totals
 from ..services.costed_tables import (
     CostedSummary,
-    TotalLine,
     costed_summary,
-    threshold_difference_words,
     threshold_with_margin,
 )
 from ..services.costing import DEFAULT_NEAR_MARGIN
@@ -45,19 +43,37 @@ from ..ui.context import AppContext
 from ..ui.folders import remember, start_in
 from ..ui.printing import Printable
 from ..ui.speech import ValueLabel
-from .costs_panels import ChartPanel, SummaryTableModel, table_view
-
-_TOTAL_HEADERS = ["Planned cost", "Cost to date"]
+from .costs_tabs import BudgetTab, ChartsTab, ThresholdTab, TotalsTab
 
 
 class CostsScreen(QWidget):
+    """The Costs screen: totals, the threshold, the budget and charts for the period."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.summary: CostedSummary | None = None
         self.pupil_id: int | None = None
         self._stale = True
+        self._build_figures()
+        self._build_buttons()
+        self._build_tabs()
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._top_row())
+        layout.addLayout(self._button_row())
+        layout.addWidget(self.message)
+        layout.addWidget(self.tabs, 1)
 
+        ctx.period_changed.connect(self._changed)
+        ctx.data_changed.connect(self._data_changed)
+        ctx.pupil_selected.connect(self.select_pupil)
+        self._load_year_groups()
+        self._reset_margin()
+
+    # -- layout ---------------------------------------------------------------------
+
+    def _build_figures(self) -> None:
+        """The year group chooser, the headline figures and the message line."""
         self.year_group_combo = QComboBox()
         self.year_group_combo.setAccessibleName("Costs for")
         self.year_group_combo.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -73,6 +89,8 @@ class CostsScreen(QWidget):
         self.message.setAccessibleName("Costs message")
         self.message.setWordWrap(True)
 
+    def _build_buttons(self) -> None:
+        """The buttons that save the costed map, and the governors' tick box."""
         self.pdf_button = QPushButton("Save costed map as &PDF…")
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
         self.xlsx_button = QPushButton("Save &spreadsheet…")
@@ -90,6 +108,22 @@ class CostsScreen(QWidget):
             "Leave unticked for the full costed map."
         )
 
+    def _build_tabs(self) -> None:
+        """The four tabs of tables and charts."""
+        self.totals_tab = TotalsTab()
+        self.threshold_tab = ThresholdTab()
+        self.threshold_tab.margin_spin.valueChanged.connect(lambda _v: self._show_threshold())
+        self.budget_tab = BudgetTab()
+        self.charts_tab = ChartsTab()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Cost views")
+        self.tabs.addTab(self.totals_tab, "Totals")
+        self.tabs.addTab(self.threshold_tab, "Threshold")
+        self.tabs.addTab(self.budget_tab, "Budget")
+        self.tabs.addTab(self.charts_tab, "Charts")
+
+    def _top_row(self) -> QHBoxLayout:
+        """The year group chooser, the period and the headline figures, in a row."""
         top = QHBoxLayout()
         top.addWidget(QLabel("Costs for"))
         top.addWidget(self.year_group_combo)
@@ -97,124 +131,22 @@ class CostsScreen(QWidget):
         top.addStretch(1)
         for label in (self.planned_label, self.to_date_label, self.pupils_label):
             top.addWidget(label)
+        return top
+
+    def _button_row(self) -> QHBoxLayout:
+        """The saving buttons in a row, the governors' box beside the PDF button."""
         buttons = QHBoxLayout()
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.governors_box)
         for button in (self.xlsx_button, self.pupil_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-
-        self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Cost views")
-        self.tabs.addTab(self._totals_tab(), "Totals")
-        self.tabs.addTab(self._threshold_tab(), "Threshold")
-        self.tabs.addTab(self._budget_tab(), "Budget")
-        self.tabs.addTab(self._charts_tab(), "Charts")
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(buttons)
-        layout.addWidget(self.message)
-        layout.addWidget(self.tabs, 1)
-
-        ctx.period_changed.connect(self._changed)
-        ctx.data_changed.connect(self._data_changed)
-        ctx.pupil_selected.connect(self.select_pupil)
-        self._load_year_groups()
-        self._reset_margin()
-
-    # -- layout ---------------------------------------------------------------------
-
-    def _totals_tab(self) -> QWidget:
-        self.provision_model = SummaryTableModel(
-            [
-                "Provision",
-                "Area of need",
-                "Wave",
-                "Groups",
-                "Pupils",
-                "Cost per pupil",
-                *_TOTAL_HEADERS,
-            ],
-            numeric=(2, 3, 4, 5, 6, 7),
-        )
-        tab = QWidget()
-        grid = QGridLayout(tab)
-        grid.addWidget(table_view(self.provision_model, "Costs by provision"), 0, 0, 1, 3)
-        self.year_group_model = self._small_table(grid, "Year group", 1, 0)
-        self.area_model = self._small_table(grid, "Area of need", 1, 1)
-        self.wave_model = self._small_table(grid, "Wave", 1, 2)
-        self.stream_model = self._small_table(grid, "Funding stream", 2, 0)
-        self.staff_model = self._small_table(grid, "Staff", 2, 1)
-        grid.setRowStretch(0, 2)
-        grid.setRowStretch(1, 1)
-        grid.setRowStretch(2, 1)
-        return tab
-
-    def _small_table(
-        self, grid: QGridLayout, heading: str, row: int, col: int
-    ) -> SummaryTableModel:
-        model = SummaryTableModel([heading, *_TOTAL_HEADERS], numeric=(1, 2))
-        grid.addWidget(table_view(model, f"Costs by {heading.lower()}"), row, col)
-        return model
-
-    def _threshold_tab(self) -> QWidget:
-        self.margin_spin = QDoubleSpinBox()
-        self.margin_spin.setPrefix("£")
-        self.margin_spin.setRange(0, 100_000)
-        self.margin_spin.setDecimals(2)
-        self.margin_spin.setSingleStep(50)
-        self.margin_spin.setAccessibleName("Near the threshold margin")
-        self.margin_spin.valueChanged.connect(lambda _v: self._show_threshold())
-        self.threshold_note = ValueLabel()
-        self.threshold_note.setWordWrap(True)
-        self.threshold_note.setAccessibleName("Threshold summary")
-        self.threshold_model = SummaryTableModel(
-            ["Pupil", "Year group", "Annual total", "Against the threshold", "Status"],
-            numeric=(2,),
-        )
-        tab = QWidget()
-        label = QLabel("Show pupils &within this much of the threshold:")
-        label.setBuddy(self.margin_spin)
-        row = QHBoxLayout()
-        row.addWidget(label)
-        row.addWidget(self.margin_spin)
-        row.addStretch(1)
-        layout = QVBoxLayout(tab)
-        layout.addLayout(row)
-        layout.addWidget(self.threshold_note)
-        layout.addWidget(table_view(self.threshold_model, "Pupils at or near the threshold"), 1)
-        return tab
-
-    def _budget_tab(self) -> QWidget:
-        self.budget_note = ValueLabel()
-        self.budget_note.setWordWrap(True)
-        self.budget_note.setAccessibleName("Budget summary")
-        self.budget_model = SummaryTableModel(
-            ["Funding stream", "Budget", "Planned spend", "Spent to date", "Remaining", "Warning"],
-            numeric=(1, 2, 3, 4),
-        )
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        layout.addWidget(self.budget_note)
-        layout.addWidget(table_view(self.budget_model, "Budget by funding stream"), 1)
-        return tab
-
-    def _charts_tab(self) -> QWidget:
-        self.area_chart = ChartPanel("Spend by area of need")
-        self.wave_chart = ChartPanel("Spend by wave")
-        self.year_group_chart = ChartPanel("Spend by year group", upright=True)
-        self.planned_chart = ChartPanel("Planned and to date, by year group", upright=True)
-        tab = QWidget()
-        grid = QGridLayout(tab)
-        for n, chart in enumerate(
-            (self.area_chart, self.wave_chart, self.year_group_chart, self.planned_chart)
-        ):
-            grid.addWidget(chart, n // 2, n % 2)
-        return tab
+        return buttons
 
     # -- keeping up to date ---------------------------------------------------------
 
     def _load_year_groups(self) -> None:
+        """List the year groups to cost, keeping the one chosen if it is still there."""
         chosen = self.year_group_combo.currentData()
         self.year_group_combo.blockSignals(True)
         self.year_group_combo.clear()
@@ -227,37 +159,42 @@ class CostsScreen(QWidget):
         self.year_group_combo.blockSignals(False)
 
     def _reset_margin(self) -> None:
+        """Show the school's "near the threshold" margin (or the usual one)."""
         settings = self.ctx.session.get(SchoolSettings, 1)
-        margin = settings.near_threshold_margin if settings else DEFAULT_NEAR_MARGIN
-        self.margin_spin.blockSignals(True)
-        self.margin_spin.setValue(float(margin))
-        self.margin_spin.blockSignals(False)
+        self.threshold_tab.set_margin(
+            settings.near_threshold_margin if settings else DEFAULT_NEAR_MARGIN
+        )
 
     def _data_changed(self, changed: Changed) -> None:
+        """Data changed elsewhere: the margin if settings did, then the year groups and costs."""
         if changed.touches(Kind.SETTINGS):
             self._reset_margin()
         self._load_year_groups()
         self._changed()
 
     def _changed(self) -> None:
+        """The costs are out of date: work them out now if on show, else when next shown."""
         # Costing a big school takes a moment: only the visible screen works at once.
         self._stale = True
         if self.isVisible():
             self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
+        """Shown: catch up with any change made while hidden."""
         super().showEvent(event)
         if self._stale:
             self.refresh()
 
     @property
     def year_group_id(self) -> int | None:
+        """The year group chosen, or None for the whole school."""
         data = self.year_group_combo.currentData()
         return int(data) if data is not None else None
 
     @property
     def margin(self) -> Decimal:
-        return Decimal(str(round(self.margin_spin.value(), 2)))
+        """The margin counted as near the threshold, as chosen on the Threshold tab."""
+        return self.threshold_tab.margin
 
     def refresh(self) -> None:
         """Cost the chosen period again and show every table and chart."""
@@ -281,111 +218,34 @@ class CostsScreen(QWidget):
         self.planned_label.setText(f"Planned: <b>{format_money(summary.planned)}</b>")
         self.to_date_label.setText(f"To date: <b>{format_money(summary.to_date)}</b>")
         self.pupils_label.setText(f"Pupils costed: <b>{summary.pupils_costed}</b>")
-        self.provision_model.set_rows(
-            [
-                [
-                    p.name,
-                    p.area,
-                    f"Wave {p.wave}",
-                    p.groups,
-                    p.pupils,
-                    p.cost_per_pupil,
-                    p.planned,
-                    p.to_date,
-                ]
-                for p in summary.provisions
-            ]
-        )
-        for model, lines in (
-            (self.year_group_model, summary.by_year_group),
-            (self.area_model, summary.by_area),
-            (self.wave_model, summary.by_wave),
-            (self.stream_model, summary.by_funding_stream),
-            (self.staff_model, summary.by_staff),
-        ):
-            model.set_rows([[line.heading, line.planned, line.to_date] for line in lines])
+        self.totals_tab.show_summary(summary)
         self._show_threshold()
         self._show_budget()
-        self._show_charts()
+        self.charts_tab.show_summary(summary)
 
     def _show_threshold(self) -> None:
+        """List the pupils at or near the threshold, with the margin chosen."""
         summary = self.summary
         if summary is None:
             return
-        report = threshold_with_margin(self.ctx.session, summary, self.margin)
-        listed = [row for row in report.rows if row.at_or_above or row.near]
-        self.threshold_model.set_rows(
-            [
-                [
-                    row.name,
-                    row.year_group,
-                    row.annual_total,
-                    threshold_difference_words(row.annual_total, row.threshold),
-                    "At or above" if row.at_or_above else "Near",
-                ]
-                for row in listed
-            ]
-        )
-        self.threshold_note.setText(
-            f"Threshold {format_money(report.threshold)} a year (annual totals). "
-            f"{len(report.at_or_above)} at or above it, {len(report.near)} within "
-            f"{format_money(report.margin)} of it."
+        self.threshold_tab.show_report(
+            threshold_with_margin(self.ctx.session, summary, self.margin)
         )
 
     def _show_budget(self) -> None:
+        """Show the budgets; a year group's summary carries its own, else the school's."""
         summary = self.summary
         if summary is None:
             return
         report = summary.budget or budget_totals(
             self.ctx.session, summary.annual.academic_year_id, costed=summary.annual
         )
-        self.budget_model.set_rows(
-            [
-                [
-                    b.name,
-                    b.budget,
-                    b.planned,
-                    b.to_date,
-                    b.remaining,
-                    "⚠ Over budget" if b.overspent else "",
-                ]
-                for b in report.rows
-            ]
-        )
-        scope = (
-            " (whole school: budgets are not split by year group)" if summary.budget is None else ""
-        )
-        warning = (
-            "⚠ Planned spend is over budget for at least one funding stream. "
-            if report.any_overspent
-            else ""
-        )
-        self.budget_note.setText(
-            f"{warning}Budgets for {summary.year_label}{scope}: "
-            f"{format_money(report.total_budget)} budgeted, "
-            f"{format_money(report.total_planned)} planned."
-        )
-
-    def _show_charts(self) -> None:
-        summary = self.summary
-        if summary is None:
-            return
-
-        def planned(lines: list[TotalLine]) -> tuple[list[str], list[tuple[str, list[Decimal]]]]:
-            return [x.heading for x in lines], [("Planned", [x.planned for x in lines])]
-
-        self.area_chart.set_data(*planned(summary.by_area))
-        self.wave_chart.set_data(*planned(summary.by_wave))
-        self.year_group_chart.set_data(*planned(summary.by_year_group))
-        lines = summary.by_year_group
-        self.planned_chart.set_data(
-            [x.heading for x in lines],
-            [("Planned", [x.planned for x in lines]), ("To date", [x.to_date for x in lines])],
-        )
+        self.budget_tab.show_report(summary, report)
 
     # -- pupils and files -----------------------------------------------------------
 
     def select_pupil(self, pupil_id: int) -> None:
+        """A pupil was chosen anywhere: offer their costed map."""
         pupil = self.ctx.session.get(Pupil, pupil_id)
         self.pupil_id = pupil_id if pupil is not None else None
         self.pupil_button.setEnabled(pupil is not None)
@@ -395,6 +255,7 @@ class CostsScreen(QWidget):
         self.pupil_button.setAccessibleName(self.pupil_button.text().replace("&", "").rstrip("…"))
 
     def _ask_path(self, title: str, name: str, filters: str) -> Path | None:
+        """Ask where to save; a name given without an ending gets the chosen type's."""
         chosen, selected = QFileDialog.getSaveFileName(self, title, start_in(name), filters)
         if not chosen:
             return None
@@ -405,12 +266,14 @@ class CostsScreen(QWidget):
         return path
 
     def _file_stem(self) -> str:
+        """The file name offered: the period and year group costed."""
         summary = self.summary
         label = summary.period_label if summary else "costs"
         scope = f" {summary.year_group_name}" if summary and summary.year_group_name else ""
         return f"Costed map {label}{scope}".replace("/", "-").replace(",", "")
 
     def _write(self, work: Any, path: Path) -> bool:
+        """Run ``work`` to write ``path``; say where it went, or why it was not saved."""
         try:
             work()
         except (OSError, ValueError) as exc:

@@ -69,12 +69,15 @@ class SummaryTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
+        """One row per line set."""
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
+        """One column per heading."""
         return 0 if parent.isValid() else len(self.headers)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """The text (shown and spoken), the raw value, or the alignment of a cell."""
         if not index.isValid():
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -88,15 +91,18 @@ class SummaryTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        """The column headings."""
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
         return None
 
     def column_texts(self, column: int) -> list[str]:
+        """The text shown in ``column``, top to bottom."""
         return [row[column] for row in self.rows]
 
 
 def _text(value: Any) -> str:
+    """A cell's text: money formatted, ``None`` blank, anything else as written."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -158,16 +164,19 @@ class ChartPanel(QWidget):
         layout.addWidget(self.stack, 1)
 
     def _show_table(self, on: bool) -> None:
+        """Show the table (``on``) or the chart, and name the button for the other."""
         self.stack.setCurrentIndex(1 if on else 0)
         self.toggle.setText("Show as chart" if on else "Show as table")
 
     @property
     def showing_table(self) -> bool:
+        """Whether the table is on show rather than the chart."""
         return self.stack.currentIndex() == 1
 
     def set_data(
         self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[Decimal]]]
     ) -> None:
+        """Show ``series`` by ``categories`` in the chart, its table and its description."""
         self.model.headers = ["Heading", *(name for name, _ in series)]
         self.model.numeric = set(range(1, len(series) + 1))
         self.model.set_rows(

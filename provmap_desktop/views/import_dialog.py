@@ -11,6 +11,8 @@ A file is a transfer file or a CSV by what it holds, not its name. When a transf
 brings pupils one year below the school's year groups (Year 6 leavers at a secondary,
 nursery children at a primary), the preview says so and asks, with a tick box, whether
 to take them as next year's intake.
+
+The preview's table and its summary in words are in ``import_preview``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -28,16 +29,12 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressDialog,
     QPushButton,
     QScrollArea,
     QStackedWidget,
-    QStyle,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -53,12 +50,10 @@ from ..services.importing import (
     ImportPreview,
     ImportResult,
     RowAction,
-    RowResult,
     SourceRow,
     apply_import,
     build_preview,
     guess_mapping,
-    intake_words,
     is_ctf,
     new_classes_words,
     read_csv,
@@ -67,30 +62,11 @@ from ..services.importing import (
 from ..ui.context import AppContext
 from ..ui.folders import remember, start_in
 from ..ui.speech import ValueLabel
+from .import_preview import PreviewTable, preview_summary
 
 NOT_IN_FILE = "(not in the file)"
 #: Above this many records the checking and writing steps show a progress window.
 PROGRESS_ABOVE = 300
-ACTION_WORDS: dict[RowAction, str] = {
-    RowAction.ADD: "Add",
-    RowAction.UPDATE: "Update",
-    RowAction.UNCHANGED: "Unchanged",
-    RowAction.REJECTED: "Rejected",
-}
-ROW, UPN, NAME, ACTION, DETAILS = range(5)
-HEADERS = ("Row", "UPN", "Name", "Action", "Details")
-
-
-def row_details(result: RowResult) -> str:
-    """What will happen to a row, or why it cannot be imported, in plain words."""
-    if result.action is RowAction.REJECTED:
-        return " ".join(result.reasons)
-    parts = []
-    if result.action is RowAction.UPDATE:
-        changed = ", ".join(FIELD_LABELS[name] for name in result.changes)
-        parts.append(f"Changes: {changed}.")
-    parts += result.notes
-    return " ".join(parts)
 
 
 class ImportPupilsDialog(QDialog):
@@ -138,6 +114,7 @@ class ImportPupilsDialog(QDialog):
     # -- step 1: the file and its columns -------------------------------------------
 
     def _mapping_step(self) -> QWidget:
+        """Step 1: the file box and a column chooser for each pupil field."""
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText(
             "A CSV export from the MIS, or a Common Transfer File (.ctf or .xml)"
@@ -179,6 +156,7 @@ class ImportPupilsDialog(QDialog):
         return page
 
     def choose_file(self) -> None:
+        """Ask for the file to import, then read it."""
         name, _ = QFileDialog.getOpenFileName(
             self,
             "Import pupils from",
@@ -227,6 +205,7 @@ class ImportPupilsDialog(QDialog):
     def _fill_combos(
         self, headers: list[str], mapping: dict[str, str | None], *, editable: bool
     ) -> None:
+        """List ``headers`` in every field's chooser, each set from ``mapping``."""
         for name, combo in self.combos.items():
             combo.clear()
             combo.addItem(NOT_IN_FILE, None)
@@ -246,6 +225,7 @@ class ImportPupilsDialog(QDialog):
     # -- step 2: the preview ----------------------------------------------------------
 
     def _preview_step(self) -> QWidget:
+        """Step 2: the summary, the intake offer, the preview table and the outcome."""
         self.counts = ValueLabel()
         self.counts.setWordWrap(True)
         self.counts.setAccessibleName("What the import will do")
@@ -255,17 +235,7 @@ class ImportPupilsDialog(QDialog):
         self.intake_box.toggled.connect(lambda _on: self._recheck_intake())
         self.only_rejected = QCheckBox("Show only &rejected rows")
         self.only_rejected.toggled.connect(lambda _on: self._filter_table())
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setAccessibleName("Import preview")
-        self.table.setTabKeyNavigation(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(DETAILS, QHeaderView.ResizeMode.Stretch)
+        self.table = PreviewTable()
         self.outcome = ValueLabel(announces=True)
         self.outcome.setWordWrap(True)
         self.outcome.setAccessibleName("Import result")
@@ -282,6 +252,7 @@ class ImportPupilsDialog(QDialog):
         return page
 
     def _progress(self, text: str, steps: int) -> QProgressDialog | None:
+        """A progress window for a long file (``None`` for a short one)."""
         if len(self.rows) <= PROGRESS_ABOVE:
             return None
         progress = QProgressDialog(text, "Cancel", 0, steps, self)
@@ -337,6 +308,7 @@ class ImportPupilsDialog(QDialog):
             self.show_preview()
 
     def _show_intake_offer(self, preview: ImportPreview) -> None:
+        """Offer to take next year's intake when the file brings one, else hide the offer."""
         intake = preview.intake
         if intake is None:
             self.intake_box.hide()
@@ -349,66 +321,28 @@ class ImportPupilsDialog(QDialog):
         self.intake_box.show()
 
     def _fill_table(self, preview: ImportPreview) -> None:
-        counts = " · ".join(
-            f"{ACTION_WORDS[action]}: {preview.count(action)}" for action in RowAction
-        )
-        lines = [f"{preview.source}: {len(preview.rows)} {preview.unit.lower()}s. {counts}."]
-        lines += preview.problems
-        if preview.intake is not None:
-            lines.append(intake_words(preview.intake))
-        if preview.new_classes:
-            lines.append(new_classes_words(list(preview.new_classes)) + ".")
-        if preview.is_clean:
-            lines.append("Every row is clean. Nothing is written until you press Import.")
-        else:
-            lines.append(
-                "Nothing can be imported until the rejected rows are fixed in the file "
-                "(or the columns corrected). Nothing has been written."
-            )
-        self.counts.setText("\n".join(lines))
+        """Show ``preview``: the summary, the intake offer and a line per record."""
+        self.counts.setText(preview_summary(preview))
         self._show_intake_offer(preview)
-        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(preview.rows))
-        for row, result in enumerate(preview.rows):
-            cells = (
-                str(result.number),
-                result.upn,
-                result.name,
-                ACTION_WORDS[result.action],
-                row_details(result),
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == DETAILS:
-                    item.setToolTip(text)
-                self.table.setItem(row, column, item)
-            if result.action is RowAction.REJECTED:
-                # An icon and the word, not colour alone.
-                for column in range(len(HEADERS)):
-                    cell = self.table.item(row, column)
-                    assert cell is not None  # every cell of the row was just set
-                    cell.setBackground(QColor("#fde2e1"))
-                    if column == ACTION:
-                        cell.setIcon(QIcon(warning))
-        self.table.resizeRowsToContents()
+        self.table.show_rows(preview.rows)
         self.only_rejected.setChecked(not preview.is_clean and bool(preview.rejected))
         self._filter_table()
 
     def _filter_table(self) -> None:
+        """Show only the rejected lines when that box is ticked."""
         if self.preview is None:
             return
-        only = self.only_rejected.isChecked()
-        for row, result in enumerate(self.preview.rows):
-            self.table.setRowHidden(row, only and result.action is not RowAction.REJECTED)
+        self.table.show_only_rejected(self.only_rejected.isChecked())
 
     def go_back(self) -> None:
+        """Back to the file and its columns."""
         self.steps.setCurrentIndex(0)
         self._update_buttons()
 
     # -- confirm ----------------------------------------------------------------------
 
     def can_import(self) -> bool:
+        """Whether Import can go ahead: a clean preview with something to add or update."""
         preview = self.preview
         return (
             self.steps.currentIndex() == 1
@@ -452,6 +386,7 @@ class ImportPupilsDialog(QDialog):
         return result
 
     def _update_buttons(self) -> None:
+        """Enable the buttons that make sense at this step."""
         on_mapping = self.steps.currentIndex() == 0
         self.back_button.setEnabled(not on_mapping and self.imported is None)
         self.next_button.setEnabled(on_mapping and self.path is not None)

@@ -8,6 +8,8 @@ with its sheet, row and column. Choose whether unmatched names become new pupils
 complete or are skipped, then Import: an automatic backup is taken and everything is
 written in one transaction. The import is not undone with Edit → Undo; the backup
 (File → Automatic backups…) is the way back.
+
+The preview's tabs and its summary in words are in ``map_import_preview``.
 """
 
 from __future__ import annotations
@@ -21,14 +23,10 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +34,6 @@ from sqlalchemy import select
 
 from ..domain.change import Changed, Kind
 from ..models import AcademicYear
-from ..models.vocab import AREA_LABELS, AreaOfNeed
 from ..services.map_import import (
     MapFileError,
     MapImportResult,
@@ -45,34 +42,9 @@ from ..services.map_import import (
     preview_map,
 )
 from ..ui.context import AppContext
+from .map_import_preview import PlanTabs, plan_summary
 
 WHOLE_YEAR = "Whole year"
-TABS = ("Pro&visions", "&Groups", "&Unmatched names", "&Ambiguous names", "&Not read")
-
-
-def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setAccessibleName(name)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.setWordWrap(True)
-    table.setTabKeyNavigation(False)  # Tab moves on to the next control
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for r, cells in enumerate(rows):
-        for c, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
-            table.setItem(r, c, item)
-    table.resizeRowsToContents()
 
 
 class MapImportDialog(QDialog):
@@ -86,6 +58,27 @@ class MapImportDialog(QDialog):
         self.plan: MapPlan | None = None
         self.imported: MapImportResult | None = None
 
+        top = self._file_and_period()
+        self.summary = QLabel("Choose the file, the year and term, then Check the map.")
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("What the import will do")
+        self.tabs = PlanTabs()
+        choice = self._unmatched_choice()
+        buttons = self._outcome_and_buttons()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(choice)
+        layout.addLayout(buttons)
+        self._fill_periods()
+        self.year_combo.currentIndexChanged.connect(self._fill_terms)
+        self.term_combo.currentIndexChanged.connect(self._period_changed)
+        self._update_buttons()
+
+    def _file_and_period(self) -> QGridLayout:
+        """The file box and its Choose button, the year and term, and Check the map."""
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("A map saved as .xlsx, .docx or .csv")
         self.path_edit.setAccessibleName("Map file to import")
@@ -115,42 +108,10 @@ class MapImportDialog(QDialog):
         top.addWidget(self.term_combo, 1, 3)
         top.addWidget(self.check_button, 1, 5)
         top.setColumnStretch(4, 1)
+        return top
 
-        self.summary = QLabel("Choose the file, the year and term, then Check the map.")
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("What the import will do")
-
-        self.provisions_table = _table(
-            ("Provision", "In the catalogue?", "Area", "Wave", "Frequency"), "Provisions found"
-        )
-        self.groups_table = _table(
-            ("Provision", "Year group", "Group", "Pupils", "Names"), "Groups and allocations"
-        )
-        self.unmatched_table = _table(
-            ("Name", "Year group", "Provision", "Where in the file", "Similar pupils"),
-            "Names that match no pupil",
-        )
-        self.ambiguous_table = _table(
-            ("Name", "Year group", "Provision", "Where in the file", "Could be"),
-            "Names that match several pupils",
-        )
-        self.unread_table = _table(
-            ("Sheet or table", "Row", "Column", "Text", "Why"), "Cells not read"
-        )
-        self.tabs = QTabWidget()
-        for title, table in zip(
-            TABS,
-            (
-                self.provisions_table,
-                self.groups_table,
-                self.unmatched_table,
-                self.ambiguous_table,
-                self.unread_table,
-            ),
-            strict=True,
-        ):
-            self.tabs.addTab(table, title)
-
+    def _unmatched_choice(self) -> QGroupBox:
+        """Whether names that match no pupil become new pupils or are skipped."""
         self.create_radio = QRadioButton(
             "Add them as new &pupils to complete (a temporary UPN; fill in the rest later)"
         )
@@ -160,7 +121,10 @@ class MapImportDialog(QDialog):
         choice_layout = QVBoxLayout(choice)
         choice_layout.addWidget(self.create_radio)
         choice_layout.addWidget(self.skip_radio)
+        return choice
 
+    def _outcome_and_buttons(self) -> QHBoxLayout:
+        """The line saying what was imported, then Import and Cancel (later Close)."""
         self.outcome = QLabel()
         self.outcome.setWordWrap(True)
         self.outcome.setAccessibleName("Import result")
@@ -181,21 +145,12 @@ class MapImportDialog(QDialog):
         buttons.addWidget(self.outcome, 1)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.close_button)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(choice)
-        layout.addLayout(buttons)
-        self._fill_periods()
-        self.year_combo.currentIndexChanged.connect(self._fill_terms)
-        self.term_combo.currentIndexChanged.connect(self._period_changed)
-        self._update_buttons()
+        return buttons
 
     # -- period ------------------------------------------------------------------------
 
     def _fill_periods(self) -> None:
+        """List the academic years, choosing the one (and term) chosen in the window."""
         years = self.ctx.session.scalars(select(AcademicYear).order_by(AcademicYear.start_date))
         for year in years:
             self.year_combo.addItem(year.label, year.id)
@@ -206,6 +161,7 @@ class MapImportDialog(QDialog):
             self.term_combo.setCurrentIndex(max(self.term_combo.findData(self.ctx.term_name), 0))
 
     def _fill_terms(self) -> None:
+        """List the terms of the year chosen, after Whole year."""
         self.term_combo.clear()
         self.term_combo.addItem(WHOLE_YEAR, None)
         year = self._year()
@@ -223,12 +179,14 @@ class MapImportDialog(QDialog):
         self._update_buttons()
 
     def _year(self) -> AcademicYear | None:
+        """The academic year chosen, if any."""
         year_id = self.year_combo.currentData()
         return self.ctx.session.get(AcademicYear, year_id) if year_id is not None else None
 
     # -- file and preview ----------------------------------------------------------------
 
     def choose_file(self) -> None:
+        """Ask for the map file, then check it."""
         name, _ = QFileDialog.getOpenFileName(
             self,
             "Import a provision map from",
@@ -266,88 +224,19 @@ class MapImportDialog(QDialog):
         return True
 
     def _show(self, plan: MapPlan | None) -> None:
-        tables = (
-            self.provisions_table,
-            self.groups_table,
-            self.unmatched_table,
-            self.ambiguous_table,
-            self.unread_table,
-        )
+        """Show ``plan`` in the summary and the tabs, or empty the tabs for ``None``."""
         if plan is None:
-            for table in tables:
-                table.setRowCount(0)
+            self.tabs.clear_plan()
             self._update_buttons()
             return
-        new = len(plan.new_provisions)
-        live = [g for g in plan.groups if g.pupil_ids or g.already]
-        self.summary.setText(
-            f"{plan.source}, for {plan.period_text}: {len(plan.provisions)} provisions "
-            f"({new} new to the catalogue), {len(live)} groups, {plan.allocation_count} "
-            f"allocations. {len(plan.unmatched)} names match no pupil, "
-            f"{len(plan.ambiguous)} match several, {len(plan.unread)} cells could not be "
-            "read. Nothing is written until you press Import."
-        )
-        _fill(
-            self.provisions_table,
-            [
-                (
-                    p.name,
-                    "New" if p.is_new else "Yes",
-                    AREA_LABELS[AreaOfNeed(p.area)],
-                    str(p.wave),
-                    f"{p.frequency.sessions_per_week} x {p.frequency.session_minutes} min"
-                    if p.frequency
-                    else "",
-                )
-                for p in plan.provisions
-            ],
-        )
-        _fill(
-            self.groups_table,
-            [
-                (
-                    g.provision,
-                    g.year_group,
-                    g.name_shown,
-                    str(len(g.pupil_ids)),
-                    ", ".join(g.pupil_names)
-                    + (f" (already in it: {', '.join(g.already)})" if g.already else ""),
-                )
-                for g in live
-            ],
-        )
-        for table, problems in (
-            (self.unmatched_table, plan.unmatched),
-            (self.ambiguous_table, plan.ambiguous),
-        ):
-            _fill(
-                table,
-                [
-                    (p.name, p.year_group, p.provision, str(p.place), ", ".join(p.candidates))
-                    for p in problems
-                ],
-            )
-        _fill(
-            self.unread_table,
-            [
-                (u.place.sheet, str(u.place.row), u.place.column_name, u.text, u.reason)
-                for u in plan.unread
-            ],
-        )
-        counts = (
-            len(plan.provisions),
-            len(live),
-            len(plan.unmatched),
-            len(plan.ambiguous),
-            len(plan.unread),
-        )
-        for index, (title, count) in enumerate(zip(TABS, counts, strict=True)):
-            self.tabs.setTabText(index, f"{title} ({count})")
+        self.summary.setText(plan_summary(plan))
+        self.tabs.show_plan(plan)
         self._update_buttons()
 
     # -- import ---------------------------------------------------------------------------
 
     def can_import(self) -> bool:
+        """Whether Import can go ahead: a preview with something to write."""
         plan = self.plan
         if plan is None or self.imported is not None:
             return False
@@ -389,6 +278,7 @@ class MapImportDialog(QDialog):
         return result
 
     def _update_buttons(self) -> None:
+        """Enable Import and the choice about unmatched names when they make sense."""
         self.import_button.setEnabled(self.can_import())
         for radio in (self.create_radio, self.skip_radio):
             radio.setEnabled(self.plan is not None and self.imported is None)

@@ -34,6 +34,8 @@ Writer = Callable[[Session, Path], object]
 
 
 class ReportsScreen(QWidget):
+    """The Reports screen: a button per document, whole school and the chosen pupil."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -45,7 +47,22 @@ class ReportsScreen(QWidget):
         self.paper = QComboBox()
         self.paper.addItems(["A4", "A3"])
         self.paper.setAccessibleName("Paper size for the whole-school map")
+        school = self._school_box()
+        pupil_box = self._pupil_box()
 
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.period)
+        layout.addWidget(self.message)
+        layout.addWidget(school)
+        layout.addWidget(pupil_box)
+        layout.addStretch(1)
+        ctx.pupil_selected.connect(self._pupil_chosen)
+        ctx.period_changed.connect(self._show_period)
+        self._show_period()
+        self._pupil_chosen(None)
+
+    def _school_box(self) -> QGroupBox:
+        """The whole-school documents for the chosen year and term, with the paper size."""
         school = QGroupBox("Whole school, for the chosen year and term")
         grid = QGridLayout(school)
         self._button(grid, 0, "Provisio&n map (PDF)…", "provision-map.pdf", self._map_pdf)
@@ -66,7 +83,10 @@ class ReportsScreen(QWidget):
             grid, 6, "One-page profiles of the SEN &register (PDF)…", "sen-register-profiles.pdf",
             self._register_profiles,
         )  # fmt: skip
+        return school
 
+    def _pupil_box(self) -> QGroupBox:
+        """The chosen pupil's documents, with whose they are."""
         pupil_box = QGroupBox("The chosen pupil")
         self.pupil_label = QLabel("Choose a pupil on the map or in Pupils.")
         pupil_grid = QGridLayout(pupil_box)
@@ -84,21 +104,12 @@ class ReportsScreen(QWidget):
                 self._pupil_costed,
             ),
         ]
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.period)
-        layout.addWidget(self.message)
-        layout.addWidget(school)
-        layout.addWidget(pupil_box)
-        layout.addStretch(1)
-        ctx.pupil_selected.connect(self._pupil_chosen)
-        ctx.period_changed.connect(self._show_period)
-        self._show_period()
-        self._pupil_chosen(None)
+        return pupil_box
 
     def _button(
         self, grid: QGridLayout, row: int, text: str, suggested: str, writer: Writer
     ) -> QPushButton:
+        """A button at ``row`` of ``grid`` that saves the report ``writer`` writes."""
         button = QPushButton(text)
         button.setAccessibleName(text.replace("&", "").rstrip("…"))
         button.clicked.connect(lambda: self.save(suggested, writer))
@@ -106,11 +117,13 @@ class ReportsScreen(QWidget):
         return button
 
     def _show_period(self) -> None:
+        """Say which term and year the reports are for."""
         year = self._year()
         term = f"{self.ctx.term_name} term " if self.ctx.term_name else "Whole year "
         self.period.setText(f"<b>{term}{year.label if year else ''}</b>")
 
     def _pupil_chosen(self, pupil_id: int | None) -> None:
+        """Name the chosen pupil and enable their reports (``None``: no pupil yet)."""
         self.pupil_id = pupil_id
         pupil = self.ctx.session.get(Pupil, pupil_id) if pupil_id else None
         self.pupil_label.setText(
@@ -122,6 +135,7 @@ class ReportsScreen(QWidget):
             button.setEnabled(pupil is not None)
 
     def _year(self) -> AcademicYear | None:
+        """The academic year chosen, if any."""
         if self.ctx.academic_year_id is None:
             return None
         return self.ctx.session.get(AcademicYear, self.ctx.academic_year_id)
@@ -162,6 +176,7 @@ class ReportsScreen(QWidget):
         return f"{kinds[suggested]} – {name}.pdf"
 
     def _map_pdf(self, session: Session, path: Path) -> object:
+        """The whole-school provision map as a PDF, on the paper chosen."""
         from ..reports.map_pdf import write_map_pdf
 
         return write_map_pdf(
@@ -170,6 +185,7 @@ class ReportsScreen(QWidget):
         )  # fmt: skip
 
     def _map_xlsx(self, session: Session, path: Path) -> object:
+        """The whole-school provision map as a spreadsheet."""
         from ..services.exporting import export_map
 
         return export_map(
@@ -177,6 +193,7 @@ class ReportsScreen(QWidget):
         )
 
     def _costed_pdf(self, session: Session, path: Path) -> object:
+        """The costed provision map as a PDF."""
         from ..reports.costed_pdf import write_costed_pdf
 
         return write_costed_pdf(
@@ -185,6 +202,7 @@ class ReportsScreen(QWidget):
         )  # fmt: skip
 
     def _costed_xlsx(self, session: Session, path: Path) -> object:
+        """The costed provision map as a spreadsheet."""
         from ..services.exporting import export_costed
 
         return export_costed(
@@ -192,6 +210,7 @@ class ReportsScreen(QWidget):
         )
 
     def _governors_pdf(self, session: Session, path: Path) -> object:
+        """The one-page costed summary for governors, naming no pupil."""
         from ..reports.costed_pdf import write_costed_pdf
 
         return write_costed_pdf(
@@ -200,11 +219,13 @@ class ReportsScreen(QWidget):
         )  # fmt: skip
 
     def _impact_pdf(self, session: Session, path: Path) -> object:
+        """The impact of each provision over the year, as a PDF."""
         from ..reports.impact_pdf import write_impact_report
 
         return write_impact_report(session, self._year_id(), path, today=self.ctx.today)
 
     def _register_profiles(self, session: Session, path: Path) -> object:
+        """The one-page profile of every pupil on the SEN register, in surname order."""
         from ..reports.profile_pdf import write_profile_pdf
 
         pupils = session.scalars(
@@ -217,17 +238,20 @@ class ReportsScreen(QWidget):
         return write_profile_pdf(session, path, pupils, today=self.ctx.today)
 
     def _chosen_pupil(self, session: Session) -> Pupil:
+        """The chosen pupil; refuses in words when none is chosen."""
         pupil = session.get(Pupil, self.pupil_id) if self.pupil_id else None
         if pupil is None:
             raise ValueError("choose a pupil first")
         return pupil
 
     def _profile(self, session: Session, path: Path) -> object:
+        """The chosen pupil's one-page profile."""
         from ..reports.profile_pdf import write_profile_pdf
 
         return write_profile_pdf(session, path, [self._chosen_pupil(session)], today=self.ctx.today)
 
     def _evidence(self, session: Session, path: Path) -> object:
+        """The chosen pupil's evidence pack."""
         from ..reports.evidence_pdf import write_evidence_pack
 
         return write_evidence_pack(
@@ -235,6 +259,7 @@ class ReportsScreen(QWidget):
         )
 
     def _pupil_costed(self, session: Session, path: Path) -> object:
+        """The chosen pupil's costed provision against the threshold."""
         from ..reports.costed_pdf import write_pupil_costed_pdf
 
         return write_pupil_costed_pdf(
@@ -243,6 +268,7 @@ class ReportsScreen(QWidget):
         )  # fmt: skip
 
     def _year_id(self) -> int:
+        """The chosen academic year's id; refuses in words when none is chosen."""
         if self.ctx.academic_year_id is None:
             raise ValueError("choose an academic year first")
         return self.ctx.academic_year_id

@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from provmap_desktop.domain import pupils as pupil_domain
+from provmap_desktop.domain.change import DomainError
 from provmap_desktop.models import (
     AcademicYear,
     AuditEntry,
@@ -29,17 +31,17 @@ from provmap_desktop.models import (
     SessionAttendance,
     YearGroup,
 )
-from provmap_desktop.services.pupils import (
-    PupilFilter,
-    archive_pupil,
+from provmap_desktop.services.data_protection import (
     erase_pupil,
-    find_pupils,
-    restore_pupil,
-    section_f_gaps,
     subject_access_export,
-    suggest_membership,
     vacuum,
     write_subject_access_json,
+)
+from provmap_desktop.services.pupils import (
+    PupilFilter,
+    find_pupils,
+    section_f_gaps,
+    suggest_membership,
 )
 from provmap_desktop.services.upn import UpnError, clean_upn, make_upn, upn_warning
 from provmap_desktop.storage.audit import install_audit
@@ -288,11 +290,11 @@ def test_filters_combine(session: Session, school: dict[str, object]) -> None:
 def test_archive_hides_and_restore_brings_back(session: Session, school: dict[str, object]) -> None:
     amy = school["amy"]
     assert isinstance(amy, Pupil)
-    archive_pupil(session, amy, dt.date(2026, 12, 18))
+    pupil_domain.archive(session, amy.id, dt.date(2026, 12, 18))
     session.commit()
     assert "Amy" not in _names(find_pupils(session))
     assert amy.leaving_date == dt.date(2026, 12, 18)
-    restore_pupil(session, amy)
+    pupil_domain.restore(session, amy.id)
     session.commit()
     assert "Amy" in _names(find_pupils(session))
     assert amy.leaving_date is None and amy.archived is False
@@ -302,8 +304,8 @@ def test_archive_before_joining_is_refused(session: Session, school: dict[str, o
     tom = school["tom"]
     assert isinstance(tom, Pupil)
     tom.on_roll_date = dt.date(2026, 9, 1)
-    with pytest.raises(ValueError, match="before the date"):
-        archive_pupil(session, tom, dt.date(2026, 8, 1))
+    with pytest.raises(DomainError, match="before the date"):
+        pupil_domain.archive(session, tom.id, dt.date(2026, 8, 1))
     assert tom.archived is False
 
 
@@ -335,7 +337,7 @@ def test_section_f_gap_for_an_allocation_not_yet_started(
 def test_school_wide_gaps_skip_archived_pupils(session: Session, school: dict[str, object]) -> None:
     quinn = school["quinn"]
     assert isinstance(quinn, Pupil)
-    archive_pupil(session, quinn, TODAY)
+    pupil_domain.archive(session, quinn.id, TODAY)
     session.commit()
     assert section_f_gaps(session, TODAY) == []
     assert len(section_f_gaps(session, TODAY, pupil=quinn)) == 2
@@ -440,7 +442,7 @@ def test_erase_removes_every_row_and_blanks_the_audit(
     session.commit()
     lego_group.name = "Lego Y4"
     session.commit()
-    erase_pupil(session, quinn)
+    erase_pupil(session, quinn.id)
     assert session.get(Pupil, quinn_id) is None
     for model in (PupilProfile, Ehcp, GroupMembership, Review, SessionAttendance):
         count = session.scalar(
@@ -497,7 +499,7 @@ def test_erase_and_vacuum_leave_no_trace_in_the_database_file(
     secrets = [b"Quentavius", b"Zephyrbrook", quinn.upn.encode()]
     assert all(s in _file_bytes(path) for s in secrets)  # the check can see them
 
-    erase_pupil(session, quinn)
+    erase_pupil(session, quinn.id)
     vacuum(session)
     raw = _file_bytes(path)
     for secret in secrets:

@@ -120,3 +120,6 @@ def _keep_widget_garbage():  # type: ignore[no-untyped-def]
         gc.garbage.clear()
     finally:
         gc.set_debug(0)
+    # What is kept never changes again: out of later collections' way, so each test's
+    # collection looks at that test's objects only, not at every earlier test's.
+    gc.freeze()

@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from provmap_desktop.domain.change import Changed, Kind
 from provmap_desktop.models import (
     AcademicYear,
     FundingBudget,
@@ -142,58 +143,59 @@ def test_headline_and_tables_show_the_hand_worked_totals(costs) -> None:  # type
     assert "£12,882.00" in costs.planned_label.text()
     assert "6" in costs.pupils_label.text()
     assert "2026/27" in costs.period_label.text()
-    provisions = {row[0]: row for row in costs.provision_model.rows}
+    totals = costs.totals_tab
+    provisions = {row[0]: row for row in totals.provision_model.rows}
     assert provisions["Precision Teaching"][5] == "£85.50"  # cost per pupil
     assert provisions["Precision Teaching"][6] == "£342.00"
     assert provisions["1:1 TA support"][6] == "£6,840.00"
-    assert dict(zip(column(costs.area_model, 0), column(costs.area_model, 1), strict=True)) == {
+    assert dict(zip(column(totals.area_model, 0), column(totals.area_model, 1), strict=True)) == {
         "Cognition and learning": "£342.00",
         "Social, emotional and mental health": "£6,840.00",
         "Communication and interaction": "£5,700.00",
     }
-    assert column(costs.wave_model, 1) == ["£342.00", "£12,540.00"]
-    assert column(costs.year_group_model, 0) == ["Year 4", "Year 5"]
-    assert column(costs.staff_model, 0) == ["Mrs Ahmed", "No one named"]
-    assert costs.provision_model.data(
-        costs.provision_model.index(0, 7), Qt.ItemDataRole.TextAlignmentRole
+    assert column(totals.wave_model, 1) == ["£342.00", "£12,540.00"]
+    assert column(totals.year_group_model, 0) == ["Year 4", "Year 5"]
+    assert column(totals.staff_model, 0) == ["Mrs Ahmed", "No one named"]
+    assert totals.provision_model.data(
+        totals.provision_model.index(0, 7), Qt.ItemDataRole.TextAlignmentRole
     ) & int(Qt.AlignmentFlag.AlignRight)
 
 
 def test_threshold_list_says_over_and_under_and_follows_the_margin(costs, qtbot) -> None:  # type: ignore[no-untyped-def]
-    rows = costs.threshold_model.rows
+    rows = costs.threshold_tab.threshold_model.rows
     assert rows == [
         ["Eve Evans", "Year 5", "£6,840.00", "over by £840.00", "At or above"],
         ["Finn Ford", "Year 5", "£5,700.00", "£300.00 under", "Near"],
     ]
-    costs.margin_spin.setValue(200)
-    assert [row[0] for row in costs.threshold_model.rows] == ["Eve Evans"]
-    assert "within £200.00" in costs.threshold_note.text()
+    costs.threshold_tab.margin_spin.setValue(200)
+    assert [row[0] for row in costs.threshold_tab.threshold_model.rows] == ["Eve Evans"]
+    assert "within £200.00" in costs.threshold_tab.threshold_note.text()
 
 
 def test_budget_warns_in_words_when_planned_spend_is_over(costs) -> None:  # type: ignore[no-untyped-def]
-    assert costs.budget_model.rows == [
+    assert costs.budget_tab.budget_model.rows == [
         ["Notional SEN", "£12,000.00", "£12,882.00", "£0.00", "-£882.00", "⚠ Over budget"]
     ]
-    assert costs.budget_note.text().startswith("⚠")
+    assert costs.budget_tab.budget_note.text().startswith("⚠")
 
 
 def test_each_chart_can_be_read_as_a_table(costs, qtbot) -> None:  # type: ignore[no-untyped-def]
     costs.tabs.setCurrentIndex(3)
-    chart = costs.wave_chart
+    chart = costs.charts_tab.wave_chart
     assert not chart.showing_table
     qtbot.mouseClick(chart.toggle, Qt.MouseButton.LeftButton)
     assert chart.showing_table
     assert chart.toggle.text() == "Show as chart"
     assert chart.model.rows == [["Wave 2", "£342.00"], ["Wave 3", "£12,540.00"]]
     assert chart.chart.series()[0].barSets()[0].at(0) == 12540.0  # drawn bottom up: Wave 3 first
-    assert costs.planned_chart.model.headers == ["Heading", "Planned", "To date"]
+    assert costs.charts_tab.planned_chart.model.headers == ["Heading", "Planned", "To date"]
 
 
 def test_a_year_group_shows_only_its_costs(costs) -> None:  # type: ignore[no-untyped-def]
     costs.year_group_combo.setCurrentText("Year 4")
     assert "£342.00" in costs.planned_label.text()
-    assert [row[0] for row in costs.provision_model.rows] == ["Precision Teaching"]
-    assert costs.threshold_model.rows == []
+    assert [row[0] for row in costs.totals_tab.provision_model.rows] == ["Precision Teaching"]
+    assert costs.threshold_tab.threshold_model.rows == []
 
 
 def test_the_screen_follows_edits_made_elsewhere(costs, school_db) -> None:  # type: ignore[no-untyped-def]
@@ -203,11 +205,11 @@ def test_the_screen_follows_edits_made_elsewhere(costs, school_db) -> None:  # t
         select(GroupMembership).where(GroupMembership.pupil_id == finn.id)
     ):
         session.delete(membership)
-    costs.ctx.commit("groups")
+    costs.ctx.commit(Changed.of(Kind.GROUPS))
     # Finn's group still runs, unallocated: its cost stays in the total, not in his.
     assert "£12,882.00" in costs.planned_label.text()
     assert "5" in costs.pupils_label.text()
-    assert "Finn Ford" not in [row[0] for row in costs.threshold_model.rows]
+    assert "Finn Ford" not in [row[0] for row in costs.threshold_tab.threshold_model.rows]
 
 
 def test_save_buttons_write_the_spreadsheet_and_pdfs(costs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -82,9 +82,9 @@ def test_preview_then_import_with_new_pupils_writes_the_map(
 
     assert dialog.plan is not None
     assert f"{EXPECTED_ALLOCATIONS} allocations" in dialog.summary.text()
-    assert len(rows(dialog.provisions_table)) == 17
-    assert rows(dialog.provisions_table)[5][:2] == ("Talking Partners", "Yes")
-    assert rows(dialog.unmatched_table) == [
+    assert len(rows(dialog.tabs.provisions_table)) == 17
+    assert rows(dialog.tabs.provisions_table)[5][:2] == ("Talking Partners", "Yes")
+    assert rows(dialog.tabs.unmatched_table) == [
         (
             "Wiliam",
             "Year 4",
@@ -93,7 +93,7 @@ def test_preview_then_import_with_new_pupils_writes_the_map(
             "William Paris (Year 4)",
         )
     ]
-    assert rows(dialog.ambiguous_table) == [
+    assert rows(dialog.tabs.ambiguous_table) == [
         (
             "Mohammed",
             "Year 5",
@@ -182,7 +182,7 @@ def test_keyboard_reaches_everything_with_unique_access_keys_and_it_fits(
         dialog.term_combo,
         dialog.check_button,
         dialog.tabs.tabBar(),
-        dialog.provisions_table,
+        dialog.tabs.provisions_table,
         dialog.import_button,
         dialog.close_button,
     ]

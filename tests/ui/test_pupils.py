@@ -391,6 +391,41 @@ def test_link_to_current_allocation_uses_the_pupils_group(pupils_window, school_
     assert tab.items.item(1, 2).text().startswith("✓ Matched")
 
 
+def test_removing_a_section_f_item_is_undone_with_its_id_and_link(pupils_window, school_db):
+    screen = screen_of(pupils_window)
+    screen.select_pupil(pupil_id(school_db, "Brown"))
+    tab = screen.pane.ehcp_tab
+    screen.pane.tabs.setCurrentWidget(tab)
+    with school_db.session_factory() as s:
+        first = s.scalars(select(EhcpProvisionItem).order_by(EhcpProvisionItem.sort_order)).first()
+        item_id, linked = first.id, first.membership_id
+    tab.items.selectRow(0)
+    tab.remove_item_button.click()
+    assert read(school_db, EhcpProvisionItem, item_id) is None
+    assert tab.items.rowCount() == 1
+
+    pupils_window.undo_action.trigger()
+    back = read(school_db, EhcpProvisionItem, item_id)
+    assert back is not None and back.membership_id == linked
+    assert tab.items.rowCount() == 2
+    assert tab.items.item(0, 2).text().startswith("✓ Matched")
+
+
+def test_a_plan_review_before_its_issue_date_is_refused_in_words(pupils_window, school_db):
+    screen = screen_of(pupils_window)
+    ben = pupil_id(school_db, "Brown")
+    screen.select_pupil(ben)
+    tab = screen.pane.ehcp_tab
+    screen.pane.tabs.setCurrentWidget(tab)
+    review = next(b.widget for b in tab.bindings if b.field == "next_review_date")
+    review.setText("01/02/2026")
+    review.editingFinished.emit()
+    assert "before the plan was issued (01/03/2026)" in screen.pane.message.text()
+    with school_db.session_factory() as s:
+        assert s.scalars(select(Ehcp).where(Ehcp.pupil_id == ben)).one().next_review_date is None
+    assert review.text() == ""
+
+
 def test_add_ehc_plan_when_status_is_e(pupils_window, school_db):
     screen = screen_of(pupils_window)
     cal = pupil_id(school_db, "Clark")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from provmap_desktop.models import SchoolSettings, StaffRole
@@ -153,3 +154,81 @@ def test_help_explains_the_cost_formulas(window):
     text = window.help_dialog.findChild(QTextBrowser).toPlainText()
     assert "Session cost" in text and "Group cost" in text and "1:1" in text
     window.help_dialog.close()
+
+
+def _menu_bar(window):  # type: ignore[no-untyped-def]
+    """Each menu's title with its commands as (text, shortcuts); separators are "-"."""
+    from PySide6.QtGui import QKeySequence
+
+    portable = QKeySequence.SequenceFormat.PortableText
+    return [
+        (
+            top.text(),
+            [
+                "-"
+                if action.isSeparator()
+                else (action.text(), [key.toString(portable) for key in action.shortcuts()])
+                for action in top.menu().actions()
+            ],
+        )
+        for top in window.menuBar().actions()
+    ]
+
+
+def test_the_menu_bar_holds_every_command_with_its_shortcut(window):
+    bar = _menu_bar(window)
+    quit_keys = bar[0][1][-1][1]  # the platform's own (none on some)
+    assert bar == [
+        (
+            "&File",
+            [
+                ("&Back up…", ["Ctrl+Shift+B"]),
+                ("&Restore…", []),
+                ("&Automatic backups…", []),
+                "-",
+                ("Import a provision &map…", []),
+                "-",
+                ("&Print…", ["Ctrl+P"]),
+                ("Print pre&view…", ["Ctrl+Shift+P"]),
+                "-",
+                ("&Quit", quit_keys),
+            ],
+        ),
+        (
+            "&Edit",
+            [
+                ("&Find pupil", ["Ctrl+F"]),
+                ("&Undo", ["Ctrl+Z"]),
+                ("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"]),
+            ],
+        ),
+        (
+            "Pupil",
+            [
+                ("&New pupil…", []),
+                ("&Find pupil", ["Ctrl+F"]),
+                ("&Print profile…", []),
+                ("&Evidence pack (PDF)…", []),
+            ],
+        ),
+        ("Reports", []),  # listed from the Reports screen as the menu opens
+        (
+            "&View",
+            [(spec.title, [f"Ctrl+{n}"]) for n, spec in enumerate(SCREENS, start=1)],
+        ),
+        ("&Help", [("How &costs are worked out…", []), ("&About ProvMap", [])]),
+    ]
+
+
+def test_a_restore_puts_the_new_files_undo_in_the_edit_menu_once(window, tmp_path: Path):
+    backup = backup_database(window.database.path, tmp_path / "copy.provmap")
+    assert window.restore_from(backup, confirm=False)
+    edit = dict(_menu_bar(window))["&Edit"]
+    assert [text for text, _keys in edit] == ["&Find pupil", "&Undo", "&Redo"]
+    # Undo and Redo act on the restored file's undo stack and say what they did.
+    window.ctx.undo_stack.push(QUndoCommand("rename the school"))
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert window.statusBar().currentMessage() == "Undid rename the school."
+    window.redo_action.trigger()
+    assert window.statusBar().currentMessage() == "Redid rename the school."

@@ -34,16 +34,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from ...domain.change import Changed, Kind
+from ...domain.change import Kind
 from ...models import Pupil, SchoolClass, YearGroup
 from ...models.vocab import SenStatus
-from ...services.pupils import (
-    PupilFilter,
-    erase_pupil,
-    find_pupils,
-    vacuum,
-    write_subject_access_json,
-)
+from ...services.data_protection import erase_pupil, vacuum, write_subject_access_json
+from ...services.pupils import PupilFilter, find_pupils
 from ...storage.autobackup import HeldCopy, copies_holding, delete_copies
 from ...ui.context import AppContext
 from ...ui.folders import remember, start_in
@@ -255,7 +250,7 @@ def erase(ctx: AppContext, pupil_id: int) -> ErasureOutcome | None:
     if pupil is None:
         return None
     upn = pupil.upn
-    erase_pupil(ctx.session, pupil)
+    changed = erase_pupil(ctx.session, pupil_id)
     compacted, log_emptied = True, True
     try:
         log_emptied = vacuum(ctx.session)
@@ -264,7 +259,7 @@ def erase(ctx: AppContext, pupil_id: int) -> ErasureOutcome | None:
         compacted = False
     # Earlier steps on the stack may refer to rows that no longer exist.
     ctx.undo_stack.clear()
-    ctx.data_changed.emit(Changed.of(KIND))
+    ctx.data_changed.emit(changed)
     return ErasureOutcome(log_emptied, compacted, copies_holding(ctx.database.path, upn))
 
 

@@ -1,8 +1,8 @@
 """Dialogs of the Pupils screen: adding a pupil, and recording that a pupil has left.
 
 Both are opened with ``open()`` (window-modal, not blocking), check what was typed
-before they close, and say what is wrong in a line inside the dialog, so nothing is
-saved until the values are right.
+before they close (a new pupil by the pupil rules of ``domain.pupils``), and say what
+is wrong in a line inside the dialog, so nothing is saved until the values are right.
 """
 
 from __future__ import annotations
@@ -21,13 +21,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...models import Pupil
+from ...domain import pupils as domain_pupils
 from ...services.formatting import format_date, parse_date
-from ...services.pupil_rules import checked_birth_date, checked_name
-from ...services.upn import UpnError, clean_upn
 from ...ui.speech import ValueLabel
 
 GENDERS: tuple[tuple[str, str], ...] = (("", "Not recorded"), ("F", "Female"), ("M", "Male"))
@@ -57,19 +54,6 @@ def read_date(text: str, what: str) -> dt.date | None:
         raise ValueError(
             f"{what}: '{text.strip()}' is not a date; type it as dd/mm/yyyy."
         ) from None
-
-
-def check_upn(session: Session, text: str, pupil_id: int | None = None) -> str:
-    """The UPN in canonical form, or ``ValueError`` saying why it cannot be used."""
-    try:
-        upn = clean_upn(text)
-    except UpnError as exc:
-        raise ValueError(str(exc)) from None
-    other = session.scalars(select(Pupil).where(Pupil.upn == upn, Pupil.id != (pupil_id or -1)))
-    clash = other.first()
-    if clash is not None:
-        raise ValueError(f"UPN {upn} already belongs to {clash.display_name}.")
-    return upn
 
 
 def choice_combo(name: str, choices: Sequence[tuple[object, str]]) -> QComboBox:
@@ -135,22 +119,18 @@ class AddPupilDialog(QDialog):
         return edit
 
     def checked_values(self) -> NewPupil:
-        """The values typed, checked; ``ValueError`` with a plain message if any is wrong."""
-        upn = check_upn(self.session, self.upn.text())
-        forename = checked_name("forename", self.forename.text())
-        surname = checked_name("surname", self.surname.text())
-        if not forename or not surname:
-            raise ValueError("Both the forename and the surname are needed.")
-        born = checked_birth_date(read_date(self.date_of_birth.text(), "Date of birth"))
-        return NewPupil(
-            upn=upn,
-            forename=forename,
-            surname=surname,
-            date_of_birth=born,
+        """The values typed, checked by the pupil rules; ``ValueError`` saying what is wrong."""
+        values = domain_pupils.check_new(
+            self.session,
+            upn=self.upn.text(),
+            forename=self.forename.text(),
+            surname=self.surname.text(),
+            date_of_birth=read_date(self.date_of_birth.text(), "Date of birth"),
             gender=self.gender.currentData(),
             year_group_id=self.year_group.currentData(),
             class_id=self.school_class.currentData(),
         )
+        return NewPupil(**{name: values[name] for name in NewPupil.__dataclass_fields__})
 
     def accept(self) -> None:
         try:

@@ -25,26 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ...models import (
-    Base,
-    Ehcp,
-    EhcpOutcome,
-    EhcpProvisionItem,
-    Provision,
-    Pupil,
-)
+from ...domain import ehcp
+from ...domain.change import Change
+from ...models import Ehcp, EhcpOutcome, EhcpProvisionItem, Provision, Pupil
 from ...models.vocab import SenStatus
 from ...services.pupils import section_f_gaps, suggest_membership
-from ...ui.edits import (
-    CallbackCommand,
-    SetFieldCommand,
-    add_row,
-)
+from ...ui.edits import DomainEdit
 from ...ui.speech import ValueLabel
 from .dialogs import choice_combo, read_date
 from .records import FIELD_NAMES, membership_label, pupil_memberships, read_only_table
-from .widgets import KIND, Binding, BoundTab, CommitTextEdit, plain, show_value
+from .widgets import Binding, BoundTab, CommitTextEdit, plain, show_value
 
 if TYPE_CHECKING:
     from .pane import PupilPane
@@ -282,54 +274,24 @@ class EhcpTab(BoundTab):
         pupil = self.pane.pupil()
         return pupil.ehcp if pupil else None
 
+    def _edit(self, label: str, write: Callable[[Session], Change]) -> DomainEdit | None:
+        """Save through the EHC plan domain; the edit made, or ``None`` if refused."""
+        edit = DomainEdit(self.pane.ctx, label, write)
+        return edit if self.pane.perform(edit) else None
+
     def add_plan(self) -> None:
         pupil = self.pane.pupil()
         if pupil is None or pupil.ehcp is not None:
             return
-        session = self.pane.ctx.session
-        plan = Ehcp(pupil_id=pupil.id, la_reference="", notes="")
-        self.pane.perform(
-            CallbackCommand(
-                self.pane.ctx,
-                f"add EHC plan for {pupil.display_name}",
-                lambda: add_row(session, plan),
-                lambda: session.delete(plan),
-                KIND,
-            )
-        )
-
-    def _add_child(self, row: Base, noun: str) -> None:
-        session = self.pane.ctx.session
-        self.pane.perform(
-            CallbackCommand(
-                self.pane.ctx,
-                f"add {noun}",
-                lambda: add_row(session, row),
-                lambda: session.delete(row),
-                KIND,
-            )
-        )
-
-    def _remove_child(self, row: Base, noun: str) -> None:
-        session = self.pane.ctx.session
-        self.pane.perform(
-            CallbackCommand(
-                self.pane.ctx,
-                f"remove {noun}",
-                lambda: session.delete(row),
-                lambda: add_row(session, row),
-                KIND,
-            )
-        )
+        pupil_id = pupil.id
+        self._edit(f"add EHC plan for {pupil.display_name}", lambda s: ehcp.add_plan(s, pupil_id))
 
     def add_outcome(self) -> None:
         plan = self._plan()
         if plan is None:
             return
-        order = max((o.sort_order for o in plan.outcomes), default=0) + 1
-        self._add_child(
-            EhcpOutcome(ehcp_id=plan.id, text="New outcome", sort_order=order), "Section E outcome"
-        )
+        plan_id = plan.id
+        self._edit("add Section E outcome", lambda s: ehcp.add_outcome(s, plan_id))
         last = self.outcomes.item(self.outcomes.count() - 1)
         if last is not None:
             self.outcomes.setCurrentItem(last)
@@ -339,9 +301,8 @@ class EhcpTab(BoundTab):
         current = self.outcomes.currentItem()
         if current is None:
             return
-        outcome = self.pane.ctx.session.get(EhcpOutcome, current.data(Qt.ItemDataRole.UserRole))
-        if outcome is not None:
-            self._remove_child(outcome, "Section E outcome")
+        outcome_id = current.data(Qt.ItemDataRole.UserRole)
+        self._edit("remove Section E outcome", lambda s: ehcp.remove_outcome(s, outcome_id))
 
     def _outcome_edited(self, item: QListWidgetItem) -> None:
         outcome_id = item.data(Qt.ItemDataRole.UserRole)
@@ -349,37 +310,24 @@ class EhcpTab(BoundTab):
         text = item.text().strip()
         if outcome is None or text == outcome.text:
             return
-        if not text:
-            self.pane.show_message("An outcome needs some words; use Remove outcome to delete it.")
-            self.pane.refresh()
-            return
-        self.pane.perform(
-            SetFieldCommand(
-                self.pane.ctx,
-                EhcpOutcome,
-                outcome_id,
-                "text",
-                text,
-                "change Section E outcome",
-                KIND,
-            )
-        )
+        self._edit("change Section E outcome", lambda s: ehcp.update_outcome(s, outcome_id, text))
 
     def add_item(self) -> None:
         plan = self._plan()
         if plan is None:
             return
-        order = max((i.sort_order for i in plan.provision_items), default=0) + 1
-        item = EhcpProvisionItem(ehcp_id=plan.id, text="New Section F item", sort_order=order)
-        self._add_child(item, "Section F item")
-        self.item_id = item.id
+        plan_id = plan.id
+        edit = self._edit("add Section F item", lambda s: ehcp.add_item(s, plan_id))
+        if edit is None or not isinstance(edit.change, ehcp.PlanRowsAdded):
+            return
+        self.item_id = edit.change.row_id
         self.pane.refresh()
         self.item_text.setFocus()
 
     def remove_item(self) -> None:
-        item = self._item()
-        if item is not None:
-            self._remove_child(item, "Section F item")
+        item_id = self.item_id
+        if item_id is not None and self._item() is not None:
+            self._edit("remove Section F item", lambda s: ehcp.remove_item(s, item_id))
 
     def _save_minutes(self) -> None:
         text = self.item_minutes.text().strip()
@@ -397,16 +345,9 @@ class EhcpTab(BoundTab):
         item = self._item()
         if item is None or getattr(item, field) == value:
             return
-        if field == "text" and not str(value).strip():
-            self.pane.show_message(
-                "A Section F item needs some words; use Remove item to delete it."
-            )
-            self._show_item()
-            return
+        item_id = item.id
         label = f"change Section F item {FIELD_NAMES.get(field, field.replace('_', ' ')).lower()}"
-        self.pane.perform(
-            SetFieldCommand(self.pane.ctx, EhcpProvisionItem, item.id, field, value, label, KIND)
-        )
+        self._edit(label, lambda s: ehcp.update_item(s, item_id, field, value))
 
     def link_current(self) -> None:
         """Link the chosen item to the pupil's current allocation of its provision."""

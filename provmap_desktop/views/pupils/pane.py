@@ -8,37 +8,28 @@ only worked out when someone looks at it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtWidgets import (
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from ...models import (
-    Base,
-    Pupil,
-)
+from ...domain import ehcp
+from ...domain import pupils as domain_pupils
+from ...domain.change import Change
+from ...models import Base, Ehcp, Pupil
 from ...models.vocab import SenStatus
 from ...services.formatting import format_date
 from ...ui.context import AppContext
-from ...ui.edits import (
-    EditRefused,
-    SavedCommand,
-    SetFieldCommand,
-    perform,
-)
+from ...ui.edits import DomainEdit, EditRefused, SavedCommand, perform
 from ...ui.speech import ValueLabel
 from .ehcp import EhcpTab
 from .records import HistoryTab, ProvisionTab
-from .widgets import (
-    KIND,
-    Binding,
-    ProfileFieldCommand,
-    ProfileTab,
-    SenTab,
-    show_value,
-    widget_value,
-)
+from .widgets import Binding, ProfileTab, SenTab, show_value, widget_value
 
 
 class PupilPane(QWidget):
@@ -147,15 +138,20 @@ class PupilPane(QWidget):
         if value == current:
             return
         label = f"change {binding.label.lower()} of {pupil.display_name}"
-        command: SavedCommand
+        self.perform(DomainEdit(self.ctx, label, self._write(binding, pupil.id, row, value)))
+
+    def _write(
+        self, binding: Binding, pupil_id: int, row: Base | None, value: Any
+    ) -> Callable[[Session], Change]:
+        """The domain write that saves ``value`` in the field ``binding`` shows."""
+        field, today = binding.field, self.ctx.today
         if binding.target == "profile":
-            command = ProfileFieldCommand(self.ctx, pupil.id, binding.field, value, label)
-        else:
-            assert row is not None
-            entity = type(row)
-            key = row.id  # type: ignore[attr-defined]
-            command = SetFieldCommand(self.ctx, entity, key, binding.field, value, label, KIND)
-        self.perform(command)
+            return lambda s: domain_pupils.set_profile_field(s, pupil_id, field, value, today)
+        if binding.target == "ehcp":
+            assert isinstance(row, Ehcp)
+            plan_id = row.id
+            return lambda s: ehcp.update_plan(s, plan_id, field, value)
+        return lambda s: domain_pupils.update(s, pupil_id, field, value)
 
     def perform(self, command: SavedCommand) -> bool:
         try:

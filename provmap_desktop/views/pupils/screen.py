@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
+from ...domain import pupils as domain_pupils
 from ...domain.change import Changed, Kind
 from ...models import Pupil, SchoolClass, YearGroup
 from ...models.vocab import NEED_TYPES, SenStatus
-from ...services.pupils import PupilFilter, archive_pupil, find_pupils, restore_pupil
+from ...services.pupils import PupilFilter, find_pupils
 from ...ui.context import AppContext
-from ...ui.edits import CallbackCommand, EditRefused, add_row, perform
+from ...ui.edits import DomainEdit, EditRefused, perform
 from ...ui.printing import Printable
 from ...ui.speech import ValueLabel
 from . import list_model as cols
@@ -349,23 +350,24 @@ class PupilsScreen(QWidget):
         values = dialog.result_value
         if values is None:
             return
-        session = self.ctx.session
-        pupil = Pupil(
-            upn=values.upn,
-            forename=values.forename,
-            surname=values.surname,
-            date_of_birth=values.date_of_birth,
-            gender=values.gender,
-            year_group_id=values.year_group_id,
-            class_id=values.class_id,
-            on_roll_date=self.ctx.today,
+        name = f"{values.forename} {values.surname}"
+        edit = DomainEdit(
+            self.ctx,
+            f"add pupil {name}",
+            lambda session: domain_pupils.add(
+                session,
+                upn=values.upn,
+                forename=values.forename,
+                surname=values.surname,
+                date_of_birth=values.date_of_birth,
+                gender=values.gender,
+                year_group_id=values.year_group_id,
+                class_id=values.class_id,
+                on_roll_date=self.ctx.today,
+            ),
         )
-        label = f"add pupil {pupil.display_name}"
-        command = CallbackCommand(
-            self.ctx, label, lambda: add_row(session, pupil), lambda: session.delete(pupil), KIND
-        )
-        if self._perform(command):
-            self.select_pupil(pupil.id)
+        if self._perform(edit) and isinstance(edit.change, domain_pupils.PupilAdded):
+            self.select_pupil(edit.change.pupil_id)
 
     def open_archive_dialog(self) -> ArchiveDialog | None:
         pupil = self.pane.pupil()
@@ -378,19 +380,13 @@ class PupilsScreen(QWidget):
         return dialog
 
     def _archive(self, pupil_id: int, leaving: dt.date | None) -> None:
-        session = self.ctx.session
-        pupil = session.get(Pupil, pupil_id)
+        pupil = self.ctx.session.get(Pupil, pupil_id)
         if pupil is None or leaving is None:
             return
-        before = (pupil.archived, pupil.leaving_date)
-
-        def put_back() -> None:
-            pupil.archived, pupil.leaving_date = before
-
         label = f"archive {pupil.display_name} (left {leaving:%d/%m/%Y})"
         self._perform(
-            CallbackCommand(
-                self.ctx, label, lambda: archive_pupil(session, pupil, leaving), put_back, KIND
+            DomainEdit(
+                self.ctx, label, lambda session: domain_pupils.archive(session, pupil_id, leaving)
             )
         )
 
@@ -398,26 +394,16 @@ class PupilsScreen(QWidget):
         pupil = self.pane.pupil()
         if pupil is None or not pupil.archived:
             return
-        session = self.ctx.session
-        before = (pupil.archived, pupil.leaving_date)
-
-        def put_back() -> None:
-            pupil.archived, pupil.leaving_date = before
-
+        pupil_id = pupil.id
+        label = f"restore {pupil.display_name} to the roll"
         self._perform(
-            CallbackCommand(
-                self.ctx,
-                f"restore {pupil.display_name} to the roll",
-                lambda: restore_pupil(session, pupil),
-                put_back,
-                KIND,
-            )
+            DomainEdit(self.ctx, label, lambda session: domain_pupils.restore(session, pupil_id))
         )
 
-    def _perform(self, command: CallbackCommand) -> bool:
+    def _perform(self, command: DomainEdit) -> bool:
         try:
             perform(self.ctx, command)
-        except (EditRefused, ValueError) as exc:
+        except EditRefused as exc:
             self.message.setText(str(exc))
             self.message.show()
             return False

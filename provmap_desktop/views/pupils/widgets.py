@@ -1,4 +1,4 @@
-"""Shared pieces of the pupil pane: bound fields, undoable profile edits, base tab."""
+"""Shared pieces of the pupil pane: bound fields, the base tab, the profile and SEN tabs."""
 
 from __future__ import annotations
 
@@ -24,21 +24,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from ...domain.change import Changed, Kind
-from ...models import (
-    Pupil,
-    PupilProfile,
-    SchoolClass,
-    YearGroup,
-)
+from ...domain.change import Kind
+from ...models import Pupil, SchoolClass, YearGroup
 from ...models.pupils import PROFILE_FIELDS
 from ...models.vocab import NEED_TYPES, SenStatus
 from ...services.formatting import format_date
-from ...ui.context import AppContext
-from ...ui.edits import (
-    SavedCommand,
-)
-from .dialogs import GENDERS_ALL, check_upn, choice_combo, read_date
+from .dialogs import GENDERS_ALL, choice_combo, read_date
 from .list_model import FLAG_NAMES
 
 if TYPE_CHECKING:
@@ -119,38 +110,6 @@ class Binding:
     parse: Callable[[Any], Any] = lambda raw: raw
 
 
-class ProfileFieldCommand(SavedCommand):
-    """Set one field of the one-page profile, creating the profile on the first edit."""
-
-    changed = Changed.of(KIND)
-
-    def __init__(self, ctx: AppContext, pupil_id: int, field: str, value: str, label: str):
-        super().__init__(ctx, label)
-        self.pupil_id, self.field, self.value = pupil_id, field, value
-        row = ctx.session.get(PupilProfile, pupil_id)
-        self.created = row is None
-        self.old_value = "" if row is None else getattr(row, field)
-        self.old_updated = None if row is None else row.updated_on
-
-    def apply(self) -> None:
-        row = self.ctx.session.get(PupilProfile, self.pupil_id)
-        if row is None:
-            row = PupilProfile(pupil_id=self.pupil_id, **{f: "" for f, _ in PROFILE_FIELDS})
-            self.ctx.session.add(row)
-        setattr(row, self.field, self.value)
-        row.updated_on = self.ctx.today
-
-    def revert(self) -> None:
-        row = self.ctx.session.get(PupilProfile, self.pupil_id)
-        if row is None:
-            return
-        if self.created:
-            self.ctx.session.delete(row)
-            return
-        setattr(row, self.field, self.old_value)
-        row.updated_on = self.old_updated
-
-
 class BoundTab(QScrollArea):
     """A tab of fields that scrolls down, never sideways, and saves each field it holds."""
 
@@ -181,17 +140,16 @@ class ProfileTab(BoundTab):
 
     def __init__(self, pane: PupilPane) -> None:
         super().__init__(pane)
-        session = pane.ctx.session
         details = QGroupBox("Details")
         left, right = QFormLayout(), QFormLayout()
         for form, rows in (
             (
                 left,
                 [
-                    ("F&orename", self._line("forename", "Forename", self._required("Forename"))),
-                    ("S&urname", self._line("surname", "Surname", self._required("Surname"))),
+                    ("F&orename", self._line("forename", "Forename")),
+                    ("S&urname", self._line("surname", "Surname")),
                     ("&Preferred name", self._line("preferred_name", "Preferred name")),
-                    ("UP&N", self._line("upn", "UPN", lambda t: check_upn(session, t, pane.id))),
+                    ("UP&N", self._line("upn", "UPN")),
                 ],
             ),
             (
@@ -248,15 +206,6 @@ class ProfileTab(BoundTab):
         return self.bind(Binding("pupil", field, label, choice_combo(label, choices)))
 
     @staticmethod
-    def _required(what: str) -> Callable[[str], str]:
-        def parse(text: str) -> str:
-            if not text.strip():
-                raise ValueError(f"{what} cannot be blank.")
-            return text.strip()
-
-        return parse
-
-    @staticmethod
     def _date(text: str) -> dt.date | None:
         return read_date(text, "Date of birth")
 
@@ -301,7 +250,7 @@ class SenTab(BoundTab):
             "&Primary need", self.bind(Binding("pupil", "primary_need", "primary need", primary))
         )
         secondary = choice_combo("Secondary need", needs)
-        binding = Binding("pupil", "secondary_need", "secondary need", secondary, self._secondary)
+        binding = Binding("pupil", "secondary_need", "secondary need", secondary)
         form.addRow("Secon&dary need", self.bind(binding))
         start = QLineEdit()
         start.setPlaceholderText("dd/mm/yyyy")
@@ -320,9 +269,3 @@ class SenTab(BoundTab):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(20)
-
-    def _secondary(self, code: str | None) -> str | None:
-        pupil = self.pane.pupil()
-        if code is not None and pupil is not None and code == pupil.primary_need:
-            raise ValueError("The secondary need should differ from the primary need.")
-        return code

@@ -1,0 +1,130 @@
+"""The File menu's work on the database file: back up, restore, and import a map.
+
+A restore checks the backup, asks, keeps the current data in the Backups folder, then
+swaps the backup in and shows it; a sealed backup is opened with its password first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+
+from ..storage import Database, StorageError, open_database
+from ..storage.backup import backup_database, check_backup, restore_database
+from ..storage.sealed import is_sealed, open_sealed, private_temp_folder
+from ..ui.context import AppContext
+from .backup_dialogs import BackupDialog, BackupsDialog, ask_backup_password
+
+
+class FileActions(QMainWindow):
+    """The main window's File menu commands that write, read or replace the file."""
+
+    ctx: AppContext | None
+    database: Database
+    today: dt.date
+
+    def load_database(self, database: Database) -> None:
+        """Show ``database`` afresh; the main window says how."""
+        raise NotImplementedError
+
+    def back_up(self) -> None:
+        """Ask where (and whether with a password), then write a backup there."""
+        stamp = self.today.strftime("%Y-%m-%d")
+        suggested = Path.home() / f"{self.database.path.stem}-backup-{stamp}.provmap"
+        dialog = BackupDialog(suggested, self)
+        if dialog.exec() != BackupDialog.DialogCode.Accepted:
+            return
+        try:
+            out = backup_database(
+                self.database.path, dialog.target, password=dialog.chosen_password
+            )
+        except StorageError as exc:
+            QMessageBox.warning(self, "Backup not written", str(exc))
+            return
+        protected = " (protected with a password)" if dialog.chosen_password else ""
+        self.statusBar().showMessage(f"Backup written to {out}{protected}", 8000)
+
+    def restore(self) -> None:
+        """Ask for a backup file, then restore from it."""
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Restore from a backup",
+            str(Path.home()),
+            "ProvMap backups (*.provmap *.provmap-sealed *.bak);;All files (*)",
+        )
+        if path:
+            self.restore_from(Path(path))
+
+    def import_map(self) -> None:
+        """Open the dialog that imports the school's own provision map."""
+        from ..views.map_import_dialog import MapImportDialog
+
+        if self.ctx is None:
+            return
+        self.map_import_dialog = MapImportDialog(self.ctx, self)
+        self.map_import_dialog.open()
+
+    def show_backups(self) -> None:
+        """List the automatic backups; restore the one chosen."""
+        dialog = BackupsDialog(self.database.path, self)
+        if dialog.exec() == BackupsDialog.DialogCode.Accepted and dialog.chosen is not None:
+            self.restore_from(dialog.chosen)
+
+    def restore_from(self, backup: Path, *, confirm: bool = True) -> bool:
+        """Check ``backup``, ask, then swap it in; the old data is kept in Backups."""
+        if is_sealed(backup):
+            password = ask_backup_password(self, backup)
+            if password is None:
+                return False
+            with private_temp_folder(self.database.path) as scratch:
+                try:
+                    plain = open_sealed(backup, password, Path(scratch) / "opened.provmap")
+                except StorageError as exc:
+                    QMessageBox.warning(self, "Cannot restore", str(exc))
+                    return False
+                return self._restore_checked(plain, backup.name, confirm=confirm)
+        return self._restore_checked(backup, backup.name, confirm=confirm)
+
+    def _restore_checked(self, backup: Path, name: str, *, confirm: bool) -> bool:
+        """Restore the plain backup file ``backup`` (called ``name``) once it is checked."""
+        try:
+            check_backup(backup)
+        except StorageError as exc:
+            QMessageBox.warning(self, "Cannot restore", str(exc))
+            return False
+        if confirm and not self._confirm_restore(name):
+            return False
+        self._swap_in(backup)
+        return True
+
+    def _confirm_restore(self, name: str) -> bool:
+        """Ask before the current data is replaced by the backup ``name``."""
+        answer = QMessageBox.question(
+            self,
+            "Restore this backup?",
+            f"Replace the current data with {name}?\n\nThe current database will "
+            "be kept in the Backups folder (File → Automatic backups…), in case you "
+            "need it again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _swap_in(self, backup: Path) -> None:
+        """Close the file, put ``backup`` in its place, and show the result."""
+        target = self.database.path
+        assert self.ctx is not None
+        self.ctx.close()
+        self.database.close()
+        try:
+            aside = restore_database(backup, target)
+        except StorageError as exc:
+            QMessageBox.warning(self, "Restore failed", str(exc))
+            aside = None
+        database = open_database(target)
+        self.ctx = None
+        self.load_database(database)
+        if aside is not None:
+            self.statusBar().showMessage(f"Restored. Previous data kept as {aside.name}", 10000)

@@ -1,0 +1,81 @@
+"""The main window's status strip and banner: what needs attention, and where the file is.
+
+The strip links each thing that needs attention to the screen that shows it; the
+banner above the screens warns when the database sits somewhere risky.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QMainWindow
+
+from .. import APP_NAME
+from ..models import SchoolSettings
+from ..services import attention
+from ..storage import Database
+from ..storage.places import place_warning
+from ..ui.context import AppContext
+from ..ui.link_strip import LinkStrip
+from ..ui.speech import ValueLabel
+
+
+def risky_place_banner(database: Database) -> QLabel:
+    """A plain warning when the file sits on a network, synced or removable drive."""
+    warning = place_warning(database.path)
+    banner = QLabel(f"⚠ Risky place for the database. {warning}" if warning else "")
+    banner.setWordWrap(True)
+    banner.setAccessibleName("Warning about where the database is kept")
+    banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    # Dark text on pale amber: 4.5:1 or better, and the words carry the meaning.
+    banner.setStyleSheet(
+        "QLabel { background: #fff4ce; color: #3b2f00; padding: 6px;"
+        " border-bottom: 1px solid #8a6d00; }"
+    )
+    banner.setVisible(warning is not None)
+    return banner
+
+
+class StatusStrip(QMainWindow):
+    """The main window's status strip: the things needing attention and the file in use."""
+
+    ctx: AppContext | None
+    database: Database
+    today: dt.date
+    attention_items: list[attention.Attention]
+
+    def _build_status_strip(self, open_link: Callable[[str], None]) -> None:
+        """Put the attention links and the file name in the status bar.
+
+        ``open_link`` is called with a link's target when one is followed.
+        """
+        self.db_label = ValueLabel()
+        self.attention_label = LinkStrip()
+        self.attention_label.setAccessibleName("Things that need attention")
+        self.attention_label.linkActivated.connect(open_link)
+        # The checks cost the school's figures; run them once edits have settled.
+        self.attention_timer = QTimer(self)
+        self.attention_timer.setSingleShot(True)
+        self.attention_timer.setInterval(600)
+        self.attention_timer.timeout.connect(self.refresh_attention)
+        self.statusBar().addWidget(self.attention_label, 1)
+        self.statusBar().addPermanentWidget(self.db_label)
+
+    def _refresh_status(self) -> None:
+        """The school's name in the title, the file in the strip, and the checks soon."""
+        assert self.ctx is not None
+        school = self.ctx.session.get(SchoolSettings, 1)
+        name = school.name if school else "No school yet"
+        self.setWindowTitle(f"{name} – {APP_NAME}")
+        self.db_label.setText(f"Database: {self.database.path}")
+        self.attention_timer.start()
+
+    def refresh_attention(self) -> None:
+        """Reviews due, Section F gaps, groups below amber, pupils over the threshold."""
+        if self.ctx is None:
+            return
+        items = attention.attention_items(self.ctx.session, self.today)
+        self.attention_items = items
+        self.attention_label.setText(attention.attention_html(items))
