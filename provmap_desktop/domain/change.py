@@ -163,12 +163,18 @@ def set_field(
     return FieldChange(model, key, field_name, old, value, changed)
 
 
-def add_again(session: Session, row: Any) -> None:
-    """Add ``row``; after an undo deleted it, bring it back with the same id."""
-    state = inspect(row)
-    if state.detached or state.deleted:
-        make_transient(row)
-    session.add(row)
+def add_again(session: Session, *rows: Any) -> None:
+    """Add ``rows``; after an undo deleted them, bring them back with the same ids.
+
+    Every row is made new again before any is added, so a parent whose children were
+    deleted with it does not drag a deleted child back in.
+    """
+    for row in rows:
+        state = inspect(row)
+        if state.detached or state.deleted:
+            make_transient(row)
+    for row in rows:
+        session.add(row)
 
 
 @dataclass
@@ -184,8 +190,7 @@ class RowsAdded(Change):
         session.flush()
 
     def redo(self, session: Session) -> None:
-        for row in self.rows:
-            add_again(session, row)
+        add_again(session, *self.rows)
         session.flush()
 
 
@@ -197,8 +202,7 @@ class RowsRemoved(Change):
     changed: Changed = dataclasses.field(default_factory=Changed)
 
     def undo(self, session: Session) -> None:
-        for row in self.rows:
-            add_again(session, row)
+        add_again(session, *self.rows)
         session.flush()
 
     def redo(self, session: Session) -> None:

@@ -32,12 +32,14 @@ from sqlalchemy.orm import Session
 from ..models import GroupMembership, Pupil, SchoolSettings
 from ..models.pupils import PROFILE_FIELDS
 from ..models.vocab import NEED_TYPES, WAVE_LABELS, SenStatus
-from ..services import reviews as svc
 from ..services.calendar import current_or_latest_year
 from ..services.cost_limits import threshold_totals
 from ..services.costing import cost_map
-from ..services.delivery import group_label, membership_rate, rag
+from ..services.delivery import membership_rate, rag
 from ..services.formatting import format_date, format_money
+from ..services.planned_sessions import group_label
+from ..services.review_cycle import DECISION_LABELS, TARGET_MET_LABELS, cycles_for_pupil
+from ..services.review_measures import MEASURE_LABELS, progress, progress_text
 from . import base
 from .base import ReportInfo
 
@@ -191,8 +193,8 @@ def _cycle_story(session: Session, number: int, review: Any, settings: Any) -> F
     membership = review.membership
     group = membership.group if membership else None
     provision = group.provision if group else None
-    measure = svc.MEASURE_LABELS.get(review.baseline_type, review.baseline_type)
-    gained = svc.progress(review.baseline_type, review.baseline_value, review.outcome_value)
+    measure = MEASURE_LABELS.get(review.baseline_type, review.baseline_type)
+    gained = progress(review.baseline_type, review.baseline_value, review.outcome_value)
     delivery = "–"
     if membership is not None and review.baseline_date:
         end = review.outcome_date or review.review_date or review.baseline_date
@@ -202,7 +204,7 @@ def _cycle_story(session: Session, number: int, review: Any, settings: Any) -> F
                 f"{rate.percent_text} ({rag(rate, settings)[0]}): {rate.delivered} of "
                 f"{rate.planned} planned sessions attended"
             )
-    decision = svc.DECISION_LABELS.get(review.decision or "", "Not yet reviewed")
+    decision = DECISION_LABELS.get(review.decision or "", "Not yet reviewed")
     if review.escalate_to:
         decision += f" to {review.escalate_to}"
     if provision is not None and group is not None:
@@ -224,8 +226,8 @@ def _cycle_story(session: Session, number: int, review: Any, settings: Any) -> F
         ["Review date", format_date(review.review_date, blank="–")],
         ["Do: delivery", delivery],
         ["Review: outcome", _dated(review.outcome_value, review.outcome_date)],
-        ["Progress", svc.progress_text(review.baseline_type, gained)],
-        ["Target", svc.TARGET_MET_LABELS.get(review.target_met or "", "–")],
+        ["Progress", progress_text(review.baseline_type, gained)],
+        ["Target", TARGET_MET_LABELS.get(review.target_met or "", "–")],
         ["Pupil voice", para(review.pupil_voice or "–", SMALL)],
         ["Parent/carer views", para(review.parent_views or "–", SMALL)],
         ["Decision", decision],
@@ -286,7 +288,7 @@ def _cost_story(session: Session, pupil: Pupil, today: dt.date) -> list[Flowable
 
 def evidence_story(session: Session, pupil: Pupil, *, today: dt.date) -> list[Flowable]:
     """Everything in the evidence pack, in order, as ReportLab flowables."""
-    cycles = svc.cycles_for_pupil(session, pupil.id)
+    cycles = cycles_for_pupil(session, pupil.id)
     complete = sum(1 for c in cycles if c.is_complete)
     settings = session.get(SchoolSettings, 1)
     story: list[Flowable] = [

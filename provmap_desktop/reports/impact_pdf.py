@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..models import AcademicYear
 from ..services.delivery import rag
 from ..services.formatting import format_date, format_money
-from ..services.reviews import impact_by_provision
+from ..services.review_impact import impact_by_provision
 from .evidence_pdf import BODY, H1, SMALL, para, school_name, table, write_pdf
 
 HEADERS = [

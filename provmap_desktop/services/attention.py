@@ -1,6 +1,6 @@
 """The status strip's summary of what needs attention, each item a link to its screen.
 
-Monday morning: reviews overdue or due (the one rule of ``services.reviews.due_reviews``,
+Monday morning: reviews overdue or due (the one rule of ``services.review_cycle.due_reviews``,
 which the Reviews screen shares), Section F items not matched, groups delivered below
 amber, pupils at or over the per-pupil threshold. Each check is one function
 from the session and today's date to an optional ``Attention`` item.
@@ -39,7 +39,7 @@ def _plural(count: int, one: str, many: str) -> str:
 
 def reviews_due_item(session: Session, today: dt.date) -> Attention | None:
     """Reviews overdue or due soon, as one item linking to the Reviews screen."""
-    from .reviews import DUE_WITHIN_DAYS, due_reviews
+    from .review_cycle import DUE_WITHIN_DAYS, due_reviews
 
     count = due_reviews(session, today).count
     if not count:

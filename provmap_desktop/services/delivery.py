@@ -1,24 +1,14 @@
-"""Delivery records (the "Do" of Assess, Plan, Do, Review) and delivery rates.
+"""Delivery rates: delivered out of planned sessions, and their RAG colour.
 
-Rules, in one place:
+Rules, in one place (planned sessions and records are described in
+``services.planned_sessions``; the records are written by ``domain.delivery``):
 
-- A group's **planned sessions** are the teaching days, from its start date to its end
-  date, that fall on the weekday of one of its slots (``calendar.planned_session_dates``):
-  none in holidays or half-terms, at most one a day.
-- A **delivery record** (``DeliverySession``) says what happened to one planned session:
-  delivered (with each member's attendance) or cancelled (with a reason and a note).
-  Records are only made for planned sessions; a day with no record is "not recorded".
-- A record made for a day before today is a **late entry**.
 - **Delivery rate** = delivered ÷ planned sessions up to a date (``as_of``, inclusive):
   for a group, its own sessions; for a provision, the sum over its groups; for a pupil,
   the planned sessions of their groups on days they were a member, against the delivered
   sessions at which they were marked present.
 - **RAG**: green when the rate is at least ``SchoolSettings.rag_green`` per cent, amber
   when at least ``rag_amber``, red below that (defaults 90 and 75).
-
-The mark/clear functions change the session without committing and return the record's
-state from before the change (a ``RecordState``, or None when there was no record), so
-a caller can put it back exactly with ``restore_record``.
 """
 
 from __future__ import annotations
@@ -31,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Integer, String, and_, cast, func, or_, select, type_coerce
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ..models import (
     DeliverySession,
@@ -41,21 +31,12 @@ from ..models import (
     SchoolSettings,
     SessionAttendance,
 )
-from ..models.vocab import CancelReason, SessionStatus
-from .calendar import SchoolCalendar, calendar_for_year, planned_session_dates
+from ..models.vocab import SessionStatus
+from .calendar import SchoolCalendar, calendar_for_year
+from .planned_sessions import group_sessions
 
 DEFAULT_GREEN = 90
 DEFAULT_AMBER = 75
-
-CANCEL_REASON_LABELS: dict[str, str] = {
-    CancelReason.STAFF_ABSENT.value: "staff absent",
-    CancelReason.PUPIL_ABSENT.value: "pupil absent",
-    CancelReason.TRIP_OR_EVENT.value: "trip or event",
-    CancelReason.OTHER.value: "other",
-}
-
-
-# -- delivery rates --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -187,13 +168,14 @@ def _monday_weekday(column: Any) -> Any:
     return (cast(func.strftime("%w", column), Integer) + 6) % 7
 
 
-def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> DeliveryRates:
-    """Delivery rates of every group, provision and pupil of the year, up to ``as_of``.
+#: group id -> (provision id, first day, last day counted)
+_GroupDates = dict[int, tuple[int, dt.date, dt.date]]
 
-    Five queries and arithmetic on plain tuples, so the map can call it on every refresh.
-    A pupil who is twice in one group at once (overlapping memberships) counts twice.
-    """
-    counter = _counter(calendar_for_year(session, academic_year_id))
+
+def _groups_of_year(
+    session: Session, academic_year_id: int, as_of: dt.date
+) -> tuple[_GroupDates, dict[int, set[int]]]:
+    """Each group of the year with its dates (cut at ``as_of``) and its slot weekdays."""
     in_year = ProvisionGroup.academic_year_id == academic_year_id
     groups = {
         g_id: (p_id, _day(start), min(_day(end), as_of))
@@ -211,10 +193,13 @@ def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> D
         select(GroupSlot.group_id, GroupSlot.weekday).join(ProvisionGroup).where(in_year)
     ):
         weekdays[group_id].add(weekday)
+    return groups, weekdays
 
-    # A delivered record counts when it is on a planned day: within the group's dates,
-    # up to as_of, on one of its slot weekdays (records are only made on teaching days).
-    on_planned_day = and_(
+
+def _on_planned_day(academic_year_id: int, as_of: dt.date) -> Any:
+    """A delivered record counts when it is on a planned day: within the group's dates,
+    up to ``as_of``, on one of its slot weekdays (records are only made on teaching days)."""
+    return and_(
         DeliverySession.status == SessionStatus.DELIVERED.value,
         DeliverySession.session_date >= ProvisionGroup.start_date,
         DeliverySession.session_date <= ProvisionGroup.end_date,
@@ -225,8 +210,15 @@ def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> D
             GroupSlot.weekday == _monday_weekday(DeliverySession.session_date),
         )
         .exists(),
-        in_year,
+        ProvisionGroup.academic_year_id == academic_year_id,
     )
+
+
+def _delivered_and_attended(
+    session: Session, on_planned_day: Any
+) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
+    """Sessions delivered per group, and per (pupil, group) those the pupil was present at
+    on a day they were a member."""
     delivered = dict(
         session.execute(
             select(DeliverySession.group_id, func.count(DeliverySession.id))
@@ -258,21 +250,18 @@ def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> D
             .group_by(SessionAttendance.pupil_id, DeliverySession.group_id)
         )
     }
+    return delivered, attended
 
-    rates = DeliveryRates(academic_year_id, as_of)
-    # Plain integers in the loops; Rate objects are made once at the end.
-    group_planned: dict[int, int] = {}
-    provision_sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for group_id, (provision_id, start, end) in groups.items():
-        planned = counter.count(weekdays[group_id], start, end)
-        done = delivered.get(group_id, 0)
-        group_planned[group_id] = planned
-        rates.by_group[group_id] = Rate(done, planned)
-        sums = provision_sums[provision_id]
-        sums[0] += done
-        sums[1] += planned
-    rates.by_provision = {p: Rate(d, n) for p, (d, n) in provision_sums.items()}
 
+def _pupil_rates(
+    session: Session,
+    rates: DeliveryRates,
+    counter: _WeekdayCounter,
+    groups: _GroupDates,
+    weekdays: dict[int, set[int]],
+    attended: dict[tuple[int, int], int],
+) -> None:
+    """Fill the rates of each pupil, of each pupil in each group and in each provision."""
     planned_for: dict[tuple[int, int], int] = defaultdict(int)
     count = counter.count
     for group_id, pupil_id, join, leave in session.execute(
@@ -283,7 +272,7 @@ def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> D
             _iso(GroupMembership.leave_date),
         )
         .join(ProvisionGroup)
-        .where(in_year)
+        .where(ProvisionGroup.academic_year_id == rates.academic_year_id)
     ):
         _, start, end = groups[group_id]
         first = max(start, _day(join))
@@ -301,353 +290,30 @@ def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> D
             sums[1] += planned
     rates.by_pupil = {p: Rate(d, n) for p, (d, n) in pupil_sums.items()}
     rates.by_pupil_provision = {k: Rate(d, n) for k, (d, n) in pair_sums.items()}
+
+
+def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> DeliveryRates:
+    """Delivery rates of every group, provision and pupil of the year, up to ``as_of``.
+
+    Five queries and arithmetic on plain tuples, so the map can call it on every refresh.
+    A pupil who is twice in one group at once (overlapping memberships) counts twice.
+    """
+    counter = _counter(calendar_for_year(session, academic_year_id))
+    groups, weekdays = _groups_of_year(session, academic_year_id, as_of)
+    delivered, attended = _delivered_and_attended(session, _on_planned_day(academic_year_id, as_of))
+    rates = DeliveryRates(academic_year_id, as_of)
+    # Plain integers in the loops; Rate objects are made once at the end.
+    provision_sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for group_id, (provision_id, start, end) in groups.items():
+        planned = counter.count(weekdays[group_id], start, end)
+        done = delivered.get(group_id, 0)
+        rates.by_group[group_id] = Rate(done, planned)
+        sums = provision_sums[provision_id]
+        sums[0] += done
+        sums[1] += planned
+    rates.by_provision = {p: Rate(d, n) for p, (d, n) in provision_sums.items()}
+    _pupil_rates(session, rates, counter, groups, weekdays, attended)
     return rates
-
-
-# -- planned sessions and the register ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Member:
-    pupil_id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class PlannedSession:
-    """One planned session of a group on one day, with its record if there is one."""
-
-    day: dt.date
-    group_id: int
-    group_name: str
-    provision_id: int
-    provision_name: str
-    staff_id: int | None
-    staff_name: str
-    start_time: dt.time | None
-    members: tuple[Member, ...]
-    record: DeliverySession | None
-
-    @property
-    def status_text(self) -> str:
-        return status_text(self.record)
-
-
-def status_text(record: DeliverySession | None) -> str:
-    """'Delivered', 'Cancelled – staff absent' or 'Not recorded', with '(late entry)'."""
-    if record is None:
-        return "Not recorded"
-    if record.status == SessionStatus.DELIVERED.value:
-        text = "Delivered"
-        absent = sum(1 for a in record.attendance if not a.present)
-        if absent:
-            text += f", {absent} absent"
-    else:
-        reason = CANCEL_REASON_LABELS.get(record.cancel_reason or "", "no reason given")
-        text = f"Cancelled – {reason}"
-    return text + (" (late entry)" if record.late_entry else "")
-
-
-def group_label(group: ProvisionGroup) -> str:
-    """The group's own name, else its provision and year group."""
-    if group.name:
-        return group.name
-    where = group.year_group.name if group.year_group else "whole school"
-    return f"{group.provision.name} ({where})"
-
-
-def _groups_running(session: Session, first: dt.date, last: dt.date) -> list[ProvisionGroup]:
-    query = (
-        select(ProvisionGroup)
-        .where(ProvisionGroup.start_date <= last, ProvisionGroup.end_date >= first)
-        .options(
-            selectinload(ProvisionGroup.slots),
-            selectinload(ProvisionGroup.provision),
-            selectinload(ProvisionGroup.staff),
-            selectinload(ProvisionGroup.year_group),
-            selectinload(ProvisionGroup.memberships).selectinload(GroupMembership.pupil),
-        )
-    )
-    return list(session.scalars(query))
-
-
-def sessions_for_days(session: Session, first: dt.date, last: dt.date) -> list[PlannedSession]:
-    """Every planned session from ``first`` to ``last``, by day, time and provision."""
-    groups = _groups_running(session, first, last)
-    records: dict[tuple[int, dt.date], DeliverySession] = {
-        (r.group_id, r.session_date): r
-        for r in session.scalars(
-            select(DeliverySession)
-            .where(
-                DeliverySession.session_date >= first,
-                DeliverySession.session_date <= last,
-                DeliverySession.group_id.in_([g.id for g in groups]),
-            )
-            .options(selectinload(DeliverySession.attendance))
-        )
-    }
-    found = []
-    for group in groups:
-        calendar = calendar_for_year(session, group.academic_year_id)
-        for day in planned_session_dates(group, calendar, up_to=last):
-            if day < first:
-                continue
-            times = [s.start_time for s in group.slots if s.weekday == day.weekday()]
-            members = tuple(
-                sorted(
-                    (
-                        Member(m.pupil_id, m.pupil.display_name)
-                        for m in group.memberships
-                        if m.is_current_on(day)
-                    ),
-                    key=lambda member: member.name,
-                )
-            )
-            found.append(
-                PlannedSession(
-                    day=day,
-                    group_id=group.id,
-                    group_name=group_label(group),
-                    provision_id=group.provision_id,
-                    provision_name=group.provision.name,
-                    staff_id=group.staff_id,
-                    staff_name=group.staff.name if group.staff else "",
-                    start_time=min((t for t in times if t is not None), default=None),
-                    members=members,
-                    record=records.get((group.id, day)),
-                )
-            )
-    found.sort(key=lambda s: (s.day, s.start_time or dt.time(23, 59), s.provision_name, s.group_id))
-    return found
-
-
-def sessions_for_day(session: Session, day: dt.date) -> list[PlannedSession]:
-    """The planned sessions of one day, in time order."""
-    return sessions_for_days(session, day, day)
-
-
-def sessions_for_week(session: Session, monday: dt.date) -> list[PlannedSession]:
-    """The planned sessions of the school week starting ``monday`` (any day moves back)."""
-    monday -= dt.timedelta(days=monday.weekday())
-    return sessions_for_days(session, monday, monday + dt.timedelta(days=4))
-
-
-# -- recording ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecordState:
-    """Everything about one delivery record, to put it back exactly."""
-
-    id: int
-    status: str
-    cancel_reason: str | None
-    note: str
-    staff_id: int | None
-    recorded_at: dt.datetime
-    late_entry: bool
-    attendance: tuple[tuple[int, bool, str], ...]  # (pupil id, present, absence reason)
-
-
-def find_record(session: Session, group_id: int, day: dt.date) -> DeliverySession | None:
-    return session.scalar(
-        select(DeliverySession).where(
-            DeliverySession.group_id == group_id, DeliverySession.session_date == day
-        )
-    )
-
-
-def record_state(session: Session, group_id: int, day: dt.date) -> RecordState | None:
-    """The record's current state, or None when the session is not recorded."""
-    session.flush()
-    record = find_record(session, group_id, day)
-    if record is None:
-        return None
-    return RecordState(
-        id=record.id,
-        status=record.status,
-        cancel_reason=record.cancel_reason,
-        note=record.note,
-        staff_id=record.staff_id,
-        recorded_at=record.recorded_at,
-        late_entry=record.late_entry,
-        attendance=tuple(
-            sorted((a.pupil_id, a.present, a.absence_reason) for a in record.attendance)
-        ),
-    )
-
-
-def restore_record(
-    session: Session, group_id: int, day: dt.date, state: RecordState | None
-) -> None:
-    """Make the session's record exactly ``state`` again (None: no record)."""
-    record = find_record(session, group_id, day)
-    if state is None:
-        if record is not None:
-            session.delete(record)
-            session.flush()
-        return
-    if record is None:
-        record = DeliverySession(id=state.id, group_id=group_id, session_date=day)
-        session.add(record)
-    record.status = state.status
-    record.cancel_reason = state.cancel_reason
-    record.note = state.note
-    record.staff_id = state.staff_id
-    record.recorded_at = state.recorded_at
-    record.late_entry = state.late_entry
-    _set_attendance(record, {p: (present, why) for p, present, why in state.attendance})
-    session.flush()
-
-
-def _set_attendance(record: DeliverySession, wanted: dict[int, tuple[bool, str]]) -> None:
-    # Rows are changed in place rather than replaced: a delete and an insert of the same
-    # pupil in one flush would trip the one-row-per-pupil constraint.
-    for old in list(record.attendance):
-        if old.pupil_id not in wanted:
-            record.attendance.remove(old)
-    have = {row.pupil_id: row for row in record.attendance}
-    for pupil_id, (present, reason) in wanted.items():
-        row: SessionAttendance | None = have.get(pupil_id)
-        if row is None:
-            record.attendance.append(
-                SessionAttendance(pupil_id=pupil_id, present=present, absence_reason=reason)
-            )
-        else:
-            row.present, row.absence_reason = present, reason
-
-
-def _planned_group(session: Session, group_id: int, day: dt.date) -> ProvisionGroup:
-    group = session.get(ProvisionGroup, group_id)
-    if group is None:
-        raise ValueError(f"There is no group {group_id}.")
-    calendar = calendar_for_year(session, group.academic_year_id)
-    planned = (
-        group.start_date <= day <= group.end_date
-        and any(slot.weekday == day.weekday() for slot in group.slots)
-        and calendar.is_teaching_day(day)
-    )
-    if not planned:
-        raise ValueError(f"{group_label(group)} has no session planned on {day:%d/%m/%Y}.")
-    return group
-
-
-def _record_for(session: Session, group_id: int, day: dt.date) -> DeliverySession:
-    record = find_record(session, group_id, day)
-    if record is None:
-        record = DeliverySession(group_id=group_id, session_date=day)
-        session.add(record)
-    return record
-
-
-def mark_delivered(
-    session: Session,
-    group_id: int,
-    day: dt.date,
-    *,
-    absent_pupil_ids: Iterable[int] = (),
-    staff_id: int | None = None,
-    today: dt.date,
-) -> RecordState | None:
-    """Record the session as delivered, every member that day present but the absent ones.
-
-    ``staff_id`` is who delivered it (default: the group's member of staff). Returns the
-    state before, for ``restore_record``. Raises ``ValueError`` if no session is planned.
-    """
-    group = _planned_group(session, group_id, day)
-    before = record_state(session, group_id, day)
-    absent = set(absent_pupil_ids)
-    record = _record_for(session, group_id, day)
-    record.status = SessionStatus.DELIVERED.value
-    record.cancel_reason = None
-    record.staff_id = staff_id if staff_id is not None else group.staff_id
-    record.recorded_at = dt.datetime.now()
-    record.late_entry = day < today
-    members = [m.pupil_id for m in group.memberships if m.is_current_on(day)]
-    _set_attendance(record, {p: (p not in absent, "") for p in members})
-    session.flush()
-    return before
-
-
-def mark_cancelled(
-    session: Session,
-    group_id: int,
-    day: dt.date,
-    reason: CancelReason | str,
-    note: str = "",
-    *,
-    today: dt.date | None = None,
-) -> RecordState | None:
-    """Record the session as cancelled with a reason and a note; returns the state before."""
-    reason = CancelReason(reason)
-    _planned_group(session, group_id, day)
-    before = record_state(session, group_id, day)
-    record = _record_for(session, group_id, day)
-    record.status = SessionStatus.CANCELLED.value
-    record.cancel_reason = reason.value
-    record.note = note
-    record.recorded_at = dt.datetime.now()
-    record.late_entry = today is not None and day < today
-    _set_attendance(record, {})
-    session.flush()
-    return before
-
-
-def set_attendance(
-    session: Session,
-    group_id: int,
-    day: dt.date,
-    pupil_id: int,
-    present: bool,
-    *,
-    reason: str = "",
-    today: dt.date,
-) -> RecordState | None:
-    """Mark one pupil present or absent; an unrecorded session becomes delivered first.
-
-    Returns the state before. Raises ``ValueError`` for a cancelled session.
-    """
-    before = record_state(session, group_id, day)
-    if before is None:
-        mark_delivered(session, group_id, day, today=today)
-    elif before.status != SessionStatus.DELIVERED.value:
-        raise ValueError("A cancelled session has no attendance; mark it delivered first.")
-    record = find_record(session, group_id, day)
-    assert record is not None
-    wanted = {a.pupil_id: (a.present, a.absence_reason) for a in record.attendance}
-    wanted[pupil_id] = (present, "" if present else reason)
-    _set_attendance(record, wanted)
-    session.flush()
-    return before
-
-
-def clear_record(session: Session, group_id: int, day: dt.date) -> RecordState | None:
-    """Remove the session's record (back to "Not recorded"); returns the state before."""
-    before = record_state(session, group_id, day)
-    restore_record(session, group_id, day, None)
-    return before
-
-
-def group_sessions(
-    session: Session, group_id: int, first: dt.date, last: dt.date
-) -> list[tuple[dt.date, DeliverySession | None]]:
-    """The group's planned sessions from ``first`` to ``last`` with their records."""
-    group = session.get(ProvisionGroup, group_id)
-    if group is None:
-        return []
-    calendar = calendar_for_year(session, group.academic_year_id)
-    days = [d for d in planned_session_dates(group, calendar, up_to=last) if d >= first]
-    records = {
-        r.session_date: r
-        for r in session.scalars(
-            select(DeliverySession).where(
-                DeliverySession.group_id == group_id,
-                DeliverySession.session_date >= first,
-                DeliverySession.session_date <= last,
-            )
-        )
-    }
-    return [(day, records.get(day)) for day in days]
 
 
 def membership_rate(

@@ -26,19 +26,14 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain import funding, school, staff
+from ..domain.school import TermDatesRow, academic_year_label, validate_term_dates
 from ..models import (
     AcademicYear,
-    FundingStream,
     SchoolSettings,
-    StaffRole,
-    Term,
-    YearGroup,
 )
 from ..models.vocab import TERM_NAMES, FundingKind
 from .catalogue import load_starter_catalogue
-
-# (term name, start, end, half-term start, half-term end)
-TermDatesRow = tuple[str, dt.date, dt.date, dt.date | None, dt.date | None]
 
 PHASES: tuple[str, ...] = ("primary", "secondary", "all-through")
 
@@ -70,11 +65,6 @@ STANDARD_FUNDING_STREAMS: tuple[tuple[str, FundingKind], ...] = (
     ("High-needs top-up", FundingKind.HIGH_NEEDS),
     ("Other", FundingKind.OTHER),
 )
-
-
-def academic_year_label(start_year: int) -> str:
-    """``2026`` -> ``'2026/27'``."""
-    return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
 def academic_year_start_for(day: dt.date) -> int:
@@ -165,37 +155,6 @@ def default_term_dates(start_year: int, autumn_start: dt.date | None = None) -> 
     ]
 
 
-def validate_term_dates(start_year: int, rows: Sequence[TermDatesRow]) -> None:
-    """Raise ``ValueError`` saying what is wrong unless the terms are usable.
-
-    Terms must fall inside 1 September - 31 August, run in order without overlapping,
-    have distinct names, and hold their half-term (if any) inside themselves.
-    """
-    year_start, year_end = dt.date(start_year, 9, 1), dt.date(start_year + 1, 8, 31)
-    label = academic_year_label(start_year)
-    previous_end: dt.date | None = None
-    names: set[str] = set()
-    for name, start, end, half_start, half_end in sorted(rows, key=lambda r: r[1]):
-        if not name.strip() or name.casefold() in names:
-            raise ValueError(f"Each term of {label} needs its own name ({name!r}).")
-        names.add(name.casefold())
-        if end < start:
-            raise ValueError(f"The {name} term ends before it starts.")
-        if start < year_start or end > year_end:
-            raise ValueError(f"The {name} term is outside {label} (1 September - 31 August).")
-        if previous_end is not None and start <= previous_end:
-            raise ValueError(f"The {name} term overlaps the term before it.")
-        if (half_start is None) != (half_end is None):
-            raise ValueError(f"The {name} half-term needs both a start and an end date.")
-        if (
-            half_start is not None
-            and half_end is not None
-            and (half_end < half_start or half_start < start or half_end > end)
-        ):
-            raise ValueError(f"The {name} half-term must lie inside the term.")
-        previous_end = end
-
-
 def nc_year(year_group_name: str) -> int:
     """The National Curriculum year of a year group: Nursery -1, Reception 0, Year n n.
 
@@ -233,18 +192,9 @@ def _clean_phase(phase: str) -> str:
 def _add_year(
     session: Session, start_year: int, term_dates: Sequence[TermDatesRow] | None
 ) -> AcademicYear:
+    """Add the academic year ``start_year`` with ``term_dates`` (or the usual terms)."""
     rows = list(term_dates) if term_dates is not None else default_term_dates(start_year)
-    validate_term_dates(start_year, rows)
-    year = AcademicYear(
-        label=academic_year_label(start_year),
-        start_date=dt.date(start_year, 9, 1),
-        end_date=dt.date(start_year + 1, 8, 31),
-        terms=[
-            Term(name=n, start_date=s, end_date=e, half_term_start=hs, half_term_end=he)
-            for n, s, e, hs, he in rows
-        ],
-    )
-    session.add(year)
+    year: AcademicYear = school.add_academic_year(session, start_year, rows).rows[0]
     return year
 
 
@@ -293,21 +243,20 @@ def create_school(
     clean_phase = _clean_phase(phase)
     names = list(year_group_names) or default_year_groups(clean_phase)
     orders = {nc_year(n): year_group_name(nc_year(n)) for n in names}
+    rows = list(term_dates) if term_dates is not None else default_term_dates(start_year)
+    validate_term_dates(start_year, rows)  # before anything is written
 
-    settings = SchoolSettings(
-        id=1, name=name.strip(), phase=clean_phase, la_number=la_number.strip(), urn=urn.strip()
-    )
-    session.add(settings)
-    _add_year(session, start_year, term_dates)
-    session.add_all(YearGroup(name=n, sort_order=order) for order, n in sorted(orders.items()))
-    session.add_all(
-        StaffRole(name=role, hourly_cost=Decimal(cost), external=external)
-        for role, cost, external in STANDARD_ROLES
-    )
-    session.add_all(
-        FundingStream(name=stream, kind=kind.value) for stream, kind in STANDARD_FUNDING_STREAMS
-    )
+    school.add_school(session, name, clean_phase, la_number=la_number, urn=urn)
+    _add_year(session, start_year, rows)
+    for order, year_group in sorted(orders.items()):
+        school.add_year_group(session, year_group, order)
+    for role, cost, external in STANDARD_ROLES:
+        staff.add_role(session, role, Decimal(cost), external)
+    for stream, kind in STANDARD_FUNDING_STREAMS:
+        funding.add_stream(session, stream, kind)
     session.flush()
+    settings = session.get(SchoolSettings, 1)
+    assert settings is not None
     if with_catalogue:
         # The catalogue looks up the roles, streams and year groups made above by name.
         load_starter_catalogue(session)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
@@ -37,13 +36,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from ..domain.change import Changed, Kind
+from ..domain import delivery
+from ..domain.change import Change, Kind
 from ..models.vocab import CancelReason, SessionStatus
-from ..services import delivery
-from ..services.delivery import CANCEL_REASON_LABELS, PlannedSession, RecordState
+from ..services.planned_sessions import (
+    CANCEL_REASON_LABELS,
+    PlannedSession,
+    sessions_for_day,
+    sessions_for_week,
+)
 from ..ui.context import AppContext
-from ..ui.edits import EditRefused, SavedCommand, perform
+from ..ui.edits import DomainEdit, EditRefused, perform
 from ..ui.lazy import ReloadWhenShown
 from ..ui.speech import ValueLabel
 
@@ -52,37 +57,6 @@ COLUMNS = ("Day", "Time", "Provision", "Group", "Staff", "Pupils", "Status")
 PUPILS_COLUMN = COLUMNS.index("Pupils")
 #: The widest a provision, group or staff column gets; longer words wrap onto two lines.
 CAPPED_WIDTH = 150
-_NOT_YET = object()
-
-
-class RecordCommand(SavedCommand):
-    """One change to one session's record, undone by putting its old state back."""
-
-    changed = Changed.of(KIND)
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        label: str,
-        group_id: int,
-        day: dt.date,
-        action: Callable[[], RecordState | None],
-    ) -> None:
-        super().__init__(ctx, label)
-        self.group_id, self.day, self.action = group_id, day, action
-        self.before: RecordState | None = None
-        self.after: Any = _NOT_YET
-
-    def apply(self) -> None:
-        session = self.ctx.session
-        if self.after is _NOT_YET:
-            self.before = self.action()
-            self.after = delivery.record_state(session, self.group_id, self.day)
-        else:
-            delivery.restore_record(session, self.group_id, self.day, self.after)
-
-    def revert(self) -> None:
-        delivery.restore_record(self.ctx.session, self.group_id, self.day, self.before)
 
 
 class CancelDialog(QDialog):
@@ -223,9 +197,9 @@ class RegisterScreen(ReloadWhenShown):
     def reload(self) -> None:
         keep = self._selected_key()
         if self.week_mode.isChecked():
-            self.sessions = delivery.sessions_for_week(self.ctx.session, self.day)
+            self.sessions = sessions_for_week(self.ctx.session, self.day)
         else:
-            self.sessions = delivery.sessions_for_day(self.ctx.session, self.day)
+            self.sessions = sessions_for_day(self.ctx.session, self.day)
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.sessions))
         for row, planned in enumerate(self.sessions):
@@ -334,11 +308,10 @@ class RegisterScreen(ReloadWhenShown):
         # A fresh "Delivered" means everyone was there; unticking comes afterwards.
         if planned.record is None or planned.record.status != SessionStatus.DELIVERED.value:
             absent = []
-        session, today = self.ctx.session, self.ctx.today
+        today = self.ctx.today
         self._record(
             f"mark {planned.group_name} delivered on {planned.day:%d/%m/%Y}",
-            planned,
-            lambda: delivery.mark_delivered(
+            lambda session: delivery.mark_delivered(
                 session, planned.group_id, planned.day, absent_pupil_ids=absent, today=today
             ),
         )
@@ -358,11 +331,10 @@ class RegisterScreen(ReloadWhenShown):
         planned = self.selected()
         if planned is None:
             return
-        session, today = self.ctx.session, self.ctx.today
+        today = self.ctx.today
         self._record(
             f"mark {planned.group_name} cancelled on {planned.day:%d/%m/%Y}",
-            planned,
-            lambda: delivery.mark_cancelled(
+            lambda session: delivery.mark_cancelled(
                 session, planned.group_id, planned.day, reason, note, today=today
             ),
         )
@@ -371,11 +343,9 @@ class RegisterScreen(ReloadWhenShown):
         planned = self.selected()
         if planned is None or planned.record is None:
             return
-        session = self.ctx.session
         self._record(
             f"clear the record of {planned.group_name} on {planned.day:%d/%m/%Y}",
-            planned,
-            lambda: delivery.clear_record(session, planned.group_id, planned.day),
+            lambda session: delivery.clear_record(session, planned.group_id, planned.day),
         )
 
     def _attendance_changed(self, item: QListWidgetItem) -> None:
@@ -388,23 +358,20 @@ class RegisterScreen(ReloadWhenShown):
             self.message.setText("This session was cancelled; mark it delivered first.")
             self._show_selected()
             return
-        session, today = self.ctx.session, self.ctx.today
+        today = self.ctx.today
         verb = "present" if present else "absent"
         self._record(
             f"mark {item.text()} {verb} on {planned.day:%d/%m/%Y}",
-            planned,
-            lambda: delivery.set_attendance(
+            lambda session: delivery.set_attendance(
                 session, planned.group_id, planned.day, pupil_id, present, today=today
             ),
         )
 
-    def _record(
-        self, label: str, planned: PlannedSession, action: Callable[[], RecordState | None]
-    ) -> None:
-        command = RecordCommand(self.ctx, label, planned.group_id, planned.day, action)
+    def _record(self, label: str, write: Callable[[Session], Change]) -> None:
+        """Make one change to a session's record, saved at once and undoable."""
         try:
-            perform(self.ctx, command)
-        except (EditRefused, ValueError) as exc:
+            perform(self.ctx, DomainEdit(self.ctx, label, write))
+        except EditRefused as exc:
             self.message.setText(str(exc))
             return
         self.message.setText(f"Saved: {label[0].upper()}{label[1:]}.")

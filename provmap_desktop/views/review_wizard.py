@@ -16,54 +16,45 @@ with no decision keeps an open cycle (the plan is saved, the review is still to 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
 )
 from sqlalchemy import select
 
-from ..domain.change import Changed, Kind
-from ..models import GroupMembership, ProvisionGroup, Review
-from ..models.vocab import SessionStatus
-from ..services import reviews as svc
-from ..services.delivery import (
-    Rate,
-    group_label,
-    group_sessions,
-    membership_rate,
-    rate_text,
-    status_text,
+from ..domain.reviews import CycleChange, CycleEntry, NextStep, Outcome, record_cycles
+from ..models import GroupMembership, ProvisionGroup
+from ..services.planned_sessions import group_label
+from ..services.review_cycle import (
+    DECISION_LABELS,
+    ESCALATE_CHOICES,
+    TARGET_MET_LABELS,
+    preview_cycle,
 )
+from ..services.review_measures import progress, progress_text, suggest_target_met
 from ..ui.context import AppContext
-from ..ui.edits import EditRefused, SavedCommand, perform
+from ..ui.edits import DomainEdit, EditRefused, perform
 from ..ui.speech import ValueLabel
-from .review_columns import SharedColumn, combo, date_edit
+from .review_columns import combo, date_edit
+from .review_pages import (
+    AssessPage,
+    DoPage,
+    PlanPage,
+    PupilDraft,
+    pupil_table,
+    read_only_item,
+)
 
-KIND = Kind.REVIEWS
-# Assess table columns
-A_PUPIL, A_BASELINE, A_MEASURE, A_DATE = range(4)
-ASSESS_HEADERS = ("Pupil", "Baseline", "Measure", "Baseline date")
-# Plan table columns
-P_PUPIL, P_OUTCOME_SOUGHT, P_TARGET, P_TARGET_VALUE, P_REVIEW_DATE = range(5)
-PLAN_HEADERS = ("Pupil", "Outcome sought", "Target", "Target value", "Review date")
 # Review table columns
 PUPIL, BASELINE, AIM, OUTCOME, PROGRESS, TARGET_MET, DECISION, ESCALATE_TO = range(8)
 REVIEW_HEADERS = (
@@ -78,298 +69,6 @@ REVIEW_HEADERS = (
 )
 
 
-def _table(name: str, headers: tuple[str, ...], rows: int) -> QTableWidget:
-    table = QTableWidget(rows, len(headers))
-    table.setAccessibleName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    table.horizontalHeader().setMinimumSectionSize(60)
-    # Tab leaves the table (arrow keys move between cells), so every field after it
-    # stays reachable from the keyboard.
-    table.setTabKeyNavigation(False)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    return table
-
-
-def _read_only(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
-
-
-def _shared_row(form: QFormLayout, label: str, editor: QWidget, box: QCheckBox) -> None:
-    """A form row: the labelled whole-group editor and its "same for all" box."""
-    caption = QLabel(label)
-    caption.setBuddy(editor)
-    row = QHBoxLayout()
-    row.addWidget(editor, 1)
-    row.addWidget(box)
-    form.addRow(caption, row)
-
-
-def _same_box(text: str, what: str) -> QCheckBox:
-    box = QCheckBox(text)
-    box.setAccessibleName(f"Same {what} for every pupil")
-    box.setToolTip(f"Ticked: one {what} for every pupil. Unticked: each pupil keeps their own.")
-    return box
-
-
-@dataclass
-class PupilDraft:
-    """What the wizard holds for one pupil until Finish."""
-
-    membership_id: int
-    name: str
-    review: Review  # the open cycle, or a pre-filled one not yet saved
-
-
-class SaveCyclesCommand(SavedCommand):
-    """Save every pupil's cycle; undo puts their reviews and leave dates back exactly."""
-
-    changed = Changed.of(KIND, Kind.GROUPS)
-
-    def __init__(self, ctx: AppContext, label: str, wizard: ReviewWizard) -> None:
-        super().__init__(ctx, label)
-        self.wizard = wizard
-        self.membership_ids = [d.membership_id for d in wizard.drafts]
-        self.before: svc.Snapshot | None = None
-        self.after: svc.Snapshot | None = None
-        self.steps: list[svc.NextStep] = []
-
-    def apply(self) -> None:
-        session = self.ctx.session
-        if self.after is not None:
-            svc.restore(session, self.after)
-            return
-        self.before = svc.snapshot(session, self.membership_ids)
-        self.steps = self.wizard.save_all()
-        self.after = svc.snapshot(session, self.membership_ids)
-
-    def revert(self) -> None:
-        assert self.before is not None
-        svc.restore(self.ctx.session, self.before)
-
-
-class AssessPage(QWizardPage):
-    def __init__(self, wizard: ReviewWizard) -> None:
-        super().__init__()
-        self.setTitle("Assess")
-        self.setSubTitle("The baseline: what was measured, when, and each pupil's result.")
-        drafts = wizard.drafts
-        first = drafts[0].review
-        self.table = _table("Baseline of each pupil", ASSESS_HEADERS, len(drafts))
-        for row, draft in enumerate(drafts):
-            review = draft.review
-            self.table.setItem(row, A_PUPIL, _read_only(draft.name))
-            self.table.setItem(row, A_BASELINE, QTableWidgetItem(review.baseline_value))
-            measure = combo(f"Measure for {draft.name}", svc.MEASURE_LABELS)
-            measure.setCurrentIndex(max(measure.findData(review.baseline_type), 1))
-            self.table.setCellWidget(row, A_MEASURE, measure)
-            self.table.setCellWidget(
-                row, A_DATE, date_edit(review.baseline_date, f"Baseline date for {draft.name}")
-            )
-        self.measure = combo("Measure for every pupil", svc.MEASURE_LABELS)
-        self.measure.setCurrentIndex(max(self.measure.findData(first.baseline_type), 1))
-        self.date = date_edit(first.baseline_date, "Baseline date for every pupil")
-        self.same_measure = _same_box("&Same measure for all", "measure")
-        self.same_date = _same_box("Same da&te for all", "baseline date")
-        self.columns = [
-            SharedColumn(self.table, A_MEASURE, self.measure, self.same_measure),
-            SharedColumn(self.table, A_DATE, self.date, self.same_date),
-        ]
-        form = QFormLayout(self)
-        _shared_row(form, "&Measure", self.measure, self.same_measure)
-        _shared_row(form, "Baseline &date", self.date, self.same_date)
-        form.addRow(QLabel("Reading and spelling ages as 7y 4m, 7:4 or months; scores as numbers."))
-        caption = QLabel("Each &pupil's baseline")
-        caption.setBuddy(self.table)
-        form.addRow(caption)
-        form.addRow(self.table)
-        if len(drafts) == 1:  # one pupil: the fields above are theirs
-            for widget in (self.same_measure, self.same_date):
-                widget.hide()
-            self.table.hideColumn(A_MEASURE)
-            self.table.hideColumn(A_DATE)
-
-    def measure_type(self, row: int) -> str:
-        widget = self.table.cellWidget(row, A_MEASURE)
-        return str(widget.currentData() or "free_text") if isinstance(widget, QComboBox) else ""
-
-    def baseline(self, row: int) -> str:
-        item = self.table.item(row, A_BASELINE)
-        return item.text().strip() if item else ""
-
-    def baseline_date(self, row: int) -> dt.date:
-        return self.columns[1].cell_value(row)  # type: ignore[no-any-return]
-
-
-class PlanPage(QWizardPage):
-    def __init__(self, wizard: ReviewWizard) -> None:
-        super().__init__()
-        self.wizard_ = wizard
-        self.setTitle("Plan")
-        self.setSubTitle(
-            "The outcome sought, a measurable target and when to review: a school day "
-            "inside the group's dates."
-        )
-        drafts = wizard.drafts
-        first = drafts[0].review
-        self.table = _table("Plan of each pupil", PLAN_HEADERS, len(drafts))
-        for row, draft in enumerate(drafts):
-            review = draft.review
-            self.table.setItem(row, P_PUPIL, _read_only(draft.name))
-            self.table.setItem(row, P_OUTCOME_SOUGHT, QTableWidgetItem(review.outcome_sought))
-            self.table.setItem(row, P_TARGET, QTableWidgetItem(review.target))
-            self.table.setItem(row, P_TARGET_VALUE, QTableWidgetItem(review.target_value))
-            self.table.setCellWidget(
-                row, P_REVIEW_DATE, date_edit(review.review_date, f"Review date for {draft.name}")
-            )
-        self.outcome_sought = QPlainTextEdit(first.outcome_sought)
-        self.outcome_sought.setAccessibleName("Outcome sought")
-        self.outcome_sought.setTabChangesFocus(True)
-        self.outcome_sought.setMaximumHeight(56)
-        self.target = QLineEdit(first.target)
-        self.target.setAccessibleName("Target")
-        self.target_value = QLineEdit(first.target_value)
-        self.target_value.setAccessibleName("Target value")
-        self.target_value.setPlaceholderText("+6m or -3 for a change, or the value aimed for")
-        self.review_date = date_edit(first.review_date, "Review date")
-        self.same_outcome = _same_box("Same o&utcome for all", "outcome sought")
-        self.same_target = _same_box("Same tar&get for all", "target")
-        self.same_target_value = _same_box("Same target va&lue for all", "target value")
-        self.same_review_date = _same_box("Same review dat&e for all", "review date")
-        self.columns = {
-            P_OUTCOME_SOUGHT: SharedColumn(
-                self.table, P_OUTCOME_SOUGHT, self.outcome_sought, self.same_outcome
-            ),
-            P_TARGET: SharedColumn(self.table, P_TARGET, self.target, self.same_target),
-            P_TARGET_VALUE: SharedColumn(
-                self.table, P_TARGET_VALUE, self.target_value, self.same_target_value
-            ),
-            P_REVIEW_DATE: SharedColumn(
-                self.table, P_REVIEW_DATE, self.review_date, self.same_review_date
-            ),
-        }
-        self.problem = ValueLabel(announces=True)
-        self.problem.setWordWrap(True)
-        self.problem.setAccessibleName("Plan message")
-        form = QFormLayout(self)
-        _shared_row(form, "&Outcome sought", self.outcome_sought, self.same_outcome)
-        _shared_row(form, "&Target", self.target, self.same_target)
-        _shared_row(form, "Target &value", self.target_value, self.same_target_value)
-        _shared_row(form, "&Review date", self.review_date, self.same_review_date)
-        caption = QLabel("Each &pupil's plan")
-        caption.setBuddy(self.table)
-        form.addRow(caption)
-        form.addRow(self.table)
-        form.addRow(self.problem)
-        if len(drafts) == 1:  # one pupil: the fields above are theirs
-            for widget in (caption, self.table, *self.boxes):
-                widget.hide()
-
-    @property
-    def boxes(self) -> list[QCheckBox]:
-        return [self.same_outcome, self.same_target, self.same_target_value, self.same_review_date]
-
-    def outcome_sought_of(self, row: int) -> str:
-        return str(self.columns[P_OUTCOME_SOUGHT].cell_value(row))
-
-    def target_of(self, row: int) -> str:
-        return str(self.columns[P_TARGET].cell_value(row))
-
-    def target_value_of(self, row: int) -> str:
-        return str(self.columns[P_TARGET_VALUE].cell_value(row)).strip()
-
-    def review_date_of(self, row: int) -> dt.date:
-        return self.columns[P_REVIEW_DATE].cell_value(row)  # type: ignore[no-any-return]
-
-    def review_date_cell(self, row: int) -> Any:
-        return self.table.cellWidget(row, P_REVIEW_DATE)
-
-    def validatePage(self) -> bool:
-        """Every review date is a school day inside the group's dates, on or after the
-        baseline; otherwise say why and propose the group's last school day."""
-        wizard = self.wizard_
-        session, group = wizard.ctx.session, wizard.group
-        shared = self.same_review_date.isChecked() and len(wizard.drafts) > 1
-        proposal = svc.group_last_school_day(session, group)
-        lines = []
-        for row, draft in enumerate(wizard.drafts):
-            problem = svc.review_date_problem(
-                session,
-                group,
-                self.review_date_of(row),
-                baseline_date=wizard.assess.baseline_date(row),
-            )
-            if problem is None:
-                continue
-            who = f"{draft.name}: " if len(wizard.drafts) > 1 and not shared else ""
-            if proposal is None:
-                lines.append(f"{who}{problem} The group has no school day: change its dates.")
-                continue
-            lines.append(
-                f"{who}{problem} Proposed instead: the group's last school day, "
-                f"{proposal:%d/%m/%Y}."
-            )
-            self.columns[P_REVIEW_DATE].set_for(row, proposal)
-            if shared:
-                break
-        if lines:
-            if proposal is not None:
-                lines.append("Press Next to accept, or choose another school day.")
-            self.problem.setText("\n".join(lines))
-            return False
-        self.problem.clear()
-        return True
-
-
-class DoPage(QWizardPage):
-    """The delivery record for the cycle's period, read-only."""
-
-    def __init__(self, wizard: ReviewWizard) -> None:
-        super().__init__()
-        self.wizard_ = wizard
-        self.setTitle("Do")
-        self.setSubTitle("What was delivered between the baseline and the review.")
-        self.summary = ValueLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Delivery rate for the period")
-        self.sessions = QTableWidget(0, 2)
-        self.sessions.setAccessibleName("Sessions in the period")
-        self.sessions.setTabKeyNavigation(False)
-        self.sessions.setHorizontalHeaderLabels(("Date", "What happened"))
-        self.sessions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.sessions, 1)
-
-    def initializePage(self) -> None:
-        wizard = self.wizard_
-        first, last = wizard.period()
-        session = wizard.ctx.session
-        group_id = wizard.group_id
-        rows = group_sessions(session, group_id, first, last)
-        self.sessions.setRowCount(len(rows))
-        for row, (day, record) in enumerate(rows):
-            self.sessions.setItem(row, 0, QTableWidgetItem(day.strftime("%a %d/%m/%Y")))
-            self.sessions.setItem(row, 1, QTableWidgetItem(status_text(record)))
-        delivered = sum(
-            1 for _d, r in rows if r is not None and r.status == SessionStatus.DELIVERED.value
-        )
-        lines = [
-            f"{first:%d/%m/%Y} to {last:%d/%m/%Y}: group "
-            f"{rate_text(Rate(delivered, len(rows)), session)}"
-        ]
-        for row, draft in enumerate(wizard.drafts):
-            membership = session.get(GroupMembership, draft.membership_id)
-            assert membership is not None
-            start, end = wizard.period(row)
-            rate = membership_rate(session, membership, start, end)
-            lines.append(f"{draft.name}: {rate_text(rate, session)}")
-        self.summary.setText("\n".join(lines))
-
-
 class ReviewPage(QWizardPage):
     def __init__(self, wizard: ReviewWizard) -> None:
         super().__init__()
@@ -382,17 +81,19 @@ class ReviewPage(QWizardPage):
         drafts = wizard.drafts
         first = drafts[0].review
         self.outcome_date = date_edit(first.outcome_date or wizard.ctx.today, "Outcome date")
-        self.table = _table("Outcome and decision of each pupil", REVIEW_HEADERS, len(drafts))
+        self.table = pupil_table("Outcome and decision of each pupil", REVIEW_HEADERS, len(drafts))
         for row, draft in enumerate(drafts):
             for column in (PUPIL, BASELINE, AIM, PROGRESS):
-                self.table.setItem(row, column, _read_only(draft.name if column == PUPIL else ""))
+                self.table.setItem(
+                    row, column, read_only_item(draft.name if column == PUPIL else "")
+                )
             self.table.setItem(row, OUTCOME, QTableWidgetItem(draft.review.outcome_value))
-            met = combo(f"Target met for {draft.name}", svc.TARGET_MET_LABELS)
-            decision = combo(f"Decision for {draft.name}", svc.DECISION_LABELS)
+            met = combo(f"Target met for {draft.name}", TARGET_MET_LABELS)
+            decision = combo(f"Decision for {draft.name}", DECISION_LABELS)
             escalate = QComboBox()
             escalate.setEditable(True)
             escalate.setAccessibleName(f"Escalate {draft.name} to")
-            escalate.addItems(("", *svc.ESCALATE_CHOICES))
+            escalate.addItems(("", *ESCALATE_CHOICES))
             # Wide enough for "Wave 3 specialist provision", never "Wave 3…vision".
             escalate.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             decision.currentIndexChanged.connect(lambda _i, r=row: self._decision_changed(r))
@@ -491,13 +192,13 @@ class ReviewPage(QWizardPage):
         wizard = self.wizard_
         measure = wizard.assess.measure_type(row)
         baseline = wizard.assess.baseline(row)
-        gained = svc.progress(measure, baseline, self.outcome(row))
+        gained = progress(measure, baseline, self.outcome(row))
         self.table.blockSignals(True)
-        self.table.item(row, PROGRESS).setText(svc.progress_text(measure, gained))
+        self.table.item(row, PROGRESS).setText(progress_text(measure, gained))
         self.table.blockSignals(False)
         if suggest:
             target = wizard.plan.target_value_of(row)
-            met = svc.suggest_target_met(measure, baseline, self.outcome(row), target)
+            met = suggest_target_met(measure, baseline, self.outcome(row), target)
             if met is not None:
                 combo_box = self.widget(row, TARGET_MET)
                 combo_box.setCurrentIndex(combo_box.findData(met))
@@ -544,14 +245,15 @@ class ReviewWizard(QWizard):
             membership = session.get(GroupMembership, membership_id)
             if membership is None:
                 raise ValueError(f"There is no allocation {membership_id}.")
-            review = svc.preview_cycle(session, membership_id, today=ctx.today)
+            review = preview_cycle(session, membership_id, today=ctx.today)
             self.drafts.append(PupilDraft(membership_id, membership.pupil.display_name, review))
         first = session.get(GroupMembership, membership_ids[0])
         assert first is not None
         self.group: ProvisionGroup = first.group
         self.group_id = first.group_id
         self.message = ""
-        self.command: SaveCyclesCommand | None = None
+        #: What each review completed at Finish led to, in order.
+        self.steps: list[NextStep] = []
         who = self.drafts[0].name if len(self.drafts) == 1 else f"{len(self.drafts)} pupils"
         self.setWindowTitle(f"Review: {group_label(first.group)} – {who}")
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
@@ -590,59 +292,54 @@ class ReviewWizard(QWizard):
         last = min(max(self.plan.review_date_of(r) for r in rows), self.ctx.today)
         return first, max(first, last)
 
-    def save_all(self) -> list[svc.NextStep]:
-        """Write every pupil's cycle into the session (no commit); return the next steps."""
-        session = self.ctx.session
-        steps = []
-        assess, plan, review_page = self.assess, self.plan, self.review
+    def entries(self) -> list[CycleEntry]:
+        """Every pupil's cycle as the pages hold it, for ``record_cycles``."""
+        assess, plan, page = self.assess, self.plan, self.review
+        found = []
         for row, draft in enumerate(self.drafts):
-            review = svc.start_cycle(session, draft.membership_id, today=self.ctx.today)
-            svc.save_assessment(
-                review, assess.measure_type(row), assess.baseline(row), assess.baseline_date(row)
-            )
-            svc.save_plan(
-                review,
-                outcome_sought=plan.outcome_sought_of(row),
-                target=plan.target_of(row),
-                target_value=plan.target_value_of(row),
-                review_date=plan.review_date_of(row),
-            )
-            decision = review_page.widget(row, DECISION).currentData()
+            decision = page.widget(row, DECISION).currentData()
+            outcome = None
             if decision:
-                steps.append(
-                    svc.complete_review(
-                        session,
-                        review,
-                        outcome_value=review_page.outcome(row),
-                        outcome_date=review_page.outcome_date.date().toPython(),
-                        target_met=review_page.widget(row, TARGET_MET).currentData(),
-                        decision=decision,
-                        pupil_voice=review_page.voice_of(row),
-                        parent_views=review_page.parent_views_of(row),
-                        escalate_to=review_page.widget(row, ESCALATE_TO).currentText(),
-                        today=self.ctx.today,
-                    )
+                outcome = Outcome(
+                    value=page.outcome(row),
+                    day=page.outcome_date.date().toPython(),
+                    target_met=page.widget(row, TARGET_MET).currentData() or "",
+                    decision=decision,
+                    escalate_to=page.widget(row, ESCALATE_TO).currentText(),
                 )
-            else:  # an open cycle keeps the views gathered so far
-                svc.save_views(
-                    review,
-                    pupil_voice=review_page.voice_of(row),
-                    parent_views=review_page.parent_views_of(row),
+            found.append(
+                CycleEntry(
+                    membership_id=draft.membership_id,
+                    measure_type=assess.measure_type(row),
+                    baseline=assess.baseline(row),
+                    baseline_date=assess.baseline_date(row),
+                    outcome_sought=plan.outcome_sought_of(row),
+                    target=plan.target_of(row),
+                    target_value=plan.target_value_of(row),
+                    review_date=plan.review_date_of(row),
+                    pupil_voice=page.voice_of(row),
+                    parent_views=page.parent_views_of(row),
+                    outcome=outcome,
                 )
-        session.flush()
-        return steps
+            )
+        return found
 
     def accept(self) -> None:
+        """Finish: save every pupil's cycle as one undoable edit, then close."""
         who = self.drafts[0].name if len(self.drafts) == 1 else f"{len(self.drafts)} pupils"
-        command = SaveCyclesCommand(self.ctx, f"review {who}", self)
+        entries, today = self.entries(), self.ctx.today
+        command = DomainEdit(
+            self.ctx, f"review {who}", lambda session: record_cycles(session, entries, today=today)
+        )
         try:
             perform(self.ctx, command)
-        except (EditRefused, ValueError) as exc:
+        except EditRefused as exc:
             self.review.next_step.setText(str(exc))
             return
-        self.command = command
-        done = len(command.steps)
+        assert isinstance(command.change, CycleChange)
+        self.steps = list(command.change.steps)
+        done = len(self.steps)
         self.message = f"Saved {done} completed review{'s' if done != 1 else ''}." + "".join(
-            f" {step.text}" for step in command.steps if step.text
+            f" {step.text}" for step in self.steps if step.text
         )
         super().accept()

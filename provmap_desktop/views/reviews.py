@@ -22,9 +22,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..models import ProvisionGroup, Review
-from ..services import reviews as svc
-from ..services.delivery import group_label, rag
+from ..services import review_impact
+from ..services.delivery import rag
 from ..services.formatting import format_date, format_money
+from ..services.planned_sessions import group_label
+from ..services.review_cycle import (
+    DECISION_LABELS,
+    DUE_WITHIN_DAYS,
+    TARGET_MET_LABELS,
+    cycles_for_pupil,
+    due_reviews,
+)
+from ..services.review_measures import MEASURE_LABELS, progress, progress_text
 from ..ui.context import AppContext
 from ..ui.lazy import ReloadWhenShown
 from ..ui.speech import ValueLabel
@@ -151,11 +160,11 @@ class ReviewsScreen(ReloadWhenShown):
 
     def reload(self) -> None:
         session, today = self.ctx.session, self.ctx.today
-        lists = svc.due_reviews(session, today)
+        lists = due_reviews(session, today)
         overdue, due = lists.overdue, lists.due
         self.listed = overdue + due + lists.upcoming
         self.due_box.setTitle(
-            f"Reviews: {lists.count} overdue or due in the next {svc.DUE_WITHIN_DAYS} days, "
+            f"Reviews: {lists.count} overdue or due in the next {DUE_WITHIN_DAYS} days, "
             "then later ones"
         )
         rows = []
@@ -209,7 +218,7 @@ class ReviewsScreen(ReloadWhenShown):
         self._impact_key = key
         session = self.ctx.session
         rows = []
-        for row in svc.impact_by_provision(
+        for row in review_impact.impact_by_provision(
             session, self.ctx.academic_year_id, as_of=self.ctx.today
         ):
             met = f"{round(100 * row.met_share)}%" if row.met_share is not None else "–"
@@ -247,19 +256,19 @@ class ReviewsScreen(ReloadWhenShown):
             return
         self.cycles_box.setTitle(f"{review.pupil.display_name}'s cycles, in order")
         rows = []
-        for cycle in svc.cycles_for_pupil(self.ctx.session, review.pupil_id):
+        for cycle in cycles_for_pupil(self.ctx.session, review.pupil_id):
             group = cycle.membership.group if cycle.membership else None
-            gained = svc.progress(cycle.baseline_type, cycle.baseline_value, cycle.outcome_value)
+            gained = progress(cycle.baseline_type, cycle.baseline_value, cycle.outcome_value)
             rows.append(
                 (
                     format_date(cycle.baseline_date),
                     group.provision.name if group else "",
-                    f"{svc.MEASURE_LABELS.get(cycle.baseline_type, '')} {cycle.baseline_value}",
+                    f"{MEASURE_LABELS.get(cycle.baseline_type, '')} {cycle.baseline_value}",
                     cycle.target,
                     cycle.outcome_value or "(open)",
-                    svc.progress_text(cycle.baseline_type, gained),
-                    svc.TARGET_MET_LABELS.get(cycle.target_met or "", ""),
-                    svc.DECISION_LABELS.get(cycle.decision or "", ""),
+                    progress_text(cycle.baseline_type, gained),
+                    TARGET_MET_LABELS.get(cycle.target_met or "", ""),
+                    DECISION_LABELS.get(cycle.decision or "", ""),
                 )
             )
         _fill(self.cycles, rows)
@@ -297,7 +306,7 @@ class ReviewsScreen(ReloadWhenShown):
     def _finished(self, wizard: ReviewWizard) -> None:
         """Say what was saved; a "modify" decision opens its group to be changed."""
         self.message.setText(wizard.message)
-        steps = wizard.command.steps if wizard.command is not None else []
+        steps = wizard.steps
         to_open = [s.group_id for s in steps if s.decision == "modify" and s.group_id]
         if to_open:
             from .map.group_dialog import GroupDialog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -19,20 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ..domain.change import Changed, Kind
+from ..domain import funding, staff
+from ..domain import school as school_rules
+from ..domain.change import Change, Changed, Kind
 from ..models import FundingBudget, FundingStream, SchoolSettings, Staff, StaffRole, Term
 from ..models.vocab import FundingKind
 from ..services.formatting import format_money, parse_money
 from ..ui.context import AppContext
-from ..ui.edits import (
-    CallbackCommand,
-    EditRefused,
-    SetFieldCommand,
-    add_row_command,
-    perform,
-    unused_name,
-)
+from ..ui.edits import DomainEdit, EditRefused, perform
 from ..ui.entity_table import Column, EntityTableModel, install_delegates
 from ..ui.speech import ValueLabel
 
@@ -123,8 +120,6 @@ class SettingsScreen(QWidget):
                 value = parse_money(widget.text())
             else:
                 value = widget.text().strip()
-                if field == "name" and not value:
-                    raise ValueError("The school needs a name.")
         except ValueError as exc:
             self.show_message(str(exc))
             self._load_school()
@@ -132,7 +127,7 @@ class SettingsScreen(QWidget):
         if value == getattr(school, field):
             return
         label = f"change {field.replace('_', ' ')}"
-        self._perform(SetFieldCommand(self.ctx, SchoolSettings, 1, field, value, label, KIND))
+        self._perform(label, lambda session: school_rules.update_school(session, field, value))
 
     # -- tables ---------------------------------------------------------------------
 
@@ -157,7 +152,9 @@ class SettingsScreen(QWidget):
             Column("half_term_start", "Half-term from", "date"),
             Column("half_term_end", "Half-term to", "date"),
         ]
-        self.terms_model = EntityTableModel(self.ctx, Term, columns, self._terms, KIND, "term")
+        self.terms_model = EntityTableModel(
+            self.ctx, Term, columns, self._terms, KIND, "term", update=school_rules.update_term
+        )
         layout = QVBoxLayout(box)
         layout.addWidget(self._table(self.terms_model, "Term dates"))
         return box
@@ -203,6 +200,7 @@ class SettingsScreen(QWidget):
             lambda: list(self.ctx.session.scalars(select(StaffRole).order_by(StaffRole.name))),
             KIND,
             "role",
+            update=staff.update_role,
         )
         return self._table_box(box, self.roles_model, "Staff roles", "Add r&ole", self._add_role)
 
@@ -226,22 +224,15 @@ class SettingsScreen(QWidget):
             lambda: list(self.ctx.session.scalars(select(Staff).order_by(Staff.name))),
             KIND,
             "staff member",
+            update=staff.update_staff,
         )
         return self._table_box(box, self.staff_model, "Staff", "Add &staff member", self._add_staff)
 
     def _add_role(self) -> None:
-        name = unused_name(self.ctx.session, StaffRole.name, "New role")
-        role = StaffRole(name=name, hourly_cost=Decimal("0.00"))
-        self._perform(add_row_command(self.ctx, role, "add staff role", KIND))
+        self._perform("add staff role", lambda session: staff.add_role(session))
 
     def _add_staff(self) -> None:
-        session = self.ctx.session
-        role = session.scalars(select(StaffRole).order_by(StaffRole.id)).first()
-        if role is None:
-            self.show_message("Add a staff role first.")
-            return
-        member = Staff(name="New member of staff", role=role)
-        self._perform(add_row_command(self.ctx, member, "add staff member", KIND))
+        self._perform("add staff member", lambda session: staff.add_staff(session))
 
     def _funding_box(self) -> QGroupBox:
         box = QGroupBox("Funding streams, and their budgets for the chosen academic year")
@@ -263,6 +254,7 @@ class SettingsScreen(QWidget):
             ),
             KIND,
             "funding stream",
+            update=funding.update_stream,
         )
         self.budgets_model = EntityTableModel(
             self.ctx,
@@ -276,6 +268,7 @@ class SettingsScreen(QWidget):
             self._budgets,
             KIND,
             "budget",
+            update=funding.update_budget,
         )
         return self._table_box(
             box,
@@ -296,34 +289,26 @@ class SettingsScreen(QWidget):
         if year_id is None:
             return []
         session = self.ctx.session
-        streams = list(session.scalars(select(FundingStream).order_by(FundingStream.name)))
-        budgets = {
-            b.funding_stream_id: b
-            for b in session.scalars(
-                select(FundingBudget).where(FundingBudget.academic_year_id == year_id)
-            )
-        }
-        missing = [s for s in streams if s.id not in budgets]
-        if missing:
-            # A budget of nothing is the truthful default; making the rows lets her type.
-            for stream in missing:
-                budgets[stream.id] = FundingBudget(
-                    funding_stream_id=stream.id, academic_year_id=year_id, amount=Decimal(0)
-                )
-                session.add(budgets[stream.id])
-            session.commit()
-        return [budgets[s.id] for s in streams]
+        if not funding.add_missing_budgets(session, year_id).is_noop:
+            # Saved at once, not an edit to undo. Nothing else needs telling: this
+            # table is being loaded now, and zero was already what the year's budget meant.
+            self.ctx.commit(Changed())
+        query = (
+            select(FundingBudget)
+            .join(FundingStream)
+            .where(FundingBudget.academic_year_id == year_id)
+            .order_by(FundingStream.name)
+        )
+        return list(session.scalars(query))
 
     def _add_stream(self) -> None:
-        name = unused_name(self.ctx.session, FundingStream.name, "New funding stream")
-        stream = FundingStream(name=name)
-        self._perform(add_row_command(self.ctx, stream, "add funding stream", KIND))
+        self._perform("add funding stream", lambda session: funding.add_stream(session))
 
     # -- shared ---------------------------------------------------------------------
 
-    def _perform(self, command: CallbackCommand | SetFieldCommand) -> None:
+    def _perform(self, label: str, write: Callable[[Session], Change]) -> None:
         try:
-            perform(self.ctx, command)
+            perform(self.ctx, DomainEdit(self.ctx, label, write))
         except EditRefused as exc:
             self.show_message(str(exc))
             self._load_school()

@@ -8,9 +8,16 @@ import pytest
 from pypdf import PdfReader
 
 from provmap_desktop.cli import main
-from provmap_desktop.models import Pupil
-from provmap_desktop.services import reviews as svc
-from provmap_desktop.services.delivery import group_sessions, mark_cancelled, mark_delivered
+from provmap_desktop.domain.delivery import mark_cancelled, mark_delivered
+from provmap_desktop.domain.reviews import (
+    complete_review,
+    save_assessment,
+    save_plan,
+    start_cycle,
+)
+from provmap_desktop.models import Pupil, Review
+from provmap_desktop.services.planned_sessions import group_sessions
+from provmap_desktop.services.review_cycle import ESCALATE_EHC
 from provmap_desktop.storage import open_database
 from tests.ui._maya import END, START, build_maya_school
 from tests.ui.conftest import small_school
@@ -29,10 +36,12 @@ def school(tmp_path):  # type: ignore[no-untyped-def]
             mark_delivered(s, ids["group"], day, today=day)
         for day in days[30:33]:
             mark_cancelled(s, ids["group"], day, "trip_or_event", "Pantomime")
-        review = svc.start_cycle(s, ids["maya_membership"], today=START)
-        svc.save_assessment(review, "reading_age", "6y 2m", START)
-        svc.save_plan(
-            review,
+        review_id = start_cycle(s, ids["maya_membership"], today=START).review_id
+        assert review_id is not None
+        save_assessment(s, review_id, "reading_age", "6y 2m", START)
+        save_plan(
+            s,
+            review_id,
             outcome_sought="Reads Year 2 texts <fluently> & accurately",
             target="Reading age up six months",
             target_value="+6m",
@@ -41,13 +50,14 @@ def school(tmp_path):  # type: ignore[no-untyped-def]
         outcomes = [("6y 3m", "continue"), ("6y 5m", "continue"), ("6y 6m", "escalate")]
         day = dt.date(2026, 10, 9)
         for value, decision in outcomes:
-            step = svc.complete_review(
-                s, review, outcome_value=value, outcome_date=day, target_met="partly",
-                decision=decision, escalate_to=svc.ESCALATE_EHC, today=day,
-            )  # fmt: skip
+            step = complete_review(
+                s, review_id, outcome_value=value, outcome_date=day, target_met="partly",
+                decision=decision, escalate_to=ESCALATE_EHC, today=day,
+            ).step  # fmt: skip
+            assert step is not None
             if step.next_review_id:
-                review = s.get(type(review), step.next_review_id)
-                day = review.review_date
+                review_id = step.next_review_id
+                day = s.get(Review, review_id).review_date
         s.commit()
         upn = s.get(Pupil, ids["maya"]).upn
     db.close()

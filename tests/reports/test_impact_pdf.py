@@ -6,9 +6,15 @@ import datetime as dt
 
 from pypdf import PdfReader
 
+from provmap_desktop.domain.reviews import (
+    complete_review,
+    save_assessment,
+    save_plan,
+    start_cycle,
+)
 from provmap_desktop.models import GroupMembership
 from provmap_desktop.reports.impact_pdf import write_impact_report
-from provmap_desktop.services import reviews as svc
+from provmap_desktop.services.review_measures import suggest_target_met
 from provmap_desktop.storage import open_database
 from tests.ui._maya import END, START, build_maya_school
 from tests.ui.conftest import small_school
@@ -26,15 +32,16 @@ def test_a_fall_in_incidents_reads_as_progress_in_the_impact_report(tmp_path):
             for m in s.query(GroupMembership).filter_by(group_id=ids["group"])
         }
         for name, before, after in (("Maya", "8", "4"), ("Ben", "6", "2")):
-            review = svc.start_cycle(s, members[name], today=START)
-            svc.save_assessment(review, "count", before, START)
-            svc.save_plan(
-                review, outcome_sought="Stays in class", target="2 a week or fewer",
+            review_id = start_cycle(s, members[name], today=START).review_id
+            assert review_id is not None
+            save_assessment(s, review_id, "count", before, START)
+            save_plan(
+                s, review_id, outcome_sought="Stays in class", target="2 a week or fewer",
                 target_value="2", review_date=END,
             )  # fmt: skip
-            met = svc.suggest_target_met("count", before, after, "2")
-            svc.complete_review(
-                s, review, outcome_value=after, outcome_date=END, target_met=met or "not_met",
+            met = suggest_target_met("count", before, after, "2")
+            complete_review(
+                s, review_id, outcome_value=after, outcome_date=END, target_met=met or "not_met",
                 decision="exit", today=END,
             )  # fmt: skip
         s.commit()

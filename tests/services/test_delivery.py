@@ -7,21 +7,20 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from provmap_desktop.models import DeliverySession, SchoolSettings, SessionAttendance
-from provmap_desktop.services.delivery import (
-    Rate,
+from provmap_desktop.domain import DomainError
+from provmap_desktop.domain.delivery import (
     clear_record,
-    delivery_rates,
-    group_sessions,
     mark_cancelled,
     mark_delivered,
-    membership_rate,
-    rag,
     record_state,
-    restore_record,
+    set_attendance,
+)
+from provmap_desktop.models import DeliverySession, SchoolSettings, SessionAttendance
+from provmap_desktop.services.delivery import Rate, delivery_rates, membership_rate, rag
+from provmap_desktop.services.planned_sessions import (
+    group_sessions,
     sessions_for_day,
     sessions_for_week,
-    set_attendance,
     status_text,
 )
 
@@ -71,8 +70,8 @@ def test_members_are_those_current_that_day(session, school):
 def test_mark_delivered_with_an_absence_and_undo_exactly(session, school):
     _, group, pupils, _ = school
     day = D(2026, 11, 20)
-    before = mark_delivered(session, group.id, day, absent_pupil_ids=[pupils[1].id], today=TODAY)
-    assert before is None
+    change = mark_delivered(session, group.id, day, absent_pupil_ids=[pupils[1].id], today=TODAY)
+    assert change.before is None
     record = session.scalar(select(DeliverySession))
     assert record.status == "delivered" and record.late_entry  # entered after the day
     assert record.staff_id == group.staff_id
@@ -81,10 +80,11 @@ def test_mark_delivered_with_an_absence_and_undo_exactly(session, school):
     assert status_text(record) == "Delivered, 1 absent (late entry)"
 
     after = record_state(session, group.id, day)
-    restore_record(session, group.id, day, before)
+    assert change.after == after
+    change.undo(session)
     assert session.scalar(select(func.count(DeliverySession.id))) == 0
     assert session.scalar(select(func.count(SessionAttendance.id))) == 0
-    restore_record(session, group.id, day, after)  # redo
+    change.redo(session)
     assert record_state(session, group.id, day) == after
 
 
@@ -92,10 +92,10 @@ def test_same_day_entry_is_not_late_and_attendance_can_change(session, school):
     _, group, pupils, _ = school
     mark_delivered(session, group.id, TODAY, today=TODAY)
     assert not record_state(session, group.id, TODAY).late_entry
-    before = set_attendance(session, group.id, TODAY, pupils[0].id, False, today=TODAY)
+    change = set_attendance(session, group.id, TODAY, pupils[0].id, False, today=TODAY)
     state = record_state(session, group.id, TODAY)
     assert (pupils[0].id, False, "") in state.attendance
-    restore_record(session, group.id, TODAY, before)
+    change.undo(session)
     assert all(present for _, present, _ in record_state(session, group.id, TODAY).attendance)
 
 
@@ -103,24 +103,24 @@ def test_cancel_with_reason_then_clear(session, school):
     _, group, _, _ = school
     day = D(2026, 11, 18)
     mark_delivered(session, group.id, day, today=TODAY)
-    before = mark_cancelled(session, group.id, day, "staff_absent", "Ms Jones ill", today=TODAY)
+    change = mark_cancelled(session, group.id, day, "staff_absent", "Ms Jones ill", today=TODAY)
     record = session.scalar(select(DeliverySession))
     assert status_text(record) == "Cancelled – staff absent (late entry)"
     assert record.note == "Ms Jones ill" and record.attendance == []
-    restore_record(session, group.id, day, before)
+    change.undo(session)
     assert record_state(session, group.id, day).status == "delivered"
     assert len(record_state(session, group.id, day).attendance) == 3
     clear_record(session, group.id, day)
     assert record_state(session, group.id, day) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError, match="'not a reason' is not a reason a session is cancelled"):
         mark_cancelled(session, group.id, day, "not a reason")
 
 
 def test_no_record_on_a_day_with_no_planned_session(session, school):
     _, group, _, _ = school
-    with pytest.raises(ValueError, match="no session planned"):
+    with pytest.raises(DomainError, match="PT group A has no session planned on 28/10/2026"):
         mark_delivered(session, group.id, D(2026, 10, 28), today=TODAY)  # half-term
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError, match="no session planned on 03/11/2026"):
         mark_delivered(session, group.id, D(2026, 11, 3), today=TODAY)  # a Tuesday
 
 

@@ -5,23 +5,27 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from provmap_desktop.models import Review
-from provmap_desktop.services.delivery import mark_delivered
-from provmap_desktop.services.reviews import (
-    ESCALATE_EHC,
+from provmap_desktop.domain import DomainError
+from provmap_desktop.domain.delivery import mark_delivered
+from provmap_desktop.domain.reviews import (
+    CycleChange,
     complete_review,
+    save_assessment,
+    save_plan,
+    start_cycle,
+)
+from provmap_desktop.models import Review
+from provmap_desktop.services.review_cycle import (
+    ESCALATE_EHC,
     cycles_for_pupil,
-    impact_by_provision,
+    reviews_due,
+    reviews_overdue,
+)
+from provmap_desktop.services.review_impact import impact_by_provision
+from provmap_desktop.services.review_measures import (
     parse_measure,
     progress,
     progress_text,
-    restore,
-    reviews_due,
-    reviews_overdue,
-    save_assessment,
-    save_plan,
-    snapshot,
-    start_cycle,
     suggest_target_met,
 )
 
@@ -59,10 +63,15 @@ def allocation(session):  # type: ignore[no-untyped-def]
     return group, pupil, add_member(session, group, pupil)
 
 
-def _complete(session, review, decision, **extra):  # type: ignore[no-untyped-def]
+def _start(session, membership_id, today):  # type: ignore[no-untyped-def]
+    """Open the membership's cycle and return its review row."""
+    return session.get(Review, start_cycle(session, membership_id, today=today).review_id)
+
+
+def _complete(session, review, decision, **extra) -> CycleChange:  # type: ignore[no-untyped-def]
     return complete_review(
         session,
-        review,
+        review.id,
         outcome_value="6y 4m",
         outcome_date=D(2026, 12, 4),
         target_met="partly",
@@ -73,10 +82,11 @@ def _complete(session, review, decision, **extra):  # type: ignore[no-untyped-de
 
 
 def _first_cycle(session, membership):  # type: ignore[no-untyped-def]
-    review = start_cycle(session, membership.id, today=D(2026, 9, 7))
-    save_assessment(review, "reading_age", "6y 0m", D(2026, 9, 7))
+    review = _start(session, membership.id, D(2026, 9, 7))
+    save_assessment(session, review.id, "reading_age", "6y 0m", D(2026, 9, 7))
     save_plan(
-        review,
+        session,
+        review.id,
         outcome_sought="Reads Year 2 texts fluently",
         target="Reading age up by six months",
         target_value="+6m",
@@ -88,8 +98,9 @@ def _first_cycle(session, membership):  # type: ignore[no-untyped-def]
 def test_continue_opens_the_next_cycle_with_baseline_and_plan(session, allocation):
     _, pupil, membership = allocation
     review = _first_cycle(session, membership)
-    assert start_cycle(session, membership.id, today=TODAY) is review  # the open one
-    step = _complete(session, review, "continue")
+    again = start_cycle(session, membership.id, today=TODAY)
+    assert again.review_id == review.id and again.is_noop  # the open one
+    step = _complete(session, review, "continue").step
     following = session.get(Review, step.next_review_id)
     assert (following.baseline_type, following.baseline_value) == ("reading_age", "6y 4m")
     assert following.baseline_date == D(2026, 12, 4)
@@ -104,23 +115,24 @@ def test_a_new_cycle_takes_its_baseline_from_the_last_outcome(session, allocatio
     _, _, membership = allocation
     review = _first_cycle(session, membership)
     _complete(session, review, "modify")
-    again = start_cycle(session, membership.id, today=TODAY)
+    again = _start(session, membership.id, TODAY)
     assert again.id != review.id
     assert (again.baseline_value, again.baseline_date) == ("6y 4m", D(2026, 12, 4))
 
 
 def test_modify_names_the_group_to_open(session, allocation):
     group, _, membership = allocation
-    step = _complete(session, _first_cycle(session, membership), "modify")
+    step = _complete(session, _first_cycle(session, membership), "modify").step
     assert step.group_id == group.id
 
 
 def test_escalate_records_where_to_and_needs_it(session, allocation):
     _, _, membership = allocation
     review = _first_cycle(session, membership)
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError, match="Say where to escalate to"):
         _complete(session, review, "escalate")
-    step = _complete(session, review, "escalate", escalate_to=ESCALATE_EHC)
+    assert review.completed_on is None and review.decision is None
+    step = _complete(session, review, "escalate", escalate_to=ESCALATE_EHC).step
     assert review.escalate_to == ESCALATE_EHC
     assert "EHC needs assessment" in step.text
 
@@ -128,24 +140,25 @@ def test_escalate_records_where_to_and_needs_it(session, allocation):
 def test_exit_ends_the_allocation_and_undo_restores_it(session, allocation):
     _, _, membership = allocation
     review = _first_cycle(session, membership)
-    before = snapshot(session, [membership.id])
-    step = _complete(session, review, "exit")
-    assert membership.leave_date == D(2026, 12, 4) == step.left_on
-    restore(session, before)
+    change = _complete(session, review, "exit")
+    assert membership.leave_date == D(2026, 12, 4) == change.step.left_on
+    change.undo(session)
     assert membership.leave_date is None
     assert review.completed_on is None and review.decision is None
+    change.redo(session)
+    assert membership.leave_date == D(2026, 12, 4)
+    assert session.get(Review, review.id).decision == "exit"
 
 
 def test_undo_of_continue_removes_the_cycle_it_opened(session, allocation):
     _, _, membership = allocation
     review = _first_cycle(session, membership)
-    before = snapshot(session, [membership.id])
-    _complete(session, review, "continue")
-    after = snapshot(session, [membership.id])
-    restore(session, before)
+    change = _complete(session, review, "continue")
+    change.undo(session)
     assert session.scalars(select(Review)).all() == [review]
-    restore(session, after)  # redo brings back the same rows
-    assert sorted(after.reviews) == sorted(r.id for r in session.scalars(select(Review)))
+    change.redo(session)  # redo brings back the same rows
+    assert sorted(change.after.reviews) == sorted(r.id for r in session.scalars(select(Review)))
+    assert len(change.after.reviews) == 2
 
 
 def test_due_and_overdue_lists(session, allocation):
@@ -165,11 +178,11 @@ def test_impact_by_provision_counts_pupils_behind_each_figure(session, allocatio
         mark_delivered(session, group.id, day, today=TODAY)
     review = _first_cycle(session, membership)
     _complete(session, review, "continue")
-    second = start_cycle(session, other.id, today=D(2026, 9, 7))
-    save_assessment(second, "reading_age", "6y 6m", D(2026, 9, 7))
+    second = _start(session, other.id, D(2026, 9, 7))
+    save_assessment(session, second.id, "reading_age", "6y 6m", D(2026, 9, 7))
     complete_review(
         session,
-        second,
+        second.id,
         outcome_value="7y 2m",
         outcome_date=D(2026, 12, 4),
         target_met="met",
@@ -224,7 +237,7 @@ def test_the_suggestion_for_a_count_follows_its_direction(baseline, outcome, tar
 
 
 def test_mean_progress_of_a_count_reads_as_fewer():
-    from provmap_desktop.services.reviews import MeanProgress
+    from provmap_desktop.services.review_impact import MeanProgress
 
     text = MeanProgress("count", -4.0, 3).text
     assert text.startswith("4 fewer") and "-4" not in text and "points" not in text
@@ -235,7 +248,7 @@ def test_mean_progress_of_a_count_reads_as_fewer():
 
 
 def test_a_review_date_must_be_a_school_day_inside_the_group(session, allocation):
-    from provmap_desktop.services.reviews import group_last_school_day, review_date_problem
+    from provmap_desktop.services.review_cycle import group_last_school_day, review_date_problem
 
     group, _, _ = allocation  # Monday 07/09/2026 to Friday 04/12/2026
     assert review_date_problem(session, group, D(2026, 12, 4)) is None
@@ -259,15 +272,15 @@ def test_continue_keeps_the_next_review_on_a_school_day_inside_the_group(session
     review = _first_cycle(session, membership)
     review.review_date = D(2026, 10, 9)  # a 32-day first cycle
     step = complete_review(
-        session, review, outcome_value="6y 1m", outcome_date=D(2026, 10, 9),
+        session, review.id, outcome_value="6y 1m", outcome_date=D(2026, 10, 9),
         target_met="partly", decision="continue", today=D(2026, 10, 9),
-    )  # fmt: skip
+    ).step  # fmt: skip
     second = session.get(Review, step.next_review_id)
     assert second.review_date == D(2026, 11, 10)  # 32 days on, a Tuesday in the block
     step = complete_review(
-        session, second, outcome_value="6y 3m", outcome_date=D(2026, 11, 10),
+        session, second.id, outcome_value="6y 3m", outcome_date=D(2026, 11, 10),
         target_met="partly", decision="continue", today=D(2026, 11, 10),
-    )  # fmt: skip
+    ).step  # fmt: skip
     third = session.get(Review, step.next_review_id)
     # 32 days after 10/11 is Saturday 12/12, after the group ends: its last day instead.
     assert third.review_date == D(2026, 12, 4)
@@ -276,14 +289,14 @@ def test_continue_keeps_the_next_review_on_a_school_day_inside_the_group(session
 
 def test_continue_when_the_group_has_ended_leaves_the_next_date_to_be_set(session, allocation):
     _, _, membership = allocation
-    step = _complete(session, _first_cycle(session, membership), "continue")
+    step = _complete(session, _first_cycle(session, membership), "continue").step
     following = session.get(Review, step.next_review_id)
     assert following.review_date is None  # no school day of the group is left
     assert "the group ended on 04/12/2026" in step.text
 
 
 def test_a_new_cycle_after_the_group_ended_is_not_dated_on_a_weekend(session, allocation):
-    from provmap_desktop.services.reviews import preview_cycle
+    from provmap_desktop.services.review_cycle import preview_cycle
 
     _, _, membership = allocation
     review = preview_cycle(session, membership.id, today=D(2026, 12, 12))  # a Saturday
@@ -295,7 +308,7 @@ def test_a_new_cycle_after_the_group_ended_is_not_dated_on_a_weekend(session, al
 
 
 def test_one_rule_sorts_open_reviews_into_overdue_due_and_upcoming(session, allocation):
-    from provmap_desktop.services.reviews import DUE_WITHIN_DAYS, due_reviews
+    from provmap_desktop.services.review_cycle import DUE_WITHIN_DAYS, due_reviews
 
     group, pupil, _membership = allocation
     today = D(2026, 11, 16)
@@ -303,7 +316,7 @@ def test_one_rule_sorts_open_reviews_into_overdue_due_and_upcoming(session, allo
     reviews = []
     for day in dates:
         member = add_member(session, group, make_pupil(session, "P", pupil.year_group))
-        review = start_cycle(session, member.id, today=D(2026, 9, 7))
+        review = _start(session, member.id, D(2026, 9, 7))
         review.review_date = day
         reviews.append(review)
     session.flush()
@@ -320,9 +333,9 @@ def test_continue_into_a_holiday_moves_the_next_review_to_the_next_school_day(se
     review = _first_cycle(session, membership)
     review.baseline_date, review.review_date = D(2026, 10, 19), D(2026, 10, 23)  # 4 days
     step = complete_review(
-        session, review, outcome_value="6y 1m", outcome_date=D(2026, 10, 23),
+        session, review.id, outcome_value="6y 1m", outcome_date=D(2026, 10, 23),
         target_met="partly", decision="continue", today=D(2026, 10, 23),
-    )  # fmt: skip
+    ).step  # fmt: skip
     # 4 days on is Tuesday 27/10, in half-term; no school day before it since the
     # baseline, so the first one after it: Monday 02/11/2026.
     assert session.get(Review, step.next_review_id).review_date == D(2026, 11, 2)

@@ -66,16 +66,16 @@ def test_a_pupil_chosen_before_a_screen_is_built_is_chosen_there(qtbot, school_d
 
 
 def test_impact_by_provision_is_worked_out_once_per_change(qtbot, school_db, monkeypatch):  # type: ignore[no-untyped-def]
-    from provmap_desktop.services import reviews as svc
+    from provmap_desktop.services import review_impact
 
     calls: list[int | None] = []
-    real = svc.impact_by_provision
+    real = review_impact.impact_by_provision
 
     def counted(session, year_id, **kw):  # type: ignore[no-untyped-def]
         calls.append(year_id)
         return real(session, year_id, **kw)
 
-    monkeypatch.setattr(svc, "impact_by_provision", counted)
+    monkeypatch.setattr(review_impact, "impact_by_provision", counted)
     window = _window(qtbot, school_db, "reviews")
     assert len(calls) == 1  # start-up with Reviews as the last screen: once
     window.show_screen("map")

@@ -153,7 +153,7 @@ def test_week_view_and_late_entry_for_an_earlier_day(register, qtbot, school_db)
 
     screen.set_day(dt.date(2026, 10, 28))  # half-term
     assert screen.table.rowCount() == 0
-    assert "No sessions" in screen.empty.text()
+    assert screen.empty.text() == "No sessions are planned for 28/10/2026."
 
 
 def test_ticking_attendance_by_keyboard_keeps_the_place_in_the_list(register, qtbot, school_db):

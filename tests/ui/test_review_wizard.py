@@ -8,8 +8,11 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QWizard
 
+from provmap_desktop.domain import Changed, Kind
+from provmap_desktop.domain.delivery import mark_cancelled, mark_delivered
+from provmap_desktop.domain.reviews import complete_review, save_assessment, start_cycle
 from provmap_desktop.models import GroupMembership, Review
-from provmap_desktop.services.delivery import group_sessions, mark_cancelled, mark_delivered
+from provmap_desktop.services.planned_sessions import group_sessions
 from provmap_desktop.ui.context import AppContext
 from provmap_desktop.views.review_wizard import (
     DECISION,
@@ -70,7 +73,7 @@ def test_worked_example_end_to_end(maya, qtbot, school_db, tmp_path):
         absent = [ids["maya"]] if day in days[5:7] else []
         mark_delivered(session, ids["group"], day, absent_pupil_ids=absent, today=day)
     mark_cancelled(session, ids["group"], days[33], "staff_absent", "TA on a course")
-    ctx.commit("delivery")
+    ctx.commit(Changed.of(Kind.DELIVERY))
 
     wizard = ReviewWizard(ctx, [ids["maya_membership"]])
     qtbot.addWidget(wizard)
@@ -89,9 +92,10 @@ def test_worked_example_end_to_end(maya, qtbot, school_db, tmp_path):
     next_page(qtbot, wizard)
     # Do: 33 of 36 delivered, Maya present at 31.
     assert wizard.currentPage() is wizard.do
-    summary = wizard.do.summary.text()
-    assert "group 92% ● Green (33 of 36)" in summary
-    assert "Maya Adams: 86% ▲ Amber (31 of 36)" in summary
+    assert wizard.do.summary.text().split("\n") == [
+        f"{START:%d/%m/%Y} to {END:%d/%m/%Y}: group 92% ● Green (33 of 36)",
+        "Maya Adams: 86% ▲ Amber (31 of 36)",
+    ]
     assert wizard.do.sessions.rowCount() == 36
     next_page(qtbot, wizard)
     # Review
@@ -103,7 +107,10 @@ def test_worked_example_end_to_end(maya, qtbot, school_db, tmp_path):
     pick(page.widget(0, DECISION), "escalate")
     finish(qtbot, wizard)
     assert wizard.isVisible()  # nowhere to escalate to yet: refused
-    assert "escalate" in page.next_step.text()
+    assert page.next_step.text() == (
+        "That change was not saved: Say where to escalate to: "
+        "a higher wave or an EHC needs assessment."
+    )
     page.widget(0, ESCALATE_TO).setEditText("Wave 3: specialist teacher for literacy")
     page.pupil_voice.setPlainText("The games help but reading is still hard.")
     page.parent_views.setPlainText("Mum sees more confidence at bedtime reading.")
@@ -121,7 +128,9 @@ def test_worked_example_end_to_end(maya, qtbot, school_db, tmp_path):
     assert review.escalate_to == "Wave 3: specialist teacher for literacy"
     assert review.completed_on == REVIEW_DAY
     assert review.pupil_voice.startswith("The games help")
-    assert "allocate it on the provision map" in review.next_step
+    assert review.next_step == (
+        "Escalate to Wave 3: specialist teacher for literacy: allocate it on the provision map."
+    )
 
     from provmap_desktop.reports.evidence_pdf import write_evidence_pack
 
@@ -173,7 +182,7 @@ def test_group_review_with_a_decision_per_pupil_and_undo(maya, qtbot, school_db)
     assert read_reviews(school_db, members["Dan"])[0].decision == "modify"
     (maya_open,) = read_reviews(school_db, members["Maya"])
     assert maya_open.completed_on is None and maya_open.baseline_value == "78"
-    assert wizard.command.steps[2].group_id == ids["group"]  # modify opens the group
+    assert wizard.steps[2].group_id == ids["group"]  # modify opens the group
 
     ctx.undo_stack.undo()
     for name in ("Ben", "Cal", "Dan", "Maya"):
@@ -203,18 +212,18 @@ def test_a_second_cycle_is_pre_filled_from_the_first(maya, qtbot, school_db):
 
 
 def test_reviews_screen_lists_due_cycles_and_impact_and_opens_the_wizard(maya, qtbot, school_db):
-    from provmap_desktop.services import reviews as svc
     from provmap_desktop.views.reviews import ReviewsScreen
 
     ctx, ids = maya
-    done = svc.start_cycle(ctx.session, ids["maya_membership"], today=START)
-    svc.save_assessment(done, "reading_age", "6y 2m", START)
-    svc.complete_review(
+    done = start_cycle(ctx.session, ids["maya_membership"], today=START).review_id
+    assert done is not None
+    save_assessment(ctx.session, done, "reading_age", "6y 2m", START)
+    complete_review(
         ctx.session, done, outcome_value="6y 6m", outcome_date=dt.date(2026, 11, 2),
         target_met="partly", decision="continue", today=dt.date(2026, 11, 2),
     )  # fmt: skip
     # 84 days on would be 25/01/2027, after the group: its last day, 04/12/2026, instead.
-    ctx.commit("reviews")
+    ctx.commit(Changed.of(Kind.REVIEWS))
     ctx.today = dt.date(2027, 2, 3)
     screen = ReviewsScreen(ctx)
     qtbot.addWidget(screen)
@@ -243,16 +252,29 @@ def test_a_modify_decision_opens_the_group_to_change_it(maya, qtbot, school_db):
     from provmap_desktop.views.reviews import ReviewsScreen
 
     ctx, ids = maya
+    start_cycle(ctx.session, ids["maya_membership"], today=START)
+    ctx.commit(Changed.of(Kind.REVIEWS))  # Maya's review falls due today
     screen = ReviewsScreen(ctx)
     qtbot.addWidget(screen)
-    wizard = ReviewWizard(ctx, [ids["maya_membership"]])
-    qtbot.addWidget(wizard)
+    screen.show()
+    screen.due.selectRow(0)
+    qtbot.mouseClick(screen.review_button, Qt.MouseButton.LeftButton)
+    wizard = screen.wizard
+    assert wizard is not None and wizard.isVisible()
     wizard.assess.measure.setCurrentIndex(wizard.assess.measure.findData("reading_age"))
     wizard.assess.table.item(0, 1).setText("6:2")
+    next_page(qtbot, wizard)
+    next_page(qtbot, wizard)
+    next_page(qtbot, wizard)
+    assert wizard.currentPage() is wizard.review
     wizard.review.table.item(0, OUTCOME).setText("6:4")
     pick(wizard.review.widget(0, TARGET_MET), "not_met")
     pick(wizard.review.widget(0, DECISION), "modify")
-    wizard.accept()
-    screen._finished(wizard)
+    finish(qtbot, wizard)
+    assert not wizard.isVisible()
+    assert screen.message.text() == (
+        "Saved 1 completed review. "
+        "Modify: change the group (sessions, staff or approach), then plan again."
+    )
     assert screen.group_dialog.isVisible()
     assert screen.group_dialog.group_id == ids["group"]

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
+from provmap_desktop.domain.reviews import save_assessment, save_plan, start_cycle
 from provmap_desktop.models import GroupMembership, Review
-from provmap_desktop.services import reviews as svc
 from provmap_desktop.ui.context import AppContext
 from provmap_desktop.views.review_wizard import (
     DECISION,
@@ -55,10 +55,11 @@ def group_ctx(qtbot, school_db):  # type: ignore[no-untyped-def]
             "Maya": ("reading_age", "7y 0m", "Reads chapter books", "7y 11m", REVIEW_DAY),
         }
         for name, (measure, baseline, target, value, review_date) in plans.items():
-            review = svc.start_cycle(s, members[name], today=START)
-            svc.save_assessment(review, measure, baseline, START)
-            svc.save_plan(
-                review, outcome_sought=f"{name}'s outcome", target=target,
+            review_id = start_cycle(s, members[name], today=START).review_id
+            assert review_id is not None
+            save_assessment(s, review_id, measure, baseline, START)
+            save_plan(
+                s, review_id, outcome_sought=f"{name}'s outcome", target=target,
                 target_value=value, review_date=review_date,
             )  # fmt: skip
         s.commit()
@@ -189,13 +190,20 @@ def test_a_review_date_outside_the_groups_school_days_is_refused_with_a_proposal
     plan.review_date.setDate(QDate(2026, 12, 12))  # a Saturday after the group ended
     next_page(qtbot, wizard)
     assert wizard.currentPage() is plan
-    assert "Saturday 12/12/2026 is after the group ends on 04/12/2026" in plan.problem.text()
-    assert "04/12/2026" in plan.problem.text()
+    assert plan.problem.text() == (
+        "Saturday 12/12/2026 is after the group ends on 04/12/2026. Proposed instead: "
+        "the group's last school day, 04/12/2026.\n"
+        "Press Next to accept, or choose another school day."
+    )
     assert plan.review_date.date().toPython() == REVIEW_DAY  # the group's last day, proposed
     plan.review_date.setDate(QDate(2026, 10, 28))  # half-term
     next_page(qtbot, wizard)
     assert wizard.currentPage() is plan
-    assert "Wednesday 28/10/2026 is not a school day" in plan.problem.text()
+    assert plan.problem.text() == (
+        "Wednesday 28/10/2026 is not a school day (a school holiday). Proposed instead: "
+        "the group's last school day, 04/12/2026.\n"
+        "Press Next to accept, or choose another school day."
+    )
     next_page(qtbot, wizard)  # the proposal accepted
     assert wizard.currentPage() is wizard.do
     next_page(qtbot, wizard)
@@ -214,7 +222,11 @@ def test_one_pupils_weekend_review_date_is_named_and_only_theirs_is_changed(
     plan.review_date_cell(CAL).setDate(QDate(2026, 11, 14))  # a Saturday in the block
     next_page(qtbot, wizard)
     assert wizard.currentPage() is plan
-    assert "Cal Cross: Saturday 14/11/2026 is not a school day" in plan.problem.text()
+    assert plan.problem.text() == (
+        "Cal Cross: Saturday 14/11/2026 is not a school day (a weekend). Proposed instead: "
+        "the group's last school day, 04/12/2026.\n"
+        "Press Next to accept, or choose another school day."
+    )
     assert plan.review_date_of(CAL) == REVIEW_DAY
     assert plan.review_date_of(BEN) == D(2026, 11, 27)
     next_page(qtbot, wizard)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from provmap_desktop.models import GroupMembership
-from provmap_desktop.services import reviews as svc
+from provmap_desktop.domain.reviews import start_cycle
+from provmap_desktop.models import GroupMembership, Review
 
 from ._maya import START, build_maya_school
 
@@ -22,7 +22,7 @@ def test_the_strip_and_the_reviews_screen_show_the_same_due_count(qtbot, school_
     with school_db.session_factory() as s:
         members = s.query(GroupMembership).filter_by(group_id=ids["group"]).all()
         for member, offset in zip(members, offsets, strict=True):
-            review = svc.start_cycle(s, member.id, today=START)
+            review = s.get(Review, start_cycle(s, member.id, today=START).review_id)
             review.review_date = TODAY + dt.timedelta(days=offset)
         s.commit()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 
 from provmap_desktop.models import SchoolSettings, StaffRole
 from provmap_desktop.shell.screens import SCREENS
@@ -61,7 +61,7 @@ def test_bad_threshold_is_refused_with_a_message_and_nothing_saved(window, qtbot
     edit: QLineEdit = screen.fields["sen_threshold"]
     edit.setText("six thousand")
     edit.editingFinished.emit()
-    assert "not an amount of money" in screen.message.text()
+    assert screen.message.text() == "'six thousand' is not an amount of money, e.g. 18.50."
     assert fresh_read(school_db, SchoolSettings, 1).sen_threshold == Decimal("6000.00")
     assert edit.text() == "6,000.00"
 
@@ -86,14 +86,21 @@ def test_term_dates_refuse_an_end_before_the_start(window, school_db):
     messages: list[str] = []
     model.edit_refused.connect(messages.append)
     assert not model.setData(model.index(0, 2), "01/09/2026")  # ends before it starts
-    assert messages and "not saved" in messages[0]
+    assert messages == ["That change was not saved: The Autumn term ends before it starts."]
     assert model.data(model.index(0, 2)) == "18/12/2026"
 
 
-def test_add_staff_role_then_undo_then_redo(window, school_db):
+def _button(screen, text: str) -> QPushButton:  # type: ignore[no-untyped-def]
+    (button,) = [b for b in screen.findChildren(QPushButton) if b.text() == text]
+    return button
+
+
+def test_add_staff_role_then_undo_then_redo(window, qtbot, school_db):
+    window.show_screen("settings")
     screen = window.screens["settings"]
     before = len(screen.roles_model.rows)
-    screen._add_role()
+    qtbot.mouseClick(_button(screen, "Add r&ole"), Qt.MouseButton.LeftButton)
+    assert window.undo_action.text() == "&Undo add staff role"
     assert len(screen.roles_model.rows) == before + 1
     window.undo_action.trigger()
     assert len(screen.roles_model.rows) == before
@@ -126,11 +133,12 @@ def test_screens_not_yet_built_say_so(window):
     assert all("later version" in t for t in texts if "later" in t)
 
 
-def test_funding_stream_and_its_budget_for_the_year(window, school_db):
+def test_funding_stream_and_its_budget_for_the_year(window, qtbot, school_db):
     from provmap_desktop.models import FundingBudget, FundingStream
 
+    window.show_screen("settings")
     screen = window.screens["settings"]
-    screen._add_stream()
+    qtbot.mouseClick(_button(screen, "Add fun&ding stream"), Qt.MouseButton.LeftButton)
     streams = screen.streams_model
     assert streams.setData(streams.index(0, 0), "Notional SEN budget")
     budgets = screen.budgets_model
@@ -154,6 +162,28 @@ def test_help_explains_the_cost_formulas(window):
     text = window.help_dialog.findChild(QTextBrowser).toPlainText()
     assert "Session cost" in text and "Group cost" in text and "1:1" in text
     window.help_dialog.close()
+
+
+def test_add_staff_member_by_its_button_and_a_blank_school_name_is_refused(
+    window, qtbot, school_db
+):
+    from provmap_desktop.models import Staff
+
+    window.show_screen("settings")
+    screen = window.screens["settings"]
+    qtbot.mouseClick(_button(screen, "Add &staff member"), Qt.MouseButton.LeftButton)
+    assert [r.name for r in screen.staff_model.rows] == ["Mrs Ahmed", "New member of staff"]
+    with school_db.session_factory() as s:
+        assert s.query(Staff).filter_by(name="New member of staff").count() == 1
+    window.undo_action.trigger()
+    assert [r.name for r in screen.staff_model.rows] == ["Mrs Ahmed"]
+
+    edit: QLineEdit = screen.fields["name"]
+    edit.setText("   ")
+    edit.editingFinished.emit()
+    assert screen.message.text() == "That change was not saved: The school needs a name."
+    assert edit.text() == "Test Primary"
+    assert fresh_read(school_db, SchoolSettings, 1).name == "Test Primary"
 
 
 def _menu_bar(window):  # type: ignore[no-untyped-def]

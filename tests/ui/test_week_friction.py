@@ -277,7 +277,7 @@ def test_register_week_view_every_column_readable_at_1366(demo_window, qtbot):
 
 def test_review_wizard_shows_the_escalate_choices_whole(demo_window, demo_db, qtbot):
     from provmap_desktop.models import GroupMembership
-    from provmap_desktop.services import reviews as svc
+    from provmap_desktop.services import review_cycle as svc
     from provmap_desktop.views.review_wizard import ESCALATE_TO, ReviewWizard
 
     with demo_db.session_factory() as s:
