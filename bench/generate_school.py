@@ -32,7 +32,7 @@ from provmap_desktop.models import (
     YearGroup,
 )
 from provmap_desktop.models.vocab import NEED_TO_AREA, AreaOfNeed
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 from provmap_desktop.storage import open_database
 
 PUPILS = 2000

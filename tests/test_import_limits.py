@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from provmap_desktop.cli import EXIT_FAILED, EXIT_OK, main
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 from provmap_desktop.storage.autobackup import list_copies
 
 from .storage.conftest import add_small_school, all_rows, sha256

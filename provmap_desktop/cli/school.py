@@ -214,11 +214,11 @@ def cmd_import_json(args: argparse.Namespace) -> int:
     """Check a school document and write it into a new database file."""
     from ..services.school_document import (
         SchoolDocumentError,
-        check_document,
         import_school,
         read_school_json,
         record_counts,
     )
+    from ..services.school_document_check import check_document
 
     source: Path = args.file
     target = Path(args.db)

@@ -34,8 +34,8 @@ from ..models import (
 )
 from ..models.pupils import PROFILE_FIELDS
 from ..models.vocab import NEED_TYPES, SenStatus
-from ..services.pupil_rules import checked_birth_date, checked_name
-from ..services.upn import clean_upn
+from ..rules.pupil_rules import checked_birth_date, checked_name
+from ..rules.upn import clean_upn
 from .change import (
     Change,
     Changed,
@@ -162,6 +162,7 @@ RULES: dict[str, FieldRule] = {
     "primary_need": _need,
     "secondary_need": _secondary_need,
     "sen_start_date": _date_or_none("SEN start date"),
+    "on_roll_date": _date_or_none("date joined"),
     "sen_notes": lambda _s, _r, v: str(v or ""),
     "eal": _flag,
     "pupil_premium": _flag,

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import AcademicYear, SchoolSettings, Term, YearGroup
+from ..models import AcademicYear, SchoolClass, SchoolSettings, Term, YearGroup
 from .change import Change, Changed, DomainError, FieldRule, Kind, RowsAdded, set_field
 
 SETTINGS = Changed.of(Kind.SETTINGS)
@@ -278,3 +278,18 @@ def add_year_group(session: Session, name: str, sort_order: int) -> RowsAdded:
     session.add(group)
     session.flush()
     return RowsAdded([group], Changed.of(Kind.SETTINGS))
+
+
+def add_class(session: Session, name: str, year_group_id: int | None) -> RowsAdded:
+    """Add a class (a register or form group) to a year group, or to none."""
+    clean = name.strip()
+    if not clean:
+        raise DomainError("A class needs a name.")
+    if session.scalar(select(SchoolClass.id).where(SchoolClass.name == clean)) is not None:
+        raise DomainError(f"The school already has a class called {clean}.")
+    if year_group_id is not None and session.get(YearGroup, year_group_id) is None:
+        raise DomainError("That year group no longer exists.")
+    school_class = SchoolClass(name=clean, year_group_id=year_group_id)
+    session.add(school_class)
+    session.flush()
+    return RowsAdded([school_class], Changed.of(Kind.PUPILS))

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from ..services.pupil_rules import checked_birth_date, checked_name
-from ..services.upn import clean_upn
+from ..rules.pupil_rules import checked_birth_date, checked_name
+from ..rules.upn import clean_upn
 from .base import Base
 from .school import SchoolClass, YearGroup
 from .vocab import NEED_TYPES, SenStatus, sql_in

@@ -41,7 +41,7 @@ from ..services.planned_sessions import group_label
 from ..services.review_cycle import DECISION_LABELS, TARGET_MET_LABELS, cycles_for_pupil
 from ..services.review_measures import MEASURE_LABELS, progress, progress_text
 from . import base
-from .base import ReportInfo
+from .page import ReportInfo
 
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9, leading=11.5)
@@ -109,6 +109,7 @@ def table(
 
 
 def school_name(session: Session) -> str:
+    """The school's name from its settings, or "School" before any is set."""
     settings = session.get(SchoolSettings, 1)
     return settings.name if settings else "School"
 
@@ -137,6 +138,7 @@ def _profile_story(session: Session, pupil: Pupil) -> list[Flowable]:
 
 
 def _details_story(pupil: Pupil) -> list[Flowable]:
+    """The pupil's SEN details table, then their EHC plan's dates, outcomes and provision."""
     status = SenStatus(pupil.sen_status).label
     flags = [
         name
@@ -150,6 +152,7 @@ def _details_story(pupil: Pupil) -> list[Flowable]:
     ]
 
     def need(code: str | None) -> str:
+        """A need's name with its code, or a dash."""
         return f"{NEED_TYPES[code]} ({code})" if code else "–"
 
     rows = [
@@ -184,12 +187,14 @@ def _details_story(pupil: Pupil) -> list[Flowable]:
 
 
 def _dated(value: str, day: dt.date | None) -> str:
+    """A recorded value with the day it was taken, or a dash when nothing was recorded."""
     if not value.strip() or value.strip().endswith(":"):
         return "–"
     return f"{value} on {format_date(day)}" if day else value
 
 
 def _cycle_story(session: Session, number: int, review: Any, settings: Any) -> Flowable:
+    """One APDR cycle: the provision, baseline, target, outcome and decision."""
     membership = review.membership
     group = membership.group if membership else None
     provision = group.provision if group else None
@@ -242,6 +247,7 @@ def _cycle_story(session: Session, number: int, review: Any, settings: Any) -> F
 
 
 def _cost_story(session: Session, pupil: Pupil, today: dt.date) -> list[Flowable]:
+    """What the pupil's provision costs this year against the school's threshold."""
     year = current_or_latest_year(session, today)
     story: list[Flowable] = [para("Costed provision", H2)]
     if year is None:

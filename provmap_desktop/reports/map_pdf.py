@@ -7,9 +7,9 @@ and slot) with their pupils' names. A last row totals distinct pupils and adult 
 a week per year group; provisions that no pupil attends in the period are listed
 once, after the table ("Also offered: …"), rather than as empty rows.
 
-The cells are compact text blocks (``NameBlock``), not a paragraph per name: each
-name's width is measured once, names run on a line separated by commas while they
-fit, and a name moves to the next line whole. Year-group columns are as wide as their
+The cells are compact text blocks (``name_block.NameBlock``), not a paragraph per
+name: each name's width is measured once, names run on a line separated by commas
+while they fit, and a name moves to the next line whole. Year-group columns are as wide as their
 content needs, so an empty column is narrow. Rows taller than a page split across
 pages between lines, so a cell with many names is never cut off. No text is smaller
 than 8 pt.
@@ -18,14 +18,11 @@ than 8 pt.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,18 +40,9 @@ from ..services.provision_map import (
     YearGroupColumn,
     build_map,
 )
-from .base import (
-    FONT,
-    FONT_BOLD,
-    STYLES,
-    ReportDocument,
-    ReportInfo,
-    continued,
-    make_table,
-    markup_para,
-    para,
-    write_pdf,
-)
+from .base import STYLES, continued, make_table, markup_para, para, write_pdf
+from .name_block import FONT_ITALIC, NameBlock, Piece, text_width
+from .page import FONT, FONT_BOLD, ReportDocument, ReportInfo
 
 #: Light fills for the area-of-need rows; the area's name is always printed too.
 AREA_FILLS: dict[str, colors.Color] = {
@@ -74,155 +62,20 @@ def hours_text(minutes: int) -> str:
 
 
 def totals_text(totals: MapTotals) -> str:
+    """A row's or column's totals: distinct pupils, then adult hours a week."""
     pupils = "1 pupil" if totals.pupils == 1 else f"{totals.pupils} pupils"
     return f"{pupils}\n{hours_text(totals.adult_minutes_per_week)} a week"
 
 
-FONT_ITALIC = "Helvetica-Oblique"
-TEXT_SIZE = 8.0
-LEADING = 9.6
 CELL_PADDING = 4.0  # left and right padding of a map cell together
 GROUP_GAP = 3.0
 EMPTY_COLUMN = 44.0
 TOTAL_MIN = 40.0
 PROVISION_MIN, PROVISION_MAX = 60.0, 150.0
 
-#: One piece of text on a line: (x from the block's left, text, font).
-Run = tuple[float, str, str]
-
-
-@lru_cache(maxsize=65536)
-def text_width(text: str, font: str = FONT, size: float = TEXT_SIZE) -> float:
-    """The printed width of ``text``, measured once per text, font and size."""
-    return stringWidth(text, font, size)
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A unit that is never split across lines unless it alone is too wide.
-
-    ``parts`` are (text, font) drawn one after another: a name and its note, or a
-    staff name and the slot.
-    """
-
-    parts: tuple[tuple[str, str], ...]
-    #: Drawn before the piece when it follows another on the same line.
-    sep: str = ", "
-
-    @property
-    def width(self) -> float:
-        return sum(text_width(text, font) for text, font in self.parts)
-
-
-def _break_words(piece: Piece, width: float) -> list[Piece]:
-    """A piece too wide for a line, broken at its spaces into pieces that fit."""
-    out: list[Piece] = []
-    current: list[tuple[str, str]] = []
-    used = 0.0
-    for text, font in piece.parts:
-        for i, word in enumerate(text.split(" ")):
-            chunk = word if i == 0 or not current else " " + word
-            if not word:
-                continue
-            w = text_width(chunk, font)
-            if current and used + w > width:
-                out.append(Piece(tuple(current)))
-                current, used = [], 0.0
-                chunk = word
-                w = text_width(chunk, font)
-            current.append((chunk, font))
-            used += w
-    if current:
-        out.append(Piece(tuple(current)))
-    return out
-
-
-def layout_lines(lines_of_pieces: list[list[Piece]], width: float) -> list[list[Run]]:
-    """Lay pieces out in lines of ``width`` points.
-
-    Each inner list starts a new line; within it, pieces run on separated by ", "
-    while they fit, and a piece that does not fit starts the next line whole. A piece
-    wider than a whole line is broken at its spaces.
-    """
-    out: list[list[Run]] = []
-    for pieces in lines_of_pieces:
-        line: list[Run] = []
-        x = 0.0
-        for piece in pieces:
-            parts = [piece] if piece.width <= width else _break_words(piece, width)
-            sep_width = text_width(piece.sep)
-            for k, part in enumerate(parts):
-                if line and (k > 0 or x + sep_width + part.width > width):
-                    out.append(line)
-                    line, x = [], 0.0
-                if line:
-                    line.append((x, piece.sep, FONT))
-                    x += sep_width
-                x = _place(line, x, part)
-        out.append(line)
-    return out
-
-
-def _place(line: list[Run], x: float, piece: Piece) -> float:
-    for text, font in piece.parts:
-        line.append((x, text, font))
-        x += text_width(text, font)
-    return x
-
-
-class NameBlock(Flowable):
-    """A block of short lines of text drawn directly, measured once per width.
-
-    ``lines_of_pieces`` is laid out for the width the table gives the cell; the block
-    splits between lines when a row runs over a page.
-    """
-
-    def __init__(
-        self, lines_of_pieces: list[list[Piece]], laid_out: list[list[Run]] | None = None
-    ) -> None:
-        super().__init__()
-        self.lines_of_pieces = lines_of_pieces
-        #: A part split off at a page break keeps the lines it was given.
-        self._fixed = laid_out is not None
-        self._laid_out: list[list[Run]] = laid_out or []
-        self._laid_width = -1.0
-
-    def _lines(self, width: float) -> list[list[Run]]:
-        if not self._fixed and abs(self._laid_width - width) > 0.01:
-            self._laid_out = layout_lines(self.lines_of_pieces, width)
-            self._laid_width = width
-        return self._laid_out
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        lines = self._lines(avail_width)
-        self.width = avail_width
-        self.height = len(lines) * LEADING
-        return self.width, self.height
-
-    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        lines = self._lines(avail_width)
-        fit = int(avail_height // LEADING)
-        if fit <= 0 or fit >= len(lines):
-            return []
-        return [NameBlock([], lines[:fit]), NameBlock([], lines[fit:])]
-
-    def draw(self) -> None:
-        canvas = self.canv
-        text = canvas.beginText()
-        font = ""
-        y = self.height - TEXT_SIZE
-        for line in self._laid_out:
-            for x, chunk, chunk_font in line:
-                if chunk_font != font:
-                    text.setFont(chunk_font, TEXT_SIZE)
-                    font = chunk_font
-                text.setTextOrigin(x, y)
-                text.textOut(chunk)
-            y -= LEADING
-        canvas.drawText(text)
-
 
 def _member_piece(group: GroupInfo, member: MemberInfo, snapshot: MapSnapshot) -> Piece:
+    """A pupil's name, with the date they joined or left when that is news."""
     # A date is printed only when it is news: the pupil joined after the group started,
     # or left before it ended, inside the period shown.
     notes = []
@@ -253,6 +106,7 @@ def _group_lines(group: GroupInfo, snapshot: MapSnapshot, name: str) -> list[lis
 def _cell(
     groups: list[GroupInfo], snapshot: MapSnapshot, row: MapRow, column: YearGroupColumn
 ) -> list[Flowable]:
+    """A year group's cell in a provision's row: one name block per group."""
     out: list[Flowable] = []
     for i, group in enumerate(groups):
         if i:
@@ -314,10 +168,12 @@ def column_widths(
 
 
 def _wave_line(row: MapRow) -> str:
+    """The provision's wave and how often it runs, as one line."""
     return f"Wave {row.wave} · {row.frequency_text}"
 
 
 def _row_header(row: MapRow) -> Paragraph:
+    """The provision's cell: name, wave and frequency, cost per pupil, retired."""
     lines = [f"<b>{escape(row.name)}</b>", escape(_wave_line(row))]
     if row.cost_per_pupil is not None:
         lines.append(f"{format_money(row.cost_per_pupil)} per pupil")
@@ -327,6 +183,7 @@ def _row_header(row: MapRow) -> Paragraph:
 
 
 def _filters_text(session: Session, filters: MapFilters) -> str:
+    """The note saying which filters narrow the map, or nothing."""
     parts = []
     if filters.areas:
         parts.append(", ".join(AREA_LABELS[AreaOfNeed(a)] for a in sorted(filters.areas)))
@@ -356,61 +213,84 @@ def map_story(
     if not snapshot.rows:
         story.append(para("No provisions match this period and these filters.", "body"))
         return story
-    columns = snapshot.columns
     shown = [row for row in snapshot.rows if row.totals.pupils]
     offered = [row for row in snapshot.rows if not row.totals.pupils]
     first, each, total = column_widths(snapshot, shown, width)
     widths = [first, *each, total]
-    header = ["Provision", *(c.name for c in columns), "Total"]
-    rows: list[list[object]] = []
-    extra: list[tuple[object, ...]] = []
-    last = len(header) - 1
-    for area, waves in snapshot.sections():
-        provision_rows = [row for _wave, rs in waves for row in rs if row.totals.pupils]
-        if not provision_rows:
-            continue
-        r = len(rows) + 1  # the header is row 0
-        label = AREA_LABELS.get(AreaOfNeed(area), area)
-        rows.append([para(label, STYLES["cell_bold"]), *([""] * last)])
-        extra += [
-            ("SPAN", (0, r), (-1, r)),
-            ("BACKGROUND", (0, r), (-1, r), AREA_FILLS.get(area, TOTAL_FILL)),
-        ]
-        for row in provision_rows:
-            rows.append(
-                [
-                    _row_header(row),
-                    *(_cell(row.cells.get(c.id, []), snapshot, row, c) for c in columns),
-                    totals_text(row.totals),
-                ]
-            )
-        # Keep an area's heading with its first provision, unless that row is so tall
-        # it must split anyway (a block that cannot split would not fit on a page).
-        if _estimated_height(rows[r], widths) < height * 0.6:
-            extra.append(("NOSPLIT", (0, r), (-1, r + 1)))
-    r = len(rows) + 1
-    rows.append(
-        [
-            para("Total pupils and adult hours a week", STYLES["cell_bold"]),
-            *(totals_text(snapshot.column_totals(c.id)) for c in columns),
-            totals_text(snapshot.grand_totals),
-        ]
-    )
-    extra.append(("BACKGROUND", (0, r), (-1, r), TOTAL_FILL))
+    header = ["Provision", *(c.name for c in snapshot.columns), "Total"]
+    rows, extra = _table_body(snapshot, widths, height)
     extra += [
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
     ]
     story.append(make_table(header, rows, widths, extra_style=extra, frame_height=height))
     if offered:
-        names = ", ".join(escape(row.name) for row in offered)
-        story.append(Spacer(1, 6))
-        story.append(
-            markup_para(
-                f"<b>Also offered:</b> {names}. (No pupils attend these in this period.)", "body"
-            )
-        )
+        story += _also_offered(offered)
     return story
+
+
+def _table_body(
+    snapshot: MapSnapshot, widths: list[float], height: float
+) -> tuple[list[list[object]], list[tuple[object, ...]]]:
+    """The table's rows under the header, area by area then the totals, and their styles."""
+    rows: list[list[object]] = []
+    extra: list[tuple[object, ...]] = []
+    for area, waves in snapshot.sections():
+        provision_rows = [row for _wave, rs in waves for row in rs if row.totals.pupils]
+        if provision_rows:
+            extra += _add_area(rows, snapshot, area, provision_rows, widths, height)
+    r = len(rows) + 1
+    rows.append(
+        [
+            para("Total pupils and adult hours a week", STYLES["cell_bold"]),
+            *(totals_text(snapshot.column_totals(c.id)) for c in snapshot.columns),
+            totals_text(snapshot.grand_totals),
+        ]
+    )
+    extra.append(("BACKGROUND", (0, r), (-1, r), TOTAL_FILL))
+    return rows, extra
+
+
+def _add_area(
+    rows: list[list[object]],
+    snapshot: MapSnapshot,
+    area: str,
+    provision_rows: list[MapRow],
+    widths: list[float],
+    height: float,
+) -> list[tuple[object, ...]]:
+    """Add an area's shaded heading row and its provisions' rows; return their styles."""
+    r = len(rows) + 1  # the header is row 0
+    label = AREA_LABELS.get(AreaOfNeed(area), area)
+    rows.append([para(label, STYLES["cell_bold"]), *([""] * (len(widths) - 1))])
+    extra: list[tuple[object, ...]] = [
+        ("SPAN", (0, r), (-1, r)),
+        ("BACKGROUND", (0, r), (-1, r), AREA_FILLS.get(area, TOTAL_FILL)),
+    ]
+    for row in provision_rows:
+        rows.append(
+            [
+                _row_header(row),
+                *(_cell(row.cells.get(c.id, []), snapshot, row, c) for c in snapshot.columns),
+                totals_text(row.totals),
+            ]
+        )
+    # Keep an area's heading with its first provision, unless that row is so tall
+    # it must split anyway (a block that cannot split would not fit on a page).
+    if _estimated_height(rows[r], widths) < height * 0.6:
+        extra.append(("NOSPLIT", (0, r), (-1, r + 1)))
+    return extra
+
+
+def _also_offered(offered: list[MapRow]) -> list[Flowable]:
+    """The line after the table naming provisions no pupil attends in the period."""
+    names = ", ".join(escape(row.name) for row in offered)
+    return [
+        Spacer(1, 6),
+        markup_para(
+            f"<b>Also offered:</b> {names}. (No pupils attend these in this period.)", "body"
+        ),
+    ]
 
 
 def _estimated_height(cells: list[object], widths: list[float]) -> float:
@@ -426,6 +306,7 @@ def _estimated_height(cells: list[object], widths: list[float]) -> float:
 
 
 def _school_name(session: Session) -> str:
+    """The school's name from its settings."""
     return session.scalar(select(SchoolSettings.name)) or ""
 
 
@@ -461,6 +342,7 @@ def write_map_pdf(
     note = _filters_text(session, snapshot.filters)
 
     def story(doc: ReportDocument) -> list[Flowable]:
+        """The map sized to the document's frame."""
         return map_story(snapshot, doc.story_width, doc.story_height, note=note)
 
     return write_pdf(path, info, story, page_size=page_size, landscape_pages=True)

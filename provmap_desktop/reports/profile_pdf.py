@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..models import GroupMembership, ProvisionGroup, Pupil, SchoolSettings
 from ..models.vocab import AREA_LABELS, NEED_TYPES, AreaOfNeed, SenStatus
 from ..services.formatting import format_date
-from . import base
+from . import base, page
 
 TITLE = "One-page profile"
 CONFIDENTIAL = "Confidential: about a child. Please keep it safe."
@@ -63,9 +63,11 @@ class PupilMark(Flowable):
         self.text = text
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """Take no room on the page."""
         return 0, 0
 
     def draw(self) -> None:
+        """Leave the pupil's name on the canvas for the page decoration."""
         self.canv.provmap_pupil = self.text  # type: ignore[attr-defined]
 
 
@@ -79,6 +81,7 @@ def _lines(text: str | None) -> list[Flowable]:
 
 
 def _describe(pupil: Pupil) -> str:
+    """The pupil's year group, class and date of birth, as one line."""
     parts = [
         pupil.year_group.name if pupil.year_group else "No year group",
         f"Class {pupil.school_class.name}" if pupil.school_class else "",
@@ -88,6 +91,7 @@ def _describe(pupil: Pupil) -> str:
 
 
 def _sen_line(pupil: Pupil) -> str:
+    """The pupil's SEN status with their primary and secondary needs."""
     status = SenStatus(pupil.sen_status).label
     needs = [
         f"{code}: {NEED_TYPES.get(code, code)}"
@@ -98,6 +102,7 @@ def _sen_line(pupil: Pupil) -> str:
 
 
 def _slots(group: ProvisionGroup) -> str:
+    """The group's weekly slots: weekday and start time."""
     times = [
         WEEKDAYS[slot.weekday] + (f" {slot.start_time:%H:%M}" if slot.start_time else "")
         for slot in group.slots
@@ -130,6 +135,7 @@ def current_memberships(session: Session, pupil: Pupil, today: dt.date) -> list[
 
 
 def _provision_table(session: Session, pupil: Pupil, today: dt.date, width: float) -> Flowable:
+    """The pupil's provision running today: support, staff, how often, dates."""
     memberships = current_memberships(session, pupil, today)
     if not memberships:
         return base.para(f"No provision is running for me on {format_date(today)}.", _EMPTY)
@@ -151,18 +157,19 @@ def _provision_table(session: Session, pupil: Pupil, today: dt.date, width: floa
         ["Support", "With", "How often", "Dates"],
         rows,
         widths,
-        frame_height=base.frame_size()[1],
+        frame_height=page.frame_size()[1],
     )
 
 
 def _section_table(pairs: tuple[tuple[str, str], ...], profile: Any, width: float) -> Flowable:
+    """A shaded-header table of profile sections side by side, one column each."""
     header = [base.para(heading, _HEADING) for _field, heading in pairs]
     cells = [_lines(getattr(profile, field, "") if profile else "") for field, _ in pairs]
     table = base.make_table(
         header,
         [cells],
         [width / len(pairs)] * len(pairs),
-        frame_height=base.frame_size()[1],
+        frame_height=page.frame_size()[1],
         extra_style=[
             ("BACKGROUND", (0, 0), (-1, 0), _SECTION_FILL),
             ("TOPPADDING", (0, 1), (-1, -1), 4),
@@ -186,7 +193,7 @@ def profile_story(
     provision counts as current.
     """
     day = today or dt.date.today()
-    full = width or base.frame_size()[0]
+    full = width or page.frame_size()[0]
     profile = pupil.profile
     story: list[Flowable] = [
         PupilMark(pupil.display_name),
@@ -213,10 +220,11 @@ def profile_story(
     return story
 
 
-class ProfileDocument(base.ReportDocument):
+class ProfileDocument(page.ReportDocument):
     """The shared document, with the pupil's name under the title on every page."""
 
     def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
+        """The shared page template, naming the pupil when each page is finished."""
         template = super()._template(name, size)
         # Drawn when the page is finished, so it names the pupil whose profile the
         # page holds, even on the first page of a new pupil in a batch.
@@ -224,17 +232,19 @@ class ProfileDocument(base.ReportDocument):
         return template
 
     def _name_pupil(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """Print the name of the pupil whose profile the page holds under the title."""
         text = getattr(canvas, "provmap_pupil", "")
         if not text:
             return
         height = canvas._pagesize[1]
         canvas.saveState()
-        canvas.setFont(base.FONT, 9.5)
-        canvas.drawString(base.MARGIN, height - base.MARGIN - 25, text)
+        canvas.setFont(page.FONT, 9.5)
+        canvas.drawString(page.MARGIN, height - page.MARGIN - 25, text)
         canvas.restoreState()
 
 
 def _school_name(session: Session) -> str:
+    """The school's name from its settings."""
     return session.scalar(select(SchoolSettings.name)) or ""
 
 
@@ -252,11 +262,12 @@ def write_profile_pdf(
     if not pupils:
         raise ValueError("There are no pupils to print profiles for.")
     day = today or dt.date.today()
-    info = base.ReportInfo(
+    info = page.ReportInfo(
         title=TITLE, school_name=_school_name(session), printed_on=day, footer_note=CONFIDENTIAL
     )
 
-    def story(doc: base.ReportDocument) -> list[Flowable]:
+    def story(doc: page.ReportDocument) -> list[Flowable]:
+        """Each pupil's profile from a new page, sized to the document's frame."""
         flowables: list[Flowable] = []
         for index, pupil in enumerate(pupils):
             if index:

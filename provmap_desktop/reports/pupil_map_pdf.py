@@ -25,7 +25,7 @@ from ..models import AcademicYear, GroupMembership, ProvisionGroup, Pupil, Revie
 from ..models.vocab import AREA_LABELS, NEED_TYPES, AreaOfNeed, SenStatus
 from ..services.costing import DEFAULT_THRESHOLD, ZERO, Totals, cost_map
 from ..services.formatting import format_date, format_money, round_money
-from . import base
+from . import base, page
 from .profile_pdf import frequency
 
 TITLE = "Individual provision map"
@@ -50,6 +50,7 @@ class YearOfProvision:
 
     @property
     def total(self) -> Totals:
+        """The pupil's share of all the year's groups added up."""
         total = Totals()
         for share in self.shares.values():
             total.add_from(share)
@@ -97,6 +98,7 @@ def provision_by_year(
 
 
 def _unlinked_reviews(session: Session, pupil: Pupil) -> list[Review]:
+    """The pupil's reviews not tied to any allocation, oldest first."""
     return list(
         session.scalars(
             select(Review)
@@ -107,6 +109,7 @@ def _unlinked_reviews(session: Session, pupil: Pupil) -> list[Review]:
 
 
 def _summary(pupil: Pupil) -> list[Flowable]:
+    """The pupil's name and a line of facts: year, class, SEN status, needs, EHCP."""
     needs = "; ".join(
         f"{code} ({NEED_TYPES.get(code, code)})"
         for code in (pupil.primary_need, pupil.secondary_need)
@@ -135,11 +138,13 @@ def _summary(pupil: Pupil) -> list[Flowable]:
 
 
 def _dates(m: GroupMembership) -> str:
+    """When the pupil was in the group: from joining to leaving or the group's end."""
     end = min(m.leave_date or m.group.end_date, m.group.end_date)
     return f"{format_date(m.join_date)} to {format_date(end)}"
 
 
 def _allocation_table(item: YearOfProvision, width: float, height: float) -> Flowable:
+    """The year's allocations with the pupil's share of each cost, and a total row."""
     rows: list[list[object]] = []
     costed: set[int] = set()
     for m in item.memberships:
@@ -195,12 +200,14 @@ def _allocation_table(item: YearOfProvision, width: float, height: float) -> Flo
 
 
 def _measure(value: str, day: dt.date | None) -> str:
+    """A baseline or outcome measure with its date, or nothing."""
     if not value:
         return ""
     return value + (f" ({format_date(day)})" if day else "")
 
 
 def _review_table(reviews: list[Review], width: float, height: float) -> Flowable:
+    """The reviews' baselines, targets, outcomes and decisions, one row each."""
     rows: list[list[object]] = []
     for review in reviews:
         membership = review.membership
@@ -232,6 +239,7 @@ def _review_table(reviews: list[Review], width: float, height: float) -> Flowabl
 
 
 def _threshold_words(total: Decimal, threshold: Decimal) -> str:
+    """How the total stands against the threshold, in words."""
     difference = round_money(total) - round_money(threshold)
     if difference > 0:
         return f"{format_money(difference)} over the {format_money(threshold)} threshold"
@@ -255,73 +263,71 @@ def pupil_map_story(
     if not years:
         story.append(base.para("No provision has been recorded for this pupil.", "body"))
     for item in years:
-        story.append(
-            KeepTogether(
-                [
-                    base.para(f"{item.year.label}", "heading"),
-                    _allocation_table(item, width, height),
-                ]
-            )
-        )
-        story.append(Spacer(0, 3))
-        story.append(
-            base.para(
-                f"The pupil's share of planned provision in {item.year.label}: "
-                f"{format_money(item.total.planned)}, "
-                f"{_threshold_words(item.total.planned, threshold)}.",
-                "body",
-            )
-        )
-        if item.reviews:
-            story.append(base.para(f"Outcomes reviewed in {item.year.label}", "subheading"))
-            story.append(_review_table(item.reviews, width, height))
-        story.append(Spacer(0, 6))
+        story += _year_story(item, threshold, width, height)
     unlinked = _unlinked_reviews(session, pupil)
     if unlinked:
         story.append(base.para("Other reviews", "subheading"))
         story.append(_review_table(unlinked, width, height))
     if years:
-        rows = [
-            [
-                item.year.label,
-                str(len(item.memberships)),
-                format_money(item.total.planned),
-                format_money(item.total.to_date),
-                _threshold_words(item.total.planned, threshold),
-            ]
-            for item in years
-        ]
-        fractions = (0.14, 0.14, 0.17, 0.17, 0.38)
-        # The heading stays with its table rather than ending a page alone.
-        story.append(
-            KeepTogether(
-                [
-                    base.para("Totals by year", "heading"),
-                    base.make_table(
-                        [
-                            "Academic year",
-                            "Allocations",
-                            "Share of cost",
-                            "Cost to date",
-                            "Threshold",
-                        ],
-                        rows,
-                        [width * f for f in fractions],
-                        align_right=(1, 2, 3),
-                        frame_height=height,
-                    ),
-                ]
-            )
-        )
-        story.append(
-            base.para(
-                "Each pupil's share: a group's cost is spread over its teaching days and "
-                "shared equally by the pupils in it each day; 1:1 provision is not shared. "
-                "Cost to date counts sessions recorded as delivered.",
-                "small",
-            )
-        )
+        story += _totals_story(years, threshold, width, height)
     return story
+
+
+def _year_story(
+    item: YearOfProvision, threshold: Decimal, width: float, height: float
+) -> list[Flowable]:
+    """One academic year: its allocations, the pupil's share of cost, its reviews."""
+    story: list[Flowable] = [
+        KeepTogether(
+            [
+                base.para(f"{item.year.label}", "heading"),
+                _allocation_table(item, width, height),
+            ]
+        ),
+        Spacer(0, 3),
+        base.para(
+            f"The pupil's share of planned provision in {item.year.label}: "
+            f"{format_money(item.total.planned)}, "
+            f"{_threshold_words(item.total.planned, threshold)}.",
+            "body",
+        ),
+    ]
+    if item.reviews:
+        story.append(base.para(f"Outcomes reviewed in {item.year.label}", "subheading"))
+        story.append(_review_table(item.reviews, width, height))
+    story.append(Spacer(0, 6))
+    return story
+
+
+def _totals_story(
+    years: list[YearOfProvision], threshold: Decimal, width: float, height: float
+) -> list[Flowable]:
+    """The table of totals by academic year, and how a pupil's share is worked out."""
+    rows = [
+        [
+            item.year.label,
+            str(len(item.memberships)),
+            format_money(item.total.planned),
+            format_money(item.total.to_date),
+            _threshold_words(item.total.planned, threshold),
+        ]
+        for item in years
+    ]
+    fractions = (0.14, 0.14, 0.17, 0.17, 0.38)
+    header = ["Academic year", "Allocations", "Share of cost", "Cost to date", "Threshold"]
+    table = base.make_table(
+        header, rows, [width * f for f in fractions], align_right=(1, 2, 3), frame_height=height
+    )
+    return [
+        # The heading stays with its table rather than ending a page alone.
+        KeepTogether([base.para("Totals by year", "heading"), table]),
+        base.para(
+            "Each pupil's share: a group's cost is spread over its teaching days and "
+            "shared equally by the pupils in it each day; 1:1 provision is not shared. "
+            "Cost to date counts sessions recorded as delivered.",
+            "small",
+        ),
+    ]
 
 
 def write_pupil_map_pdf(
@@ -329,7 +335,7 @@ def write_pupil_map_pdf(
 ) -> Path:
     """Write the pupil's provision map (A4 landscape) whole or not at all."""
     school = session.scalar(select(SchoolSettings.name)) or ""
-    info = base.ReportInfo(
+    info = page.ReportInfo(
         title=f"{TITLE}: {pupil.display_name}",
         school_name=school,
         period_text="Every year of provision, with costs and outcomes",

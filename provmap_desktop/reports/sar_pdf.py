@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Pupil, SchoolSettings
-from . import base
+from . import base, page
 
 TITLE = "Subject access request: everything held about a pupil"
 CONFIDENTIAL = "Confidential: special category personal data."
@@ -50,6 +50,7 @@ def readable_value(value: Any) -> str:
 
 
 def _fields(values: dict[str, Any] | None, width: float, height: float) -> Flowable:
+    """A two-column table of field names and values, or "Nothing is held."."""
     if not values:
         return base.para("Nothing is held.", "body")
     rows = [[readable_name(k), readable_value(v)] for k, v in values.items()]
@@ -59,6 +60,7 @@ def _fields(values: dict[str, Any] | None, width: float, height: float) -> Flowa
 
 
 def _rows(items: list[dict[str, Any]], keys: list[str], width: float, height: float) -> Flowable:
+    """A table of the items with one column per key, or "None."."""
     if not items:
         return base.para("None.", "body")
     rows = [[readable_value(item.get(k)) for k in keys] for item in items]
@@ -87,20 +89,7 @@ def sar_story(export: dict[str, Any], width: float, height: float) -> list[Flowa
         _fields(export.get("profile"), width, height),
         base.para("EHC plan", "heading"),
     ]
-    ehcp = export.get("ehcp")
-    if ehcp is None:
-        story.append(base.para("No EHC plan is held.", "body"))
-    else:
-        plain = {k: v for k, v in ehcp.items() if k not in ("outcomes", "provision_items")}
-        story.append(_fields(plain, width, height))
-        story.append(base.para("Section E outcomes", "subheading"))
-        outcomes = ehcp.get("outcomes") or []
-        story += [base.para(f"{n}. {text}", "body") for n, text in enumerate(outcomes, 1)] or [
-            base.para("None.", "body")
-        ]
-        story.append(base.para("Section F provision", "subheading"))
-        keys = ["text", "minutes_per_week", "provision", "membership_id"]
-        story.append(_rows(ehcp.get("provision_items") or [], keys, width, height))
+    story += _ehcp_story(export.get("ehcp"), width, height)
     story.append(base.para("Provision (group memberships)", "heading"))
     keys = ["provision", "group", "staff", "join_date", "leave_date"]
     story.append(_rows(export.get("memberships") or [], keys, width, height))
@@ -115,7 +104,30 @@ def sar_story(export: dict[str, Any], width: float, height: float) -> list[Flowa
     keys = ["session_date", "group_id", "session_status", "present", "absence_reason"]
     story.append(_rows(export.get("attendance") or [], keys, width, height))
     story.append(base.para("Record of changes (audit log)", "heading"))
-    audit = export.get("audit") or []
+    story.append(_audit_table(export.get("audit") or [], width, height))
+    story.append(Spacer(0, 6))
+    return story
+
+
+def _ehcp_story(ehcp: dict[str, Any] | None, width: float, height: float) -> list[Flowable]:
+    """The EHC plan's fields, its Section E outcomes and Section F provision."""
+    if ehcp is None:
+        return [base.para("No EHC plan is held.", "body")]
+    plain = {k: v for k, v in ehcp.items() if k not in ("outcomes", "provision_items")}
+    story: list[Flowable] = [_fields(plain, width, height)]
+    story.append(base.para("Section E outcomes", "subheading"))
+    outcomes = ehcp.get("outcomes") or []
+    story += [base.para(f"{n}. {text}", "body") for n, text in enumerate(outcomes, 1)] or [
+        base.para("None.", "body")
+    ]
+    story.append(base.para("Section F provision", "subheading"))
+    keys = ["text", "minutes_per_week", "provision", "membership_id"]
+    story.append(_rows(ehcp.get("provision_items") or [], keys, width, height))
+    return story
+
+
+def _audit_table(audit: list[dict[str, Any]], width: float, height: float) -> Flowable:
+    """The pupil's record of changes, one row per entry, or "None."."""
     rows = [
         [
             readable_value(e.get("at")),
@@ -128,19 +140,14 @@ def sar_story(export: dict[str, Any], width: float, height: float) -> list[Flowa
         for e in audit
     ]
     if not rows:
-        story.append(base.para("None.", "body"))
-    else:
-        fractions = (0.13, 0.08, 0.12, 0.17, 0.25, 0.25)
-        story.append(
-            base.make_table(
-                ["When", "Action", "Table", "Summary", "Before", "After"],
-                rows,
-                [width * f for f in fractions],
-                frame_height=height,
-            )
-        )
-    story.append(Spacer(0, 6))
-    return story
+        return base.para("None.", "body")
+    fractions = (0.13, 0.08, 0.12, 0.17, 0.25, 0.25)
+    return base.make_table(
+        ["When", "Action", "Table", "Summary", "Before", "After"],
+        rows,
+        [width * f for f in fractions],
+        frame_height=height,
+    )
 
 
 def write_sar_pdf(
@@ -150,7 +157,7 @@ def write_sar_pdf(
     from ..services.data_protection import subject_access_export
 
     export = subject_access_export(session, pupil)
-    info = base.ReportInfo(
+    info = page.ReportInfo(
         title=TITLE,
         school_name=session.scalar(select(SchoolSettings.name)) or "",
         printed_on=today or dt.date.today(),

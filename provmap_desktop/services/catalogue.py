@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain import provisions
 from ..models import FundingStream, Provision, StaffRole, YearGroup
 from ..models.vocab import AreaOfNeed
 from ..resources_path import resource_path
@@ -110,12 +111,16 @@ def load_starter_catalogue(session: Session) -> list[Provision]:
         ]
         if entry.year_groups and year_groups and not suitable:
             continue
-        provision = Provision(
-            name=entry.name,
-            description=entry.description,
+        role = roles.get(entry.delivered_by.casefold())
+        stream = streams.get(entry.funding_stream.casefold())
+        made = provisions.add(
+            session,
+            entry.name,
             area=entry.area,
+            suitable_year_group_ids=[y.id for y in suitable],
+            description=entry.description,
             wave=entry.wave,
-            delivered_by_role=roles.get(entry.delivered_by.casefold()),
+            delivered_by_role_id=role.id if role else None,
             external_agency=entry.external_agency,
             session_minutes=entry.session_minutes,
             sessions_per_week=entry.sessions_per_week,
@@ -125,26 +130,22 @@ def load_starter_catalogue(session: Session) -> list[Provision]:
             external_cost_per_session=entry.external_cost_per_session,
             entry_criteria=entry.entry_criteria,
             exit_criteria=entry.exit_criteria,
-            funding_stream=streams.get(entry.funding_stream.casefold()),
-            suitable_year_groups=sorted(suitable, key=lambda y: y.sort_order),
+            funding_stream_id=stream.id if stream else None,
         )
-        session.add(provision)
         existing.add(entry.name.casefold())
+        provision = session.get(Provision, made.provision_id)
+        assert provision is not None
         added.append(provision)
-    session.flush()
     return added
 
 
 def add_catalogue_entry(session: Session, name: str, **fields: Any) -> Provision:
     """A new provision in the catalogue (``fields`` as the Provision's); flushed, not committed.
 
-    Raises ``ValueError`` if a provision of that name (in any letter case) exists.
+    Raises ``DomainError`` (a ``ValueError``) if a provision of that name (in any letter
+    case) exists, or a field's value is refused.
     """
-    clean = " ".join(name.split())
-    taken = {n.casefold() for n in session.scalars(select(Provision.name))}
-    if not clean or clean.casefold() in taken:
-        raise ValueError(f"The catalogue already has a provision called {clean}.")
-    provision = Provision(name=clean, **fields)
-    session.add(provision)
-    session.flush()
+    made = provisions.add(session, name, **fields)
+    provision = session.get(Provision, made.provision_id)
+    assert provision is not None
     return provision

@@ -1,8 +1,9 @@
 """Undo commands shared by every screen.
 
-Each edit is a small ``QUndoCommand``: ``apply()`` makes the change through the session
-and commits, ``revert()`` reverses it and commits, so every step is saved at once and
-the Edit menu can name it ("Undo change school name").
+Each edit is a small ``QUndoCommand`` around a domain write (``DomainEdit``): the first
+run calls the write, which returns a ``Change``; undo and redo replay that change. Each
+step commits, so it is saved at once, and the Edit menu can name it ("Undo change
+school name"). Screens never write rows themselves.
 
 Edits go through ``perform(ctx, command)``, which applies the command *before* putting
 it on the undo stack: a change the database refuses raises ``EditRefused`` with a
@@ -17,8 +18,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..domain.change import Change, Changed, Kind
-from ..models import Base
+from ..domain.change import Change, Changed
 from .context import AppContext
 
 
@@ -95,95 +95,6 @@ def perform(ctx: AppContext, command: SavedCommand) -> None:
         return
     command._skip_next_redo = True
     ctx.undo_stack.push(command)
-
-
-class SetFieldCommand(SavedCommand):
-    """Set one column of one row."""
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        entity: type[Base],
-        key: Any,
-        field: str,
-        value: Any,
-        label: str,
-        kind: Kind,
-    ) -> None:
-        super().__init__(ctx, label)
-        self.entity = entity
-        self.key = key
-        self.field = field
-        self.new_value = value
-        row = ctx.session.get(entity, key)
-        if row is None:
-            raise LookupError(f"{entity.__name__} {key} no longer exists")
-        self.old_value = getattr(row, field)
-        self.changed = Changed.of(kind)
-
-    def _set(self, value: Any) -> None:
-        row = self.ctx.session.get(self.entity, self.key)
-        if row is not None:
-            setattr(row, self.field, value)
-
-    def apply(self) -> None:
-        self._set(self.new_value)
-
-    def revert(self) -> None:
-        self._set(self.old_value)
-
-
-class CallbackCommand(SavedCommand):
-    """An edit given as a pair of functions that change the session without committing."""
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        label: str,
-        do: Callable[[], None],
-        undo: Callable[[], None],
-        *kinds: Kind,
-    ) -> None:
-        super().__init__(ctx, label)
-        self._do = do
-        self._undo = undo
-        self.changed = Changed.of(*kinds) if kinds else Changed.all()
-
-    def apply(self) -> None:
-        self._do()
-
-    def revert(self) -> None:
-        self._undo()
-
-
-def add_row(session: Any, row: Base) -> None:
-    """Add ``row``; after an undo deleted it, bring it back with the same id."""
-    from sqlalchemy import inspect
-    from sqlalchemy.orm import make_transient
-
-    state = inspect(row)
-    if state.detached or state.deleted:
-        make_transient(row)
-    session.add(row)
-
-
-def unused_name(session: Any, column: Any, stem: str) -> str:
-    """``"<stem> 1"``, or the next number not yet taken in ``column`` (a unique name)."""
-    from sqlalchemy import select
-
-    taken = set(session.scalars(select(column)))
-    number = 1
-    while f"{stem} {number}" in taken:
-        number += 1
-    return f"{stem} {number}"
-
-
-def add_row_command(ctx: AppContext, row: Base, label: str, *kinds: Kind) -> CallbackCommand:
-    """An undoable "add this row": undo deletes it, redo brings it back with its id."""
-    session = ctx.session
-    return CallbackCommand(
-        ctx, label, lambda: add_row(session, row), lambda: session.delete(row), *kinds
-    )
 
 
 class DomainEdit(SavedCommand):

@@ -26,7 +26,7 @@ from ..domain.change import Change, Changed, Kind
 from ..models import Base
 from ..services.formatting import format_date, format_money, parse_date, parse_money
 from .context import AppContext
-from .edits import DomainEdit, EditRefused, SavedCommand, SetFieldCommand, perform
+from .edits import DomainEdit, EditRefused, perform
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -93,7 +93,7 @@ class EntityTableModel(QAbstractTableModel):
         load: Callable[[], Sequence[Base]],
         kind: Kind,
         noun: str,
-        update: FieldUpdate | None = None,
+        update: FieldUpdate,
     ) -> None:
         """``update`` is the domain write for one field: ``update(session, id, field,
         value)`` checks the value and returns the ``Change``."""
@@ -177,16 +177,10 @@ class EntityTableModel(QAbstractTableModel):
             return False
         label = f"change {self.noun} {column.header.lower()}"
         key = row.id  # type: ignore[attr-defined]
-        command: SavedCommand
-        if self.update is not None:
-            update = self.update
-            command = DomainEdit(
-                self.ctx, label, lambda session: update(session, key, column.field, parsed)
-            )
-        else:
-            command = SetFieldCommand(
-                self.ctx, self.entity, key, column.field, parsed, label, self.kind
-            )
+        update = self.update
+        command = DomainEdit(
+            self.ctx, label, lambda session: update(session, key, column.field, parsed)
+        )
         try:
             perform(self.ctx, command)
         except EditRefused as exc:

@@ -30,18 +30,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..domain import provisions
 from ..domain.change import Changed, Kind
 from ..models import FundingStream, Provision, StaffRole, YearGroup
 from ..models.vocab import AREA_LABELS, AreaOfNeed
 from ..ui.context import AppContext
-from ..ui.edits import (
-    CallbackCommand,
-    EditRefused,
-    SetFieldCommand,
-    add_row_command,
-    perform,
-    unused_name,
-)
+from ..ui.edits import DomainEdit, EditRefused, perform
 from ..ui.entity_table import Column, EntityTableModel, install_delegates
 from ..ui.speech import ValueLabel
 
@@ -63,10 +57,10 @@ class ProvisionsScreen(QWidget):
         self.message.setAccessibleName("Provisions message")
 
         self.show_retired = QCheckBox("Show &retired")
-        self.show_retired.toggled.connect(lambda _on: self.model.reload())
         self.model = EntityTableModel(
-            ctx, Provision, self._columns(), self._load, KIND, "provision"
+            ctx, Provision, self._columns(), self._load, KIND, "provision", provisions.update
         )
+        self.show_retired.toggled.connect(lambda _on: self.model.reload())
         self.model.edit_refused.connect(self.message.setText)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -200,8 +194,9 @@ class ProvisionsScreen(QWidget):
     def _rebuild_year_boxes(self) -> None:
         while self.years_grid.count():
             item = self.years_grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.year_boxes = {}
         years = self.ctx.session.scalars(select(YearGroup).order_by(YearGroup.sort_order))
         for number, year in enumerate(years):
@@ -252,37 +247,37 @@ class ProvisionsScreen(QWidget):
         if text == getattr(provision, field):
             return
         label = f"change {field.replace('_', ' ')} of {provision.name}"
-        self._perform(SetFieldCommand(self.ctx, Provision, provision.id, field, text, label, KIND))
+        key = provision.id
+        self._perform(
+            DomainEdit(
+                self.ctx, label, lambda session: provisions.update(session, key, field, text)
+            )
+        )
 
     def _toggle_year(self, year_id: int, on: bool) -> None:
         provision = self._current()
         year = self.ctx.session.get(YearGroup, year_id)
         if provision is None or year is None:
             return
-        session = self.ctx.session
-
-        def add() -> None:
-            target = session.get(Provision, provision.id)
-            if target is not None and year not in target.suitable_year_groups:
-                target.suitable_year_groups.append(year)
-
-        def remove() -> None:
-            target = session.get(Provision, provision.id)
-            if target is not None and year in target.suitable_year_groups:
-                target.suitable_year_groups.remove(year)
-
         verb = "mark" if on else "unmark"
         label = f"{verb} {provision.name} as suitable for {year.name}"
-        do, undo = (add, remove) if on else (remove, add)
-        self._perform(CallbackCommand(self.ctx, label, do, undo, KIND))
+        key = provision.id
+        self._perform(
+            DomainEdit(
+                self.ctx,
+                label,
+                lambda session: provisions.set_suitable(session, key, year_id, on),
+            )
+        )
 
     # -- actions --------------------------------------------------------------------
 
     def add_provision(self) -> None:
-        name = unused_name(self.ctx.session, Provision.name, "New provision")
-        provision = Provision(name=name, area=AreaOfNeed.COGNITION.value)
-        self._perform(add_row_command(self.ctx, provision, "add provision", KIND))
-        self.select_provision(provision.id)
+        name = provisions.unused_name(self.ctx.session, "New provision")
+        edit = DomainEdit(self.ctx, "add provision", lambda session: provisions.add(session, name))
+        self._perform(edit)
+        if isinstance(edit.change, provisions.ProvisionAdded):
+            self.select_provision(edit.change.provision_id)
 
     def select_provision(self, provision_id: int) -> None:
         for row, provision in enumerate(self.model.rows):
@@ -292,7 +287,7 @@ class ProvisionsScreen(QWidget):
                 self.table.scrollTo(index)
                 return
 
-    def _perform(self, command: CallbackCommand | SetFieldCommand) -> None:
+    def _perform(self, command: DomainEdit) -> None:
         try:
             perform(self.ctx, command)
         except EditRefused as exc:

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from provmap_desktop.domain import pupils
 from provmap_desktop.domain.change import DomainError
 from provmap_desktop.models import GroupMembership, Pupil, PupilProfile, Review, YearGroup
+from provmap_desktop.rules.upn import is_valid_upn, make_upn
 from provmap_desktop.services.pupils import TO_COMPLETE, add_pupil_to_complete
-from provmap_desktop.services.upn import is_valid_upn, make_upn
 
 from ._pupil_file import School, school_fixture
 

@@ -9,14 +9,8 @@ import pytest
 from pypdf import PdfReader
 from reportlab.platypus import NextPageTemplate, PageBreak
 
-from provmap_desktop.reports.base import (
-    LANDSCAPE,
-    ReportInfo,
-    continued,
-    make_table,
-    para,
-    write_pdf,
-)
+from provmap_desktop.reports.base import continued, make_table, para, write_pdf
+from provmap_desktop.reports.page import LANDSCAPE, ReportInfo
 
 INFO = ReportInfo(
     title="Section F check",

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from provmap_desktop.models import Provision, Pupil, YearGroup
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 
 from ._school import make_role, make_staff, make_year
 

@@ -37,7 +37,7 @@ from provmap_desktop.models import (
     Term,
     YearGroup,
 )
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 
 D = dt.date
 _serial = count(1)

@@ -33,7 +33,7 @@ from provmap_desktop.models import (
     Term,
     YearGroup,
 )
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 
 D = dt.date
 YEAR_START, YEAR_END = D(2026, 9, 1), D(2027, 8, 31)

@@ -27,10 +27,10 @@ from provmap_desktop.models import (
     Staff,
 )
 from provmap_desktop.models.vocab import NEED_TO_AREA
+from provmap_desktop.rules.upn import is_valid_upn
 from provmap_desktop.services.calendar import SchoolCalendar
 from provmap_desktop.services.cost_limits import threshold_totals
 from provmap_desktop.services.demo import build_demo_school
-from provmap_desktop.services.upn import is_valid_upn
 from provmap_desktop.storage.audit import AUDIT_OFF, install_audit
 
 TODAY = dt.date(2027, 2, 3)  # a Wednesday in the spring term of 2026/27

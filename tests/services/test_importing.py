@@ -26,7 +26,7 @@ from provmap_desktop.services.importing import (
     parse_ctf,
     preview_file,
 )
-from provmap_desktop.services.importing.common import sen_status_code
+from provmap_desktop.services.importing.values import sen_status_code
 
 DATA = Path(__file__).parent.parent / "data"
 GOOD = DATA / "pupils_sims_utf8_bom.csv"

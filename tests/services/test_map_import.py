@@ -20,6 +20,7 @@ from provmap_desktop.models import (
     SchoolClass,
     YearGroup,
 )
+from provmap_desktop.rules.upn import is_valid_upn
 from provmap_desktop.services.map_import import MapFileError, apply_plan, preview_map
 from provmap_desktop.services.map_import.grid import Grid
 from provmap_desktop.services.map_import.layout import read_layout
@@ -27,7 +28,6 @@ from provmap_desktop.services.map_import.names import split_cell
 from provmap_desktop.services.map_import.plan import _people, school_of
 from provmap_desktop.services.map_import.words import Frequency, frequency, year_heading
 from provmap_desktop.services.pupils import TO_COMPLETE
-from provmap_desktop.services.upn import is_valid_upn
 
 from ._exemplar_map import (
     CATALOGUE,
@@ -358,7 +358,7 @@ def test_a_failure_half_way_writes_nothing_at_all(
 
     plan = preview_map(school, write_xlsx(tmp_path / "map.xlsx"), year_2026(school), "Autumn")
     school.rollback()
-    real = applying.allocate_pupils
+    real = applying.allocate
     calls = []
 
     def fail_on_the_tenth(*args: object, **kwargs: object) -> object:
@@ -367,7 +367,7 @@ def test_a_failure_half_way_writes_nothing_at_all(
             raise ValueError("the disk went away")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(applying, "allocate_pupils", fail_on_the_tenth)
+    monkeypatch.setattr(applying, "allocate", fail_on_the_tenth)
     provisions = len(school.scalars(select(Provision)).all())
     pupils = len(school.scalars(select(Pupil)).all())
     with pytest.raises(ValueError, match="the disk went away"):

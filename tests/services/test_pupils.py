@@ -31,6 +31,7 @@ from provmap_desktop.models import (
     SessionAttendance,
     YearGroup,
 )
+from provmap_desktop.rules.upn import UpnError, clean_upn, make_upn, upn_warning
 from provmap_desktop.services.data_protection import (
     erase_pupil,
     subject_access_export,
@@ -43,7 +44,6 @@ from provmap_desktop.services.pupils import (
     section_f_gaps,
     suggest_membership,
 )
-from provmap_desktop.services.upn import UpnError, clean_upn, make_upn, upn_warning
 from provmap_desktop.storage.audit import install_audit
 from provmap_desktop.storage.database import make_engine
 

@@ -41,12 +41,12 @@ from provmap_desktop.schemas import load_schema
 from provmap_desktop.services.demo import build_demo_school
 from provmap_desktop.services.school_document import (
     SchoolDocumentError,
-    check_document,
     export_school,
     import_school,
     read_school_json,
     write_school_json,
 )
+from provmap_desktop.services.school_document_check import check_document
 from provmap_desktop.storage import open_database
 
 from ..storage.conftest import all_rows

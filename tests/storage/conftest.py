@@ -25,7 +25,7 @@ from provmap_desktop.models import (
     Term,
     YearGroup,
 )
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 from provmap_desktop.storage import open_database
 
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from provmap_desktop.models import AcademicYear, Base, Pupil, Staff, StaffRole
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 from provmap_desktop.storage import (
     AlreadyOpenError,
     CorruptDatabaseError,

@@ -133,7 +133,7 @@ def test_a_read_only_file_system_is_named_as_such(small_disk: Path) -> None:
 def test_a_full_disk_during_an_import_is_one_line_and_imports_nothing(
     small_disk: Path, tmp_path: Path
 ) -> None:
-    from provmap_desktop.services.upn import make_upn
+    from provmap_desktop.rules.upn import make_upn
 
     path = small_disk / "school.provmap"
     add_small_school(path)

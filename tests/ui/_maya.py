@@ -20,7 +20,7 @@ from provmap_desktop.models import (
     Staff,
     YearGroup,
 )
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 
 START, END = dt.date(2026, 9, 7), dt.date(2026, 12, 4)
 NAMES = [("Maya", "Adams"), ("Ben", "Brook"), ("Cal", "Cross"), ("Dan", "Dale")]

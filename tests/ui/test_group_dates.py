@@ -21,11 +21,12 @@ from provmap_desktop.models import (
     Provision,
     ProvisionGroup,
     Pupil,
+    Staff,
     StaffRole,
     YearGroup,
 )
+from provmap_desktop.rules.upn import make_upn
 from provmap_desktop.services.costing import cost_map
-from provmap_desktop.services.upn import make_upn
 from provmap_desktop.views.map.mime import pupils_mime
 
 from .conftest import TODAY
@@ -152,6 +153,12 @@ def test_group_details_show_the_teaching_weeks_and_take_either(pt_window, school
     dialog.end_edit.setDate(QDate(2026, 12, 16))
     dialog.end_edit.editingFinished.emit()
     assert weeks.text() == "for 3.6 teaching weeks"
+    # A last day before the first is refused in words, and the saved dates stay.
+    dialog.end_edit.setDate(QDate(2026, 11, 20))
+    dialog.end_edit.editingFinished.emit()
+    assert "before the first day, 23/11/2026" in dialog.message.text()
+    assert _dates(school_db, group_id) == (TODAY, D(2026, 12, 16))
+    assert dialog.end_edit.date().toPython() == D(2026, 12, 16)
 
     pt_window.undo_action.trigger()
     pt_window.undo_action.trigger()
@@ -192,3 +199,48 @@ def test_moving_a_groups_start_moves_the_join_dates_with_it(pt_window, school_db
     assert "after its last day" in dialog.message.text()
     assert _dates(school_db, group_id)[0] == TODAY
     assert dialog.start_edit.date().toPython() == TODAY
+
+
+def test_group_details_name_staff_days_and_a_leave_date_are_saved_and_undone(
+    pt_window, school_db, qtbot
+):
+    with school_db.session_factory() as s:
+        s.add(Staff(name="Ms Patel", role=s.scalars(select(StaffRole)).one()))
+        s.commit()
+    group_id = _drop_four_on_precision_teaching(pt_window, school_db)
+    pt_window.ctx.session.expire_all()
+    dialog = _dialog(pt_window, group_id)
+
+    def saved() -> tuple[str, str | None, list[int], list[dt.date | None]]:
+        with school_db.session_factory() as s:
+            group = s.get(ProvisionGroup, group_id)
+            staff = group.staff.name if group.staff else None
+            leaves = [m.leave_date for m in sorted(group.memberships, key=lambda m: m.id)]
+            return group.name, staff, [slot.weekday for slot in group.slots], leaves
+
+    before = saved()
+    assert before == ("Year 4 group 1", None, [], [None] * 4)
+
+    dialog.name_edit.setFocus()
+    dialog.name_edit.selectAll()
+    qtbot.keyClicks(dialog.name_edit, "Blue group")
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
+    dialog.staff_combo.setCurrentIndex(
+        dialog.staff_combo.findText("Ms Patel", Qt.MatchFlag.MatchStartsWith)
+    )
+    qtbot.mouseClick(dialog.day_boxes[1], Qt.MouseButton.LeftButton)  # Tuesday
+    members = dialog.members_model
+    assert members.setData(members.index(0, 2), "11/12/2026")
+    assert saved() == ("Blue group", "Ms Patel", [1], [D(2026, 12, 11), None, None, None])
+
+    # A leave date before the pupil joined is refused in words; nothing changes.
+    assert not members.setData(members.index(1, 2), "20/11/2026")
+    assert "before the join date, 23/11/2026" in dialog.message.text()
+    assert saved() == ("Blue group", "Ms Patel", [1], [D(2026, 12, 11), None, None, None])
+
+    for _step in range(4):  # leave date, days, staff, name
+        pt_window.undo_action.trigger()
+    assert saved() == before
+    for _step in range(4):
+        pt_window.redo_action.trigger()
+    assert saved() == ("Blue group", "Ms Patel", [1], [D(2026, 12, 11), None, None, None])

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from provmap_desktop.domain.change import Changed, Kind
 from provmap_desktop.models import Pupil, SchoolClass, YearGroup
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 from provmap_desktop.storage import Database
 from provmap_desktop.views import import_dialog as imp
 from provmap_desktop.views.import_dialog import ImportPupilsDialog

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QFontMetrics, QMouseEvent
 from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import select
 
 from provmap_desktop.models import GroupMembership, Provision, ProvisionGroup, Pupil, YearGroup
 from provmap_desktop.storage import Database
-from provmap_desktop.views.map.mime import memberships_mime, pupils_mime
+from provmap_desktop.views.map.chips import CELL_ROLE, CellContent, layout_cell
 from provmap_desktop.views.map.screen import NEW_GROUP
 
 TODAY = dt.date(2026, 11, 23)
@@ -81,17 +83,83 @@ def memberships(db: Database, provision: int, year_group_name: str) -> list[Grou
         return list(s.scalars(query))
 
 
+def dragged_from_tray(screen, year_group_name: str, pupil_ids: list[int]) -> QMimeData:  # type: ignore[no-untyped-def]
+    """Select the pupils in the tray, as a user does, and take what dragging them carries."""
+    tray = screen.tray
+    tray.year_filter.setCurrentIndex(tray.year_filter.findText(year_group_name))
+    tray.sen_filter.setCurrentIndex(tray.sen_filter.findText("All pupils"))
+    selection = tray.list.selectionModel()
+    selection.clearSelection()
+    for row, pupil in enumerate(tray.model.pupils):
+        if pupil.id in pupil_ids:
+            selection.select(tray.model.index(row), selection.SelectionFlag.Select)
+    assert sorted(tray.selected_pupil_ids()) == sorted(pupil_ids)
+    return tray.model.mimeData(selection.selectedIndexes())
+
+
+def dragged_chip(screen, qtbot, monkeypatch, membership_id: int) -> QMimeData:  # type: ignore[no-untyped-def]
+    """Press on the chip in the grid and move the mouse: what the drag it starts carries."""
+    from provmap_desktop.views.map import grid_view
+
+    view, model = screen.view, screen.model
+    found = None
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            content = index.data(CELL_ROLE)
+            if isinstance(content, CellContent) and any(
+                c.membership_id == membership_id for b in content.groups for c in b.chips
+            ):
+                found = index
+    assert found is not None, "the chip is not on the map"
+    view.scrollTo(found)
+    metrics = QFontMetrics(view.font())
+    placed = next(
+        p
+        for p in layout_cell(view.visualRect(found), found.data(CELL_ROLE), metrics)
+        if p.chip is not None and p.chip.membership_id == membership_id
+    )
+    carried: list[QMimeData] = []
+
+    class Drag:  # the real QDrag would run the platform's drag loop
+        def __init__(self, _source: object) -> None:
+            pass
+
+        def setMimeData(self, data: QMimeData) -> None:
+            carried.append(data)
+
+        def exec(self, *_actions: object) -> Qt.DropAction:
+            return Qt.DropAction.MoveAction
+
+    monkeypatch.setattr(grid_view, "QDrag", Drag)
+    start = placed.rect.center()
+    viewport = view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    end = QPointF(start + QPoint(QApplication.startDragDistance() + 5, 0))
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        end,
+        QPointF(viewport.mapToGlobal(end.toPoint())),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, move)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end.toPoint())
+    assert len(carried) == 1, "no drag started from the chip"
+    return carried[0]
+
+
 def test_drop_three_pupils_creates_a_group_then_undo_and_redo(map_screen, demo_db):
     screen = map_screen
     zones = provision_id(demo_db, "Zones of Regulation")
     pupils = ids_of(demo_db, "Year 6", 3, not_in=zones)
     assert memberships(demo_db, zones, "Year 6") == []
     index = cell_index(screen, zones, "Year 6")
+    data = dragged_from_tray(screen, "Year 6", pupils)
 
-    assert screen.model.canDropMimeData(
-        pupils_mime(pupils), Qt.DropAction.CopyAction, -1, -1, index
-    )
-    assert screen.model.dropMimeData(pupils_mime(pupils), Qt.DropAction.CopyAction, -1, -1, index)
+    assert screen.model.canDropMimeData(data, Qt.DropAction.CopyAction, -1, -1, index)
+    assert screen.model.dropMimeData(data, Qt.DropAction.CopyAction, -1, -1, index)
 
     saved = memberships(demo_db, zones, "Year 6")
     assert sorted(m.pupil_id for m in saved) == sorted(pupils)
@@ -116,14 +184,21 @@ def test_warnings_are_shown_where_the_drop_happened(map_screen, demo_db):
     zones = provision_id(demo_db, "Zones of Regulation")  # SEMH
     pupils = ids_of(demo_db, "Year 6", 7, not_in=zones)
     index = cell_index(screen, zones, "Year 6")
-    screen.model.dropMimeData(pupils_mime(pupils), Qt.DropAction.CopyAction, -1, -1, index)
+    data = dragged_from_tray(screen, "Year 6", pupils)
+    assert screen.model.dropMimeData(data, Qt.DropAction.CopyAction, -1, -1, index)
     text = screen.feedback.text()
     assert text.startswith("⚠ Allocated 7 pupils.")
-    assert "Group of 6: now 7 pupils" in text or "now 7" in text
+    assert "Group of 6: now 7 pupils" in text
 
 
-def _current_member(db, provision, year_group_name):  # type: ignore[no-untyped-def]
-    return next(m for m in memberships(db, provision, year_group_name) if m.leave_date is None)
+def _shown_member(screen, db, provision, year_group_name):  # type: ignore[no-untyped-def]
+    """The allocation of the first chip drawn in the cell."""
+    content = cell_index(screen, provision, year_group_name).data(CELL_ROLE)
+    chip = content.groups[0].chips[0]
+    with db.session_factory() as s:
+        membership = s.get(GroupMembership, chip.membership_id)
+        s.expunge(membership)
+        return membership
 
 
 def _year_group_of(db, membership_id):  # type: ignore[no-untyped-def]
@@ -132,12 +207,13 @@ def _year_group_of(db, membership_id):  # type: ignore[no-untyped-def]
         return membership.group.year_group.name, membership.leave_date
 
 
-def test_moving_a_chip_to_another_cell_keeps_history(map_screen, demo_db):
+def test_moving_a_chip_to_another_cell_keeps_history(map_screen, demo_db, qtbot, monkeypatch):
     screen = map_screen
     phonics = provision_id(demo_db, "Phonics catch-up")
-    moving = _current_member(demo_db, phonics, "Year 1")
+    moving = _shown_member(screen, demo_db, phonics, "Year 1")
+    data = dragged_chip(screen, qtbot, monkeypatch, moving.id)
     target = cell_index(screen, phonics, "Year 2")
-    data = memberships_mime([moving.id])
+    assert screen.model.canDropMimeData(data, Qt.DropAction.MoveAction, -1, -1, target)
     assert screen.model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, target)
 
     in_year2 = [
@@ -158,15 +234,16 @@ def test_moving_a_chip_to_another_cell_keeps_history(map_screen, demo_db):
     ]
 
 
-def test_moving_a_chip_to_an_empty_cell_starts_a_group_there(map_screen, demo_db):
+def test_moving_a_chip_to_an_empty_cell_starts_a_group_there(
+    map_screen, demo_db, qtbot, monkeypatch
+):
     screen = map_screen
     phonics = provision_id(demo_db, "Phonics catch-up")
-    moving = _current_member(demo_db, phonics, "Year 1")
+    moving = _shown_member(screen, demo_db, phonics, "Year 1")
+    data = dragged_chip(screen, qtbot, monkeypatch, moving.id)
     target = cell_index(screen, phonics, "Year 3")
     assert screen.model.cell_groups(target) == []
-    screen.model.dropMimeData(
-        memberships_mime([moving.id]), Qt.DropAction.MoveAction, -1, -1, target
-    )
+    assert screen.model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, target)
     year3 = memberships(demo_db, phonics, "Year 3")
     assert [m.pupil_id for m in year3] == [moving.pupil_id]
     assert len(screen.model.cell_groups(cell_index(screen, phonics, "Year 3"))) == 1
@@ -175,15 +252,14 @@ def test_moving_a_chip_to_an_empty_cell_starts_a_group_there(map_screen, demo_db
     assert _year_group_of(demo_db, moving.id) == ("Year 1", None)
 
 
-def test_split_a_group_by_moving_a_chip_to_a_new_group(map_screen, demo_db):
+def test_split_a_group_by_moving_a_chip_to_a_new_group(map_screen, demo_db, qtbot, monkeypatch):
     screen = map_screen
     phonics = provision_id(demo_db, "Phonics catch-up")
     moving = next(m for m in memberships(demo_db, phonics, "Year 2") if m.leave_date is None)
     screen.group_chooser = lambda choices, index, allow_new: NEW_GROUP
+    data = dragged_chip(screen, qtbot, monkeypatch, moving.id)
     index = cell_index(screen, phonics, "Year 2")
-    screen.model.dropMimeData(
-        memberships_mime([moving.id]), Qt.DropAction.MoveAction, -1, -1, index
-    )
+    assert screen.model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, index)
     with demo_db.session_factory() as s:
         groups = s.scalars(
             select(ProvisionGroup)
@@ -191,10 +267,10 @@ def test_split_a_group_by_moving_a_chip_to_a_new_group(map_screen, demo_db):
             .where(ProvisionGroup.provision_id == phonics, YearGroup.name == "Year 2")
         ).all()
         assert len(groups) == 2
-    assert (
-        "Group B" in index.data(Qt.ItemDataRole.DisplayRole)
-        or len(screen.model.cell_groups(index)) == 2
-    )
+    shown = screen.model.cell_groups(cell_index(screen, phonics, "Year 2"))
+    assert len(shown) == 2
+    new_group = next(g for g in shown if g.name == "Group B")
+    assert [m.pupil_id for m in new_group.members] == [moving.pupil_id]
 
 
 def test_delete_in_the_cell_panel_ends_the_allocation_and_undo_restores(map_screen, demo_db, qtbot):
@@ -218,11 +294,22 @@ def test_delete_in_the_cell_panel_ends_the_allocation_and_undo_restores(map_scre
         assert s.get(GroupMembership, membership_id).leave_date is None
 
 
-def test_dragging_a_chip_back_to_the_tray_ends_it(map_screen, demo_db):
+def test_dragging_a_chip_back_to_the_tray_ends_it(map_screen, demo_db, qtbot, monkeypatch):
+    from PySide6.QtGui import QDropEvent
+
     screen = map_screen
     phonics = provision_id(demo_db, "Phonics catch-up")
     moving = next(m for m in memberships(demo_db, phonics, "Year 2") if m.leave_date is None)
-    screen.tray.list.chips_dropped.emit([moving.id])
+    data = dragged_chip(screen, qtbot, monkeypatch, moving.id)
+    drop = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.MoveAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    screen.tray.list.dropEvent(drop)
+    assert drop.isAccepted()
     with demo_db.session_factory() as s:
         assert s.get(GroupMembership, moving.id).leave_date == TODAY
 
@@ -262,15 +349,14 @@ def test_allocate_by_keyboard_through_the_dialog(map_screen, demo_db, qtbot):
     )
 
 
-def test_several_groups_ask_which_one(map_screen, demo_db):
+def test_several_groups_ask_which_one(map_screen, demo_db, qtbot, monkeypatch):
     screen = map_screen
     phonics = provision_id(demo_db, "Phonics catch-up")
     moving = next(m for m in memberships(demo_db, phonics, "Year 2") if m.leave_date is None)
     screen.group_chooser = lambda choices, index, allow_new: NEW_GROUP
+    data = dragged_chip(screen, qtbot, monkeypatch, moving.id)
     index = cell_index(screen, phonics, "Year 2")
-    screen.model.dropMimeData(
-        memberships_mime([moving.id]), Qt.DropAction.MoveAction, -1, -1, index
-    )
+    assert screen.model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, index)
     asked: list[int] = []
 
     def choose(choices, index, allow_new):  # type: ignore[no-untyped-def]
@@ -279,7 +365,8 @@ def test_several_groups_ask_which_one(map_screen, demo_db):
 
     screen.group_chooser = choose
     newcomer = ids_of(demo_db, "Year 2", 40, not_in=phonics)[0]
-    screen.model.dropMimeData(pupils_mime([newcomer]), Qt.DropAction.CopyAction, -1, -1, index)
+    data = dragged_from_tray(screen, "Year 2", [newcomer])
+    assert screen.model.dropMimeData(data, Qt.DropAction.CopyAction, -1, -1, index)
     assert asked == [2]
     assert newcomer in [m.pupil_id for m in memberships(demo_db, phonics, "Year 2")]
 
@@ -300,7 +387,7 @@ def test_cells_have_accessible_text_and_totals(map_screen, demo_db):
     assert "W2" in heading and "/pupil" in heading
 
 
-def test_filters_and_collapsing(map_screen, demo_db):
+def test_filters_and_collapsing(map_screen, demo_db, qtbot):
     screen = map_screen
     rows_before = screen.model.rowCount()
     screen.area_filter.setCurrentIndex(screen.area_filter.findData("SEMH"))
@@ -314,9 +401,17 @@ def test_filters_and_collapsing(map_screen, demo_db):
     assert "Phonics catch-up" not in names
     screen.area_filter.setCurrentIndex(0)
     assert screen.model.rowCount() == rows_before
-    first_area = screen.model.entries[0].key
-    screen._toggle_section(first_area)
-    assert screen.model.rowCount() < rows_before
+    # Enter on an area's heading folds it away; a click on its row heading opens it again.
+    view = screen.view
+    view.setFocus()
+    view.setCurrentIndex(screen.model.index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    folded = screen.model.rowCount()
+    assert folded < rows_before
+    header = view.verticalHeader()
+    middle = header.sectionViewportPosition(0) + header.sectionSize(0) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, middle))
+    assert screen.model.rowCount() == rows_before
 
 
 def test_flipped_layout_shows_each_pupils_allocations(map_screen, demo_db):
@@ -329,8 +424,8 @@ def test_flipped_layout_shows_each_pupils_allocations(map_screen, demo_db):
     row = next(i for i, r in enumerate(model.flipped.rows) if r.provision_id == phonics)
     column = next(i for i, p in enumerate(model.flipped.pupils) if p.id == member.pupil_id)
     text = model.index(row, column).data()
-    assert text.startswith("✓")
-    assert any(word in text for word in ("Green", "Amber", "Red")) or text == "✓"
+    # The pupil's delivery rate for the provision so far, in figures, symbol and word.
+    assert re.fullmatch(r"✓ \d+% (● Green|▲ Amber|■ Red)", text), text
 
 
 def test_status_strip_lists_what_needs_attention_and_links_to_it(map_screen):
@@ -385,3 +480,20 @@ def test_move_by_keyboard_from_the_cell_panel(map_screen, demo_db, qtbot):
         m.pupil_id == pupil and m.join_date == TODAY
         for m in memberships(demo_db, phonics, "Year 2")
     )
+
+
+def test_the_grid_and_tray_models_keep_the_model_rules(map_screen, demo_db, qtmodeltester, qtbot):
+    screen = map_screen
+    qtmodeltester.check(screen.model)
+    qtmodeltester.check(screen.tray.model)
+    # and again after an allocation, a fold and the unused provisions shown
+    zones = provision_id(demo_db, "Zones of Regulation")
+    pupils = ids_of(demo_db, "Year 6", 2, not_in=zones)
+    data = dragged_from_tray(screen, "Year 6", pupils)
+    assert screen.model.dropMimeData(
+        data, Qt.DropAction.CopyAction, -1, -1, cell_index(screen, zones, "Year 6")
+    )
+    screen.hide_empty_toggle.setChecked(False)
+    screen.view.setCurrentIndex(screen.model.index(0, 0))
+    qtbot.keyClick(screen.view, Qt.Key.Key_Return)
+    qtmodeltester.check(screen.model)

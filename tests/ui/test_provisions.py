@@ -21,7 +21,8 @@ def test_add_edit_and_undo_a_provision(window, qtbot, school_db):
     window.show_screen("provisions")
     screen = window.screens["provisions"]
     screen.add_provision()
-    assert read_provision(school_db, "New provision 1") is not None
+    added = read_provision(school_db, "New provision 1")
+    assert added is not None
 
     model = screen.model
     row = next(i for i, p in enumerate(model.rows) if p.name == "New provision 1")
@@ -35,9 +36,17 @@ def test_add_edit_and_undo_a_provision(window, qtbot, school_db):
 
     assert not model.setData(model.index(row, 8), "0")  # a group of nobody is refused
     assert read_provision(school_db, "Precision Teaching").group_size == 1
+    assert "group size must be a whole number of 1 or more" in screen.message.text()
 
     window.undo_action.trigger()  # resources
     assert read_provision(school_db, "Precision Teaching").resources_cost == Decimal("0.00")
+    for _step in range(3):  # sessions, minutes, the name
+        window.undo_action.trigger()
+    assert read_provision(school_db, "New provision 1").session_minutes == 30
+    window.undo_action.trigger()  # the provision itself
+    assert read_provision(school_db, "New provision 1") is None
+    window.redo_action.trigger()
+    assert read_provision(school_db, "New provision 1").id == added.id
 
 
 def test_suitable_year_groups_and_criteria_from_the_detail_panel(window, qtbot, school_db):

@@ -24,9 +24,9 @@ from provmap_desktop.models import (
     Staff,
     YearGroup,
 )
+from provmap_desktop.rules.upn import make_upn
 from provmap_desktop.services.costing import cost_map
 from provmap_desktop.services.formatting import format_money
-from provmap_desktop.services.upn import make_upn
 from provmap_desktop.views.pupils import list_model as cols
 from provmap_desktop.views.pupils.list_model import PupilListModel
 
@@ -564,7 +564,7 @@ def test_a_name_too_long_or_an_impossible_birth_date_is_refused_wherever_typed(
 
 
 def test_the_pupil_record_itself_refuses_a_long_name_and_a_future_birth_date():
-    from provmap_desktop.services.pupil_rules import PupilRuleError
+    from provmap_desktop.rules.pupil_rules import PupilRuleError
 
     with pytest.raises(PupilRuleError, match="at most 100"):
         Pupil(upn=GOOD_UPN, forename="F" * 101, surname="Evans")

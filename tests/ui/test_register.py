@@ -18,7 +18,7 @@ from provmap_desktop.models import (
     Staff,
     YearGroup,
 )
-from provmap_desktop.services.upn import make_upn
+from provmap_desktop.rules.upn import make_upn
 
 from .conftest import TODAY  # Monday 23/11/2026
 

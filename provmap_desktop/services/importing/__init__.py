@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from .apply import apply_import
+from .checking import next_year_start
 from .common import (
     FIELD_LABELS,
     FIELDS,
@@ -25,13 +27,11 @@ from .common import (
     RowAction,
     RowResult,
     SourceRow,
-    apply_import,
-    build_preview,
-    next_year_start,
-    parse_mis_date,
 )
 from .csv_import import CsvTable, decode_csv, guess_mapping, parse_csv, read_csv
 from .ctf_import import CTF_MAPPING, parse_ctf, read_ctf
+from .preview import build_preview
+from .values import parse_mis_date
 
 __all__ = [
     "CTF_MAPPING",

@@ -13,7 +13,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .common import FIELDS, ImportFileError, SourceRow, squash
+from .common import FIELDS, ImportFileError, SourceRow
+from .values import squash
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t")
 

@@ -24,7 +24,8 @@ from ..formatting import format_date
 from .apply import MapImportResult, apply_plan, import_map
 from .grid import SUFFIXES, MapFileError, read_grids
 from .layout import read_layout
-from .plan import MapPlan, NameProblem, PlannedGroup, PlannedProvision, build_plan, school_of
+from .plan import build_plan, school_of
+from .planned import MapPlan, NameProblem, PlannedGroup, PlannedProvision
 
 __all__ = [
     "SUFFIXES",

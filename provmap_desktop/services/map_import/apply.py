@@ -14,14 +14,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...domain.memberships import GroupChoiceNeeded, allocate
 from ...models import AcademicYear, Provision, ProvisionGroup, Pupil, YearGroup
-from ..allocation import allocate_pupils
 from ..calendar import calendar_for_year
 from ..catalogue import add_catalogue_entry
 from ..formatting import format_date
 from ..pupils import add_pupil_to_complete
 from . import words
-from .plan import MapPlan, PlannedGroup
+from .planned import MapPlan, PlannedGroup
 
 
 @dataclass(frozen=True)
@@ -124,15 +124,6 @@ def _allocate(
 ) -> tuple[int, int]:
     """Allocate the pupils to the group the plan chose; return (groups made, allocations)."""
     assert group.year_group_id is not None
-    common = {
-        "provision_id": provision_id,
-        "year_group_id": group.year_group_id,
-        "academic_year_id": plan.academic_year_id,
-        "period_start": plan.period_start,
-        "period_end": plan.period_end,
-        "pupil_ids": pupil_ids,
-        "join_date": plan.period_start,
-    }
     made = 0
     target = group.existing_group_id
     if target is None and group.label:
@@ -158,15 +149,20 @@ def _allocate(
             session.add(new)
             session.flush()
             target, made = new.id, 1
-    result = allocate_pupils(  # the preview has already listed what needs saying
-        session,
-        group_id=target,
-        with_warnings=False,
-        **common,  # type: ignore[arg-type]
-    )
-    if result.needs_group_choice or result.group_id is None:
-        raise ValueError(f"{group.provision} for {group.year_group}: several groups run.")
-    made += 1 if result.created_group is not None else 0
+    try:
+        result = allocate(  # the preview has already listed what needs saying
+            session,
+            provision_id,
+            group.year_group_id,
+            pupil_ids,
+            plan.period_start,
+            target,
+            period=(plan.period_start, plan.period_end),
+            warn=False,
+        )
+    except GroupChoiceNeeded:
+        raise ValueError(f"{group.provision} for {group.year_group}: several groups run.") from None
+    made += 1 if result.group_added is not None else 0
     if made:
         built = session.get(ProvisionGroup, result.group_id)
         assert built is not None
@@ -183,7 +179,7 @@ def _allocate(
                 built.sessions_per_week = frequency.sessions_per_week
             if frequency.session_minutes != planned.existing_minutes:
                 built.session_minutes = frequency.session_minutes
-    return made, len(result.created_memberships)
+    return made, len(result.memberships)
 
 
 def _imported_group_end(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ...models.vocab import AreaOfNeed
-from ..importing.common import squash
+from ..importing.values import squash
 from . import words
 from .grid import Grid, Place
 from .names import split_cell
@@ -37,6 +37,8 @@ class Column:
 
 @dataclass
 class ProvisionRow:
+    """A provision as read from one row (or merged rows), with any optional values."""
+
     name: str
     place: Place
     area: str | None = None
@@ -60,6 +62,8 @@ class Assignment:
 
 @dataclass(frozen=True)
 class Unread:
+    """A cell (or part of one) that was not read, and why."""
+
     place: Place
     text: str
     reason: str
@@ -84,6 +88,7 @@ class School:
     classes: dict[str, Column]  # plain class name -> its column
 
     def column(self, heading: str) -> Column | None:
+        """The year group or class a heading names, or None."""
         key = words.plain(heading)
         if key in self.classes:
             return self.classes[key]
@@ -101,6 +106,7 @@ class _View:
         self.columns = len(grid.cells) if flipped else grid.width
 
     def text(self, r: int, c: int) -> str:
+        """The text at row r, column c of the view."""
         if self.flipped:
             r, c = c, r
         if r >= len(self.grid.cells):
@@ -108,6 +114,7 @@ class _View:
         return self.grid.text(r, c)
 
     def place(self, r: int, c: int) -> Place:
+        """Where row r, column c of the view is in the file."""
         return self.grid.place(c, r) if self.flipped else self.grid.place(r, c)
 
 
@@ -120,6 +127,7 @@ def read_layout(grids: list[Grid], school: School) -> Reading:
 
 
 def _read_grid(grid: Grid, school: School, reading: Reading) -> None:
+    """Find the sheet's layout and header row and read it, or note that none was found."""
     view = _View(grid)
     for r in range(min(view.rows, HEADER_SEARCH_ROWS)):
         keys = [squash(view.text(r, c)) for c in range(view.columns)]
@@ -147,6 +155,7 @@ def _read_grid(grid: Grid, school: School, reading: Reading) -> None:
 
 
 def _is_long_list(keys: list[str]) -> bool:
+    """True when the header names a pupil (or forename and surname) and a provision."""
     has_name = any(k in words.NAME_HEADINGS for k in keys) or (
         any(k in words.FORENAME_HEADINGS for k in keys)
         and any(k in words.SURNAME_HEADINGS for k in keys)
@@ -196,6 +205,7 @@ def _read_optional(row: ProvisionRow, kind: str, text: str, place: Place, readin
 
 
 def _add_cell(reading: Reading, row: ProvisionRow, column: Column, place: Place, text: str) -> None:
+    """Add a cell's names for the row's provision and the column's year group."""
     cell = split_cell(text)
     for piece in cell.unreadable:
         reading.unread.append(Unread(place, piece, "Not read as a pupil's name."))
@@ -204,33 +214,9 @@ def _add_cell(reading: Reading, row: ProvisionRow, column: Column, place: Place,
 
 
 def _read_map(view: _View, header: int, school: School, reading: Reading) -> None:
-    columns: dict[int, Column] = {}
-    optional: dict[int, str] = {}
-    others: dict[int, str] = {}
-    for c in range(view.columns):
-        heading = view.text(header, c)
-        column = school.column(heading)
-        if column is not None:
-            columns[c] = column
-            continue
-        kind = words.optional_column(_heading(view, header, c))
-        if kind is not None:
-            optional[c] = kind
-        else:
-            others[c] = _heading(view, header, c)
-    first_year = min(columns)
-    provision_col = next(
-        (c for c, h in others.items() if squash(h) in words.PROVISION_HEADINGS), None
-    )
-    if provision_col is None:
-        filled = [
-            c
-            for c in others
-            if c < first_year and any(view.text(r, c) for r in range(header + 1, view.rows))
-        ]
-        provision_col = filled[0] if filled else min(others, default=0)
-    section_area: str | None = None
-    section_wave: int | None = None
+    """Read a map: provisions down the side, year groups (or classes) across the top."""
+    columns, optional, others = _sort_columns(view, header, school)
+    provision_col = _provision_column(view, header, min(columns), others)
     for c, heading in others.items():
         if (
             c != provision_col
@@ -241,6 +227,8 @@ def _read_map(view: _View, header: int, school: School, reading: Reading) -> Non
                 f"{view.place(header, c).sheet}: the column headed “{heading}” "
                 f"({view.place(header, c).column_name}) was not used."
             )
+    section_area: str | None = None
+    section_wave: int | None = None
     for r in range(header + 1, view.rows):
         name = view.text(r, provision_col)
         cells = {c: view.text(r, c) for c in columns if view.text(r, c)}
@@ -276,6 +264,43 @@ def _read_map(view: _View, header: int, school: School, reading: Reading) -> Non
             _add_cell(reading, row, columns[c], view.place(r, c), text)
 
 
+def _sort_columns(
+    view: _View, header: int, school: School
+) -> tuple[dict[int, Column], dict[int, str], dict[int, str]]:
+    """The map's year-group columns, its optional columns by kind, and the other headings."""
+    columns: dict[int, Column] = {}
+    optional: dict[int, str] = {}
+    others: dict[int, str] = {}
+    for c in range(view.columns):
+        heading = view.text(header, c)
+        column = school.column(heading)
+        if column is not None:
+            columns[c] = column
+            continue
+        kind = words.optional_column(_heading(view, header, c))
+        if kind is not None:
+            optional[c] = kind
+        else:
+            others[c] = _heading(view, header, c)
+    return columns, optional, others
+
+
+def _provision_column(view: _View, header: int, first_year: int, others: dict[int, str]) -> int:
+    """The column naming the provisions: by its heading, else the first filled one
+    before the year groups, else the first other column."""
+    provision_col = next(
+        (c for c, h in others.items() if squash(h) in words.PROVISION_HEADINGS), None
+    )
+    if provision_col is None:
+        filled = [
+            c
+            for c in others
+            if c < first_year and any(view.text(r, c) for r in range(header + 1, view.rows))
+        ]
+        provision_col = filled[0] if filled else min(others, default=0)
+    return provision_col
+
+
 def _is_section(text: str) -> bool:
     """A heading over a block of provisions: "Wave 2 literacy intervention", "SEMH"."""
     lowered = text.casefold().strip()
@@ -286,15 +311,19 @@ def _is_section(text: str) -> bool:
 
 
 def _find(keys: list[str], choices: tuple[str, ...]) -> int | None:
+    """The index of the first heading among choices, or None."""
     return next((c for c, k in enumerate(keys) if k in choices), None)
 
 
 def _read_long_list(
     view: _View, header: int, keys: list[str], school: School, reading: Reading
 ) -> None:
-    name_col = _find(keys, words.NAME_HEADINGS)
-    forename_col = _find(keys, words.FORENAME_HEADINGS)
-    surname_col = _find(keys, words.SURNAME_HEADINGS)
+    """Read a long list: one row per pupil and provision, merged into provisions."""
+    name_cols = (
+        _find(keys, words.NAME_HEADINGS),
+        _find(keys, words.FORENAME_HEADINGS),
+        _find(keys, words.SURNAME_HEADINGS),
+    )
     provision_col = _find(keys, words.PROVISION_HEADINGS)
     year_col = _find(keys, words.YEAR_HEADINGS)
     group_col = _find(keys, words.GROUP_HEADINGS)
@@ -305,32 +334,16 @@ def _read_long_list(
         values = [view.text(r, c) for c in range(view.columns)]
         if not any(values):
             continue
-        if name_col is not None:
-            name = view.text(r, name_col)
-            name_place = view.place(r, name_col)
-        else:
-            assert forename_col is not None and surname_col is not None
-            name = f"{view.text(r, forename_col)} {view.text(r, surname_col)}".strip()
-            name_place = view.place(r, forename_col)
+        name, name_place = _long_list_name(view, r, *name_cols)
         provision = " ".join(view.text(r, provision_col).split())
         if not provision:
             reading.unread.append(
                 Unread(view.place(r, provision_col), name, "No provision on this row; left out.")
             )
             continue
-        column = Column(None)
-        if year_col is not None:
-            year_text = view.text(r, year_col)
-            found = school.column(year_text)
-            if found is None:
-                reason = (
-                    "Not one of the school's year groups or classes; the row was left out."
-                    if year_text
-                    else "No year group on this row; left out."
-                )
-                reading.unread.append(Unread(view.place(r, year_col), year_text, reason))
-                continue
-            column = found
+        column = _long_list_column(view, r, year_col, school, reading)
+        if column is None:
+            continue
         key = words.provision_key(provision)
         row = rows.get(key)
         if row is None:
@@ -352,3 +365,32 @@ def _read_long_list(
             reading.assignments.append(
                 Assignment(row, column, name_place, label or cell.label, cell.names)
             )
+
+
+def _long_list_name(
+    view: _View, r: int, name_col: int | None, forename_col: int | None, surname_col: int | None
+) -> tuple[str, Place]:
+    """The pupil's name on a long list's row, from one column or forename and surname."""
+    if name_col is not None:
+        return view.text(r, name_col), view.place(r, name_col)
+    assert forename_col is not None and surname_col is not None
+    name = f"{view.text(r, forename_col)} {view.text(r, surname_col)}".strip()
+    return name, view.place(r, forename_col)
+
+
+def _long_list_column(
+    view: _View, r: int, year_col: int | None, school: School, reading: Reading
+) -> Column | None:
+    """The year group (or class) a long list's row is for; None, noted, to leave it out."""
+    if year_col is None:
+        return Column(None)
+    year_text = view.text(r, year_col)
+    found = school.column(year_text)
+    if found is None:
+        reason = (
+            "Not one of the school's year groups or classes; the row was left out."
+            if year_text
+            else "No year group on this row; left out."
+        )
+        reading.unread.append(Unread(view.place(r, year_col), year_text, reason))
+    return found

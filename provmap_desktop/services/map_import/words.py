@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from ...models.vocab import AreaOfNeed
-from ..importing.common import nc_year, squash
+from ..importing.values import nc_year, squash
 
 #: Optional columns, recognised by their squashed heading.
 OPTIONAL_HEADINGS: dict[str, tuple[str, ...]] = {

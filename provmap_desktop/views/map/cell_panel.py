@@ -139,9 +139,11 @@ class CellPanel(QWidget):
     def select_membership(self, membership_id: int) -> None:
         for top in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(top)
+            if group is None:
+                continue
             for number in range(group.childCount()):
                 child = group.child(number)
-                if child.data(0, MEMBERSHIP_ROLE) == membership_id:
+                if child is not None and child.data(0, MEMBERSHIP_ROLE) == membership_id:
                     self.tree.setCurrentItem(child)
                     return
 

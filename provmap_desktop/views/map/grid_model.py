@@ -29,7 +29,7 @@ from ...services.formatting import format_money
 from ...services.provision_map import GroupInfo, MapRow, MapSnapshot, MemberInfo
 from ...ui.colours import AREA_COLOURS, UNKNOWN_AREA
 from .chips import AREA_COLOUR_ROLE, CELL_ROLE, CellContent, Chip, GroupBlock
-from .mime import MEMBERSHIPS_MIME, PUPILS_MIME
+from .mime import MEMBERSHIPS_MIME, PUPILS_MIME, memberships_mime
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -365,6 +365,11 @@ class MapGridModel(QAbstractTableModel):
 
     def mimeTypes(self) -> list[str]:
         return [PUPILS_MIME, MEMBERSHIPS_MIME]
+
+    def chips_mime_data(self, chips: Iterable[Chip]) -> QMimeData:
+        """What dragging these chips carries: their memberships, for a drop to move."""
+        chosen = list(chips)
+        return memberships_mime([c.membership_id for c in chosen], [c.name for c in chosen])
 
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTab
 
 from .chips import CELL_ROLE, CellContent, CellDelegate, Chip, cell_height, layout_cell
 from .grid_model import SECTION_ROLE, MapGridModel
-from .mime import memberships_mime
 
 #: The narrowest a year group's column gets before the map scrolls sideways.
 MIN_COLUMN = 64
@@ -106,7 +105,8 @@ class MapView(QTableView):
     def zoom(self, step: int) -> None:
         """One point bigger (+1) or smaller (-1); 0 goes back to the normal size."""
         self.zoom_step = 0 if step == 0 else max(-3, min(ZOOM_STEPS, self.zoom_step + step))
-        base = self.parentWidget().font() if self.parentWidget() else QApplication.font()
+        parent = self.parentWidget()
+        base = parent.font() if parent is not None else QApplication.font()
         font = self.font()
         font.setPointSizeF(max(base.pointSizeF() + self.zoom_step, 6.0))
         self.setFont(font)
@@ -141,7 +141,7 @@ class MapView(QTableView):
             if distance >= QApplication.startDragDistance():
                 self._press = None
                 drag = QDrag(self)
-                drag.setMimeData(memberships_mime([chip.membership_id], [chip.name]))
+                drag.setMimeData(self.map_model().chips_mime_data([chip]))
                 drag.exec(Qt.DropAction.MoveAction)
                 return
         super().mouseMoveEvent(event)

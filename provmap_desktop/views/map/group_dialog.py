@@ -31,16 +31,17 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from ...domain import groups, memberships
 from ...domain.change import Changed
-from ...models import GroupMembership, GroupSlot, ProvisionGroup, Pupil, Staff
+from ...models import GroupMembership, ProvisionGroup, Pupil, Staff
 from ...services.calendar import DAYS_A_WEEK, SchoolCalendar, calendar_for_year
 from ...services.provision_map import WEEKDAYS
 from ...ui.context import AppContext
-from ...ui.date_field import DateField
-from ...ui.edits import CallbackCommand, EditRefused, SavedCommand, SetFieldCommand, perform
+from ...ui.date_field import DateField, qdate
+from ...ui.edits import DomainEdit, EditRefused, SavedCommand, perform
 from ...ui.entity_table import Column, EntityTableModel
 from ...ui.speech import ValueLabel
-from .edits import KIND, GroupStartCommand
+from .edits import KIND, group_start_edit
 
 
 class WeeksSpinBox(QDoubleSpinBox):
@@ -142,6 +143,7 @@ class GroupDialog(QDialog):
             self._members,
             KIND,
             "membership",
+            update=memberships.update,
         )
         self.members_model.edit_refused.connect(self.message.setText)
         members = QTableView()
@@ -183,7 +185,7 @@ class GroupDialog(QDialog):
             (self.end_edit, group.end_date),
         ):
             edit.blockSignals(True)
-            edit.setDate(value)
+            edit.setDate(qdate(value))
             edit.blockSignals(False)
         self.weeks_edit.blockSignals(True)
         self.weeks_edit.setValue(days / DAYS_A_WEEK)
@@ -216,10 +218,10 @@ class GroupDialog(QDialog):
         self.facts.setText(" · ".join(parts))
 
     def _save_start(self) -> None:
-        new_start = self.start_edit.date().toPython()
+        new_start: dt.date = self.start_edit.date().toPython()  # type: ignore[assignment]
         if new_start == self._group().start_date:
             return
-        self._perform(GroupStartCommand(self.ctx, self.group_id, new_start, "change start date"))
+        self._perform(group_start_edit(self.ctx, self.group_id, new_start, "change start date"))
 
     def _save_weeks(self) -> None:
         group = self._group()
@@ -252,30 +254,26 @@ class GroupDialog(QDialog):
     def _set(self, field: str, value: Any, label: str) -> None:
         if getattr(self._group(), field) == value:
             return
+        group_id = self.group_id
         self._perform(
-            SetFieldCommand(self.ctx, ProvisionGroup, self.group_id, field, value, label, KIND)
+            DomainEdit(
+                self.ctx, label, lambda session: groups.update(session, group_id, field, value)
+            )
         )
 
     def _save_slots(self) -> None:
-        session = self.ctx.session
         group = self._group()
         before = sorted((s.weekday, s.start_time) for s in group.slots)
-        time = self.time_edit.time().toPython()
-        after = sorted(
-            (number, time) for number, box in enumerate(self.day_boxes) if box.isChecked()
-        )
-        if before == after:
+        time: dt.time = self.time_edit.time().toPython()  # type: ignore[assignment]
+        days = [number for number, box in enumerate(self.day_boxes) if box.isChecked()]
+        if before == sorted((day, time) for day in days):
             return
-
-        def put(slots: list[tuple[int, dt.time | None]]) -> None:
-            target = self._group()
-            target.slots.clear()
-            session.flush()
-            target.slots.extend(GroupSlot(weekday=d, start_time=t) for d, t in slots)
-
+        group_id = self.group_id
         self._perform(
-            CallbackCommand(
-                self.ctx, "change group slot", lambda: put(after), lambda: put(before), KIND
+            DomainEdit(
+                self.ctx,
+                "change group slot",
+                lambda session: groups.set_days(session, group_id, days, time),
             )
         )
 

@@ -32,7 +32,8 @@ class SplitDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, membership_id)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.list.addItem(item)
-        label = QLabel("&Who goes to the new group", buddy=self.list)
+        label = QLabel("&Who goes to the new group")
+        label.setBuddy(self.list)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

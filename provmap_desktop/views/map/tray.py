@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -72,7 +73,7 @@ class TrayModel(QAbstractListModel):
     def mimeTypes(self) -> list[str]:
         return [PUPILS_MIME]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         rows = sorted({i.row() for i in indexes})
         return pupils_mime(
             [self.pupils[r].id for r in rows], [self.pupils[r].display_name for r in rows]

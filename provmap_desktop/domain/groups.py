@@ -1,0 +1,410 @@
+"""Provision groups: every write to a group, with its rules.
+
+A group is one running instance of a provision for a year group over a span of days.
+Each function takes the session first, checks what it is given, changes the session
+without committing and returns a ``Change``; its ``changed`` names the groups touched
+so the map repaints only their rows. A refused value raises ``DomainError``.
+
+    made = groups.create(session, provision_id, year_group_id, start, end)
+    groups.update(session, made.group_id, "staff_id", staff_id)
+    session.commit()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    AcademicYear,
+    GroupMembership,
+    GroupSlot,
+    Provision,
+    ProvisionGroup,
+    Staff,
+    YearGroup,
+)
+from ..services.formatting import format_date
+from .change import Change, Changed, DomainError, FieldRule, Kind, Reversible, Steps, set_field
+
+GROUP_COLUMNS = (
+    "id",
+    "provision_id",
+    "academic_year_id",
+    "year_group_id",
+    "class_id",
+    "name",
+    "staff_id",
+    "start_date",
+    "end_date",
+    "sessions_per_week",
+    "session_minutes",
+    "max_size",
+    "location",
+    "notes",
+)
+SLOT_COLUMNS = ("id", "group_id", "weekday", "start_time")
+
+
+def groups_changed(group_ids: Iterable[int]) -> Changed:
+    """Groups changed, naming which, so the map refreshes just those."""
+    return Changed.of(Kind.GROUPS, group_ids=[g for g in group_ids if g is not None])
+
+
+def values_of(row: Any, columns: Sequence[str]) -> dict[str, Any]:
+    """The stored columns of ``row``, enough to make it again with the same id."""
+    return {name: getattr(row, name) for name in columns}
+
+
+def get_group(session: Session, group_id: int) -> ProvisionGroup:
+    """The group ``group_id``, or ``DomainError`` when it is no longer there."""
+    group = session.get(ProvisionGroup, group_id)
+    if group is None:
+        raise DomainError("That group no longer exists.")
+    return group
+
+
+@dataclass
+class GroupAdded(Change):
+    """A new group and its slots: undo deletes them, redo makes them again, same ids."""
+
+    values: dict[str, Any]
+    slots: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def group_id(self) -> int:
+        return int(self.values["id"])
+
+    @property
+    def changed(self) -> Changed:  # type: ignore[override]
+        return groups_changed([self.group_id])
+
+    def undo(self, session: Session) -> None:
+        group = session.get(ProvisionGroup, self.group_id)
+        if group is not None:
+            session.delete(group)
+        session.flush()
+
+    def redo(self, session: Session) -> None:
+        group = ProvisionGroup(**self.values)
+        group.slots = [GroupSlot(**values) for values in self.slots]
+        session.add(group)
+        session.flush()
+
+
+def _added(group: ProvisionGroup) -> GroupAdded:
+    """The change that takes a just-made group (and its slots) back out and in."""
+    return GroupAdded(
+        values_of(group, GROUP_COLUMNS), [values_of(s, SLOT_COLUMNS) for s in group.slots]
+    )
+
+
+def create(
+    session: Session,
+    provision_id: int,
+    year_group_id: int | None,
+    start: dt.date,
+    end: dt.date,
+    *,
+    name: str | None = None,
+) -> GroupAdded:
+    """Start a group of a provision for a year group, running from ``start`` to ``end``.
+
+    It takes the provision's defaults (sessions, minutes, size); its academic year is
+    the one holding ``start``, and it may not run past that year's last day. Without a
+    name it is called "<year group> group <n>".
+    """
+    provision = session.get(Provision, provision_id)
+    if provision is None:
+        raise DomainError("That provision no longer exists.")
+    year = session.scalar(
+        select(AcademicYear).where(AcademicYear.start_date <= start, AcademicYear.end_date >= start)
+    )
+    if year is None:
+        raise DomainError(f"No academic year holds {format_date(start)}.")
+    if end < start:
+        raise DomainError(
+            f"The last day, {format_date(end)}, is before the first, {format_date(start)}."
+        )
+    if end > year.end_date:
+        raise DomainError(f"{year.label} ends on {format_date(year.end_date)}.")
+    if name is None:
+        year_group = session.get(YearGroup, year_group_id) if year_group_id is not None else None
+        earlier = session.scalar(
+            select(func.count(ProvisionGroup.id)).where(
+                ProvisionGroup.provision_id == provision_id,
+                ProvisionGroup.year_group_id == year_group_id,
+                ProvisionGroup.academic_year_id == year.id,
+            )
+        )
+        name = f"{year_group.name if year_group else 'New'} group {(earlier or 0) + 1}"
+    group = ProvisionGroup(
+        provision_id=provision_id,
+        academic_year_id=year.id,
+        year_group_id=year_group_id,
+        name=_checked_name(session, None, name),
+        start_date=start,
+        end_date=end,
+    )
+    session.add(group)
+    session.flush()
+    return _added(group)
+
+
+# -- one field at a time --------------------------------------------------------------
+
+
+def _checked_name(_session: Session, _group: Any, value: Any) -> str:
+    """A group name with its spaces tidied, at most 60 characters."""
+    name = " ".join(str(value or "").split())
+    if len(name) > 60:
+        raise DomainError("A group name can be at most 60 characters.")
+    return name
+
+
+def _checked_staff(session: Session, _group: Any, value: Any) -> int | None:
+    """A member of staff who exists, or None for nobody named."""
+    if value is None:
+        return None
+    if session.get(Staff, value) is None:
+        raise DomainError("That member of staff no longer exists.")
+    return int(value)
+
+
+def _checked_end(_session: Session, group: ProvisionGroup, value: Any) -> dt.date:
+    """A last day on or after the group's first day."""
+    if not isinstance(value, dt.date):
+        raise DomainError("A group needs a last day.")
+    if value < group.start_date:
+        raise DomainError(
+            f"The last day, {format_date(value)}, is before the first day, "
+            f"{format_date(group.start_date)}."
+        )
+    return value
+
+
+def _count(least: int, words: str) -> FieldRule:
+    """The rule for an override of the provision's number: None, or ``least`` or more."""
+
+    def rule(_session: Session, _group: Any, value: Any) -> int | None:
+        if value is None or value == "":
+            return None  # as the provision
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise DomainError(f"{words} must be a whole number of {least} or more.")
+        return value
+
+    return rule
+
+
+def _text(limit: int | None) -> FieldRule:
+    """The rule for free text, at most ``limit`` characters when there is a limit."""
+
+    def rule(_session: Session, _group: Any, value: Any) -> str:
+        text = str(value or "")
+        if limit is not None and len(text) > limit:
+            raise DomainError(f"That can be at most {limit} characters.")
+        return text
+
+    return rule
+
+
+#: The fields a group's details may change one at a time. The first day moves with
+#: ``move_start`` (members' join dates follow it); slots with ``set_days``.
+GROUP_RULES: dict[str, FieldRule] = {
+    "name": _checked_name,
+    "staff_id": _checked_staff,
+    "end_date": _checked_end,
+    "max_size": _count(1, "The group size"),
+    "sessions_per_week": _count(0, "Sessions a week"),
+    "session_minutes": _count(0, "Minutes a session"),
+    "location": _text(60),
+    "notes": _text(None),
+}
+
+
+def update(session: Session, group_id: int, field_name: str, value: Any) -> Change:
+    """Set one detail of a group (name, staff, last day, size, sessions, place, notes)."""
+    return set_field(
+        session,
+        ProvisionGroup,
+        group_id,
+        field_name,
+        value,
+        GROUP_RULES,
+        groups_changed([group_id]),
+    )
+
+
+def set_days(
+    session: Session, group_id: int, weekdays: Sequence[int], start_time: dt.time | None
+) -> Change:
+    """Set the weekdays (0 = Monday) the group meets, all at ``start_time``."""
+    group = get_group(session, group_id)
+    if any(not 0 <= day <= 6 for day in weekdays):
+        raise DomainError("A weekday is a number from 0 (Monday) to 6 (Sunday).")
+    before = sorted((s.weekday, s.start_time) for s in group.slots)
+    after = sorted((day, start_time) for day in set(weekdays))
+
+    def put(slots: list[tuple[int, dt.time | None]]) -> None:
+        target = get_group(session, group_id)
+        target.slots.clear()
+        session.flush()
+        target.slots.extend(GroupSlot(weekday=d, start_time=t) for d, t in slots)
+        session.flush()
+
+    put(after)
+    return Reversible(lambda _s: put(before), lambda _s: put(after), groups_changed([group_id]))
+
+
+# -- dates ------------------------------------------------------------------------------
+
+
+@dataclass
+class StartMoved(Change):
+    """A group's first day moved, with the members whose join date moved with it."""
+
+    group_id: int
+    old_start: dt.date
+    new_start: dt.date
+    #: (membership id, join date before the move)
+    moved_joins: tuple[tuple[int, dt.date], ...]
+
+    @property
+    def changed(self) -> Changed:  # type: ignore[override]
+        return groups_changed([self.group_id])
+
+    def undo(self, session: Session) -> None:
+        get_group(session, self.group_id).start_date = self.old_start
+        for membership_id, join_date in self.moved_joins:
+            _membership(session, membership_id).join_date = join_date
+        session.flush()
+
+    def redo(self, session: Session) -> None:
+        get_group(session, self.group_id).start_date = self.new_start
+        for membership_id, _join_date in self.moved_joins:
+            _membership(session, membership_id).join_date = self.new_start
+        session.flush()
+
+
+def _membership(session: Session, membership_id: int) -> GroupMembership:
+    """The allocation ``membership_id``, or ``DomainError`` when it is gone."""
+    membership = session.get(GroupMembership, membership_id)
+    if membership is None:
+        raise DomainError("That allocation no longer exists.")
+    return membership
+
+
+def move_start(session: Session, group_id: int, new_start: dt.date) -> StartMoved:
+    """Move a group's first day; members who joined on the old first day (or before the
+    new one) join on the new one. Refused when it would follow the group's last day or
+    a member's leave date, or come before its academic year."""
+    group = get_group(session, group_id)
+    if new_start > group.end_date:
+        raise DomainError(
+            f"{format_date(new_start)} is after its last day, {format_date(group.end_date)}."
+        )
+    year = group.academic_year
+    if new_start < year.start_date:
+        raise DomainError(
+            f"{format_date(new_start)} is before {year.label} starts on "
+            f"{format_date(year.start_date)}."
+        )
+    old_start = group.start_date
+    moving = [
+        m
+        for m in session.scalars(
+            select(GroupMembership).where(GroupMembership.group_id == group_id)
+        )
+        if m.join_date == old_start or m.join_date < new_start
+    ]
+    for membership in moving:
+        if membership.leave_date is not None and membership.leave_date < new_start:
+            raise DomainError(
+                f"{membership.pupil.display_name} left on {format_date(membership.leave_date)}, "
+                f"before {format_date(new_start)}: end or remove that allocation first."
+            )
+    change = StartMoved(group_id, old_start, new_start, tuple((m.id, m.join_date) for m in moving))
+    change.redo(session)
+    return change
+
+
+def end(session: Session, group_id: int, last_day: dt.date) -> Change:
+    """End a group on ``last_day``: it stops then, and so does every member still in it.
+
+    Refused before the group's first day, or when a member joins after ``last_day``.
+    """
+    group = get_group(session, group_id)
+    if last_day < group.start_date:
+        raise DomainError(
+            f"{group.name or 'The group'} starts on {format_date(group.start_date)}; "
+            "it cannot end before then."
+        )
+    from .memberships import end as end_memberships
+
+    members = list(group.memberships)
+    late = next((m for m in members if m.join_date > last_day), None)
+    if late is not None:
+        raise DomainError(
+            f"{late.pupil.display_name} joins on {format_date(late.join_date)}, after "
+            f"{format_date(last_day)}: move or remove that allocation first."
+        )
+    staying = [m.id for m in members if m.leave_date is None or m.leave_date > last_day]
+    steps: list[Change] = [update(session, group_id, "end_date", last_day)]
+    if staying:
+        steps.append(end_memberships(session, staying, last_day))
+    return Steps(steps)
+
+
+# -- splitting --------------------------------------------------------------------------
+
+
+def add_like(session: Session, group_id: int) -> GroupAdded:
+    """A new, empty group with the same provision, year group, dates, staff and slots."""
+    source = get_group(session, group_id)
+    siblings = session.scalar(
+        select(func.count(ProvisionGroup.id)).where(
+            ProvisionGroup.provision_id == source.provision_id,
+            ProvisionGroup.academic_year_id == source.academic_year_id,
+            ProvisionGroup.year_group_id == source.year_group_id,
+        )
+    )
+    letter = chr(ord("A") + min(int(siblings or 0), 25))
+    group = ProvisionGroup(
+        provision_id=source.provision_id,
+        academic_year_id=source.academic_year_id,
+        year_group_id=source.year_group_id,
+        class_id=source.class_id,
+        name=f"Group {letter}",
+        staff_id=source.staff_id,
+        start_date=source.start_date,
+        end_date=source.end_date,
+        sessions_per_week=source.sessions_per_week,
+        session_minutes=source.session_minutes,
+        max_size=source.max_size,
+    )
+    # The same timetable slot: a split group meets when the original did.
+    group.slots = [GroupSlot(weekday=s.weekday, start_time=s.start_time) for s in source.slots]
+    session.add(group)
+    session.flush()
+    return _added(group)
+
+
+def split(
+    session: Session, group_id: int, membership_ids: Sequence[int], on_date: dt.date
+) -> Steps:
+    """Move these memberships from ``on_date`` into a new group like ``group_id``.
+
+    The new group keeps that group's staff, slot and dates (see ``add_like``); the
+    members keep their history, as with any move. One change, undone as one.
+    """
+    from .memberships import move
+
+    if not membership_ids:
+        raise DomainError("Choose at least one pupil to move to the new group.")
+    added = add_like(session, group_id)
+    return Steps([added, move(session, membership_ids, added.group_id, on_date)])

@@ -1,0 +1,424 @@
+"""Allocations: pupils joining, moving between and leaving provision groups.
+
+Every change keeps history: moving a pupil ends one membership and starts another,
+ending an allocation records a leave date, and nothing here deletes a membership
+except the undo of the allocation that made it. Each write returns a ``Change`` whose
+undo and redo restore the rows exactly, with the same ids, so later edits on an undo
+stack still find the rows they refer to; its ``changed`` names the groups touched.
+
+    made = memberships.allocate(session, provision_id, year_group_id, [pupil_id], day)
+    memberships.end(session, made.membership_ids, later_day)
+    session.commit()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ..models import AcademicYear, GroupMembership, Provision, ProvisionGroup, Pupil, YearGroup
+from ..services.allocation import (
+    GroupChoice,
+    allocation_warnings,
+    group_choice,
+    new_group_dates,
+)
+from ..services.formatting import format_date
+from . import groups
+from .change import Change, Changed, DomainError, FieldRule, Steps, set_field
+from .groups import GroupAdded, groups_changed, values_of
+
+_DAY = dt.timedelta(days=1)
+MEMBERSHIP_COLUMNS = ("id", "group_id", "pupil_id", "join_date", "leave_date")
+
+
+class GroupChoiceNeeded(DomainError):
+    """Several groups run in the cell and none was chosen; ``choices`` lists them."""
+
+    def __init__(self, message: str, choices: list[GroupChoice]) -> None:
+        super().__init__(message)
+        self.choices = choices
+
+
+def _membership(session: Session, membership_id: int) -> GroupMembership:
+    """The allocation ``membership_id``, or ``DomainError`` when it is gone."""
+    membership = session.get(GroupMembership, membership_id)
+    if membership is None:
+        raise DomainError("That allocation no longer exists.")
+    return membership
+
+
+def _names(session: Session) -> dict[int, str]:
+    """Year group names by id, for messages."""
+    return dict(session.execute(select(YearGroup.id, YearGroup.name)).all())  # type: ignore[arg-type]
+
+
+# -- allocating -------------------------------------------------------------------------
+
+
+@dataclass
+class Allocation(Change):
+    """What ``allocate`` did: the memberships made (and the group, when it made one)."""
+
+    group_id: int
+    group_added: GroupAdded | None = None
+    memberships: list[dict[str, Any]] = field(default_factory=list)
+    #: Pupils already current members of the group: not added again.
+    skipped_pupil_ids: list[int] = field(default_factory=list)
+    #: Plain-word warnings about the allocation; none of them blocked it.
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def membership_ids(self) -> list[int]:
+        return [m["id"] for m in self.memberships]
+
+    @property
+    def changed(self) -> Changed:  # type: ignore[override]
+        return groups_changed([self.group_id])
+
+    @property
+    def is_noop(self) -> bool:
+        return not self.memberships and self.group_added is None
+
+    def undo(self, session: Session) -> None:
+        for membership_id in self.membership_ids:
+            row = session.get(GroupMembership, membership_id)
+            if row is not None:
+                session.delete(row)
+        session.flush()
+        if self.group_added is not None:
+            self.group_added.undo(session)
+
+    def redo(self, session: Session) -> None:
+        if self.group_added is not None:
+            self.group_added.redo(session)
+        session.add_all(GroupMembership(**values) for values in self.memberships)
+        session.flush()
+
+
+def _year_of(session: Session, day: dt.date) -> AcademicYear:
+    """The academic year holding ``day``, or ``DomainError`` when none does."""
+    year = session.scalar(
+        select(AcademicYear).where(AcademicYear.start_date <= day, AcademicYear.end_date >= day)
+    )
+    if year is None:
+        raise DomainError(f"No academic year holds {format_date(day)}.")
+    return year
+
+
+def _chosen_group(
+    session: Session, provision: Provision, group_id: int, year: AcademicYear, year_group_id: int
+) -> ProvisionGroup:
+    """The group asked for, refused unless it is the provision's, in that year and year group."""
+    group = groups.get_group(session, group_id)
+    label = group.name or provision.name
+    if group.provision_id != provision.id:
+        raise DomainError(f"{label} is not a group of {provision.name}.")
+    if group.academic_year_id != year.id:
+        raise DomainError(f"{label} is a group of {group.academic_year.label}, not {year.label}.")
+    if group.year_group_id is not None and group.year_group_id != year_group_id:
+        names = _names(session)
+        raise DomainError(
+            f"{label} is a {names.get(group.year_group_id, 'different')} group, "
+            f"not {names.get(year_group_id, 'the year group chosen')}."
+        )
+    return group
+
+
+def _running_group(
+    session: Session,
+    provision: Provision,
+    year_group_id: int,
+    year: AcademicYear,
+    period: tuple[dt.date, dt.date],
+) -> ProvisionGroup | None:
+    """The one group of the provision for the year group in the period, if any."""
+    running = session.scalars(
+        select(ProvisionGroup)
+        .where(
+            ProvisionGroup.provision_id == provision.id,
+            ProvisionGroup.year_group_id == year_group_id,
+            ProvisionGroup.academic_year_id == year.id,
+            ProvisionGroup.start_date <= period[1],
+            ProvisionGroup.end_date >= period[0],
+        )
+        .order_by(ProvisionGroup.start_date, ProvisionGroup.id)
+    ).all()
+    if len(running) > 1:
+        raise GroupChoiceNeeded(
+            f"{provision.name} has {len(running)} groups for "
+            f"{_names(session).get(year_group_id, 'that year group')} in this period: "
+            "choose one of them.",
+            [group_choice(session, g) for g in running],
+        )
+    return running[0] if running else None
+
+
+def allocate(
+    session: Session,
+    provision_id: int,
+    year_group_id: int,
+    pupil_ids: Sequence[int],
+    join_date: dt.date,
+    group_id: int | None = None,
+    *,
+    period: tuple[dt.date, dt.date] | None = None,
+    warn: bool = True,
+) -> Allocation:
+    """Allocate pupils to a provision for a year group, from ``join_date``.
+
+    ``period`` is the span the map shows (by default the join date alone); the
+    academic year is the one holding its first day. With ``group_id`` the pupils join
+    that group, which must be the provision's, in that year and (when it has one) that
+    year group. Without it they join the one group running in the period, or a new
+    group with the provision's defaults (see ``services.allocation.new_group_dates``);
+    with several running, ``GroupChoiceNeeded`` lists them and nothing changes. Current
+    members are skipped; a pupil joins on ``join_date`` or the group's first day,
+    whichever is later. Other warnings (size, year group, needs) never block.
+    """
+    provision = session.get(Provision, provision_id)
+    if provision is None:
+        raise DomainError("That provision no longer exists.")
+    period = period or (join_date, join_date)
+    year = _year_of(session, period[0])
+    added: GroupAdded | None = None
+    if group_id is not None:
+        group = _chosen_group(session, provision, group_id, year, year_group_id)
+    else:
+        found = _running_group(session, provision, year_group_id, year, period)
+        if found is None:
+            start, end = new_group_dates(session, provision, year.id, *period, join_date)
+            added = groups.create(session, provision_id, year_group_id, start, end)
+            found = groups.get_group(session, added.group_id)
+        group = found
+    start = max(join_date, group.start_date)
+    if start > group.end_date:
+        raise DomainError(f"{group.name or provision.name} ended on {format_date(group.end_date)}.")
+    unique = list(dict.fromkeys(pupil_ids))
+    by_id = {p.id: p for p in session.scalars(select(Pupil).where(Pupil.id.in_(unique)))}
+    missing = [pid for pid in unique if pid not in by_id]
+    if missing:
+        raise DomainError(f"No pupil with id {missing[0]}.")
+    current = set(
+        session.scalars(
+            select(GroupMembership.pupil_id).where(
+                GroupMembership.group_id == group.id,
+                or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= start),
+            )
+        )
+    )
+    joining = [by_id[pid] for pid in unique if pid not in current]
+    warnings = (
+        allocation_warnings(
+            session, provision, group, joining, on_date=start, year_group_id=year_group_id
+        )
+        if warn
+        else []
+    )
+    rows = [GroupMembership(group_id=group.id, pupil_id=p.id, join_date=start) for p in joining]
+    session.add_all(rows)
+    session.flush()  # once for them all: the ids are known after it
+    return Allocation(
+        group.id,
+        added,
+        [values_of(m, MEMBERSHIP_COLUMNS) for m in rows],
+        [pid for pid in unique if pid in current],
+        warnings,
+    )
+
+
+# -- moving -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Moved:
+    """One membership moved: its leave date before and after, and the new one."""
+
+    membership_id: int
+    from_group_id: int
+    previous_leave_date: dt.date | None
+    ended_on: dt.date | None
+    #: The membership that carries on in the new group; None when the old one was
+    #: re-pointed instead (a move on or before its join date has no history to keep).
+    new_membership: dict[str, Any] | None
+
+
+@dataclass
+class Moved(Change):
+    """Memberships moved to ``to_group_id``: undo puts each back as it was."""
+
+    to_group_id: int
+    moves: list[_Moved]
+
+    @property
+    def changed(self) -> Changed:  # type: ignore[override]
+        return groups_changed({self.to_group_id, *(m.from_group_id for m in self.moves)})
+
+    @property
+    def new_membership_ids(self) -> list[int]:
+        return [m.new_membership["id"] for m in self.moves if m.new_membership is not None]
+
+    def undo(self, session: Session) -> None:
+        for move in reversed(self.moves):
+            membership = _membership(session, move.membership_id)
+            if move.new_membership is not None:
+                new = session.get(GroupMembership, move.new_membership["id"])
+                if new is not None:
+                    session.delete(new)
+            membership.group_id = move.from_group_id
+            membership.leave_date = move.previous_leave_date
+        session.flush()
+
+    def redo(self, session: Session) -> None:
+        for move in self.moves:
+            membership = _membership(session, move.membership_id)
+            if move.new_membership is None:
+                membership.group_id = self.to_group_id
+            else:
+                membership.leave_date = move.ended_on
+                session.add(GroupMembership(**move.new_membership))
+        session.flush()
+
+
+def _move_one(
+    session: Session, membership_id: int, target: ProvisionGroup, on_date: dt.date
+) -> _Moved:
+    """Move one allocation to ``target`` from ``on_date``; return how to undo it."""
+    membership = _membership(session, membership_id)
+    old_group_id = membership.group_id
+    if target.id == old_group_id:
+        raise DomainError("The pupil is already in that group.")
+    if membership.leave_date is not None and membership.leave_date < on_date:
+        raise DomainError(f"That allocation ended on {format_date(membership.leave_date)}.")
+    previous = membership.leave_date
+    if membership.join_date >= on_date:
+        membership.group_id = target.id
+        session.flush()
+        return _Moved(membership.id, old_group_id, previous, previous, None)
+    membership.leave_date = on_date - _DAY
+    new = GroupMembership(
+        group_id=target.id, pupil_id=membership.pupil_id, join_date=on_date, leave_date=previous
+    )
+    session.add(new)
+    session.flush()
+    return _Moved(
+        membership.id,
+        old_group_id,
+        previous,
+        membership.leave_date,
+        values_of(new, MEMBERSHIP_COLUMNS),
+    )
+
+
+def move(
+    session: Session, membership_ids: Sequence[int], to_group_id: int, on_date: dt.date
+) -> Moved:
+    """Move pupils' allocations to another group from ``on_date``, keeping the history.
+
+    Each old membership ends the day before ``on_date`` and a new one starts on it,
+    keeping any planned leave date. A membership that has not started by then is
+    re-pointed to the new group instead, since there is no history to keep.
+    """
+    target = groups.get_group(session, to_group_id)
+    return Moved(target.id, [_move_one(session, m, target, on_date) for m in membership_ids])
+
+
+def move_to_cell(
+    session: Session,
+    membership_ids: Sequence[int],
+    provision_id: int,
+    year_group_id: int,
+    on_date: dt.date,
+    *,
+    period: tuple[dt.date, dt.date] | None = None,
+) -> Steps:
+    """Move allocations to a provision's cell: to its one running group, or a new one."""
+    made = allocate(session, provision_id, year_group_id, [], on_date, period=period, warn=False)
+    return Steps([made, move(session, membership_ids, made.group_id, on_date)])
+
+
+# -- ending and dates -------------------------------------------------------------------
+
+
+@dataclass
+class Ended(Change):
+    """Leave dates recorded: undo puts each back as it was (cleared if there was none)."""
+
+    leave_date: dt.date
+    #: (membership id, group id, leave date before)
+    before: list[tuple[int, int, dt.date | None]]
+
+    @property
+    def changed(self) -> Changed:  # type: ignore[override]
+        return groups_changed({group_id for _m, group_id, _d in self.before})
+
+    def undo(self, session: Session) -> None:
+        for membership_id, _group_id, previous in self.before:
+            _membership(session, membership_id).leave_date = previous
+        session.flush()
+
+    def redo(self, session: Session) -> None:
+        for membership_id, _group_id, _previous in self.before:
+            _membership(session, membership_id).leave_date = self.leave_date
+        session.flush()
+
+
+def end(session: Session, membership_ids: Sequence[int], leave_date: dt.date) -> Ended:
+    """Record the day pupils leave their groups; the memberships are kept as history."""
+    rows = [_membership(session, m) for m in membership_ids]
+    for membership in rows:
+        if leave_date < membership.join_date:
+            raise DomainError(
+                f"This allocation starts on {format_date(membership.join_date)}; "
+                "it cannot end before then."
+            )
+    change = Ended(leave_date, [(m.id, m.group_id, m.leave_date) for m in rows])
+    change.redo(session)
+    return change
+
+
+def _checked_join(_session: Session, membership: GroupMembership, value: Any) -> dt.date:
+    """A join date on or before the leave date, if there is one."""
+    if not isinstance(value, dt.date):
+        raise DomainError("An allocation needs a join date.")
+    if membership.leave_date is not None and value > membership.leave_date:
+        raise DomainError(
+            f"The join date, {format_date(value)}, is after the leave date, "
+            f"{format_date(membership.leave_date)}."
+        )
+    return value
+
+
+def _checked_leave(_session: Session, membership: GroupMembership, value: Any) -> dt.date | None:
+    """No leave date, or one on or after the join date."""
+    if value is not None and value < membership.join_date:
+        raise DomainError(
+            f"The leave date, {format_date(value)}, is before the join date, "
+            f"{format_date(membership.join_date)}."
+        )
+    return value
+
+
+MEMBERSHIP_RULES: dict[str, FieldRule] = {
+    "join_date": _checked_join,
+    "leave_date": _checked_leave,
+}
+
+
+def update(session: Session, membership_id: int, field_name: str, value: Any) -> Change:
+    """Set an allocation's join or leave date (a leave date may be cleared)."""
+    membership = _membership(session, membership_id)
+    return set_field(
+        session,
+        GroupMembership,
+        membership_id,
+        field_name,
+        value,
+        MEMBERSHIP_RULES,
+        groups_changed([membership.group_id]),
+    )
