@@ -365,10 +365,10 @@ class Erased(Change):
         default_factory=lambda: Changed.of(Kind.PUPILS, Kind.GROUPS, Kind.DELIVERY, Kind.REVIEWS)
     )
 
-    def undo(self, session: Session) -> None:
+    def undo(self, _session: Session) -> None:
         raise DomainError("An erasure cannot be undone.")
 
-    def redo(self, session: Session) -> None:
+    def redo(self, _session: Session) -> None:
         raise DomainError("An erasure cannot be made again.")
 
 

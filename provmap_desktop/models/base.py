@@ -32,7 +32,7 @@ class Money(TypeDecorator[Decimal]):
     impl = Integer
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+    def process_bind_param(self, value: Any, _dialect: Dialect) -> int | None:
         if value is None:
             return None
         pounds = Decimal(value) if not isinstance(value, Decimal) else value
@@ -41,7 +41,7 @@ class Money(TypeDecorator[Decimal]):
             raise ValueError(f"money must be a whole number of pence, got {value!r}")
         return int(pence)
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+    def process_result_value(self, value: Any, _dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         return (Decimal(int(value)) / 100).quantize(PENNY)

@@ -130,7 +130,7 @@ class NameBlock(Flowable):
             self._laid_width = width
         return self._laid_out
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+    def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
         """Lay the lines out for the width given; the height is one leading a line."""
         lines = self._lines(avail_width)
         self.width = avail_width

@@ -147,7 +147,7 @@ class ReportDocument(BaseDocTemplate):
         )
         return PageTemplate(id=name, frames=[frame], onPage=self._decorate, pagesize=size)
 
-    def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+    def _decorate(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
         """Draw the header and footer on the page just started."""
         canvas.saveState()
         self.draw_header(canvas)

@@ -62,7 +62,7 @@ class PupilMark(Flowable):
         super().__init__()
         self.text = text
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+    def wrap(self, _avail_width: float, _avail_height: float) -> tuple[float, float]:
         """Take no room on the page."""
         return 0, 0
 
@@ -231,7 +231,7 @@ class ProfileDocument(page.ReportDocument):
         template.onPageEnd = self._name_pupil
         return template
 
-    def _name_pupil(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+    def _name_pupil(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
         """Print the name of the pupil whose profile the page holds under the title."""
         text = getattr(canvas, "provmap_pupil", "")
         if not text:

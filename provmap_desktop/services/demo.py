@@ -172,7 +172,7 @@ def _build(session: Session, today: dt.date) -> None:
     session.add_all(classes.values())
     staff = _add_staff(session)
     pupils = _add_pupils(session, rng, text, today, current_start, year_groups, classes)
-    maya = _add_sen_register(session, rng, text, today, pupils)
+    maya = _add_sen_register(rng, text, today, pupils)
     session.flush()
     calendars = {year.id: SchoolCalendar.from_terms(year.terms) for year in (previous, current)}
     memberships = build_activity(
@@ -262,7 +262,6 @@ def _add_pupils(
 
 
 def _add_sen_register(
-    session: Session,
     rng: random.Random,
     text: dict[str, Any],
     today: dt.date,

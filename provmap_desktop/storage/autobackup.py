@@ -12,7 +12,6 @@ months that have one, plus the last 10 copies taken before a risky action.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -183,7 +182,7 @@ def record_backup(database: Path, written: Path) -> None:
     folder = private_folder(backups_folder(database))
     registry = folder / KNOWN_BACKUPS
     known = _known_backups(database)
-    path = Path(os.path.abspath(written))
+    path = Path(written).absolute()
     if path not in known:
         with registry.open("a", encoding="utf-8") as handle:
             handle.write(f"{path}\n")

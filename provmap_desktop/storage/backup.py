@@ -129,7 +129,7 @@ def restore_database(backup: Path, target: Path, *, password: str | None = None)
             raise StorageError(
                 _disk_message(exc, "keep the current database aside") + " Nothing was changed."
             ) from None
-        os.replace(staged, target)
+        staged.replace(target)
         make_private(target)
         problems = _full_check(target)
         if problems:
@@ -192,10 +192,10 @@ def move_current_aside(target: Path, reason: str = "before-restore") -> Path | N
     for side in _side_paths(target):
         if side.exists():
             kept = aside.with_name(aside.name + side.name[len(target.name) :])
-            os.replace(side, kept)
+            side.replace(kept)
             moved.append(kept)
     if target.exists():
-        os.replace(target, aside)
+        target.replace(aside)
         return aside
     aside.unlink()  # only side files were left: they are kept under the copy's name
     return moved[0]

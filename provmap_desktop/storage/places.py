@@ -101,7 +101,7 @@ def _windows_drive_risk(path: PurePath) -> str | None:
 
 def place_warning(path: Path, mounts: Iterable[tuple[str, str, str]] | None = None) -> str | None:
     """Why the folder holding ``path`` is a risky place for the database, or ``None``."""
-    full = Path(os.path.abspath(path))
+    full = Path(path).absolute()
     service = synced_folder(full)
     if service:
         return (

@@ -66,7 +66,7 @@ def atomic_write(target: Path) -> Iterator[Path]:
     ``target`` is exactly as it was.
     """
     target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = target.parent if str(target.parent) else Path()
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
     os.close(handle)
     temp = Path(name)
@@ -74,7 +74,7 @@ def atomic_write(target: Path) -> Iterator[Path]:
     try:
         yield temp
         fsync_file(temp)
-        os.replace(temp, target)
+        temp.replace(target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -197,7 +197,7 @@ class ChoiceDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.column = column
 
-    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:
+    def createEditor(self, parent: QWidget, _option: Any, _index: Index) -> QWidget:
         combo = QComboBox(parent)
         combo.setAccessibleName(self.column.header)
         for value, label in self.column.choices() if self.column.choices else []:

@@ -47,6 +47,7 @@ from ..services.planned_sessions import (
     sessions_for_day,
     sessions_for_week,
 )
+from ..ui.cells import py_date
 from ..ui.context import AppContext
 from ..ui.edits import DomainEdit, EditRefused, perform
 from ..ui.lazy import ReloadWhenShown
@@ -180,7 +181,9 @@ class RegisterScreen(ReloadWhenShown):
         layout.addWidget(self.delivered_button)
         layout.addWidget(self.cancel_button)
         layout.addWidget(self.clear_button)
-        layout.addWidget(QLabel("&Attendance (untick anyone absent)", buddy=self.attendance))
+        attendance_label = QLabel("&Attendance (untick anyone absent)")
+        attendance_label.setBuddy(self.attendance)
+        layout.addWidget(attendance_label)
         layout.addWidget(self.attendance, 1)
         layout.addWidget(self.message)
         return panel
@@ -189,7 +192,7 @@ class RegisterScreen(ReloadWhenShown):
 
     @property
     def day(self) -> dt.date:
-        return self.date_edit.date().toPython()  # type: ignore[no-any-return]
+        return py_date(self.date_edit.date())
 
     def set_day(self, day: dt.date) -> None:
         self.date_edit.setDate(_qdate(day))
@@ -281,7 +284,11 @@ class RegisterScreen(ReloadWhenShown):
         )
         record = planned.record
         delivered = record is not None and record.status == SessionStatus.DELIVERED.value
-        present = {a.pupil_id: a.present for a in record.attendance} if delivered else {}
+        present = (
+            {a.pupil_id: a.present for a in record.attendance}
+            if delivered and record is not None
+            else {}
+        )
         for member in planned.members:
             item = QListWidgetItem(member.name)
             item.setData(Qt.ItemDataRole.UserRole, member.pupil_id)

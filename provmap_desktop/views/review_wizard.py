@@ -42,6 +42,7 @@ from ..services.review_cycle import (
     preview_cycle,
 )
 from ..services.review_measures import progress, progress_text, suggest_target_met
+from ..ui.cells import py_date, table_item
 from ..ui.context import AppContext
 from ..ui.edits import DomainEdit, EditRefused, perform
 from ..ui.speech import ValueLabel
@@ -142,8 +143,8 @@ class ReviewPage(QWizardPage):
         assess, plan = self.wizard_.assess, self.wizard_.plan
         self.table.blockSignals(True)
         for row in range(self.table.rowCount()):
-            self.table.item(row, BASELINE).setText(assess.baseline(row))
-            self.table.item(row, AIM).setText(plan.target_value_of(row))
+            table_item(self.table, row, BASELINE).setText(assess.baseline(row))
+            table_item(self.table, row, AIM).setText(plan.target_value_of(row))
         self.table.blockSignals(False)
         for row in range(self.table.rowCount()):
             self._update_progress(row, suggest=False)
@@ -194,7 +195,7 @@ class ReviewPage(QWizardPage):
         baseline = wizard.assess.baseline(row)
         gained = progress(measure, baseline, self.outcome(row))
         self.table.blockSignals(True)
-        self.table.item(row, PROGRESS).setText(progress_text(measure, gained))
+        table_item(self.table, row, PROGRESS).setText(progress_text(measure, gained))
         self.table.blockSignals(False)
         if suggest:
             target = wizard.plan.target_value_of(row)
@@ -302,7 +303,7 @@ class ReviewWizard(QWizard):
             if decision:
                 outcome = Outcome(
                     value=page.outcome(row),
-                    day=page.outcome_date.date().toPython(),
+                    day=py_date(page.outcome_date.date()),
                     target_met=page.widget(row, TARGET_MET).currentData() or "",
                     decision=decision,
                     escalate_to=page.widget(row, ESCALATE_TO).currentText(),

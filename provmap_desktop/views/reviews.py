@@ -4,6 +4,8 @@ and the impact of each provision with the number of pupils behind every figure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -74,7 +76,7 @@ def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     # Columns fit their contents once, after the fill: fitting them after every item
     # made hundreds of rows take seconds.
     header = table.horizontalHeader()
@@ -82,7 +84,10 @@ def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
     table.setUpdatesEnabled(False)
     try:
         table.setRowCount(len(rows))
-        headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        headers = [
+            table.model().headerData(c, Qt.Orientation.Horizontal)
+            for c in range(table.columnCount())
+        ]
         for r, values in enumerate(rows):
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)

@@ -71,7 +71,7 @@ def pdf_text(path: Path) -> list[str]:
 
 
 def test_actions_for_one_pupil_wait_for_a_pupil(screen) -> None:  # type: ignore[no-untyped-def]
-    actions = screen.actions
+    actions = screen.pupil_actions
     assert not actions.erase_button.isEnabled()
     assert not actions.map_button.isEnabled()
     assert actions.profile_button.isEnabled() and actions.import_button.isEnabled()
@@ -81,7 +81,7 @@ def test_print_a_class_of_profiles_through_the_dialog(
     qtbot, screen, school_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     screen.select_pupil(pupil_id(school_db, SURNAME))
-    dialog = screen.actions.open_print_profiles()
+    dialog = screen.pupil_actions.open_print_profiles()
     assert isinstance(dialog, ProfileBatchDialog)
     assert dialog.choice.currentText() == "Ada Quillfeather only"
     assert dialog.count.text() == "1 profile, each starting on a new page."
@@ -97,7 +97,7 @@ def test_print_a_class_of_profiles_through_the_dialog(
 
 
 def test_the_sen_register_batch(screen, school_db: Database) -> None:  # type: ignore[no-untyped-def]
-    dialog = screen.actions.open_print_profiles()
+    dialog = screen.pupil_actions.open_print_profiles()
     dialog.choice.setCurrentIndex(dialog.choice.findText("The SEN register", Qt.MatchStartsWith))
     assert [p.surname for p in dialog.chosen_pupils()] == [SURNAME]
     dialog.choice.setCurrentIndex(dialog.choice.findText("Year 5"))
@@ -112,12 +112,12 @@ def test_provision_map_and_subject_access_files(
     screen.select_pupil(pupil_id(school_db, SURNAME))
     out = tmp_path / "map.pdf"
     save_as(monkeypatch, out)
-    qtbot.mouseClick(screen.actions.map_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.pupil_actions.map_button, Qt.MouseButton.LeftButton)
     assert "Individual provision map: Ada Quillfeather" in pdf_text(out)[0]
 
     sar = tmp_path / "sar"  # the .pdf is added; the .json goes beside it
     save_as(monkeypatch, sar)
-    qtbot.mouseClick(screen.actions.sar_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.pupil_actions.sar_button, Qt.MouseButton.LeftButton)
     text = "\n".join(pdf_text(tmp_path / "sar.pdf"))
     assert "Ada Quillfeather" in text
     assert "Feeding the class hamster." in text
@@ -135,7 +135,7 @@ def test_erase_needs_the_surname_and_leaves_no_trace(
     # An undoable step first: the erase must clear it, since it names Ada's row.
     screen.open_archive_dialog().accept()
     assert window.ctx.undo_stack.count() == 1
-    dialog = screen.actions.open_erase()
+    dialog = screen.pupil_actions.open_erase()
     assert isinstance(dialog, EraseDialog)
     assert "Erase Ada Quillfeather" in dialog.windowTitle()
     assert not dialog.erase_button.isEnabled()
@@ -152,7 +152,7 @@ def test_erase_needs_the_surname_and_leaves_no_trace(
     assert pupil_id(school_db, "Baker") is not None
     assert window.ctx.undo_stack.count() == 0
     assert screen.pane.id is None
-    assert not screen.actions.erase_button.isEnabled()
+    assert not screen.pupil_actions.erase_button.isEnabled()
     raw = b"".join(
         p.read_bytes()
         for p in school_db.path.parent.iterdir()
@@ -165,15 +165,15 @@ def test_erase_needs_the_surname_and_leaves_no_trace(
 def test_cancelling_the_erase_keeps_the_pupil(screen, school_db: Database) -> None:  # type: ignore[no-untyped-def]
     ada = pupil_id(school_db, SURNAME)
     screen.select_pupil(ada)
-    dialog = screen.actions.open_erase()
+    dialog = screen.pupil_actions.open_erase()
     dialog.reject()
     assert pupil_id(school_db, SURNAME) == ada
-    assert screen.actions.erase_button.isEnabled()
+    assert screen.pupil_actions.erase_button.isEnabled()
 
 
 def _erase_through_the_dialog(qtbot, screen, ada: int) -> None:  # type: ignore[no-untyped-def]
     screen.select_pupil(ada)
-    dialog = screen.actions.open_erase()
+    dialog = screen.pupil_actions.open_erase()
     qtbot.keyClicks(dialog.typed, SURNAME)
     qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
 
@@ -206,7 +206,7 @@ def test_erasure_names_the_copies_that_still_hold_the_pupil_and_deletes_them(
     assert not automatic.exists() and not stick.exists()
     message = window.statusBar().currentMessage()
     assert "2 backup copies were deleted" in message
-    assert "Nothing about them is left" not in screen.actions.last_erasure
+    assert "Nothing about them is left" not in screen.pupil_actions.last_erasure
 
 
 def test_erasure_does_not_claim_the_log_is_clean_while_a_reader_holds_it(
@@ -222,6 +222,6 @@ def test_erasure_does_not_claim_the_log_is_clean_while_a_reader_holds_it(
         _erase_through_the_dialog(qtbot, screen, ada)
     finally:
         reader.close()
-    words = screen.actions.last_erasure
+    words = screen.pupil_actions.last_erasure
     assert "Another program is reading the database" in words
     assert "Nothing about them is left" not in words

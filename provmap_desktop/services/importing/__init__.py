@@ -113,7 +113,7 @@ def _check_size(path: Path) -> None:
         )
 
 
-def _check_rows(path: Path, count: int) -> None:
+def _check_rows(count: int) -> None:
     if count > MAX_IMPORT_ROWS:
         raise ImportFileError(
             f"The file holds {count:,} records; ProvMap imports up to 10,000 pupils at a "
@@ -139,7 +139,7 @@ def preview_file(
     _check_size(Path(path))
     if is_ctf(path):
         rows = read_ctf(path)
-        _check_rows(path, len(rows))
+        _check_rows(len(rows))
         return build_preview(
             session,
             rows,
@@ -151,7 +151,7 @@ def preview_file(
             today=today,
         )
     table = read_csv(path)
-    _check_rows(path, len(table.rows))
+    _check_rows(len(table.rows))
     chosen = mapping if mapping is not None else guess_mapping(table.headers)
     return build_preview(session, table.rows, chosen, source=path.name, unit="Row", today=today)
 

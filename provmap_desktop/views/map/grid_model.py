@@ -375,14 +375,14 @@ class MapGridModel(QAbstractTableModel):
         return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
 
     def canDropMimeData(
-        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+        self, data: QMimeData, _action: Qt.DropAction, _row: int, _column: int, parent: Index
     ) -> bool:
         if not (data.hasFormat(PUPILS_MIME) or data.hasFormat(MEMBERSHIPS_MIME)):
             return False
         return self.target(parent) is not None
 
     def dropMimeData(
-        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+        self, data: QMimeData, _action: Qt.DropAction, _row: int, _column: int, parent: Index
     ) -> bool:
         """A drop on a cell asks for an allocation (pupils) or a move (chips)."""
         from .mime import read_ids

@@ -150,7 +150,7 @@ class MapView(QTableView):
         self._press = None
         super().mouseReleaseEvent(event)
 
-    def startDrag(self, supported_actions: Qt.DropAction) -> None:
+    def startDrag(self, _supported_actions: Qt.DropAction) -> None:
         # Whole cells are not dragged; only chips are, from mouseMoveEvent.
         return
 

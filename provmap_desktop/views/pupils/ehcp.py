@@ -32,6 +32,7 @@ from ...domain.change import Change
 from ...models import Ehcp, EhcpOutcome, EhcpProvisionItem, Provision, Pupil
 from ...models.vocab import SenStatus
 from ...services.pupils import section_f_gaps, suggest_membership
+from ...ui.cells import table_item
 from ...ui.edits import DomainEdit
 from ...ui.speech import ValueLabel
 from .dialogs import choice_combo, read_date
@@ -227,7 +228,9 @@ class EhcpTab(BoundTab):
     def _item_chosen(self) -> None:
         rows = self.items.selectionModel().selectedRows()
         self.item_id = (
-            self.items.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole) if rows else None
+            table_item(self.items, rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+            if rows
+            else None
         )
         self._show_item()
 

@@ -110,7 +110,9 @@ class PupilPane(QWidget):
             + (f" ({pupil.preferred_name})" if pupil.preferred_name else "")
             + f"<br>{' · '.join(facts)}"
         )
-        self._stale = {self.tabs.widget(i) for i in range(self.tabs.count())}
+        self._stale = {
+            w for i in range(self.tabs.count()) if (w := self.tabs.widget(i)) is not None
+        }
         self._load_current()
 
     def _load_current(self) -> None:

@@ -170,8 +170,8 @@ class PupilsScreen(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         # Print, export, import and erase: their own module adds a row of buttons.
-        self.actions = PupilActions(self)
-        layout.addWidget(self.actions.bar)
+        self.pupil_actions = PupilActions(self)
+        layout.addWidget(self.pupil_actions.bar)
         # Tab runs through the filters, then the list, then the actions under it.
         chain = [self.search, self.roll, self.year_group, self.school_class, self.sen_status]
         chain += [self.need, *self.flags.values(), self.table, self.add_button]
@@ -216,10 +216,18 @@ class PupilsScreen(QWidget):
             "sen_statuses": self.sen_status.currentData(),
             "need_codes": self.need.currentData(),
         }
+        sets = {key: {value} if value is not None else set() for key, value in chosen.items()}
+        flags = {field: True if box.isChecked() else None for field, box in self.flags.items()}
         return PupilFilter(
             text=self.search.text(),
-            **{key: {value} if value is not None else set() for key, value in chosen.items()},
-            **{field: True if box.isChecked() else None for field, box in self.flags.items()},
+            year_group_ids=sets["year_group_ids"],
+            class_ids=sets["class_ids"],
+            sen_statuses=sets["sen_statuses"],
+            need_codes=sets["need_codes"],
+            eal=flags.get("eal"),
+            pupil_premium=flags.get("pupil_premium"),
+            fsm=flags.get("fsm"),
+            cla=flags.get("cla"),
             include_archived=roll == EVERYONE,
             archived_only=roll == ARCHIVED,
         )
@@ -339,7 +347,7 @@ class PupilsScreen(QWidget):
             select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.name)
         )
         dialog = AddPupilDialog(
-            session, [tuple(r) for r in years], [tuple(r) for r in classes], self
+            session, [(r[0], r[1]) for r in years], [(r[0], r[1]) for r in classes], self
         )
         dialog.accepted.connect(lambda: self._add_pupil(dialog))
         self.add_dialog = dialog
