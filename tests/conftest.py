@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from provmap_desktop.models import Base
-from provmap_desktop.services.audit import install_audit
+from provmap_desktop.storage.audit import install_audit
 
 from .schools import templates
 
@@ -33,8 +33,8 @@ def session() -> Iterator[Session]:
         dbapi_conn.execute("PRAGMA foreign_keys=ON")
 
     Base.metadata.create_all(engine)
-    install_audit()
     factory = sessionmaker(engine, expire_on_commit=False)
+    install_audit(factory)
     with factory() as s:
         yield s
     engine.dispose()

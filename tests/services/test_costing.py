@@ -26,7 +26,7 @@ from provmap_desktop.models import (
     SchoolClass,
     YearGroup,
 )
-from provmap_desktop.services.cost_reports import budget_report, threshold_report
+from provmap_desktop.services.cost_limits import budget_totals, threshold_totals
 from provmap_desktop.services.costing import cost_map
 from provmap_desktop.services.formatting import format_money, round_money
 
@@ -404,7 +404,7 @@ def test_threshold_flags_over_near_and_under(session: Session, school: School) -
     _annual_external_group(session, year, exact, "D", sessions_per_week=0, resources_cost=M(6000))
     _annual_external_group(session, year, archived, "E", external_cost_per_session=M(200))
 
-    report = threshold_report(session, year)
+    report = threshold_totals(session, year)
     assert report.threshold == M(6000) and report.margin == M(500)
     rows = {row.pupil_id: row for row in report.rows}
     assert set(rows) == {over.id, near.id, under.id, exact.id, no_provision.id}
@@ -420,7 +420,7 @@ def test_threshold_flags_over_near_and_under(session: Session, school: School) -
     assert [r.pupil_id for r in report.near] == [near.id]
     assert report.rows[0].pupil_id == over.id  # highest total first
 
-    narrow = threshold_report(session, year, margin=M(200))
+    narrow = threshold_totals(session, year, margin=M(200))
     assert narrow.near == []
 
 
@@ -450,7 +450,7 @@ def test_budget_totals_and_over_spend(session: Session, school: School) -> None:
     )
     make_group(session, make_provision(session, "Unfunded"), year, staff=school.ta)
 
-    report = budget_report(session, year)
+    report = budget_totals(session, year)
     rows = {row.name: row for row in report.rows}
     assert list(rows) == [
         "High needs top-up",

@@ -28,10 +28,10 @@ from provmap_desktop.models import (
 )
 from provmap_desktop.models.vocab import NEED_TO_AREA
 from provmap_desktop.rules.upn import is_valid_upn
-from provmap_desktop.services.audit import AUDIT_OFF, install_audit
 from provmap_desktop.services.calendar import SchoolCalendar
-from provmap_desktop.services.cost_reports import threshold_report
+from provmap_desktop.services.cost_limits import threshold_totals
 from provmap_desktop.services.demo import build_demo_school
+from provmap_desktop.storage.audit import AUDIT_OFF, install_audit
 
 TODAY = dt.date(2027, 2, 3)  # a Wednesday in the spring term of 2026/27
 
@@ -44,8 +44,9 @@ def _fresh_session() -> Iterator[Session]:
         dbapi_conn.execute("PRAGMA foreign_keys=ON")
 
     Base.metadata.create_all(engine)
-    install_audit()
-    with sessionmaker(engine, expire_on_commit=False)() as session:
+    factory = sessionmaker(engine, expire_on_commit=False)
+    install_audit(factory)
+    with factory() as session:
         yield session
     engine.dispose()
 
@@ -332,6 +333,6 @@ def test_refuses_a_database_that_already_has_a_school(demo: Session) -> None:
 
 
 def test_some_plans_pass_the_threshold_and_one_comes_close(demo: Session) -> None:
-    report = threshold_report(demo, _current_year(demo))
+    report = threshold_totals(demo, _current_year(demo))
     assert len(report.at_or_above) >= 2
     assert len(report.near) >= 1

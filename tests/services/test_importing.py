@@ -367,6 +367,47 @@ def test_xml_that_is_not_a_ctf_is_refused(tmp_path: Path) -> None:
         parse_ctf(b"<html><body/></html>", "page.xml")
 
 
+_BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE CTfile [
+  <!ENTITY lol "lol">
+  <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+  <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+  <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+  <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+  <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+  <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<CTfile><CTFpupilData><Pupil>
+  <UPN>A123456789012</UPN><Surname>&lol9;</Surname><Forename>Ava</Forename>
+</Pupil></CTFpupilData></CTfile>
+"""
+
+
+def test_a_ctf_with_an_entity_expansion_bomb_is_refused_not_expanded(
+    session: Session, school: dict[str, YearGroup], tmp_path: Path
+) -> None:
+    bomb = tmp_path / "transfer.ctf"
+    bomb.write_text(_BILLION_LAUGHS, encoding="utf-8")
+    before = _pupil_rows(session)
+    with pytest.raises(ImportFileError, match="declares XML entities") as refused:
+        import_file(session, bomb, dry_run=False)
+    assert "transfer.ctf" in str(refused.value)
+    assert "Nothing was written" in str(refused.value)
+    assert _pupil_rows(session) == before
+
+
+def test_a_ctf_that_reaches_for_another_file_is_refused() -> None:
+    outside = b"""<?xml version="1.0"?>
+<!DOCTYPE CTfile [<!ENTITY secret SYSTEM "file:///etc/hostname">]>
+<CTfile><CTFpupilData><Pupil><Surname>&secret;</Surname></Pupil></CTFpupilData></CTfile>
+"""
+    with pytest.raises(ImportFileError, match="refers to other files"):
+        parse_ctf(outside, "transfer.xml")
+
+
 def test_ctf_rejections_name_the_pupil_position(
     session: Session, school: dict[str, YearGroup]
 ) -> None:

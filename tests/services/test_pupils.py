@@ -32,7 +32,6 @@ from provmap_desktop.models import (
     YearGroup,
 )
 from provmap_desktop.rules.upn import UpnError, clean_upn, make_upn, upn_warning
-from provmap_desktop.services.audit import install_audit
 from provmap_desktop.services.data_protection import (
     erase_pupil,
     subject_access_export,
@@ -45,6 +44,7 @@ from provmap_desktop.services.pupils import (
     section_f_gaps,
     suggest_membership,
 )
+from provmap_desktop.storage.audit import install_audit
 from provmap_desktop.storage.database import make_engine
 
 TODAY = dt.date(2026, 11, 16)
@@ -475,8 +475,9 @@ def file_session(tmp_path: Path) -> Iterator[tuple[Session, Path]]:
     path = tmp_path / "school.provmap"
     engine = make_engine(path)
     Base.metadata.create_all(engine)
-    install_audit()
-    with sessionmaker(engine, expire_on_commit=False)() as s:
+    factory = sessionmaker(engine, expire_on_commit=False)
+    install_audit(factory)
+    with factory() as s:
         yield s, path
     engine.dispose()
 
