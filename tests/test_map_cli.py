@@ -34,7 +34,8 @@ def test_report_map_writes_every_page_with_the_school_and_page_numbers(tmp_path,
         assert "Autumn term 2026/27" in text
         assert f"Page {number} of {len(pages)}" in text
     everything = "\n".join(p.extract_text() for p in pages)
-    assert "Precision Teaching" in everything and "Lego-based therapy" in everything
+    assert "Precision Teaching" in everything
+    assert "Lego-based therapy" in everything
 
 
 def test_report_map_refuses_an_unknown_term(tmp_path, capsys):
@@ -44,5 +45,6 @@ def test_report_map_refuses_an_unknown_term(tmp_path, capsys):
                  "--term", "Winter"])  # fmt: skip
     assert code == 1
     err = capsys.readouterr().err
-    assert err.startswith("provmap: ") and "Traceback" not in err
+    assert err.startswith("provmap: ")
+    assert "Traceback" not in err
     assert not (tmp_path / "m.pdf").exists()

@@ -68,7 +68,7 @@ def _changed_values(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
     return before, after
 
 
-def _log_changes(session: Session, flush_context: UOWTransaction, instances: Any) -> None:
+def _log_changes(session: Session, _flush_context: UOWTransaction, _instances: Any) -> None:
     """Before a flush: log updates and deletes; keep new rows until they have ids."""
     if session.info.get(AUDIT_OFF):
         return
@@ -91,7 +91,7 @@ def _log_changes(session: Session, flush_context: UOWTransaction, instances: Any
     session.add_all(entries)
 
 
-def _log_inserts(session: Session, flush_context: UOWTransaction) -> None:
+def _log_inserts(session: Session, _flush_context: UOWTransaction) -> None:
     """After a flush: log the new rows, now that they have ids."""
     pending = session.info.pop("audit_pending", [])
     if not pending:

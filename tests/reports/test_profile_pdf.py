@@ -103,7 +103,8 @@ def test_a_batch_starts_each_profile_on_a_new_page(
     cal_first = ben_pages[-1] + 1
     assert "Cal Clark" in texts[cal_first]
     assert "Ben Brown" not in texts[cal_first]
-    assert "Ava Archer" in texts[0] and "Ben Brown" not in texts[0]
+    assert "Ava Archer" in texts[0]
+    assert "Ben Brown" not in texts[0]
     # The whole long answer is there, in order, across the pages.
     ben_text = squashed("".join(texts[i] for i in ben_pages))
     positions = [ben_text.find(word) for word in words]
@@ -117,7 +118,8 @@ def test_the_story_can_be_reused_in_another_document(
     session: Session, pupils: dict[str, Pupil]
 ) -> None:
     story = profile_story(session, pupils["Ava"], today=TODAY, width=400)
-    assert story and not any(type(f).__name__ == "PageBreak" for f in story)
+    assert story
+    assert not any(type(f).__name__ == "PageBreak" for f in story)
 
 
 def test_an_empty_batch_is_refused_and_no_file_is_left(

@@ -156,7 +156,8 @@ def test_two_slots_on_one_weekday_make_one_session_and_weekend_slots_none(
 def test_term_for_and_period_range(session: Session) -> None:
     year = make_year(session)
     spring = term_for(year, "spring")
-    assert spring is not None and spring.name == "Spring"
+    assert spring is not None
+    assert spring.name == "Spring"
     assert term_for(year, "Michaelmas") is None
     assert period_range(year, "Spring") == (D(2027, 1, 4), D(2027, 3, 26))
     assert period_range(year, None) == (YEAR_START, YEAR_END)

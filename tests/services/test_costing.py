@@ -405,16 +405,22 @@ def test_threshold_flags_over_near_and_under(session: Session, school: School) -
     _annual_external_group(session, year, archived, "E", external_cost_per_session=M(200))
 
     report = threshold_totals(session, year)
-    assert report.threshold == M(6000) and report.margin == M(500)
+    assert report.threshold == M(6000)
+    assert report.margin == M(500)
     rows = {row.pupil_id: row for row in report.rows}
     assert set(rows) == {over.id, near.id, under.id, exact.id, no_provision.id}
-    assert no_sen.id not in rows and archived.id not in rows
+    assert no_sen.id not in rows
+    assert archived.id not in rows
     assert (rows[over.id].annual_total, rows[over.id].over_by) == (M(6080), M(80))
-    assert rows[over.id].at_or_above and not rows[over.id].near
-    assert rows[exact.id].at_or_above and rows[exact.id].difference == 0
-    assert rows[near.id].near and not rows[near.id].at_or_above
+    assert rows[over.id].at_or_above
+    assert not rows[over.id].near
+    assert rows[exact.id].at_or_above
+    assert rows[exact.id].difference == 0
+    assert rows[near.id].near
+    assert not rows[near.id].at_or_above
     assert rows[near.id].under_by == M(300)
-    assert not rows[under.id].near and rows[under.id].under_by == M(2200)
+    assert not rows[under.id].near
+    assert rows[under.id].under_by == M(2200)
     assert rows[no_provision.id].annual_total == 0
     assert [r.pupil_id for r in report.at_or_above] == [over.id, exact.id]
     assert [r.pupil_id for r in report.near] == [near.id]
@@ -464,7 +470,8 @@ def test_budget_totals_and_over_spend(session: Session, school: School) -> None:
     assert rows["Pupil premium"].planned == M(216)
     assert rows["Pupil premium"].remaining == M(-116)
     assert rows["Pupil premium"].overspent
-    assert rows["High needs top-up"].budget is None and rows["High needs top-up"].planned == 0
+    assert rows["High needs top-up"].budget is None
+    assert rows["High needs top-up"].planned == 0
     assert not rows["High needs top-up"].overspent
     assert rows["No funding stream"].planned == M(108)
     assert report.total_budget == M(5100)

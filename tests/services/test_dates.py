@@ -16,7 +16,7 @@ from provmap_desktop.services.dates import (
     memberships_in_period,
 )
 
-from ._school import add_member, make_group, make_provision, make_pupil, make_year
+from ..schools.costed import add_member, make_group, make_provision, make_pupil, make_year
 
 D = dt.date
 

@@ -176,7 +176,9 @@ def test_help_explains_the_cost_formulas(window):
     from PySide6.QtWidgets import QTextBrowser
 
     text = window.help_dialog.findChild(QTextBrowser).toPlainText()
-    assert "Session cost" in text and "Group cost" in text and "1:1" in text
+    assert "Session cost" in text
+    assert "Group cost" in text
+    assert "1:1" in text
     window.help_dialog.close()
 
 

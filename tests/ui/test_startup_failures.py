@@ -93,4 +93,5 @@ def test_closing_with_every_screen_opened_ends_cleanly(tmp_path: Path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "closed"
-    assert "Fatal" not in done.stderr and "Traceback" not in done.stderr
+    assert "Fatal" not in done.stderr
+    assert "Traceback" not in done.stderr
