@@ -30,6 +30,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Spacer
 from sqlalchemy.orm import Session
 
+from ..services.cost_records import ZERO
 from ..services.costed_columns import printed_columns
 from ..services.costed_tables import (
     CostedSummary,
@@ -38,7 +39,6 @@ from ..services.costed_tables import (
     school_name,
     threshold_line,
 )
-from ..services.costing import ZERO
 from ..services.formatting import format_date, format_money, round_money
 from ..services.pupil_costing import PupilCosting, pupil_costing
 from . import base

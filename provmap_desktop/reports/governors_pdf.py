@@ -13,8 +13,8 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Spacer
 
+from ..services.cost_records import ZERO
 from ..services.costed_tables import CostedSummary
-from ..services.costing import ZERO
 from ..services.formatting import format_date, format_money, round_money
 from . import base
 

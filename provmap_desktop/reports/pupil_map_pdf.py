@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import AcademicYear, GroupMembership, ProvisionGroup, Pupil, Review, SchoolSettings
 from ..models.vocab import AREA_LABELS, NEED_TYPES, AreaOfNeed, SenStatus
-from ..services.costing import DEFAULT_THRESHOLD, ZERO, Totals, cost_map
+from ..services.cost_records import ZERO, Totals
+from ..services.costing import DEFAULT_THRESHOLD, cost_map
 from ..services.formatting import format_date, format_money, round_money
 from . import base, page
 from .profile_pdf import frequency

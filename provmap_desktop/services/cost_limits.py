@@ -18,12 +18,10 @@ from ..models import (
     YearGroup,
 )
 from ..models.vocab import SenStatus
+from .cost_records import ZERO, CostedMap, Totals
 from .costing import (
     DEFAULT_NEAR_MARGIN,
     DEFAULT_THRESHOLD,
-    ZERO,
-    CostedMap,
-    Totals,
     _settings,
     _year,
     cost_map,

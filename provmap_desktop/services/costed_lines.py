@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..models.vocab import AREA_LABELS, AreaOfNeed
 from .cost_limits import BudgetTotals, ThresholdTotals
-from .costing import CostedMap
+from .cost_records import CostedMap
 from .formatting import format_money, round_money
 
 AREA_ORDER = {area.value: n for n, area in enumerate(AreaOfNeed)}

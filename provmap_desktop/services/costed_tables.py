@@ -46,6 +46,7 @@ from ..models import (
 from ..models.vocab import SenStatus
 from .calendar import period_range
 from .cost_limits import ThresholdTotals, budget_totals, threshold_totals
+from .cost_records import ZERO, CostedMap, GroupCost, Totals
 from .costed_lines import (
     AREA_ORDER,
     CostedSummary,
@@ -57,7 +58,7 @@ from .costed_lines import (
     threshold_difference_words,
     threshold_line,
 )
-from .costing import ZERO, CostedMap, GroupCost, Totals, cost_map
+from .costing import cost_map
 
 #: The lines are defined in ``costed_lines``; they are named here too, where the
 #: summary that holds them is made.

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from ..models import SchoolClass
 from ..models.vocab import SenStatus
 from .cost_limits import BudgetTotals
+from .cost_records import Totals
 from .costed_columns import COSTED_MAP_COLUMNS
 from .costed_tables import (
     CostedSummary,
@@ -48,7 +49,6 @@ from .costed_tables import (
     costed_summary,
     threshold_difference_words,
 )
-from .costing import Totals
 from .formatting import round_money
 from .provision_map import build_map
 from .spreadsheet import Column, Row, Table, write_csv, write_xlsx

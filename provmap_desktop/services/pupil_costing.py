@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from ..models import AcademicYear, GroupMembership, Provision, ProvisionGroup, Pupil
 from ..models.vocab import SenStatus
 from .cost_limits import threshold_totals
+from .cost_records import ZERO, Totals
 from .costed_tables import area_label, threshold_line
-from .costing import ZERO, Totals, cost_map
+from .costing import cost_map
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ from ...models import (
     YearGroup,
 )
 from ...models.vocab import AREA_LABELS, AreaOfNeed
-from ...services.costing import CostedMap, cost_map
+from ...services.cost_records import CostedMap
+from ...services.costing import cost_map
 from ...services.formatting import format_date, format_money
 from ...ui.speech import ValueLabel
 from .widgets import PROFILE_FIELDS, plain
