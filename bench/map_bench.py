@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from bench.generate_school import generate
 from provmap_desktop.models import AcademicYear, Pupil
-from provmap_desktop.services.provision_map import build_map
+from provmap_desktop.services.map_building import build_map
 from provmap_desktop.storage import open_database
 from provmap_desktop.ui.context import AppContext
 from provmap_desktop.views.map.mime import pupils_mime

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from ..models import SchoolClass, SchoolSettings, Staff
 from ..models.vocab import AREA_LABELS, AreaOfNeed, SenStatus
 from ..services.formatting import format_date, format_money
+from ..services.map_building import build_map
 from ..services.provision_map import (
     GroupInfo,
     MapFilters,
@@ -38,7 +39,6 @@ from ..services.provision_map import (
     MapTotals,
     MemberInfo,
     YearGroupColumn,
-    build_map,
 )
 from .base import STYLES, continued, make_table, markup_para, para, write_pdf
 from .name_block import FONT_ITALIC, NameBlock, Piece, text_width

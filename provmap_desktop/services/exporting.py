@@ -20,7 +20,7 @@ Money cells hold numbers rounded to the penny with the format ``£#,##0.00``, da
 real dates shown dd/mm/yyyy, the header row is frozen. The costed CSV holds the
 "Costed map" rows and a total row.
 
-Provision map (``export_map_xlsx``), from ``provision_map.build_map``: "Map" has one row
+Provision map (``export_map_xlsx``), from ``map_building.build_map``: "Map" has one row
 per pupil's membership of a group that overlaps the period (a group with no members
 then has one row, pupil columns blank), so it can be filtered or pivoted in Excel; "By
 year group" has one row per provision and year group (the map's cells) with the number
@@ -50,7 +50,7 @@ from .costed_tables import (
     threshold_difference_words,
 )
 from .formatting import round_money
-from .provision_map import build_map
+from .map_building import build_map
 from .spreadsheet import Column, Row, Table, write_csv, write_xlsx
 
 # -- the costed map ------------------------------------------------------------------
@@ -297,7 +297,7 @@ _MAP_COLUMNS = [
 def map_tables(
     session: Session, academic_year_id: int, term_name: str | None = None
 ) -> list[Table]:
-    """The provision map of the period (``provision_map.build_map``) as two tables.
+    """The provision map of the period (``map_building.build_map``) as two tables.
 
     "Map": one row per membership overlapping the period, in the map's order (area of
     need, wave, provision, year group); a group with no members has one row.

@@ -20,7 +20,7 @@ from bench.generate_school import generate
 from provmap_desktop.models import AcademicYear, Pupil
 from provmap_desktop.reports.costed_pdf import write_costed_pdf
 from provmap_desktop.reports.map_pdf import write_map_pdf
-from provmap_desktop.services.provision_map import build_map
+from provmap_desktop.services.map_building import build_map
 from provmap_desktop.storage import open_database
 
 AS_OF = dt.date(2026, 12, 2)

@@ -8,13 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
-from provmap_desktop.services.provision_map import (
-    GroupInfo,
-    MapFilters,
-    build_map,
-    flipped_map,
-    slot_text,
-)
+from provmap_desktop.services.flipped_map import flipped_map
+from provmap_desktop.services.map_building import build_map
+from provmap_desktop.services.provision_map import GroupInfo, MapFilters, slot_text
 
 from ..schools.map_school import MapSchool, add_group, join, map_school
 

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from sqlalchemy.orm import Session
 
 from ...services.delivery import DeliveryRates, delivery_rates, rag
-from ...services.provision_map import FlippedMap, MapSnapshot, flipped_map
+from ...services.flipped_map import FlippedMap, flipped_map
+from ...services.provision_map import MapSnapshot
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QSplitter, QStackedWidget, QToolTip, QVBoxLayout, 
 
 from ...domain.change import Changed, Kind
 from ...models import ProvisionGroup
-from ...services.provision_map import MapFilters, MapSnapshot, build_map, reload_groups
+from ...services.map_building import build_map, reload_groups
+from ...services.provision_map import MapFilters, MapSnapshot
 from ...ui.context import AppContext
 from ...ui.printing import Printable
 from ...ui.speech import ValueLabel

@@ -1,0 +1,228 @@
+"""Loading the map's groups, slots and members: a handful of queries, plain rows.
+
+Each table is read once for the whole map (or, after an edit, for just the groups
+named in ``only``), and the rows are indexed in dicts for ``map_building``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    GroupMembership,
+    GroupSlot,
+    Provision,
+    ProvisionGroup,
+    Pupil,
+    SchoolClass,
+    Staff,
+    YearGroup,
+)
+from .dates import from_iso, from_iso_or_none, groups_in_period, iso_text, memberships_in_period
+from .provision_map import GroupInfo, MapFilters, MemberInfo, PupilInfo, YearGroupColumn, slot_text
+
+Slots = dict[int, list[tuple[int, dt.time | None]]]
+
+
+def year_groups(session: Session) -> tuple[list[YearGroupColumn], dict[int, int | None]]:
+    """The school's year groups in order, and the year group of each class."""
+    columns = [
+        YearGroupColumn(yg_id, name, order)
+        for yg_id, name, order in session.execute(
+            select(YearGroup.id, YearGroup.name, YearGroup.sort_order).order_by(
+                YearGroup.sort_order
+            )
+        )
+    ]
+    class_year = dict(session.execute(select(SchoolClass.id, SchoolClass.year_group_id)).all())
+    return columns, class_year  # type: ignore[return-value]
+
+
+def _provisions_and_staff(
+    session: Session, only: Collection[int] | None, known_provisions: dict[int, Any] | None
+) -> tuple[dict[int, Any], dict[int, str]]:
+    """The provision rows and staff names the groups need (all, or those of ``only``)."""
+    provision_query = select(
+        Provision.id,
+        Provision.name,
+        Provision.area,
+        Provision.wave,
+        Provision.retired,
+        Provision.session_minutes,
+        Provision.sessions_per_week,
+        Provision.group_size,
+    )
+    staff_query = select(Staff.id, Staff.name)
+    if only is not None:
+        # Reloading a few groups after an edit: read just their provisions and staff.
+        chosen = select(ProvisionGroup.provision_id).where(ProvisionGroup.id.in_(list(only)))
+        provision_query = provision_query.where(Provision.id.in_(chosen))
+        staff_query = staff_query.where(
+            Staff.id.in_(select(ProvisionGroup.staff_id).where(ProvisionGroup.id.in_(list(only))))
+        )
+    if known_provisions is not None:
+        provisions = known_provisions  # the snapshot's rows already hold these figures
+    else:
+        provisions = {row.id: row for row in session.execute(provision_query)}
+    staff_names: dict[int, str] = dict(session.execute(staff_query).all())  # type: ignore[arg-type]
+    return provisions, staff_names
+
+
+def _slots(session: Session, in_period: tuple[ColumnElement[bool], ...]) -> Slots:
+    """The weekday and start time of each slot of the chosen groups, by group id."""
+    slots: Slots = defaultdict(list)
+    for group_id, weekday, start_time in session.execute(
+        select(GroupSlot.group_id, GroupSlot.weekday, GroupSlot.start_time)
+        .join(ProvisionGroup)
+        .where(*in_period)
+    ):
+        slots[group_id].append((weekday, start_time))
+    return slots
+
+
+def _shows_group(provision: Any, staff_id: int | None, filters: MapFilters) -> bool:
+    """Whether the filters let a group of this provision and member of staff show."""
+    if filters.areas and provision.area not in filters.areas:
+        return False
+    if filters.waves and provision.wave not in filters.waves:
+        return False
+    return not (filters.staff_ids and staff_id not in filters.staff_ids)
+
+
+def _group_info(row: Any, provision: Any, staff_names: dict[int, str], slots: Slots) -> GroupInfo:
+    """One group's record from its row, its provision's defaults filling the gaps."""
+    g_id, p_id, yg_id, cls_id, name, staff_id, first, last, per_week, mins, size = row
+    return GroupInfo(
+        id=g_id,
+        provision_id=p_id,
+        year_group_id=yg_id,
+        class_id=cls_id,
+        name=name,
+        staff_id=staff_id,
+        staff_name=staff_names.get(staff_id, "") if staff_id is not None else "",
+        slot_text=slot_text(slots.get(g_id, ())),
+        start_date=from_iso(first),
+        end_date=from_iso(last),
+        sessions_per_week=provision.sessions_per_week if per_week is None else per_week,
+        session_minutes=provision.session_minutes if mins is None else mins,
+        max_size=provision.group_size if size is None else size,
+    )
+
+
+def load_groups(
+    session: Session,
+    year_id: int,
+    start: dt.date,
+    end: dt.date,
+    filters: MapFilters,
+    only: Collection[int] | None = None,
+    known_provisions: dict[int, Any] | None = None,
+) -> tuple[dict[int, GroupInfo], dict[int, Any]]:
+    """The period's groups with their slot text, and the provision rows they belong to."""
+    provisions, staff_names = _provisions_and_staff(session, only, known_provisions)
+    in_period = groups_in_period(year_id, start, end)
+    if only is not None:
+        in_period = (*in_period, ProvisionGroup.id.in_(list(only)))
+    slots = _slots(session, in_period)
+    groups: dict[int, GroupInfo] = {}
+    for row in session.execute(
+        select(
+            ProvisionGroup.id,
+            ProvisionGroup.provision_id,
+            ProvisionGroup.year_group_id,
+            ProvisionGroup.class_id,
+            ProvisionGroup.name,
+            ProvisionGroup.staff_id,
+            iso_text(ProvisionGroup.start_date),
+            iso_text(ProvisionGroup.end_date),
+            ProvisionGroup.sessions_per_week,
+            ProvisionGroup.session_minutes,
+            ProvisionGroup.max_size,
+        ).where(*in_period)
+    ):
+        provision = provisions.get(row[1])
+        if provision is None:  # a provision the snapshot does not show
+            continue
+        if _shows_group(provision, row[5], filters):
+            groups[row[0]] = _group_info(row, provision, staff_names, slots)
+    return groups, provisions
+
+
+def _members_query(
+    year_id: int,
+    start: dt.date,
+    end: dt.date,
+    filters: MapFilters,
+    only: Collection[int] | None,
+) -> Select[Any]:
+    """The period's memberships with their pupils' facts, as one query."""
+    query = (
+        select(
+            GroupMembership.id,
+            GroupMembership.group_id,
+            iso_text(GroupMembership.join_date),
+            iso_text(GroupMembership.leave_date),
+            Pupil.id,
+            Pupil.upn,
+            Pupil.surname,
+            Pupil.forename,
+            Pupil.preferred_name,
+            Pupil.year_group_id,
+            Pupil.class_id,
+            Pupil.sen_status,
+        )
+        .join(ProvisionGroup, GroupMembership.group_id == ProvisionGroup.id)
+        .join(Pupil, GroupMembership.pupil_id == Pupil.id)
+        .where(
+            *groups_in_period(year_id, start, end),
+            memberships_in_period(start, end),
+        )
+    )
+    if not filters.include_archived:
+        query = query.where(Pupil.archived.is_(False))
+    if only is not None:
+        query = query.where(GroupMembership.group_id.in_(list(only)))
+    return query
+
+
+def load_members(
+    session: Session,
+    year_id: int,
+    start: dt.date,
+    end: dt.date,
+    groups: dict[int, GroupInfo],
+    filters: MapFilters,
+    only: Collection[int] | None = None,
+) -> dict[int, PupilInfo]:
+    """Attach the period's members to ``groups``; return the pupils seen."""
+    pupils: dict[int, PupilInfo] = {}
+    for row in session.execute(_members_query(year_id, start, end, filters, only)):
+        m_id, g_id, join, leave, p_id, upn, surname, forename, preferred, yg, cls, sen = row
+        group = groups.get(g_id)
+        if group is None:
+            continue
+        if filters.sen_statuses and sen not in filters.sen_statuses:
+            continue
+        if filters.class_ids and cls not in filters.class_ids:
+            continue
+        pupil = pupils.get(p_id)
+        if pupil is None:
+            name = f"{preferred or forename} {surname}"
+            pupil = PupilInfo(p_id, upn, name, surname, forename, yg, cls, sen)
+            pupils[p_id] = pupil
+        group.members.append(
+            MemberInfo(
+                m_id,
+                p_id,
+                pupil.display_name,
+                from_iso_or_none(join) or start,
+                from_iso_or_none(leave),
+            )
+        )
+    return pupils
