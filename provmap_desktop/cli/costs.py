@@ -130,7 +130,7 @@ def cmd_export_map(args: argparse.Namespace) -> int:
     """Write the provision map as a workbook or CSV."""
 
     def work(session: Session) -> Path:
-        from ..services.exporting import export_map
+        from ..services.map_export import export_map
 
         year = resolve_year(session, args.year)
         return export_map(

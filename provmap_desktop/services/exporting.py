@@ -1,4 +1,4 @@
-"""The costed map and the provision map as spreadsheets (.xlsx with openpyxl, and .csv).
+"""The costed map as spreadsheets (.xlsx with openpyxl, and .csv).
 
 Files are written by ``services.spreadsheet`` (atomically: a temporary file in the same
 folder, then moved over the target).
@@ -18,14 +18,8 @@ Costed map workbook (``export_costed_xlsx``), from ``costed_tables.costed_summar
 
 Money cells hold numbers rounded to the penny with the format ``£#,##0.00``, dates are
 real dates shown dd/mm/yyyy, the header row is frozen. The costed CSV holds the
-"Costed map" rows and a total row.
-
-Provision map (``export_map_xlsx``), from ``map_building.build_map``: "Map" has one row
-per pupil's membership of a group that overlaps the period (a group with no members
-then has one row, pupil columns blank), so it can be filtered or pivoted in Excel; "By
-year group" has one row per provision and year group (the map's cells) with the number
-of pupils and their names. Archived pupils are left out, as on the map. The map CSV holds
-the "Map" rows. CSV files are UTF-8 with a byte-order mark so Excel reads £ and accents,
+"Costed map" rows and a total row. (The provision map's spreadsheet is
+``map_export``.) CSV files are UTF-8 with a byte-order mark so Excel reads £ and accents,
 and hold amounts as plain numbers (27.00) and dates as dd/mm/yyyy.
 """
 
@@ -35,25 +29,18 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import SchoolClass
-from ..models.vocab import SenStatus
 from .cost_limits import BudgetTotals
 from .cost_records import Totals
 from .costed_columns import COSTED_MAP_COLUMNS
 from .costed_tables import (
     CostedSummary,
-    area_label,
     costed_summary,
     threshold_difference_words,
 )
 from .formatting import round_money
-from .map_building import build_map
-from .spreadsheet import Column, Row, Table, write_csv, write_xlsx
-
-# -- the costed map ------------------------------------------------------------------
+from .spreadsheet import Column, Row, Table, spreadsheet_suffix, write_csv, write_xlsx
 
 _TOTAL_COLUMNS = [
     Column("Heading", width=16),
@@ -272,139 +259,11 @@ def export_costed_csv(
     return write_csv(path, Table(table.name, table.columns, [*table.rows, total]))
 
 
-# -- the provision map ---------------------------------------------------------------
-
-_MAP_COLUMNS = [
-    Column("Provision", width=30),
-    Column("Area of need", width=30),
-    Column("Wave", "int", 7),
-    Column("Group", width=18),
-    Column("Year group", width=12),
-    Column("Class", width=10),
-    Column("Staff", width=18),
-    Column("Timetable", width=18),
-    Column("Group starts", "date", 12),
-    Column("Group ends", "date", 12),
-    Column("UPN", width=15),
-    Column("Pupil", width=24),
-    Column("Pupil's year group", width=12),
-    Column("SEN status", width=14),
-    Column("Joined", "date", 12),
-    Column("Left", "date", 12),
-]
-
-
-def map_tables(
-    session: Session, academic_year_id: int, term_name: str | None = None
-) -> list[Table]:
-    """The provision map of the period (``map_building.build_map``) as two tables.
-
-    "Map": one row per membership overlapping the period, in the map's order (area of
-    need, wave, provision, year group); a group with no members has one row.
-    "By year group": one row per provision and year group holding groups, with the
-    number of distinct pupils and their names.
-    """
-    snapshot = build_map(session, academic_year_id, term_name)
-    year_groups = {column.id: column.name for column in snapshot.columns}
-    classes = dict(session.execute(select(SchoolClass.id, SchoolClass.name)).all())
-    rows: list[Row] = []
-    cells: list[Row] = []
-    for map_row in snapshot.rows:
-        area = area_label(map_row.area)
-        for column in snapshot.columns:
-            groups = map_row.cells.get(column.id, [])
-            names: dict[int, str] = {}
-            for group in groups:
-                base = [
-                    map_row.name,
-                    area,
-                    map_row.wave,
-                    group.name,
-                    year_groups.get(group.year_group_id, "") if group.year_group_id else "",
-                    classes.get(group.class_id, "") if group.class_id else "",
-                    group.staff_name,
-                    group.slot_text,
-                    group.start_date,
-                    group.end_date,
-                ]
-                if not group.members:
-                    rows.append([*base, None, None, None, None, None, None])
-                for member in group.members:
-                    pupil = snapshot.pupils[member.pupil_id]
-                    names.setdefault(pupil.id, pupil.display_name)
-                    rows.append(
-                        [
-                            *base,
-                            pupil.upn,
-                            pupil.display_name,
-                            year_groups.get(pupil.year_group_id, "") if pupil.year_group_id else "",
-                            SenStatus(pupil.sen_status).label,
-                            member.join_date,
-                            member.leave_date,
-                        ]
-                    )
-            if groups:
-                cells.append(
-                    [
-                        map_row.name,
-                        area,
-                        map_row.wave,
-                        column.name,
-                        len(names),
-                        ", ".join(names.values()),
-                    ]
-                )
-    return [
-        Table("Map", list(_MAP_COLUMNS), rows),
-        Table(
-            "By year group",
-            [
-                Column("Provision", width=30),
-                Column("Area of need", width=30),
-                Column("Wave", "int", 7),
-                Column("Year group", width=12),
-                Column("Pupils", "int", 8),
-                Column("Who", width=80),
-            ],
-            cells,
-        ),
-    ]
-
-
-def export_map_xlsx(
-    session: Session, path: Path, *, academic_year_id: int, term_name: str | None = None
-) -> Path:
-    """Write the provision map of the period as a workbook to ``path``."""
-    return write_xlsx(path, map_tables(session, academic_year_id, term_name))
-
-
-def export_map_csv(
-    session: Session, path: Path, *, academic_year_id: int, term_name: str | None = None
-) -> Path:
-    """Write the provision map's membership rows as CSV to ``path``."""
-    return write_csv(path, map_tables(session, academic_year_id, term_name)[0])
-
-
-def _by_suffix(path: Path) -> str:
-    """``.xlsx`` or ``.csv`` from the file name; any other name is a ValueError."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise ValueError(f"{Path(path).name}: choose a file name ending in .xlsx or .csv.")
-    return suffix
-
-
 def export_costed(session: Session, path: Path, **options: Any) -> Path:
     """``export_costed_xlsx`` or ``export_costed_csv`` by the file name's suffix.
 
     Raises ``ValueError`` for any other suffix, before anything is written.
     """
-    if _by_suffix(path) == ".xlsx":
+    if spreadsheet_suffix(path) == ".xlsx":
         return export_costed_xlsx(session, path, **options)
     return export_costed_csv(session, path, **options)
-
-
-def export_map(session: Session, path: Path, **options: Any) -> Path:
-    """``export_map_xlsx`` or ``export_map_csv`` by the file name's suffix."""
-    if _by_suffix(path) == ".xlsx":
-        return export_map_xlsx(session, path, **options)
-    return export_map_csv(session, path, **options)

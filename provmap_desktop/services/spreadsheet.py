@@ -135,3 +135,11 @@ def write_csv(path: Path, table: Table) -> Path:
         for row in table.rows:
             writer.writerow([_csv_cell(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
     return Path(path)
+
+
+def spreadsheet_suffix(path: Path) -> str:
+    """``.xlsx`` or ``.csv`` from the file name; any other name is a ValueError."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise ValueError(f"{Path(path).name}: choose a file name ending in .xlsx or .csv.")
+    return suffix

@@ -186,7 +186,7 @@ class ReportsScreen(QWidget):
 
     def _map_xlsx(self, session: Session, path: Path) -> object:
         """The whole-school provision map as a spreadsheet."""
-        from ..services.exporting import export_map
+        from ..services.map_export import export_map
 
         return export_map(
             session, path, academic_year_id=self._year_id(), term_name=self.ctx.term_name

@@ -24,11 +24,9 @@ from provmap_desktop.services.exporting import (
     export_costed,
     export_costed_csv,
     export_costed_xlsx,
-    export_map,
-    export_map_csv,
-    export_map_xlsx,
 )
 from provmap_desktop.services.formatting import round_money
+from provmap_desktop.services.map_export import export_map, export_map_csv, export_map_xlsx
 
 from ..schools.costed import AS_OF, CostedSchool, costed_school
 
