@@ -32,13 +32,8 @@ from sqlalchemy.orm import Session
 
 from ..services.cost_records import ZERO
 from ..services.costed_columns import printed_columns
-from ..services.costed_tables import (
-    CostedSummary,
-    TotalLine,
-    costed_summary,
-    school_name,
-    threshold_line,
-)
+from ..services.costed_lines import CostedSummary, TotalLine, threshold_line
+from ..services.costed_tables import costed_summary, school_name
 from ..services.formatting import format_date, format_money, round_money
 from ..services.pupil_costing import PupilCosting, pupil_costing
 from . import base

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from reportlab.platypus import Spacer
 
 from ..services.cost_records import ZERO
-from ..services.costed_tables import CostedSummary
+from ..services.costed_lines import CostedSummary
 from ..services.formatting import format_date, format_money, round_money
 from . import base
 

@@ -34,14 +34,8 @@ from sqlalchemy.orm import Session
 
 from ..models import (
     AcademicYear,
-    FundingStream,
-    Provision,
-    ProvisionGroup,
     Pupil,
-    SchoolClass,
     SchoolSettings,
-    Staff,
-    YearGroup,
 )
 from ..models.vocab import SenStatus
 from .calendar import period_range
@@ -55,31 +49,9 @@ from .costed_lines import (
     PupilLine,
     TotalLine,
     area_label,
-    threshold_difference_words,
-    threshold_line,
 )
+from .costed_lookups import Lookups, read_lookups
 from .costing import cost_map
-
-#: The lines are defined in ``costed_lines``; they are named here too, where the
-#: summary that holds them is made.
-__all__ = [
-    "CostedSummary",
-    "GroupLine",
-    "ProvisionLine",
-    "PupilLine",
-    "TotalLine",
-    "area_label",
-    "costed_summary",
-    "school_name",
-    "threshold_difference_words",
-    "threshold_line",
-    "threshold_with_margin",
-]
-
-
-def _names(session: Session, entity: Any) -> dict[int, str]:
-    """Each row's name by id, for a table with ``id`` and ``name`` columns."""
-    return dict(session.execute(select(entity.id, entity.name)).all())  # type: ignore[arg-type]
 
 
 def _year(session: Session, academic_year_id: int) -> AcademicYear:
@@ -96,51 +68,6 @@ def school_name(session: Session) -> str:
     return name or "School"
 
 
-@dataclass(frozen=True)
-class _Lookups:
-    """The names and rows the lines are labelled with, each read once."""
-
-    year_groups: dict[int, tuple[str, int]]  # id -> (name, sort order)
-    classes: dict[int, str]
-    staff: dict[int, str]
-    streams: dict[int, str]
-    provisions: dict[int, Provision]
-    groups: dict[int, ProvisionGroup]
-    pupils: dict[int, Any]  # id -> (upn, names, year group, class, SEN status) row
-
-
-def _lookups(session: Session, costed: CostedMap, annual: CostedMap) -> _Lookups:
-    """Read the names and rows the costed groups and pupils of both maps need."""
-    year_groups = {
-        yg_id: (name, order)
-        for yg_id, name, order in session.execute(
-            select(YearGroup.id, YearGroup.name, YearGroup.sort_order)
-        )
-    }
-    groups = session.scalars(select(ProvisionGroup).where(ProvisionGroup.id.in_(costed.by_group)))
-    pupils = session.execute(
-        select(
-            Pupil.id,
-            Pupil.upn,
-            Pupil.forename,
-            Pupil.preferred_name,
-            Pupil.surname,
-            Pupil.year_group_id,
-            Pupil.class_id,
-            Pupil.sen_status,
-        ).where(Pupil.id.in_(set(costed.by_pupil) | set(annual.by_pupil)))
-    )
-    return _Lookups(
-        year_groups=year_groups,
-        classes=_names(session, SchoolClass),
-        staff=_names(session, Staff),
-        streams=_names(session, FundingStream),
-        provisions={p.id: p for p in session.execute(select(Provision)).scalars()},
-        groups={g.id: g for g in groups},
-        pupils={row.id: row for row in pupils},
-    )
-
-
 @dataclass
 class _GroupLayout:
     """The scope's group lines and what the other tables are built from."""
@@ -152,7 +79,7 @@ class _GroupLayout:
 
 
 def _group_line(
-    cost: GroupCost, look: _Lookups, part: Totals, allocated: Decimal, members: int
+    cost: GroupCost, look: Lookups, part: Totals, allocated: Decimal, members: int
 ) -> GroupLine:
     """One group's line: its labels, the parts of its cost and the scope's share."""
     group, provision = look.groups[cost.group_id], look.provisions[cost.provision_id]
@@ -189,7 +116,7 @@ def _group_line(
     )
 
 
-def _lay_out_groups(costed: CostedMap, look: _Lookups, year_group_id: int | None) -> _GroupLayout:
+def _lay_out_groups(costed: CostedMap, look: Lookups, year_group_id: int | None) -> _GroupLayout:
     """Each costed group's line holding the scope's part of its cost, sorted by provision.
 
     In a year group's scope a pupil counts under their own year group (the group's when
@@ -224,7 +151,7 @@ def _lay_out_groups(costed: CostedMap, look: _Lookups, year_group_id: int | None
     return layout
 
 
-def _provision_lines(look: _Lookups, layout: _GroupLayout) -> list[ProvisionLine]:
+def _provision_lines(look: Lookups, layout: _GroupLayout) -> list[ProvisionLine]:
     """One line per provision with groups in scope, by area of need, wave and name."""
 
     def provision_key(provision_id: int) -> tuple[int, int, str]:
@@ -252,7 +179,7 @@ def _provision_lines(look: _Lookups, layout: _GroupLayout) -> list[ProvisionLine
 
 
 def _heading_totals(
-    look: _Lookups, layout: _GroupLayout, key_of: Any, label_of: Any, order_of: Any
+    look: Lookups, layout: _GroupLayout, key_of: Any, label_of: Any, order_of: Any
 ) -> list[TotalLine]:
     """The group lines summed under the heading ``key_of(provision, line)`` names."""
     sums: dict[Any, Totals] = defaultdict(Totals)
@@ -266,7 +193,7 @@ def _heading_totals(
 
 
 def _year_group_totals(
-    costed: CostedMap, look: _Lookups, layout: _GroupLayout, year_group_id: int | None
+    costed: CostedMap, look: Lookups, layout: _GroupLayout, year_group_id: int | None
 ) -> list[TotalLine]:
     """The engine's totals by year group, or the one year group's when scoped to it."""
     if year_group_id is None:
@@ -287,7 +214,7 @@ def _year_group_totals(
     ]
 
 
-def _pupil_lines(look: _Lookups, layout: _GroupLayout) -> list[PupilLine]:
+def _pupil_lines(look: Lookups, layout: _GroupLayout) -> list[PupilLine]:
     """Each costed pupil's line, the costliest first."""
     pupil_lines = []
     for pupil_id, totals in layout.pupil_totals.items():
@@ -323,7 +250,7 @@ def _scoped_threshold(
     return threshold
 
 
-def _totals_by_heading(look: _Lookups, layout: _GroupLayout) -> dict[str, list[TotalLine]]:
+def _totals_by_heading(look: Lookups, layout: _GroupLayout) -> dict[str, list[TotalLine]]:
     """Totals by area of need, wave, funding stream and member of staff."""
     streams = look.streams
     return {
@@ -368,7 +295,7 @@ def costed_summary(
     year = _year(session, academic_year_id)
     costed = cost_map(session, year, term_name, as_of=as_of)
     annual = costed if term_name is None else cost_map(session, year, as_of=as_of)
-    look = _lookups(session, costed, annual)
+    look = read_lookups(session, costed, annual)
     layout = _lay_out_groups(costed, look, year_group_id)
     by_heading = _totals_by_heading(look, layout)
     planned, to_date = _sum_lines(layout.lines)

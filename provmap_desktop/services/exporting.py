@@ -34,11 +34,8 @@ from sqlalchemy.orm import Session
 from .cost_limits import BudgetTotals
 from .cost_records import Totals
 from .costed_columns import COSTED_MAP_COLUMNS
-from .costed_tables import (
-    CostedSummary,
-    costed_summary,
-    threshold_difference_words,
-)
+from .costed_lines import CostedSummary, threshold_difference_words
+from .costed_tables import costed_summary
 from .formatting import round_money
 from .spreadsheet import Column, Row, Table, spreadsheet_suffix, write_csv, write_xlsx
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..models import SchoolClass
 from ..models.vocab import SenStatus
-from .costed_tables import area_label
+from .costed_lines import area_label
 from .map_building import build_map
 from .provision_map import GroupInfo, MapRow, MapSnapshot, YearGroupColumn
 from .spreadsheet import Column, Row, Table, spreadsheet_suffix, write_csv, write_xlsx

@@ -18,7 +18,7 @@ from ..models import AcademicYear, GroupMembership, Provision, ProvisionGroup, P
 from ..models.vocab import SenStatus
 from .cost_limits import threshold_totals
 from .cost_records import ZERO, Totals
-from .costed_tables import area_label, threshold_line
+from .costed_lines import area_label, threshold_line
 from .costing import cost_map
 
 

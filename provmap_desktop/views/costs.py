@@ -32,11 +32,8 @@ from sqlalchemy import select
 from ..domain.change import Changed, Kind
 from ..models import Pupil, SchoolSettings, YearGroup
 from ..services.cost_limits import budget_totals
-from ..services.costed_tables import (
-    CostedSummary,
-    costed_summary,
-    threshold_with_margin,
-)
+from ..services.costed_lines import CostedSummary
+from ..services.costed_tables import costed_summary, threshold_with_margin
 from ..services.costing import DEFAULT_NEAR_MARGIN
 from ..services.formatting import format_money
 from ..ui.context import AppContext

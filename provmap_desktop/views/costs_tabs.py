@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..services.cost_limits import BudgetTotals, ThresholdTotals
-from ..services.costed_tables import CostedSummary, TotalLine, threshold_difference_words
+from ..services.costed_lines import CostedSummary, TotalLine, threshold_difference_words
 from ..services.formatting import format_money
 from ..ui.speech import ValueLabel
 from .costs_panels import ChartPanel, SummaryTableModel, table_view

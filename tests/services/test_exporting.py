@@ -14,11 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from provmap_desktop.services.costed_tables import (
-    costed_summary,
-    threshold_difference_words,
-    threshold_line,
-)
+from provmap_desktop.services.costed_lines import threshold_difference_words, threshold_line
+from provmap_desktop.services.costed_tables import costed_summary
 from provmap_desktop.services.costing import cost_map
 from provmap_desktop.services.exporting import (
     export_costed,
