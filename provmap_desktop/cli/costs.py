@@ -80,7 +80,8 @@ def cmd_report_costed(args: argparse.Namespace) -> int:
         raise CliError(f"{args.out.name}: choose a file name ending in .pdf.")
 
     def work(session: Session) -> Path:
-        from ..reports.costed_pdf import write_costed_pdf, write_pupil_costed_pdf
+        from ..reports.costed_pdf import write_costed_pdf
+        from ..reports.pupil_costed_pdf import write_pupil_costed_pdf
 
         year = resolve_year(session, args.year)
         if args.pupil and args.governors:

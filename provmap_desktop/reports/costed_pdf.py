@@ -1,4 +1,4 @@
-"""The costed provision map as a PDF: for the school, for one year group, and for a pupil.
+"""The costed provision map as a PDF: for the school and for one year group.
 
 - ``write_costed_pdf``: each provision with its groups, pupils, average cost per pupil,
   planned cost and cost to date; then totals by year group, area of need, wave and
@@ -8,9 +8,7 @@
   a minute: the totals planned and to date, by area of need, by year group and by
   funding stream against its budget, and how many pupils are at or over the threshold.
   It names no pupil anywhere, and no text is smaller than 9 pt (``reports.governors_pdf``).
-- ``write_pupil_costed_pdf``: a pupil's provision for the year, each with its dates and
-  the pupil's share (by term and for the year), the annual total and the threshold
-  line in words ("£6,000.00 threshold: £1,234.56 under") beside a bar drawn against it.
+(A pupil's costed map is ``reports.pupil_costed_pdf``.)
 
 Both are built on the shared document base (``reports.base``): page header and footer,
 "Page x of y", tables whose heading row repeats, and an atomic write.
@@ -19,51 +17,21 @@ Both are built on the shared document base (``reports.base``): page header and f
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
-from reportlab.lib import colors
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Spacer
 from sqlalchemy.orm import Session
 
-from ..services.cost_records import ZERO
 from ..services.costed_columns import printed_columns
 from ..services.costed_lines import CostedSummary, TotalLine, threshold_line
-from ..services.costed_tables import costed_summary, school_name
+from ..services.costed_tables import costed_summary
 from ..services.formatting import format_date, format_money, round_money
-from ..services.pupil_costing import PupilCosting, pupil_costing
 from . import base
 from .governors_pdf import governors_story
 
-
-def threshold_bar(total: Decimal, threshold: Decimal, width: float = 440) -> Drawing:
-    """A bar of the annual total against a marked threshold line, labelled in words too."""
-    height, bar_y, bar_h = 46, 16, 14
-    top = max(total, threshold, Decimal(1)) * Decimal("1.15")
-    scale = width / float(top)
-    drawing = Drawing(width, height)
-    drawing.add(Rect(0, bar_y, width, bar_h, fillColor=colors.whitesmoke, strokeColor=colors.grey))
-    over = round_money(total) > round_money(threshold)
-    fill = colors.HexColor("#b03a2e") if over else colors.HexColor("#2e6da4")
-    drawing.add(Rect(0, bar_y, float(total) * scale, bar_h, fillColor=fill, strokeColor=None))
-    mark = float(threshold) * scale
-    drawing.add(
-        Line(mark, bar_y - 4, mark, bar_y + bar_h + 4, strokeColor=colors.black, strokeWidth=2)
-    )
-    label = f"threshold {format_money(threshold)}"
-    half = stringWidth(label, "Helvetica", 8) / 2
-    # Keep the label over the mark but inside the drawing.
-    x = min(max(mark, half), width - half)
-    drawing.add(String(x, bar_y + bar_h + 7, label, fontSize=8, textAnchor="middle"))
-    drawing.add(String(0, 3, f"annual total {format_money(total)}", fontSize=8))
-    return drawing
-
-
 # -- the documents ---------------------------------------------------------------------
+
 
 _METHOD = (
     "How the figures are worked out: session cost = hourly rate × minutes ÷ 60 + any "
@@ -92,7 +60,7 @@ def _narrow_table(*args: Any, **kwargs: Any) -> Any:
     return table
 
 
-def _bold_last_row() -> list[tuple[Any, ...]]:
+def total_row_style() -> list[tuple[Any, ...]]:
     """Table style that shades the total row at the foot."""
     return [("BACKGROUND", (0, -1), (-1, -1), base.HEADER_FILL)]
 
@@ -161,7 +129,7 @@ def _provisions_table(summary: CostedSummary, width: float) -> Any:
         rows,
         [width * f for f in fractions],
         align_right=(3, 4, 5, 6, 7),
-        extra_style=_bold_last_row(),
+        extra_style=total_row_style(),
     )
 
 
@@ -206,7 +174,7 @@ def _totals_section(summary: CostedSummary, width: float) -> list[Any]:
                 ],
                 [half * 0.5, half * 0.25, half * 0.25],
                 align_right=(1, 2),
-                extra_style=_bold_last_row(),
+                extra_style=total_row_style(),
             )
         )
     return story
@@ -342,107 +310,3 @@ def write_costed_pdf(
     return base.write_pdf(
         path, info, lambda doc: costed_story(summary, doc.story_width), landscape_pages=True
     )
-
-
-def pupil_story(costing: PupilCosting, width: float) -> list[Any]:
-    """A pupil's provision for the year, each share, the total and the threshold."""
-    story: list[Any] = [
-        base.markup_para(
-            f"<b>{escape(costing.name)}</b> · UPN {costing.upn} · "
-            f"{escape(costing.year_group or 'no year group')} · {costing.sen_status}",
-            "body",
-        )
-    ]
-    terms = costing.term_names
-    if not costing.lines:
-        story.append(base.para("No provision is recorded for this pupil this year.", "body"))
-    else:
-        if terms:
-            fractions = [0.17, 0.14, 0.11, 0.11, 0.1, *([0.25 / len(terms)] * len(terms)), 0.12]
-        else:
-            fractions = [0.3, 0.16, 0.13, 0.12, 0.12, 0.17]
-        rows: list[list[object]] = [
-            [
-                line.provision + (f" ({line.group})" if line.group else ""),
-                f"{line.area}, wave {line.wave}",
-                line.staff,
-                line.frequency + (", 1:1" if line.one_to_one else ""),
-                f"{format_date(line.joined)} to {format_date(line.left)}",
-                *(format_money(line.by_term.get(t, ZERO)) for t in terms),
-                format_money(line.planned),
-            ]
-            for line in costing.lines
-        ]
-        rows.append(
-            [
-                base.para("Annual total", "cell_bold"),
-                "",
-                "",
-                "",
-                "",
-                *(
-                    format_money(sum((x.by_term.get(t, ZERO) for x in costing.lines), ZERO))
-                    for t in terms
-                ),
-                format_money(costing.annual_total),
-            ]
-        )
-        story.append(
-            base.make_table(
-                [
-                    "Provision",
-                    "Area of need",
-                    "Delivered by",
-                    "How often",
-                    "Dates",
-                    *terms,
-                    "Pupil's share for the year",
-                ],
-                rows,
-                [width * f for f in fractions],
-                align_right=tuple(range(5, 6 + len(terms))),
-                extra_style=_bold_last_row(),
-            )
-        )
-    story.append(Spacer(1, 10))
-    story.append(base.para(costing.threshold_text, "heading"))
-    story.append(threshold_bar(costing.annual_total, costing.threshold, width=min(width, 440)))
-    story.append(Spacer(1, 6))
-    story.append(
-        base.para(
-            f"Annual total {format_money(costing.annual_total)}; cost to date "
-            f"{format_money(costing.to_date)}. Schools meet the cost of additional SEN support "
-            f"up to {format_money(costing.threshold)} a pupil a year from their notional SEN "
-            "budget before the local authority's top-up.",
-            "body",
-        )
-    )
-    story.append(
-        base.para(
-            "The pupil's share of a group is the group's cost for each day shared equally by "
-            "the pupils in it that day (1:1 is not shared), so a pupil who joins half-way "
-            "pays for the days they are there.",
-            "small",
-        )
-    )
-    return story
-
-
-def write_pupil_costed_pdf(
-    session: Session,
-    path: Path,
-    *,
-    academic_year_id: int,
-    pupil_id: int,
-    as_of: dt.date | None = None,
-    printed_on: dt.date | None = None,
-) -> Path:
-    """Write one pupil's costed provision map for the year, against the threshold."""
-    costing = pupil_costing(session, academic_year_id, pupil_id, as_of=as_of)
-    info = base.ReportInfo(
-        title=f"Costed provision map: {costing.name}",
-        school_name=school_name(session),
-        period_text=costing.year_label,
-        printed_on=printed_on or dt.date.today(),
-    )
-    return base.write_pdf(path, info, lambda doc: pupil_story(costing, doc.story_width))

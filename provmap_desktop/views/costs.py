@@ -360,7 +360,7 @@ class CostsScreen(QWidget):
         )
         if path is None:
             return False
-        from ..reports.costed_pdf import write_pupil_costed_pdf
+        from ..reports.pupil_costed_pdf import write_pupil_costed_pdf
 
         return self._write(
             lambda: write_pupil_costed_pdf(

@@ -260,7 +260,7 @@ class ReportsScreen(QWidget):
 
     def _pupil_costed(self, session: Session, path: Path) -> object:
         """The chosen pupil's costed provision against the threshold."""
-        from ..reports.costed_pdf import write_pupil_costed_pdf
+        from ..reports.pupil_costed_pdf import write_pupil_costed_pdf
 
         return write_pupil_costed_pdf(
             session, path, academic_year_id=self._year_id(),

@@ -13,11 +13,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
-from provmap_desktop.reports.costed_pdf import (
-    threshold_bar,
-    write_costed_pdf,
-    write_pupil_costed_pdf,
-)
+from provmap_desktop.reports.costed_pdf import write_costed_pdf
+from provmap_desktop.reports.pupil_costed_pdf import threshold_bar, write_pupil_costed_pdf
 from provmap_desktop.services.pupil_costing import pupil_costing
 from tests.schools.costed import AS_OF, CostedSchool, costed_school
 
