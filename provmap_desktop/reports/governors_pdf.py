@@ -13,8 +13,9 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Spacer
 
+from ..services.cost_limits import BudgetTotals
 from ..services.cost_records import ZERO
-from ..services.costed_lines import CostedSummary
+from ..services.costed_lines import CostedSummary, TotalLine
 from ..services.formatting import format_date, format_money, round_money
 from . import base
 
@@ -43,6 +44,7 @@ def _gov_table(header: list[str], rows: list[list[str]], widths: list[float]) ->
     """A table in 9.5 pt, figures right-aligned, the last row (the total) in bold."""
 
     def cell(text: str, column: int, bold: bool) -> Any:
+        """One cell: names left, figures right, bold for the heading and total rows."""
         if column == 0:
             return base.markup_para(escape(text), _GOV_CELL_BOLD if bold else _GOV_CELL)
         return base.markup_para(escape(text), _GOV_RIGHT_BOLD if bold else _GOV_RIGHT)
@@ -57,12 +59,10 @@ def _gov_table(header: list[str], rows: list[list[str]], widths: list[float]) ->
     return table
 
 
-def governors_story(summary: CostedSummary, width: float) -> list[Any]:
-    """One page for governors: the school's figures and no pupil's name."""
-    total = ["Total", format_money(summary.planned), format_money(summary.to_date)]
+def _opening(summary: CostedSummary) -> list[Any]:
+    """The totals planned and to date, and the pupils at or over the threshold."""
     threshold = summary.threshold
-    over = len(threshold.at_or_above)
-    story: list[Any] = [
+    return [
         base.markup_para(
             f"Planned cost of SEN provision: <b>{format_money(summary.planned)}</b>. "
             f"Spent to date (sessions delivered up to {format_date(summary.as_of)}): "
@@ -72,55 +72,69 @@ def governors_story(summary: CostedSummary, width: float) -> list[Any]:
         ),
         base.markup_para(
             f"Pupils at or over the {format_money(threshold.threshold)} threshold: "
-            f"<b>{over}</b> (annual totals). Pupils costed: {summary.pupils_costed}.",
+            f"<b>{len(threshold.at_or_above)}</b> (annual totals). "
+            f"Pupils costed: {summary.pupils_costed}.",
             _GOV_BODY,
         ),
     ]
+
+
+def _heading_section(
+    heading: str, lines: list[TotalLine], summary: CostedSummary, width: float
+) -> list[Any]:
+    """A heading's planned and to-date figures with the total row; nothing when empty."""
+    if not lines:
+        return []
+    total = ["Total", format_money(summary.planned), format_money(summary.to_date)]
+    rows = [
+        [line.heading, format_money(line.planned), format_money(line.to_date)] for line in lines
+    ]
     three = [width * 0.44, width * 0.18, width * 0.18]
-    for heading, lines in (
-        ("By area of need", summary.by_area),
-        ("By year group", summary.by_year_group),
-    ):
-        if not lines:
-            continue
-        story.append(base.para(heading, _GOV_HEADING))
-        rows = [
-            [line.heading, format_money(line.planned), format_money(line.to_date)] for line in lines
+    return [
+        base.para(heading, _GOV_HEADING),
+        _gov_table(["", "Planned", "To date"], [*rows, total], three),
+    ]
+
+
+def _budget_section(budget: BudgetTotals, width: float) -> list[Any]:
+    """Each funding stream's budget, planned spend, spend to date and the difference."""
+    budgets_set = any(b.budget is not None for b in budget.rows)
+    total_budget = budget.total_budget if budgets_set else None
+    rows = [
+        [
+            b.name,
+            format_money(b.budget, blank="none set"),
+            format_money(b.planned),
+            format_money(b.to_date),
+            _difference(b.budget, b.planned),
         ]
-        story.append(_gov_table(["", "Planned", "To date"], [*rows, total], three))
+        for b in budget.rows
+    ]
+    rows.append(
+        [
+            "Total",
+            format_money(total_budget, blank="none set"),
+            format_money(budget.total_planned),
+            format_money(sum((b.to_date for b in budget.rows), ZERO)),
+            _difference(total_budget, budget.total_planned),
+        ]
+    )
+    widths = [width * f for f in (0.32, 0.16, 0.16, 0.16, 0.2)]
+    return [
+        base.para("By funding stream, against the budget", _GOV_HEADING),
+        _gov_table(["", "Budget", "Planned", "To date", "Difference"], rows, widths),
+    ]
+
+
+def governors_story(summary: CostedSummary, width: float) -> list[Any]:
+    """One page for governors: the school's figures and no pupil's name."""
+    story = _opening(summary)
+    story += _heading_section("By area of need", summary.by_area, summary, width)
+    story += _heading_section("By year group", summary.by_year_group, summary, width)
     if summary.budget is not None and summary.budget.rows:
-        budget = summary.budget
-        budgets_set = any(b.budget is not None for b in budget.rows)
-        total_budget = budget.total_budget if budgets_set else None
-        story.append(base.para("By funding stream, against the budget", _GOV_HEADING))
-        rows = [
-            [
-                b.name,
-                format_money(b.budget, blank="none set"),
-                format_money(b.planned),
-                format_money(b.to_date),
-                _difference(b.budget, b.planned),
-            ]
-            for b in budget.rows
-        ]
-        rows.append(
-            [
-                "Total",
-                format_money(total_budget, blank="none set"),
-                format_money(budget.total_planned),
-                format_money(sum((b.to_date for b in budget.rows), ZERO)),
-                _difference(total_budget, budget.total_planned),
-            ]
-        )
-        widths = [width * f for f in (0.32, 0.16, 0.16, 0.16, 0.2)]
-        story.append(_gov_table(["", "Budget", "Planned", "To date", "Difference"], rows, widths))
-    elif summary.by_funding_stream:
-        story.append(base.para("By funding stream", _GOV_HEADING))
-        rows = [
-            [line.heading, format_money(line.planned), format_money(line.to_date)]
-            for line in summary.by_funding_stream
-        ]
-        story.append(_gov_table(["", "Planned", "To date"], [*rows, total], three))
+        story += _budget_section(summary.budget, width)
+    else:
+        story += _heading_section("By funding stream", summary.by_funding_stream, summary, width)
     story.append(Spacer(1, 8))
     story.append(
         base.para(
