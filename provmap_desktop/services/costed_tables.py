@@ -125,6 +125,7 @@ def _lay_out_groups(costed: CostedMap, look: Lookups, year_group_id: int | None)
     """
 
     def in_scope(pupil_id: int, group_year_group: int | None) -> bool:
+        """Whether the pupil's share counts in the chosen year group."""
         if year_group_id is None:
             return True
         own = look.pupils[pupil_id].year_group_id if pupil_id in look.pupils else None
@@ -155,6 +156,7 @@ def _provision_lines(look: Lookups, layout: _GroupLayout) -> list[ProvisionLine]
     """One line per provision with groups in scope, by area of need, wave and name."""
 
     def provision_key(provision_id: int) -> tuple[int, int, str]:
+        """Area of need, wave, then name."""
         p = look.provisions[provision_id]
         return (AREA_ORDER.get(p.area, 99), p.wave, p.name.lower())
 
@@ -202,6 +204,7 @@ def _year_group_totals(
         totals = {year_group_id: Totals(*_sum_lines(layout.lines))}
 
     def order(key: int | None) -> tuple[int, int]:
+        """Year groups in school order, no year group last."""
         return (1, 0) if key is None else (0, look.year_groups[key][1])
 
     return [

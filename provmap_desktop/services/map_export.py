@@ -57,6 +57,7 @@ class _Names:
     """The names the rows show for year groups and classes, by id."""
 
     def __init__(self, snapshot: MapSnapshot, classes: dict[int, str]) -> None:
+        """Index the snapshot's year group names and the classes given."""
         self.year_groups = {column.id: column.name for column in snapshot.columns}
         self.classes = classes
 

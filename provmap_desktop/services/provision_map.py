@@ -29,6 +29,7 @@ NO_YEAR_GROUP: None = None
 
 
 def _frozen(values: Iterable[Any] | None) -> frozenset[Any]:
+    """The values as a frozen set; none gives an empty one."""
     return frozenset(values or ())
 
 
@@ -50,17 +51,21 @@ class MapFilters:
     include_archived: bool = False
 
     def __post_init__(self) -> None:
+        """Hold each filter as a frozen set."""
         # Accept lists or tuples from callers but keep the dataclass hashable.
         for name in ("areas", "waves", "sen_statuses", "class_ids", "staff_ids"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
 
     @property
     def filters_members(self) -> bool:
+        """Whether a filter chooses members (SEN status or class)."""
         return bool(self.sen_statuses or self.class_ids)
 
 
 @dataclass(frozen=True)
 class PupilInfo:
+    """A pupil in one of the map's groups."""
+
     id: int
     upn: str
     display_name: str
@@ -72,6 +77,7 @@ class PupilInfo:
 
     @property
     def sort_key(self) -> tuple[str, str]:
+        """Surname, then forename, without regard to case."""
         return (self.surname.casefold(), self.forename.casefold())
 
 
@@ -107,10 +113,12 @@ class GroupInfo:
 
     @property
     def adult_minutes_per_week(self) -> int:
+        """Minutes of adult time a week: sessions times minutes."""
         return self.sessions_per_week * self.session_minutes
 
     @property
     def pupil_ids(self) -> set[int]:
+        """The ids of the group's members."""
         return {m.pupil_id for m in self.members}
 
     def joined_late(self, member: MemberInfo, period_start: dt.date) -> bool:
@@ -178,10 +186,12 @@ class MapTotals:
 
     @property
     def adult_hours_per_week(self) -> Decimal:
+        """Adult time a week in hours."""
         return Decimal(self.adult_minutes_per_week) / 60
 
 
 def _totals(groups: Iterable[GroupInfo]) -> MapTotals:
+    """Distinct pupils and adult minutes a week over the groups."""
     pupils: set[int] = set()
     minutes = 0
     for group in groups:
@@ -214,18 +224,23 @@ class MapRow:
 
     @property
     def area_label(self) -> str:
+        """The area of need as the school reads it."""
         return AREA_LABELS.get(AreaOfNeed(self.area), self.area)
 
     def groups(self) -> list[GroupInfo]:
+        """Every group in the row, cell by cell."""
         return [g for cell in self.cells.values() for g in cell]
 
     @property
     def totals(self) -> MapTotals:
+        """The row's distinct pupils and adult time."""
         return _totals(self.groups())
 
 
 @dataclass(frozen=True)
 class YearGroupColumn:
+    """A column of the map: a year group, or no year group."""
+
     id: int | None
     name: str
     sort_order: int
@@ -248,13 +263,16 @@ class MapSnapshot:
 
     @property
     def period_text(self) -> str:
+        """The period in words: the term and the year, or the year alone."""
         term = f"{self.term_name} term " if self.term_name else ""
         return f"{term}{self.academic_year_label}"
 
     def row(self, provision_id: int) -> MapRow | None:
+        """The provision's row, if the map shows it."""
         return next((r for r in self.rows if r.provision_id == provision_id), None)
 
     def cell(self, provision_id: int, year_group_id: int | None) -> list[GroupInfo]:
+        """The groups of one provision in one column."""
         row = self.row(provision_id)
         return row.cells.get(year_group_id, []) if row else []
 
@@ -271,10 +289,12 @@ class MapSnapshot:
         return out
 
     def column_totals(self, year_group_id: int | None) -> MapTotals:
+        """Distinct pupils and adult time in one column."""
         return _totals(g for row in self.rows for g in row.cells.get(year_group_id, []))
 
     @property
     def grand_totals(self) -> MapTotals:
+        """Distinct pupils and adult time over the whole map."""
         return _totals(self.groups.values())
 
 
