@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import DeliverySession, ProvisionGroup, SessionAttendance, Staff
+from ..models import DeliverySession, ProvisionGroup, SessionAttendance
 from ..models.vocab import CancelReason, SessionStatus
 from ..services.calendar import calendar_for_year
 from ..services.planned_sessions import group_label
@@ -141,14 +141,13 @@ def _deliver(
     absent: set[int],
     staff_id: int | None,
     today: dt.date,
-    recorded_at: dt.datetime | None = None,
 ) -> None:
     """Make the record delivered, each member that day present unless in ``absent``."""
     record = _record_for(session, group.id, day)
     record.status = SessionStatus.DELIVERED.value
     record.cancel_reason = None
     record.staff_id = staff_id if staff_id is not None else group.staff_id
-    record.recorded_at = recorded_at or dt.datetime.now()
+    record.recorded_at = dt.datetime.now()
     record.late_entry = day < today
     members = [m.pupil_id for m in group.memberships if m.is_current_on(day)]
     _set_attendance(record, {p: (p not in absent, "") for p in members})
@@ -163,17 +162,15 @@ def mark_delivered(
     absent_pupil_ids: Iterable[int] = (),
     staff_id: int | None = None,
     today: dt.date,
-    recorded_at: dt.datetime | None = None,
 ) -> RecordChange:
     """Record the session as delivered, every member that day present but the absent ones.
 
-    ``staff_id`` is who delivered it (default: the group's member of staff);
-    ``recorded_at`` when the record was made (default: now, for a record kept earlier).
-    Raises ``DomainError`` if no session is planned that day.
+    ``staff_id`` is who delivered it (default: the group's member of staff). Raises
+    ``DomainError`` if no session is planned that day.
     """
     group = _planned_group(session, group_id, day)
     before = record_state(session, group_id, day)
-    _deliver(session, group, day, set(absent_pupil_ids), staff_id, today, recorded_at)
+    _deliver(session, group, day, set(absent_pupil_ids), staff_id, today)
     return _made(session, group_id, day, before)
 
 
@@ -185,29 +182,19 @@ def mark_cancelled(
     note: str = "",
     *,
     today: dt.date | None = None,
-    staff_id: int | None = None,
-    recorded_at: dt.datetime | None = None,
 ) -> RecordChange:
-    """Record the session as cancelled with a reason (a ``CancelReason``) and a note.
-
-    ``staff_id`` names who was to deliver it (default: left as it was);
-    ``recorded_at`` when the record was made (default: now, for a record kept earlier).
-    """
+    """Record the session as cancelled with a reason (a ``CancelReason``) and a note."""
     try:
         reason = CancelReason(reason)
     except ValueError:
         raise DomainError(f"'{reason}' is not a reason a session is cancelled.") from None
     _planned_group(session, group_id, day)
-    if staff_id is not None and session.get(Staff, staff_id) is None:
-        raise DomainError("That member of staff no longer exists.")
     before = record_state(session, group_id, day)
     record = _record_for(session, group_id, day)
     record.status = SessionStatus.CANCELLED.value
     record.cancel_reason = reason.value
     record.note = note
-    if staff_id is not None:
-        record.staff_id = staff_id
-    record.recorded_at = recorded_at or dt.datetime.now()
+    record.recorded_at = dt.datetime.now()
     record.late_entry = today is not None and day < today
     _set_attendance(record, {})
     session.flush()

@@ -1,5 +1,5 @@
 """The demo school's delivery records: every planned session before today, through the
-register's own writes (``domain.delivery``).
+register's history write (``domain.delivery_history``).
 
 Part of ``services.demo``. Most sessions were delivered, with a pupil now and then
 absent; some were cancelled (staff absent, a trip, the room needed) and a few were
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from ..domain import delivery
+from ..domain.delivery_history import PastSession, record_past_sessions
 from ..models import ProvisionGroup
 from .calendar import SchoolCalendar
 
@@ -38,49 +38,35 @@ def _cancellation(rng: random.Random, one_to_one: bool) -> tuple[str | None, str
 
 
 def _record(
-    session: Session,
     rng: random.Random,
     group: ProvisionGroup,
     day: dt.date,
     present: list[int],
     cover: Sequence[int],
-) -> None:
-    """Record one session of ``group`` on ``day`` for the members ``present`` that day."""
+) -> PastSession:
+    """One session of ``group`` on ``day``, for the members ``present`` that day."""
     reason, note = _cancellation(rng, group.effective_max_size == 1)
     staff_id = group.staff_id
     if reason is None and rng.random() < 0.03:
         staff_id = rng.choice(cover)
     late = rng.random() < 0.04
-    made_on = day + _DAY if late else day  # a record made after the day is a late entry
-    recorded_at = dt.datetime.combine(day, RECORDED_AT)
-    if reason is not None:
-        delivery.mark_cancelled(
-            session,
-            group.id,
-            day,
-            reason,
-            note,
-            today=made_on,
-            staff_id=staff_id,
-            recorded_at=recorded_at,
-        )
-        return
-    absences = {
-        pupil_id: rng.choice(("Ill", "Medical appointment"))
-        for pupil_id in present
-        if rng.random() < 0.04
-    }
-    delivery.mark_delivered(
-        session,
-        group.id,
-        day,
-        absent_pupil_ids=absences,
+    absences = {}
+    if reason is None:
+        absences = {
+            pupil_id: rng.choice(("Ill", "Medical appointment"))
+            for pupil_id in present
+            if rng.random() < 0.04
+        }
+    return PastSession(
+        group_id=group.id,
+        day=day,
+        recorded_at=dt.datetime.combine(day, RECORDED_AT),
         staff_id=staff_id,
-        today=made_on,
-        recorded_at=recorded_at,
+        cancel_reason=reason,
+        note=note,
+        absences=absences,
+        late_entry=late,
     )
-    for pupil_id, why in absences.items():
-        delivery.set_attendance(session, group.id, day, pupil_id, False, reason=why, today=made_on)
 
 
 def add_deliveries(
@@ -95,6 +81,7 @@ def add_deliveries(
 
     ``cover`` are the staff who now and then deliver a session in another's place.
     """
+    records: list[PastSession] = []
     for group in groups:
         calendar = calendars[group.academic_year_id]
         last = min(group.end_date, today - _DAY)
@@ -102,4 +89,5 @@ def add_deliveries(
         for day in calendar.dates_on_weekdays(weekdays, group.start_date, last):
             present = [m.pupil_id for m in group.memberships if m.is_current_on(day)]
             if present:
-                _record(session, rng, group, day, present, cover)
+                records.append(_record(rng, group, day, present, cover))
+    record_past_sessions(session, records)
