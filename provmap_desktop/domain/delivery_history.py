@@ -13,15 +13,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from ..models import DeliverySession, GroupMembership, ProvisionGroup, SessionAttendance, Staff
 from ..models.vocab import CancelReason, SessionStatus
 from ..services.calendar import SchoolCalendar, calendar_for_year
 from ..services.planned_sessions import group_label
-from .change import DomainError, RowsAdded
+from .change import Change, Changed, DomainError
 from .delivery import DELIVERY
 
 
@@ -94,8 +95,10 @@ def _checked_reason(reason: str | None) -> str | None:
         raise DomainError(f"'{reason}' is not a reason a session is cancelled.") from None
 
 
-def _row(checker: _Checker, record: PastSession) -> DeliverySession:
-    """The record as a new row (with its attendance), after checking it."""
+def _rows(
+    checker: _Checker, record: PastSession, session_id: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The record's row and its attendance rows (no ids yet), after checking it."""
     group = checker.group(record)
     reason = _checked_reason(record.cancel_reason)
     members = checker.present_on(group, record.day)
@@ -106,29 +109,63 @@ def _row(checker: _Checker, record: PastSession) -> DeliverySession:
         )
     if reason is not None and record.absences:
         raise DomainError("A cancelled session has no attendance.")
-    row = DeliverySession(
-        group_id=group.id,
-        session_date=record.day,
-        status=(SessionStatus.CANCELLED if reason else SessionStatus.DELIVERED).value,
-        cancel_reason=reason,
-        note=record.note,
-        staff_id=record.staff_id if record.staff_id is not None else group.staff_id,
-        recorded_at=record.recorded_at,
-        late_entry=record.late_entry,
-    )
-    if reason is None:
-        row.attendance = [
-            SessionAttendance(
-                pupil_id=pupil_id,
-                present=pupil_id not in record.absences,
-                absence_reason=record.absences.get(pupil_id, ""),
-            )
-            for pupil_id in members
-        ]
-    return row
+    row = {
+        "id": session_id,
+        "group_id": group.id,
+        "session_date": record.day,
+        "status": (SessionStatus.CANCELLED if reason else SessionStatus.DELIVERED).value,
+        "cancel_reason": reason,
+        "note": record.note,
+        "staff_id": record.staff_id if record.staff_id is not None else group.staff_id,
+        "recorded_at": record.recorded_at,
+        "late_entry": record.late_entry,
+    }
+    attendance = [
+        {
+            "session_id": session_id,
+            "pupil_id": pupil_id,
+            "present": pupil_id not in record.absences,
+            "absence_reason": record.absences.get(pupil_id, ""),
+        }
+        for pupil_id in (members if reason is None else [])
+    ]
+    return row, attendance
 
 
-def record_past_sessions(session: Session, records: Sequence[PastSession]) -> RowsAdded:
+def _next_id(session: Session, column: Any) -> int:
+    """One more than the largest id in ``column`` (1 for an empty table)."""
+    return int(session.scalar(select(func.max(column))) or 0) + 1
+
+
+@dataclass
+class SessionsRecorded(Change):
+    """Past records written in one go: undo deletes them, redo writes them again, same ids."""
+
+    sessions: list[dict[str, Any]]
+    attendance: list[dict[str, Any]]
+    changed: Changed = field(default_factory=lambda: DELIVERY)
+
+    @property
+    def session_ids(self) -> list[int]:
+        return [row["id"] for row in self.sessions]
+
+    @property
+    def is_noop(self) -> bool:
+        return not self.sessions
+
+    def undo(self, session: Session) -> None:
+        ids = self.session_ids
+        session.execute(delete(SessionAttendance).where(SessionAttendance.session_id.in_(ids)))
+        session.execute(delete(DeliverySession).where(DeliverySession.id.in_(ids)))
+
+    def redo(self, session: Session) -> None:
+        if self.sessions:
+            session.execute(insert(DeliverySession), self.sessions)
+        if self.attendance:
+            session.execute(insert(SessionAttendance), self.attendance)
+
+
+def record_past_sessions(session: Session, records: Sequence[PastSession]) -> SessionsRecorded:
     """Write the records of sessions already held or cancelled, all checked first.
 
     Refused, with nothing written, for a day with no session planned, a session already
@@ -138,8 +175,6 @@ def record_past_sessions(session: Session, records: Sequence[PastSession]) -> Ro
     keys = [(r.group_id, r.day) for r in records]
     if len(set(keys)) != len(keys):
         raise DomainError("The same session is given twice.")
-    if not records:
-        return RowsAdded([], DELIVERY)
     staff_ids = {r.staff_id for r in records if r.staff_id is not None}
     known = set(session.scalars(select(Staff.id).where(Staff.id.in_(staff_ids))))
     if staff_ids - known:
@@ -155,7 +190,16 @@ def record_past_sessions(session: Session, records: Sequence[PastSession]) -> Ro
         day = min(d for _g, d in recorded)
         raise DomainError(f"The session on {day:%d/%m/%Y} is already recorded.")
     checker = _Checker(session, records)
-    rows = [_row(checker, record) for record in records]
-    session.add_all(rows)
-    session.flush()
-    return RowsAdded([*rows, *(a for row in rows for a in row.attendance)], DELIVERY)
+    first = _next_id(session, DeliverySession.id)
+    sessions: list[dict[str, Any]] = []
+    attendance: list[dict[str, Any]] = []
+    for offset, record in enumerate(records):
+        row, present = _rows(checker, record, first + offset)
+        sessions.append(row)
+        attendance.extend(present)
+    next_attendance = _next_id(session, SessionAttendance.id)
+    for offset, row in enumerate(attendance):
+        row["id"] = next_attendance + offset
+    change = SessionsRecorded(sessions, attendance)
+    change.redo(session)
+    return change
