@@ -102,9 +102,7 @@ def add_staff(session: Session) -> dict[str, Staff]:
     return members
 
 
-def add_budgets(
-    session: Session, pupils: Iterable[Pupil], years: tuple[AcademicYear, ...]
-) -> None:
+def add_budgets(session: Session, pupils: Iterable[Pupil], years: tuple[AcademicYear, ...]) -> None:
     """Each funding stream's budget for both years, from the school's numbers."""
     everyone = list(pupils)
     counts = Counter(p.sen_status for p in everyone)

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from provmap_desktop.domain import DomainError, Kind
-from provmap_desktop.domain.delivery_history import PastSession, record_past_sessions
 from provmap_desktop.domain.change import RowsAdded
+from provmap_desktop.domain.delivery_history import PastSession, record_past_sessions
 from provmap_desktop.domain.staff import add_staff
 from provmap_desktop.models import DeliverySession, ProvisionGroup, SessionAttendance
 from provmap_desktop.storage import Database
@@ -149,7 +149,6 @@ def test_a_session_already_recorded_or_given_twice_is_refused(school) -> None:  
             record_past_sessions(s, [once, once])
         record_past_sessions(s, [once])
         s.commit()
-    with db.session_factory() as s:
-        with pytest.raises(DomainError, match="already recorded"):
-            record_past_sessions(s, [once])
+    with db.session_factory() as s, pytest.raises(DomainError, match="already recorded"):
+        record_past_sessions(s, [once])
     assert len(_records(db)) == 1
