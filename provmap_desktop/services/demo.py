@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import AcademicYear
-from .audit import AUDIT_OFF
+from ..storage.audit import AUDIT_OFF
 from .calendar import SchoolCalendar
 from .demo_activity import build_activity
 from .demo_ehcp import add_ehcps

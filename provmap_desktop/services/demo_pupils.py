@@ -78,7 +78,6 @@ def _one_pupil(
     rng: random.Random,
     text: dict[str, Any],
     today: dt.date,
-    nc: int,
     serial: int,
     intake: int,
     school_class: SchoolClass,
@@ -129,7 +128,7 @@ def add_pupils(
     for nc, count in PUPILS_PER_YEAR.items():
         intake = current_start - nc  # the September they started Reception
         by_year[nc] = [
-            _one_pupil(session, rng, text, today, nc, serial, intake, classes[nc], taken)
+            _one_pupil(session, rng, text, today, serial, intake, classes[nc], taken)
             for serial in range(1, count + 1)
         ]
     # Two looked-after children; both attract pupil premium plus.

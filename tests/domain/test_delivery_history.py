@@ -99,7 +99,8 @@ def test_records_are_written_undone_and_redone_with_their_ids(school) -> None:  
         (2, WEDNESDAY, "cancelled", "trip_or_event", "Class trip", own,
          dt.datetime(2026, 9, 9, 15, 30), False, []),
     ]  # fmt: skip
-    assert change.changed.touches(Kind.DELIVERY) and not change.is_noop
+    assert change.changed.touches(Kind.DELIVERY)
+    assert not change.is_noop
     with db.session_factory() as s:
         change.undo(s)
         s.commit()

@@ -95,7 +95,8 @@ def test_a_completed_cycle_keeps_its_dates_and_acts_on_nothing(school) -> None: 
     )
     assert _rows(db, member) == [expected]
     assert _leave(db, member) is None  # an exit recorded as history ends nothing
-    assert change.review_id is not None and change.steps == []
+    assert change.review_id is not None
+    assert change.steps == []
     with db.session_factory() as s:
         change.undo(s)
         s.commit()
@@ -116,7 +117,8 @@ def test_a_continue_opens_no_next_cycle_and_an_open_cycle_stays_open(school) -> 
         s.commit()
     rows = _rows(db, member)
     assert [r[4] for r in rows] == ["continue", None]
-    assert rows[1][7] is None and rows[1][2] == END
+    assert rows[1][7] is None
+    assert rows[1][2] == END
 
 
 def test_an_escalation_keeps_where_to_and_others_drop_it(school) -> None:  # type: ignore[no-untyped-def]
