@@ -49,6 +49,7 @@ class _Checker:
     """What the checks need, read once for all the records: groups, calendars, members."""
 
     def __init__(self, session: Session, records: Sequence[PastSession]) -> None:
+        """Read the records' groups and their allocations, once."""
         group_ids = {r.group_id for r in records}
         self.groups = {
             g.id: g
@@ -147,18 +148,22 @@ class SessionsRecorded(Change):
 
     @property
     def session_ids(self) -> list[int]:
+        """The ids of the records written."""
         return [row["id"] for row in self.sessions]
 
     @property
     def is_noop(self) -> bool:
+        """True when there were no records to write."""
         return not self.sessions
 
     def undo(self, session: Session) -> None:
+        """Delete the records written, with their attendance."""
         ids = self.session_ids
         session.execute(delete(SessionAttendance).where(SessionAttendance.session_id.in_(ids)))
         session.execute(delete(DeliverySession).where(DeliverySession.id.in_(ids)))
 
     def redo(self, session: Session) -> None:
+        """Write the records again, with the same ids."""
         if self.sessions:
             session.execute(insert(DeliverySession), self.sessions)
         if self.attendance:

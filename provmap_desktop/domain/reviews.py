@@ -368,6 +368,7 @@ def record_past_cycle(
         raise DomainError("The review date is before the baseline was taken.")
 
     def write() -> tuple[int | None, list[NextStep]]:
+        """Add the review with every stage as given; nothing follows from its decision."""
         review = Review(pupil_id=membership.pupil_id, membership_id=membership.id)
         _assess(review, measure, entry.baseline, entry.baseline_date)
         _plan(review, entry.outcome_sought, entry.target, entry.target_value, entry.review_date)

@@ -84,6 +84,8 @@ class Activity:
     """Holds what the generator needs while it lays out groups and records."""
 
     def __init__(self, session: Session, rng: random.Random, today: dt.date, **parts: Any):
+        """``parts``: the staff by key, pupils by NC year, calendars by year id, and the
+        pupils ``reserved`` for a story written by hand."""
         self.session, self.rng, self.today = session, rng, today
         self.staff: dict[str, Staff] = parts["staff"]
         self.pupils: dict[int, list[Pupil]] = parts["pupils"]
@@ -150,6 +152,7 @@ class Activity:
         ]
 
         def areas(p: Pupil) -> set[Any]:
+            """The areas of the pupil's primary and secondary needs."""
             return {
                 NEED_TO_AREA.get(p.primary_need or ""),
                 NEED_TO_AREA.get(p.secondary_need or ""),

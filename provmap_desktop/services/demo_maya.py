@@ -55,6 +55,7 @@ def _precision_teaching(act: Activity, member: GroupMembership, baseline: int) -
     midpoint = after_teaching_weeks(act.calendars[group.academic_year_id], start, 6)
 
     def entry(on: dt.date, outcome: Outcome, **views: str) -> CycleEntry:
+        """A review of the block on ``on``, against the block's baseline and target."""
         return CycleEntry(
             membership_id=member.id,
             measure_type="reading_age",
