@@ -1,4 +1,4 @@
-"""Pupils and their one-page profiles: every write, with its rules.
+"""Pupils: every write to a pupil's record, with its rules (profiles are in ``profiles``).
 
 Each function takes the session first, checks what it is given, changes the session
 without committing and returns a ``Change`` that undoes and redoes it. A refused value
@@ -25,14 +25,12 @@ from ..models import (
     EhcpProvisionItem,
     GroupMembership,
     Pupil,
-    PupilProfile,
     Review,
     SchoolClass,
     SchoolSettings,
     SessionAttendance,
     YearGroup,
 )
-from ..models.pupils import PROFILE_FIELDS
 from ..models.vocab import NEED_TYPES, SenStatus
 from ..rules.pupil_rules import checked_birth_date, checked_name
 from ..rules.upn import clean_upn
@@ -43,7 +41,6 @@ from .change import (
     FieldChange,
     FieldRule,
     Kind,
-    NoChange,
     RowsAdded,
     Steps,
     set_field,
@@ -393,39 +390,3 @@ def erase(session: Session, pupil_id: int) -> Erased:
     session.delete(pupil)
     session.flush()
     return Erased()
-
-
-# -- the one-page profile -------------------------------------------------------------
-
-PROFILE_FIELD_NAMES = frozenset(name for name, _label in PROFILE_FIELDS)
-
-
-def set_profile_field(
-    session: Session, pupil_id: int, field_name: str, text: str, today: dt.date
-) -> Change:
-    """Set one section of the pupil's one-page profile and stamp it as updated ``today``.
-
-    The profile is made on its first edit (undo removes it again). Only the sections
-    in ``PROFILE_FIELDS`` may be set.
-    """
-    if field_name not in PROFILE_FIELD_NAMES:
-        raise DomainError(f"The one-page profile has no section {field_name!r}.")
-    _pupil(session, pupil_id)
-    text = str(text or "")
-    profile = session.get(PupilProfile, pupil_id)
-    if profile is None:
-        blank = dict.fromkeys(PROFILE_FIELD_NAMES, "")
-        profile = PupilProfile(pupil_id=pupil_id, **(blank | {field_name: text}))
-        profile.updated_on = today
-        session.add(profile)
-        session.flush()
-        return RowsAdded([profile], PUPILS)
-    if getattr(profile, field_name) == text:
-        return NoChange()  # the same words again: nothing to stamp
-    steps = []
-    for name, new in ((field_name, text), ("updated_on", today)):
-        old = getattr(profile, name)
-        if old != new:
-            setattr(profile, name, new)
-            steps.append(FieldChange(PupilProfile, pupil_id, name, old, new, PUPILS))
-    return Steps(steps)
