@@ -334,7 +334,7 @@ def split(
     The new group keeps that group's staff, slot and dates (see ``add_like``); the
     members keep their history, as with any move. One change, undone as one.
     """
-    from .memberships import move
+    from .moves import move
 
     if not membership_ids:
         raise DomainError("Choose at least one pupil to move to the new group.")
