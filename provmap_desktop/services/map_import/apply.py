@@ -217,15 +217,17 @@ def _set_imported_details(
     session: Session, plan: MapPlan, group: PlannedGroup, group_id: int
 ) -> None:
     """Give a group the import made the map's name, class, staff, last day and frequency."""
-    if group.label:
-        groups.update(session, group_id, "name", group.label)
-    groups.update(session, group_id, "class_id", group.class_id)
-    groups.update(session, group_id, "staff_id", group.staff_id)
+    # Checking the staff reads the database: without this, name and staff would be
+    # flushed (and recorded in the audit log) as two changes of the group, not one.
+    with session.no_autoflush:
+        if group.label:
+            groups.update(session, group_id, "name", group.label)
+        groups.update(session, group_id, "class_id", group.class_id)
+        groups.update(session, group_id, "staff_id", group.staff_id)
+        start = groups.get_group(session, group_id).start_date
     planned = next(p for p in plan.provisions if p.key == group.provision_key)
-    start = groups.get_group(session, group_id).start_date
-    groups.update(
-        session, group_id, "end_date", _imported_group_end(session, plan, start, planned.weeks)
-    )
+    last_day = _imported_group_end(session, plan, start, planned.weeks)
+    groups.update(session, group_id, "end_date", last_day)
     frequency = planned.frequency
     if frequency is not None and not planned.is_new:
         # A catalogue entry keeps its defaults; the map's frequency is this group's.
