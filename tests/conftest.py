@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh in-memory database for fast Qt-free tests."""
+"""Shared fixtures: a fresh in-memory database, and fixture schools copied from templates."""
 
 from __future__ import annotations
 
@@ -10,9 +10,17 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from provmap_desktop.models import Base
-from provmap_desktop.services.audit import install_audit
+from provmap_desktop.storage.audit import install_audit
+
+from .schools import templates
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _school_templates(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The folder each fixture school is built into once, for this run (or worker)."""
+    templates.use_folder(tmp_path_factory.mktemp("templates"))
 
 
 @pytest.fixture
@@ -25,8 +33,8 @@ def session() -> Iterator[Session]:
         dbapi_conn.execute("PRAGMA foreign_keys=ON")
 
     Base.metadata.create_all(engine)
-    install_audit()
     factory = sessionmaker(engine, expire_on_commit=False)
+    install_audit(factory)
     with factory() as s:
         yield s
     engine.dispose()

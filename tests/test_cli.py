@@ -299,3 +299,31 @@ def test_a_folder_given_as_the_database_is_one_plain_line(
         code, _out, err = run(capsys, "--db", str(tmp_path), *argv)
         assert_one_line_error(code, err)
         assert "is a folder, not a ProvMap database" in err, (argv, err)
+
+
+# --- how the package is put together ----------------------------------------------------
+
+
+def test_every_area_module_of_the_cli_is_registered_by_an_explicit_import() -> None:
+    import ast
+
+    import provmap_desktop.cli as cli_package
+
+    main_module = sys.modules["provmap_desktop.cli.main"]  # ``cli.main`` is the function
+
+    folder = Path(cli_package.__file__).parent
+    helpers = {"__init__", "__main__", "errors", "main", "options", "report", "database"}
+    areas = {p.stem for p in folder.glob("*.py")} - helpers
+    assert {m.__name__.rsplit(".", 1)[1] for m in main_module.AREAS} == areas
+    for source in folder.glob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            assert not (isinstance(node, ast.Attribute) and node.attr == "import_module")
+            if isinstance(node, ast.FunctionDef):
+                # ``CliError`` imported inside a handler once hid an import cycle.
+                late = [
+                    inner.module
+                    for inner in ast.walk(node)
+                    if isinstance(inner, ast.ImportFrom) and inner.module in {"cli", "errors"}
+                ]
+                assert late == [], f"{source.name}: {node.name} imports {late} late"

@@ -13,19 +13,13 @@ from provmap_desktop.models import GroupMembership, Provision, Pupil
 from provmap_desktop.storage import open_database
 from provmap_desktop.storage.autobackup import list_copies
 
-from .services._exemplar_map import EXPECTED_ALLOCATIONS, make_exemplar_school, write_xlsx
+from .schools.exemplar import EXPECTED_ALLOCATIONS, write_xlsx
+from .schools.templates import copy_school
 
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "school.provmap"
-    db = open_database(path)
-    try:
-        with db.session_factory() as session:
-            make_exemplar_school(session)
-    finally:
-        db.close()
-    yield path
+    return copy_school("exemplar", tmp_path / "school.provmap")
 
 
 def run(db_path: Path, *args: str) -> int:
@@ -83,7 +77,8 @@ def test_the_import_takes_a_backup_then_writes_every_allocation(
     ) in out
     assert counts(db_path) == (allocations + EXPECTED_ALLOCATIONS, provisions + 15, pupils)
     backups = [c for c in list_copies(db_path) if c.reason == "before-import"]
-    assert len(backups) == 1 and str(backups[0].path) in out
+    assert len(backups) == 1
+    assert str(backups[0].path) in out
     # The copy holds the school as it was before the import.
     assert counts(backups[0].path) == (allocations, provisions, pupils)
 
@@ -124,7 +119,8 @@ def test_a_file_that_cannot_be_imported_is_one_line_and_writes_nothing(
     assert run(db_path, "import-map", str(path), "--year", "2026/27") == EXIT_FAILED
     captured = capsys.readouterr()
     assert message in captured.err
-    assert captured.err.startswith("provmap: ") and captured.err.count("\n") == 1
+    assert captured.err.startswith("provmap: ")
+    assert captured.err.count("\n") == 1
     assert counts(db_path) == before
 
 

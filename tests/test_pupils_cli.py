@@ -14,21 +14,15 @@ from provmap_desktop.cli import EXIT_FAILED, EXIT_OK, main
 from provmap_desktop.models import Pupil, SchoolClass
 from provmap_desktop.storage import open_database
 
-from ._pupil_school import make_pupil_school, upn, write_pupils_csv
+from .schools.pupils import upn, write_pupils_csv
+from .schools.templates import copy_school
 
 DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "school.provmap"
-    db = open_database(path)
-    try:
-        with db.session_factory() as session:
-            make_pupil_school(session)
-    finally:
-        db.close()
-    yield path
+    return copy_school("pupils", tmp_path / "school.provmap")
 
 
 def run(db_path: Path, *args: str) -> int:
@@ -125,8 +119,10 @@ def test_a_transfer_file_named_ctf_imports_and_nursery_leavers_join_as_intake(
     try:
         with db.session_factory() as session:
             poppy = session.scalar(select(Pupil).where(Pupil.upn == "K801300125001"))
-            assert poppy is not None and poppy.year_group is not None
-            assert poppy.year_group.name == "Reception" and poppy.gender == "F"
+            assert poppy is not None
+            assert poppy.year_group is not None
+            assert poppy.year_group.name == "Reception"
+            assert poppy.gender == "F"
             # The first day of next year: 1 September after today, as the summary says.
             assert poppy.on_roll_date is not None
             assert poppy.on_roll_date > dt.date.today()
@@ -184,7 +180,8 @@ def test_profile_options_are_checked(
     assert "No pupil has the UPN" in capsys.readouterr().err
     bad_name = tmp_path / "x.txt"
     assert run(db_path, "report", "profile", "--pupil", upn(1), "--out", str(bad_name)) == 1
-    assert not out.exists() and not bad_name.exists()
+    assert not out.exists()
+    assert not bad_name.exists()
 
 
 def test_pupil_map_report(db_path: Path, tmp_path: Path) -> None:
@@ -193,7 +190,8 @@ def test_pupil_map_report(db_path: Path, tmp_path: Path) -> None:
     text = "\n".join(pages(out))
     assert "Ava Archer" in text
     assert "Precision Teaching" in text
-    assert "2025/26" in text and "2026/27" in text
+    assert "2025/26" in text
+    assert "2026/27" in text
 
 
 def test_reports_never_create_a_database(

@@ -55,7 +55,8 @@ def test_new_primary_school_has_terms_year_groups_roles_and_the_catalogue(
     path = tmp_path / "oakfield.provmap"
     code, out = _new_school(capsys, path, "--phase", "primary", "--autumn-start", "2026-09-03")
     assert code == EXIT_OK
-    assert "Oakfield Primary" in out and str(path) in out
+    assert "Oakfield Primary" in out
+    assert str(path) in out
 
     db = open_database(path, create=False, read_only=True)
     try:
@@ -154,7 +155,8 @@ def test_an_existing_school_file_is_refused_and_left_alone(
         "2026-09-03",
     )
     assert_one_line_error(code, err)
-    assert "already" in err and str(path) in err
+    assert "already" in err
+    assert str(path) in err
     assert sha256(path) == before
 
 
@@ -250,7 +252,8 @@ def test_export_import_export_through_the_command_gives_the_same_file(
     copy = tmp_path / "copy.provmap"
     code, out, err = run(capsys, "--db", str(copy), "import", "json", str(first))
     assert (code, err) == (EXIT_OK, "")
-    assert "Oakfield Primary School" in out and str(copy) in out
+    assert "Oakfield Primary School" in out
+    assert str(copy) in out
     code, _out, err = run(capsys, "--db", str(copy), "export", "json", "--out", str(second))
     assert (code, err) == (EXIT_OK, "")
     assert second.read_bytes() == first.read_bytes()
@@ -281,7 +284,8 @@ def test_import_json_lists_every_problem_and_writes_nothing(
     target = tmp_path / "new.provmap"
     code, out, err = run(capsys, "--db", str(target), "import", "json", str(source))
     assert_one_line_error(code, err)
-    assert "bad.json has 3 problems" in err and "Nothing was written" in err
+    assert "bad.json has 3 problems" in err
+    assert "Nothing was written" in err
     assert out.splitlines() == [
         "$.groups[0].memberships[0].join_date: '14/09/2026' does not match "
         "'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'",
@@ -315,10 +319,8 @@ def test_import_json_of_a_hand_written_document(
     )
     assert (code, err) == (EXIT_OK, "")
     # The fixture holds one of each: pupil, provision, group, delivery session, review.
-    assert (
-        "Brook Lane Primary" in out
-        and "1 pupil, 1 provision, 1 group, 1 delivery session, 1 review." in out
-    )
+    assert "Brook Lane Primary" in out
+    assert "1 pupil, 1 provision, 1 group, 1 delivery session, 1 review." in out
     db = open_database(target, create=False, read_only=True)
     try:
         with db.session_factory() as s:

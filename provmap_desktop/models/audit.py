@@ -11,7 +11,7 @@ from .base import Base
 
 
 class AuditEntry(Base):
-    """Who-changed-what is written by the session hook in ``services.audit``.
+    """Who-changed-what is written by the session hooks in ``storage.audit``.
 
     ``pupil_id`` is a plain column, not a foreign key, so entries outlive the rows they
     describe; erasing a pupil blanks the personal fields of their entries instead.

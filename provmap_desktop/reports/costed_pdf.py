@@ -7,7 +7,7 @@
 - ``write_costed_pdf(..., governors=True)``: one portrait page a governor can read in
   a minute: the totals planned and to date, by area of need, by year group and by
   funding stream against its budget, and how many pupils are at or over the threshold.
-  It names no pupil anywhere, and no text is smaller than 9 pt.
+  It names no pupil anywhere, and no text is smaller than 9 pt (``reports.governors_pdf``).
 - ``write_pupil_costed_pdf``: a pupil's provision for the year, each with its dates and
   the pupil's share (by term and for the year), the annual total and the threshold
   line in words ("£6,000.00 threshold: £1,234.56 under") beside a bar drawn against it.
@@ -30,6 +30,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Spacer
 from sqlalchemy.orm import Session
 
+from ..services.costed_columns import printed_columns
 from ..services.costed_tables import (
     CostedSummary,
     TotalLine,
@@ -41,6 +42,7 @@ from ..services.costing import ZERO
 from ..services.formatting import format_date, format_money, round_money
 from ..services.pupil_costing import PupilCosting, pupil_costing
 from . import base
+from .governors_pdf import governors_story
 
 
 def threshold_bar(total: Decimal, threshold: Decimal, width: float = 440) -> Drawing:
@@ -82,6 +84,7 @@ _METHOD = (
 
 
 def _money_rows(lines: list[TotalLine]) -> list[list[object]]:
+    """One row per heading: its name, planned cost and cost to date."""
     return [
         [line.heading, format_money(line.planned), format_money(line.to_date)] for line in lines
     ]
@@ -95,136 +98,96 @@ def _narrow_table(*args: Any, **kwargs: Any) -> Any:
 
 
 def _bold_last_row() -> list[tuple[Any, ...]]:
+    """Table style that shades the total row at the foot."""
     return [("BACKGROUND", (0, -1), (-1, -1), base.HEADER_FILL)]
 
 
-def costed_story(summary: CostedSummary, width: float) -> list[Any]:
-    """The school's (or a year group's) costed map: provisions, groups, totals, budget."""
-    story: list[Any] = [
-        base.markup_para(
-            f"Planned cost <b>{format_money(summary.planned)}</b> · cost to date "
-            f"<b>{format_money(summary.to_date)}</b> · <b>{summary.pupils_costed}</b> pupils "
-            f"costed · {summary.scope_label}",
-            "body",
-        )
+def _pdf_cell(kind: str, value: Any) -> object:
+    """A costed map value as the PDF shows it: money in pounds, dates dd/mm/yyyy."""
+    if kind == "money":
+        return format_money(value, blank="–")
+    if kind == "date":
+        return format_date(value)
+    if kind == "weeks":
+        return f"{round(value, 2):.2f}"
+    return value
+
+
+def _groups_table(summary: CostedSummary, width: float) -> Any:
+    """The groups, with the columns of the spreadsheet's "Costed map" the page holds."""
+    columns = printed_columns()
+    return base.make_table(
+        [c.heading for c in columns],
+        [[_pdf_cell(c.kind, c.value(g)) for c in columns] for g in summary.groups],
+        [width * (c.pdf_share or 0) for c in columns],
+        align_right=[n for n, c in enumerate(columns) if c.kind in {"int", "money", "weeks"}],
+    )
+
+
+def _provisions_table(summary: CostedSummary, width: float) -> Any:
+    """Each provision's groups, pupils and costs, with a total row."""
+    rows: list[list[object]] = [
+        [
+            p.name,
+            p.area,
+            f"Wave {p.wave}",
+            p.groups,
+            p.pupils,
+            format_money(p.cost_per_pupil, blank="–"),
+            format_money(p.planned),
+            format_money(p.to_date),
+        ]
+        for p in summary.provisions
     ]
-    if round_money(summary.unallocated):
-        story.append(
-            base.para(
-                f"{format_money(summary.unallocated)} of the planned cost is for days when a "
-                "group had no pupils; it is in the totals but in no pupil's share.",
-                "small",
-            )
-        )
-    story.append(base.para("By provision", "heading"))
+    rows.append(
+        [
+            base.para("Total", "cell_bold"),
+            "",
+            "",
+            len(summary.groups),
+            summary.pupils_costed,
+            "",
+            format_money(summary.planned),
+            format_money(summary.to_date),
+        ]
+    )
+    fractions = [0.25, 0.23, 0.07, 0.07, 0.07, 0.11, 0.1, 0.1]
+    return base.make_table(
+        [
+            "Provision",
+            "Area of need",
+            "Wave",
+            "Groups",
+            "Pupils",
+            "Cost per pupil (average)",
+            "Planned cost",
+            "Cost to date",
+        ],
+        rows,
+        [width * f for f in fractions],
+        align_right=(3, 4, 5, 6, 7),
+        extra_style=_bold_last_row(),
+    )
+
+
+def _provisions_section(summary: CostedSummary, width: float) -> list[Any]:
+    """By provision, then the groups and how each cost is made up, with their notes."""
+    story: list[Any] = [base.para("By provision", "heading")]
     if not summary.provisions:
-        story.append(base.para("No groups run in this period.", "body"))
-    else:
-        rows: list[list[object]] = [
-            [
-                p.name,
-                p.area,
-                f"Wave {p.wave}",
-                p.groups,
-                p.pupils,
-                format_money(p.cost_per_pupil, blank="–"),
-                format_money(p.planned),
-                format_money(p.to_date),
-            ]
-            for p in summary.provisions
-        ]
-        rows.append(
-            [
-                base.para("Total", "cell_bold"),
-                "",
-                "",
-                len(summary.groups),
-                summary.pupils_costed,
-                "",
-                format_money(summary.planned),
-                format_money(summary.to_date),
-            ]
-        )
-        fractions = [0.25, 0.23, 0.07, 0.07, 0.07, 0.11, 0.1, 0.1]
-        story.append(
-            base.make_table(
-                [
-                    "Provision",
-                    "Area of need",
-                    "Wave",
-                    "Groups",
-                    "Pupils",
-                    "Cost per pupil (average)",
-                    "Planned cost",
-                    "Cost to date",
-                ],
-                rows,
-                [width * f for f in fractions],
-                align_right=(3, 4, 5, 6, 7),
-                extra_style=_bold_last_row(),
-            )
-        )
-        story.append(base.para("Groups, and how each cost is made up", "heading"))
-        group_rows: list[list[object]] = [
-            [
-                g.provision,
-                g.group,
-                g.year_group,
-                g.staff,
-                f"{format_date(g.start)} to {format_date(g.end)}",
-                f"{g.sessions_per_week} × {g.session_minutes} min",
-                format_money(g.hourly_rate),
-                format_money(g.session_cost),
-                f"{round(g.teaching_weeks, 2):.2f}",
-                format_money(g.resources_cost),
-                g.pupils,
-                format_money(g.planned),
-                format_money(g.to_date),
-            ]
-            for g in summary.groups
-        ]
-        fractions = [
-            0.13,
-            0.085,
-            0.065,
-            0.095,
-            0.095,
-            0.075,
-            0.06,
-            0.065,
-            0.065,
-            0.065,
-            0.045,
-            0.08,
-            0.075,
-        ]
-        story.append(
-            base.make_table(
-                [
-                    "Provision",
-                    "Group",
-                    "Year group",
-                    "Staff",
-                    "Dates",
-                    "Sessions a week",
-                    "Hourly rate",
-                    "Session cost",
-                    "Teaching weeks",
-                    "Resources",
-                    "Pupils",
-                    "Planned cost",
-                    "Cost to date",
-                ],
-                group_rows,
-                [width * f for f in fractions],
-                align_right=(6, 7, 8, 9, 10, 11, 12),
-            )
-        )
-        for g in summary.groups:
-            if g.note:
-                name = f"{g.group} ({g.provision})" if g.group else g.provision
-                story.append(base.para(f"{name}: {g.note}.", "small"))
-    story.append(base.para("Totals", "heading"))
+        return [*story, base.para("No groups run in this period.", "body")]
+    story.append(_provisions_table(summary, width))
+    story.append(base.para("Groups, and how each cost is made up", "heading"))
+    story.append(_groups_table(summary, width))
+    for g in summary.groups:
+        if g.note:
+            name = f"{g.group} ({g.provision})" if g.group else g.provision
+            story.append(base.para(f"{name}: {g.note}.", "small"))
+    return story
+
+
+def _totals_section(summary: CostedSummary, width: float) -> list[Any]:
+    """Totals by year group, area of need, wave and funding stream, each with its total."""
+    story: list[Any] = [base.para("Totals", "heading")]
     half = width * 0.6
     for heading, lines in (
         ("Year group", summary.by_year_group),
@@ -251,34 +214,54 @@ def costed_story(summary: CostedSummary, width: float) -> list[Any]:
                 extra_style=_bold_last_row(),
             )
         )
-    story += _threshold_section(summary, width)
-    if summary.budget is not None and summary.budget.rows:
-        story.append(base.para(f"Budget for {summary.year_label}", "heading"))
+    return story
+
+
+def _budget_section(summary: CostedSummary, width: float) -> list[Any]:
+    """Each funding stream's budget against its planned spend (whole school only)."""
+    if summary.budget is None or not summary.budget.rows:
+        return []
+    table = _narrow_table(
+        ["Funding stream", "Budget", "Planned spend", "Spent to date", "Remaining", "Warning"],
+        [
+            [
+                b.name,
+                format_money(b.budget, blank="none set"),
+                format_money(b.planned),
+                format_money(b.to_date),
+                format_money(b.remaining, blank="–"),
+                "Over budget" if b.overspent else "",
+            ]
+            for b in summary.budget.rows
+        ],
+        [width * f for f in (0.3, 0.13, 0.13, 0.13, 0.13, 0.13)],
+        align_right=(1, 2, 3, 4),
+    )
+    return [base.para(f"Budget for {summary.year_label}", "heading"), table]
+
+
+def costed_story(summary: CostedSummary, width: float) -> list[Any]:
+    """The school's (or a year group's) costed map: provisions, groups, totals, budget."""
+    story: list[Any] = [
+        base.markup_para(
+            f"Planned cost <b>{format_money(summary.planned)}</b> · cost to date "
+            f"<b>{format_money(summary.to_date)}</b> · <b>{summary.pupils_costed}</b> pupils "
+            f"costed · {summary.scope_label}",
+            "body",
+        )
+    ]
+    if round_money(summary.unallocated):
         story.append(
-            _narrow_table(
-                [
-                    "Funding stream",
-                    "Budget",
-                    "Planned spend",
-                    "Spent to date",
-                    "Remaining",
-                    "Warning",
-                ],
-                [
-                    [
-                        b.name,
-                        format_money(b.budget, blank="none set"),
-                        format_money(b.planned),
-                        format_money(b.to_date),
-                        format_money(b.remaining, blank="–"),
-                        "Over budget" if b.overspent else "",
-                    ]
-                    for b in summary.budget.rows
-                ],
-                [width * f for f in (0.3, 0.13, 0.13, 0.13, 0.13, 0.13)],
-                align_right=(1, 2, 3, 4),
+            base.para(
+                f"{format_money(summary.unallocated)} of the planned cost is for days when a "
+                "group had no pupils; it is in the totals but in no pupil's share.",
+                "small",
             )
         )
+    story += _provisions_section(summary, width)
+    story += _totals_section(summary, width)
+    story += _threshold_section(summary, width)
+    story += _budget_section(summary, width)
     story.append(Spacer(1, 8))
     story.append(
         base.para(
@@ -290,6 +273,7 @@ def costed_story(summary: CostedSummary, width: float) -> list[Any]:
 
 
 def _threshold_section(summary: CostedSummary, width: float) -> list[Any]:
+    """The pupils whose annual total is at, over or near the threshold, in words."""
     report = summary.threshold
     listed = [row for row in report.rows if row.at_or_above or row.near]
     heading = f"Pupils at or near the {format_money(report.threshold)} threshold (annual totals)"
@@ -317,119 +301,6 @@ def _threshold_section(summary: CostedSummary, width: float) -> list[Any]:
             ],
             [width * f for f in (0.25, 0.12, 0.15, 0.38)],
             align_right=(2,),
-        )
-    )
-    return story
-
-
-# -- the governors' page ---------------------------------------------------------------
-
-_GOV_BODY = base.ParagraphStyle("gov_body", fontName=base.FONT, fontSize=10, leading=13)
-_GOV_CELL = base.ParagraphStyle("gov_cell", fontName=base.FONT, fontSize=9.5, leading=11.5)
-_GOV_CELL_BOLD = base.ParagraphStyle("gov_cell_bold", parent=_GOV_CELL, fontName=base.FONT_BOLD)
-_GOV_RIGHT = base.ParagraphStyle("gov_right", parent=_GOV_CELL, alignment=2)
-_GOV_RIGHT_BOLD = base.ParagraphStyle("gov_right_bold", parent=_GOV_RIGHT, fontName=base.FONT_BOLD)
-_GOV_HEADING = base.ParagraphStyle(
-    "gov_heading", fontName=base.FONT_BOLD, fontSize=11.5, leading=14, spaceBefore=8,
-    spaceAfter=3, keepWithNext=1,
-)  # fmt: skip
-
-
-def _difference(budget: Decimal | None, planned: Decimal) -> str:
-    """The budget against the planned spend, in words: "£8.00 over", "£381.00 under"."""
-    if budget is None:
-        return "no budget set"
-    gap = round_money(budget) - round_money(planned)
-    if gap < 0:
-        return f"{format_money(-gap)} over"
-    return f"{format_money(gap)} under" if gap else "on budget"
-
-
-def _gov_table(header: list[str], rows: list[list[str]], widths: list[float]) -> Any:
-    """A table in 9.5 pt, figures right-aligned, the last row (the total) in bold."""
-
-    def cell(text: str, column: int, bold: bool) -> Any:
-        if column == 0:
-            return base.markup_para(escape(text), _GOV_CELL_BOLD if bold else _GOV_CELL)
-        return base.markup_para(escape(text), _GOV_RIGHT_BOLD if bold else _GOV_RIGHT)
-
-    head = [cell(h, i, True) for i, h in enumerate(header)]
-    body = [
-        [cell(v, i, n == len(rows) - 1) for i, v in enumerate(row)] for n, row in enumerate(rows)
-    ]
-    return _narrow_table(head, body, widths, extra_style=_bold_last_row())
-
-
-def governors_story(summary: CostedSummary, width: float) -> list[Any]:
-    """One page for governors: the school's figures and no pupil's name."""
-    total = ["Total", format_money(summary.planned), format_money(summary.to_date)]
-    threshold = summary.threshold
-    over = len(threshold.at_or_above)
-    story: list[Any] = [
-        base.markup_para(
-            f"Planned cost of SEN provision: <b>{format_money(summary.planned)}</b>. "
-            f"Spent to date (sessions delivered up to {format_date(summary.as_of)}): "
-            f"<b>{format_money(summary.to_date)}</b>. {summary.scope_label}, "
-            f"{summary.period_label}.",
-            _GOV_BODY,
-        ),
-        base.markup_para(
-            f"Pupils at or over the {format_money(threshold.threshold)} threshold: "
-            f"<b>{over}</b> (annual totals). Pupils costed: {summary.pupils_costed}.",
-            _GOV_BODY,
-        ),
-    ]
-    three = [width * 0.44, width * 0.18, width * 0.18]
-    for heading, lines in (
-        ("By area of need", summary.by_area),
-        ("By year group", summary.by_year_group),
-    ):
-        if not lines:
-            continue
-        story.append(base.para(heading, _GOV_HEADING))
-        rows = [
-            [line.heading, format_money(line.planned), format_money(line.to_date)] for line in lines
-        ]
-        story.append(_gov_table(["", "Planned", "To date"], [*rows, total], three))
-    if summary.budget is not None and summary.budget.rows:
-        budget = summary.budget
-        budgets_set = any(b.budget is not None for b in budget.rows)
-        total_budget = budget.total_budget if budgets_set else None
-        story.append(base.para("By funding stream, against the budget", _GOV_HEADING))
-        rows = [
-            [
-                b.name,
-                format_money(b.budget, blank="none set"),
-                format_money(b.planned),
-                format_money(b.to_date),
-                _difference(b.budget, b.planned),
-            ]
-            for b in budget.rows
-        ]
-        rows.append(
-            [
-                "Total",
-                format_money(total_budget, blank="none set"),
-                format_money(budget.total_planned),
-                format_money(sum((b.to_date for b in budget.rows), ZERO)),
-                _difference(total_budget, budget.total_planned),
-            ]
-        )
-        widths = [width * f for f in (0.32, 0.16, 0.16, 0.16, 0.2)]
-        story.append(_gov_table(["", "Budget", "Planned", "To date", "Difference"], rows, widths))
-    elif summary.by_funding_stream:
-        story.append(base.para("By funding stream", _GOV_HEADING))
-        rows = [
-            [line.heading, format_money(line.planned), format_money(line.to_date)]
-            for line in summary.by_funding_stream
-        ]
-        story.append(_gov_table(["", "Planned", "To date"], [*rows, total], three))
-    story.append(Spacer(1, 8))
-    story.append(
-        base.para(
-            "No pupil is named in this summary. The detailed costed map, with each "
-            "provision, group and pupil, is kept by the SENCO and the business manager.",
-            _GOV_CELL,
         )
     )
     return story

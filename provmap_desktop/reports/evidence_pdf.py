@@ -29,11 +29,11 @@ from reportlab.platypus import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import AcademicYear, GroupMembership, Pupil, SchoolSettings
+from ..models import GroupMembership, Pupil, SchoolSettings
 from ..models.pupils import PROFILE_FIELDS
 from ..models.vocab import NEED_TYPES, WAVE_LABELS, SenStatus
-from ..services.calendar import academic_year_for
-from ..services.cost_reports import threshold_report
+from ..services.calendar import current_or_latest_year
+from ..services.cost_limits import threshold_totals
 from ..services.costing import cost_map
 from ..services.delivery import membership_rate, rag
 from ..services.formatting import format_date, format_money
@@ -248,14 +248,12 @@ def _cycle_story(session: Session, number: int, review: Any, settings: Any) -> F
 
 def _cost_story(session: Session, pupil: Pupil, today: dt.date) -> list[Flowable]:
     """What the pupil's provision costs this year against the school's threshold."""
-    year = academic_year_for(session, today) or session.scalar(
-        select(AcademicYear).order_by(AcademicYear.start_date.desc()).limit(1)
-    )
+    year = current_or_latest_year(session, today)
     story: list[Flowable] = [para("Costed provision", H2)]
     if year is None:
         return [*story, para("No academic year is set up, so nothing is costed.")]
     costed = cost_map(session, year, as_of=today)
-    report = threshold_report(session, year, costed=costed)
+    report = threshold_totals(session, year, costed=costed)
     rows: list[list[Any]] = [["Provision", "Group", "Dates", "Planned cost", "Cost to date"]]
     groups = {
         m.group_id: m.group

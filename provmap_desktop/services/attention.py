@@ -13,10 +13,9 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import AcademicYear
+from .calendar import academic_year_for
 
 
 @dataclass(frozen=True)
@@ -38,13 +37,8 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _current_year(session: Session, today: dt.date) -> AcademicYear | None:
-    return session.scalars(
-        select(AcademicYear).where(AcademicYear.start_date <= today, AcademicYear.end_date >= today)
-    ).first()
-
-
-def reviews_due(session: Session, today: dt.date) -> Attention | None:
+def reviews_due_item(session: Session, today: dt.date) -> Attention | None:
+    """Reviews overdue or due soon, as one item linking to the Reviews screen."""
     from .review_cycle import DUE_WITHIN_DAYS, due_reviews
 
     count = due_reviews(session, today).count
@@ -54,10 +48,11 @@ def reviews_due(session: Session, today: dt.date) -> Attention | None:
     return Attention(f"{text} overdue or due in the next {DUE_WITHIN_DAYS} days", "reviews")
 
 
-def section_f_gaps(session: Session, today: dt.date) -> Attention | None:
-    from .pupils import section_f_gaps as gaps
+def section_f_item(session: Session, today: dt.date) -> Attention | None:
+    """EHC plan Section F items no provision meets, linking to the first such pupil."""
+    from .pupils import section_f_gaps
 
-    found = gaps(session, today)
+    found = section_f_gaps(session, today)
     count = len(found)
     if not count:
         return None
@@ -70,9 +65,10 @@ def section_f_gaps(session: Session, today: dt.date) -> Attention | None:
 
 
 def groups_below_amber(session: Session, today: dt.date) -> Attention | None:
+    """Groups of this year delivered below amber, linking to the register."""
     from .delivery import delivery_rates, rag
 
-    year = _current_year(session, today)
+    year = academic_year_for(session, today)
     if year is None:
         return None
     rates = delivery_rates(session, year.id, today)
@@ -83,13 +79,14 @@ def groups_below_amber(session: Session, today: dt.date) -> Attention | None:
 
 
 def over_threshold(session: Session, today: dt.date) -> Attention | None:
-    from .cost_reports import threshold_report
+    """Pupils costing at or over the per-pupil threshold this year."""
+    from .cost_limits import threshold_totals
     from .formatting import format_money
 
-    year = _current_year(session, today)
+    year = academic_year_for(session, today)
     if year is None:
         return None
-    report = threshold_report(session, year.id)
+    report = threshold_totals(session, year.id)
     count = len(report.at_or_above)
     if not count:
         return None
@@ -101,10 +98,11 @@ def over_threshold(session: Session, today: dt.date) -> Attention | None:
     )
 
 
-CHECKS: list[Check] = [reviews_due, section_f_gaps, groups_below_amber, over_threshold]
+CHECKS: list[Check] = [reviews_due_item, section_f_item, groups_below_amber, over_threshold]
 
 
 def attention_items(session: Session, today: dt.date) -> list[Attention]:
+    """Every check's item for today, in the order of ``CHECKS``; none when all is well."""
     return [item for check in CHECKS if (item := check(session, today)) is not None]
 
 

@@ -328,3 +328,10 @@ def academic_year_for(session: Session, day: dt.date) -> AcademicYear | None:
         .order_by(AcademicYear.start_date)
         .limit(1)
     )
+
+
+def current_or_latest_year(session: Session, today: dt.date) -> AcademicYear | None:
+    """The academic year holding ``today``, else the latest one set up, else None."""
+    return academic_year_for(session, today) or session.scalar(
+        select(AcademicYear).order_by(AcademicYear.start_date.desc()).limit(1)
+    )

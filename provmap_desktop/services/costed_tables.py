@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -43,165 +43,46 @@ from ..models import (
     Staff,
     YearGroup,
 )
-from ..models.vocab import AREA_LABELS, AreaOfNeed, SenStatus
+from ..models.vocab import SenStatus
 from .calendar import period_range
-from .cost_reports import BudgetReport, ThresholdReport, budget_report, threshold_report
-from .costing import ZERO, CostedMap, Totals, cost_map
-from .formatting import format_money, round_money
+from .cost_limits import ThresholdTotals, budget_totals, threshold_totals
+from .costed_lines import (
+    AREA_ORDER,
+    CostedSummary,
+    GroupLine,
+    ProvisionLine,
+    PupilLine,
+    TotalLine,
+    area_label,
+    threshold_difference_words,
+    threshold_line,
+)
+from .costing import ZERO, CostedMap, GroupCost, Totals, cost_map
 
-AREA_ORDER = {area.value: n for n, area in enumerate(AreaOfNeed)}
-
-
-def area_label(code: str) -> str:
-    try:
-        return AREA_LABELS[AreaOfNeed(code)]
-    except ValueError:
-        return code
-
-
-def threshold_difference_words(total: Decimal, threshold: Decimal) -> str:
-    """``'over by £412.00'``, ``'£1,234.56 under'`` or ``'at the threshold'`` (to the penny)."""
-    difference = round_money(total - threshold)
-    if difference > 0:
-        return f"over by {format_money(difference)}"
-    if difference < 0:
-        return f"{format_money(-difference)} under"
-    return "at the threshold"
-
-
-def threshold_line(total: Decimal, threshold: Decimal) -> str:
-    """``'£6,000.00 threshold: £1,234.56 under'`` or ``'£6,000.00 threshold: over by …'``."""
-    return f"{format_money(threshold)} threshold: {threshold_difference_words(total, threshold)}"
-
-
-@dataclass(frozen=True)
-class GroupLine:
-    """One group's costing; ``planned``/``to_date`` are the scope's part of it."""
-
-    group_id: int
-    provision: str
-    group: str
-    area: str
-    wave: int
-    year_group: str
-    class_name: str
-    staff: str
-    funding_stream: str
-    start: dt.date
-    end: dt.date
-    sessions_per_week: int
-    session_minutes: int
-    hourly_rate: Decimal
-    session_cost: Decimal
-    teaching_weeks: Decimal
-    staff_cost: Decimal
-    external_cost: Decimal
-    resources_cost: Decimal
-    delivered_sessions: int
-    pupils: int
-    allocated: Decimal  # the part of ``planned`` shared by pupils
-    planned: Decimal
-    to_date: Decimal
-    one_to_one: bool = False
-    most_pupils_at_once: int = 0
-
-    @property
-    def cost_per_pupil(self) -> Decimal | None:
-        """The average pupil's share: allocated cost / pupils costed."""
-        return self.allocated / self.pupils if self.pupils else None
-
-    @property
-    def note(self) -> str:
-        """What a reader must know about the group's cost, or ``""``."""
-        if self.one_to_one and self.most_pupils_at_once > 1:
-            return f"1:1 group with {self.most_pupils_at_once} pupils: each costs the full session"
-        return ""
-
-
-@dataclass(frozen=True)
-class ProvisionLine:
-    provision_id: int
-    name: str
-    area: str
-    wave: int
-    funding_stream: str
-    groups: int
-    pupils: int
-    allocated: Decimal
-    planned: Decimal
-    to_date: Decimal
-
-    @property
-    def cost_per_pupil(self) -> Decimal | None:
-        return self.allocated / self.pupils if self.pupils else None
-
-
-@dataclass(frozen=True)
-class PupilLine:
-    pupil_id: int
-    upn: str
-    name: str
-    year_group: str
-    class_name: str
-    sen_status: str
-    planned: Decimal
-    to_date: Decimal
-
-
-@dataclass(frozen=True)
-class TotalLine:
-    heading: str
-    planned: Decimal
-    to_date: Decimal
-
-
-@dataclass
-class CostedSummary:
-    """The costed map of one period and scope, as rows ready to show."""
-
-    school_name: str
-    year_label: str
-    term_name: str | None
-    year_group_name: str | None
-    start: dt.date
-    end: dt.date
-    as_of: dt.date
-    weeks_per_year: int
-    planned: Decimal
-    to_date: Decimal
-    unallocated: Decimal
-    groups: list[GroupLine]
-    provisions: list[ProvisionLine]
-    pupils: list[PupilLine]
-    by_year_group: list[TotalLine]
-    by_area: list[TotalLine]
-    by_wave: list[TotalLine]
-    by_funding_stream: list[TotalLine]
-    by_staff: list[TotalLine]
-    threshold: ThresholdReport
-    budget: BudgetReport | None
-    costed: CostedMap
-    annual: CostedMap  # the whole year's map (the same object when no term is chosen)
-
-    @property
-    def period_label(self) -> str:
-        term = f", {self.term_name} term" if self.term_name else ""
-        return f"{self.year_label}{term}"
-
-    @property
-    def scope_label(self) -> str:
-        return self.year_group_name or "Whole school"
-
-    @property
-    def pupils_costed(self) -> int:
-        return len(self.pupils)
+#: The lines are defined in ``costed_lines``; they are named here too, where the
+#: summary that holds them is made.
+__all__ = [
+    "CostedSummary",
+    "GroupLine",
+    "ProvisionLine",
+    "PupilLine",
+    "TotalLine",
+    "area_label",
+    "costed_summary",
+    "school_name",
+    "threshold_difference_words",
+    "threshold_line",
+    "threshold_with_margin",
+]
 
 
 def _names(session: Session, entity: Any) -> dict[int, str]:
+    """Each row's name by id, for a table with ``id`` and ``name`` columns."""
     return dict(session.execute(select(entity.id, entity.name)).all())  # type: ignore[arg-type]
 
 
 def _year(session: Session, academic_year_id: int) -> AcademicYear:
+    """The academic year with this id; a plain ValueError when there is none."""
     year = session.get(AcademicYear, academic_year_id)
     if year is None:
         raise ValueError(f"No academic year with id {academic_year_id}.")
@@ -209,8 +90,263 @@ def _year(session: Session, academic_year_id: int) -> AcademicYear:
 
 
 def school_name(session: Session) -> str:
+    """The school's name from its settings, or "School" before one is entered."""
     name = session.scalar(select(SchoolSettings.name))
     return name or "School"
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """The names and rows the lines are labelled with, each read once."""
+
+    year_groups: dict[int, tuple[str, int]]  # id -> (name, sort order)
+    classes: dict[int, str]
+    staff: dict[int, str]
+    streams: dict[int, str]
+    provisions: dict[int, Provision]
+    groups: dict[int, ProvisionGroup]
+    pupils: dict[int, Any]  # id -> (upn, names, year group, class, SEN status) row
+
+
+def _lookups(session: Session, costed: CostedMap, annual: CostedMap) -> _Lookups:
+    """Read the names and rows the costed groups and pupils of both maps need."""
+    year_groups = {
+        yg_id: (name, order)
+        for yg_id, name, order in session.execute(
+            select(YearGroup.id, YearGroup.name, YearGroup.sort_order)
+        )
+    }
+    groups = session.scalars(select(ProvisionGroup).where(ProvisionGroup.id.in_(costed.by_group)))
+    pupils = session.execute(
+        select(
+            Pupil.id,
+            Pupil.upn,
+            Pupil.forename,
+            Pupil.preferred_name,
+            Pupil.surname,
+            Pupil.year_group_id,
+            Pupil.class_id,
+            Pupil.sen_status,
+        ).where(Pupil.id.in_(set(costed.by_pupil) | set(annual.by_pupil)))
+    )
+    return _Lookups(
+        year_groups=year_groups,
+        classes=_names(session, SchoolClass),
+        staff=_names(session, Staff),
+        streams=_names(session, FundingStream),
+        provisions={p.id: p for p in session.execute(select(Provision)).scalars()},
+        groups={g.id: g for g in groups},
+        pupils={row.id: row for row in pupils},
+    )
+
+
+@dataclass
+class _GroupLayout:
+    """The scope's group lines and what the other tables are built from."""
+
+    lines: list[GroupLine] = field(default_factory=list)
+    by_provision: dict[int, list[GroupLine]] = field(default_factory=lambda: defaultdict(list))
+    pupil_totals: dict[int, Totals] = field(default_factory=lambda: defaultdict(Totals))
+    provision_pupils: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _group_line(
+    cost: GroupCost, look: _Lookups, part: Totals, allocated: Decimal, members: int
+) -> GroupLine:
+    """One group's line: its labels, the parts of its cost and the scope's share."""
+    group, provision = look.groups[cost.group_id], look.provisions[cost.provision_id]
+    stream_id = provision.funding_stream_id
+    return GroupLine(
+        group_id=cost.group_id,
+        provision=provision.name,
+        group=group.name,
+        area=area_label(provision.area),
+        wave=provision.wave,
+        year_group=look.year_groups.get(cost.year_group_id, ("", 0))[0]
+        if cost.year_group_id
+        else "",
+        class_name=look.classes.get(cost.class_id, "") if cost.class_id else "",
+        staff=look.staff.get(cost.staff_id, "") if cost.staff_id else "",
+        funding_stream=look.streams.get(stream_id, "") if stream_id else "",
+        start=group.start_date,
+        end=group.end_date,
+        sessions_per_week=cost.sessions_per_week,
+        session_minutes=group.effective_session_minutes,
+        hourly_rate=cost.hourly_rate,
+        session_cost=cost.session_cost,
+        teaching_weeks=cost.teaching_weeks,
+        staff_cost=cost.staff_cost,
+        external_cost=cost.external_cost,
+        resources_cost=cost.resources_cost,
+        delivered_sessions=cost.delivered_sessions,
+        pupils=members,
+        allocated=allocated,
+        planned=part.planned,
+        to_date=part.to_date,
+        one_to_one=cost.is_one_to_one,
+        most_pupils_at_once=cost.most_pupils_at_once,
+    )
+
+
+def _lay_out_groups(costed: CostedMap, look: _Lookups, year_group_id: int | None) -> _GroupLayout:
+    """Each costed group's line holding the scope's part of its cost, sorted by provision.
+
+    In a year group's scope a pupil counts under their own year group (the group's when
+    they have none), and a group with none of its pupils and set up for another year
+    group is left out.
+    """
+
+    def in_scope(pupil_id: int, group_year_group: int | None) -> bool:
+        if year_group_id is None:
+            return True
+        own = look.pupils[pupil_id].year_group_id if pupil_id in look.pupils else None
+        return (own if own is not None else group_year_group) == year_group_id
+
+    layout = _GroupLayout()
+    for cost in costed.by_group.values():
+        part, allocated, members = Totals(), ZERO, 0
+        for pupil_id, share in cost.pupil_shares.items():
+            if in_scope(pupil_id, cost.year_group_id):
+                part.add_from(share)
+                allocated += share.planned
+                members += 1
+                layout.pupil_totals[pupil_id].add_from(share)
+                layout.provision_pupils[cost.provision_id].add(pupil_id)
+        if year_group_id is None or cost.year_group_id == year_group_id:
+            part.add_from(cost.unallocated)
+        if year_group_id is not None and not members and cost.year_group_id != year_group_id:
+            continue
+        line = _group_line(cost, look, part, allocated, members)
+        layout.lines.append(line)
+        layout.by_provision[cost.provision_id].append(line)
+    layout.lines.sort(key=lambda g: (g.provision.lower(), g.year_group, g.start, g.group_id))
+    return layout
+
+
+def _provision_lines(look: _Lookups, layout: _GroupLayout) -> list[ProvisionLine]:
+    """One line per provision with groups in scope, by area of need, wave and name."""
+
+    def provision_key(provision_id: int) -> tuple[int, int, str]:
+        p = look.provisions[provision_id]
+        return (AREA_ORDER.get(p.area, 99), p.wave, p.name.lower())
+
+    provision_lines = []
+    for provision_id in sorted(layout.by_provision, key=provision_key):
+        p, lines = look.provisions[provision_id], layout.by_provision[provision_id]
+        provision_lines.append(
+            ProvisionLine(
+                provision_id=provision_id,
+                name=p.name,
+                area=area_label(p.area),
+                wave=p.wave,
+                funding_stream=lines[0].funding_stream,
+                groups=len(lines),
+                pupils=len(layout.provision_pupils[provision_id]),
+                allocated=sum((g.allocated for g in lines), ZERO),
+                planned=sum((g.planned for g in lines), ZERO),
+                to_date=sum((g.to_date for g in lines), ZERO),
+            )
+        )
+    return provision_lines
+
+
+def _heading_totals(
+    look: _Lookups, layout: _GroupLayout, key_of: Any, label_of: Any, order_of: Any
+) -> list[TotalLine]:
+    """The group lines summed under the heading ``key_of(provision, line)`` names."""
+    sums: dict[Any, Totals] = defaultdict(Totals)
+    for provision_id, lines in layout.by_provision.items():
+        for line in lines:
+            sums[key_of(look.provisions[provision_id], line)].add(line.planned, line.to_date)
+    return [
+        TotalLine(label_of(key), sums[key].planned, sums[key].to_date)
+        for key in sorted(sums, key=order_of)
+    ]
+
+
+def _year_group_totals(
+    costed: CostedMap, look: _Lookups, layout: _GroupLayout, year_group_id: int | None
+) -> list[TotalLine]:
+    """The engine's totals by year group, or the one year group's when scoped to it."""
+    if year_group_id is None:
+        totals = costed.by_year_group
+    else:
+        totals = {year_group_id: Totals(*_sum_lines(layout.lines))}
+
+    def order(key: int | None) -> tuple[int, int]:
+        return (1, 0) if key is None else (0, look.year_groups[key][1])
+
+    return [
+        TotalLine(
+            look.year_groups[key][0] if key is not None else "No year group",
+            totals[key].planned,
+            totals[key].to_date,
+        )
+        for key in sorted(totals, key=order)
+    ]
+
+
+def _pupil_lines(look: _Lookups, layout: _GroupLayout) -> list[PupilLine]:
+    """Each costed pupil's line, the costliest first."""
+    pupil_lines = []
+    for pupil_id, totals in layout.pupil_totals.items():
+        row = look.pupils[pupil_id]
+        pupil_lines.append(
+            PupilLine(
+                pupil_id=pupil_id,
+                upn=row.upn,
+                name=f"{row.preferred_name or row.forename} {row.surname}",
+                year_group=look.year_groups[row.year_group_id][0] if row.year_group_id else "",
+                class_name=look.classes.get(row.class_id, "") if row.class_id else "",
+                sen_status=SenStatus(row.sen_status).label,
+                planned=totals.planned,
+                to_date=totals.to_date,
+            )
+        )
+    pupil_lines.sort(key=lambda p: (-p.planned, p.name))
+    return pupil_lines
+
+
+def _scoped_threshold(
+    session: Session,
+    year: AcademicYear,
+    margin: Decimal | None,
+    annual: CostedMap,
+    year_group_id: int | None,
+) -> ThresholdTotals:
+    """The annual threshold list, kept to the year group's own pupils when scoped."""
+    threshold = threshold_totals(session, year, margin, costed=annual)
+    if year_group_id is not None:
+        ours = set(session.scalars(select(Pupil.id).where(Pupil.year_group_id == year_group_id)))
+        threshold.rows = [row for row in threshold.rows if row.pupil_id in ours]
+    return threshold
+
+
+def _totals_by_heading(look: _Lookups, layout: _GroupLayout) -> dict[str, list[TotalLine]]:
+    """Totals by area of need, wave, funding stream and member of staff."""
+    streams = look.streams
+    return {
+        "area": _heading_totals(
+            look, layout, lambda p, _line: p.area, area_label, lambda c: AREA_ORDER.get(c, 99)
+        ),
+        "wave": _heading_totals(
+            look, layout, lambda p, _line: p.wave, lambda w: f"Wave {w}", lambda w: w
+        ),
+        "stream": _heading_totals(
+            look,
+            layout,
+            lambda p, _line: p.funding_stream_id,
+            lambda key: streams.get(key, "") if key else "No funding stream",
+            lambda key: (key is None, streams.get(key, "") if key else ""),
+        ),
+        "staff": _heading_totals(
+            look,
+            layout,
+            lambda _p, line: line.staff or None,
+            lambda name: name or "No one named",
+            lambda name: (name is None, name or ""),
+        ),
+    }
 
 
 def costed_summary(
@@ -231,223 +367,49 @@ def costed_summary(
     year = _year(session, academic_year_id)
     costed = cost_map(session, year, term_name, as_of=as_of)
     annual = costed if term_name is None else cost_map(session, year, as_of=as_of)
-    year_groups = {
-        yg_id: (name, order)
-        for yg_id, name, order in session.execute(
-            select(YearGroup.id, YearGroup.name, YearGroup.sort_order)
-        )
-    }
-    classes, staff, streams = (
-        _names(session, SchoolClass),
-        _names(session, Staff),
-        _names(session, FundingStream),
-    )
-    provisions = {p.id: p for p in session.execute(select(Provision)).scalars()}
-    groups = {
-        g.id: g
-        for g in session.scalars(
-            select(ProvisionGroup).where(ProvisionGroup.id.in_(costed.by_group))
-        )
-    }
-    pupils = {
-        row.id: row
-        for row in session.execute(
-            select(
-                Pupil.id,
-                Pupil.upn,
-                Pupil.forename,
-                Pupil.preferred_name,
-                Pupil.surname,
-                Pupil.year_group_id,
-                Pupil.class_id,
-                Pupil.sen_status,
-            ).where(Pupil.id.in_(set(costed.by_pupil) | set(annual.by_pupil)))
-        )
-    }
-
-    def in_scope(pupil_id: int, group_year_group: int | None) -> bool:
-        if year_group_id is None:
-            return True
-        own = pupils[pupil_id].year_group_id if pupil_id in pupils else None
-        return (own if own is not None else group_year_group) == year_group_id
-
-    group_lines: list[GroupLine] = []
-    by_provision: dict[int, list[GroupLine]] = defaultdict(list)
-    pupil_totals: dict[int, Totals] = defaultdict(Totals)
-    provision_pupils: dict[int, set[int]] = defaultdict(set)
-    for cost in costed.by_group.values():
-        group, provision = groups[cost.group_id], provisions[cost.provision_id]
-        part, allocated, members = Totals(), ZERO, 0
-        for pupil_id, share in cost.pupil_shares.items():
-            if in_scope(pupil_id, cost.year_group_id):
-                part.add_from(share)
-                allocated += share.planned
-                members += 1
-                pupil_totals[pupil_id].add_from(share)
-                provision_pupils[cost.provision_id].add(pupil_id)
-        if year_group_id is None or cost.year_group_id == year_group_id:
-            part.add_from(cost.unallocated)
-        if year_group_id is not None and not members and cost.year_group_id != year_group_id:
-            continue
-        line = GroupLine(
-            group_id=cost.group_id,
-            provision=provision.name,
-            group=group.name,
-            area=area_label(provision.area),
-            wave=provision.wave,
-            year_group=year_groups.get(cost.year_group_id, ("", 0))[0]
-            if cost.year_group_id
-            else "",
-            class_name=classes.get(cost.class_id, "") if cost.class_id else "",
-            staff=staff.get(cost.staff_id, "") if cost.staff_id else "",
-            funding_stream=streams.get(provision.funding_stream_id, "")
-            if provision.funding_stream_id
-            else "",
-            start=group.start_date,
-            end=group.end_date,
-            sessions_per_week=cost.sessions_per_week,
-            session_minutes=group.effective_session_minutes,
-            hourly_rate=cost.hourly_rate,
-            session_cost=cost.session_cost,
-            teaching_weeks=cost.teaching_weeks,
-            staff_cost=cost.staff_cost,
-            external_cost=cost.external_cost,
-            resources_cost=cost.resources_cost,
-            delivered_sessions=cost.delivered_sessions,
-            pupils=members,
-            allocated=allocated,
-            planned=part.planned,
-            to_date=part.to_date,
-            one_to_one=cost.is_one_to_one,
-            most_pupils_at_once=cost.most_pupils_at_once,
-        )
-        group_lines.append(line)
-        by_provision[cost.provision_id].append(line)
-
-    def provision_key(provision_id: int) -> tuple[int, int, str]:
-        p = provisions[provision_id]
-        return (AREA_ORDER.get(p.area, 99), p.wave, p.name.lower())
-
-    group_lines.sort(key=lambda g: (g.provision.lower(), g.year_group, g.start, g.group_id))
-    provision_lines = []
-    for provision_id in sorted(by_provision, key=provision_key):
-        p, lines = provisions[provision_id], by_provision[provision_id]
-        provision_lines.append(
-            ProvisionLine(
-                provision_id=provision_id,
-                name=p.name,
-                area=area_label(p.area),
-                wave=p.wave,
-                funding_stream=lines[0].funding_stream,
-                groups=len(lines),
-                pupils=len(provision_pupils[provision_id]),
-                allocated=sum((g.allocated for g in lines), ZERO),
-                planned=sum((g.planned for g in lines), ZERO),
-                to_date=sum((g.to_date for g in lines), ZERO),
-            )
-        )
-
-    def heading_totals(key_of: Any, label_of: Any, order_of: Any) -> list[TotalLine]:
-        sums: dict[Any, Totals] = defaultdict(Totals)
-        for provision_id, lines in by_provision.items():
-            for line in lines:
-                sums[key_of(provisions[provision_id], line)].add(line.planned, line.to_date)
-        return [
-            TotalLine(label_of(key), sums[key].planned, sums[key].to_date)
-            for key in sorted(sums, key=order_of)
-        ]
-
-    def yg_order(key: int | None) -> tuple[int, int]:
-        return (1, 0) if key is None else (0, year_groups[key][1])
-
-    if year_group_id is None:
-        yg_totals = costed.by_year_group
-    else:
-        yg_totals = {year_group_id: Totals(*_sum_lines(group_lines))}
-    by_year_group = [
-        TotalLine(
-            year_groups[key][0] if key is not None else "No year group",
-            yg_totals[key].planned,
-            yg_totals[key].to_date,
-        )
-        for key in sorted(yg_totals, key=yg_order)
-    ]
-    by_area = heading_totals(
-        lambda p, _line: p.area, area_label, lambda code: AREA_ORDER.get(code, 99)
-    )
-    by_wave = heading_totals(lambda p, _line: p.wave, lambda w: f"Wave {w}", lambda w: w)
-    by_stream = heading_totals(
-        lambda p, _line: p.funding_stream_id,
-        lambda key: streams.get(key, "") if key else "No funding stream",
-        lambda key: (key is None, streams.get(key, "") if key else ""),
-    )
-    by_staff = heading_totals(
-        lambda _p, line: line.staff or None,
-        lambda name: name or "No one named",
-        lambda name: (name is None, name or ""),
-    )
-
-    pupil_lines = []
-    for pupil_id, totals in pupil_totals.items():
-        row = pupils[pupil_id]
-        pupil_lines.append(
-            PupilLine(
-                pupil_id=pupil_id,
-                upn=row.upn,
-                name=f"{row.preferred_name or row.forename} {row.surname}",
-                year_group=year_groups[row.year_group_id][0] if row.year_group_id else "",
-                class_name=classes.get(row.class_id, "") if row.class_id else "",
-                sen_status=SenStatus(row.sen_status).label,
-                planned=totals.planned,
-                to_date=totals.to_date,
-            )
-        )
-    pupil_lines.sort(key=lambda p: (-p.planned, p.name))
-
-    threshold = threshold_report(session, year, margin, costed=annual)
-    if year_group_id is not None:
-        ours = set(session.scalars(select(Pupil.id).where(Pupil.year_group_id == year_group_id)))
-        threshold.rows = [row for row in threshold.rows if row.pupil_id in ours]
-    planned, to_date = _sum_lines(group_lines)
-    unallocated = planned - sum((g.allocated for g in group_lines), ZERO)
+    look = _lookups(session, costed, annual)
+    layout = _lay_out_groups(costed, look, year_group_id)
+    by_heading = _totals_by_heading(look, layout)
+    planned, to_date = _sum_lines(layout.lines)
     start, end = period_range(year, term_name)
     return CostedSummary(
         school_name=school_name(session),
         year_label=year.label,
         term_name=term_name,
-        year_group_name=year_groups[year_group_id][0] if year_group_id is not None else None,
+        year_group_name=look.year_groups[year_group_id][0] if year_group_id is not None else None,
         start=max(start, year.start_date),
         end=min(end, year.end_date),
         as_of=costed.as_of,
         weeks_per_year=costed.weeks_per_year,
         planned=planned,
         to_date=to_date,
-        unallocated=unallocated,
-        groups=group_lines,
-        provisions=provision_lines,
-        pupils=pupil_lines,
-        by_year_group=by_year_group,
-        by_area=by_area,
-        by_wave=by_wave,
-        by_funding_stream=by_stream,
-        by_staff=by_staff,
-        threshold=threshold,
-        budget=budget_report(session, year, costed=annual) if year_group_id is None else None,
+        unallocated=planned - sum((g.allocated for g in layout.lines), ZERO),
+        groups=layout.lines,
+        provisions=_provision_lines(look, layout),
+        pupils=_pupil_lines(look, layout),
+        by_year_group=_year_group_totals(costed, look, layout, year_group_id),
+        by_area=by_heading["area"],
+        by_wave=by_heading["wave"],
+        by_funding_stream=by_heading["stream"],
+        by_staff=by_heading["staff"],
+        threshold=_scoped_threshold(session, year, margin, annual, year_group_id),
+        budget=budget_totals(session, year, costed=annual) if year_group_id is None else None,
         costed=costed,
         annual=annual,
     )
 
 
 def _sum_lines(lines: Sequence[GroupLine]) -> tuple[Decimal, Decimal]:
+    """The planned cost and cost to date of ``lines`` together."""
     return sum((g.planned for g in lines), ZERO), sum((g.to_date for g in lines), ZERO)
 
 
 def threshold_with_margin(
     session: Session, summary: CostedSummary, margin: Decimal
-) -> ThresholdReport:
+) -> ThresholdTotals:
     """The summary's threshold list again with another "near" margin, same pupils."""
     pupils = {row.pupil_id for row in summary.threshold.rows}
-    report = threshold_report(
+    report = threshold_totals(
         session, summary.annual.academic_year_id, margin, costed=summary.annual
     )
     report.rows = [row for row in report.rows if row.pupil_id in pupils]

@@ -75,7 +75,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -97,6 +97,7 @@ from .calendar import (
     calendar_for_year,
     period_range,
 )
+from .dates import from_iso, groups_in_period, iso_text
 
 ZERO = Decimal(0)
 DEFAULT_THRESHOLD = Decimal("6000.00")
@@ -213,10 +214,10 @@ class _ProvisionRow(NamedTuple):
 
 
 def _columns(entity: Any, row_type: type[NamedTuple]) -> list[Any]:
-    """The entity's columns named by ``row_type``, dates read as ISO text (see ``_iso``)."""
+    """The entity's columns named by ``row_type``, dates read as ISO text (``iso_text``)."""
     columns = [getattr(entity, name) for name in row_type._fields]
     return [
-        _iso(c) if name.endswith("_date") else c
+        iso_text(c) if name.endswith("_date") else c
         for name, c in zip(row_type._fields, columns, strict=True)
     ]
 
@@ -360,15 +361,6 @@ def _cost_group(
     return cost
 
 
-def _iso(column: Any) -> Any:
-    # SQLite keeps dates as ISO text; reading the text and parsing it with
-    # date.fromisoformat is several times faster than the generic date processor.
-    return type_coerce(column, String)
-
-
-_day = dt.date.fromisoformat
-
-
 def _settings(session: Session) -> Any:
     return session.execute(
         select(
@@ -422,12 +414,12 @@ def cost_map(
         for row in session.execute(select(*_columns(Provision, _ProvisionRow)))
     }
     group_rows = session.execute(
-        select(*_columns(ProvisionGroup, _GroupRow)).where(
-            in_year, ProvisionGroup.start_date <= end, ProvisionGroup.end_date >= start
-        )
+        select(*_columns(ProvisionGroup, _GroupRow)).where(*groups_in_period(year.id, start, end))
     )
     groups = [
-        _GroupRow(g_id, p_id, yg_id, cls_id, st_id, _day(first), _day(last), per_wk, mins, size)
+        _GroupRow(
+            g_id, p_id, yg_id, cls_id, st_id, from_iso(first), from_iso(last), per_wk, mins, size
+        )
         for g_id, p_id, yg_id, cls_id, st_id, first, last, per_wk, mins, size in group_rows
     ]
     spans: dict[int, list[tuple[int, dt.date, dt.date]]] = defaultdict(list)
@@ -435,13 +427,13 @@ def cost_map(
         select(
             GroupMembership.group_id,
             GroupMembership.pupil_id,
-            _iso(GroupMembership.join_date),
-            _iso(GroupMembership.leave_date),
+            iso_text(GroupMembership.join_date),
+            iso_text(GroupMembership.leave_date),
         )
         .join(ProvisionGroup)
         .where(in_year)
     ):
-        spans[group_id].append((pupil_id, _day(join), _day(leave) if leave else _OPEN_END))
+        spans[group_id].append((pupil_id, from_iso(join), from_iso(leave) if leave else _OPEN_END))
     pupil_place: dict[int, tuple[int | None, int | None]] = {
         pid: (yg, cls)
         for pid, yg, cls in session.execute(

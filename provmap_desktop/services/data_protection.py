@@ -31,8 +31,8 @@ from ..models import (
     Review,
     SessionAttendance,
 )
+from ..storage.audit import AUDIT_OFF
 from ..storage.safe_files import atomic_write
-from .audit import AUDIT_OFF
 
 ERASED = "(erased)"
 

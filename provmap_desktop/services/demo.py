@@ -49,7 +49,7 @@ from ..models import (
 from ..models.vocab import NEED_TYPES
 from ..resources_path import resource_path
 from ..rules.upn import make_upn
-from .audit import AUDIT_OFF
+from ..storage.audit import AUDIT_OFF
 from .calendar import SchoolCalendar
 from .demo_activity import build_activity
 from .school_setup import academic_year_start_for, create_school, ensure_academic_year

@@ -40,6 +40,8 @@ from sqlalchemy.orm import Session
 
 from ..models import SchoolClass
 from ..models.vocab import SenStatus
+from .cost_limits import BudgetTotals
+from .costed_columns import COSTED_MAP_COLUMNS
 from .costed_tables import (
     CostedSummary,
     area_label,
@@ -65,63 +67,24 @@ def costed_tables(summary: CostedSummary) -> list[Table]:
     """The sheets of the costed map workbook; the first is also the CSV."""
     groups = Table(
         "Costed map",
-        [
-            Column("Provision", width=30),
-            Column("Group", width=18),
-            Column("Area of need", width=30),
-            Column("Wave", "int", 7),
-            Column("Year group", width=12),
-            Column("Class", width=10),
-            Column("Staff", width=18),
-            Column("Funding stream", width=22),
-            Column("Starts", "date", 12),
-            Column("Ends", "date", 12),
-            Column("Sessions a week", "int", 10),
-            Column("Minutes a session", "int", 10),
-            Column("Hourly rate", "money", 12),
-            Column("Session cost", "money", 12),
-            Column("Teaching weeks", "weeks", 10),
-            Column("Staff cost", "money"),
-            Column("External cost", "money"),
-            Column("Resources", "money", 12),
-            Column("Planned cost", "money"),
-            Column("Cost to date", "money"),
-            Column("Delivered sessions", "int", 10),
-            Column("Pupils", "int", 8),
-            Column("Cost per pupil (average)", "money", 16),
-            Column("Note", width=44),
-        ],
-        [
-            [
-                g.provision,
-                g.group,
-                g.area,
-                g.wave,
-                g.year_group,
-                g.class_name,
-                g.staff,
-                g.funding_stream,
-                g.start,
-                g.end,
-                g.sessions_per_week,
-                g.session_minutes,
-                g.hourly_rate,
-                g.session_cost,
-                g.teaching_weeks,
-                g.staff_cost,
-                g.external_cost,
-                g.resources_cost,
-                g.planned,
-                g.to_date,
-                g.delivered_sessions,
-                g.pupils,
-                g.cost_per_pupil,
-                g.note or None,
-            ]
-            for g in summary.groups
-        ],
+        [Column(c.heading, c.kind, c.width) for c in COSTED_MAP_COLUMNS],
+        [[c.value(g) for c in COSTED_MAP_COLUMNS] for g in summary.groups],
     )
-    provisions = Table(
+    tables = [
+        groups,
+        _provisions_table(summary),
+        _totals_table(summary),
+        _pupils_table(summary),
+        _threshold_table(summary),
+    ]
+    if summary.budget is not None:
+        tables.append(_budget_table(summary.budget))
+    return tables
+
+
+def _provisions_table(summary: CostedSummary) -> Table:
+    """Each provision's groups, pupils and costs."""
+    return Table(
         "By provision",
         [
             Column("Provision", width=30),
@@ -149,6 +112,10 @@ def costed_tables(summary: CostedSummary) -> list[Table]:
             for p in summary.provisions
         ],
     )
+
+
+def _totals_table(summary: CostedSummary) -> Table:
+    """The whole map's total, then the totals under every heading."""
     totals: list[Row] = [["Whole map", summary.scope_label, summary.planned, summary.to_date]]
     for heading, lines in (
         ("Year group", summary.by_year_group),
@@ -158,7 +125,12 @@ def costed_tables(summary: CostedSummary) -> list[Table]:
         ("Staff", summary.by_staff),
     ):
         totals += [[heading, line.heading, line.planned, line.to_date] for line in lines]
-    pupils = Table(
+    return Table("Totals", list(_TOTAL_COLUMNS), totals)
+
+
+def _pupils_table(summary: CostedSummary) -> Table:
+    """Each pupil's cost in the period, and the map's total."""
+    return Table(
         "Pupils",
         [
             Column("UPN", width=15),
@@ -171,8 +143,11 @@ def costed_tables(summary: CostedSummary) -> list[Table]:
         ],
         _pupil_rows(summary),
     )
-    report = summary.threshold
-    threshold = Table(
+
+
+def _threshold_table(summary: CostedSummary) -> Table:
+    """Each pupil's annual total against the school's threshold."""
+    return Table(
         "Threshold",
         [
             Column("UPN", width=15),
@@ -197,36 +172,35 @@ def costed_tables(summary: CostedSummary) -> list[Table]:
                 "Yes" if r.at_or_above else "",
                 "Yes" if r.near else "",
             ]
-            for r in report.rows
+            for r in summary.threshold.rows
         ],
     )
-    tables = [groups, provisions, Table("Totals", list(_TOTAL_COLUMNS), totals), pupils, threshold]
-    if summary.budget is not None:
-        tables.append(
-            Table(
-                "Budget",
-                [
-                    Column("Funding stream", width=28),
-                    Column("Budget", "money"),
-                    Column("Planned spend", "money"),
-                    Column("Spent to date", "money"),
-                    Column("Remaining", "money"),
-                    Column("Warning", width=16),
-                ],
-                [
-                    [
-                        b.name,
-                        b.budget,
-                        b.planned,
-                        b.to_date,
-                        b.remaining,
-                        "Over budget" if b.overspent else "",
-                    ]
-                    for b in summary.budget.rows
-                ],
-            )
-        )
-    return tables
+
+
+def _budget_table(budget: BudgetTotals) -> Table:
+    """Each funding stream's budget against its planned spend and spend to date."""
+    return Table(
+        "Budget",
+        [
+            Column("Funding stream", width=28),
+            Column("Budget", "money"),
+            Column("Planned spend", "money"),
+            Column("Spent to date", "money"),
+            Column("Remaining", "money"),
+            Column("Warning", width=16),
+        ],
+        [
+            [
+                b.name,
+                b.budget,
+                b.planned,
+                b.to_date,
+                b.remaining,
+                "Over budget" if b.overspent else "",
+            ]
+            for b in budget.rows
+        ],
+    )
 
 
 def _pupil_rows(summary: CostedSummary) -> list[Row]:
@@ -254,6 +228,7 @@ def _summary(
     year_group_id: int | None,
     as_of: dt.date | None,
 ) -> CostedSummary:
+    """The costed summary an export of this period and scope is written from."""
     return costed_summary(
         session, academic_year_id, term_name, year_group_id=year_group_id, as_of=as_of
     )
@@ -411,6 +386,7 @@ def export_map_csv(
 
 
 def _by_suffix(path: Path) -> str:
+    """``.xlsx`` or ``.csv`` from the file name; any other name is a ValueError."""
     suffix = Path(path).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise ValueError(f"{Path(path).name}: choose a file name ending in .xlsx or .csv.")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, or_, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -38,6 +38,7 @@ from ..models import (
 )
 from ..models.vocab import AREA_LABELS, AreaOfNeed
 from .calendar import period_range
+from .dates import from_iso, from_iso_or_none, groups_in_period, iso_text, memberships_in_period
 from .formatting import format_date
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -309,16 +310,6 @@ def slot_text(slots: Iterable[tuple[int, dt.time | None]]) -> str:
     return ", ".join(WEEKDAYS[d] + (f" {t:%H:%M}" if t else "") for d, t in ordered)
 
 
-def _iso(column: Any) -> Any:
-    # SQLite keeps dates as ISO text; parsing that text directly is much faster than
-    # the generic date result processor on thousands of memberships.
-    return type_coerce(column, String)
-
-
-def _day(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
 def _year_groups(session: Session) -> tuple[list[YearGroupColumn], dict[int, int | None]]:
     columns = [
         YearGroupColumn(yg_id, name, order)
@@ -365,11 +356,7 @@ def _load_groups(
     else:
         provisions = {row.id: row for row in session.execute(provision_query)}
     staff_names: dict[int, str] = dict(session.execute(staff_query).all())  # type: ignore[arg-type]
-    in_period: tuple[Any, ...] = (
-        ProvisionGroup.academic_year_id == year_id,
-        ProvisionGroup.start_date <= end,
-        ProvisionGroup.end_date >= start,
-    )
+    in_period = groups_in_period(year_id, start, end)
     if only is not None:
         in_period = (*in_period, ProvisionGroup.id.in_(list(only)))
     slots: dict[int, list[tuple[int, dt.time | None]]] = defaultdict(list)
@@ -388,8 +375,8 @@ def _load_groups(
             ProvisionGroup.class_id,
             ProvisionGroup.name,
             ProvisionGroup.staff_id,
-            _iso(ProvisionGroup.start_date),
-            _iso(ProvisionGroup.end_date),
+            iso_text(ProvisionGroup.start_date),
+            iso_text(ProvisionGroup.end_date),
             ProvisionGroup.sessions_per_week,
             ProvisionGroup.session_minutes,
             ProvisionGroup.max_size,
@@ -414,8 +401,8 @@ def _load_groups(
             staff_id=staff_id,
             staff_name=staff_names.get(staff_id, "") if staff_id is not None else "",
             slot_text=slot_text(slots.get(g_id, ())),
-            start_date=dt.date.fromisoformat(first),
-            end_date=dt.date.fromisoformat(last),
+            start_date=from_iso(first),
+            end_date=from_iso(last),
             sessions_per_week=provision.sessions_per_week if per_week is None else per_week,
             session_minutes=provision.session_minutes if mins is None else mins,
             max_size=provision.group_size if size is None else size,
@@ -437,8 +424,8 @@ def _load_members(
         select(
             GroupMembership.id,
             GroupMembership.group_id,
-            _iso(GroupMembership.join_date),
-            _iso(GroupMembership.leave_date),
+            iso_text(GroupMembership.join_date),
+            iso_text(GroupMembership.leave_date),
             Pupil.id,
             Pupil.upn,
             Pupil.surname,
@@ -451,11 +438,8 @@ def _load_members(
         .join(ProvisionGroup, GroupMembership.group_id == ProvisionGroup.id)
         .join(Pupil, GroupMembership.pupil_id == Pupil.id)
         .where(
-            ProvisionGroup.academic_year_id == year_id,
-            ProvisionGroup.start_date <= end,
-            ProvisionGroup.end_date >= start,
-            GroupMembership.join_date <= end,
-            or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= start),
+            *groups_in_period(year_id, start, end),
+            memberships_in_period(start, end),
         )
     )
     if not filters.include_archived:
@@ -478,7 +462,13 @@ def _load_members(
             pupil = PupilInfo(p_id, upn, name, surname, forename, yg, cls, sen)
             pupils[p_id] = pupil
         group.members.append(
-            MemberInfo(m_id, p_id, pupil.display_name, _day(join) or start, _day(leave))
+            MemberInfo(
+                m_id,
+                p_id,
+                pupil.display_name,
+                from_iso_or_none(join) or start,
+                from_iso_or_none(leave),
+            )
         )
     return pupils
 

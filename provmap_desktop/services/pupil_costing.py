@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, GroupMembership, Provision, ProvisionGroup, Pupil
 from ..models.vocab import SenStatus
-from .cost_reports import threshold_report
+from .cost_limits import threshold_totals
 from .costed_tables import area_label, threshold_line
 from .costing import ZERO, Totals, cost_map
 
@@ -74,7 +74,7 @@ def pupil_costing(
         raise ValueError("No such academic year or pupil.")
     annual = cost_map(session, year, as_of=as_of)
     terms = {t.name: cost_map(session, year, t.name, as_of=as_of) for t in year.terms}
-    report = threshold_report(session, year, costed=annual)
+    report = threshold_totals(session, year, costed=annual)
     spans: dict[int, list[GroupMembership]] = {}
     for membership in session.scalars(
         select(GroupMembership)

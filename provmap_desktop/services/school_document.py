@@ -35,8 +35,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..models import Base, provision_year_groups
+from ..storage.audit import AUDIT_OFF
 from ..storage.safe_files import atomic_write
-from .audit import AUDIT_OFF
 from .school_document_check import Problem, check_document
 from .school_document_shape import (
     FORMAT,

@@ -15,7 +15,8 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy import select
 
-from ..models import AcademicYear, Term
+from ..models import Term
+from ..services.calendar import current_or_latest_year
 from ..storage import Database
 from ..ui.colours import apply_readable_palette
 from ..ui.context import AppContext
@@ -93,16 +94,7 @@ class MainWindow(FileActions, StatusStrip, ScreenTabs):
         """Choose the academic year (and term) that ``today`` falls in, or the latest."""
         assert self.ctx is not None
         session = self.ctx.session
-        year = (
-            session.scalars(
-                select(AcademicYear).where(
-                    AcademicYear.start_date <= self.today, AcademicYear.end_date >= self.today
-                )
-            ).first()
-            or session.scalars(
-                select(AcademicYear).order_by(AcademicYear.start_date.desc())
-            ).first()
-        )
+        year = current_or_latest_year(session, self.today)
         term_name = None
         if year is not None:
             term = session.scalars(

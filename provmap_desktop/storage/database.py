@@ -226,6 +226,11 @@ class Database:
         self.engine = engine
         self.lock = lock
         self.session_factory: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+        # Imported here: the audit hook needs the ORM models, which ``provmap check``
+        # and the other plain-SQL paths never load.
+        from .audit import install_audit
+
+        install_audit(self.session_factory)
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
@@ -346,7 +351,6 @@ def _open_for_reading(path: Path) -> Database:
             "in the app once. Nothing was changed."
         )
     engine = make_engine(path, read_only=True)
-    _install_audit()
     return Database(path, engine, DatabaseLock(path))
 
 
@@ -375,21 +379,12 @@ def _open_for_writing(path: Path, *, create: bool) -> Database:
         verify_pragmas(engine)
         if info.is_new or info.needs_upgrade:
             _upgrade(engine)
-        _install_audit()
         return Database(path, engine, lock)
     except BaseException:
         if engine is not None:
             engine.dispose()
         lock.release()
         raise
-
-
-def _install_audit() -> None:
-    # Imported here: the audit hook needs the ORM models, which ``provmap check``
-    # and the other plain-SQL paths never load.
-    from ..services.audit import install_audit
-
-    install_audit()
 
 
 def _upgrade(engine: Engine) -> None:

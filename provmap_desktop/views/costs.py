@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from ..domain.change import Changed, Kind
 from ..models import Pupil, SchoolSettings, YearGroup
-from ..services.cost_reports import budget_report
+from ..services.cost_limits import budget_totals
 from ..services.costed_tables import (
     CostedSummary,
     costed_summary,
@@ -237,7 +237,7 @@ class CostsScreen(QWidget):
         summary = self.summary
         if summary is None:
             return
-        report = summary.budget or budget_report(
+        report = summary.budget or budget_totals(
             self.ctx.session, summary.annual.academic_year_id, costed=summary.annual
         )
         self.budget_tab.show_report(summary, report)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services.cost_reports import BudgetReport, ThresholdReport
+from ..services.cost_limits import BudgetTotals, ThresholdTotals
 from ..services.costed_tables import CostedSummary, TotalLine, threshold_difference_words
 from ..services.formatting import format_money
 from ..ui.speech import ValueLabel
@@ -120,7 +120,7 @@ class ThresholdTab(QWidget):
         self.margin_spin.setValue(float(margin))
         self.margin_spin.blockSignals(False)
 
-    def show_report(self, report: ThresholdReport) -> None:
+    def show_report(self, report: ThresholdTotals) -> None:
         """List the pupils at or above the threshold or near it, and count them."""
         listed = [row for row in report.rows if row.at_or_above or row.near]
         self.threshold_model.set_rows(
@@ -158,7 +158,7 @@ class BudgetTab(QWidget):
         layout.addWidget(self.budget_note)
         layout.addWidget(table_view(self.budget_model, "Budget by funding stream"), 1)
 
-    def show_report(self, summary: CostedSummary, report: BudgetReport) -> None:
+    def show_report(self, summary: CostedSummary, report: BudgetTotals) -> None:
         """Show ``report``; a whole-school one (``summary.budget`` unset) says so."""
         self.budget_model.set_rows(
             [

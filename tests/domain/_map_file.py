@@ -1,8 +1,8 @@
 """The map test school in a real database file, for the provision and group domains.
 
-``db`` opens a fresh file and builds the school of ``tests.services._map_school`` in
-it; ``session`` is the session it was built in; ``fresh()`` opens a second session, so
-a test checks what was saved rather than what its own session remembers.
+``db`` is a fresh copy of the school of ``tests.schools.map_school`` in a file;
+``session`` is a session on it; ``fresh()`` opens a second session, so a test checks
+what was saved rather than what its own session remembers.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from provmap_desktop.storage import Database, open_database
+from provmap_desktop.storage import Database
 
-from ..services._map_school import MapSchool, build_school
+from ..schools.map_school import MapSchool, read_map_school
+from ..schools.templates import open_school
 
 
 @dataclass
@@ -32,11 +33,9 @@ class MapFile:
 
 @pytest.fixture(name="map_file")
 def map_file_fixture(tmp_path: Path) -> Iterator[MapFile]:
-    db = open_database(tmp_path / "school.provmap", create=True)
+    db = open_school("map", tmp_path / "school.provmap")
     try:
         with db.session_factory() as session:
-            school = build_school(session)
-            session.commit()
-            yield MapFile(db, session, school)
+            yield MapFile(db, session, read_map_school(session))
     finally:
         db.close()

@@ -1,6 +1,6 @@
 """The pupil test school in a real database file, for the pupil and EHC plan domains.
 
-``school`` opens a fresh file, builds the school of ``tests._pupil_school`` in it and
+``school`` opens a fresh file, holds a copy of the school of ``tests.schools.pupils`` and
 gives a session on it; ``fresh`` opens a second session, so a test checks what was
 saved rather than what its own session remembers.
 """
@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from provmap_desktop.storage import Database, open_database
+from provmap_desktop.models import Pupil
+from provmap_desktop.storage import Database
 
-from .._pupil_school import make_pupil_school
+from ..schools.templates import open_school
 
 
 @dataclass
@@ -32,10 +34,10 @@ class School:
 
 @pytest.fixture(name="school")
 def school_fixture(tmp_path: Path) -> Iterator[School]:
-    db = open_database(tmp_path / "school.provmap", create=True)
+    db = open_school("pupils", tmp_path / "school.provmap")
     try:
         with db.session_factory() as session:
-            pupils = make_pupil_school(session)
-            yield School(db, session, {name: p.id for name, p in pupils.items()})
+            pupils = session.scalars(select(Pupil))
+            yield School(db, session, {p.forename: p.id for p in pupils})
     finally:
         db.close()

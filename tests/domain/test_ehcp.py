@@ -106,7 +106,8 @@ def test_a_wrong_plan_value_is_refused_and_the_plan_kept(
     school.session.commit()
     with school.fresh() as s:
         plan = s.get(Ehcp, plan_id)
-        assert plan is not None and (plan.la_reference, plan.issued_date) == ("LA/123", None)
+        assert plan is not None
+        assert (plan.la_reference, plan.issued_date) == ("LA/123", None)
         assert plan.pupil_id == school.ids["Ava"]
 
 
@@ -119,7 +120,8 @@ def test_remove_plan_then_undo_brings_back_the_plan_and_its_children(school: Sch
 
     removed = ehcp.remove_plan(school.session, plan_id)
     school.session.commit()
-    assert _ids(school, Ehcp) == [] and _ids(school, EhcpOutcome) == []
+    assert _ids(school, Ehcp) == []
+    assert _ids(school, EhcpOutcome) == []
     assert _ids(school, EhcpProvisionItem) == []
 
     removed.undo(school.session)
@@ -128,12 +130,14 @@ def test_remove_plan_then_undo_brings_back_the_plan_and_its_children(school: Sch
     assert _ids(school, EhcpOutcome) == [outcome.row_id]
     with school.fresh() as s:
         back = s.get(EhcpProvisionItem, item.row_id)
-        assert back is not None and back.ehcp_id == plan_id
+        assert back is not None
+        assert back.ehcp_id == plan_id
         assert (back.minutes_per_week, back.membership_id) == (60, _current_membership(school))
 
     removed.redo(school.session)
     school.session.commit()
-    assert _ids(school, Ehcp) == [] and _ids(school, EhcpProvisionItem) == []
+    assert _ids(school, Ehcp) == []
+    assert _ids(school, EhcpProvisionItem) == []
 
 
 # -- Section E ------------------------------------------------------------------------
@@ -166,7 +170,8 @@ def test_remove_outcome_then_undo_brings_it_back_with_its_id(school: School) -> 
     school.session.commit()
     with school.fresh() as s:
         back = s.get(EhcpOutcome, gone.row_id)
-        assert back is not None and (back.text, back.sort_order) == ("Second", 2)
+        assert back is not None
+        assert (back.text, back.sort_order) == ("Second", 2)
 
 
 # -- Section F ------------------------------------------------------------------------

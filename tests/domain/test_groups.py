@@ -15,7 +15,7 @@ from provmap_desktop.domain import groups
 from provmap_desktop.domain.change import DomainError, Kind
 from provmap_desktop.models import GroupMembership, ProvisionGroup
 
-from ..services._map_school import AUTUMN, join
+from ..schools.map_school import AUTUMN, join
 from ._map_file import MapFile, map_file_fixture  # noqa: F401
 
 D = dt.date
@@ -50,7 +50,8 @@ def test_a_group_is_made_in_the_year_holding_its_start_and_named_after_its_year_
         map_file.session, school.provisions["lego"].id, school.year_groups["Year 1"].id,
         D(2027, 1, 4), D(2027, 3, 26),
     )  # fmt: skip
-    assert made.changed.kinds == {Kind.GROUPS} and made.changed.group_ids == {made.group_id}
+    assert made.changed.kinds == {Kind.GROUPS}
+    assert made.changed.group_ids == {made.group_id}
     saved = stored(map_file, made.group_id)
     assert saved is not None
     assert saved["academic_year_id"] == school.year.id
@@ -89,7 +90,8 @@ def test_name_staff_size_last_day_and_class_are_set_undone_and_redone(map_file):
     group_id = school.groups["talk_y3"].id
     class_id = next(iter(school.classes.values())).id
     before = stored(map_file, group_id)
-    assert before is not None and before["class_id"] != class_id
+    assert before is not None
+    assert before["class_id"] != class_id
     changes = [
         groups.update(session, group_id, "name", "  Talk   Boost A "),
         groups.update(session, group_id, "staff_id", school.staff["Mrs Ahmed"].id),
@@ -220,7 +222,8 @@ def test_a_split_makes_a_group_like_this_one_and_moves_the_chosen_pupils(map_fil
     new_id = change.steps[0].group_id  # type: ignore[attr-defined]
     new = stored(map_file, new_id)
     # Precision Teaching already has two Year 3 groups this year (Autumn and Spring).
-    assert new is not None and new["name"] == "Group C"
+    assert new is not None
+    assert new["name"] == "Group C"
     for column in ("provision_id", "year_group_id", "staff_id", "start_date", "end_date"):
         assert new[column] == before[column]
     assert new["slots"] == before["slots"]

@@ -17,7 +17,7 @@ from provmap_desktop.domain.change import DomainError, Kind
 from provmap_desktop.domain.memberships import GroupChoiceNeeded
 from provmap_desktop.models import GroupMembership, ProvisionGroup
 
-from ..services._map_school import AUTUMN, SPRING, MapSchool, add_group, join
+from ..schools.map_school import AUTUMN, SPRING, MapSchool, add_group, join
 from ._map_file import MapFile, map_file_fixture  # noqa: F401
 
 D = dt.date
@@ -66,8 +66,10 @@ def test_allocating_joins_the_one_running_group_and_names_it(map_file):
     school = map_file.school
     made = allocate(map_file, "talk", "Year 3", ["eve", "hal"])
     group = school.groups["talk_y3"]
-    assert made.group_id == group.id and made.group_added is None
-    assert made.changed.kinds == {Kind.GROUPS} and made.changed.group_ids == {group.id}
+    assert made.group_id == group.id
+    assert made.group_added is None
+    assert made.changed.kinds == {Kind.GROUPS}
+    assert made.changed.group_ids == {group.id}
     rows = saved(map_file, group.id)
     assert (school.pupils["eve"].id, D(2026, 10, 5), None) in rows
     assert (school.pupils["hal"].id, D(2026, 10, 5), None) in rows
@@ -97,7 +99,8 @@ def test_a_group_is_made_with_the_provisions_defaults_when_none_runs(map_file):
         # 12 teaching weeks from the join date: 55 days to the end of Autumn on
         # 18/12/2026, then 04/01-08/01/2027 after the Christmas holiday.
         assert (group.start_date, group.end_date) == (D(2026, 10, 5), D(2027, 1, 8))
-        assert group.sessions_per_week is None and group.max_size is None
+        assert group.sessions_per_week is None
+        assert group.max_size is None
         assert group.effective_session_minutes == 30
         assert group.name == "Year 1 group 1"
     assert saved(map_file, made.group_id) == [(school.pupils["fay"].id, D(2026, 10, 5), None)]
@@ -117,7 +120,8 @@ def test_undo_removes_the_group_it_made_and_redo_brings_both_back_with_their_ids
     session.commit()
     with map_file.fresh() as other:
         group = other.get(ProvisionGroup, group_id)
-        assert group is not None and group.name == "Year 1 group 1"
+        assert group is not None
+        assert group.name == "Year 1 group 1"
         assert other.get(GroupMembership, membership_id) is not None
     assert saved(map_file, group_id) == [(school.pupils["fay"].id, D(2026, 10, 5), None)]
     # and once more: the ids still hold after a second undo and redo
@@ -201,7 +205,8 @@ def test_joining_before_the_group_starts_joins_on_its_first_day(map_file):
         map_file, "pt", "Year 1", ["fay"], period=SPRING, join_date=D(2026, 12, 1),
         group_id=school.groups["pt_y1_spring"].id,
     )  # fmt: skip
-    assert kept.memberships == [] and kept.is_noop  # Fay is already in it
+    assert kept.memberships == []
+    assert kept.is_noop
     made = allocate(map_file, "pt", "Year 1", ["gus"], period=SPRING, join_date=D(2026, 12, 1))
     assert made.memberships[0]["join_date"] == SPRING[0]
 

@@ -51,12 +51,14 @@ def test_a_profile_edit_stamps_the_day_and_undo_puts_back_words_and_stamp(
     school.session.commit()
     with school.fresh() as s:
         profile = s.get(PupilProfile, ava)
-        assert profile is not None and (profile.needs, profile.updated_on) == ("Spelling", TODAY)
+        assert profile is not None
+        assert (profile.needs, profile.updated_on) == ("Spelling", TODAY)
     change.undo(school.session)
     school.session.commit()
     with school.fresh() as s:
         profile = s.get(PupilProfile, ava)
-        assert profile is not None and (profile.needs, profile.updated_on) == (old_words, old_stamp)
+        assert profile is not None
+        assert (profile.needs, profile.updated_on) == (old_words, old_stamp)
 
 
 def test_the_same_words_again_change_nothing(school: School) -> None:

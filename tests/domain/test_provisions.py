@@ -93,7 +93,8 @@ def test_each_field_is_set_through_its_rule_and_undone(map_file):
         provisions.update(session, talk, "name", "Talk Boost KS1"),
     ]
     after = stored(map_file, talk)
-    assert after["weeks"] == 6 and after["external_cost_per_session"] == Decimal("7.00")
+    assert after["weeks"] == 6
+    assert after["external_cost_per_session"] == Decimal("7.00")
     assert after["entry_criteria"] == "Speech and language referral"
     assert after["name"] == "Talk Boost KS1"
     for change in reversed(changes):

@@ -67,7 +67,9 @@ def test_add_then_undo_then_redo_keeps_the_pupils_id(school: School) -> None:
     change.redo(school.session)
     school.session.commit()
     back = saved(school, eve_id)
-    assert back is not None and back.upn == NEW_UPN and back.surname == "Evans"
+    assert back is not None
+    assert back.upn == NEW_UPN
+    assert back.surname == "Evans"
 
 
 def test_add_refuses_a_wrong_check_letter_and_adds_nothing(school: School) -> None:
@@ -117,8 +119,10 @@ def test_a_pupil_to_complete_gets_an_unused_temporary_upn_and_may_have_one_name(
     )
     school.session.commit()
     stored = saved(school, pupil.id)
-    assert stored is not None and is_valid_upn(stored.upn)
-    assert stored.upn[1:8] == "8012000" and stored.upn[-1].isalpha()
+    assert stored is not None
+    assert is_valid_upn(stored.upn)
+    assert stored.upn[1:8] == "8012000"
+    assert stored.upn[-1].isalpha()
     assert (stored.forename, stored.surname) == ("Wiliam", "")
     assert stored.sen_notes.startswith(f"{TO_COMPLETE} Named on the map.")
     second = pupils.add(school.session, forename="Two", surname="Too", on_roll_date=TODAY)
@@ -136,7 +140,8 @@ def test_update_refuses_a_wrong_check_letter_and_keeps_the_upn(school: School) -
         pupils.update(school.session, ava, "upn", WRONG_LETTER)
     school.session.commit()
     after = saved(school, ava)
-    assert after is not None and after.upn == before.upn
+    assert after is not None
+    assert after.upn == before.upn
 
 
 def test_update_refuses_another_pupils_upn(school: School) -> None:
@@ -159,7 +164,8 @@ def test_update_refuses_a_field_it_does_not_offer(school: School, field: str) ->
         pupils.update(school.session, school.ids["Cal"], field, True)
     school.session.commit()
     cal = saved(school, school.ids["Cal"])
-    assert cal is not None and cal.archived is False
+    assert cal is not None
+    assert cal.archived is False
 
 
 @pytest.mark.parametrize(
@@ -194,7 +200,8 @@ def test_secondary_need_must_differ_from_the_primary(school: School) -> None:
     pupils.update(school.session, dee, "secondary_need", "SLCN")
     school.session.commit()
     stored = saved(school, dee)
-    assert stored is not None and (stored.primary_need, stored.secondary_need) == ("SEMH", "SLCN")
+    assert stored is not None
+    assert (stored.primary_need, stored.secondary_need) == ("SEMH", "SLCN")
 
 
 def test_a_field_edit_is_trimmed_saved_undone_and_redone(school: School) -> None:
@@ -205,12 +212,14 @@ def test_a_field_edit_is_trimmed_saved_undone_and_redone(school: School) -> None
     move = pupils.update(school.session, cal, "year_group_id", None)
     school.session.commit()
     stored = saved(school, cal)
-    assert stored is not None and (stored.forename, stored.year_group_id) == ("Callum", None)
+    assert stored is not None
+    assert (stored.forename, stored.year_group_id) == ("Callum", None)
     move.undo(school.session)
     rename.undo(school.session)
     school.session.commit()
     stored = saved(school, cal)
-    assert stored is not None and (stored.forename, stored.year_group_id) == ("Cal", year_3)
+    assert stored is not None
+    assert (stored.forename, stored.year_group_id) == ("Cal", year_3)
     rename.redo(school.session)
     school.session.commit()
     assert saved(school, cal).forename == "Callum"  # type: ignore[union-attr]
@@ -225,12 +234,14 @@ def test_archive_and_restore_each_undo_and_redo(school: School) -> None:
     archived = pupils.archive(school.session, cal, left)
     school.session.commit()
     stored = saved(school, cal)
-    assert stored is not None and (stored.archived, stored.leaving_date) == (True, left)
+    assert stored is not None
+    assert (stored.archived, stored.leaving_date) == (True, left)
 
     restored = pupils.restore(school.session, cal)
     school.session.commit()
     stored = saved(school, cal)
-    assert stored is not None and (stored.archived, stored.leaving_date) == (False, None)
+    assert stored is not None
+    assert (stored.archived, stored.leaving_date) == (False, None)
 
     restored.undo(school.session)
     school.session.commit()
@@ -238,7 +249,8 @@ def test_archive_and_restore_each_undo_and_redo(school: School) -> None:
     archived.undo(school.session)
     school.session.commit()
     stored = saved(school, cal)
-    assert stored is not None and (stored.archived, stored.leaving_date) == (False, None)
+    assert stored is not None
+    assert (stored.archived, stored.leaving_date) == (False, None)
     archived.redo(school.session)
     school.session.commit()
     assert saved(school, cal).archived is True  # type: ignore[union-attr]

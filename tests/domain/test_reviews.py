@@ -90,7 +90,8 @@ def test_start_assess_plan_and_complete_each_undone(school) -> None:  # type: ig
             decision="exit", today=END,
         )  # fmt: skip
         s.commit()
-        assert done.step is not None and done.step.left_on == END
+        assert done.step is not None
+        assert done.step.left_on == END
         assert reviews(db, member) == [("reading_age", "6y 2m", "+6m", "6y 6m", "exit")]
         assert leave_date(db, member) == END
         done.undo(s)
@@ -207,5 +208,6 @@ def test_record_cycles_checks_everyone_before_writing(school) -> None:  # type: 
         with pytest.raises(DomainError, match="Say where to escalate to"):
             record_cycles(s, entries, today=END)
         s.commit()
-    assert reviews(db, first) == [] and reviews(db, second) == []
+    assert reviews(db, first) == []
+    assert reviews(db, second) == []
     assert leave_date(db, first) is None

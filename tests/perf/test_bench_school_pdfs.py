@@ -85,6 +85,7 @@ def test_no_page_of_the_large_costed_map_ends_with_a_heading(bench) -> None:  # 
         headings |= {text for _y, text, size in found if size >= 10.5}
         _y, text, size = min(found)
         lowest.append((text, size))
-    assert len(lowest) > 5 and headings
+    assert len(lowest) > 5
+    assert headings
     # The heading sizes (13 pt and 10.5 pt) are never the last thing on a page.
     assert [text for text, size in lowest if size >= 10.5] == []

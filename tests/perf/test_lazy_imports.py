@@ -68,7 +68,7 @@ def test_provmap_check_imports_neither_alembic_nor_the_orm_models(current_file: 
 
 
 def test_new_school_offers_the_phases_school_setup_knows() -> None:
-    from provmap_desktop.commands.school import PHASE_CHOICES
+    from provmap_desktop.cli.school import PHASE_CHOICES
     from provmap_desktop.services.school_setup import PHASES
 
     assert PHASE_CHOICES == PHASES

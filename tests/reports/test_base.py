@@ -28,9 +28,13 @@ def test_long_table_repeats_its_header_and_every_page_is_decorated(tmp_path):
     assert len(pages) > 2
     for n, text in enumerate(pages, start=1):
         assert f"Page {n} of {len(pages)}" in text
-        assert "Section F check" in text and "Oakfield Primary" in text
-        assert "2026/27" in text and "Printed 05/01/2027" in text and "Confidential" in text
-        assert "Name" in text and "Notes" in text
+        assert "Section F check" in text
+        assert "Oakfield Primary" in text
+        assert "2026/27" in text
+        assert "Printed 05/01/2027" in text
+        assert "Confidential" in text
+        assert "Name" in text
+        assert "Notes" in text
     everything = "\n".join(pages)
     assert all(f"Row {i:03d}" in everything for i in range(150))
 
@@ -116,12 +120,14 @@ def test_short_cells_are_drawn_as_text_and_long_ones_still_wrap(tmp_path: Path) 
     )
     cells = table._cellvalues  # what ReportLab will lay out
     # One-line cells need no paragraph (quick to lay out, same text in the PDF) ...
-    assert cells[1][0] == "Lego therapy" and cells[1][1] == "£1,234.00"
+    assert cells[1][0] == "Lego therapy"
+    assert cells[1][1] == "£1,234.00"
     # ... a cell too wide for its column is a paragraph, so it wraps.
     assert isinstance(cells[2][0][0], Paragraph)
     out = write_pdf(tmp_path / "t.pdf", ReportInfo(title="T"), [table])
     text = PdfReader(out).pages[0].extract_text()
-    assert "Lego therapy" in text and "£1,234.00" in text
+    assert "Lego therapy" in text
+    assert "£1,234.00" in text
     assert "cannot fit on" in text
     # The money column stays right-aligned: its right edges line up.
     edges: list[float] = []
@@ -133,4 +139,5 @@ def test_short_cells_are_drawn_as_text_and_long_ones_still_wrap(tmp_path: Path) 
             edges.append(tm[4] + stringWidth(text.strip(), "Helvetica", size))
 
     PdfReader(out).pages[0].extract_text(visitor_text=visit)
-    assert len(edges) == 2 and abs(edges[0] - edges[1]) < 0.5
+    assert len(edges) == 2
+    assert abs(edges[0] - edges[1]) < 0.5

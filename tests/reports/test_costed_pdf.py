@@ -1,6 +1,6 @@
 """The costed PDFs read back with pypdf: the hand-worked figures and the threshold words.
 
-Figures are worked out by hand in ``tests/services/_costed_school``.
+Figures are worked out by hand in ``tests/schools/costed.py``.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from provmap_desktop.reports.costed_pdf import (
     write_pupil_costed_pdf,
 )
 from provmap_desktop.services.pupil_costing import pupil_costing
-from tests.services._costed_school import AS_OF, CostedSchool, make_costed_school
+from tests.schools.costed import AS_OF, CostedSchool, costed_school
 
 PRINTED = dt.date(2026, 9, 11)
 
 
 @pytest.fixture
 def school(session: Session) -> CostedSchool:
-    return make_costed_school(session)
+    return costed_school(session)
 
 
 def text_of(pdf: Path) -> str:
@@ -142,7 +142,7 @@ def test_threshold_bar_marks_the_threshold_and_says_both_amounts() -> None:
 def test_the_costed_map_says_when_a_one_to_one_group_holds_several_pupils(
     session: Session, school: CostedSchool, tmp_path: Path
 ) -> None:
-    from tests.services._school import add_member
+    from tests.schools.costed import add_member
 
     for pupil in school.year4_pupils[:2]:
         add_member(session, school.lego, pupil)
@@ -188,18 +188,89 @@ def test_the_governors_version_is_one_page_of_totals_with_no_pupil_names(
     assert len(pages) == 1
     text = text_of(out)
     assert "governors" in text.lower()
-    # Worked by hand in _costed_school: £227.00 planned, £6.00 to date.
-    assert "£227.00" in text and "£6.00" in text
+    # Worked by hand in tests/schools/costed.py: £227.00 planned, £6.00 to date.
+    assert "£227.00" in text
+    assert "£6.00" in text
     # By area: Cognition and learning £108.00 (£6.00 to date); SEMH £119.00.
-    assert "Cognition and learning" in text and "£108.00" in text and "£119.00" in text
+    assert "Cognition and learning" in text
+    assert "£108.00" in text
+    assert "£119.00" in text
     # By year group: Year 4 £108.00, Year 5 £119.00.
-    assert "Year 4" in text and "Year 5" in text
+    assert "Year 4" in text
+    assert "Year 5" in text
     # Funding streams against budget: Notional SEN £100.00 budget, £108.00 planned,
     # £8.00 over; High needs top-up £500.00 budget, £119.00 planned, £381.00 left.
-    assert "Notional SEN" in text and "£8.00 over" in text
+    assert "Notional SEN" in text
+    assert "£8.00 over" in text
     assert "£381.00 under" in text
     # Eve alone is at or over the £100.00 threshold: a number, never a name.
     assert "Pupils at or over the £100.00 threshold: 1" in text
     words = set(text.replace("\n", " ").split())
     assert not words & set(PUPIL_NAMES)
     assert min(_sizes(out)) >= 9 - 1e-6
+
+
+def _placed_text(page: object) -> list[tuple[float, float, str, bool]]:
+    """Each piece of text on ``page`` with its x, y and whether it is a table heading.
+
+    Heading cells are the only text set in bold at 8.5 pt.
+    """
+    placed: list[tuple[float, float, str, bool]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: dict, size: float) -> None:
+        x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+        y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+        bold = font is not None and font.get("/BaseFont") == "/Helvetica-Bold"
+        if text.strip():
+            placed.append((round(x, 1), y, text.strip(), bold and abs(size - 8.5) < 0.01))
+
+    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    return placed
+
+
+def _groups_table_header(pdf: Path) -> list[str]:
+    """The heading cells of the PDF's groups table, left to right, read from positions.
+
+    A heading that wraps is put back together from its lines, which share the cell's
+    left edge.
+    """
+    for page in PdfReader(pdf).pages:
+        placed = _placed_text(page)
+        title = [y for _, y, text, _ in placed if text.startswith("Groups, and how each")]
+        if not title:
+            continue
+        below = [(x, y, text) for x, y, text, heading in placed if heading and y < title[0]]
+        top = max(y for _, y, _ in below)
+        cells: dict[float, list[tuple[float, str]]] = {}
+        for x, y, text in below:
+            if top - y < 25:  # the heading row: at most three lines of 10.4 pt
+                cells.setdefault(x, []).append((y, text))
+        return [" ".join(t for _, t in sorted(cells[x], reverse=True)) for x in sorted(cells)]
+    raise AssertionError("the PDF has no groups table")
+
+
+def test_the_pdf_and_the_workbook_name_the_costed_map_columns_in_one_order(
+    session: Session, school: CostedSchool, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from provmap_desktop.services.costed_columns import COSTED_MAP_COLUMNS
+    from provmap_desktop.services.exporting import export_costed_xlsx
+
+    pdf = write_costed_pdf(
+        session, tmp_path / "costed.pdf", academic_year_id=school.year.id, as_of=AS_OF
+    )
+    xlsx = export_costed_xlsx(
+        session, tmp_path / "costed.xlsx", academic_year_id=school.year.id, as_of=AS_OF
+    )
+    sheet = load_workbook(xlsx, read_only=True)["Costed map"]
+    workbook_header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    pdf_header = _groups_table_header(pdf)
+
+    # The workbook holds every column; the page leaves out those marked spreadsheet-only
+    # and keeps the rest in the workbook's order, under the same headings.
+    spreadsheet_only = {c.heading for c in COSTED_MAP_COLUMNS if c.pdf_share is None}
+    assert workbook_header == [c.heading for c in COSTED_MAP_COLUMNS]
+    assert pdf_header == [h for h in workbook_header if h not in spreadsheet_only]
+    assert pdf_header[:2] == ["Provision", "Group"]
+    assert {"Starts", "Ends", "Planned cost", "Cost to date", "Pupils"} <= set(pdf_header)

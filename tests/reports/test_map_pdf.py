@@ -16,7 +16,7 @@ from provmap_desktop.reports.base import make_table, write_pdf
 from provmap_desktop.reports.map_pdf import hours_text, write_map_pdf
 from provmap_desktop.reports.page import ReportInfo
 from provmap_desktop.services.provision_map import MapFilters
-from tests.services._map_school import AUTUMN, MapSchool, add_group, add_pupil, build_school, join
+from tests.schools.map_school import AUTUMN, MapSchool, add_group, add_pupil, join, map_school
 
 PRINTED = dt.date(2026, 11, 23)
 
@@ -87,7 +87,7 @@ def provision_of(all_words: list[Word], word: Word, names: list[str]) -> str:
 
 @pytest.fixture
 def school(session: Session) -> MapSchool:
-    return build_school(session)
+    return map_school(session)
 
 
 def write(session: Session, school: MapSchool, tmp_path: Path, **kw: object) -> Path:
@@ -196,7 +196,8 @@ def test_a3_pages_are_landscape_and_larger(session, school, tmp_path):
     a4 = PdfReader(write(session, school, tmp_path)).pages[0].mediabox
     a3 = PdfReader(write(session, school, tmp_path, page_size="A3")).pages[0].mediabox
     assert a4.width > a4.height
-    assert a3.width > a4.width and a3.width > a3.height
+    assert a3.width > a4.width
+    assert a3.width > a3.height
 
 
 def test_filters_are_applied_and_stated(session, school, tmp_path):
@@ -325,7 +326,8 @@ def test_no_text_on_the_map_is_smaller_than_8_pt(session, school, tmp_path):
                 sizes.append(size * abs(tm[3]) * abs(cm[3]))
 
         page.extract_text(visitor_text=visit)
-    assert sizes and min(sizes) >= 8 - 1e-6
+    assert sizes
+    assert min(sizes) >= 8 - 1e-6
 
 
 def test_year_group_columns_are_as_wide_as_their_content(session, school, tmp_path):

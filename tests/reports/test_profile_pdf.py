@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 from provmap_desktop.models import Pupil
 from provmap_desktop.reports.profile_pdf import profile_story, write_profile_pdf
 
-from .._pupil_school import make_pupil_school
+from ..schools.pupils import pupil_school
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
 def pupils(session: Session) -> dict[str, Pupil]:
-    return make_pupil_school(session)
+    return pupil_school(session)
 
 
 def page_texts(path: Path) -> list[str]:
@@ -103,7 +103,8 @@ def test_a_batch_starts_each_profile_on_a_new_page(
     cal_first = ben_pages[-1] + 1
     assert "Cal Clark" in texts[cal_first]
     assert "Ben Brown" not in texts[cal_first]
-    assert "Ava Archer" in texts[0] and "Ben Brown" not in texts[0]
+    assert "Ava Archer" in texts[0]
+    assert "Ben Brown" not in texts[0]
     # The whole long answer is there, in order, across the pages.
     ben_text = squashed("".join(texts[i] for i in ben_pages))
     positions = [ben_text.find(word) for word in words]
@@ -117,7 +118,8 @@ def test_the_story_can_be_reused_in_another_document(
     session: Session, pupils: dict[str, Pupil]
 ) -> None:
     story = profile_story(session, pupils["Ava"], today=TODAY, width=400)
-    assert story and not any(type(f).__name__ == "PageBreak" for f in story)
+    assert story
+    assert not any(type(f).__name__ == "PageBreak" for f in story)
 
 
 def test_an_empty_batch_is_refused_and_no_file_is_left(

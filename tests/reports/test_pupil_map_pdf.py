@@ -15,14 +15,14 @@ from provmap_desktop.reports.pupil_map_pdf import provision_by_year, write_pupil
 from provmap_desktop.services.costing import cost_map
 from provmap_desktop.services.formatting import format_money
 
-from .._pupil_school import make_pupil_school
+from ..schools.pupils import pupil_school
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
 def pupils(session: Session) -> dict[str, Pupil]:
-    return make_pupil_school(session)
+    return pupil_school(session)
 
 
 def text_of(path: Path) -> str:
@@ -32,7 +32,8 @@ def text_of(path: Path) -> str:
 def ava_share(session: Session, label: str, ava: Pupil) -> str:
     year = session.scalar(select(AcademicYear).where(AcademicYear.label == label))
     group = session.scalar(select(ProvisionGroup).where(ProvisionGroup.academic_year == year))
-    assert year is not None and group is not None
+    assert year is not None
+    assert group is not None
     share = cost_map(session, year, as_of=TODAY).by_group[group.id].pupil_shares[ava.id]
     return format_money(share.planned)
 
@@ -50,7 +51,8 @@ def test_every_year_in_order_with_the_pupils_share_and_outcomes(
     assert text.count("Precision Teaching") >= 3  # two allocations and a review
     assert "Cognition and learning, wave 3" in text
     assert "Mrs Ahmed" in text
-    assert "07/09/2025 to 18/12/2025" in text and "07/09/2026 to 18/12/2026" in text
+    assert "07/09/2025 to 18/12/2025" in text
+    assert "07/09/2026 to 18/12/2026" in text
     assert "2 × 30 min a week, 1:1" in text
     last_year, this_year = ava_share(session, "2025/26", ava), ava_share(session, "2026/27", ava)
     assert last_year != "£0.00"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from provmap_desktop.reports.sar_pdf import readable_name, readable_value, write_sar_pdf
 
-from .._pupil_school import make_pupil_school
+from ..schools.pupils import pupil_school
 
 
 def test_values_are_shown_as_people_read_them() -> None:
@@ -24,7 +24,7 @@ def test_values_are_shown_as_people_read_them() -> None:
 def test_the_pdf_holds_record_profile_provision_reviews_and_changes(
     session: Session, tmp_path: Path
 ) -> None:
-    ava = make_pupil_school(session)["Ava"]
+    ava = pupil_school(session)["Ava"]
     out = write_sar_pdf(session, tmp_path / "sar.pdf", ava)
     text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
     for expected in (

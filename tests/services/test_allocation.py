@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from provmap_desktop.services.allocation import allocation_warnings, group_choice
 
-from ._map_school import AUTUMN, MapSchool, add_group, add_pupil, build_school
+from ..schools.map_school import AUTUMN, MapSchool, add_group, add_pupil, map_school
 
 D = dt.date
 
 
 @pytest.fixture
 def school(session: Session) -> MapSchool:
-    return build_school(session)
+    return map_school(session)
 
 
 def test_a_group_choice_counts_its_current_pupils_and_names_its_staff(session, school):

@@ -13,6 +13,7 @@ from provmap_desktop.services.calendar import (
     SchoolCalendar,
     academic_year_for,
     calendar_for_year,
+    current_or_latest_year,
     period_range,
     planned_session_dates,
     teaching_days,
@@ -20,7 +21,14 @@ from provmap_desktop.services.calendar import (
     term_for,
 )
 
-from ._school import TWELVE_WEEKS, YEAR_END, YEAR_START, make_group, make_provision, make_year
+from ..schools.costed import (
+    TWELVE_WEEKS,
+    YEAR_END,
+    YEAR_START,
+    make_group,
+    make_provision,
+    make_year,
+)
 
 D = dt.date
 
@@ -148,7 +156,8 @@ def test_two_slots_on_one_weekday_make_one_session_and_weekend_slots_none(
 def test_term_for_and_period_range(session: Session) -> None:
     year = make_year(session)
     spring = term_for(year, "spring")
-    assert spring is not None and spring.name == "Spring"
+    assert spring is not None
+    assert spring.name == "Spring"
     assert term_for(year, "Michaelmas") is None
     assert period_range(year, "Spring") == (D(2027, 1, 4), D(2027, 3, 26))
     assert period_range(year, None) == (YEAR_START, YEAR_END)
@@ -161,6 +170,19 @@ def test_academic_year_for_a_day(session: Session) -> None:
     assert academic_year_for(session, D(2027, 2, 1)) is year
     assert academic_year_for(session, D(2027, 8, 31)) is year
     assert academic_year_for(session, D(2027, 9, 1)) is None
+
+
+def test_the_current_year_else_the_latest(session: Session) -> None:
+    assert current_or_latest_year(session, D(2027, 2, 1)) is None
+    year = make_year(session)
+    earlier = AcademicYear(label="2025/26", start_date=D(2025, 9, 1), end_date=D(2026, 8, 31))
+    session.add(earlier)
+    session.flush()
+    assert current_or_latest_year(session, D(2026, 1, 5)) is earlier
+    assert current_or_latest_year(session, D(2027, 2, 1)) is year
+    # After every year set up (and before), the latest one stands in.
+    assert current_or_latest_year(session, D(2028, 1, 5)) is year
+    assert current_or_latest_year(session, D(2020, 1, 5)) is year
 
 
 def test_an_edited_term_gives_a_new_calendar(session: Session) -> None:

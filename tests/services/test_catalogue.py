@@ -39,7 +39,9 @@ def test_entries_name_known_roles_and_streams() -> None:
         assert entry.delivered_by in roles or entry.delivered_by == "", entry.name
         assert entry.funding_stream in streams, entry.name
         assert isinstance(entry.resources_cost, Decimal)
-        assert entry.description and entry.entry_criteria and entry.exit_criteria
+        assert entry.description
+        assert entry.entry_criteria
+        assert entry.exit_criteria
 
 
 def test_precision_teaching_matches_the_worked_example() -> None:
@@ -63,8 +65,10 @@ def test_load_ties_roles_streams_and_year_groups(session: Session) -> None:
     )
     salt = session.scalar(select(Provision).where(Provision.name == "Speech and language therapy"))
     assert salt is not None
-    assert salt.area == "CI" and salt.wave == 3
-    assert salt.delivered_by_role is not None and salt.delivered_by_role.external
+    assert salt.area == "CI"
+    assert salt.wave == 3
+    assert salt.delivered_by_role is not None
+    assert salt.delivered_by_role.external
     phonics = session.scalar(select(Provision).where(Provision.name == "Phonics catch-up"))
     assert phonics is not None
     # Listed for Reception to Year 4; this school only has up to Year 3.
@@ -77,7 +81,8 @@ def test_load_ties_roles_streams_and_year_groups(session: Session) -> None:
     assert phonics.funding_stream is not None
     assert phonics.funding_stream.name == "Notional SEN budget"
     lego = session.scalar(select(Provision).where(Provision.name == "Lego-based therapy"))
-    assert lego is not None and lego.suitable_year_groups == []  # suitable for all
+    assert lego is not None
+    assert lego.suitable_year_groups == []
     assert lego.resources_cost == Decimal("60.00")
 
 
@@ -98,7 +103,9 @@ def test_loading_again_adds_nothing_and_keeps_edits(session: Session) -> None:
     assert load_starter_catalogue(session) == []
     assert session.scalar(select(func.count(Provision.id))) == total
     mine = session.scalar(select(Provision).where(Provision.name == "precision teaching"))
-    assert mine is not None and mine.session_minutes == 15
+    assert mine is not None
+    assert mine.session_minutes == 15
     # Roles the school lacks are left blank rather than invented.
     salt = session.scalar(select(Provision).where(Provision.name == "Speech and language therapy"))
-    assert salt is not None and salt.delivered_by_role is None
+    assert salt is not None
+    assert salt.delivered_by_role is None

@@ -26,11 +26,11 @@ from provmap_desktop.models import (
     SchoolClass,
     YearGroup,
 )
-from provmap_desktop.services.cost_reports import budget_report, threshold_report
+from provmap_desktop.services.cost_limits import budget_totals, threshold_totals
 from provmap_desktop.services.costing import cost_map
 from provmap_desktop.services.formatting import format_money, round_money
 
-from ._school import (
+from ..schools.costed import (
     YEAR_END,
     YEAR_START,
     School,
@@ -404,23 +404,29 @@ def test_threshold_flags_over_near_and_under(session: Session, school: School) -
     _annual_external_group(session, year, exact, "D", sessions_per_week=0, resources_cost=M(6000))
     _annual_external_group(session, year, archived, "E", external_cost_per_session=M(200))
 
-    report = threshold_report(session, year)
-    assert report.threshold == M(6000) and report.margin == M(500)
+    report = threshold_totals(session, year)
+    assert report.threshold == M(6000)
+    assert report.margin == M(500)
     rows = {row.pupil_id: row for row in report.rows}
     assert set(rows) == {over.id, near.id, under.id, exact.id, no_provision.id}
-    assert no_sen.id not in rows and archived.id not in rows
+    assert no_sen.id not in rows
+    assert archived.id not in rows
     assert (rows[over.id].annual_total, rows[over.id].over_by) == (M(6080), M(80))
-    assert rows[over.id].at_or_above and not rows[over.id].near
-    assert rows[exact.id].at_or_above and rows[exact.id].difference == 0
-    assert rows[near.id].near and not rows[near.id].at_or_above
+    assert rows[over.id].at_or_above
+    assert not rows[over.id].near
+    assert rows[exact.id].at_or_above
+    assert rows[exact.id].difference == 0
+    assert rows[near.id].near
+    assert not rows[near.id].at_or_above
     assert rows[near.id].under_by == M(300)
-    assert not rows[under.id].near and rows[under.id].under_by == M(2200)
+    assert not rows[under.id].near
+    assert rows[under.id].under_by == M(2200)
     assert rows[no_provision.id].annual_total == 0
     assert [r.pupil_id for r in report.at_or_above] == [over.id, exact.id]
     assert [r.pupil_id for r in report.near] == [near.id]
     assert report.rows[0].pupil_id == over.id  # highest total first
 
-    narrow = threshold_report(session, year, margin=M(200))
+    narrow = threshold_totals(session, year, margin=M(200))
     assert narrow.near == []
 
 
@@ -450,7 +456,7 @@ def test_budget_totals_and_over_spend(session: Session, school: School) -> None:
     )
     make_group(session, make_provision(session, "Unfunded"), year, staff=school.ta)
 
-    report = budget_report(session, year)
+    report = budget_totals(session, year)
     rows = {row.name: row for row in report.rows}
     assert list(rows) == [
         "High needs top-up",
@@ -464,7 +470,8 @@ def test_budget_totals_and_over_spend(session: Session, school: School) -> None:
     assert rows["Pupil premium"].planned == M(216)
     assert rows["Pupil premium"].remaining == M(-116)
     assert rows["Pupil premium"].overspent
-    assert rows["High needs top-up"].budget is None and rows["High needs top-up"].planned == 0
+    assert rows["High needs top-up"].budget is None
+    assert rows["High needs top-up"].planned == 0
     assert not rows["High needs top-up"].overspent
     assert rows["No funding stream"].planned == M(108)
     assert report.total_budget == M(5100)
@@ -553,7 +560,7 @@ def test_whole_year_provision_is_capped_at_the_schools_costed_weeks(
 
 
 def test_the_cap_is_the_schools_own_weeks_a_year(session: Session) -> None:
-    from ._school import make_year
+    from ..schools.costed import make_year
 
     year = make_year(session, weeks_per_year=39)
     _add_a_summer_week(year)

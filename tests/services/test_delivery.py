@@ -24,7 +24,7 @@ from provmap_desktop.services.planned_sessions import (
     status_text,
 )
 
-from ._school import D, add_member, make_group, make_provision, make_pupil, make_school
+from ..schools.costed import D, add_member, make_group, make_provision, make_pupil, make_school
 
 TODAY = D(2026, 11, 23)
 
@@ -73,7 +73,8 @@ def test_mark_delivered_with_an_absence_and_undo_exactly(session, school):
     change = mark_delivered(session, group.id, day, absent_pupil_ids=[pupils[1].id], today=TODAY)
     assert change.before is None
     record = session.scalar(select(DeliverySession))
-    assert record.status == "delivered" and record.late_entry  # entered after the day
+    assert record.status == "delivered"
+    assert record.late_entry
     assert record.staff_id == group.staff_id
     present = {a.pupil_id: a.present for a in record.attendance}
     assert present == {pupils[0].id: True, pupils[1].id: False, pupils[2].id: True}
@@ -106,7 +107,8 @@ def test_cancel_with_reason_then_clear(session, school):
     change = mark_cancelled(session, group.id, day, "staff_absent", "Ms Jones ill", today=TODAY)
     record = session.scalar(select(DeliverySession))
     assert status_text(record) == "Cancelled – staff absent (late entry)"
-    assert record.note == "Ms Jones ill" and record.attendance == []
+    assert record.note == "Ms Jones ill"
+    assert record.attendance == []
     change.undo(session)
     assert record_state(session, group.id, day).status == "delivered"
     assert len(record_state(session, group.id, day).attendance) == 3

@@ -1,6 +1,6 @@
 """The costed summary and the spreadsheet exports, read back and checked against the engine.
 
-Figures are worked out by hand in ``_costed_school``.
+Figures are worked out by hand in ``tests/schools/costed.py``.
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ from provmap_desktop.services.exporting import (
 )
 from provmap_desktop.services.formatting import round_money
 
-from ._costed_school import AS_OF, CostedSchool, make_costed_school
+from ..schools.costed import AS_OF, CostedSchool, costed_school
 
 M = Decimal
 
 
 @pytest.fixture
 def school(session: Session) -> CostedSchool:
-    return make_costed_school(session)
+    return costed_school(session)
 
 
 def _rows(sheet) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
@@ -271,7 +271,7 @@ def test_the_pupils_sheet_ends_with_the_engines_total(
     session: Session, school: CostedSchool, tmp_path: Path
 ) -> None:
     from provmap_desktop.models import AcademicYear
-    from tests.services._school import add_member, make_group, make_provision, make_pupil
+    from tests.schools.costed import add_member, make_group, make_provision, make_pupil
 
     year = session.get(AcademicYear, school.year.id)
     # £100.00 of resources shared by three pupils: £33.333… each, shown £33.33, so the
@@ -305,7 +305,7 @@ def test_the_pupils_sheet_ends_with_the_engines_total(
 def test_a_one_to_one_group_holding_several_pupils_is_noted(
     session: Session, school: CostedSchool, tmp_path: Path
 ) -> None:
-    from tests.services._school import add_member
+    from tests.schools.costed import add_member
 
     for pupil in school.year4_pupils[:2]:
         add_member(session, school.lego, pupil)

@@ -130,7 +130,8 @@ def test_windows_1252_file_keeps_accented_names_and_semicolons(
     assert table.headers[:3] == ["UPN", "Surname", "Forename"]
     preview, result = import_file(session, CP1252, dry_run=False)
     assert preview.is_clean, format_report(preview)
-    assert result is not None and result.added == 3
+    assert result is not None
+    assert result.added == 3
     names = {(p.forename, p.surname) for p in session.scalars(select(Pupil))}
     assert {("Zoë", "Evans"), ("Siân", "Jones"), ("Seán", "O'Brien")} <= names
 
@@ -153,15 +154,20 @@ def test_good_file_adds_new_pupils_and_updates_by_upn(
 
     ava = session.scalars(select(Pupil).where(Pupil.upn == "X801200016001")).one()
     assert ava.year_group_id == school["4"].id  # moved from Year 3
-    assert ava.sen_status == "K" and ava.primary_need == "SPLD" and ava.secondary_need is None
+    assert ava.sen_status == "K"
+    assert ava.primary_need == "SPLD"
+    assert ava.secondary_need is None
     assert ava.date_of_birth == dt.date(2016, 5, 4)
-    assert ava.school_class is not None and ava.school_class.name == "4B"
+    assert ava.school_class is not None
+    assert ava.school_class.name == "4B"
     assert ava.preferred_name == ""  # same as the legal forename
     # Fields the file does not hold are left as they were.
-    assert ava.eal is True and ava.sen_notes == "Kept by the SENCO"
+    assert ava.eal is True
+    assert ava.sen_notes == "Kept by the SENCO"
 
     ben = session.scalars(select(Pupil).where(Pupil.upn == "L801200016002")).one()
-    assert ben.preferred_name == "Ben" and ben.date_of_birth == dt.date(2016, 9, 30)
+    assert ben.preferred_name == "Ben"
+    assert ben.date_of_birth == dt.date(2016, 9, 30)
     zoe = session.scalars(select(Pupil).where(Pupil.upn == "A801200016003")).one()
     assert (zoe.forename, zoe.sen_status, zoe.primary_need, zoe.secondary_need) == (
         "Zoë",
@@ -169,9 +175,11 @@ def test_good_file_adds_new_pupils_and_updates_by_upn(
         "ASD",
         "SLCN",
     )
-    assert zoe.school_class is not None and zoe.school_class.year_group_id == school["3"].id
+    assert zoe.school_class is not None
+    assert zoe.school_class.year_group_id == school["3"].id
     callum = session.scalars(select(Pupil).where(Pupil.upn == "P801200016004")).one()
-    assert callum.year_group_id == school["R"].id and callum.sen_status == "N"
+    assert callum.year_group_id == school["R"].id
+    assert callum.sen_status == "N"
 
 
 def test_pupils_missing_from_the_file_are_left_alone(
@@ -189,7 +197,8 @@ def test_reimporting_the_same_file_changes_nothing(
     audit_rows = session.scalar(select(func.count()).select_from(AuditEntry))
     preview, result = import_file(session, GOOD, dry_run=False)
     assert {r.action for r in preview.rows} == {RowAction.UNCHANGED}
-    assert result is not None and (result.added, result.updated, result.unchanged) == (0, 0, 4)
+    assert result is not None
+    assert (result.added, result.updated, result.unchanged) == (0, 0, 4)
     assert session.scalar(select(func.count()).select_from(AuditEntry)) == audit_rows
 
 
@@ -197,7 +206,8 @@ def test_dry_run_writes_nothing(session: Session, school: dict[str, YearGroup]) 
     before = _pupil_rows(session)
     preview, result = import_file(session, GOOD, dry_run=True)
     session.rollback()
-    assert result is None and preview.is_clean
+    assert result is None
+    assert preview.is_clean
     assert _pupil_rows(session) == before
     assert session.scalar(select(func.count()).select_from(SchoolClass)) == 1
 
@@ -225,14 +235,18 @@ def test_each_kind_of_bad_row_is_rejected_with_its_reason(
 ) -> None:
     preview = preview_file(session, BAD)
     reasons = {r.number: " ".join(r.reasons) for r in preview.rows}
-    assert preview.rows[0].action is RowAction.ADD and reasons[2] == ""
-    assert "wrong check letter" in reasons[3] and "start with W" in reasons[3]
+    assert preview.rows[0].action is RowAction.ADD
+    assert reasons[2] == ""
+    assert "wrong check letter" in reasons[3]
+    assert "start with W" in reasons[3]
     assert "Year group 'Year 9' is not one of the school's year groups" in reasons[4]
     assert "'31/02/2016' is neither dd/mm/yyyy nor yyyy-mm-dd" in reasons[5]
     assert "Surname is missing" in reasons[6]
     assert "Forename is missing" in reasons[7]
-    assert "appears more than once" in reasons[8] and "rows 8 and 9" in reasons[8]
-    assert "appears more than once" in reasons[9] and "rows 9 and 8" in reasons[9]
+    assert "appears more than once" in reasons[8]
+    assert "rows 8 and 9" in reasons[8]
+    assert "appears more than once" in reasons[9]
+    assert "rows 9 and 8" in reasons[9]
     assert "SEN status 'Q' is not known" in reasons[10]
     assert "Primary need 'XYZ' is not a census need code" in reasons[11]
     assert [r.number for r in preview.rejected] == list(range(3, 12))
@@ -244,7 +258,8 @@ def test_a_file_with_bad_rows_writes_nothing(
     before = _pupil_rows(session)
     audit_before = session.scalar(select(func.count()).select_from(AuditEntry))
     preview, result = import_file(session, BAD, dry_run=False)
-    assert result is None and not preview.is_clean
+    assert result is None
+    assert not preview.is_clean
     with pytest.raises(ImportRefusedError):
         apply_import(session, preview)
     session.rollback()
@@ -256,9 +271,11 @@ def test_report_names_each_rejected_row_and_why(
     session: Session, school: dict[str, YearGroup]
 ) -> None:
     report = format_report(preview_file(session, BAD))
-    assert "Rejected: 9" in report and "To add: 1" in report
+    assert "Rejected: 9" in report
+    assert "To add: 1" in report
     assert "Row 3 (A801200016008 Checkletter, Wrong):" in report
-    assert "Row 11" in report and "XYZ" in report
+    assert "Row 11" in report
+    assert "XYZ" in report
     assert "Nothing will be written" in report
 
 
@@ -317,18 +334,22 @@ def test_ctf_import_takes_names_dates_and_the_latest_sen_entry(
 ) -> None:
     preview, result = import_file(session, CTF, dry_run=False)
     assert preview.is_clean, format_report(preview)
-    assert preview.unit == "Pupil" and len(preview.rows) == 3
-    assert result is not None and (result.added, result.updated) == (2, 1)
+    assert preview.unit == "Pupil"
+    assert len(preview.rows) == 3
+    assert result is not None
+    assert (result.added, result.updated) == (2, 1)
     ava = session.scalars(select(Pupil).where(Pupil.upn == "X801200016001")).one()
     # The 2023 entry (old code S = statement) wins over the 2021 one (A = School Action).
     assert (ava.sen_status, ava.primary_need, ava.secondary_need) == ("E", "ASD", "SLCN")
     assert ava.sen_start_date == dt.date(2023, 1, 10)
-    assert ava.preferred_name == "Avi" and ava.surname == "Ahmed"  # not the parent contact
+    assert ava.preferred_name == "Avi"
+    assert ava.surname == "Ahmed"
     assert ava.year_group_id == school["4"].id
     ben = session.scalars(select(Pupil).where(Pupil.upn == "L801200016002")).one()
     assert (ben.sen_status, ben.primary_need, ben.gender) == ("K", "SPLD", "M")
     callum = session.scalars(select(Pupil).where(Pupil.upn == "P801200016004")).one()
-    assert callum.year_group_id == school["R"].id and callum.sen_status == "N"
+    assert callum.year_group_id == school["R"].id
+    assert callum.sen_status == "N"
     assert callum.date_of_birth == dt.date(2020, 3, 1)
 
 
@@ -367,6 +388,47 @@ def test_xml_that_is_not_a_ctf_is_refused(tmp_path: Path) -> None:
         parse_ctf(b"<html><body/></html>", "page.xml")
 
 
+_BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE CTfile [
+  <!ENTITY lol "lol">
+  <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+  <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+  <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+  <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+  <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+  <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<CTfile><CTFpupilData><Pupil>
+  <UPN>A123456789012</UPN><Surname>&lol9;</Surname><Forename>Ava</Forename>
+</Pupil></CTFpupilData></CTfile>
+"""
+
+
+def test_a_ctf_with_an_entity_expansion_bomb_is_refused_not_expanded(
+    session: Session, school: dict[str, YearGroup], tmp_path: Path
+) -> None:
+    bomb = tmp_path / "transfer.ctf"
+    bomb.write_text(_BILLION_LAUGHS, encoding="utf-8")
+    before = _pupil_rows(session)
+    with pytest.raises(ImportFileError, match="declares XML entities") as refused:
+        import_file(session, bomb, dry_run=False)
+    assert "transfer.ctf" in str(refused.value)
+    assert "Nothing was written" in str(refused.value)
+    assert _pupil_rows(session) == before
+
+
+def test_a_ctf_that_reaches_for_another_file_is_refused() -> None:
+    outside = b"""<?xml version="1.0"?>
+<!DOCTYPE CTfile [<!ENTITY secret SYSTEM "file:///etc/hostname">]>
+<CTfile><CTFpupilData><Pupil><Surname>&secret;</Surname></Pupil></CTFpupilData></CTfile>
+"""
+    with pytest.raises(ImportFileError, match="refers to other files"):
+        parse_ctf(outside, "transfer.xml")
+
+
 def test_ctf_rejections_name_the_pupil_position(
     session: Session, school: dict[str, YearGroup]
 ) -> None:
@@ -391,7 +453,8 @@ def test_new_class_takes_the_year_group_of_its_first_clean_row(
     assert preview.rows[1].notes == ["Class 5C is new and will be created in Year 5."]
     assert preview.rows[1].values["date_of_birth"] == dt.date(2016, 1, 2)
     # A known class in another spelling is the same class, not a new one.
-    assert preview.rows[2].values["class_name"] == "4B" and not preview.rows[2].notes
+    assert preview.rows[2].values["class_name"] == "4B"
+    assert not preview.rows[2].notes
 
 
 # --- real MIS files: Common Transfer Files -------------------------------------------
@@ -408,7 +471,8 @@ def test_a_sims_ctf19_file_named_ctf_imports_gender_and_sen_needs(
     preview, result = import_file(session, SIMS_CTF19, dry_run=False, today=TODAY)
     assert preview.unit == "Pupil", "a .ctf holding <CTfile> is a transfer file"
     assert preview.is_clean, format_report(preview)
-    assert result is not None and (result.added, result.updated) == (3, 1)
+    assert result is not None
+    assert (result.added, result.updated) == (3, 1)
 
     freya = _pupil(session, "A838200024001")
     assert (freya.gender, freya.sen_status, freya.primary_need, freya.secondary_need) == (
@@ -418,7 +482,8 @@ def test_a_sims_ctf19_file_named_ctf_imports_gender_and_sen_needs(
         "SLCN",
     )
     assert freya.sen_start_date == dt.date(2021, 11, 15)
-    assert freya.surname == "Hollis" and freya.year_group_id == school["4"].id
+    assert freya.surname == "Hollis"
+    assert freya.year_group_id == school["4"].id
     ava = _pupil(session, "X801200016001")
     assert (ava.gender, ava.sen_status, ava.sen_start_date) == ("F", "N", None)
     assert ava.year_group_id == school["4"].id
@@ -439,7 +504,8 @@ def test_a_newer_ctf_with_sex_in_full_and_an_upper_case_name_imports(
 ) -> None:
     preview, result = import_file(session, NEWER_CTF, dry_run=False, today=TODAY)
     assert preview.is_clean, format_report(preview)
-    assert result is not None and result.added == 2
+    assert result is not None
+    assert result.added == 2
     isla = _pupil(session, "Z80120001605T")  # a temporary UPN
     assert (isla.gender, isla.year_group_id, isla.sen_status) == ("F", school["3"].id, "N")
     alfie = _pupil(session, "T941200024004")
@@ -498,7 +564,8 @@ def test_a_csv_named_txt_is_read_as_csv(
     path.write_bytes(GOOD.read_bytes())
     assert not is_ctf(path)
     preview = preview_file(session, path)
-    assert preview.unit == "Row" and preview.is_clean, format_report(preview)
+    assert preview.unit == "Row"
+    assert preview.is_clean, format_report(preview)
 
 
 @pytest.fixture
@@ -538,13 +605,16 @@ def test_a_year6_transition_ctf_is_offered_as_next_years_intake(
         "Year 7",
         dt.date(2027, 9, 1),  # the day after 2026/27 ends
     )
-    assert not offered.intake.accepted and not offered.is_clean
+    assert not offered.intake.accepted
+    assert not offered.is_clean
     assert "next year's intake" in offered.rows[0].reasons[0]
 
     taken = build_preview(
         session, rows, CTF_MAPPING, unit="Pupil", offer_intake=True, as_intake=True, today=TODAY
     )
-    assert taken.is_clean and taken.intake is not None and taken.intake.accepted
+    assert taken.is_clean
+    assert taken.intake is not None
+    assert taken.intake.accepted
     assert "joins Year 7 on 01/09/2027" in taken.rows[0].notes[0]
     apply_import(session, taken)
     alfie = _pupil(session, "T941200024004")
@@ -558,7 +628,8 @@ def test_nursery_pupils_arrive_as_reception_intake(
 ) -> None:
     preview, result = import_file(session, NURSERY_CTF, dry_run=False, as_intake=True, today=TODAY)
     assert preview.is_clean, format_report(preview)
-    assert result is not None and result.added == 2
+    assert result is not None
+    assert result.added == 2
     poppy = _pupil(session, "K801300125001")
     assert poppy.year_group_id == school["R"].id
     # No academic year is set up in this school: the next one starts on 1 September.
@@ -582,7 +653,8 @@ def test_a_mis_export_in_sims_arbor_and_bromcom_wording_imports_completely(
     session.commit()
     preview, result = import_file(session, MIS_WORDING, dry_run=False, today=TODAY)
     assert preview.is_clean, format_report(preview)
-    assert result is not None and result.added == 9
+    assert result is not None
+    assert result.added == 9
     assert sorted(result.classes_created) == ["6K", "Kestrels"]
     # Worked by hand from each row of the file:
     expected = {

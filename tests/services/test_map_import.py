@@ -29,12 +29,12 @@ from provmap_desktop.services.map_import.plan import _people, school_of
 from provmap_desktop.services.map_import.words import Frequency, frequency, year_heading
 from provmap_desktop.services.pupils import TO_COMPLETE
 
-from ._exemplar_map import (
+from ..schools.exemplar import (
     CATALOGUE,
     EXPECTED,
     EXPECTED_ALLOCATIONS,
+    exemplar_school,
     full_name,
-    make_exemplar_school,
     write_docx,
     write_xlsx,
 )
@@ -46,7 +46,7 @@ TODAY = dt.date(2026, 9, 20)
 
 @pytest.fixture
 def school(session: Session) -> Session:
-    make_exemplar_school(session)
+    exemplar_school(session)
     return session
 
 
@@ -138,10 +138,12 @@ def check_exemplar(session: Session, path: Path) -> None:
     coordination = session.scalar(
         select(Provision).where(Provision.name == "Coordination programme")
     )
-    assert coordination is not None and (coordination.area, coordination.wave) == ("SP", 3)
+    assert coordination is not None
+    assert (coordination.area, coordination.wave) == ("SP", 3)
     # "TA" is the Teaching assistant role; "Mrs Ahmed" a member of staff.
     els_new = session.scalar(select(Provision).where(Provision.name == "In-class SEMH support"))
-    assert els_new is not None and els_new.delivered_by_role is not None
+    assert els_new is not None
+    assert els_new.delivered_by_role is not None
     assert els_new.delivered_by_role.name == "Teaching assistant"
     springboard = session.scalars(
         select(ProvisionGroup).join(Provision).where(Provision.name == "Springboard mathematics")
@@ -187,10 +189,12 @@ def test_unmatched_names_become_pupils_to_complete_when_chosen(
     school.commit()
     assert counts[2:] == (EXPECTED_ALLOCATIONS + 1, 1)
     (added,) = school.scalars(select(Pupil).where(Pupil.forename == "Wiliam")).all()
-    assert added.year_group is not None and added.year_group.name == "Year 4"
+    assert added.year_group is not None
+    assert added.year_group.name == "Year 4"
     assert added.surname == ""
     # A temporary UPN: the school's LA and establishment, a 2-digit serial and a letter.
-    assert is_valid_upn(added.upn) and added.upn[-1].isalpha()
+    assert is_valid_upn(added.upn)
+    assert added.upn[-1].isalpha()
     assert added.upn[1:10] == "801200026"
     assert added.sen_notes.startswith(TO_COMPLETE)
     assert "row 25, column H" in added.sen_notes
@@ -258,7 +262,8 @@ def test_the_long_list_csv_imports_with_its_optional_columns(school: Session) ->
     assert lego.delivered_by_role is not None
     assert lego.delivered_by_role.name == "Teaching assistant"
     (recovery_group,) = recovery.groups
-    assert recovery_group.staff is not None and recovery_group.staff.name == "Mrs Ahmed"
+    assert recovery_group.staff is not None
+    assert recovery_group.staff.name == "Mrs Ahmed"
 
 
 # -- the rules underneath ---------------------------------------------------------------
@@ -308,7 +313,8 @@ def test_names_are_matched_full_name_first_then_initials_then_forename_alone(
     patel = school.scalar(
         select(Pupil).where(Pupil.surname == "Patel", Pupil.forename == "Mohammed")
     )
-    assert rahman is not None and patel is not None
+    assert rahman is not None
+    assert patel is not None
     assert index.match("mohammed rahman", year5.id).pupil_id == rahman.id
     assert index.match("Mohammed R.", year5.id).pupil_id == rahman.id
     assert index.match("M. Patel", year5.id).pupil_id == patel.id

@@ -16,12 +16,12 @@ from provmap_desktop.services.provision_map import (
     slot_text,
 )
 
-from ._map_school import MapSchool, add_group, build_school, join
+from ..schools.map_school import MapSchool, add_group, join, map_school
 
 
 @pytest.fixture
 def school(session: Session) -> MapSchool:
-    return build_school(session)
+    return map_school(session)
 
 
 def names(groups) -> list[list[str]]:  # type: ignore[no-untyped-def]
@@ -127,7 +127,8 @@ def test_group_overrides_change_the_adult_hours(session, school):
     session.flush()
     snapshot = build_map(session, school.year.id, "Autumn")
     row = snapshot.row(school.provisions["talk"].id)
-    assert row is not None and row.totals.adult_minutes_per_week == 150
+    assert row is not None
+    assert row.totals.adult_minutes_per_week == 150
 
 
 def test_filters_by_area_and_wave_choose_rows(session, school):

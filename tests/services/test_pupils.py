@@ -32,7 +32,6 @@ from provmap_desktop.models import (
     YearGroup,
 )
 from provmap_desktop.rules.upn import UpnError, clean_upn, make_upn, upn_warning
-from provmap_desktop.services.audit import install_audit
 from provmap_desktop.services.data_protection import (
     erase_pupil,
     subject_access_export,
@@ -45,6 +44,7 @@ from provmap_desktop.services.pupils import (
     section_f_gaps,
     suggest_membership,
 )
+from provmap_desktop.storage.audit import install_audit
 from provmap_desktop.storage.database import make_engine
 
 TODAY = dt.date(2026, 11, 16)
@@ -259,7 +259,8 @@ def test_text_search_on_names_and_upn_prefix(
 def test_filters_combine(session: Session, school: dict[str, object]) -> None:
     y4 = school["y4"]
     c4a = school["c4a"]
-    assert isinstance(y4, YearGroup) and isinstance(c4a, SchoolClass)
+    assert isinstance(y4, YearGroup)
+    assert isinstance(c4a, SchoolClass)
     assert _names(find_pupils(session, PupilFilter(year_group_ids={y4.id}))) == [
         "Tom",
         "Amy",
@@ -297,7 +298,8 @@ def test_archive_hides_and_restore_brings_back(session: Session, school: dict[st
     pupil_domain.restore(session, amy.id)
     session.commit()
     assert "Amy" in _names(find_pupils(session))
-    assert amy.leaving_date is None and amy.archived is False
+    assert amy.leaving_date is None
+    assert amy.archived is False
 
 
 def test_archive_before_joining_is_refused(session: Session, school: dict[str, object]) -> None:
@@ -347,7 +349,8 @@ def test_suggest_membership_finds_a_current_allocation_of_the_provision(
     session: Session, school: dict[str, object]
 ) -> None:
     quinn, lego_group = school["quinn"], school["lego_group"]
-    assert isinstance(quinn, Pupil) and isinstance(lego_group, ProvisionGroup)
+    assert isinstance(quinn, Pupil)
+    assert isinstance(lego_group, ProvisionGroup)
     assert quinn.ehcp is not None
     salt_item, lego_item, sensory_item = quinn.ehcp.provision_items
     assert suggest_membership(session, salt_item, TODAY) is school["salt_now"]
@@ -376,8 +379,10 @@ def test_subject_access_export_holds_everything_about_the_pupil(
         list(e) == ["at", "action", "table", "row_id", "summary", "before", "after"]
         for e in data["audit"]
     )
-    assert data["pupil"]["upn"] == quinn.upn and data["pupil"]["surname"] == "Zephyrbrook"
-    assert data["pupil"]["year_group"] == "Year 4" and data["pupil"]["class"] == "4A"
+    assert data["pupil"]["upn"] == quinn.upn
+    assert data["pupil"]["surname"] == "Zephyrbrook"
+    assert data["pupil"]["year_group"] == "Year 4"
+    assert data["pupil"]["class"] == "4A"
     assert data["profile"]["important_to_me"] == "Quentavius loves trains"
     assert data["ehcp"]["la_reference"] == "LA-77"
     assert data["ehcp"]["outcomes"] == ["Quentavius will ask for help"]
@@ -423,7 +428,8 @@ def test_subject_access_json_is_written_whole(
     write_subject_access_json(session, cara, target)
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["pupil"]["preferred_name"] == "Cee"
-    assert data["ehcp"] is None and data["memberships"] == []
+    assert data["ehcp"] is None
+    assert data["memberships"] == []
     assert [p.name for p in tmp_path.iterdir()] == ["sar.json"]  # no temp file left
 
 
@@ -434,7 +440,8 @@ def test_erase_removes_every_row_and_blanks_the_audit(
     session: Session, school: dict[str, object]
 ) -> None:
     quinn, amy = school["quinn"], school["amy"]
-    assert isinstance(quinn, Pupil) and isinstance(amy, Pupil)
+    assert isinstance(quinn, Pupil)
+    assert isinstance(amy, Pupil)
     quinn_id, amy_id, quinn_upn = quinn.id, amy.id, quinn.upn
     assert quinn.ehcp is not None
     # An outcome written and then removed: only the log still holds it, with no pupil id.
@@ -467,7 +474,8 @@ def test_erase_removes_every_row_and_blanks_the_audit(
         assert secret not in text.casefold(), secret
     assert all(e.pupil_id != quinn_id for e in log)
     erased = [e for e in log if e.action == "erase"]
-    assert len(erased) == 1 and erased[0].summary == "pupil erased"
+    assert len(erased) == 1
+    assert erased[0].summary == "pupil erased"
     # Erasing logs no "delete" rows (they would copy the data); the earlier one is blanked.
     deletes = [e for e in log if e.action == "delete"]
     assert [(e.table_name, e.summary, e.before_json) for e in deletes] == [
@@ -482,8 +490,9 @@ def file_session(tmp_path: Path) -> Iterator[tuple[Session, Path]]:
     path = tmp_path / "school.provmap"
     engine = make_engine(path)
     Base.metadata.create_all(engine)
-    install_audit()
-    with sessionmaker(engine, expire_on_commit=False)() as s:
+    factory = sessionmaker(engine, expire_on_commit=False)
+    install_audit(factory)
+    with factory() as s:
         yield s, path
     engine.dispose()
 
@@ -585,7 +594,8 @@ def test_a_wrong_check_letter_or_form_is_still_refused(text: str, message: str) 
 def test_an_unknown_authority_number_is_only_a_warning() -> None:
     assert clean_upn("B999200024001") == "B999200024001"
     warning = upn_warning("B999200024001")
-    assert warning is not None and "999" in warning
+    assert warning is not None
+    assert "999" in warning
 
 
 def test_the_pupil_record_refuses_an_invalid_upn_whoever_stores_it(session: Session) -> None:

@@ -29,7 +29,7 @@ from provmap_desktop.services.review_measures import (
     suggest_target_met,
 )
 
-from ._school import D, add_member, make_group, make_provision, make_pupil, make_school
+from ..schools.costed import D, add_member, make_group, make_provision, make_pupil, make_school
 
 TODAY = D(2026, 12, 4)
 
@@ -99,7 +99,8 @@ def test_continue_opens_the_next_cycle_with_baseline_and_plan(session, allocatio
     _, pupil, membership = allocation
     review = _first_cycle(session, membership)
     again = start_cycle(session, membership.id, today=TODAY)
-    assert again.review_id == review.id and again.is_noop  # the open one
+    assert again.review_id == review.id
+    assert again.is_noop
     step = _complete(session, review, "continue").step
     following = session.get(Review, step.next_review_id)
     assert (following.baseline_type, following.baseline_value) == ("reading_age", "6y 4m")
@@ -131,7 +132,8 @@ def test_escalate_records_where_to_and_needs_it(session, allocation):
     review = _first_cycle(session, membership)
     with pytest.raises(DomainError, match="Say where to escalate to"):
         _complete(session, review, "escalate")
-    assert review.completed_on is None and review.decision is None
+    assert review.completed_on is None
+    assert review.decision is None
     step = _complete(session, review, "escalate", escalate_to=ESCALATE_EHC).step
     assert review.escalate_to == ESCALATE_EHC
     assert "EHC needs assessment" in step.text
@@ -144,7 +146,8 @@ def test_exit_ends_the_allocation_and_undo_restores_it(session, allocation):
     assert membership.leave_date == D(2026, 12, 4) == change.step.left_on
     change.undo(session)
     assert membership.leave_date is None
-    assert review.completed_on is None and review.decision is None
+    assert review.completed_on is None
+    assert review.decision is None
     change.redo(session)
     assert membership.leave_date == D(2026, 12, 4)
     assert session.get(Review, review.id).decision == "exit"
@@ -195,8 +198,10 @@ def test_impact_by_provision_counts_pupils_behind_each_figure(session, allocatio
     assert (row.targets_met, row.targets_judged, row.met_share) == (1, 2, 0.5)
     (mean,) = row.progress
     assert (mean.measure_type, mean.mean, mean.pupils) == ("reading_age", 6.0, 2)
-    assert row.delivery_pupils == 2 and row.planned > 0
-    assert row.cost_pupils == 2 and row.cost_per_pupil is not None
+    assert row.delivery_pupils == 2
+    assert row.planned > 0
+    assert row.cost_pupils == 2
+    assert row.cost_per_pupil is not None
 
 
 # -- measures where lower is better -------------------------------------------------------
@@ -240,7 +245,9 @@ def test_mean_progress_of_a_count_reads_as_fewer():
     from provmap_desktop.services.review_impact import MeanProgress
 
     text = MeanProgress("count", -4.0, 3).text
-    assert text.startswith("4 fewer") and "-4" not in text and "points" not in text
+    assert text.startswith("4 fewer")
+    assert "-4" not in text
+    assert "points" not in text
     assert MeanProgress("reading_age", 4.0, 2).text == "+4 months reading age"
 
 
@@ -254,15 +261,20 @@ def test_a_review_date_must_be_a_school_day_inside_the_group(session, allocation
     assert review_date_problem(session, group, D(2026, 12, 4)) is None
     assert review_date_problem(session, group, D(2026, 11, 18)) is None
     after = review_date_problem(session, group, D(2026, 12, 12))  # a Saturday, after it ends
-    assert after is not None and "after the group ends on 04/12/2026" in after
+    assert after is not None
+    assert "after the group ends on 04/12/2026" in after
     weekend = review_date_problem(session, group, D(2026, 11, 14))  # Saturday in the block
-    assert weekend is not None and "Saturday 14/11/2026 is not a school day" in weekend
+    assert weekend is not None
+    assert "Saturday 14/11/2026 is not a school day" in weekend
     half_term = review_date_problem(session, group, D(2026, 10, 28))
-    assert half_term is not None and "not a school day" in half_term
+    assert half_term is not None
+    assert "not a school day" in half_term
     before = review_date_problem(session, group, D(2026, 9, 4))
-    assert before is not None and "before the group starts on 07/09/2026" in before
+    assert before is not None
+    assert "before the group starts on 07/09/2026" in before
     early = review_date_problem(session, group, D(2026, 9, 9), baseline_date=D(2026, 9, 14))
-    assert early is not None and "before the baseline date 14/09/2026" in early
+    assert early is not None
+    assert "before the baseline date 14/09/2026" in early
     assert group_last_school_day(session, group) == D(2026, 12, 4)
     assert group_last_school_day(session, group, D(2026, 10, 30)) == D(2026, 10, 23)
 
@@ -301,7 +313,8 @@ def test_a_new_cycle_after_the_group_ended_is_not_dated_on_a_weekend(session, al
     _, _, membership = allocation
     review = preview_cycle(session, membership.id, today=D(2026, 12, 12))  # a Saturday
     assert review.review_date == D(2026, 12, 4)
-    assert review.baseline_date is not None and review.baseline_date <= review.review_date
+    assert review.baseline_date is not None
+    assert review.baseline_date <= review.review_date
 
 
 # -- one rule for "due" -------------------------------------------------------------------

@@ -198,7 +198,8 @@ def test_a_hand_written_document_imports_with_pence_and_dates_exact(session: Ses
     assert settings.name == "Brook Lane Primary"
     assert settings.sen_threshold == Decimal("6000.00")
     ta = session.get(StaffRole, 1)
-    assert ta is not None and ta.hourly_cost == Decimal("18.50")
+    assert ta is not None
+    assert ta.hourly_cost == Decimal("18.50")
     # In the database money is whole pence: £18.50 is 1850, £0.75 is 75.
     raw = (
         session.connection()
@@ -218,7 +219,8 @@ def test_a_hand_written_document_imports_with_pence_and_dates_exact(session: Ses
     pupil = session.get(Pupil, 31)
     assert pupil is not None
     assert pupil.date_of_birth == dt.date(2017, 2, 28)
-    assert pupil.profile is not None and pupil.profile.strengths == "Loves drawing"
+    assert pupil.profile is not None
+    assert pupil.profile.strengths == "Loves drawing"
     assert pupil.ehcp is not None
     assert [o.text for o in pupil.ehcp.outcomes] == ["Read a short text aloud"]
     assert pupil.ehcp.provision_items[0].membership_id == 50

@@ -27,13 +27,18 @@ def test_text_that_looks_like_a_formula_is_a_string_in_the_workbook(tmp_path: Pa
     path = write_xlsx(tmp_path / "map.xlsx", [TABLE])
     with zipfile.ZipFile(path) as archive:
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
-    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    assert "<f>" not in sheet_xml
+    assert "<f " not in sheet_xml
     sheet = load_workbook(path).active
-    assert sheet["A2"].value == HOSTILE and sheet["A2"].data_type == "s"
-    assert sheet["B3"].value == "-2+3" and sheet["B3"].data_type == "s"
+    assert sheet["A2"].value == HOSTILE
+    assert sheet["A2"].data_type == "s"
+    assert sheet["B3"].value == "-2+3"
+    assert sheet["B3"].data_type == "s"
     # Numbers stay numbers, negative ones included.
-    assert sheet["C2"].data_type == "n" and sheet["C2"].value == -12.5
-    assert sheet["D3"].data_type == "n" and sheet["D3"].value == -1
+    assert sheet["C2"].data_type == "n"
+    assert sheet["C2"].value == -12.5
+    assert sheet["D3"].data_type == "n"
+    assert sheet["D3"].value == -1
 
 
 def test_csv_text_cells_cannot_start_a_formula_but_numbers_are_untouched(tmp_path: Path) -> None:

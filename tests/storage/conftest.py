@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import sqlite3
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from provmap_desktop.models import (
-    AcademicYear,
-    FundingBudget,
-    FundingStream,
-    GroupMembership,
-    Provision,
-    ProvisionGroup,
-    Pupil,
-    SchoolClass,
-    SchoolSettings,
-    Staff,
-    StaffRole,
-    Term,
-    YearGroup,
-)
-from provmap_desktop.rules.upn import make_upn
-from provmap_desktop.storage import open_database
+from ..schools.small import add_small_school
+
+__all__ = ["add_small_school", "all_rows", "integrity", "sha256", "side_files"]
 
 
 def sha256(path: Path) -> str:
@@ -62,56 +46,6 @@ def integrity(path: Path) -> list[str]:
         return [r[0] for r in conn.execute("PRAGMA integrity_check")]
     finally:
         conn.close()
-
-
-def add_small_school(path: Path) -> None:
-    """A school with a row in most tables, written through ``open_database``."""
-    db = open_database(path)
-    try:
-        with db.session_factory() as s:
-            s.add(SchoolSettings(name="Fixture Primary", urn="100001", la_number="202"))
-            year = AcademicYear(
-                label="2026/27", start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 7, 21)
-            )
-            year.terms.append(
-                Term(name="Autumn", start_date=dt.date(2026, 9, 2), end_date=dt.date(2026, 12, 18))
-            )
-            y3 = YearGroup(name="Year 3", sort_order=3)
-            cls = SchoolClass(name="3 Oak", year_group=y3)
-            ta = StaffRole(name="Teaching assistant", hourly_cost=Decimal("18.40"))
-            staff = Staff(name="Ms Reed", role=ta)
-            stream = FundingStream(name="Notional SEN")
-            stream.budgets.append(FundingBudget(academic_year=year, amount=Decimal("45000.00")))
-            prov = Provision(name="Precision teaching", area="CL", delivered_by_role=ta)
-            group = ProvisionGroup(
-                provision=prov,
-                academic_year=year,
-                year_group=y3,
-                staff=staff,
-                start_date=dt.date(2026, 9, 7),
-                end_date=dt.date(2026, 12, 11),
-            )
-            pupils = [
-                Pupil(
-                    upn=make_upn("202", "2001", 2019, n),
-                    surname=f"Surname{n}",
-                    forename=f"Forename{n}",
-                    year_group=y3,
-                    school_class=cls,
-                    sen_status="K" if n % 2 else "N",
-                )
-                for n in range(1, 6)
-            ]
-            s.add_all([year, cls, staff, stream, group, *pupils])
-            s.flush()
-            s.add(
-                GroupMembership(
-                    group_id=group.id, pupil_id=pupils[0].id, join_date=group.start_date
-                )
-            )
-            s.commit()
-    finally:
-        db.close()
 
 
 @pytest.fixture

@@ -204,7 +204,7 @@ def current(tmp_path: Path) -> Iterator[Path]:
     path.parent.mkdir()
     db = open_database(path)
     db.close()
-    yield path
+    return path
 
 
 def test_restore_keeps_the_previous_database_aside(

@@ -75,8 +75,10 @@ def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
 
 def assert_one_plain_line(done: subprocess.CompletedProcess[str], *words: str) -> None:
     assert done.returncode == 1, done.stderr
-    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
-    assert done.stderr.startswith("provmap: ") and done.stderr.count("\n") == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Exception ignored" not in done.stderr
+    assert done.stderr.startswith("provmap: "), done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
     for word in words:
         assert word in done.stderr, done.stderr
 
@@ -125,7 +127,8 @@ def test_a_read_only_file_system_is_named_as_such(small_disk: Path) -> None:
     with pytest.raises(StorageError, match="read-only") as caught:
         open_database(path).close()
     message = str(caught.value)
-    assert "Restore" not in message and "damaged" not in message
+    assert "Restore" not in message
+    assert "damaged" not in message
     done = _cli("--db", str(path), "demo", "--force")
     assert_one_plain_line(done, "read-only")
 

@@ -36,7 +36,8 @@ MOUNTS = [
 )
 def test_risky_places_are_named_with_why_and_what_to_do(path: str, words: str) -> None:
     warning = place_warning(Path(path), MOUNTS)
-    assert warning is not None and words in warning
+    assert warning is not None
+    assert words in warning
     assert "File → Back up…" in warning
 
 

@@ -68,7 +68,8 @@ def test_restore_moves_stale_side_files_aside_and_gives_a_sound_file(
         assert db.integrity_problems() == []
     finally:
         db.close()
-    assert kept is not None and kept.parent == target.parent / "Backups"
+    assert kept is not None
+    assert kept.parent == target.parent / "Backups"
     assert kept.read_bytes() == stale_wal  # moved aside, never deleted
 
 
@@ -85,7 +86,9 @@ def test_two_restores_in_the_same_second_keep_both_previous_databases(
     _rename_school(target, "Second Primary")
     second = restore_database(backup, target)
 
-    assert first is not None and second is not None and first != second
+    assert first is not None
+    assert second is not None
+    assert first != second
     assert all_rows(first) == original
     assert all_rows(second)["school_settings"][0][1] == "Second Primary"
 
@@ -203,5 +206,7 @@ def test_a_file_that_cannot_switch_to_wal_is_one_plain_line(
     finally:
         holder.close()
     message = str(caught.value)
-    assert "in use by another program" in message and "\n" not in message
-    assert "sqlalche" not in message and "OperationalError" not in message
+    assert "in use by another program" in message
+    assert "\n" not in message
+    assert "sqlalche" not in message
+    assert "OperationalError" not in message

@@ -97,7 +97,8 @@ def test_the_command_line_round_trip_reads_the_password_from_a_file(
     fresh = tmp_path / "new" / "school.provmap"
     assert main(["--db", str(fresh), "restore", str(out)]) == EXIT_FAILED
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--password-file" in err
+    assert err.count("\n") == 1
+    assert "--password-file" in err
     assert (
         main(["--db", str(fresh), "restore", str(out), "--password-file", str(secret)]) == EXIT_OK
     )

@@ -2,49 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 
-from provmap_desktop.models import (
-    AcademicYear,
-    SchoolSettings,
-    Staff,
-    StaffRole,
-    Term,
-    YearGroup,
-)
-from provmap_desktop.storage import Database, open_database
+from provmap_desktop.storage import Database
 
-TODAY = dt.date(2026, 11, 23)
+from ..schools.small import small_school
+from ..schools.templates import TODAY, open_school
+
+__all__ = ["TODAY", "small_school"]
+_HERE = Path(__file__).parent
 
 
-def small_school(db: Database) -> None:
-    with db.session_factory() as s:
-        s.add(SchoolSettings(name="Test Primary"))
-        year = AcademicYear(
-            label="2026/27", start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 8, 31)
-        )
-        year.terms = [
-            Term(
-                name="Autumn",
-                start_date=dt.date(2026, 9, 3),
-                end_date=dt.date(2026, 12, 18),
-                half_term_start=dt.date(2026, 10, 26),
-                half_term_end=dt.date(2026, 10, 30),
-            ),
-            Term(name="Spring", start_date=dt.date(2027, 1, 5), end_date=dt.date(2027, 3, 26)),
-            Term(name="Summer", start_date=dt.date(2027, 4, 12), end_date=dt.date(2027, 7, 21)),
-        ]
-        s.add(year)
-        s.add_all(YearGroup(name=f"Year {n}", sort_order=n) for n in range(1, 7))
-        ta = StaffRole(name="Teaching assistant", hourly_cost=Decimal("18.00"))
-        s.add(Staff(name="Mrs Ahmed", role=ta))
-        s.commit()
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test under tests/ui as ``gui``: it drives real Qt widgets."""
+    for item in items:
+        if _HERE in item.path.parents:
+            item.add_marker(pytest.mark.gui)
 
 
 @pytest.fixture(autouse=True)
@@ -55,8 +32,8 @@ def _isolated_qsettings(tmp_path: Path) -> None:
 
 @pytest.fixture
 def school_db(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(tmp_path / "school.provmap")
-    small_school(db)
+    """A copy of the widget tests' school (``tests.schools.small.small_school``), open."""
+    db = open_school("calendar", tmp_path / "school.provmap")
     yield db
     db.close()
 
@@ -74,11 +51,7 @@ def window(qtbot, school_db: Database):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Iterator[Database]:
     """The demo school (Oakfield Primary) built as of ``TODAY`` in a real file."""
-    from provmap_desktop.services.demo import build_demo_school
-
-    db = open_database(tmp_path / "demo.provmap")
-    with db.session_factory() as s:
-        build_demo_school(s, today=TODAY)
+    db = open_school("demo", tmp_path / "demo.provmap")
     yield db
     db.close()
 
@@ -109,6 +82,10 @@ def _keep_widget_garbage():  # type: ignore[no-untyped-def]
     at a random later moment, crashed the test process after every test had passed
     (a segmentation fault in garbage collection). Keeping them alive until the process
     ends made the run finish cleanly; the cause is not yet pinned down.
+
+    What is kept is then frozen (``gc.freeze``): the collector no longer walks it. Without
+    that, every later collection walked all the windows kept so far, and the teardown
+    of a widget test grew to over ten seconds by the end of the run.
     """
     yield
     import gc
@@ -120,6 +97,4 @@ def _keep_widget_garbage():  # type: ignore[no-untyped-def]
         gc.garbage.clear()
     finally:
         gc.set_debug(0)
-    # What is kept never changes again: out of later collections' way, so each test's
-    # collection looks at that test's objects only, not at every earlier test's.
     gc.freeze()

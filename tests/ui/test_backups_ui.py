@@ -3,12 +3,10 @@ backups…, all driven through the dialogs as a user would."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QDialogButtonBox,
     QInputDialog,
     QMessageBox,
@@ -21,21 +19,9 @@ from provmap_desktop.storage.autobackup import list_copies, take_copy
 from provmap_desktop.storage.backup import backup_database
 from provmap_desktop.storage.sealed import is_sealed
 
+from .modal import click, on_next_modal, restore_through_file_menu
+
 PASSWORD = "rainy tuesday 42"
-
-
-def on_next_modal(handle: Callable[[QWidget], None], *, tries: int = 250) -> None:
-    """Run ``handle`` on the next modal dialog once it is showing (give up after 5 s)."""
-
-    def look(left: int) -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None or not widget.isVisible():
-            if left > 0:
-                QTimer.singleShot(20, lambda: look(left - 1))
-            return
-        handle(widget)
-
-    QTimer.singleShot(0, lambda: look(tries))
 
 
 def school_name(window) -> str:  # type: ignore[no-untyped-def]
@@ -88,23 +74,49 @@ def test_restoring_a_protected_backup_asks_for_the_password(window, qtbot, tmp_p
     sealed = backup_database(window.database.path, tmp_path / "b.provmap-sealed", password=PASSWORD)
     rename_school(window, "Changed after backup")
 
+    refused: list[str] = []
+
     def wrong(dialog: QWidget) -> None:
         assert isinstance(dialog, QInputDialog)
         dialog.setTextValue("not the password")
-        on_next_modal(lambda box: box.accept())  # the "Cannot restore" message
+
+        def cannot_restore(box: QWidget) -> None:
+            refused.append(box.windowTitle())
+            click(qtbot, box, QMessageBox.StandardButton.Ok)
+
+        on_next_modal(cannot_restore)
         dialog.accept()
 
-    on_next_modal(wrong)
-    assert window.restore_from(sealed, confirm=False) is False
+    restore_through_file_menu(window, sealed, wrong)
+    assert refused == ["Cannot restore"]
     assert school_name(window) == "Changed after backup"
 
+    asked: list[str] = []
+
     def right(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
         dialog.setTextValue(PASSWORD)
+
+        def replace(box: QWidget) -> None:
+            asked.append(box.windowTitle())
+            click(qtbot, box, QMessageBox.StandardButton.Yes)
+
+        on_next_modal(replace)
         dialog.accept()
 
-    on_next_modal(right)
-    assert window.restore_from(sealed, confirm=False) is True
+    restore_through_file_menu(window, sealed, right)
+    assert asked == ["Restore this backup?"]
     assert school_name(window) == "Test Primary"
+
+
+def test_cancelling_the_restore_question_keeps_the_data(window, qtbot, tmp_path: Path):
+    backup = backup_database(window.database.path, tmp_path / "b.provmap")
+    rename_school(window, "Changed after backup")
+    restore_through_file_menu(
+        window, backup, lambda box: click(qtbot, box, QMessageBox.StandardButton.Cancel)
+    )
+    assert school_name(window) == "Changed after backup"
+    assert not list(tmp_path.glob("Backups/*.before-restore.provmap"))
 
 
 def test_automatic_backups_are_listed_and_any_can_be_restored(window, qtbot):
@@ -121,9 +133,7 @@ def test_automatic_backups_are_listed_and_any_can_be_restored(window, qtbot):
         listed.extend(whys)
         row = whys.index("Before an import")
         table.selectRow(row)
-        on_next_modal(
-            lambda box: box.button(QMessageBox.StandardButton.Yes).click()  # type: ignore[union-attr]
-        )
+        on_next_modal(lambda box: click(qtbot, box, QMessageBox.StandardButton.Yes))
         qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
 
     on_next_modal(choose)

@@ -17,8 +17,7 @@ Whole year: £12,882.00 for 6 pupils, against a Notional SEN budget of £12,000.
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,92 +28,21 @@ from sqlalchemy import select
 from provmap_desktop.domain.change import Changed, Kind
 from provmap_desktop.models import (
     AcademicYear,
-    FundingBudget,
-    FundingStream,
     GroupMembership,
-    Provision,
-    ProvisionGroup,
     Pupil,
-    Staff,
-    YearGroup,
 )
-from provmap_desktop.rules.upn import make_upn
+from provmap_desktop.storage import Database
 
+from ..schools.templates import open_school
 from .conftest import TODAY
 
-WHOLE_YEAR = (dt.date(2026, 9, 1), dt.date(2027, 8, 31))
 
-
-def add_costed_groups(db) -> None:  # type: ignore[no-untyped-def]
-    with db.session_factory() as s:
-        year = s.scalars(select(AcademicYear)).one()
-        ahmed = s.scalars(select(Staff)).one()
-        year_groups = {y.name: y for y in s.scalars(select(YearGroup))}
-        stream = FundingStream(name="Notional SEN", kind="notional_sen")
-        s.add(FundingBudget(stream=stream, academic_year=year, amount=Decimal("12000.00")))
-        serial = iter(range(1, 100))
-
-        def pupil(forename: str, surname: str, year_group: str) -> Pupil:
-            p = Pupil(
-                upn=make_upn("801", "2000", 19, next(serial)),
-                forename=forename,
-                surname=surname,
-                year_group=year_groups[year_group],
-                sen_status="K",
-            )
-            s.add(p)
-            return p
-
-        def group(provision: Provision, year_group: str, staff, members) -> None:  # type: ignore[no-untyped-def]
-            g = ProvisionGroup(
-                provision=provision,
-                academic_year=year,
-                year_group=year_groups[year_group],
-                staff=staff,
-                start_date=WHOLE_YEAR[0],
-                end_date=WHOLE_YEAR[1],
-            )
-            s.add(g)
-            for p in members:
-                s.add(GroupMembership(group=g, pupil=p, join_date=WHOLE_YEAR[0]))
-
-        precision = Provision(
-            name="Precision Teaching",
-            area="CL",
-            wave=2,
-            session_minutes=10,
-            sessions_per_week=3,
-            group_size=4,
-            funding_stream=stream,
-        )
-        lego = Provision(
-            name="1:1 TA support",
-            area="SEMH",
-            wave=3,
-            session_minutes=120,
-            sessions_per_week=5,
-            group_size=1,
-            funding_stream=stream,
-        )
-        speech = Provision(
-            name="Speech therapy",
-            area="CI",
-            wave=3,
-            session_minutes=30,
-            sessions_per_week=1,
-            group_size=1,
-            external_agency="SaLT",
-            external_cost_per_session=Decimal("150.00"),
-            funding_stream=stream,
-        )
-        year4 = [
-            pupil(n, s_, "Year 4")
-            for n, s_ in (("Ava", "Adams"), ("Ben", "Brown"), ("Cal", "Cole"), ("Dan", "Dale"))
-        ]
-        group(precision, "Year 4", ahmed, year4)
-        group(lego, "Year 5", ahmed, [pupil("Eve", "Evans", "Year 5")])
-        group(speech, "Year 5", None, [pupil("Finn", "Ford", "Year 5")])
-        s.commit()
+@pytest.fixture
+def school_db(tmp_path: Path) -> Iterator[Database]:
+    """The widget tests' school with the groups above (``add_whole_year_costs``)."""
+    db = open_school("whole_year_costs", tmp_path / "school.provmap")
+    yield db
+    db.close()
 
 
 @pytest.fixture
@@ -123,7 +51,6 @@ def costs(qtbot, school_db):  # type: ignore[no-untyped-def]
     from provmap_desktop.ui.context import AppContext
     from provmap_desktop.views.costs import CostsScreen
 
-    add_costed_groups(school_db)
     ctx = AppContext(school_db)
     ctx.today = TODAY
     screen = CostsScreen(ctx)

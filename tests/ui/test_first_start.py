@@ -25,7 +25,8 @@ def test_new_school_from_the_wizard(qtbot, tmp_path):
         with db.session_factory() as s:
             assert s.get(SchoolSettings, 1).name == "Brookside Primary"
             names = list(s.scalars(select(YearGroup.name).order_by(YearGroup.sort_order)))
-            assert names[0] == "Reception" and names[-1] == "Year 6"
+            assert names[0] == "Reception"
+            assert names[-1] == "Year 6"
             year = s.scalars(select(AcademicYear)).one()
             assert year.label == "2026/27"
             assert [t.name for t in year.terms] == ["Autumn", "Spring", "Summer"]
@@ -105,7 +106,8 @@ def test_an_autumn_start_outside_september_is_refused_with_a_reason(qtbot):
     qtbot.keyClicks(edit, "08")
     assert edit.text() == "03/08/2026"
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
-    assert wizard.isVisible() and wizard.result() != QDialog.DialogCode.Accepted
+    assert wizard.isVisible()
+    assert wizard.result() != QDialog.DialogCode.Accepted
     assert "September" in wizard.date_message.text()
 
 

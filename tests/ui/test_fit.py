@@ -52,7 +52,8 @@ def _dialogs(window) -> dict[str, QWidget]:  # type: ignore[no-untyped-def]
     session = ctx.session
     pupil = session.scalars(select(Pupil).order_by(Pupil.id)).first()
     membership = session.scalars(select(GroupMembership).order_by(GroupMembership.id)).first()
-    assert pupil is not None and membership is not None
+    assert pupil is not None
+    assert membership is not None
     return {
         "Back up": BackupDialog(Path("/tmp/copy.provmap"), window),
         "Automatic backups": BackupsDialog(window.database.path, window),

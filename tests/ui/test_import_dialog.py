@@ -93,7 +93,8 @@ def test_correcting_the_mapping_then_importing_writes_every_row(
     assert mapping["forename"] == "First name"
     assert mapping["date_of_birth"] == "Date of birth"
     assert mapping["year_group"] == "Year"
-    assert mapping["surname"] is None and mapping["class_name"] is None
+    assert mapping["surname"] is None
+    assert mapping["class_name"] is None
 
     click(qtbot, dialog.next_button)
     assert "No column is chosen for Surname." in dialog.counts.text()
@@ -190,9 +191,11 @@ def test_a_long_file_shows_progress_and_still_imports_all_of_it(
     choose(dialog, "surname", "Name (last)")
     choose(dialog, "class_name", "Teaching group")
     assert dialog.show_preview()
-    assert dialog.preview is not None and dialog.preview.is_clean
+    assert dialog.preview is not None
+    assert dialog.preview.is_clean
     result = dialog.import_now()
-    assert result is not None and result.added == count
+    assert result is not None
+    assert result.added == count
     with school_db.session_factory() as s:
         assert s.scalar(select(func.count(Pupil.id))) == count
         assert s.scalar(select(SchoolClass.name)) == "5K"
@@ -222,7 +225,8 @@ def test_a_transition_ctf_is_shown_as_intake_and_imported_when_the_user_says_so(
     assert "looks like next year's intake, joining Reception on 01/09/2027" in (
         dialog.counts.text()
     )
-    assert dialog.intake_box.isVisible() and not dialog.intake_box.isChecked()
+    assert dialog.intake_box.isVisible()
+    assert not dialog.intake_box.isChecked()
     assert not dialog.import_button.isEnabled()
     assert [r[3] for r in table_rows(dialog)] == ["Rejected", "Rejected"]
 

@@ -12,11 +12,10 @@ from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from sqlalchemy import select
 
 from provmap_desktop.models import Ehcp, GroupMembership, Pupil
-from provmap_desktop.services.demo import build_demo_school
 from provmap_desktop.shell.backup_dialogs import BackupDialog, BackupsDialog
 from provmap_desktop.shell.first_start import FirstStartDialog, NewSchoolWizard
 from provmap_desktop.shell.screens import SCREENS
-from provmap_desktop.storage import Database, open_database
+from provmap_desktop.storage import Database
 from provmap_desktop.views.import_dialog import ImportPupilsDialog
 from provmap_desktop.views.map.allocate_dialog import AllocateDialog
 from provmap_desktop.views.map.group_dialog import GroupDialog
@@ -26,6 +25,7 @@ from provmap_desktop.views.pupils.dialogs import AddPupilDialog, ArchiveDialog
 from provmap_desktop.views.register import CancelDialog
 from provmap_desktop.views.review_wizard import ReviewWizard
 
+from ..schools.templates import open_school
 from .keywalk import controls, mnemonic_clashes, walk
 
 TODAY = dt.date(2026, 11, 23)
@@ -41,9 +41,7 @@ def demo_window(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("walk")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    db = open_database(folder / "demo.provmap")
-    with db.session_factory() as s:
-        build_demo_school(s, today=TODAY)
+    db = open_school("demo", folder / "demo.provmap")
     window = MainWindow(db, today=TODAY)
     window.show()
     yield window

@@ -280,7 +280,8 @@ def test_delete_in_the_cell_panel_ends_the_allocation_and_undo_restores(map_scre
     screen.view.setCurrentIndex(index)
     tree = screen.panel.tree
     group_item = tree.topLevelItem(0)
-    assert group_item is not None and group_item.childCount() >= 1
+    assert group_item is not None
+    assert group_item.childCount() >= 1
     first = group_item.child(0)
     tree.setCurrentItem(first)
     membership_id = first.data(0, Qt.ItemDataRole.UserRole + 2)
@@ -382,9 +383,11 @@ def test_cells_have_accessible_text_and_totals(map_screen, demo_db):
     model = screen.model
     total_row = model.rowCount() - 1
     grand = model.index(total_row, model.columnCount() - 1).data()
-    assert "pupils" in grand and "h/wk" in grand
+    assert "pupils" in grand
+    assert "h/wk" in grand
     heading = model.headerData(index.row(), Qt.Orientation.Vertical)
-    assert "W2" in heading and "/pupil" in heading
+    assert "W2" in heading
+    assert "/pupil" in heading
 
 
 def test_filters_and_collapsing(map_screen, demo_db, qtbot):
@@ -392,7 +395,8 @@ def test_filters_and_collapsing(map_screen, demo_db, qtbot):
     rows_before = screen.model.rowCount()
     screen.area_filter.setCurrentIndex(screen.area_filter.findData("SEMH"))
     names = [e.row.name for e in screen.model.entries if e.row is not None]
-    assert names and all(
+    assert names
+    assert all(
         p.area == "SEMH"
         for p in (
             screen.model.snapshot.row(e.row.provision_id) for e in screen.model.entries if e.row
@@ -418,7 +422,8 @@ def test_flipped_layout_shows_each_pupils_allocations(map_screen, demo_db):
     screen = map_screen
     screen.flip_toggle.setChecked(True)
     model = screen.flipped_model
-    assert model.rowCount() > 0 and model.columnCount() > 0
+    assert model.rowCount() > 0
+    assert model.columnCount() > 0
     phonics = provision_id(demo_db, "Phonics catch-up")
     member = next(m for m in memberships(demo_db, phonics, "Year 2") if m.leave_date is None)
     row = next(i for i, r in enumerate(model.flipped.rows) if r.provision_id == phonics)
@@ -447,7 +452,8 @@ def test_groups_show_their_delivery_rate_in_words(map_screen, demo_db):
     index = cell_index(screen, phonics, "Year 1")
     content = index.data(Qt.ItemDataRole.UserRole + 10)  # CELL_ROLE
     heading = content.groups[0].heading
-    assert "%" in heading and any(w in heading for w in ("Green", "Amber", "Red"))
+    assert "%" in heading
+    assert any(w in heading for w in ("Green", "Amber", "Red"))
     assert any("Key:" in label.text() for label in screen.findChildren(QLabel))
 
 

@@ -13,19 +13,18 @@ from sqlalchemy import func, select
 
 from provmap_desktop.models import GroupMembership, Provision, Pupil
 from provmap_desktop.services.pupils import TO_COMPLETE
-from provmap_desktop.storage import Database, open_database
+from provmap_desktop.storage import Database
 from provmap_desktop.storage.autobackup import list_copies
 from provmap_desktop.views.map_import_dialog import MapImportDialog
 
-from ..services._exemplar_map import EXPECTED_ALLOCATIONS, make_exemplar_school, write_xlsx
+from ..schools.exemplar import EXPECTED_ALLOCATIONS, write_xlsx
+from ..schools.templates import open_school
 from .conftest import TODAY
 
 
 @pytest.fixture
 def exemplar_db(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(tmp_path / "school.provmap")
-    with db.session_factory() as session:
-        make_exemplar_school(session)
+    db = open_school("exemplar", tmp_path / "school.provmap")
     yield db
     db.close()
 
@@ -121,7 +120,8 @@ def test_preview_then_import_with_new_pupils_writes_the_map(
     )
     with exemplar_db.session_factory() as s:
         wiliam = s.scalar(select(Pupil).where(Pupil.forename == "Wiliam"))
-        assert wiliam is not None and wiliam.sen_notes.startswith(TO_COMPLETE)
+        assert wiliam is not None
+        assert wiliam.sen_notes.startswith(TO_COMPLETE)
     assert [c.reason for c in list_copies(exemplar_db.path) if c.reason != "daily"] == [
         "before-import"
     ]
@@ -197,5 +197,7 @@ def test_keyboard_reaches_everything_with_unique_access_keys_and_it_fits(
     assert len(keys) == len(set(keys)), keys
 
     hint = dialog.minimumSizeHint()
-    assert hint.width() <= 1093 and hint.height() <= 614
-    assert dialog.width() <= 1093 and dialog.height() <= 614
+    assert hint.width() <= 1093
+    assert hint.height() <= 614
+    assert dialog.width() <= 1093
+    assert dialog.height() <= 614

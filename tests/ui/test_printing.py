@@ -65,7 +65,8 @@ def test_print_preview_shows_every_page_of_the_pupils_profile(demo_window, qtbot
     preview = next(a for a in file_menu.actions() if a.text() == "Print pre&view…")
     preview.trigger()
     dialog = demo_window.preview_dialog
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None
+    assert dialog.isVisible()
     widget = dialog.findChild(QPrintPreviewWidget)
     qtbot.waitUntil(lambda: widget.pageCount() >= 1)
     assert widget.pageCount() == 1  # a one-page profile

@@ -74,7 +74,8 @@ def test_actions_for_one_pupil_wait_for_a_pupil(screen) -> None:  # type: ignore
     actions = screen.pupil_actions
     assert not actions.erase_button.isEnabled()
     assert not actions.map_button.isEnabled()
-    assert actions.profile_button.isEnabled() and actions.import_button.isEnabled()
+    assert actions.profile_button.isEnabled()
+    assert actions.import_button.isEnabled()
 
 
 def test_print_a_class_of_profiles_through_the_dialog(
@@ -93,7 +94,8 @@ def test_print_a_class_of_profiles_through_the_dialog(
     pages = pdf_text(out)
     assert len(pages) == 2
     assert "Bo Baker" in pages[0]
-    assert "Ada Quillfeather" in pages[1] and "Feeding the class hamster." in pages[1]
+    assert "Ada Quillfeather" in pages[1]
+    assert "Feeding the class hamster." in pages[1]
 
 
 def test_the_sen_register_batch(screen, school_db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -186,7 +188,7 @@ def test_erasure_names_the_copies_that_still_hold_the_pupil_and_deletes_them(
     from provmap_desktop.storage.autobackup import take_copy
     from provmap_desktop.storage.backup import backup_database
 
-    from .test_backups_ui import on_next_modal
+    from .modal import on_next_modal
 
     ada = pupil_id(school_db, SURNAME)
     automatic = take_copy(school_db.path, "before-import")
@@ -202,8 +204,10 @@ def test_erasure_names_the_copies_that_still_hold_the_pupil_and_deletes_them(
     on_next_modal(delete)
     _erase_through_the_dialog(qtbot, screen, ada)
 
-    assert str(automatic) in listed[0] and str(stick) in listed[0]
-    assert not automatic.exists() and not stick.exists()
+    assert str(automatic) in listed[0]
+    assert str(stick) in listed[0]
+    assert not automatic.exists()
+    assert not stick.exists()
     message = window.statusBar().currentMessage()
     assert "2 backup copies were deleted" in message
     assert "Nothing about them is left" not in screen.pupil_actions.last_erasure

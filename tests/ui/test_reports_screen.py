@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from provmap_desktop.models import Pupil
-from provmap_desktop.services.demo import build_demo_school
-from provmap_desktop.storage import open_database
+
+from ..schools.templates import open_school
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -21,9 +21,7 @@ TODAY = dt.date(2026, 11, 23)
 def reports(qtbot, tmp_path):  # type: ignore[no-untyped-def]
     from provmap_desktop.shell.main_window import MainWindow
 
-    db = open_database(tmp_path / "demo.provmap")
-    with db.session_factory() as s:
-        build_demo_school(s, today=TODAY)
+    db = open_school("demo", tmp_path / "demo.provmap")
     window = MainWindow(db, today=TODAY)
     qtbot.addWidget(window)
     window.show_screen("reports")
@@ -39,13 +37,17 @@ def test_school_documents_for_the_chosen_term(reports, tmp_path):
     screen, _window = reports
     assert "Autumn term 2026/27" in screen.period.text()
     saved = screen.save("x.pdf", screen._map_pdf, tmp_path / "map.pdf")
-    assert saved is not None and "Autumn term 2026/27" in text_of(saved)
+    assert saved is not None
+    assert "Autumn term 2026/27" in text_of(saved)
     costed = screen.save("x.pdf", screen._costed_pdf, tmp_path / "costed.pdf")
-    assert costed is not None and "£" in text_of(costed)
+    assert costed is not None
+    assert "£" in text_of(costed)
     sheet = screen.save("x.xlsx", screen._costed_xlsx, tmp_path / "costed.xlsx")
-    assert sheet is not None and load_workbook(sheet).sheetnames
+    assert sheet is not None
+    assert load_workbook(sheet).sheetnames
     impact = screen.save("x.pdf", screen._impact_pdf, tmp_path / "impact.pdf")
-    assert impact is not None and "Page 1 of" in text_of(impact)
+    assert impact is not None
+    assert "Page 1 of" in text_of(impact)
     assert f"Saved {impact}" == screen.message.text()
 
 
@@ -60,9 +62,12 @@ def test_pupil_documents_need_a_chosen_pupil(reports, tmp_path):
     pack = screen.save("x.pdf", screen._evidence, tmp_path / "evidence.pdf")
     assert pack is not None
     text = text_of(pack)
-    assert "Evidence pack" in text and "Maya" in text and "complete APDR cycle" in text
+    assert "Evidence pack" in text
+    assert "Maya" in text
+    assert "complete APDR cycle" in text
     costed = screen.save("x.pdf", screen._pupil_costed, tmp_path / "pupil.pdf")
-    assert costed is not None and "threshold" in text_of(costed)
+    assert costed is not None
+    assert "threshold" in text_of(costed)
 
 
 def test_sen_register_profiles_come_in_surname_order(reports, tmp_path):
@@ -97,7 +102,8 @@ def test_the_governors_costed_summary_names_no_pupil(reports, tmp_path, qtbot, m
     pages = PdfReader(target).pages
     assert len(pages) == 1
     text = pages[0].extract_text()
-    assert "governors" in text and "£" in text
+    assert "governors" in text
+    assert "£" in text
     with window.database.session_factory() as s:
         names = {p.surname for p in s.scalars(select(Pupil))}
     assert not names & set(text.split())

@@ -23,7 +23,7 @@ from provmap_desktop.views.review_wizard import (
     ReviewWizard,
 )
 
-from ._maya import END, START, build_maya_school
+from ..schools.small import END, START, build_maya_school
 
 REVIEW_DAY = END  # Friday 04/12/2026, the end of the 12-week block
 
@@ -123,7 +123,8 @@ def test_worked_example_end_to_end(maya, qtbot, school_db, tmp_path):
         "6y 2m",
         "6y 6m",
     )
-    assert review.baseline_date == START and review.review_date == REVIEW_DAY
+    assert review.baseline_date == START
+    assert review.review_date == REVIEW_DAY
     assert (review.target_met, review.decision) == ("partly", "escalate")
     assert review.escalate_to == "Wave 3: specialist teacher for literacy"
     assert review.completed_on == REVIEW_DAY
@@ -177,11 +178,13 @@ def test_group_review_with_a_decision_per_pupil_and_undo(maya, qtbot, school_db)
         }
     ben = read_reviews(school_db, members["Ben"])
     assert [r.decision for r in ben] == ["continue", None]  # the next cycle is open
-    assert ben[1].baseline_value == "86" and ben[1].target_value == "+5"
+    assert ben[1].baseline_value == "86"
+    assert ben[1].target_value == "+5"
     assert leave_date(school_db, members["Cal"]) == REVIEW_DAY  # exit ends the allocation
     assert read_reviews(school_db, members["Dan"])[0].decision == "modify"
     (maya_open,) = read_reviews(school_db, members["Maya"])
-    assert maya_open.completed_on is None and maya_open.baseline_value == "78"
+    assert maya_open.completed_on is None
+    assert maya_open.baseline_value == "78"
     assert wizard.steps[2].group_id == ids["group"]  # modify opens the group
 
     ctx.undo_stack.undo()
@@ -237,11 +240,13 @@ def test_reviews_screen_lists_due_cycles_and_impact_and_opens_the_wizard(maya, q
     assert screen.cycles.item(1, 4).text() == "(open)"
     impact = [screen.impact.item(0, c).text() for c in range(screen.impact.columnCount())]
     assert impact[0] == "Precision Teaching"
-    assert impact[1] == "1 (1)" and impact[3] == "+4 months reading age (1)"
+    assert impact[1] == "1 (1)"
+    assert impact[3] == "+4 months reading age (1)"
 
     qtbot.mouseClick(screen.review_button, Qt.MouseButton.LeftButton)
     wizard = screen.wizard
-    assert wizard is not None and wizard.isVisible()
+    assert wizard is not None
+    assert wizard.isVisible()
     assert wizard.assess.baseline(0) == "6y 6m"  # the open cycle, pre-filled
     wizard.reject()
     qtbot.mouseClick(screen.group_review_button, Qt.MouseButton.LeftButton)
@@ -260,7 +265,8 @@ def test_a_modify_decision_opens_the_group_to_change_it(maya, qtbot, school_db):
     screen.due.selectRow(0)
     qtbot.mouseClick(screen.review_button, Qt.MouseButton.LeftButton)
     wizard = screen.wizard
-    assert wizard is not None and wizard.isVisible()
+    assert wizard is not None
+    assert wizard.isVisible()
     wizard.assess.measure.setCurrentIndex(wizard.assess.measure.findData("reading_age"))
     wizard.assess.table.item(0, 1).setText("6:2")
     next_page(qtbot, wizard)

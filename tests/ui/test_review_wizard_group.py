@@ -28,7 +28,7 @@ from provmap_desktop.views.review_wizard import (
     ReviewWizard,
 )
 
-from ._maya import END, START, build_maya_school
+from ..schools.small import END, START, build_maya_school
 
 REVIEW_DAY = END  # Friday 04/12/2026, the group's last day
 D = dt.date
@@ -139,7 +139,8 @@ def test_each_pupil_keeps_their_own_target_measure_and_review_date(group_ctx, qt
     assert (cal.baseline_type, cal.baseline_value) == ("standardised_score", "80")
     assert (cal.target_value, cal.review_date, cal.target_met) == ("+5", D(2026, 11, 20), "partly")
     (dan,) = reviews_of(school_db, members["Dan"])
-    assert dan.completed_on is None and dan.target_value == ""
+    assert dan.completed_on is None
+    assert dan.target_value == ""
 
 
 def test_same_for_all_applies_a_group_value_only_to_the_column_asked(group_ctx, qtbot, school_db):
@@ -151,7 +152,8 @@ def test_same_for_all_applies_a_group_value_only_to_the_column_asked(group_ctx, 
         "reading_age", "standardised_score", "free_text", "reading_age",
     ]  # fmt: skip
     next_page(qtbot, wizard)
-    assert not plan.same_target_value.isChecked() and not plan.same_review_date.isChecked()
+    assert not plan.same_target_value.isChecked()
+    assert not plan.same_review_date.isChecked()
     assert not plan.target_value.isEnabled()  # the group value waits for its box
     # The same target value for everyone: tick its box, type it once.
     qtbot.mouseClick(plan.same_target_value, Qt.MouseButton.LeftButton)
@@ -330,6 +332,8 @@ def test_the_group_wizard_is_keyboard_usable_and_fits_a_small_laptop(group_ctx, 
         # No horizontal scrolling at the wizard's size, which fits 1366x768.
         assert page.table.horizontalScrollBar().maximum() == 0
     size = wizard.frameGeometry()
-    assert size.width() <= 1366 and size.height() <= 768 - 40  # room for a taskbar
+    assert size.width() <= 1366
+    assert size.height() <= 768 - 40
     hint = wizard.minimumSizeHint()
-    assert hint.width() <= 1366 and hint.height() <= 728
+    assert hint.width() <= 1366
+    assert hint.height() <= 728

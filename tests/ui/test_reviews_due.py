@@ -7,7 +7,7 @@ import datetime as dt
 from provmap_desktop.domain.reviews import start_cycle
 from provmap_desktop.models import GroupMembership, Review
 
-from ._maya import START, build_maya_school
+from ..schools.small import START, build_maya_school
 
 TODAY = dt.date(2026, 11, 16)  # a Monday in the autumn term
 

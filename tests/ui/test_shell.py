@@ -7,12 +7,21 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from provmap_desktop.models import SchoolSettings, StaffRole
 from provmap_desktop.shell.screens import SCREENS
 from provmap_desktop.storage import open_database
 from provmap_desktop.storage.backup import backup_database
+
+from .modal import click, restore_through_file_menu
 
 
 def fresh_read(db, entity, key):  # type: ignore[no-untyped-def]
@@ -109,13 +118,20 @@ def test_add_staff_role_then_undo_then_redo(window, qtbot, school_db):
         assert s.query(StaffRole).filter_by(name="New role 1").count() == 1
 
 
-def test_restore_from_the_file_menu_swaps_data_and_keeps_the_old(window, tmp_path: Path):
+def test_restore_from_the_file_menu_swaps_data_and_keeps_the_old(window, qtbot, tmp_path: Path):
     backup = tmp_path / "copy.provmap"
     backup_database(window.database.path, backup)
     screen = window.screens["settings"]
     screen.fields["name"].setText("Changed after backup")
     screen.fields["name"].editingFinished.emit()
-    assert window.restore_from(backup, confirm=False)
+    asked: list[str] = []
+
+    def replace(box: QWidget) -> None:
+        asked.append(box.windowTitle())
+        click(qtbot, box, QMessageBox.StandardButton.Yes)
+
+    restore_through_file_menu(window, backup, replace)
+    assert asked == ["Restore this backup?"]
     assert window.windowTitle().startswith("Test Primary")
     kept = list(tmp_path.glob("Backups/school.*.before-restore.provmap"))
     assert len(kept) == 1
@@ -160,7 +176,9 @@ def test_help_explains_the_cost_formulas(window):
     from PySide6.QtWidgets import QTextBrowser
 
     text = window.help_dialog.findChild(QTextBrowser).toPlainText()
-    assert "Session cost" in text and "Group cost" in text and "1:1" in text
+    assert "Session cost" in text
+    assert "Group cost" in text
+    assert "1:1" in text
     window.help_dialog.close()
 
 
@@ -250,9 +268,13 @@ def test_the_menu_bar_holds_every_command_with_its_shortcut(window):
     ]
 
 
-def test_a_restore_puts_the_new_files_undo_in_the_edit_menu_once(window, tmp_path: Path):
+def test_a_restore_puts_the_new_files_undo_in_the_edit_menu_once(window, qtbot, tmp_path: Path):
     backup = backup_database(window.database.path, tmp_path / "copy.provmap")
-    assert window.restore_from(backup, confirm=False)
+    old_ctx = window.ctx
+    restore_through_file_menu(
+        window, backup, lambda box: click(qtbot, box, QMessageBox.StandardButton.Yes)
+    )
+    assert window.ctx is not old_ctx  # the restored file is open
     edit = dict(_menu_bar(window))["&Edit"]
     assert [text for text, _keys in edit] == ["&Find pupil", "&Undo", "&Redo"]
     # Undo and Redo act on the restored file's undo stack and say what they did.

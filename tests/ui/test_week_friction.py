@@ -36,7 +36,8 @@ def test_search_shows_pupils_as_you_type_and_keeps_the_typing(demo_window, qtbot
     pupils = demo_window.screens["pupils"]
     qtbot.waitUntil(lambda: demo_window.current_screen() is pupils, timeout=2000)
     names = {pupils.model.index(r, 0).data() for r in range(pupils.model.rowCount())}
-    assert names and all("Freya" in str(n) for n in names)
+    assert names
+    assert all("Freya" in str(n) for n in names)
     assert QApplication.focusWidget() is search  # still typing
     # The hint is shown whole.
     hint = search.fontMetrics().horizontalAdvance(search.placeholderText())
@@ -79,7 +80,8 @@ def test_group_details_label_sessions_size_and_cost_per_pupil(demo_window, demo_
     dialog = GroupDialog(demo_window.ctx, group.id, demo_window)
     qtbot.addWidget(dialog)
     text = dialog.facts.text()
-    assert "a week" in text and "minutes each" in text
+    assert "a week" in text
+    assert "minutes each" in text
     assert "group size up to" in text
     assert "cost per pupil £" in text
     dialog.close()
@@ -103,12 +105,14 @@ def test_pupil_and_reports_menus_hold_every_report(demo_window, qtbot):
     reports_menu = _menu(demo_window, "Reports")
     reports_menu.aboutToShow.emit()  # the menu lists the screen's reports as it opens
     in_menu = {a.text() for a in reports_menu.actions()}
-    assert buttons and buttons <= in_menu
+    assert buttons
+    assert buttons <= in_menu
     # New pupil… opens the Add pupil dialog on the Pupils screen.
     next(a for a in pupil_menu.actions() if a.text() == "&New pupil…").trigger()
     pupils = demo_window.screens["pupils"]
     assert demo_window.current_screen() is pupils
-    assert pupils.add_dialog is not None and pupils.add_dialog.isVisible()
+    assert pupils.add_dialog is not None
+    assert pupils.add_dialog.isVisible()
     pupils.add_dialog.reject()
 
 
@@ -158,7 +162,8 @@ def test_map_hides_provisions_with_no_groups_until_asked(demo_window, demo_db, q
     assert shown() == {r.name for r in model.snapshot.rows} - empty
     assert screen.hide_empty_toggle.isChecked()
     qtbot.mouseClick(screen.hide_empty_toggle, Qt.MouseButton.LeftButton)
-    assert empty <= shown() and shown() <= catalogue
+    assert empty <= shown()
+    assert shown() <= catalogue
     qtbot.mouseClick(screen.hide_empty_toggle, Qt.MouseButton.LeftButton)
     assert not empty & shown()
     # Allocating to a hidden provision (by Allocate…) brings its row back.

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ...models import AcademicYear, SchoolClass, YearGroup
 from ...models.vocab import NEED_TYPES
 from ...rules.upn import UpnError, clean_upn, upn_warning
+from ..calendar import academic_year_for
 from .common import FIELD_LABELS, NAME_LENGTH, OLDEST_AGE_YEARS, REQUIRED_FIELDS, RowResult
 from .values import (
     class_base,
@@ -39,13 +40,9 @@ def next_year_start(session: Session, today: dt.date) -> dt.date:
     )
     if later is not None:
         return later
-    current = session.scalar(
-        select(AcademicYear.end_date)
-        .where(AcademicYear.start_date <= today, AcademicYear.end_date >= today)
-        .limit(1)
-    )
+    current = academic_year_for(session, today)
     if current is not None:
-        return current + dt.timedelta(days=1)
+        return current.end_date + dt.timedelta(days=1)
     return dt.date(today.year if today.month < 9 else today.year + 1, 9, 1)
 
 

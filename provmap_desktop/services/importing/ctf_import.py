@@ -26,6 +26,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
 from .common import FIELDS, ImportFileError, SourceRow
 
 #: A CTF row is already keyed by field name.
@@ -33,12 +36,14 @@ CTF_MAPPING: dict[str, str | None] = {name: name for name in FIELDS}
 
 
 def _strip_namespaces(root: ET.Element) -> None:
+    """Drop any namespace from every tag, so a default namespace does not hide a tag."""
     for element in root.iter():
         if isinstance(element.tag, str) and "}" in element.tag:
             element.tag = element.tag.split("}", 1)[1]
 
 
 def _text(element: ET.Element | None) -> str | None:
+    """The element's text without surrounding blanks; None when the element is absent."""
     if element is None:
         return None
     return (element.text or "").strip()
@@ -65,6 +70,7 @@ def _open_first_latest(entries: list[ET.Element], start: str, end: str) -> list[
 
 
 def _current_sen(pupil: ET.Element) -> ET.Element | None:
+    """The SEN status entry in force: the latest open one, else the latest of all."""
     entries = _open_first_latest(pupil.findall("SENhistory/SEN"), "StartDate", "EndDate")
     return entries[0] if entries else None
 
@@ -104,6 +110,7 @@ def _sen_values(pupil: ET.Element) -> dict[str, str | None]:
 
 
 def _iso_day(text: str | None) -> str | None:
+    """The yyyy-mm-dd day of a date that may be written as a full timestamp."""
     # Some systems write a full timestamp (2016-05-04T00:00:00); the day is what counts.
     if text and len(text) > 10 and text[4:5] == "-" and text[10:11] == "T":
         return text[:10]
@@ -128,11 +135,17 @@ def pupil_values(pupil: ET.Element) -> dict[str, str | None]:
 def parse_ctf(data: bytes, source: str = "The file") -> list[SourceRow]:
     """Parse CTF bytes into one row per pupil (numbered from 1 in file order).
 
-    Raises ``ImportFileError`` with the line and column for malformed XML, and for an
-    XML file that is not a CTF.
+    Raises ``ImportFileError`` with the line and column for malformed XML, for XML that
+    declares entities or reaches for outside files (a CTF never does: such a file could
+    expand to gigabytes or read other files), and for an XML file that is not a CTF.
     """
     try:
-        root = ET.fromstring(data)
+        root = fromstring(data)
+    except DefusedXmlException:
+        raise ImportFileError(
+            f"{source} declares XML entities or refers to other files, which a Common "
+            "Transfer File never does, so it was not read. Nothing was written."
+        ) from None
     except ET.ParseError as exc:
         line, column = exc.position
         raise ImportFileError(
@@ -150,6 +163,7 @@ def parse_ctf(data: bytes, source: str = "The file") -> list[SourceRow]:
 
 
 def read_ctf(path: Path) -> list[SourceRow]:
+    """Read and parse the CTF at ``path``; a file that cannot be read is an ImportFileError."""
     try:
         data = path.read_bytes()
     except OSError as exc:

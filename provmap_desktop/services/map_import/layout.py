@@ -373,7 +373,8 @@ def _long_list_name(
     """The pupil's name on a long list's row, from one column or forename and surname."""
     if name_col is not None:
         return view.text(r, name_col), view.place(r, name_col)
-    assert forename_col is not None and surname_col is not None
+    assert forename_col is not None
+    assert surname_col is not None
     name = f"{view.text(r, forename_col)} {view.text(r, surname_col)}".strip()
     return name, view.place(r, forename_col)
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from provmap_desktop.models import Provision, Pupil, YearGroup
 from provmap_desktop.rules.upn import make_upn
 
-from ._school import make_role, make_staff, make_year
+from . import rows
+from .costed import make_role, make_staff, make_year
 
 YEARS = ["Reception", "Year 1", "Year 2", "Year 3", "Year 4", "Year 5", "Year 6"]
 
@@ -202,27 +202,23 @@ def full_name(year: str, name: str) -> str:
 def make_exemplar_school(session: Session) -> None:
     """2026/27 with its terms, Reception to Year 6, the roster, a TA and two provisions."""
     make_year(session)
-    years = {}
-    for order, name in enumerate(YEARS):
-        years[name] = YearGroup(name=name, sort_order=order)
-        session.add(years[name])
-    role = make_role(session)
-    make_staff(session, role, "Mrs Ahmed")
+    years = {name: rows.add_year_group(session, name, order) for order, name in enumerate(YEARS)}
+    make_staff(session, make_role(session), "Mrs Ahmed")
     serial = 0
     for year, names in ROSTER.items():
         for name in names:
             serial += 1
             forename, surname = name.split(" ", 1)
-            session.add(
-                Pupil(
-                    upn=make_upn("801", "2000", 20, serial),
-                    forename=forename,
-                    surname=surname,
-                    year_group=years[year],
-                )
+            rows.add_pupil(
+                session,
+                forename,
+                surname,
+                years[year],
+                upn=make_upn("801", "2000", 20, serial),
+                sen="N",
             )
     for name in CATALOGUE:
-        session.add(Provision(name=name, area="CL", wave=2, group_size=6))
+        rows.add_provision(session, name, area="CL", wave=2, group_size=6)
     session.commit()
 
 
@@ -270,3 +266,11 @@ def write_docx(path: Path) -> Path:
             table.cell(r, c).text = text  # "\n" becomes a line break in the cell
     document.save(str(path))
     return path
+
+
+def exemplar_school(session: Session) -> None:
+    """``make_exemplar_school``'s school, copied from its template into the session's
+    empty database."""
+    from .templates import load_into
+
+    load_into(session, "exemplar")

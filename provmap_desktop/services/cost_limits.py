@@ -58,7 +58,7 @@ class ThresholdRow:
 
 
 @dataclass
-class ThresholdReport:
+class ThresholdTotals:
     academic_year_id: int
     threshold: Decimal
     margin: Decimal
@@ -76,13 +76,13 @@ class ThresholdReport:
         return next((row for row in self.rows if row.pupil_id == pupil_id), None)
 
 
-def threshold_report(
+def threshold_totals(
     session: Session,
     academic_year: AcademicYear | int,
     margin: Decimal | None = None,
     *,
     costed: CostedMap | None = None,
-) -> ThresholdReport:
+) -> ThresholdTotals:
     """Each pupil's planned annual total against ``SchoolSettings.sen_threshold``.
 
     Lists every pupil on roll (not archived) who has costed provision in the year or
@@ -124,7 +124,7 @@ def threshold_report(
             )
         )
     rows.sort(key=lambda row: (-row.annual_total, row.name))
-    return ThresholdReport(year.id, threshold, margin, rows)
+    return ThresholdTotals(year.id, threshold, margin, rows)
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ class BudgetRow:
 
 
 @dataclass
-class BudgetReport:
+class BudgetTotals:
     academic_year_id: int
     rows: list[BudgetRow]
 
@@ -165,12 +165,12 @@ class BudgetReport:
         return any(row.overspent for row in self.rows)
 
 
-def budget_report(
+def budget_totals(
     session: Session,
     academic_year: AcademicYear | int,
     *,
     costed: CostedMap | None = None,
-) -> BudgetReport:
+) -> BudgetTotals:
     """Planned annual spend per funding stream against its ``FundingBudget`` for the year.
 
     Every stream is listed by name; spend on provisions with no stream comes last as
@@ -198,4 +198,4 @@ def budget_report(
         rows.append(
             BudgetRow(None, "No funding stream", "", None, unfunded.planned, unfunded.to_date)
         )
-    return BudgetReport(year.id, rows)
+    return BudgetTotals(year.id, rows)

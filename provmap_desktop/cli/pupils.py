@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from ..models import Pupil
+
+from .errors import EXIT_FAILED, EXIT_OK, CliError
+from .options import resolve_pupil, resolve_year_group, with_session
 
 # The ORM and the models are imported inside the functions, when a command runs.
 
@@ -61,30 +63,13 @@ def register(parsers: Any) -> None:
 # -- helpers -------------------------------------------------------------------------
 
 
-def _with_session(
-    args: argparse.Namespace, work: Callable[[Session], int], *, read_only: bool = False
-) -> int:
-    """Open the database (never create it), run ``work``, and always close it.
-
-    ``read_only`` for reports: they work while the app has the file open.
-    """
-    from ..storage import open_database
-
-    db = open_database(args.db, create=False, read_only=read_only)
-    try:
-        with db.session_factory() as session:
-            return work(session)
-    finally:
-        db.close()
-
-
 def surname_order(pupil: Pupil) -> tuple[str, str, str]:
     """Sort key: surname, then forename, then UPN (so the order never depends on ids)."""
     return (pupil.surname.casefold(), pupil.forename.casefold(), pupil.upn or "")
 
 
 def _require_pdf(path: Path) -> None:
-    from ..cli import CliError
+    """Refuse an output name that does not end in .pdf."""
 
     if path.suffix.lower() != ".pdf":
         raise CliError(f"{path.name}: choose a file name ending in .pdf.")
@@ -98,11 +83,9 @@ def profile_batch(session: Session, args: argparse.Namespace) -> tuple[list[Pupi
     """
     from sqlalchemy import func, select
 
-    from ..cli import CliError
     from ..models import SchoolClass
     from ..models.vocab import SenStatus
     from ..services.pupils import PupilFilter, find_pupils
-    from .costs import resolve_pupil, resolve_year_group
 
     if args.pupil:
         return [resolve_pupil(session, args.pupil)], "1 pupil"
@@ -129,7 +112,7 @@ def profile_batch(session: Session, args: argparse.Namespace) -> tuple[list[Pupi
 
 
 def cmd_import_pupils(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_FAILED, EXIT_OK, CliError
+    """Import pupils from a MIS CSV or a transfer file, all rows or none."""
     from ..services.importing import ImportFileError, format_report, import_file
 
     path: Path = args.file
@@ -159,11 +142,11 @@ def cmd_import_pupils(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
 
-    return _with_session(args, work)
+    return with_session(args, work)
 
 
 def cmd_report_profile(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, CliError
+    """Write one-page profiles of a pupil, a class, a year group or the SEN register."""
 
     _require_pdf(args.out)
 
@@ -181,17 +164,16 @@ def cmd_report_profile(args: argparse.Namespace) -> int:
         print(f"{len(pupils)} {noun} written to {args.out}")
         return EXIT_OK
 
-    return _with_session(args, work, read_only=True)
+    return with_session(args, work, read_only=True)
 
 
 def cmd_report_pupil_map(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, CliError
+    """Write one pupil's provision map over every year."""
 
     _require_pdf(args.out)
 
     def work(session: Session) -> int:
         from ..reports.pupil_map_pdf import write_pupil_map_pdf
-        from .costs import resolve_pupil
 
         pupil = resolve_pupil(session, args.pupil)
         try:
@@ -201,4 +183,4 @@ def cmd_report_pupil_map(args: argparse.Namespace) -> int:
         print(f"Written to {args.out}")
         return EXIT_OK
 
-    return _with_session(args, work, read_only=True)
+    return with_session(args, work, read_only=True)

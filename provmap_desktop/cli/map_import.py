@@ -16,6 +16,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from .errors import EXIT_OK, CliError
+from .options import resolve_term, resolve_year
+
 
 def register(parsers: Any) -> None:
     """Add the top-level ``import-map`` sub-command."""
@@ -40,10 +43,9 @@ def register(parsers: Any) -> None:
 
 
 def cmd_import_map(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, CliError
+    """Preview the school's own map file and, unless a dry run, import it."""
     from ..services.map_import import MapFileError, format_plan, preview_map
     from ..storage import open_database
-    from .costs import resolve_term, resolve_year
 
     path: Path = args.file
     if not path.is_file():
@@ -70,7 +72,7 @@ def cmd_import_map(args: argparse.Namespace) -> int:
 
 
 def _write(session: Session, database: Path, plan: Any, create_pupils: bool) -> int:
-    from ..cli import EXIT_OK, CliError
+    """Import the previewed plan after the automatic backup, and say what was added."""
     from ..services.map_import import import_map
 
     # Reading the plan left a read transaction open; the backup wants a quiet file.

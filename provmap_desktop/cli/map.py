@@ -10,10 +10,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .costs import _run, resolve_term, resolve_year
+from .errors import CliError
+from .options import resolve_term, resolve_year, run_read_only
 
 
 def register(parsers: Any) -> None:
+    """Add ``report map``."""
     report = parsers.report.add_parser("map", help="the whole-school provision map as a PDF")
     report.add_argument("--out", type=Path, required=True, help="the PDF to write")
     report.add_argument("--year", help="academic year such as 2026/27 (default: the current one)")
@@ -25,7 +27,7 @@ def register(parsers: Any) -> None:
 
 
 def cmd_report_map(args: argparse.Namespace) -> int:
-    from ..cli import CliError
+    """Write the whole-school provision map of a year or term as a PDF."""
     from ..reports.map_pdf import write_map_pdf
 
     if args.out.suffix.lower() != ".pdf":
@@ -39,4 +41,4 @@ def cmd_report_map(args: argparse.Namespace) -> int:
         )
         return args.out
 
-    return _run(args, work)
+    return run_read_only(args, work)

@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .errors import EXIT_OK, CliError
+
 
 def register(parsers: Any) -> None:
     """Add ``report evidence`` and ``report impact``."""
@@ -32,7 +34,7 @@ def register(parsers: Any) -> None:
 
 
 def cmd_report_evidence(args: argparse.Namespace) -> int:
-    from ..cli import CliError
+    """Write one pupil's evidence pack for an EHC needs-assessment request."""
     from ..models import Pupil
     from ..reports.evidence_pdf import write_evidence_pack
     from ..storage import open_database
@@ -48,11 +50,11 @@ def cmd_report_evidence(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"Evidence pack for {pupil.display_name} written to {out}")
-    return 0
+    return EXIT_OK
 
 
 def cmd_report_impact(args: argparse.Namespace) -> int:
-    from ..cli import CliError
+    """Write impact by provision for one year, or for every year."""
     from ..models import AcademicYear
     from ..reports.impact_pdf import write_impact_report
     from ..storage import open_database
@@ -74,4 +76,4 @@ def cmd_report_impact(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"Impact by provision written to {out}")
-    return 0
+    return EXIT_OK

@@ -25,21 +25,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from .errors import EXIT_OK, CliError
+from .options import date_argument
+
 #: The phases ``--phase`` accepts: ``services.school_setup.PHASES``, written out here
 #: so registering the command loads no ORM models (a test keeps the two the same).
 PHASE_CHOICES: tuple[str, ...] = ("primary", "secondary", "all-through")
 
 #: At most this many problems are listed; the count of the rest follows.
 MAX_PROBLEMS_SHOWN = 50
-
-
-def _date(text: str) -> dt.date:
-    from ..services.formatting import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(parsers: Any) -> None:
@@ -56,7 +50,7 @@ def register(parsers: Any) -> None:
     )
     new.add_argument(
         "--autumn-start",
-        type=_date,
+        type=date_argument,
         required=True,
         metavar="DATE",
         help="the first day of the autumn term (yyyy-mm-dd or dd/mm/yyyy)",
@@ -87,7 +81,7 @@ def register(parsers: Any) -> None:
 
 
 def _refuse_existing(path: Path) -> None:
-    from ..cli import CliError
+    """Refuse a folder, or a file that already holds something: never overwrite a school."""
 
     if path.is_dir():
         raise CliError(f"{path} is a folder, not a ProvMap database file.")
@@ -125,7 +119,7 @@ def _fill_new_file(path: Path, fill: Callable[[Session], None]) -> None:
 
 
 def cmd_new_school(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, CliError
+    """Set up a new, empty school in a new database file."""
     from ..services.school_setup import (
         academic_year_label,
         create_school,
@@ -177,6 +171,8 @@ def cmd_new_school(args: argparse.Namespace) -> int:
 
 
 def _summary(counts: dict[str, int]) -> str:
+    """The record counts of a school document in one line."""
+
     def count(table: str, noun: str) -> str:
         n = counts.get(table, 0)
         return f"{n} {noun}{'' if n == 1 else 's'}"
@@ -193,7 +189,7 @@ def _summary(counts: dict[str, int]) -> str:
 
 
 def cmd_export_json(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, CliError
+    """Write the whole school as one JSON document."""
     from ..services.school_document import export_school, record_counts, write_json
     from ..storage import open_database
 
@@ -215,7 +211,7 @@ def cmd_export_json(args: argparse.Namespace) -> int:
 
 
 def cmd_import_json(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, CliError
+    """Check a school document and write it into a new database file."""
     from ..services.school_document import (
         SchoolDocumentError,
         import_school,

@@ -13,36 +13,37 @@ The year defaults to the academic year holding today, else the latest one.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import CliError
+from .options import (
+    date_argument,
+    resolve_pupil,
+    resolve_term,
+    resolve_year,
+    resolve_year_group,
+    run_read_only,
+)
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-    from ..models import AcademicYear, Pupil
 
 # The ORM and the models are imported inside the functions: registering the
 # sub-commands must not load them, so ``provmap check`` and ``--help`` start quickly.
 
 
-def _date(text: str) -> dt.date:
-    from ..services.formatting import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def _period_options(parser: Any, *, costed: bool = True) -> None:
+    """The options every costed or map export shares: where, which year, which term."""
     parser.add_argument("--out", type=Path, required=True, help="the file to write")
     parser.add_argument("--year", help="academic year such as 2026/27 (default: the current one)")
     parser.add_argument("--term", help="Autumn, Spring or Summer (default: the whole year)")
     if costed:
         parser.add_argument("--year-group", help='only this year group, e.g. "Year 4"')
         parser.add_argument(
-            "--as-of", type=_date, help="count the cost to date up to this day (default: today)"
+            "--as-of",
+            type=date_argument,
+            help="count the cost to date up to this day (default: today)",
         )
 
 
@@ -69,97 +70,11 @@ def register(parsers: Any) -> None:
     provision_map.set_defaults(handler=cmd_export_map)
 
 
-# -- choosing what to cost -----------------------------------------------------------
-
-
-def resolve_year(session: Session, label: str | None, today: dt.date | None = None) -> AcademicYear:
-    """The year labelled ``label``; without one, the year holding today, else the latest."""
-    from sqlalchemy import select
-
-    from ..cli import CliError
-    from ..models import AcademicYear
-
-    if label:
-        year = session.scalar(select(AcademicYear).where(AcademicYear.label == label.strip()))
-        if year is None:
-            known = ", ".join(
-                session.scalars(select(AcademicYear.label).order_by(AcademicYear.label))
-            )
-            raise CliError(f"There is no academic year {label}. Known years: {known or 'none'}.")
-        return year
-    today = today or dt.date.today()
-    year = session.scalar(
-        select(AcademicYear).where(AcademicYear.start_date <= today, AcademicYear.end_date >= today)
-    ) or session.scalar(select(AcademicYear).order_by(AcademicYear.start_date.desc()))
-    if year is None:
-        raise CliError("The database has no academic years yet. Add one in Settings first.")
-    return year
-
-
-def resolve_term(year: AcademicYear, term: str | None) -> str | None:
-    from ..cli import CliError
-
-    if not term:
-        return None
-    for known in year.terms:
-        if known.name.lower() == term.strip().lower():
-            return known.name
-    names = ", ".join(t.name for t in year.terms) or "none entered"
-    raise CliError(f"{year.label} has no {term} term. Its terms: {names}.")
-
-
-def resolve_year_group(session: Session, name: str | None) -> int | None:
-    from sqlalchemy import func, select
-
-    from ..cli import CliError
-    from ..models import YearGroup
-
-    if not name:
-        return None
-    found = session.scalar(
-        select(YearGroup.id).where(func.lower(YearGroup.name) == name.strip().lower())
-    )
-    if found is None:
-        known = ", ".join(session.scalars(select(YearGroup.name).order_by(YearGroup.sort_order)))
-        raise CliError(f'There is no year group "{name}". Year groups: {known or "none"}.')
-    return found
-
-
-def resolve_pupil(session: Session, upn: str) -> Pupil:
-    from sqlalchemy import select
-
-    from ..cli import CliError
-    from ..models import Pupil
-
-    pupil = session.scalar(select(Pupil).where(Pupil.upn == upn.strip().upper()))
-    if pupil is None:
-        raise CliError(f"No pupil has the UPN {upn}.")
-    return pupil
-
-
 # -- handlers ------------------------------------------------------------------------
 
 
-def _run(args: argparse.Namespace, work: Any) -> int:
-    """Open the database, run ``work(session)``, print where the file went; always close."""
-    from ..cli import EXIT_OK, CliError
-    from ..storage import open_database
-
-    db = open_database(args.db, create=False, read_only=True)
-    try:
-        with db.session_factory() as session:
-            try:
-                out = work(session)
-            except ValueError as exc:
-                raise CliError(str(exc)) from exc
-    finally:
-        db.close()
-    print(f"Written to {out}")
-    return EXIT_OK
-
-
 def cmd_report_costed(args: argparse.Namespace) -> int:
-    from ..cli import CliError
+    """Write the costed map, one pupil's, or the governors' summary as a PDF."""
 
     if args.out.suffix.lower() != ".pdf":
         raise CliError(f"{args.out.name}: choose a file name ending in .pdf.")
@@ -189,10 +104,12 @@ def cmd_report_costed(args: argparse.Namespace) -> int:
             governors=args.governors,
         )
 
-    return _run(args, work)
+    return run_read_only(args, work)
 
 
 def cmd_export_costed(args: argparse.Namespace) -> int:
+    """Write the costed provision map as a workbook or CSV."""
+
     def work(session: Session) -> Path:
         from ..services.exporting import export_costed
 
@@ -206,10 +123,12 @@ def cmd_export_costed(args: argparse.Namespace) -> int:
             as_of=args.as_of,
         )
 
-    return _run(args, work)
+    return run_read_only(args, work)
 
 
 def cmd_export_map(args: argparse.Namespace) -> int:
+    """Write the provision map as a workbook or CSV."""
+
     def work(session: Session) -> Path:
         from ..services.exporting import export_map
 
@@ -218,4 +137,4 @@ def cmd_export_map(args: argparse.Namespace) -> int:
             session, args.out, academic_year_id=year.id, term_name=resolve_term(year, args.term)
         )
 
-    return _run(args, work)
+    return run_read_only(args, work)

@@ -1,7 +1,9 @@
 """The audit trail: every insert, update and delete made through the ORM is logged.
 
-One ``before_flush`` hook on the session class writes an ``AuditEntry`` per changed
-row with the old and new values as JSON, so no screen or service has to remember to.
+Hooks on a database's own session factory (``install_audit(factory)``, done by
+``storage.database.Database``) write an ``AuditEntry`` per changed row with the old and
+new values as JSON, so no screen or service has to remember to. Only sessions made by
+that factory are audited: a session on any other engine is left alone.
 """
 
 from __future__ import annotations
@@ -12,11 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from ..models import AuditEntry, Base, Pupil
-
-_INSTALLED_ON: set[type[Session]] = set()
 
 #: Set ``session.info[AUDIT_OFF] = True`` for bulk loads (demo school, benchmark data)
 #: where a log of each generated row would only double the file.
@@ -24,6 +24,7 @@ AUDIT_OFF = "audit_off"
 
 
 def _jsonable(value: Any) -> Any:
+    """A value JSON can hold: dates as ISO text, amounts as exact decimal text."""
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -32,11 +33,13 @@ def _jsonable(value: Any) -> Any:
 
 
 def _column_values(obj: Base) -> dict[str, Any]:
+    """Every column of the row, ready for JSON."""
     mapper = inspect(obj).mapper
     return {col.key: _jsonable(getattr(obj, col.key)) for col in mapper.column_attrs}
 
 
 def _pupil_of(obj: Base) -> int | None:
+    """The pupil a row is about, if any, so a pupil's history can be found and erased."""
     if isinstance(obj, Pupil):
         return obj.id
     pupil_id = getattr(obj, "pupil_id", None)
@@ -44,6 +47,7 @@ def _pupil_of(obj: Base) -> int | None:
 
 
 def _describe(obj: Base) -> str:
+    """A short human name for the row: its display name, name, label or text."""
     for attr in ("display_name", "name", "label", "text"):
         value = getattr(obj, attr, None)
         if isinstance(value, str) and value:
@@ -52,6 +56,7 @@ def _describe(obj: Base) -> str:
 
 
 def _changed_values(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The changed columns' values before and after, for an update."""
     state = inspect(obj)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
@@ -63,7 +68,8 @@ def _changed_values(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
     return before, after
 
 
-def _log_changes(session: Session, flush_context: UOWTransaction, instances: Any) -> None:
+def _log_changes(session: Session, _flush_context: UOWTransaction, _instances: Any) -> None:
+    """Before a flush: log updates and deletes; keep new rows until they have ids."""
     if session.info.get(AUDIT_OFF):
         return
     now = dt.datetime.now()
@@ -85,7 +91,8 @@ def _log_changes(session: Session, flush_context: UOWTransaction, instances: Any
     session.add_all(entries)
 
 
-def _log_inserts(session: Session, flush_context: UOWTransaction) -> None:
+def _log_inserts(session: Session, _flush_context: UOWTransaction) -> None:
+    """After a flush: log the new rows, now that they have ids."""
     pending = session.info.pop("audit_pending", [])
     if not pending:
         return
@@ -107,6 +114,7 @@ def _entry(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> AuditEntry:
+    """One audit row for ``obj``."""
     identity = inspect(obj).identity
     row_id = identity[0] if identity and isinstance(identity[0], int) else None
     return AuditEntry(
@@ -121,10 +129,9 @@ def _entry(
     )
 
 
-def install_audit(session_class: type[Session] = Session) -> None:
-    """Attach the audit hooks to ``session_class`` (idempotent)."""
-    if session_class in _INSTALLED_ON:
+def install_audit(factory: sessionmaker[Session]) -> None:
+    """Audit every session ``factory`` makes (installing twice changes nothing)."""
+    if event.contains(factory, "before_flush", _log_changes):
         return
-    event.listen(session_class, "before_flush", _log_changes)
-    event.listen(session_class, "after_flush_postexec", _log_inserts)
-    _INSTALLED_ON.add(session_class)
+    event.listen(factory, "before_flush", _log_changes)
+    event.listen(factory, "after_flush_postexec", _log_inserts)

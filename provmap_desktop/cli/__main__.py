@@ -1,0 +1,7 @@
+"""``python -m provmap_desktop.cli``: the ``provmap`` command without the installed script."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,76 @@
+"""The ``provmap`` parser and dispatch: every area registers its sub-commands here.
+
+A user's mistake ends with one line on stderr and a non-zero exit code, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import __version__
+from ..storage import StorageError, default_database_path
+from . import costs, database, map_import, pupils, report, reviews, school
+from . import map as provision_map
+from .errors import EXIT_FAILED, EXIT_STOPPED, CliError, plain_database_error, plain_os_error
+
+Handler = Callable[[argparse.Namespace], int]
+
+#: The areas that add ``provmap X``, ``report X`` and ``export X``, in help order.
+AREAS = (provision_map, pupils, costs, reviews, school, map_import)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole ``provmap`` parser, every sub-command with its handler."""
+    parser = argparse.ArgumentParser(
+        prog="provmap", description="ProvMap Desktop: the provision map from the command line."
+    )
+    parser.add_argument("--version", action="version", version=f"ProvMap {__version__}")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help=f"the school database file (default: {default_database_path()})",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    database.register(sub)
+    parsers = report.add_groups(sub)
+    for area in AREAS:
+        area.register(parsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``provmap`` command and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.db is None:
+        args.db = default_database_path()
+    handler: Handler = args.handler
+    from ..storage.places import place_warning
+
+    warning = place_warning(args.db)
+    if warning:
+        print(f"provmap: warning: {warning}", file=sys.stderr)
+    try:
+        return handler(args)
+    except (CliError, StorageError) as exc:
+        print(f"provmap: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        # A full disk, a read-only place, a vanished drive: the user's to fix.
+        print(f"provmap: {plain_os_error(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    except (sqlite3.Error, SQLAlchemyError) as exc:
+        # The file refused a write: a full disk, or another program holding it too long.
+        print(f"provmap: {plain_database_error(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("provmap: stopped.", file=sys.stderr)
+        return EXIT_STOPPED

@@ -1,0 +1,53 @@
+"""Dates in queries: reading date columns fast, and which rows fall in a period.
+
+SQLite keeps dates as ISO text. Reading that text and parsing it with
+``date.fromisoformat`` is several times faster than SQLAlchemy's generic date result
+processor on thousands of rows, so the bulk readers (the cost engine, the provision
+map) select ``iso_text(column)`` and turn each value back with ``from_iso``
+or ``from_iso_or_none``.
+
+A period is a first and a last day, both inclusive. A group is in it when its own
+dates overlap it; a membership is when the pupil is a member on at least one of its
+days (no leave date means still a member).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, and_, or_, type_coerce
+
+from ..models import GroupMembership, ProvisionGroup
+
+
+def iso_text(column: Any) -> Any:
+    """The date ``column`` read as its stored ISO text, for ``from_iso`` to parse."""
+    return type_coerce(column, String)
+
+
+def from_iso(text: str) -> dt.date:
+    """The date an ISO text read through ``iso_text`` names."""
+    return dt.date.fromisoformat(text)
+
+
+def from_iso_or_none(text: str | None) -> dt.date | None:
+    """``from_iso`` for a column that may be empty (a leave date, say)."""
+    return dt.date.fromisoformat(text) if text else None
+
+
+def groups_in_period(academic_year_id: int, first: dt.date, last: dt.date) -> tuple[Any, ...]:
+    """Where-clauses for the year's groups whose dates overlap ``first``..``last``."""
+    return (
+        ProvisionGroup.academic_year_id == academic_year_id,
+        ProvisionGroup.start_date <= last,
+        ProvisionGroup.end_date >= first,
+    )
+
+
+def memberships_in_period(first: dt.date, last: dt.date) -> ColumnElement[bool]:
+    """Where-clause for memberships holding at least one day of ``first``..``last``."""
+    return and_(
+        GroupMembership.join_date <= last,
+        or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= first),
+    )

@@ -1,0 +1,63 @@
+"""The audit hooks belong to a database's own session factory, not to every session."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from provmap_desktop.models import AuditEntry, Base, StaffRole
+from provmap_desktop.storage import open_database
+from provmap_desktop.storage.audit import install_audit
+
+
+def _audit_rows(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+
+def test_a_database_session_is_audited_and_a_plain_session_elsewhere_is_not(
+    tmp_path: Path,
+) -> None:
+    db = open_database(tmp_path / "school.provmap", create=True)
+    other = create_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    Base.metadata.create_all(other)
+    try:
+        with db.session_factory() as session:
+            session.add(StaffRole(name="Teaching assistant", hourly_cost=Decimal("18.00")))
+            session.commit()
+            role = session.scalars(select(StaffRole)).one()
+            role.name = "Higher level teaching assistant"
+            session.commit()
+            entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+            assert [(e.action, e.table_name) for e in entries] == [
+                ("insert", "staff_roles"),
+                ("update", "staff_roles"),
+            ]
+
+        # Opened after the database, a plain session on another engine logs nothing.
+        with Session(other) as plain:
+            plain.add(StaffRole(name="Teacher", hourly_cost=Decimal("18.00")))
+            plain.commit()
+            assert _audit_rows(plain) == 0
+        with sessionmaker(other)() as made_elsewhere:
+            made_elsewhere.add(StaffRole(name="SENCO", hourly_cost=Decimal("18.00")))
+            made_elsewhere.commit()
+            assert _audit_rows(made_elsewhere) == 0
+    finally:
+        db.close()
+        other.dispose()
+
+
+def test_installing_twice_logs_each_change_once(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'school.sqlite'}")
+    Base.metadata.create_all(engine)
+    factory = sessionmaker(engine)
+    install_audit(factory)
+    install_audit(factory)
+    with factory() as session:
+        session.add(StaffRole(name="Teaching assistant", hourly_cost=Decimal("18.00")))
+        session.commit()
+        assert _audit_rows(session) == 1
+    engine.dispose()
