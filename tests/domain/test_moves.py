@@ -15,7 +15,7 @@ from provmap_desktop.domain import moves
 from provmap_desktop.domain.change import DomainError
 from provmap_desktop.models import GroupMembership, ProvisionGroup
 
-from ..services._map_school import AUTUMN, add_group, join
+from ..schools.map_school import AUTUMN, add_group, join
 from ._map_file import map_file_fixture  # noqa: F401
 from .test_memberships import allocate, membership_of, saved
 

@@ -135,10 +135,7 @@ def open_school(name: str, target: Path) -> Database:
         raise RuntimeError(f"{target} is locked")
     engine = make_engine(target)
     verify_pragmas(engine)
-    from provmap_desktop.services.audit import install_audit
-
-    install_audit()
-    return Database(target, engine, lock)
+    return Database(target, engine, lock)  # which audits its own sessions
 
 
 def load_into(session: Session, name: str) -> None:
