@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ...domain import groups
 from ...domain.memberships import GroupChoiceNeeded, allocate
-from ...models import AcademicYear, Provision, ProvisionGroup, Pupil, YearGroup
+from ...models import AcademicYear, Provision, ProvisionGroup, Pupil, Staff, YearGroup
 from ..calendar import calendar_for_year
 from ..catalogue import add_catalogue_entry
 from ..formatting import format_date
@@ -70,7 +70,7 @@ def apply_plan(
 
 
 def _rows_to_keep(session: Session, plan: MapPlan) -> list[object]:
-    """Load the year groups, provisions and pupils the plan uses, to hold them in memory.
+    """Load the year groups, provisions, pupils and staff the plan uses, to hold in memory.
 
     The session holds rows weakly: keeping these alive saves reloading them per group.
     """
@@ -82,6 +82,8 @@ def _rows_to_keep(session: Session, plan: MapPlan) -> list[object]:
     ).all()
     wanted = {i for g in plan.groups for i in g.pupil_ids}
     kept += session.scalars(select(Pupil).where(Pupil.id.in_(wanted))).all()
+    named = {g.staff_id for g in plan.groups if g.staff_id is not None}
+    kept += session.scalars(select(Staff).where(Staff.id.in_(named))).all()
     return kept
 
 
@@ -217,16 +219,17 @@ def _set_imported_details(
     session: Session, plan: MapPlan, group: PlannedGroup, group_id: int
 ) -> None:
     """Give a group the import made the map's name, class, staff, last day and frequency."""
-    # Checking the staff reads the database: without this, name and staff would be
+    # Held here, the group stays in the session's memory: each update finds it there.
+    built = groups.get_group(session, group_id)
+    # Checking the staff may read the database: without this, name and staff would be
     # flushed (and recorded in the audit log) as two changes of the group, not one.
     with session.no_autoflush:
         if group.label:
             groups.update(session, group_id, "name", group.label)
         groups.update(session, group_id, "class_id", group.class_id)
         groups.update(session, group_id, "staff_id", group.staff_id)
-        start = groups.get_group(session, group_id).start_date
     planned = next(p for p in plan.provisions if p.key == group.provision_key)
-    last_day = _imported_group_end(session, plan, start, planned.weeks)
+    last_day = _imported_group_end(session, plan, built.start_date, planned.weeks)
     groups.update(session, group_id, "end_date", last_day)
     frequency = planned.frequency
     if frequency is not None and not planned.is_new:
