@@ -78,6 +78,7 @@ class GroupAdded(Change):
 
     @property
     def group_id(self) -> int:
+        """The new group's id."""
         return int(self.values["id"])
 
     @property
@@ -183,6 +184,7 @@ def set_days(
     after = sorted((day, start_time) for day in set(weekdays))
 
     def put(slots: list[tuple[int, dt.time | None]]) -> None:
+        """Replace the group's slots with ``slots``."""
         target = get_group(session, group_id)
         target.slots.clear()
         session.flush()

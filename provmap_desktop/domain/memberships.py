@@ -74,6 +74,7 @@ class Allocation(Change):
 
     @property
     def membership_ids(self) -> list[int]:
+        """The ids of the memberships made."""
         return [m["id"] for m in self.memberships]
 
     @property

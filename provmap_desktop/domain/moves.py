@@ -53,6 +53,7 @@ class Moved(Change):
 
     @property
     def new_membership_ids(self) -> list[int]:
+        """The ids of the memberships that carry on in the new group."""
         return [m.new_membership["id"] for m in self.moves if m.new_membership is not None]
 
     def undo(self, session: Session) -> None:

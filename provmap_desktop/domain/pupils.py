@@ -67,6 +67,7 @@ class PupilAdded(RowsAdded):
 
     @property
     def pupil_id(self) -> int:
+        """The new pupil's id."""
         return int(self.rows[0].id)
 
 
@@ -178,6 +179,7 @@ def add(
 
 
 def _insert(session: Session, values: dict[str, Any], sen_notes: str) -> PupilAdded:
+    """Add a pupil row with checked ``values`` and their notes; the change removes it."""
     pupil = Pupil(**values, sen_notes=str(sen_notes or ""))
     session.add(pupil)
     session.flush()
@@ -218,6 +220,7 @@ def update(session: Session, pupil_id: int, field_name: str, value: Any) -> Chan
 
 
 def _set_both(pupil: Pupil, archived: bool, leaving: dt.date | None) -> Change:
+    """Set whether the pupil is archived and their leaving date, as one change."""
     steps = []
     for name, new in (("archived", archived), ("leaving_date", leaving)):
         old = getattr(pupil, name)
