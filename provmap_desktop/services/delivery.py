@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, cast, func, or_, select, type_coerce
+from sqlalchemy import Integer, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..models.vocab import SessionStatus
 from .calendar import SchoolCalendar, calendar_for_year
+from .dates import from_iso, iso_text
 from .planned_sessions import group_sessions
 
 DEFAULT_GREEN = 90
@@ -155,14 +156,6 @@ def _counter(calendar: SchoolCalendar) -> _WeekdayCounter:
     return _WeekdayCounter(calendar)
 
 
-def _iso(column: Any) -> Any:
-    # Dates read as ISO text and parsed by date.fromisoformat: much faster in bulk.
-    return type_coerce(column, String)
-
-
-_day = dt.date.fromisoformat
-
-
 def _monday_weekday(column: Any) -> Any:
     """SQLite's weekday of a date column with 0 = Monday, as slots count."""
     return (cast(func.strftime("%w", column), Integer) + 6) % 7
@@ -178,13 +171,13 @@ def _groups_of_year(
     """Each group of the year with its dates (cut at ``as_of``) and its slot weekdays."""
     in_year = ProvisionGroup.academic_year_id == academic_year_id
     groups = {
-        g_id: (p_id, _day(start), min(_day(end), as_of))
+        g_id: (p_id, from_iso(start), min(from_iso(end), as_of))
         for g_id, p_id, start, end in session.execute(
             select(
                 ProvisionGroup.id,
                 ProvisionGroup.provision_id,
-                _iso(ProvisionGroup.start_date),
-                _iso(ProvisionGroup.end_date),
+                iso_text(ProvisionGroup.start_date),
+                iso_text(ProvisionGroup.end_date),
             ).where(in_year)
         )
     }
@@ -268,15 +261,15 @@ def _pupil_rates(
         select(
             GroupMembership.group_id,
             GroupMembership.pupil_id,
-            _iso(GroupMembership.join_date),
-            _iso(GroupMembership.leave_date),
+            iso_text(GroupMembership.join_date),
+            iso_text(GroupMembership.leave_date),
         )
         .join(ProvisionGroup)
         .where(ProvisionGroup.academic_year_id == rates.academic_year_id)
     ):
         _, start, end = groups[group_id]
-        first = max(start, _day(join))
-        last = min(end, _day(leave)) if leave else end
+        first = max(start, from_iso(join))
+        last = min(end, from_iso(leave)) if leave else end
         planned_for[(pupil_id, group_id)] += count(weekdays[group_id], first, last)
     pupil_sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     pair_sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])

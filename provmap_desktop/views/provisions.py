@@ -48,17 +48,38 @@ LONG_FIELDS = (
 
 
 class ProvisionsScreen(QWidget):
+    """The catalogue table, edited in place, beside the chosen provision's details."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        """Build the filter bar and table beside the details panel."""
         super().__init__(parent)
         self.ctx = ctx
         self.current_id: int | None = None
         self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Provisions message")
-
         self.show_retired = QCheckBox("Show &retired")
+        self._build_table()
+        top = self._top_bar()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.table, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self._detail_panel())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+        ctx.data_changed.connect(self._on_data_changed)
+        self._show_detail(None)
+
+    def _build_table(self) -> None:
+        """Make the catalogue's model, its name filter and the sortable table showing it."""
         self.model = EntityTableModel(
-            ctx, Provision, self._columns(), self._load, KIND, "provision", provisions.update
+            self.ctx, Provision, self._columns(), self._load, KIND, "provision", provisions.update
         )
         self.show_retired.toggled.connect(lambda _on: self.model.reload())
         self.model.edit_refused.connect(self.message.setText)
@@ -86,6 +107,8 @@ class ProvisionsScreen(QWidget):
         install_delegates(self.table, self.model)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
+    def _top_bar(self) -> QHBoxLayout:
+        """Make the name filter, the Show retired box and the Add provision button."""
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter provisions by name")
         self.search.setAccessibleName("Filter provisions by name")
@@ -96,32 +119,21 @@ class ProvisionsScreen(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.show_retired)
         top.addWidget(add)
-
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addLayout(top)
-        left_layout.addWidget(self.table, 1)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self._detail_panel())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.message)
-        layout.addWidget(splitter, 1)
-        ctx.data_changed.connect(self._on_data_changed)
-        self._show_detail(None)
+        return top
 
     # -- table ----------------------------------------------------------------------
 
     def _columns(self) -> list[Column]:
+        """The catalogue's columns and how each is edited."""
         session = self.ctx.session
 
         def roles() -> list[tuple[Any, str]]:
+            """The staff roles to choose from, and none."""
             query = select(StaffRole).order_by(StaffRole.name)
             return [(None, "(none)")] + [(r.id, r.name) for r in session.scalars(query)]
 
         def streams() -> list[tuple[Any, str]]:
+            """The funding streams to choose from, and none."""
             query = select(FundingStream).order_by(FundingStream.name)
             return [(None, "(none)")] + [(f.id, f.name) for f in session.scalars(query)]
 
@@ -142,6 +154,7 @@ class ProvisionsScreen(QWidget):
         ]
 
     def _load(self) -> list[Provision]:
+        """The provisions to list, by area, wave and name; retired ones only if asked."""
         query = (
             select(Provision)
             .options(selectinload(Provision.suitable_year_groups))
@@ -152,6 +165,7 @@ class ProvisionsScreen(QWidget):
         return list(self.ctx.session.scalars(query))
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        """Show the details of the provision chosen in the table."""
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             self._show_detail(None)
@@ -162,6 +176,7 @@ class ProvisionsScreen(QWidget):
     # -- detail panel ---------------------------------------------------------------
 
     def _detail_panel(self) -> QWidget:
+        """Make the details panel: the longer texts and the suitable year groups."""
         panel = QGroupBox("Details")
         form = QFormLayout(panel)
         self.title = QLabel()
@@ -183,6 +198,7 @@ class ProvisionsScreen(QWidget):
         return panel
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
+        """Save a longer text when its box loses the focus."""
         from PySide6.QtCore import QEvent
 
         if event.type() == QEvent.Type.FocusOut:
@@ -192,6 +208,7 @@ class ProvisionsScreen(QWidget):
         return super().eventFilter(watched, event)
 
     def _rebuild_year_boxes(self) -> None:
+        """Make a box for each of the school's year groups, three to a row."""
         while self.years_grid.count():
             item = self.years_grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -207,6 +224,7 @@ class ProvisionsScreen(QWidget):
             self.years_grid.addWidget(box, number // 3, number % 3)
 
     def _show_detail(self, provision: Provision | None) -> None:
+        """Show the provision's texts and year groups, or empty, disabled fields."""
         self.current_id = provision.id if provision else None
         enabled = provision is not None
         for edit in self.long_edits.values():
@@ -235,11 +253,13 @@ class ProvisionsScreen(QWidget):
             box.blockSignals(False)
 
     def _current(self) -> Provision | None:
+        """The provision whose details are shown, if any."""
         if self.current_id is None:
             return None
         return self.ctx.session.get(Provision, self.current_id)
 
     def _save_text(self, field: str) -> None:
+        """Save one of the longer texts when it differs from the saved one."""
         provision = self._current()
         if provision is None:
             return
@@ -255,6 +275,7 @@ class ProvisionsScreen(QWidget):
         )
 
     def _toggle_year(self, year_id: int, on: bool) -> None:
+        """Mark the provision suitable, or not, for one year group."""
         provision = self._current()
         year = self.ctx.session.get(YearGroup, year_id)
         if provision is None or year is None:
@@ -273,6 +294,7 @@ class ProvisionsScreen(QWidget):
     # -- actions --------------------------------------------------------------------
 
     def add_provision(self) -> None:
+        """Add a provision with an unused name and choose it."""
         name = provisions.unused_name(self.ctx.session, "New provision")
         edit = DomainEdit(self.ctx, "add provision", lambda session: provisions.add(session, name))
         self._perform(edit)
@@ -280,6 +302,7 @@ class ProvisionsScreen(QWidget):
             self.select_provision(edit.change.provision_id)
 
     def select_provision(self, provision_id: int) -> None:
+        """Choose the row of `provision_id` and scroll to it."""
         for row, provision in enumerate(self.model.rows):
             if provision.id == provision_id:  # type: ignore[attr-defined]
                 index = self.proxy.mapFromSource(self.model.index(row, 0))
@@ -288,12 +311,14 @@ class ProvisionsScreen(QWidget):
                 return
 
     def _perform(self, command: DomainEdit) -> None:
+        """Run an edit, showing its refusal, if any."""
         try:
             perform(self.ctx, command)
         except EditRefused as exc:
             self.message.setText(str(exc))
 
     def _on_data_changed(self, changed: Changed) -> None:
+        """Show the chosen provision again when provisions or settings change."""
         if changed.touches(KIND, Kind.SETTINGS):
             current = self.current_id
             if current is not None:

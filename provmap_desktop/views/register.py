@@ -11,21 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -42,16 +37,17 @@ from ..domain import delivery
 from ..domain.change import Change, Kind
 from ..models.vocab import CancelReason, SessionStatus
 from ..services.planned_sessions import (
-    CANCEL_REASON_LABELS,
     PlannedSession,
     sessions_for_day,
     sessions_for_week,
 )
 from ..ui.cells import py_date
 from ..ui.context import AppContext
+from ..ui.date_field import qdate
 from ..ui.edits import DomainEdit, EditRefused, perform
 from ..ui.lazy import ReloadWhenShown
 from ..ui.speech import ValueLabel
+from .cancel_dialog import CancelDialog
 
 KIND = Kind.DELIVERY
 COLUMNS = ("Day", "Time", "Provision", "Group", "Staff", "Pupils", "Status")
@@ -60,47 +56,46 @@ PUPILS_COLUMN = COLUMNS.index("Pupils")
 CAPPED_WIDTH = 150
 
 
-class CancelDialog(QDialog):
-    """Why a session did not happen: a reason and a note."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Session cancelled")
-        self.reason = QComboBox()
-        self.reason.setAccessibleName("Reason the session was cancelled")
-        for code, label in CANCEL_REASON_LABELS.items():
-            self.reason.addItem(label.capitalize(), code)
-        self.note = QLineEdit()
-        self.note.setAccessibleName("Note about the cancellation")
-        self.note.setPlaceholderText("For example: Mrs Ahmed on a course")
-        form = QFormLayout(self)
-        form.addRow(QLabel(title))
-        form.addRow("&Reason", self.reason)
-        form.addRow("&Note", self.note)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
-
-
 class RegisterScreen(ReloadWhenShown):
+    """The planned sessions of a day or week beside the chosen session's record."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        """Build the sessions list and the session panel side by side, and fill the list."""
         super().__init__(parent)
         self.ctx = ctx
         self.sessions: list[PlannedSession] = []
         self.cancel_dialog: CancelDialog | None = None
+        top = self._date_bar()
+        self._build_table()
+        self.empty = ValueLabel()
+        self.empty.setAccessibleName("Register message")
+        self.empty.setWordWrap(True)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.empty)
+        left_layout.addWidget(self.table, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self._session_panel())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        ctx.data_changed.connect(self._on_data_changed)
+        self.reload()
 
+    def _date_bar(self) -> QHBoxLayout:
+        """Make the date field, the Today button and the Day or Week choice, in a row."""
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setAccessibleName("Register date")
-        self.date_edit.setDate(_qdate(ctx.today))
+        self.date_edit.setDate(qdate(self.ctx.today))
         self.date_edit.dateChanged.connect(lambda _d: self.reload())
         today = QPushButton("&Today")
         today.setAccessibleName("Go to today")
-        today.clicked.connect(lambda: self.date_edit.setDate(_qdate(self.ctx.today)))
+        today.clicked.connect(lambda: self.date_edit.setDate(qdate(self.ctx.today)))
         self.day_mode = QRadioButton("&Day")
         self.week_mode = QRadioButton("&Week")
         self.day_mode.setChecked(True)
@@ -115,7 +110,10 @@ class RegisterScreen(ReloadWhenShown):
         top.addWidget(self.day_mode)
         top.addWidget(self.week_mode)
         top.addStretch(1)
+        return top
 
+    def _build_table(self) -> None:
+        """Make the table of planned sessions, one row each, where Enter marks delivered."""
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setAccessibleName("Planned sessions")
@@ -135,26 +133,8 @@ class RegisterScreen(ReloadWhenShown):
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.table.installEventFilter(self)
 
-        self.empty = ValueLabel()
-        self.empty.setAccessibleName("Register message")
-        self.empty.setWordWrap(True)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addLayout(top)
-        left_layout.addWidget(self.empty)
-        left_layout.addWidget(self.table, 1)
-
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self._session_panel())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        ctx.data_changed.connect(self._on_data_changed)
-        self.reload()
-
     def _session_panel(self) -> QWidget:
+        """Make the chosen session's panel: its title, the record buttons and attendance."""
         panel = QGroupBox("Session")
         layout = QVBoxLayout(panel)
         self.title = ValueLabel()
@@ -192,12 +172,15 @@ class RegisterScreen(ReloadWhenShown):
 
     @property
     def day(self) -> dt.date:
+        """The day shown (in week mode, a day of the week shown)."""
         return py_date(self.date_edit.date())
 
     def set_day(self, day: dt.date) -> None:
-        self.date_edit.setDate(_qdate(day))
+        """Show the sessions of `day` (or its week)."""
+        self.date_edit.setDate(qdate(day))
 
     def reload(self) -> None:
+        """List the planned sessions again, keeping the chosen one chosen."""
         keep = self._selected_key()
         if self.week_mode.isChecked():
             self.sessions = sessions_for_week(self.ctx.session, self.day)
@@ -246,25 +229,30 @@ class RegisterScreen(ReloadWhenShown):
         self.table.resizeRowsToContents()
 
     def _selected_key(self) -> tuple[int, dt.date] | None:
+        """The group and day of the chosen session, if any."""
         planned = self.selected()
         return (planned.group_id, planned.day) if planned else None
 
     def _select_key(self, key: tuple[int, dt.date] | None) -> None:
+        """Choose the session of `key`, or the first one when `key` is None."""
         for row, planned in enumerate(self.sessions):
             if key is None or (planned.group_id, planned.day) == key:
                 self.table.selectRow(row)
                 return
 
     def selected(self) -> PlannedSession | None:
+        """The chosen session, if any."""
         rows = self.table.selectionModel().selectedRows()
         if not rows or rows[0].row() >= len(self.sessions):
             return None
         return self.sessions[rows[0].row()]
 
     def select_session(self, group_id: int, day: dt.date) -> None:
+        """Choose the session of the group on `day`, if it is listed."""
         self._select_key((group_id, day))
 
     def _show_selected(self) -> None:
+        """Show the chosen session's title, buttons and attendance ticks."""
         planned = self.selected()
         for widget in (self.delivered_button, self.cancel_button, self.clear_button):
             widget.setEnabled(planned is not None)
@@ -304,6 +292,7 @@ class RegisterScreen(ReloadWhenShown):
     # -- actions --------------------------------------------------------------------
 
     def mark_delivered(self) -> None:
+        """Record the chosen session as delivered, with the unticked pupils absent."""
         planned = self.selected()
         if planned is None:
             return
@@ -324,6 +313,7 @@ class RegisterScreen(ReloadWhenShown):
         )
 
     def ask_cancel(self) -> None:
+        """Ask why the chosen session was cancelled; record it if answered."""
         planned = self.selected()
         if planned is None:
             return
@@ -335,6 +325,7 @@ class RegisterScreen(ReloadWhenShown):
         dialog.open()
 
     def mark_cancelled(self, reason: CancelReason | str, note: str = "") -> None:
+        """Record the chosen session as cancelled for `reason`, with `note`."""
         planned = self.selected()
         if planned is None:
             return
@@ -347,6 +338,7 @@ class RegisterScreen(ReloadWhenShown):
         )
 
     def clear_record(self) -> None:
+        """Remove what was recorded for the chosen session."""
         planned = self.selected()
         if planned is None or planned.record is None:
             return
@@ -356,6 +348,7 @@ class RegisterScreen(ReloadWhenShown):
         )
 
     def _attendance_changed(self, item: QListWidgetItem) -> None:
+        """Record a pupil ticked present or unticked absent at a delivered session."""
         planned = self.selected()
         if planned is None:
             return
@@ -384,14 +377,10 @@ class RegisterScreen(ReloadWhenShown):
         self.message.setText(f"Saved: {label[0].upper()}{label[1:]}.")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Enter on a session marks it delivered: the one-key path for the common case.
+        """Enter on a session marks it delivered: the one-key path for the common case."""
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.mark_delivered()
                 return True
         return super().eventFilter(watched, event)
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)

@@ -49,6 +49,7 @@ PLAN_HEADERS = ("Pupil", "Outcome sought", "Target", "Target value", "Review dat
 
 
 def pupil_table(name: str, headers: tuple[str, ...], rows: int) -> QTableWidget:
+    """A table of `rows` pupils under `headers`, which Tab leaves rather than walks."""
     table = QTableWidget(rows, len(headers))
     table.setAccessibleName(name)
     table.setHorizontalHeaderLabels(headers)
@@ -62,6 +63,7 @@ def pupil_table(name: str, headers: tuple[str, ...], rows: int) -> QTableWidget:
 
 
 def read_only_item(text: str) -> QTableWidgetItem:
+    """A table cell showing `text` that cannot be typed over."""
     item = QTableWidgetItem(text)
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     return item
@@ -78,6 +80,7 @@ def _shared_row(form: QFormLayout, label: str, editor: QWidget, box: QCheckBox) 
 
 
 def _same_box(text: str, what: str) -> QCheckBox:
+    """A "same for all" box for the whole-group value `what`."""
     box = QCheckBox(text)
     box.setAccessibleName(f"Same {what} for every pupil")
     box.setToolTip(f"Ticked: one {what} for every pupil. Unticked: each pupil keeps their own.")
@@ -94,7 +97,10 @@ class PupilDraft:
 
 
 class AssessPage(QWizardPage):
+    """The Assess page: each pupil's baseline, measure and baseline date."""
+
     def __init__(self, wizard: ReviewWizard) -> None:
+        """Build the whole-group fields above the table of each pupil's baseline."""
         super().__init__()
         self.setTitle("Assess")
         self.setSubTitle("The baseline: what was measured, when, and each pupil's result.")
@@ -135,19 +141,25 @@ class AssessPage(QWizardPage):
             self.table.hideColumn(A_DATE)
 
     def measure_type(self, row: int) -> str:
+        """The measure of the pupil in `row` ("free_text" if none is chosen)."""
         widget = self.table.cellWidget(row, A_MEASURE)
         return str(widget.currentData() or "free_text") if isinstance(widget, QComboBox) else ""
 
     def baseline(self, row: int) -> str:
+        """The baseline typed for the pupil in `row`."""
         item = self.table.item(row, A_BASELINE)
         return item.text().strip() if item else ""
 
     def baseline_date(self, row: int) -> dt.date:
+        """The baseline date of the pupil in `row` (the shared one when ticked)."""
         return self.columns[1].cell_value(row)  # type: ignore[no-any-return]
 
 
 class PlanPage(QWizardPage):
+    """The Plan page: each pupil's outcome sought, target, target value and review date."""
+
     def __init__(self, wizard: ReviewWizard) -> None:
+        """Build the whole-group fields above the table of each pupil's plan."""
         super().__init__()
         self.wizard_ = wizard
         self.setTitle("Plan")
@@ -156,7 +168,27 @@ class PlanPage(QWizardPage):
             "inside the group's dates."
         )
         drafts = wizard.drafts
-        first = drafts[0].review
+        self._build_table(drafts)
+        self._build_shared_fields(drafts[0].review)
+        self.problem = ValueLabel(announces=True)
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName("Plan message")
+        form = QFormLayout(self)
+        _shared_row(form, "&Outcome sought", self.outcome_sought, self.same_outcome)
+        _shared_row(form, "&Target", self.target, self.same_target)
+        _shared_row(form, "Target &value", self.target_value, self.same_target_value)
+        _shared_row(form, "&Review date", self.review_date, self.same_review_date)
+        caption = QLabel("Each &pupil's plan")
+        caption.setBuddy(self.table)
+        form.addRow(caption)
+        form.addRow(self.table)
+        form.addRow(self.problem)
+        if len(drafts) == 1:  # one pupil: the fields above are theirs
+            for widget in (caption, self.table, *self.boxes):
+                widget.hide()
+
+    def _build_table(self, drafts: list[PupilDraft]) -> None:
+        """Make the table with each pupil's own plan and review date."""
         self.table = pupil_table("Plan of each pupil", PLAN_HEADERS, len(drafts))
         for row, draft in enumerate(drafts):
             review = draft.review
@@ -167,6 +199,9 @@ class PlanPage(QWizardPage):
             self.table.setCellWidget(
                 row, P_REVIEW_DATE, date_edit(review.review_date, f"Review date for {draft.name}")
             )
+
+    def _build_shared_fields(self, first: Review) -> None:
+        """Make the whole-group fields, filled from `first`, each with its "same for all" box."""
         self.outcome_sought = QPlainTextEdit(first.outcome_sought)
         self.outcome_sought.setAccessibleName("Outcome sought")
         self.outcome_sought.setTabChangesFocus(True)
@@ -193,40 +228,30 @@ class PlanPage(QWizardPage):
                 self.table, P_REVIEW_DATE, self.review_date, self.same_review_date
             ),
         }
-        self.problem = ValueLabel(announces=True)
-        self.problem.setWordWrap(True)
-        self.problem.setAccessibleName("Plan message")
-        form = QFormLayout(self)
-        _shared_row(form, "&Outcome sought", self.outcome_sought, self.same_outcome)
-        _shared_row(form, "&Target", self.target, self.same_target)
-        _shared_row(form, "Target &value", self.target_value, self.same_target_value)
-        _shared_row(form, "&Review date", self.review_date, self.same_review_date)
-        caption = QLabel("Each &pupil's plan")
-        caption.setBuddy(self.table)
-        form.addRow(caption)
-        form.addRow(self.table)
-        form.addRow(self.problem)
-        if len(drafts) == 1:  # one pupil: the fields above are theirs
-            for widget in (caption, self.table, *self.boxes):
-                widget.hide()
 
     @property
     def boxes(self) -> list[QCheckBox]:
+        """The "same for all" boxes."""
         return [self.same_outcome, self.same_target, self.same_target_value, self.same_review_date]
 
     def outcome_sought_of(self, row: int) -> str:
+        """The outcome sought for the pupil in `row`."""
         return str(self.columns[P_OUTCOME_SOUGHT].cell_value(row))
 
     def target_of(self, row: int) -> str:
+        """The target of the pupil in `row`."""
         return str(self.columns[P_TARGET].cell_value(row))
 
     def target_value_of(self, row: int) -> str:
+        """The target value of the pupil in `row`."""
         return str(self.columns[P_TARGET_VALUE].cell_value(row)).strip()
 
     def review_date_of(self, row: int) -> dt.date:
+        """The review date of the pupil in `row` (the shared one when ticked)."""
         return self.columns[P_REVIEW_DATE].cell_value(row)  # type: ignore[no-any-return]
 
     def review_date_cell(self, row: int) -> Any:
+        """The review date field in the table's `row`."""
         return self.table.cellWidget(row, P_REVIEW_DATE)
 
     def validatePage(self) -> bool:
@@ -270,6 +295,7 @@ class DoPage(QWizardPage):
     """The delivery record for the cycle's period, read-only."""
 
     def __init__(self, wizard: ReviewWizard) -> None:
+        """Build the delivery summary above the list of sessions."""
         super().__init__()
         self.wizard_ = wizard
         self.setTitle("Do")
@@ -288,6 +314,7 @@ class DoPage(QWizardPage):
         layout.addWidget(self.sessions, 1)
 
     def initializePage(self) -> None:
+        """List the group's sessions in the period and each pupil's delivery rate."""
         wizard = self.wizard_
         first, last = wizard.period()
         session = wizard.ctx.session

@@ -71,7 +71,10 @@ REVIEW_HEADERS = (
 
 
 class ReviewPage(QWizardPage):
+    """The Review page: each pupil's outcome, progress and decision, and their views."""
+
     def __init__(self, wizard: ReviewWizard) -> None:
+        """Build the outcome date, the table of pupils, their views and the next step."""
         super().__init__()
         self.wizard_ = wizard
         self.setTitle("Review")
@@ -82,32 +85,53 @@ class ReviewPage(QWizardPage):
         drafts = wizard.drafts
         first = drafts[0].review
         self.outcome_date = date_edit(first.outcome_date or wizard.ctx.today, "Outcome date")
+        self._build_table(drafts)
+        self._build_views(drafts)
+        self.next_step = ValueLabel()
+        self.next_step.setWordWrap(True)
+        self.next_step.setAccessibleName("Next step")
+        form = QFormLayout(self)
+        form.addRow("Outcome &date", self.outcome_date)
+        caption = QLabel("Each pupil's &outcome and decision")
+        caption.setBuddy(self.table)
+        form.addRow(caption)
+        form.addRow(self.table)
+        form.addRow(self.views_box)
+        form.addRow(self.next_step)
+
+    def _build_table(self, drafts: list[PupilDraft]) -> None:
+        """Make the table with a row per pupil, wide enough to show where to escalate."""
         self.table = pupil_table("Outcome and decision of each pupil", REVIEW_HEADERS, len(drafts))
         for row, draft in enumerate(drafts):
-            for column in (PUPIL, BASELINE, AIM, PROGRESS):
-                self.table.setItem(
-                    row, column, read_only_item(draft.name if column == PUPIL else "")
-                )
-            self.table.setItem(row, OUTCOME, QTableWidgetItem(draft.review.outcome_value))
-            met = combo(f"Target met for {draft.name}", TARGET_MET_LABELS)
-            decision = combo(f"Decision for {draft.name}", DECISION_LABELS)
-            escalate = QComboBox()
-            escalate.setEditable(True)
-            escalate.setAccessibleName(f"Escalate {draft.name} to")
-            escalate.addItems(("", *ESCALATE_CHOICES))
-            # Wide enough for "Wave 3 specialist provision", never "Wave 3…vision".
-            escalate.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            decision.currentIndexChanged.connect(lambda _i, r=row: self._decision_changed(r))
-            self.table.setCellWidget(row, TARGET_MET, met)
-            self.table.setCellWidget(row, DECISION, decision)
-            self.table.setCellWidget(row, ESCALATE_TO, escalate)
-            escalate.setEnabled(False)
+            self._fill_row(row, draft)
         if drafts:
             needed = self.widget(0, ESCALATE_TO).sizeHint().width()
             header = self.table.horizontalHeader()
             header.setSectionResizeMode(ESCALATE_TO, QHeaderView.ResizeMode.Fixed)
             self.table.setColumnWidth(ESCALATE_TO, needed + 12)
         self.table.itemChanged.connect(self._item_changed)
+
+    def _fill_row(self, row: int, draft: PupilDraft) -> None:
+        """Put one pupil's name, outcome and the target met, decision and escalate choices."""
+        for column in (PUPIL, BASELINE, AIM, PROGRESS):
+            self.table.setItem(row, column, read_only_item(draft.name if column == PUPIL else ""))
+        self.table.setItem(row, OUTCOME, QTableWidgetItem(draft.review.outcome_value))
+        met = combo(f"Target met for {draft.name}", TARGET_MET_LABELS)
+        decision = combo(f"Decision for {draft.name}", DECISION_LABELS)
+        escalate = QComboBox()
+        escalate.setEditable(True)
+        escalate.setAccessibleName(f"Escalate {draft.name} to")
+        escalate.addItems(("", *ESCALATE_CHOICES))
+        # Wide enough for "Wave 3 specialist provision", never "Wave 3…vision".
+        escalate.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        decision.currentIndexChanged.connect(lambda _i, r=row: self._decision_changed(r))
+        self.table.setCellWidget(row, TARGET_MET, met)
+        self.table.setCellWidget(row, DECISION, decision)
+        self.table.setCellWidget(row, ESCALATE_TO, escalate)
+        escalate.setEnabled(False)
+
+    def _build_views(self, drafts: list[PupilDraft]) -> None:
+        """Make the pupil voice and parent views boxes, which follow the pupil chosen."""
         # Each pupil's views, edited for the pupil chosen in the table.
         self.voices = [d.review.pupil_voice or "" for d in drafts]
         self.parents = [d.review.parent_views or "" for d in drafts]
@@ -127,19 +151,9 @@ class ReviewPage(QWizardPage):
         views.addRow("P&arent/carer views", self.parent_views)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_views(row))
         self._show_views(0)
-        self.next_step = ValueLabel()
-        self.next_step.setWordWrap(True)
-        self.next_step.setAccessibleName("Next step")
-        form = QFormLayout(self)
-        form.addRow("Outcome &date", self.outcome_date)
-        caption = QLabel("Each pupil's &outcome and decision")
-        caption.setBuddy(self.table)
-        form.addRow(caption)
-        form.addRow(self.table)
-        form.addRow(self.views_box)
-        form.addRow(self.next_step)
 
     def initializePage(self) -> None:
+        """Show each pupil's baseline and aim from the earlier pages, and their progress."""
         assess, plan = self.wizard_.assess, self.wizard_.plan
         self.table.blockSignals(True)
         for row in range(self.table.rowCount()):
@@ -150,19 +164,24 @@ class ReviewPage(QWizardPage):
             self._update_progress(row, suggest=False)
 
     def widget(self, row: int, column: int) -> Any:
+        """The choice in the cell at `row`, `column`."""
         return self.table.cellWidget(row, column)
 
     def outcome(self, row: int) -> str:
+        """The outcome typed for the pupil in `row`."""
         item = self.table.item(row, OUTCOME)
         return item.text().strip() if item else ""
 
     def voice_of(self, row: int) -> str:
+        """The pupil voice typed for the pupil in `row`."""
         return self.voices[row].strip()
 
     def parent_views_of(self, row: int) -> str:
+        """The parent and carer views typed for the pupil in `row`."""
         return self.parents[row].strip()
 
     def _show_views(self, row: int) -> None:
+        """Show and name the views of the pupil in `row`."""
         if not 0 <= row < len(self.voices):
             return
         self.views_row = row
@@ -181,10 +200,12 @@ class ReviewPage(QWizardPage):
             edit.setAccessibleName(f"{what} of {name}")
 
     def _store_views(self) -> None:
+        """Keep the views typed for the pupil whose views are shown."""
         self.voices[self.views_row] = self.pupil_voice.toPlainText()
         self.parents[self.views_row] = self.parent_views.toPlainText()
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
+        """Work out progress again when an outcome is typed."""
         if item.column() == OUTCOME:
             self._update_progress(item.row(), suggest=True)
 
@@ -205,6 +226,7 @@ class ReviewPage(QWizardPage):
                 combo_box.setCurrentIndex(combo_box.findData(met))
 
     def _decision_changed(self, row: int) -> None:
+        """Offer escalating only to an escalated pupil, and say what the decision does."""
         decision = self.widget(row, DECISION).currentData()
         self.widget(row, ESCALATE_TO).setEnabled(decision == "escalate")
         texts = {
@@ -216,6 +238,7 @@ class ReviewPage(QWizardPage):
         self.next_step.setText(texts.get(decision, ""))
 
     def validatePage(self) -> bool:
+        """Refuse to go on while a decided pupil lacks an outcome, target met or escalation."""
         for row, draft in enumerate(self.wizard_.drafts):
             decision = self.widget(row, DECISION).currentData()
             if decision and not self.outcome(row):
@@ -236,6 +259,7 @@ class ReviewWizard(QWizard):
     def __init__(
         self, ctx: AppContext, membership_ids: list[int], parent: QWidget | None = None
     ) -> None:
+        """Draft each allocation's cycle and add the Assess, Plan, Do and Review pages."""
         super().__init__(parent)
         if not membership_ids:
             raise ValueError("The wizard needs at least one pupil.")

@@ -135,7 +135,7 @@ def open_school(name: str, target: Path) -> Database:
         raise RuntimeError(f"{target} is locked")
     engine = make_engine(target)
     verify_pragmas(engine)
-    return Database(target, engine, lock)  # which audits its own sessions
+    return Database(target, engine, lock)  # the database audits its own sessions
 
 
 def load_into(session: Session, name: str) -> None:

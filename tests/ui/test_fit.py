@@ -40,12 +40,13 @@ def _needs(widget: QWidget) -> tuple[int, int]:
 def _dialogs(window) -> dict[str, QWidget]:  # type: ignore[no-untyped-def]
     from provmap_desktop.shell.backup_dialogs import BackupDialog, BackupsDialog
     from provmap_desktop.shell.first_start import FirstStartDialog, NewSchoolWizard
+    from provmap_desktop.views.cancel_dialog import CancelDialog
     from provmap_desktop.views.import_dialog import ImportPupilsDialog
     from provmap_desktop.views.map.allocate_dialog import AllocateDialog
     from provmap_desktop.views.map.group_dialog import GroupDialog
-    from provmap_desktop.views.pupils.actions import EraseDialog, ProfileBatchDialog
+    from provmap_desktop.views.pupils.actions import ProfileBatchDialog
     from provmap_desktop.views.pupils.dialogs import AddPupilDialog, ArchiveDialog
-    from provmap_desktop.views.register import CancelDialog
+    from provmap_desktop.views.pupils.erasing import EraseDialog
     from provmap_desktop.views.review_wizard import ReviewWizard
 
     ctx = window.ctx

@@ -16,13 +16,14 @@ from provmap_desktop.shell.backup_dialogs import BackupDialog, BackupsDialog
 from provmap_desktop.shell.first_start import FirstStartDialog, NewSchoolWizard
 from provmap_desktop.shell.screens import SCREENS
 from provmap_desktop.storage import Database
+from provmap_desktop.views.cancel_dialog import CancelDialog
 from provmap_desktop.views.import_dialog import ImportPupilsDialog
 from provmap_desktop.views.map.allocate_dialog import AllocateDialog
 from provmap_desktop.views.map.group_dialog import GroupDialog
 from provmap_desktop.views.map_import_dialog import MapImportDialog
-from provmap_desktop.views.pupils.actions import EraseDialog, ProfileBatchDialog
+from provmap_desktop.views.pupils.actions import ProfileBatchDialog
 from provmap_desktop.views.pupils.dialogs import AddPupilDialog, ArchiveDialog
-from provmap_desktop.views.register import CancelDialog
+from provmap_desktop.views.pupils.erasing import EraseDialog
 from provmap_desktop.views.review_wizard import ReviewWizard
 
 from ..schools.templates import open_school

@@ -15,7 +15,8 @@ from provmap_desktop.domain.change import Changed, Kind
 from provmap_desktop.models import Pupil, PupilProfile, SchoolClass, YearGroup
 from provmap_desktop.rules.upn import make_upn
 from provmap_desktop.storage import Database
-from provmap_desktop.views.pupils.actions import EraseDialog, ProfileBatchDialog
+from provmap_desktop.views.pupils.actions import ProfileBatchDialog
+from provmap_desktop.views.pupils.erasing import EraseDialog
 
 SURNAME = "Quillfeather"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,11 +23,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from ...models.vocab import AREA_LABELS, AreaOfNeed
 from ...services.formatting import format_money
 from ...services.provision_map import GroupInfo, MapRow, MapSnapshot, MemberInfo
 from ...ui.colours import AREA_COLOURS, UNKNOWN_AREA
-from .chips import AREA_COLOUR_ROLE, CELL_ROLE, CellContent, Chip, GroupBlock
+from .cell_words import cell_speech, cell_text, group_block, totals_text
+from .chips import AREA_COLOUR_ROLE, CELL_ROLE, CellContent, Chip
+from .map_rows import RowEntry, heading_text, layout_rows
 from .mime import MEMBERSHIPS_MIME, PUPILS_MIME, memberships_mime
 
 Index = QModelIndex | QPersistentModelIndex
@@ -39,25 +39,9 @@ TARGET_ROLE = Qt.ItemDataRole.UserRole + 20
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 21
 
 
-@dataclass(frozen=True)
-class RowEntry:
-    kind: str  # "area" | "wave" | "provision" | "total"
-    key: tuple[Any, ...] = ()
-    row: MapRow | None = None
-    count: int = 0
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _hours(minutes: int) -> str:
-    hours = Decimal(minutes) / 60
-    text = f"{hours:.2f}".rstrip("0").rstrip(".")
-    return f"{text} h/wk"
-
-
 class MapGridModel(QAbstractTableModel):
+    """The provision map grid: a row per section or provision, a column per year group."""
+
     #: A drop or keyboard allocation asked to be done: (provision_id, year_group_id,
     #: pupil_ids or membership ids, kind "pupils" | "memberships", cell index).
     drop_requested = Signal(int, object, list, str, QModelIndex)
@@ -67,6 +51,7 @@ class MapGridModel(QAbstractTableModel):
         load: Callable[[], MapSnapshot | None],
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
+        """A model that gets its snapshot from `load` and today's date from `today`."""
         super().__init__()
         self._load = load
         self._today = today
@@ -84,51 +69,36 @@ class MapGridModel(QAbstractTableModel):
     # -- building -------------------------------------------------------------------
 
     def reload(self) -> None:
+        """Load a fresh snapshot and lay the rows out again."""
         self.beginResetModel()
         self.snapshot = self._load()
         self._layout_rows()
         self.endResetModel()
 
     def set_snapshot(self, snapshot: MapSnapshot | None) -> None:
+        """Show `snapshot` (None: an empty grid)."""
         self.beginResetModel()
         self.snapshot = snapshot
         self._layout_rows()
         self.endResetModel()
 
     def _layout_rows(self) -> None:
-        entries: list[RowEntry] = []
-        if self.snapshot is not None:
-            for area, all_waves in self.snapshot.sections():
-                # Provisions with no group in the period are left out unless asked for.
-                waves = [
-                    (wave, [r for r in rows if not self.hide_empty or r.groups()])
-                    for wave, rows in all_waves
-                ]
-                waves = [(wave, rows) for wave, rows in waves if rows]
-                if not waves:
-                    continue
-                area_count = sum(len(rows) for _, rows in waves)
-                entries.append(RowEntry("area", (area,), count=area_count))
-                if (area,) in self.collapsed:
-                    continue
-                for wave, rows in waves:
-                    entries.append(RowEntry("wave", (area, wave), count=len(rows)))
-                    if (area, wave) in self.collapsed:
-                        continue
-                    entries.extend(RowEntry("provision", row=row) for row in rows)
-            entries.append(RowEntry("total"))
-        self.entries = entries
+        """Work out the rows to show from the snapshot, the folds and the hide-empty choice."""
+        self.entries = layout_rows(self.snapshot, self.hide_empty, self.collapsed)
 
     def set_hide_empty(self, hide: bool) -> None:
+        """Leave out, or show, provisions with no group in the period."""
         self.beginResetModel()
         self.hide_empty = hide
         self._layout_rows()
         self.endResetModel()
 
     def _shown_provisions(self) -> list[int]:
+        """The provisions with a row, top to bottom."""
         return [e.row.provision_id for e in self.entries if e.row is not None]
 
     def toggle_section(self, key: tuple[Any, ...]) -> None:
+        """Fold or unfold the area or wave section `key`."""
         self.beginResetModel()
         self.collapsed ^= {key}
         self._layout_rows()
@@ -136,17 +106,21 @@ class MapGridModel(QAbstractTableModel):
 
     @property
     def columns(self) -> list[Any]:
+        """The year group columns (the totals column comes after them)."""
         return self.snapshot.columns if self.snapshot else []
 
     # -- Qt model interface ---------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
+        """The rows laid out (a table: no children)."""
         return 0 if parent.isValid() else len(self.entries)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
+        """The year groups and the totals column."""
         return 0 if parent.isValid() or not self.snapshot else len(self.columns) + 1
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        """Year group names across the top; row headings, tips and area colours down the side."""
         if orientation == Qt.Orientation.Horizontal:
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
                 return "Total" if section == len(self.columns) else self.columns[section].name
@@ -164,23 +138,8 @@ class MapGridModel(QAbstractTableModel):
         return None
 
     def row_heading(self, entry: RowEntry) -> str:
-        if entry.kind == "area":
-            arrow = "▸" if entry.key in self.collapsed else "▾"
-            label = AREA_LABELS.get(AreaOfNeed(entry.key[0]), entry.key[0])
-            return f"{arrow} {label} ({entry.count})"
-        if entry.kind == "wave":
-            arrow = "▸" if entry.key in self.collapsed else "▾"
-            return f"    {arrow} Wave {entry.key[1]} ({entry.count})"
-        if entry.kind == "total":
-            return "Total pupils · adult hours a week"
-        row = entry.row
-        assert row is not None
-        parts = [f"W{row.wave}", row.frequency_text]
-        cost = self.cost_per_pupil.get(row.provision_id)
-        if cost is not None:
-            parts.append(f"{format_money(cost)}/pupil")
-        retired = " (retired)" if row.retired else ""
-        return f"{row.name}{retired}\n{' · '.join(parts)}"
+        """The heading of a row, as the row header shows it."""
+        return heading_text(entry, self.collapsed, self.cost_per_pupil)
 
     def target(self, index: Index) -> tuple[int, int | None] | None:
         """The (provision, year group) a cell stands for, or None for other cells."""
@@ -193,12 +152,14 @@ class MapGridModel(QAbstractTableModel):
         return entry.row.provision_id, self.columns[index.column()].id
 
     def cell_groups(self, index: Index) -> list[GroupInfo]:
+        """The groups in a cell (none for headings and totals)."""
         target = self.target(index)
         if target is None or self.snapshot is None:
             return []
         return self.snapshot.cell(*target)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        """Every cell can be chosen; only a provision's year group cells take drops."""
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -207,6 +168,7 @@ class MapGridModel(QAbstractTableModel):
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A cell's text, speech, tooltip, chips and colours, by role."""
         if not index.isValid() or index.row() >= len(self.entries):
             return None
         entry = self.entries[index.row()]
@@ -236,14 +198,15 @@ class MapGridModel(QAbstractTableModel):
         if role == AREA_COLOUR_ROLE:
             return QColor(AREA_COLOURS.get(entry.row.area, UNKNOWN_AREA))
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cell_text(groups)
+            return cell_text(groups, self.end_note)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             where = f"{entry.row.name}, {self.columns[column].name}"
             if not groups:
                 return f"{where}: no group. Drop pupils here to start one."
-            return f"{where}: {self._cell_speech(groups)}"
+            speech = cell_speech(groups, self.current_members, self.end_note, self.group_rates)
+            return f"{where}: {speech}"
         if role == Qt.ItemDataRole.ToolTipRole and groups:
-            return self._cell_text(groups).replace("; ", "\n")
+            return cell_text(groups, self.end_note).replace("; ", "\n")
         return None
 
     def end_note(self, group: GroupInfo, member: MemberInfo) -> str:
@@ -258,90 +221,34 @@ class MapGridModel(QAbstractTableModel):
             return list(group.members)
         return group.current_members(self.snapshot.period_end, self._today())
 
-    def _member_text(self, group: GroupInfo, member: MemberInfo) -> str:
-        note = self.end_note(group, member)
-        return f"{member.display_name} ({note})" if note else member.display_name
-
-    def _cell_text(self, groups: Iterable[GroupInfo]) -> str:
-        parts = []
-        for group in groups:
-            names = ", ".join(self._member_text(group, m) for m in group.members) or "no pupils"
-            heading = " ".join(x for x in (group.staff_name, group.slot_text) if x)
-            parts.append(f"{heading or group.name or 'Group'}: {names}")
-        return "; ".join(parts)
-
-    def _cell_speech(self, groups: Iterable[GroupInfo]) -> str:
-        """What a screen reader says for a cell: all a sighted user reads there, in words.
-
-        "Phonics catch-up – Year 1, Mrs Bhatt, Mon, Tue 13:15, 4 of 6 pupils, delivered
-        92% of planned sessions, green: Jack Francis, Aisha Lloyd (ended 23/11/2026)."
-        """
-        parts = []
-        for group in groups:
-            current = self.current_members(group)
-            facts = [
-                group.name or "Group",
-                group.staff_name or "no staff named",
-                group.slot_text,
-                f"{len(current)} of {group.max_size} pupils",
-            ]
-            if len(current) > group.max_size:
-                facts.append("over size")
-            rate = self.group_rates.get(group.id)
-            if rate:
-                percent, *_symbol, word = rate.split()
-                facts.append(f"delivered {percent} of planned sessions, {word.lower()}")
-            names = ", ".join(self._member_text(group, m) for m in group.members) or "no pupils"
-            parts.append(f"{', '.join(f for f in facts if f)}: {names}")
-        return ". ".join(parts) + "." if parts else ""
-
     def _cell_content(
         self, row: MapRow, year_group_id: int | None, groups: list[GroupInfo]
     ) -> CellContent:
-        blocks = []
-        for group in groups:
-            current = self.current_members(group)
-            size = f"{len(current)}/{group.max_size}"
-            over = len(current) > group.max_size
-            heading_parts = [group.staff_name or "No staff named", group.slot_text, size]
-            if over:
-                heading_parts.append("! over size")
-            if group.id in self.group_rates:
-                heading_parts.append(self.group_rates[group.id])
-            heading_parts = [p for p in heading_parts if p]
-            # Pupils still in the group first; those who have left after them, marked.
-            left = [m for m in group.members if m not in current]
-            chips = tuple(
-                Chip(
-                    m.membership_id,
-                    m.pupil_id,
-                    m.display_name,
-                    note=self.end_note(group, m),
-                    ended=m in left,
-                )
-                for m in (*current, *left)
-            )
-            blocks.append(GroupBlock(group.id, " · ".join(heading_parts), chips, over))
+        """What the cell delegate draws: a block per group and the cell's cost if shown."""
+        blocks = tuple(
+            group_block(group, self.current_members, self.end_note, self.group_rates)
+            for group in groups
+        )
         cost_text = ""
         if self.show_costs:
             cost = self.cell_costs.get((row.provision_id, year_group_id))
             if cost is not None:
                 cost_text = format_money(cost)
-        return CellContent(tuple(blocks), cost_text)
+        return CellContent(blocks, cost_text)
 
     def _row_total_data(self, row: MapRow, role: int) -> Any:
+        """The totals column of a provision's row: its pupils, hours and cost if shown."""
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return None
-        totals = row.totals
-        text = f"{_plural(totals.pupils, 'pupil')} · {_hours(totals.adult_minutes_per_week)}"
+        cost = None
         if self.show_costs:
-            total = sum(
+            cost = sum(
                 (c for (p, _), c in self.cell_costs.items() if p == row.provision_id), Decimal(0)
             )
-            text += f" · {format_money(total)}"
-        return text
+        return totals_text(row.totals, cost)
 
     def _total_data(self, column: int, role: int) -> Any:
+        """The totals row: a year group's (or the whole map's) pupils, hours and cost."""
         if self.snapshot is None or role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.AccessibleTextRole,
@@ -351,19 +258,19 @@ class MapGridModel(QAbstractTableModel):
             totals = self.snapshot.grand_totals
         else:
             totals = self.snapshot.column_totals(self.columns[column].id)
-        text = f"{_plural(totals.pupils, 'pupil')} · {_hours(totals.adult_minutes_per_week)}"
+        cost = None
         if self.show_costs:
             year_id = None if column == len(self.columns) else self.columns[column].id
-            total = sum(
+            cost = sum(
                 (c for (_, y), c in self.cell_costs.items() if year_id is None or y == year_id),
                 Decimal(0),
             )
-            text += f" · {format_money(total)}"
-        return text
+        return totals_text(totals, cost)
 
     # -- drag and drop --------------------------------------------------------------
 
     def mimeTypes(self) -> list[str]:
+        """Pupils from the tray and chips from other cells can be dropped."""
         return [PUPILS_MIME, MEMBERSHIPS_MIME]
 
     def chips_mime_data(self, chips: Iterable[Chip]) -> QMimeData:
@@ -372,11 +279,13 @@ class MapGridModel(QAbstractTableModel):
         return memberships_mime([c.membership_id for c in chosen], [c.name for c in chosen])
 
     def supportedDropActions(self) -> Qt.DropAction:
+        """Drops copy (allocate pupils) or move (move chips)."""
         return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
 
     def canDropMimeData(
         self, data: QMimeData, _action: Qt.DropAction, _row: int, _column: int, parent: Index
     ) -> bool:
+        """Whether `data` holds pupils or chips and the cell under it takes drops."""
         if not (data.hasFormat(PUPILS_MIME) or data.hasFormat(MEMBERSHIPS_MIME)):
             return False
         return self.target(parent) is not None
@@ -423,6 +332,7 @@ class MapGridModel(QAbstractTableModel):
         self.refresh_all_cells()
 
     def refresh_all_cells(self) -> None:
+        """Repaint every cell and row heading."""
         if self.entries:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self.entries) - 1, len(self.columns))
@@ -442,12 +352,14 @@ class MapGridModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(last, 0), self.index(last, len(self.columns)))
 
     def row_of_provision(self, provision_id: int) -> int | None:
+        """The row of `provision_id`, if it has one."""
         for number, entry in enumerate(self.entries):
             if entry.row is not None and entry.row.provision_id == provision_id:
                 return number
         return None
 
     def column_of_year_group(self, year_group_id: int | None) -> int | None:
+        """The column of `year_group_id`, if it has one."""
         for number, column in enumerate(self.columns):
             if column.id == year_group_id:
                 return number

@@ -48,12 +48,16 @@ class WeeksSpinBox(QDoubleSpinBox):
     """Teaching weeks to a tenth (a day is 0.2 of a week), shown without a needless ".0"."""
 
     def textFromValue(self, value: float) -> str:
+        """Show the weeks to one decimal place, dropping a trailing ".0"."""
         text = f"{value:.1f}"
         return text[:-2] if text.endswith(".0") else text
 
 
 class GroupDialog(QDialog):
+    """One group's details and members, every change saved at once and undoable."""
+
     def __init__(self, ctx: AppContext, group_id: int, parent: QWidget | None = None) -> None:
+        """Build the details form above the members table for the group `group_id`."""
         super().__init__(parent)
         self.ctx = ctx
         self.group_id = group_id
@@ -62,7 +66,16 @@ class GroupDialog(QDialog):
         self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Group details message")
+        self._build_name_and_staff(group)
+        self._build_dates(group)
+        ctx.data_changed.connect(self._on_data_changed)
+        days = self._build_slot(group)
+        form = self._build_form(days)
+        members = self._build_members()
+        self._lay_out(form, members)
 
+    def _build_name_and_staff(self, group: ProvisionGroup) -> None:
+        """Make the group name field and the member-of-staff choice."""
         self.name_edit = QLineEdit(group.name)
         self.name_edit.setAccessibleName("Group name")
         self.name_edit.editingFinished.connect(
@@ -71,12 +84,15 @@ class GroupDialog(QDialog):
         self.staff_combo = QComboBox()
         self.staff_combo.setAccessibleName("Member of staff")
         self.staff_combo.addItem("(nobody named)", None)
-        for member in ctx.session.scalars(select(Staff).order_by(Staff.name)):
+        for member in self.ctx.session.scalars(select(Staff).order_by(Staff.name)):
             self.staff_combo.addItem(f"{member.name} ({member.role.name})", member.id)
         self.staff_combo.setCurrentIndex(max(self.staff_combo.findData(group.staff_id), 0))
         self.staff_combo.currentIndexChanged.connect(
             lambda: self._set("staff_id", self.staff_combo.currentData(), "change group staff")
         )
+
+    def _build_dates(self, group: ProvisionGroup) -> None:
+        """Make the first day, last day and teaching weeks fields, showing the saved dates."""
         self.start_edit = self._date_edit(group.start_date, "First day")
         self.end_edit = self._date_edit(group.end_date, "Last day")
         self.start_edit.editingFinished.connect(self._save_start)
@@ -97,8 +113,9 @@ class GroupDialog(QDialog):
         )
         self.weeks_edit.editingFinished.connect(self._save_weeks)
         self._show_dates()
-        ctx.data_changed.connect(self._on_data_changed)
 
+    def _build_slot(self, group: ProvisionGroup) -> QHBoxLayout:
+        """Make the row of weekday boxes and the start time of the group's timetable slot."""
         self.day_boxes: list[QCheckBox] = []
         days = QHBoxLayout()
         chosen = {s.weekday for s in group.slots}
@@ -115,7 +132,10 @@ class GroupDialog(QDialog):
         self.time_edit.setAccessibleName("Start time")
         self.time_edit.editingFinished.connect(self._save_slots)
         days.addWidget(self.time_edit)
+        return days
 
+    def _build_form(self, days: QHBoxLayout) -> QFormLayout:
+        """Set the details out as labelled rows, ending with the group's sessions and cost."""
         form = QFormLayout()
         form.addRow("&Name", self.name_edit)
         form.addRow("&Staff", self.staff_combo)
@@ -131,9 +151,12 @@ class GroupDialog(QDialog):
         self.facts.setAccessibleName("Sessions, group size and cost per pupil")
         form.addRow("Sessions", self.facts)
         self._show_facts()
+        return form
 
+    def _build_members(self) -> QTableView:
+        """Make the table of members whose join and leave dates can be typed over."""
         self.members_model = EntityTableModel(
-            ctx,
+            self.ctx,
             GroupMembership,
             [
                 Column("pupil_id", "Pupil", editable=False, display=self._pupil_name),
@@ -152,7 +175,10 @@ class GroupDialog(QDialog):
         members.setTabKeyNavigation(False)  # Tab leaves the table; arrows move, F2 edits
         members.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         members.verticalHeader().setVisible(False)
+        return members
 
+    def _lay_out(self, form: QFormLayout, members: QTableView) -> None:
+        """Stack the message, the form, the members table and the Close button."""
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
@@ -165,6 +191,7 @@ class GroupDialog(QDialog):
         self.resize(560, 520)
 
     def _date_edit(self, day: dt.date, name: str) -> QDateEdit:
+        """Make a date field with a calendar pop-up, named for screen readers."""
         # Takes a whole date typed over it ("15/01/2027", Enter), not one part at a time.
         edit = DateField(day)
         edit.setCalendarPopup(True)
@@ -172,6 +199,7 @@ class GroupDialog(QDialog):
         return edit
 
     def _calendar(self) -> SchoolCalendar:
+        """The school calendar of the group's academic year."""
         return calendar_for_year(self.ctx.session, self._group().academic_year_id)
 
     def _show_dates(self) -> None:
@@ -192,6 +220,7 @@ class GroupDialog(QDialog):
         self.weeks_edit.blockSignals(False)
 
     def _on_data_changed(self, changed: Changed) -> None:
+        """Show the dates and facts again when a group was changed anywhere."""
         if changed.touches(KIND):
             self._show_dates()
             self._show_facts()
@@ -218,12 +247,14 @@ class GroupDialog(QDialog):
         self.facts.setText(" · ".join(parts))
 
     def _save_start(self) -> None:
+        """Save a new first day (moving the members who joined on the old one)."""
         new_start: dt.date = self.start_edit.date().toPython()  # type: ignore[assignment]
         if new_start == self._group().start_date:
             return
         self._perform(group_start_edit(self.ctx, self.group_id, new_start, "change start date"))
 
     def _save_weeks(self) -> None:
+        """Set the last day from the number of teaching weeks typed."""
         group = self._group()
         weeks = Decimal(str(round(self.weeks_edit.value(), 1)))
         end = self._calendar().end_of_teaching_weeks(
@@ -235,11 +266,13 @@ class GroupDialog(QDialog):
         self._set("end_date", end, "change group length")
 
     def _group(self) -> ProvisionGroup:
+        """The group this dialog shows."""
         group = self.ctx.session.get(ProvisionGroup, self.group_id)
         assert group is not None
         return group
 
     def _members(self) -> list[GroupMembership]:
+        """The group's memberships, earliest join first."""
         query = (
             select(GroupMembership)
             .where(GroupMembership.group_id == self.group_id)
@@ -248,10 +281,12 @@ class GroupDialog(QDialog):
         return list(self.ctx.session.scalars(query))
 
     def _pupil_name(self, pupil_id: Any) -> str:
+        """The name a member is shown by in the members table."""
         pupil = self.ctx.session.get(Pupil, pupil_id)
         return pupil.display_name if pupil else ""
 
     def _set(self, field: str, value: Any, label: str) -> None:
+        """Save one field of the group when it differs from the saved value."""
         if getattr(self._group(), field) == value:
             return
         group_id = self.group_id
@@ -262,6 +297,7 @@ class GroupDialog(QDialog):
         )
 
     def _save_slots(self) -> None:
+        """Save the ticked weekdays and the start time as the group's slot."""
         group = self._group()
         before = sorted((s.weekday, s.start_time) for s in group.slots)
         time: dt.time = self.time_edit.time().toPython()  # type: ignore[assignment]
@@ -278,6 +314,7 @@ class GroupDialog(QDialog):
         )
 
     def _perform(self, command: SavedCommand) -> None:
+        """Run an edit, showing its refusal, if any, in the message line."""
         try:
             perform(self.ctx, command)
             self.message.setText("")

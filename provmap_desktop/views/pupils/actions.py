@@ -11,7 +11,6 @@ gone or changed).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QPushButton,
@@ -32,28 +30,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
 from ...domain.change import Kind
 from ...models import Pupil, SchoolClass, YearGroup
 from ...models.vocab import SenStatus
-from ...services.data_protection import erase_pupil, vacuum, write_subject_access_json
+from ...services.data_protection import write_subject_access_json
 from ...services.pupils import PupilFilter, find_pupils
-from ...storage.autobackup import HeldCopy, copies_holding, delete_copies
+from ...storage.autobackup import HeldCopy, delete_copies
 from ...ui.context import AppContext
 from ...ui.folders import remember, start_in
 from ...ui.speech import ValueLabel
 from ..import_dialog import ImportPupilsDialog
+from .erasing import EraseDialog, erase, erasure_words
 
 KIND = Kind.PUPILS
 SEN_REGISTER = PupilFilter(sen_statuses={SenStatus.SEN_SUPPORT.value, SenStatus.EHCP.value})
 
 
 def _safe_file_name(text: str) -> str:
+    """`text` with anything a file name cannot hold made "_" (or "pupils" if empty)."""
     return "".join(c if c.isalnum() or c in " -_" else "_" for c in text).strip() or "pupils"
 
 
 def _ask_save(parent: QWidget, title: str, suggested: str) -> Path | None:
+    """Ask where to save a PDF, remembering the folder; the path ends in ".pdf"."""
     name, _ = QFileDialog.getSaveFileName(parent, title, start_in(suggested), "PDF files (*.pdf)")
     if not name:
         return None
@@ -89,6 +89,7 @@ class ProfileBatchDialog(QDialog):
     """Choose whose profiles to print: this pupil, a class, a year group or the register."""
 
     def __init__(self, ctx: AppContext, pupil: Pupil | None, parent: QWidget | None = None):
+        """Offer the pupil, their class, every class, every year group and the register."""
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Print one-page profiles")
@@ -139,9 +140,11 @@ class ProfileBatchDialog(QDialog):
         return find_pupils(session, SEN_REGISTER)
 
     def suggested_name(self) -> str:
+        """A file name for the PDF naming whose profiles it holds."""
         return _safe_file_name(f"Profiles {self.choice.currentText()}") + ".pdf"
 
     def _count(self) -> None:
+        """Say how many profiles the choice prints; none cannot be printed."""
         n = len(self.chosen_pupils())
         self.count.setText(f"{n} profile{'' if n == 1 else 's'}, each starting on a new page.")
         self.ok_button.setEnabled(n > 0)
@@ -163,6 +166,7 @@ def print_profiles(ctx: AppContext, parent: QWidget, pupils: list[Pupil], path: 
 
 
 def save_pupil_map(ctx: AppContext, parent: QWidget, pupil: Pupil, path: Path) -> bool:
+    """Write the pupil's provision map to ``path``; say so, or say why not."""
     from ...reports.pupil_map_pdf import write_pupil_map_pdf
 
     if not _busy(
@@ -182,6 +186,7 @@ def export_subject_access(ctx: AppContext, parent: QWidget, pupil: Pupil, path: 
     json_path = path.with_suffix(".json")
 
     def work() -> None:
+        """Write both files."""
         write_sar_pdf(ctx.session, path, pupil, today=ctx.today)
         write_subject_access_json(ctx.session, pupil, json_path)
 
@@ -191,103 +196,11 @@ def export_subject_access(ctx: AppContext, parent: QWidget, pupil: Pupil, path: 
     return True
 
 
-# -- erasing ----------------------------------------------------------------------------
-
-
-class EraseDialog(QDialog):
-    """Names the pupil, says it cannot be undone, and asks for their surname to be typed."""
-
-    def __init__(self, pupil: Pupil, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.surname = pupil.surname
-        self.setWindowTitle(f"Erase {pupil.display_name}?")
-        text = QLabel(
-            f"<b>Erase {pupil.display_name}</b> ({pupil.upn}) completely?<br><br>"
-            "Their record, profile, EHC plan, provision, reviews and attendance will be "
-            "deleted, and their name taken out of the record of changes. "
-            "<b>This cannot be undone</b>, and the Undo history will be cleared.<br><br>"
-            "If the pupil has simply left, use “Pupil has left…” instead: the record is "
-            "kept and can be restored.<br><br>"
-            f"To erase, type the pupil's surname, <b>{pupil.surname}</b>:"
-        )
-        text.setWordWrap(True)
-        self.typed = QLineEdit()
-        self.typed.setAccessibleName("Type the pupil's surname to confirm")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.erase_button = buttons.addButton(
-            "Erase for ever", QDialogButtonBox.ButtonRole.DestructiveRole
-        )
-        self.erase_button.setEnabled(False)
-        self.erase_button.clicked.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.typed.textChanged.connect(lambda t: self.erase_button.setEnabled(self.confirmed(t)))
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        layout.addWidget(self.typed)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(460)
-
-    def confirmed(self, typed: str) -> bool:
-        return typed.strip().casefold() == self.surname.strip().casefold()
-
-    def accept(self) -> None:
-        if self.confirmed(self.typed.text()):
-            super().accept()
-
-
-@dataclass(frozen=True)
-class ErasureOutcome:
-    """What an erasure could and could not reach, for an honest message."""
-
-    log_emptied: bool
-    compacted: bool
-    copies: list[HeldCopy]
-
-
-def erase(ctx: AppContext, pupil_id: int) -> ErasureOutcome | None:
-    """Erase the pupil, compact the file, clear the undo stack, tell every screen."""
-    pupil = ctx.session.get(Pupil, pupil_id)
-    if pupil is None:
-        return None
-    upn = pupil.upn
-    changed = erase_pupil(ctx.session, pupil_id)
-    compacted, log_emptied = True, True
-    try:
-        log_emptied = vacuum(ctx.session)
-    except OperationalError:
-        # Deleted text is already overwritten (secure delete); only compaction failed.
-        compacted = False
-    # Earlier steps on the stack may refer to rows that no longer exist.
-    ctx.undo_stack.clear()
-    ctx.data_changed.emit(changed)
-    return ErasureOutcome(log_emptied, compacted, copies_holding(ctx.database.path, upn))
-
-
-def erasure_words(name: str, outcome: ErasureOutcome) -> str:
-    """The message after an erasure: only what is true."""
-    words = [f"{name} was erased from the database."]
-    if not outcome.compacted:
-        words.append(
-            "The file could not be compacted afterwards (the disk may be full); their "
-            "details were overwritten but the file keeps its size. Free some space."
-        )
-    if not outcome.log_emptied:
-        words.append(
-            "Another program is reading the database, so some of their details may stay in "
-            "its log file until that program closes."
-        )
-    if outcome.copies:
-        words.append(f"{len(outcome.copies)} backup copies still hold them (or may).")
-    return " ".join(words)
-
-
-# -- the button row ---------------------------------------------------------------------
-
-
 class PupilActions(QObject):
     """The Pupils screen's row of actions; ``bar`` is the widget to place."""
 
     def __init__(self, screen: Any) -> None:
+        """Build the two rows of buttons and keep them enabled for the chosen pupil."""
         super().__init__(screen)
         self.screen = screen
         self.ctx: AppContext = screen.ctx
@@ -316,26 +229,31 @@ class PupilActions(QObject):
         self.update_buttons()
 
     def _button(self, text: str, slot: Callable[[], Any]) -> QPushButton:
+        """A button that calls `slot` when clicked."""
         button = QPushButton(text)
         button.clicked.connect(lambda _checked=False: slot())
         return button
 
     def pupil(self) -> Pupil | None:
+        """The pupil chosen on the screen, if any."""
         pane = getattr(self.screen, "pane", None)
         return pane.pupil() if pane is not None else None
 
     def update_buttons(self) -> None:
+        """Enable the actions on one pupil only when a pupil is chosen."""
         chosen = self.pupil() is not None
         for button in (self.map_button, self.sar_button, self.erase_button):
             button.setEnabled(chosen)
 
     def open_import(self) -> ImportPupilsDialog:
+        """Open the Import pupils dialog."""
         dialog = ImportPupilsDialog(self.ctx, self.screen)
         self.dialog = dialog
         dialog.open()
         return dialog
 
     def open_print_profiles(self) -> ProfileBatchDialog:
+        """Ask whose profiles to print, then where to save them."""
         dialog = ProfileBatchDialog(self.ctx, self.pupil(), self.screen)
         dialog.accepted.connect(lambda: self._print_chosen(dialog))
         self.dialog = dialog
@@ -343,12 +261,14 @@ class PupilActions(QObject):
         return dialog
 
     def _print_chosen(self, dialog: ProfileBatchDialog) -> None:
+        """Save the profiles chosen in `dialog` to a file the user names."""
         pupils = dialog.chosen_pupils()
         path = _ask_save(self.screen, "Save the profiles as", dialog.suggested_name())
         if path is not None and pupils:
             print_profiles(self.ctx, self.screen, pupils, path)
 
     def ask_pupil_map(self) -> None:
+        """Save the chosen pupil's provision map to a file the user names."""
         pupil = self.pupil()
         if pupil is None:
             return
@@ -358,6 +278,7 @@ class PupilActions(QObject):
             save_pupil_map(self.ctx, self.screen, pupil, path)
 
     def ask_subject_access(self) -> None:
+        """Save everything held about the chosen pupil to files the user names."""
         pupil = self.pupil()
         if pupil is None:
             return
@@ -367,6 +288,7 @@ class PupilActions(QObject):
             export_subject_access(self.ctx, self.screen, pupil, path)
 
     def open_erase(self) -> EraseDialog | None:
+        """Ask to confirm erasing the chosen pupil; erase them if confirmed."""
         pupil = self.pupil()
         if pupil is None:
             return None
@@ -378,6 +300,7 @@ class PupilActions(QObject):
         return dialog
 
     def _erase(self, pupil_id: int, name: str) -> None:
+        """Erase the pupil, say what was reached, and offer to delete copies holding them."""
         pane = getattr(self.screen, "pane", None)
         if pane is not None:
             pane.show_pupil(None)

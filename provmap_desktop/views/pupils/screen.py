@@ -13,43 +13,38 @@ from itertools import pairwise
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ...domain import pupils as domain_pupils
 from ...domain.change import Changed, Kind
 from ...models import Pupil, SchoolClass, YearGroup
-from ...models.vocab import NEED_TYPES, SenStatus
-from ...services.pupils import PupilFilter, find_pupils
+from ...services.pupils import find_pupils
 from ...ui.context import AppContext
 from ...ui.edits import DomainEdit, EditRefused, perform
 from ...ui.printing import Printable
 from ...ui.speech import ValueLabel
 from . import list_model as cols
 from .actions import PupilActions
-from .dialogs import AddPupilDialog, ArchiveDialog, choice_combo
-from .list_model import FLAG_NAMES, PupilListModel
+from .dialogs import AddPupilDialog, ArchiveDialog
+from .filters import PupilFilters
+from .list_model import PupilListModel
 from .pane import PupilPane
 from .widgets import KIND
 
-ON_ROLL, ARCHIVED, EVERYONE = "on_roll", "archived", "all"
-ROLL_CHOICES = ((ON_ROLL, "On roll"), (ARCHIVED, "Archived (left)"), (EVERYONE, "All pupils"))
 
+class PupilsScreen(PupilFilters):
+    """The filtered pupil list beside the chosen pupil's record."""
 
-class PupilsScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        """Build the list side and the pupil pane in a splitter, and fill the list."""
         super().__init__(parent)
         self.ctx = ctx
         self.add_dialog: AddPupilDialog | None = None
@@ -102,66 +97,11 @@ class PupilsScreen(QWidget):
     # -- building -------------------------------------------------------------------
 
     def _list_side(self) -> QWidget:
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Name or UPN")
-        self.search.setAccessibleName("Search pupils by name or UPN")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _t: self.reload())
-        self.roll = choice_combo("On roll or archived", ROLL_CHOICES)
-        self.year_group = choice_combo("Year group filter", [])
-        self.school_class = choice_combo("Class filter", [])
-        statuses = [(s.value, f"{s.value}: {s.label}") for s in SenStatus]
-        self.sen_status = choice_combo("SEN status filter", [(None, "Any SEN status"), *statuses])
-        needs = [(code, f"{code}: {label}") for code, label in NEED_TYPES.items()]
-        self.need = choice_combo("Need type filter", [(None, "Any need"), *needs])
-        self.need.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.need.setMinimumContentsLength(12)
-        self._fill_place_filters()
-        for combo in (self.roll, self.year_group, self.school_class, self.sen_status, self.need):
-            combo.currentIndexChanged.connect(lambda _i: self.reload())
-        self.flags: dict[str, QCheckBox] = {}
-        flag_row = QHBoxLayout()
-        flag_row.addWidget(QLabel("Only:"))
-        for field, short, words in FLAG_NAMES:
-            box = QCheckBox(short)
-            box.setAccessibleName(f"Only pupils with {words}")
-            box.setToolTip(f"Only pupils with {words}")
-            box.toggled.connect(lambda _on: self.reload())
-            self.flags[field] = box
-            flag_row.addWidget(box)
-        flag_row.addStretch(1)
-        self.count = ValueLabel()
-        self.count.setAccessibleName("Number of pupils shown")
-        flag_row.addWidget(self.count)
-
-        grid = QGridLayout()
-        grid.addWidget(self._label("Sear&ch", self.search), 0, 0)
-        grid.addWidget(self.search, 0, 1, 1, 3)
-        grid.addWidget(self.roll, 0, 4)
-        grid.addWidget(self._label("Year", self.year_group), 1, 0)
-        grid.addWidget(self.year_group, 1, 1)
-        grid.addWidget(self._label("Class", self.school_class), 1, 2)
-        grid.addWidget(self.school_class, 1, 3, 1, 2)
-        # SEN status beside the need, not the class, so the list side fits a small screen.
-        grid.addWidget(self._label("Need", self.need), 2, 0)
-        grid.addWidget(self.need, 2, 1, 1, 2)
-        grid.addWidget(self.sen_status, 2, 3, 1, 2)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-
-        self.add_button = QPushButton("&Add pupil…")
-        self.add_button.clicked.connect(self.open_add_dialog)
-        self.archive_button = QPushButton("Pupil has &left…")
-        self.archive_button.clicked.connect(self.open_archive_dialog)
-        self.restore_button = QPushButton("&Restore to roll")
-        self.restore_button.clicked.connect(self.restore_selected)
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.archive_button, self.restore_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-
+        """Stack the filters, the list, the roll buttons and the pupil actions, in Tab order."""
+        self._build_filters()
+        flag_row = self._flag_row()
+        grid = self._filter_grid()
+        buttons = self._roll_buttons()
         side = QWidget()
         layout = QVBoxLayout(side)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -180,57 +120,21 @@ class PupilsScreen(QWidget):
             QWidget.setTabOrder(before, after)
         return side
 
-    @staticmethod
-    def _label(text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(buddy)
-        return label
-
-    def _fill_place_filters(self) -> None:
-        session = self.ctx.session
-        years = session.execute(select(YearGroup.id, YearGroup.name).order_by(YearGroup.sort_order))
-        classes = session.execute(
-            select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.name)
-        )
-        for combo, rows, everyone in (
-            (self.year_group, list(years), "All year groups"),
-            (self.school_class, list(classes), "All classes"),
-        ):
-            chosen = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(everyone, None)
-            for row_id, name in rows:
-                combo.addItem(name, row_id)
-            combo.setCurrentIndex(max(combo.findData(chosen), 0))
-            combo.blockSignals(False)
+    def _roll_buttons(self) -> QHBoxLayout:
+        """Make the Add pupil, Pupil has left and Restore to roll buttons, in a row."""
+        self.add_button = QPushButton("&Add pupil…")
+        self.add_button.clicked.connect(self.open_add_dialog)
+        self.archive_button = QPushButton("Pupil has &left…")
+        self.archive_button.clicked.connect(self.open_archive_dialog)
+        self.restore_button = QPushButton("&Restore to roll")
+        self.restore_button.clicked.connect(self.restore_selected)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.archive_button, self.restore_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        return buttons
 
     # -- the list -------------------------------------------------------------------
-
-    def current_filter(self) -> PupilFilter:
-        """The filter the widgets describe."""
-        roll = self.roll.currentData()
-        chosen = {
-            "year_group_ids": self.year_group.currentData(),
-            "class_ids": self.school_class.currentData(),
-            "sen_statuses": self.sen_status.currentData(),
-            "need_codes": self.need.currentData(),
-        }
-        sets = {key: {value} if value is not None else set() for key, value in chosen.items()}
-        flags = {field: True if box.isChecked() else None for field, box in self.flags.items()}
-        return PupilFilter(
-            text=self.search.text(),
-            year_group_ids=sets["year_group_ids"],
-            class_ids=sets["class_ids"],
-            sen_statuses=sets["sen_statuses"],
-            need_codes=sets["need_codes"],
-            eal=flags.get("eal"),
-            pupil_premium=flags.get("pupil_premium"),
-            fsm=flags.get("fsm"),
-            cla=flags.get("cla"),
-            include_archived=roll == EVERYONE,
-            archived_only=roll == ARCHIVED,
-        )
 
     def reload(self) -> None:
         """Run the filter again, keeping the chosen pupil chosen if still shown."""
@@ -253,17 +157,8 @@ class PupilsScreen(QWidget):
             self._select_row_of(shown)
         self._update_buttons()
 
-    def _count_text(self, shown: int, pupil_filter: PupilFilter) -> str:
-        query = select(func.count(Pupil.id))
-        if pupil_filter.archived_only:
-            query = query.where(Pupil.archived.is_(True))
-        elif not pupil_filter.include_archived:
-            query = query.where(Pupil.archived.is_(False))
-        total = self.ctx.session.scalar(query) or 0
-        noun = "pupil" if total == 1 else "pupils"
-        return f"Showing {shown} of {total} {noun}"
-
     def _select_row_of(self, pupil_id: int) -> bool:
+        """Choose and show the row of `pupil_id`; False when the pupil is not listed."""
         row = self.model.row_of(pupil_id)
         if row is None:
             self.table.clearSelection()
@@ -273,6 +168,7 @@ class PupilsScreen(QWidget):
         return True
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        """Open the pupil chosen in the list."""
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return
@@ -288,6 +184,7 @@ class PupilsScreen(QWidget):
         self.ctx.pupil_selected.emit(pupil_id)
 
     def _pupil_picked_elsewhere(self, pupil_id: int) -> None:
+        """Follow a pupil chosen on another screen."""
         if pupil_id != self.pane.id:
             self.select_pupil(pupil_id)
 
@@ -314,14 +211,7 @@ class PupilsScreen(QWidget):
 
     def search_for(self, text: str, *, focus: bool = True) -> None:
         """Find pupils from the global search box: any year, class or need, on roll."""
-        for combo in (self.year_group, self.school_class, self.sen_status, self.need, self.roll):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        for box in self.flags.values():
-            box.blockSignals(True)
-            box.setChecked(False)
-            box.blockSignals(False)
+        self._clear_filters()
         self.search.setText(text.strip())  # reloads
         if self.model.rowCount() and self.model.pupil_id(0) != self.pane.id:
             self.select_pupil(self.model.pupil_id(0))
@@ -329,11 +219,13 @@ class PupilsScreen(QWidget):
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _update_buttons(self) -> None:
+        """Offer archiving to a pupil on roll and restoring to one who has left."""
         pupil = self.pane.pupil()
         self.archive_button.setEnabled(pupil is not None and not pupil.archived)
         self.restore_button.setEnabled(pupil is not None and pupil.archived)
 
     def _on_data_changed(self, changed: Changed) -> None:
+        """Refill the filters and the list when pupils or settings change."""
         if changed.touches(KIND, Kind.SETTINGS):
             self._fill_place_filters()
             self.reload()
@@ -341,6 +233,7 @@ class PupilsScreen(QWidget):
     # -- adding, archiving, restoring -------------------------------------------------
 
     def open_add_dialog(self) -> AddPupilDialog:
+        """Open the Add pupil dialog; the pupil is added when it is accepted."""
         session = self.ctx.session
         years = session.execute(select(YearGroup.id, YearGroup.name).order_by(YearGroup.sort_order))
         classes = session.execute(
@@ -355,6 +248,7 @@ class PupilsScreen(QWidget):
         return dialog
 
     def _add_pupil(self, dialog: AddPupilDialog) -> None:
+        """Add the pupil the dialog describes, on roll from today, and choose them."""
         values = dialog.result_value
         if values is None:
             return
@@ -378,6 +272,7 @@ class PupilsScreen(QWidget):
             self.select_pupil(edit.change.pupil_id)
 
     def open_archive_dialog(self) -> ArchiveDialog | None:
+        """Ask for the leaving date of the chosen pupil on roll."""
         pupil = self.pane.pupil()
         if pupil is None or pupil.archived:
             return None
@@ -388,6 +283,7 @@ class PupilsScreen(QWidget):
         return dialog
 
     def _archive(self, pupil_id: int, leaving: dt.date | None) -> None:
+        """Record that the pupil left on `leaving`."""
         pupil = self.ctx.session.get(Pupil, pupil_id)
         if pupil is None or leaving is None:
             return
@@ -399,6 +295,7 @@ class PupilsScreen(QWidget):
         )
 
     def restore_selected(self) -> None:
+        """Bring the chosen pupil who has left back onto the roll."""
         pupil = self.pane.pupil()
         if pupil is None or not pupil.archived:
             return
@@ -409,6 +306,7 @@ class PupilsScreen(QWidget):
         )
 
     def _perform(self, command: DomainEdit) -> bool:
+        """Run an edit; show its refusal, if any, and say whether it was made."""
         try:
             perform(self.ctx, command)
         except EditRefused as exc:
