@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..domain import profiles
 from ..domain import pupils as pupil_writes
 from ..models import Pupil, SchoolClass
 from ..models.vocab import NEED_TYPES
@@ -232,4 +233,4 @@ def _write_profile(
 ) -> None:
     """Write each section of the profile as it was last updated on ``updated_on``."""
     for field_name, words in sections.items():
-        pupil_writes.set_profile_field(session, pupil.id, field_name, words, updated_on)
+        profiles.update(session, pupil.id, field_name, words, updated_on)
