@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..services.formatting import format_date
 from .change import Change, Changed, DomainError, Kind, Reversible, Steps, set_field
-from .group_rules import GROUP_RULES, checked_name
+from .group_fields import GROUP_RULES, checked_name
 
 GROUP_COLUMNS = (
     "id",

@@ -3,7 +3,7 @@
 Each function takes the session first, checks what it is given, changes the session
 without committing and returns a ``Change`` that undoes and redoes it. A refused value
 raises ``DomainError`` with a sentence a SENCO can act on, and nothing is changed.
-Each field's rule is in ``pupil_rules``; the one-page profile's write is in ``profiles``.
+Each field's rule is in ``pupil_fields``; the one-page profile's write is in ``profiles``.
 
     change = pupils.add(session, forename="Eve", surname="Evans", upn="X801200016001")
     pupils.update(session, change.pupil_id, "fsm", True)
@@ -41,7 +41,7 @@ from .change import (
     Steps,
     set_field,
 )
-from .pupil_rules import RULES, checked_upn, plainly
+from .pupil_fields import RULES, checked_upn, plainly
 
 PUPILS = Changed.of(Kind.PUPILS)
 #: The start of ``sen_notes`` for a pupil added without a real UPN; the SENCO completes
