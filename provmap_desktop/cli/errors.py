@@ -20,7 +20,7 @@ class CliError(Exception):
 
 def plain_os_error(exc: OSError) -> str:
     """One line for a file system failure, naming the place."""
-    from ..storage.database import is_disk_full, is_read_only
+    from ..storage.errors import is_disk_full, is_read_only
 
     where = Path(exc.filename) if exc.filename else None
     if is_disk_full(exc):
@@ -33,7 +33,7 @@ def plain_os_error(exc: OSError) -> str:
 
 def plain_database_error(exc: BaseException) -> str:
     """One line for a write the database refused: a full disk or a busy file."""
-    from ..storage.database import is_disk_full
+    from ..storage.errors import is_disk_full
 
     if is_disk_full(exc):
         return "There is not enough space to save the change. Free some space. Nothing was written."

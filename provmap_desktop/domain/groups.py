@@ -26,11 +26,11 @@ from ..models import (
     GroupSlot,
     Provision,
     ProvisionGroup,
-    Staff,
     YearGroup,
 )
 from ..services.formatting import format_date
-from .change import Change, Changed, DomainError, FieldRule, Kind, Reversible, Steps, set_field
+from .change import Change, Changed, DomainError, Kind, Reversible, Steps, set_field
+from .group_fields import GROUP_RULES, checked_name
 
 GROUP_COLUMNS = (
     "id",
@@ -78,6 +78,7 @@ class GroupAdded(Change):
 
     @property
     def group_id(self) -> int:
+        """The new group's id."""
         return int(self.values["id"])
 
     @property
@@ -147,7 +148,7 @@ def create(
         provision_id=provision_id,
         academic_year_id=year.id,
         year_group_id=year_group_id,
-        name=_checked_name(session, None, name),
+        name=checked_name(session, None, name),
         start_date=start,
         end_date=end,
     )
@@ -159,76 +160,8 @@ def create(
 # -- one field at a time --------------------------------------------------------------
 
 
-def _checked_name(_session: Session, _group: Any, value: Any) -> str:
-    """A group name with its spaces tidied, at most 60 characters."""
-    name = " ".join(str(value or "").split())
-    if len(name) > 60:
-        raise DomainError("A group name can be at most 60 characters.")
-    return name
-
-
-def _checked_staff(session: Session, _group: Any, value: Any) -> int | None:
-    """A member of staff who exists, or None for nobody named."""
-    if value is None:
-        return None
-    if session.get(Staff, value) is None:
-        raise DomainError("That member of staff no longer exists.")
-    return int(value)
-
-
-def _checked_end(_session: Session, group: ProvisionGroup, value: Any) -> dt.date:
-    """A last day on or after the group's first day."""
-    if not isinstance(value, dt.date):
-        raise DomainError("A group needs a last day.")
-    if value < group.start_date:
-        raise DomainError(
-            f"The last day, {format_date(value)}, is before the first day, "
-            f"{format_date(group.start_date)}."
-        )
-    return value
-
-
-def _count(least: int, words: str) -> FieldRule:
-    """The rule for an override of the provision's number: None, or ``least`` or more."""
-
-    def rule(_session: Session, _group: Any, value: Any) -> int | None:
-        if value is None or value == "":
-            return None  # as the provision
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise DomainError(f"{words} must be a whole number of {least} or more.")
-        return value
-
-    return rule
-
-
-def _text(limit: int | None) -> FieldRule:
-    """The rule for free text, at most ``limit`` characters when there is a limit."""
-
-    def rule(_session: Session, _group: Any, value: Any) -> str:
-        text = str(value or "")
-        if limit is not None and len(text) > limit:
-            raise DomainError(f"That can be at most {limit} characters.")
-        return text
-
-    return rule
-
-
-#: The fields a group's details may change one at a time. The first day moves with
-#: ``move_start`` (members' join dates follow it); slots with ``set_days``.
-GROUP_RULES: dict[str, FieldRule] = {
-    "name": _checked_name,
-    "staff_id": _checked_staff,
-    "end_date": _checked_end,
-    "max_size": _count(1, "The group size"),
-    "sessions_per_week": _count(0, "Sessions a week"),
-    "session_minutes": _count(0, "Minutes a session"),
-    "location": _text(60),
-    "notes": _text(None),
-}
-
-
 def update(session: Session, group_id: int, field_name: str, value: Any) -> Change:
-    """Set one detail of a group (name, staff, last day, size, sessions, place, notes)."""
+    """Set one detail of a group (name, staff, class, last day, size, sessions, place, notes)."""
     return set_field(
         session,
         ProvisionGroup,
@@ -251,6 +184,7 @@ def set_days(
     after = sorted((day, start_time) for day in set(weekdays))
 
     def put(slots: list[tuple[int, dt.time | None]]) -> None:
+        """Replace the group's slots with ``slots``."""
         target = get_group(session, group_id)
         target.slots.clear()
         session.flush()
@@ -402,7 +336,7 @@ def split(
     The new group keeps that group's staff, slot and dates (see ``add_like``); the
     members keep their history, as with any move. One change, undone as one.
     """
-    from .memberships import move
+    from .moves import move
 
     if not membership_ids:
         raise DomainError("Choose at least one pupil to move to the new group.")

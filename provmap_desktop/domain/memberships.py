@@ -1,7 +1,7 @@
-"""Allocations: pupils joining, moving between and leaving provision groups.
+"""Allocations: pupils joining and leaving provision groups (moving is in ``moves``).
 
-Every change keeps history: moving a pupil ends one membership and starts another,
-ending an allocation records a leave date, and nothing here deletes a membership
+Every change keeps history: ending an allocation records a leave date, and nothing
+here deletes a membership
 except the undo of the allocation that made it. Each write returns a ``Change`` whose
 undo and redo restore the rows exactly, with the same ids, so later edits on an undo
 stack still find the rows they refer to; its ``changed`` names the groups touched.
@@ -30,10 +30,9 @@ from ..services.allocation import (
 )
 from ..services.formatting import format_date
 from . import groups
-from .change import Change, Changed, DomainError, FieldRule, Steps, set_field
+from .change import Change, Changed, DomainError, FieldRule, set_field
 from .groups import GroupAdded, groups_changed, values_of
 
-_DAY = dt.timedelta(days=1)
 MEMBERSHIP_COLUMNS = ("id", "group_id", "pupil_id", "join_date", "leave_date")
 
 
@@ -45,7 +44,7 @@ class GroupChoiceNeeded(DomainError):
         self.choices = choices
 
 
-def _membership(session: Session, membership_id: int) -> GroupMembership:
+def get_membership(session: Session, membership_id: int) -> GroupMembership:
     """The allocation ``membership_id``, or ``DomainError`` when it is gone."""
     membership = session.get(GroupMembership, membership_id)
     if membership is None:
@@ -75,6 +74,7 @@ class Allocation(Change):
 
     @property
     def membership_ids(self) -> list[int]:
+        """The ids of the memberships made."""
         return [m["id"] for m in self.memberships]
 
     @property
@@ -185,34 +185,11 @@ def allocate(
     if provision is None:
         raise DomainError("That provision no longer exists.")
     period = period or (join_date, join_date)
-    year = _year_of(session, period[0])
-    added: GroupAdded | None = None
-    if group_id is not None:
-        group = _chosen_group(session, provision, group_id, year, year_group_id)
-    else:
-        found = _running_group(session, provision, year_group_id, year, period)
-        if found is None:
-            start, end = new_group_dates(session, provision, year.id, *period, join_date)
-            added = groups.create(session, provision_id, year_group_id, start, end)
-            found = groups.get_group(session, added.group_id)
-        group = found
+    group, added = _group_to_join(session, provision, year_group_id, group_id, period, join_date)
     start = max(join_date, group.start_date)
     if start > group.end_date:
         raise DomainError(f"{group.name or provision.name} ended on {format_date(group.end_date)}.")
-    unique = list(dict.fromkeys(pupil_ids))
-    by_id = {p.id: p for p in session.scalars(select(Pupil).where(Pupil.id.in_(unique)))}
-    missing = [pid for pid in unique if pid not in by_id]
-    if missing:
-        raise DomainError(f"No pupil with id {missing[0]}.")
-    current = set(
-        session.scalars(
-            select(GroupMembership.pupil_id).where(
-                GroupMembership.group_id == group.id,
-                or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= start),
-            )
-        )
-    )
-    joining = [by_id[pid] for pid in unique if pid not in current]
+    joining, skipped = _newcomers(session, group.id, pupil_ids, start)
     warnings = (
         allocation_warnings(
             session, provision, group, joining, on_date=start, year_group_id=year_group_id
@@ -224,122 +201,55 @@ def allocate(
     session.add_all(rows)
     session.flush()  # once for them all: the ids are known after it
     return Allocation(
-        group.id,
-        added,
-        [values_of(m, MEMBERSHIP_COLUMNS) for m in rows],
-        [pid for pid in unique if pid in current],
-        warnings,
+        group.id, added, [values_of(m, MEMBERSHIP_COLUMNS) for m in rows], skipped, warnings
     )
 
 
-# -- moving -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Moved:
-    """One membership moved: its leave date before and after, and the new one."""
-
-    membership_id: int
-    from_group_id: int
-    previous_leave_date: dt.date | None
-    ended_on: dt.date | None
-    #: The membership that carries on in the new group; None when the old one was
-    #: re-pointed instead (a move on or before its join date has no history to keep).
-    new_membership: dict[str, Any] | None
-
-
-@dataclass
-class Moved(Change):
-    """Memberships moved to ``to_group_id``: undo puts each back as it was."""
-
-    to_group_id: int
-    moves: list[_Moved]
-
-    @property
-    def changed(self) -> Changed:  # type: ignore[override]
-        return groups_changed({self.to_group_id, *(m.from_group_id for m in self.moves)})
-
-    @property
-    def new_membership_ids(self) -> list[int]:
-        return [m.new_membership["id"] for m in self.moves if m.new_membership is not None]
-
-    def undo(self, session: Session) -> None:
-        for move in reversed(self.moves):
-            membership = _membership(session, move.membership_id)
-            if move.new_membership is not None:
-                new = session.get(GroupMembership, move.new_membership["id"])
-                if new is not None:
-                    session.delete(new)
-            membership.group_id = move.from_group_id
-            membership.leave_date = move.previous_leave_date
-        session.flush()
-
-    def redo(self, session: Session) -> None:
-        for move in self.moves:
-            membership = _membership(session, move.membership_id)
-            if move.new_membership is None:
-                membership.group_id = self.to_group_id
-            else:
-                membership.leave_date = move.ended_on
-                session.add(GroupMembership(**move.new_membership))
-        session.flush()
-
-
-def _move_one(
-    session: Session, membership_id: int, target: ProvisionGroup, on_date: dt.date
-) -> _Moved:
-    """Move one allocation to ``target`` from ``on_date``; return how to undo it."""
-    membership = _membership(session, membership_id)
-    old_group_id = membership.group_id
-    if target.id == old_group_id:
-        raise DomainError("The pupil is already in that group.")
-    if membership.leave_date is not None and membership.leave_date < on_date:
-        raise DomainError(f"That allocation ended on {format_date(membership.leave_date)}.")
-    previous = membership.leave_date
-    if membership.join_date >= on_date:
-        membership.group_id = target.id
-        session.flush()
-        return _Moved(membership.id, old_group_id, previous, previous, None)
-    membership.leave_date = on_date - _DAY
-    new = GroupMembership(
-        group_id=target.id, pupil_id=membership.pupil_id, join_date=on_date, leave_date=previous
-    )
-    session.add(new)
-    session.flush()
-    return _Moved(
-        membership.id,
-        old_group_id,
-        previous,
-        membership.leave_date,
-        values_of(new, MEMBERSHIP_COLUMNS),
-    )
-
-
-def move(
-    session: Session, membership_ids: Sequence[int], to_group_id: int, on_date: dt.date
-) -> Moved:
-    """Move pupils' allocations to another group from ``on_date``, keeping the history.
-
-    Each old membership ends the day before ``on_date`` and a new one starts on it,
-    keeping any planned leave date. A membership that has not started by then is
-    re-pointed to the new group instead, since there is no history to keep.
-    """
-    target = groups.get_group(session, to_group_id)
-    return Moved(target.id, [_move_one(session, m, target, on_date) for m in membership_ids])
-
-
-def move_to_cell(
+def _group_to_join(
     session: Session,
-    membership_ids: Sequence[int],
-    provision_id: int,
+    provision: Provision,
     year_group_id: int,
-    on_date: dt.date,
-    *,
-    period: tuple[dt.date, dt.date] | None = None,
-) -> Steps:
-    """Move allocations to a provision's cell: to its one running group, or a new one."""
-    made = allocate(session, provision_id, year_group_id, [], on_date, period=period, warn=False)
-    return Steps([made, move(session, membership_ids, made.group_id, on_date)])
+    group_id: int | None,
+    period: tuple[dt.date, dt.date],
+    join_date: dt.date,
+) -> tuple[ProvisionGroup, GroupAdded | None]:
+    """The group an allocation joins, and the change that made it when it is new.
+
+    The group asked for (checked), else the one running in the period, else a new one.
+    """
+    year = _year_of(session, period[0])
+    if group_id is not None:
+        return _chosen_group(session, provision, group_id, year, year_group_id), None
+    found = _running_group(session, provision, year_group_id, year, period)
+    if found is not None:
+        return found, None
+    start, end = new_group_dates(session, provision, year.id, *period, join_date)
+    added = groups.create(session, provision.id, year_group_id, start, end)
+    return groups.get_group(session, added.group_id), added
+
+
+def _newcomers(
+    session: Session, group_id: int, pupil_ids: Sequence[int], start: dt.date
+) -> tuple[list[Pupil], list[int]]:
+    """The pupils who join the group on ``start``, and the ids of those already in it.
+
+    Each pupil counts once; an id with no pupil is refused.
+    """
+    unique = list(dict.fromkeys(pupil_ids))
+    by_id = {p.id: p for p in session.scalars(select(Pupil).where(Pupil.id.in_(unique)))}
+    missing = [pid for pid in unique if pid not in by_id]
+    if missing:
+        raise DomainError(f"No pupil with id {missing[0]}.")
+    current = set(
+        session.scalars(
+            select(GroupMembership.pupil_id).where(
+                GroupMembership.group_id == group_id,
+                or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= start),
+            )
+        )
+    )
+    joining = [by_id[pid] for pid in unique if pid not in current]
+    return joining, [pid for pid in unique if pid in current]
 
 
 # -- ending and dates -------------------------------------------------------------------
@@ -359,18 +269,18 @@ class Ended(Change):
 
     def undo(self, session: Session) -> None:
         for membership_id, _group_id, previous in self.before:
-            _membership(session, membership_id).leave_date = previous
+            get_membership(session, membership_id).leave_date = previous
         session.flush()
 
     def redo(self, session: Session) -> None:
         for membership_id, _group_id, _previous in self.before:
-            _membership(session, membership_id).leave_date = self.leave_date
+            get_membership(session, membership_id).leave_date = self.leave_date
         session.flush()
 
 
 def end(session: Session, membership_ids: Sequence[int], leave_date: dt.date) -> Ended:
     """Record the day pupils leave their groups; the memberships are kept as history."""
-    rows = [_membership(session, m) for m in membership_ids]
+    rows = [get_membership(session, m) for m in membership_ids]
     for membership in rows:
         if leave_date < membership.join_date:
             raise DomainError(
@@ -412,7 +322,7 @@ MEMBERSHIP_RULES: dict[str, FieldRule] = {
 
 def update(session: Session, membership_id: int, field_name: str, value: Any) -> Change:
     """Set an allocation's join or leave date (a leave date may be cleared)."""
-    membership = _membership(session, membership_id)
+    membership = get_membership(session, membership_id)
     return set_field(
         session,
         GroupMembership,

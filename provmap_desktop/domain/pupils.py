@@ -1,8 +1,9 @@
-"""Pupils and their one-page profiles: every write, with its rules.
+"""Pupils: every write to a pupil's record.
 
 Each function takes the session first, checks what it is given, changes the session
 without committing and returns a ``Change`` that undoes and redoes it. A refused value
 raises ``DomainError`` with a sentence a SENCO can act on, and nothing is changed.
+Each field's rule is in ``pupil_fields``; the one-page profile's write is in ``profiles``.
 
     change = pupils.add(session, forename="Eve", surname="Evans", upn="X801200016001")
     pupils.update(session, change.pupil_id, "fsm", True)
@@ -12,7 +13,6 @@ raises ``DomainError`` with a sentence a SENCO can act on, and nothing is change
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,150 +25,37 @@ from ..models import (
     EhcpProvisionItem,
     GroupMembership,
     Pupil,
-    PupilProfile,
     Review,
-    SchoolClass,
     SchoolSettings,
     SessionAttendance,
-    YearGroup,
 )
-from ..models.pupils import PROFILE_FIELDS
-from ..models.vocab import NEED_TYPES, SenStatus
-from ..rules.pupil_rules import checked_birth_date, checked_name
-from ..rules.upn import clean_upn
+from ..models.vocab import SenStatus
+from ..rules.pupil_rules import checked_name
 from .change import (
     Change,
     Changed,
     DomainError,
     FieldChange,
-    FieldRule,
     Kind,
-    NoChange,
     RowsAdded,
     Steps,
     set_field,
 )
+from .pupil_fields import RULES, checked_upn, plainly
 
 PUPILS = Changed.of(Kind.PUPILS)
-#: Gender codes a pupil record may hold ("" when not recorded).
-GENDER_CODES = ("", "F", "M", "X")
 #: The start of ``sen_notes`` for a pupil added without a real UPN; the SENCO completes
 #: the record (real UPN, surname, date of birth) and removes the note.
 TO_COMPLETE = "To complete:"
 _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # the letters a UPN may use (no I, O or S)
 
 
-def _plainly(check: Callable[[], Any]) -> Any:
-    """Run ``check``; a rule's ``ValueError`` becomes a ``DomainError`` with its words."""
-    try:
-        return check()
-    except DomainError:
-        raise
-    except ValueError as exc:
-        raise DomainError(str(exc)) from None
-
-
 def _pupil(session: Session, pupil_id: int) -> Pupil:
+    """The pupil ``pupil_id``, or ``DomainError`` when they are gone."""
     pupil = session.get(Pupil, pupil_id)
     if pupil is None:
         raise DomainError("That pupil is no longer in the database.")
     return pupil
-
-
-# -- the rules of each field ----------------------------------------------------------
-
-
-def checked_upn(session: Session, text: str, pupil_id: int | None = None) -> str:
-    """The UPN in canonical form; ``DomainError`` if it is wrong or another pupil's."""
-    upn = _plainly(lambda: clean_upn(text))
-    clash = session.scalars(
-        select(Pupil).where(Pupil.upn == upn, Pupil.id != (pupil_id or -1))
-    ).first()
-    if clash is not None:
-        raise DomainError(f"UPN {upn} already belongs to {clash.display_name}.")
-    return upn
-
-
-def _required_name(label: str) -> FieldRule:
-    def rule(_session: Session, _row: Any, value: Any) -> str:
-        text = _plainly(lambda: checked_name(label.lower(), str(value or "")))
-        if not text:
-            raise DomainError(f"{label} cannot be blank.")
-        return str(text)
-
-    return rule
-
-
-def _choice(label: str, allowed: Callable[[], Any]) -> FieldRule:
-    def rule(_session: Session, _row: Any, value: Any) -> Any:
-        if value not in allowed():
-            raise DomainError(f"{value!r} is not a {label} this app knows.")
-        return value
-
-    return rule
-
-
-def _row_or_none(model: type, what: str) -> FieldRule:
-    def rule(session: Session, _row: Any, value: Any) -> Any:
-        if value is not None and session.get(model, value) is None:
-            raise DomainError(f"That {what} is no longer in the database.")
-        return value
-
-    return rule
-
-
-def _need(_session: Session, _row: Any, value: Any) -> Any:
-    if value is not None and value not in NEED_TYPES:
-        raise DomainError(f"{value!r} is not a type of need this app knows.")
-    return value
-
-
-def _secondary_need(session: Session, row: Any, value: Any) -> Any:
-    value = _need(session, row, value)
-    if value is not None and value == row.primary_need:
-        raise DomainError("The secondary need should differ from the primary need.")
-    return value
-
-
-def _date_or_none(label: str) -> FieldRule:
-    def rule(_session: Session, _row: Any, value: Any) -> Any:
-        if value is not None and not isinstance(value, dt.date):
-            raise DomainError(f"The {label} must be a date.")
-        return value
-
-    return rule
-
-
-def _birth_date(session: Session, row: Any, value: Any) -> Any:
-    value = _date_or_none("date of birth")(session, row, value)
-    return _plainly(lambda: checked_birth_date(value))
-
-
-def _flag(_session: Session, _row: Any, value: Any) -> bool:
-    return bool(value)
-
-
-#: The fields of a pupil ``update`` may set, each with its rule; any other is refused.
-RULES: dict[str, FieldRule] = {
-    "forename": _required_name("Forename"),
-    "surname": _required_name("Surname"),
-    "preferred_name": lambda _s, _r, v: _plainly(lambda: checked_name("preferred name", v)),
-    "upn": lambda s, row, v: checked_upn(s, str(v or ""), row.id),
-    "date_of_birth": _birth_date,
-    "gender": _choice("gender", lambda: GENDER_CODES),
-    "year_group_id": _row_or_none(YearGroup, "year group"),
-    "class_id": _row_or_none(SchoolClass, "class"),
-    "sen_status": _choice("SEN status", lambda: {s.value for s in SenStatus}),
-    "primary_need": _need,
-    "secondary_need": _secondary_need,
-    "sen_start_date": _date_or_none("SEN start date"),
-    "on_roll_date": _date_or_none("date joined"),
-    "sen_notes": lambda _s, _r, v: str(v or ""),
-    "eal": _flag,
-    "pupil_premium": _flag,
-    "fsm": _flag,
-    "cla": _flag,
-}
 
 
 # -- adding ---------------------------------------------------------------------------
@@ -180,6 +67,7 @@ class PupilAdded(RowsAdded):
 
     @property
     def pupil_id(self) -> int:
+        """The new pupil's id."""
         return int(self.rows[0].id)
 
 
@@ -239,8 +127,8 @@ def check_new(
     temporary one for the year of ``on_roll_date`` (else this year). Both names are
     needed unless ``one_name_enough`` (a pupil to complete later). Changes nothing.
     """
-    forename = _plainly(lambda: checked_name("forename", forename))
-    surname = _plainly(lambda: checked_name("surname", surname))
+    forename = plainly(lambda: checked_name("forename", forename))
+    surname = plainly(lambda: checked_name("surname", surname))
     if upn is None:
         upn = temporary_upn(session, (on_roll_date or dt.date.today()).year)
     else:
@@ -256,7 +144,7 @@ def check_new(
         ("sen_status", sen_status),
     ):
         values[name] = RULES[name](session, None, value)
-    values["on_roll_date"] = _date_or_none("date joined")(session, None, on_roll_date)
+    values["on_roll_date"] = RULES["on_roll_date"](session, None, on_roll_date)
     return values
 
 
@@ -291,6 +179,7 @@ def add(
 
 
 def _insert(session: Session, values: dict[str, Any], sen_notes: str) -> PupilAdded:
+    """Add a pupil row with checked ``values`` and their notes; the change removes it."""
     pupil = Pupil(**values, sen_notes=str(sen_notes or ""))
     session.add(pupil)
     session.flush()
@@ -331,6 +220,7 @@ def update(session: Session, pupil_id: int, field_name: str, value: Any) -> Chan
 
 
 def _set_both(pupil: Pupil, archived: bool, leaving: dt.date | None) -> Change:
+    """Set whether the pupil is archived and their leaving date, as one change."""
     steps = []
     for name, new in (("archived", archived), ("leaving_date", leaving)):
         old = getattr(pupil, name)
@@ -393,39 +283,3 @@ def erase(session: Session, pupil_id: int) -> Erased:
     session.delete(pupil)
     session.flush()
     return Erased()
-
-
-# -- the one-page profile -------------------------------------------------------------
-
-PROFILE_FIELD_NAMES = frozenset(name for name, _label in PROFILE_FIELDS)
-
-
-def set_profile_field(
-    session: Session, pupil_id: int, field_name: str, text: str, today: dt.date
-) -> Change:
-    """Set one section of the pupil's one-page profile and stamp it as updated ``today``.
-
-    The profile is made on its first edit (undo removes it again). Only the sections
-    in ``PROFILE_FIELDS`` may be set.
-    """
-    if field_name not in PROFILE_FIELD_NAMES:
-        raise DomainError(f"The one-page profile has no section {field_name!r}.")
-    _pupil(session, pupil_id)
-    text = str(text or "")
-    profile = session.get(PupilProfile, pupil_id)
-    if profile is None:
-        blank = dict.fromkeys(PROFILE_FIELD_NAMES, "")
-        profile = PupilProfile(pupil_id=pupil_id, **(blank | {field_name: text}))
-        profile.updated_on = today
-        session.add(profile)
-        session.flush()
-        return RowsAdded([profile], PUPILS)
-    if getattr(profile, field_name) == text:
-        return NoChange()  # the same words again: nothing to stamp
-    steps = []
-    for name, new in ((field_name, text), ("updated_on", today)):
-        old = getattr(profile, name)
-        if old != new:
-            setattr(profile, name, new)
-            steps.append(FieldChange(PupilProfile, pupil_id, name, old, new, PUPILS))
-    return Steps(steps)

@@ -340,3 +340,50 @@ def record_cycles(
         return None, steps
 
     return _recorded(session, [e.membership_id for e in entries], write)
+
+
+def record_past_cycle(
+    session: Session,
+    entry: CycleEntry,
+    *,
+    completed_on: dt.date | None = None,
+    next_step: str = "",
+) -> CycleChange:
+    """Record a cycle kept earlier, with its own dates, as a new review of the allocation.
+
+    A completed one (``entry.outcome`` and ``completed_on`` both given) is history: its
+    decision was acted on when it was made, so nothing follows from it here (no cycle
+    opened, no allocation ended); ``next_step`` says in words what it led to. Refused
+    for an unknown measure, decision or judgement, an escalation with nowhere to go, a
+    review date before the baseline, or an outcome without a completion date.
+    """
+    membership = session.get(GroupMembership, entry.membership_id)
+    if membership is None:
+        raise DomainError("That allocation no longer exists.")
+    measure = _measure(entry.measure_type)
+    outcome = entry.outcome.checked() if entry.outcome is not None else None
+    if (outcome is None) != (completed_on is None):
+        raise DomainError("A completed review needs both its outcome and the day it was completed.")
+    if entry.baseline_date and entry.review_date and entry.review_date < entry.baseline_date:
+        raise DomainError("The review date is before the baseline was taken.")
+
+    def write() -> tuple[int | None, list[NextStep]]:
+        """Add the review with every stage as given; nothing follows from its decision."""
+        review = Review(pupil_id=membership.pupil_id, membership_id=membership.id)
+        _assess(review, measure, entry.baseline, entry.baseline_date)
+        _plan(review, entry.outcome_sought, entry.target, entry.target_value, entry.review_date)
+        _views(review, entry.pupil_voice, entry.parent_views)
+        if outcome is not None:
+            review.outcome_value = outcome.value
+            review.outcome_date = outcome.day
+            review.target_met = outcome.target_met
+            review.decision = outcome.decision
+            if outcome.decision == Decision.ESCALATE.value:
+                review.escalate_to = outcome.escalate_to
+            review.next_step = next_step.strip()
+            review.completed_on = completed_on
+        session.add(review)
+        session.flush()
+        return review.id, []
+
+    return _recorded(session, [membership.id], write)

@@ -280,8 +280,10 @@ def add_year_group(session: Session, name: str, sort_order: int) -> RowsAdded:
     return RowsAdded([group], Changed.of(Kind.SETTINGS))
 
 
-def add_class(session: Session, name: str, year_group_id: int | None) -> RowsAdded:
-    """Add a class (a register or form group) to a year group, or to none."""
+def add_class(
+    session: Session, name: str, year_group_id: int | None, *, teacher: str = ""
+) -> RowsAdded:
+    """Add a class (a register or form group) to a year group, or to none, with its teacher."""
     clean = name.strip()
     if not clean:
         raise DomainError("A class needs a name.")
@@ -289,7 +291,8 @@ def add_class(session: Session, name: str, year_group_id: int | None) -> RowsAdd
         raise DomainError(f"The school already has a class called {clean}.")
     if year_group_id is not None and session.get(YearGroup, year_group_id) is None:
         raise DomainError("That year group no longer exists.")
-    school_class = SchoolClass(name=clean, year_group_id=year_group_id)
+    teacher = text("teacher's name", 100)(session, None, teacher)
+    school_class = SchoolClass(name=clean, year_group_id=year_group_id, teacher=teacher)
     session.add(school_class)
     session.flush()
     return RowsAdded([school_class], Changed.of(Kind.PUPILS))

@@ -68,6 +68,7 @@ def new_group_dates(
 
 
 def _year_group_names(session: Session) -> dict[int, str]:
+    """Year group names by id, for warnings."""
     return dict(session.execute(select(YearGroup.id, YearGroup.name)).all())  # type: ignore[arg-type]
 
 
@@ -96,14 +97,39 @@ def allocation_warnings(
     - none of a pupil's recorded needs falls in the provision's area of need (pupils
       with no need that maps to an area are not flagged).
     """
-    warnings: list[str] = []
     if group is not None:
         first, last = group.start_date, group.end_date
     elif period is not None:
         first, last = period
     else:
         first = last = on_date or dt.date.today()
-    day = on_date or first
+    warnings = _size_warnings(session, provision, group, pupils, on_date or first)
+    suitable = {yg.id for yg in provision.suitable_year_groups}
+    if year_group_id is None and group is not None:
+        year_group_id = group.year_group_id
+    names = _year_group_names(session) if suitable or year_group_id is not None else {}
+    area = AreaOfNeed(provision.area)
+    existing = _other_groups_in_span(session, provision, group, pupils, first, last)
+    for pupil in pupils:
+        warnings += _year_group_warnings(pupil, provision, year_group_id, suitable, names)
+        if pupil.id in existing:
+            where = ", ".join(n for n in existing[pupil.id] if n)
+            warnings.append(
+                f"{pupil.display_name} already has {provision.name} in this period"
+                + (f" ({where})." if where else ".")
+            )
+        warnings += _need_warnings(pupil, provision, area)
+    return warnings
+
+
+def _size_warnings(
+    session: Session,
+    provision: Provision,
+    group: ProvisionGroup | None,
+    pupils: Sequence[Pupil],
+    day: dt.date,
+) -> list[str]:
+    """A warning when the group's members on ``day`` and the newcomers outnumber its size."""
     size = group.effective_max_size if group is not None else provision.group_size
     current: set[int] = set()
     if group is not None and group.id is not None:
@@ -120,14 +146,18 @@ def allocation_warnings(
             )
         )
     total = len(current | {p.id for p in pupils})
-    if total > size:
-        warnings.append(f"Group of {size}: now {total} pupils")
+    return [f"Group of {size}: now {total} pupils"] if total > size else []
 
-    suitable = {yg.id for yg in provision.suitable_year_groups}
-    if year_group_id is None and group is not None:
-        year_group_id = group.year_group_id
-    names = _year_group_names(session) if suitable or year_group_id is not None else {}
-    area = AreaOfNeed(provision.area)
+
+def _other_groups_in_span(
+    session: Session,
+    provision: Provision,
+    group: ProvisionGroup | None,
+    pupils: Sequence[Pupil],
+    first: dt.date,
+    last: dt.date,
+) -> dict[int, list[str]]:
+    """By pupil id, the names of the provision's other groups they belong to in the span."""
     existing: dict[int, list[str]] = {}
     query = (
         select(GroupMembership.pupil_id, ProvisionGroup.name)
@@ -143,34 +173,43 @@ def allocation_warnings(
         query = query.where(ProvisionGroup.id != group.id)
     for pupil_id, group_name in session.execute(query):
         existing.setdefault(pupil_id, []).append(group_name)
+    return existing
 
-    for pupil in pupils:
-        name = pupil.display_name
-        if (
-            year_group_id is not None
-            and pupil.year_group_id is not None
-            and pupil.year_group_id != year_group_id
-        ):
-            theirs = names.get(pupil.year_group_id, "another year group")
-            ours = names.get(year_group_id, "the group's year group")
-            warnings.append(f"{name} is in {theirs}, not {ours} like this group.")
-        if suitable and pupil.year_group_id is not None and pupil.year_group_id not in suitable:
-            year_name = names.get(pupil.year_group_id, "their year group")
-            warnings.append(
-                f"{name} is in {year_name}: {provision.name} is not marked as suitable "
-                "for that year group."
-            )
-        if pupil.id in existing:
-            where = ", ".join(n for n in existing[pupil.id] if n)
-            warnings.append(
-                f"{name} already has {provision.name} in this period"
-                + (f" ({where})." if where else ".")
-            )
-        needs = [n for n in (pupil.primary_need, pupil.secondary_need) if n]
-        areas = {NEED_TO_AREA[n] for n in needs if n in NEED_TO_AREA}
-        if areas and area not in areas:
-            warnings.append(
-                f"{name}'s needs ({', '.join(needs)}) are not in {AREA_LABELS[area].lower()}, "
-                f"the area of {provision.name}."
-            )
+
+def _year_group_warnings(
+    pupil: Pupil,
+    provision: Provision,
+    year_group_id: int | None,
+    suitable: set[int],
+    names: dict[int, str],
+) -> list[str]:
+    """Warnings when the pupil's year group is not the group's, or not one the provision suits."""
+    warnings: list[str] = []
+    name = pupil.display_name
+    if (
+        year_group_id is not None
+        and pupil.year_group_id is not None
+        and pupil.year_group_id != year_group_id
+    ):
+        theirs = names.get(pupil.year_group_id, "another year group")
+        ours = names.get(year_group_id, "the group's year group")
+        warnings.append(f"{name} is in {theirs}, not {ours} like this group.")
+    if suitable and pupil.year_group_id is not None and pupil.year_group_id not in suitable:
+        year_name = names.get(pupil.year_group_id, "their year group")
+        warnings.append(
+            f"{name} is in {year_name}: {provision.name} is not marked as suitable "
+            "for that year group."
+        )
     return warnings
+
+
+def _need_warnings(pupil: Pupil, provision: Provision, area: AreaOfNeed) -> list[str]:
+    """A warning when none of the pupil's recorded needs is in the provision's area."""
+    needs = [n for n in (pupil.primary_need, pupil.secondary_need) if n]
+    areas = {NEED_TO_AREA[n] for n in needs if n in NEED_TO_AREA}
+    if areas and area not in areas:
+        return [
+            f"{pupil.display_name}'s needs ({', '.join(needs)}) are not in "
+            f"{AREA_LABELS[area].lower()}, the area of {provision.name}."
+        ]
+    return []

@@ -41,6 +41,7 @@ ERASED = "(erased)"
 
 
 def _plain(value: Any) -> Any:
+    """A value as JSON holds it: dates and times in ISO form, money as text."""
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -49,12 +50,14 @@ def _plain(value: Any) -> Any:
 
 
 def _columns(obj: Base | None) -> dict[str, Any] | None:
+    """Every stored column of ``obj`` as plain values, or None for no row."""
     if obj is None:
         return None
     return {a.key: _plain(getattr(obj, a.key)) for a in inspect(obj).mapper.column_attrs}
 
 
 def _json_or_text(text: str | None) -> Any:
+    """Stored JSON read back as data; text that is not JSON as it is."""
     if text is None:
         return None
     try:
@@ -116,6 +119,7 @@ def _ehcp_part_ids(session: Session, pupil: Pupil) -> dict[str, set[int]]:
 
 
 def _audit_query(session: Session, pupil: Pupil) -> Any:
+    """The query for audit entries about the pupil's own rows and their EHCP parts."""
     conditions = [AuditEntry.pupil_id == pupil.id]
     for table, ids in _ehcp_part_ids(session, pupil).items():
         if ids:
@@ -124,25 +128,13 @@ def _audit_query(session: Session, pupil: Pupil) -> Any:
 
 
 def _provision_name(session: Session, provision_id: int | None) -> str | None:
+    """The name of provision ``provision_id``, or None when there is none."""
     provision = session.get(Provision, provision_id) if provision_id is not None else None
     return provision.name if provision else None
 
 
 def subject_access_export(session: Session, pupil: Pupil) -> dict[str, Any]:
     """Everything held about ``pupil`` as plain JSON-ready data (dates in ISO form)."""
-    ehcp = pupil.ehcp
-    memberships = session.scalars(
-        select(GroupMembership)
-        .where(GroupMembership.pupil_id == pupil.id)
-        .options(joinedload(GroupMembership.group).joinedload(ProvisionGroup.provision))
-        .order_by(GroupMembership.join_date)
-    ).all()
-    attendance = session.execute(
-        select(SessionAttendance, DeliverySession)
-        .join(DeliverySession, SessionAttendance.session_id == DeliverySession.id)
-        .where(SessionAttendance.pupil_id == pupil.id)
-        .order_by(DeliverySession.session_date)
-    ).all()
     reviews = session.scalars(
         select(Review).where(Review.pupil_id == pupil.id).order_by(Review.id)
     ).all()
@@ -154,51 +146,83 @@ def subject_access_export(session: Session, pupil: Pupil) -> dict[str, Any]:
             "class": pupil.school_class.name if pupil.school_class else None,
         },
         "profile": _columns(pupil.profile),
-        "ehcp": None
-        if ehcp is None
-        else {
-            **(_columns(ehcp) or {}),
-            "outcomes": [o.text for o in ehcp.outcomes],
-            "provision_items": [
-                {**(_columns(i) or {}), "provision": _provision_name(session, i.provision_id)}
-                for i in ehcp.provision_items
-            ],
-        },
-        "memberships": [
-            {
-                "id": m.id,
-                "provision": m.group.provision.name,
-                "group": m.group.name,
-                "join_date": _plain(m.join_date),
-                "leave_date": _plain(m.leave_date),
-                "staff": m.group.staff.name if m.group.staff else None,
-            }
-            for m in memberships
-        ],
+        "ehcp": _ehcp_export(session, pupil.ehcp),
+        "memberships": _memberships_export(session, pupil),
         "reviews": [_columns(r) for r in reviews],
-        "attendance": [
-            {
-                "session_date": _plain(s.session_date),
-                "group_id": s.group_id,
-                "session_status": s.status,
-                "present": a.present,
-                "absence_reason": a.absence_reason,
-            }
-            for a, s in attendance
-        ],
-        "audit": [
-            {
-                "at": _plain(e.at),
-                "action": e.action,
-                "table": e.table_name,
-                "row_id": e.row_id,
-                "summary": e.summary,
-                "before": _json_or_text(e.before_json),
-                "after": _json_or_text(e.after_json),
-            }
-            for e in session.scalars(_audit_query(session, pupil))
+        "attendance": _attendance_export(session, pupil),
+        "audit": _audit_export(session, pupil),
+    }
+
+
+def _ehcp_export(session: Session, ehcp: Ehcp | None) -> dict[str, Any] | None:
+    """The pupil's EHC plan with its outcomes and Section F items, or None without one."""
+    if ehcp is None:
+        return None
+    return {
+        **(_columns(ehcp) or {}),
+        "outcomes": [o.text for o in ehcp.outcomes],
+        "provision_items": [
+            {**(_columns(i) or {}), "provision": _provision_name(session, i.provision_id)}
+            for i in ehcp.provision_items
         ],
     }
+
+
+def _memberships_export(session: Session, pupil: Pupil) -> list[dict[str, Any]]:
+    """Every group the pupil has belonged to, earliest first, with its provision and staff."""
+    memberships = session.scalars(
+        select(GroupMembership)
+        .where(GroupMembership.pupil_id == pupil.id)
+        .options(joinedload(GroupMembership.group).joinedload(ProvisionGroup.provision))
+        .order_by(GroupMembership.join_date)
+    ).all()
+    return [
+        {
+            "id": m.id,
+            "provision": m.group.provision.name,
+            "group": m.group.name,
+            "join_date": _plain(m.join_date),
+            "leave_date": _plain(m.leave_date),
+            "staff": m.group.staff.name if m.group.staff else None,
+        }
+        for m in memberships
+    ]
+
+
+def _attendance_export(session: Session, pupil: Pupil) -> list[dict[str, Any]]:
+    """The pupil's attendance at each delivered session, in date order."""
+    attendance = session.execute(
+        select(SessionAttendance, DeliverySession)
+        .join(DeliverySession, SessionAttendance.session_id == DeliverySession.id)
+        .where(SessionAttendance.pupil_id == pupil.id)
+        .order_by(DeliverySession.session_date)
+    ).all()
+    return [
+        {
+            "session_date": _plain(s.session_date),
+            "group_id": s.group_id,
+            "session_status": s.status,
+            "present": a.present,
+            "absence_reason": a.absence_reason,
+        }
+        for a, s in attendance
+    ]
+
+
+def _audit_export(session: Session, pupil: Pupil) -> list[dict[str, Any]]:
+    """The record of changes to the pupil's rows, oldest first, with before and after."""
+    return [
+        {
+            "at": _plain(e.at),
+            "action": e.action,
+            "table": e.table_name,
+            "row_id": e.row_id,
+            "summary": e.summary,
+            "before": _json_or_text(e.before_json),
+            "after": _json_or_text(e.after_json),
+        }
+        for e in session.scalars(_audit_query(session, pupil))
+    ]
 
 
 def write_subject_access_json(session: Session, pupil: Pupil, path: Path) -> None:
@@ -212,6 +236,7 @@ def write_subject_access_json(session: Session, pupil: Pupil, path: Path) -> Non
 
 
 def _mentions(entry: AuditEntry, upn: str, names: list[tuple[str, str]]) -> bool:
+    """True when the entry's words name the pupil by UPN or by forename and surname."""
     # Case-blind, like the LIKE query that found the candidates.
     text = " ".join(t for t in (entry.summary, entry.before_json, entry.after_json) if t)
     text = text.casefold()
@@ -223,6 +248,7 @@ def _mentions(entry: AuditEntry, upn: str, names: list[tuple[str, str]]) -> bool
 
 
 def _name_forms(text: str) -> set[str]:
+    """A name as typed and as the audit log's JSON stores it."""
     # The audit log stores JSON with non-ASCII letters escaped ("Zo\u00eb").
     return {text, json.dumps(text)[1:-1]} if text else set()
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from .database import (
+from .database import Database, default_database_path, open_database
+from .errors import (
     AlreadyOpenError,
     CorruptDatabaseError,
-    Database,
     NewerSchemaError,
     NotProvMapError,
     StorageError,
-    default_database_path,
-    open_database,
 )
 
 __all__ = [

@@ -28,7 +28,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from .database import StorageError
+from .errors import StorageError
 from .safe_files import atomic_write, make_private
 
 MAGIC = b"PROVMAP-SEALED\x00\x01"

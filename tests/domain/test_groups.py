@@ -85,21 +85,26 @@ def test_a_group_with_impossible_dates_is_refused(map_file, start, end, message)
 # -- one field at a time ----------------------------------------------------------------
 
 
-def test_name_staff_size_and_last_day_are_set_undone_and_redone(map_file):
+def test_name_staff_size_last_day_and_class_are_set_undone_and_redone(map_file):
     session, school = map_file.session, map_file.school
     group_id = school.groups["talk_y3"].id
+    class_id = next(iter(school.classes.values())).id
     before = stored(map_file, group_id)
+    assert before is not None
+    assert before["class_id"] != class_id
     changes = [
         groups.update(session, group_id, "name", "  Talk   Boost A "),
         groups.update(session, group_id, "staff_id", school.staff["Mrs Ahmed"].id),
         groups.update(session, group_id, "max_size", 3),
         groups.update(session, group_id, "end_date", D(2026, 11, 27)),
+        groups.update(session, group_id, "class_id", class_id),
     ]
     after = stored(map_file, group_id)
     assert after is not None
     assert after["name"] == "Talk Boost A"
     assert after["staff_id"] == school.staff["Mrs Ahmed"].id
     assert (after["max_size"], after["end_date"]) == (3, D(2026, 11, 27))
+    assert after["class_id"] == class_id
     assert all(c.changed.group_ids == {group_id} for c in changes)
     for change in reversed(changes):
         change.undo(session)
@@ -115,6 +120,7 @@ def test_name_staff_size_and_last_day_are_set_undone_and_redone(map_file):
         ("end_date", D(2026, 9, 1), "before the first day, 07/09/2026"),
         ("max_size", 0, "The group size must be a whole number of 1 or more"),
         ("staff_id", 9999, "member of staff no longer exists"),
+        ("class_id", 9999, "class no longer exists"),
         ("name", "x" * 61, "at most 60 characters"),
         ("start_date", D(2026, 9, 14), "Start date cannot be changed here"),
         ("provision_id", 1, "Provision id cannot be changed here"),

@@ -1,4 +1,4 @@
-"""The pupil domain: adding, editing, archiving, erasing and the one-page profile.
+"""The pupil domain: adding, editing, archiving and erasing.
 
 Every write is checked against what a second session reads from the file, so a test
 proves what was saved; a refused value must leave the row exactly as it was.
@@ -284,61 +284,3 @@ def test_erase_removes_the_pupil_and_every_row_about_them_and_cannot_be_undone(
         assert s.get(Pupil, school.ids["Ben"]) is not None
     with pytest.raises(DomainError, match="cannot be undone"):
         change.undo(school.session)
-
-
-# -- the one-page profile -------------------------------------------------------------
-
-
-def test_the_first_profile_edit_makes_the_profile_and_undo_removes_it(school: School) -> None:
-    dee = school.ids["Dee"]
-    change = pupils.set_profile_field(school.session, dee, "strengths", "Drawing", TODAY)
-    school.session.commit()
-    with school.fresh() as s:
-        profile = s.get(PupilProfile, dee)
-        assert profile is not None
-        assert (profile.strengths, profile.needs, profile.updated_on) == ("Drawing", "", TODAY)
-    change.undo(school.session)
-    school.session.commit()
-    with school.fresh() as s:
-        assert s.get(PupilProfile, dee) is None
-    change.redo(school.session)
-    school.session.commit()
-    with school.fresh() as s:
-        assert s.get(PupilProfile, dee).strengths == "Drawing"  # type: ignore[union-attr]
-
-
-def test_a_profile_edit_stamps_the_day_and_undo_puts_back_words_and_stamp(
-    school: School,
-) -> None:
-    ava = school.ids["Ava"]
-    with school.fresh() as s:
-        before = s.get(PupilProfile, ava)
-        assert before is not None
-        old_words, old_stamp = before.needs, before.updated_on
-    change = pupils.set_profile_field(school.session, ava, "needs", "Spelling", TODAY)
-    school.session.commit()
-    with school.fresh() as s:
-        profile = s.get(PupilProfile, ava)
-        assert profile is not None
-        assert (profile.needs, profile.updated_on) == ("Spelling", TODAY)
-    change.undo(school.session)
-    school.session.commit()
-    with school.fresh() as s:
-        profile = s.get(PupilProfile, ava)
-        assert profile is not None
-        assert (profile.needs, profile.updated_on) == (old_words, old_stamp)
-
-
-def test_the_same_words_again_change_nothing(school: School) -> None:
-    ava = school.ids["Ava"]
-    words = school.session.get(PupilProfile, ava).needs  # type: ignore[union-attr]
-    assert pupils.set_profile_field(school.session, ava, "needs", words, TODAY).is_noop
-    assert school.session.get(PupilProfile, ava).updated_on != TODAY  # type: ignore[union-attr]
-
-
-def test_a_profile_section_that_does_not_exist_is_refused(school: School) -> None:
-    with pytest.raises(DomainError, match="no section"):
-        pupils.set_profile_field(school.session, school.ids["Ava"], "updated_on", "x", TODAY)
-    school.session.commit()
-    with school.fresh() as s:
-        assert s.get(PupilProfile, school.ids["Ava"]).updated_on == dt.date(2026, 10, 1)  # type: ignore[union-attr]

@@ -205,3 +205,28 @@ def test_a_year_that_exists_or_terms_out_of_order_are_refused(db: Database) -> N
             add_year_group(s, "Year 3", 3)
         with pytest.raises(DomainError, match=r"A year group needs a name\."):
             add_year_group(s, "  ", 3)
+
+
+def test_a_class_is_added_with_its_teacher_undone_and_redone(db: Database) -> None:
+    from provmap_desktop.domain.school import add_class
+    from provmap_desktop.models import SchoolClass, YearGroup
+
+    with fresh(db) as s:
+        year_group = s.scalars(select(YearGroup).order_by(YearGroup.sort_order)).first()
+        assert year_group is not None
+        change = add_class(s, " Robins ", year_group.id, teacher="  Mrs Lucy Hartley ")
+        s.commit()
+        class_id = change.rows[0].id
+        assert read(db, SchoolClass, class_id, "teacher") == "Mrs Lucy Hartley"
+        assert read(db, SchoolClass, class_id, "name") == "Robins"
+        change.undo(s)
+        s.commit()
+        assert read(db, SchoolClass, class_id, "name") is None
+        change.redo(s)
+        s.commit()
+        assert read(db, SchoolClass, class_id, "teacher") == "Mrs Lucy Hartley"
+        with pytest.raises(DomainError, match="at most 100"):
+            add_class(s, "Wrens", year_group.id, teacher="x" * 101)
+        s.rollback()
+    with fresh(db) as s:
+        assert s.scalars(select(SchoolClass.name)).all() == ["Robins"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, event, func, select
@@ -32,6 +33,7 @@ from provmap_desktop.services.calendar import SchoolCalendar
 from provmap_desktop.services.cost_limits import threshold_totals
 from provmap_desktop.services.demo import build_demo_school
 from provmap_desktop.storage.audit import AUDIT_OFF, install_audit
+from tests.test_layers import row_writes
 
 TODAY = dt.date(2027, 2, 3)  # a Wednesday in the spring term of 2026/27
 
@@ -354,3 +356,19 @@ def test_some_plans_pass_the_threshold_and_one_comes_close(demo: Session) -> Non
     report = threshold_totals(demo, _current_year(demo))
     assert len(report.at_or_above) >= 2
     assert len(report.near) >= 1
+
+
+DEMO_MODULES = sorted(
+    (Path(__file__).resolve().parents[2] / "provmap_desktop" / "services").glob("demo*.py")
+)
+
+
+def test_the_demo_is_split_into_its_modules() -> None:
+    names = {p.stem for p in DEMO_MODULES}
+    assert {"demo", "demo_school", "demo_pupils", "demo_activity", "demo_reviews"} <= names
+
+
+@pytest.mark.parametrize("path", DEMO_MODULES, ids=lambda p: p.name)
+def test_the_demo_writes_only_through_the_domain(path: Path) -> None:
+    """A script can build a whole school through the domain writes: the demo does."""
+    assert row_writes(path.read_text(encoding="utf-8")) == []

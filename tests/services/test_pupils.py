@@ -372,6 +372,13 @@ def test_subject_access_export_holds_everything_about_the_pupil(
     quinn = school["quinn"]
     assert isinstance(quinn, Pupil)
     data = subject_access_export(session, quinn)
+    assert list(data) == [
+        "exported_on", "pupil", "profile", "ehcp", "memberships", "reviews", "attendance", "audit",
+    ]  # fmt: skip
+    assert all(
+        list(e) == ["at", "action", "table", "row_id", "summary", "before", "after"]
+        for e in data["audit"]
+    )
     assert data["pupil"]["upn"] == quinn.upn
     assert data["pupil"]["surname"] == "Zephyrbrook"
     assert data["pupil"]["year_group"] == "Year 4"

@@ -1,7 +1,7 @@
 """Writing a map plan: new catalogue entries, pupils to complete, groups, allocations.
 
-Everything goes through the domain's own functions (the catalogue, pupils and
-allocation services) in the caller's session, and nothing here commits: ``import_map``
+Everything goes through the domain's own writes (the catalogue, pupils, groups and
+allocations) in the caller's session, and nothing here commits: ``import_map``
 takes the automatic backup, applies, and commits once, so the import is all or nothing.
 """
 
@@ -14,18 +14,21 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...domain import groups
 from ...domain.memberships import GroupChoiceNeeded, allocate
-from ...models import AcademicYear, Provision, ProvisionGroup, Pupil, YearGroup
+from ...models import AcademicYear, Provision, ProvisionGroup, Pupil, Staff, YearGroup
 from ..calendar import calendar_for_year
 from ..catalogue import add_catalogue_entry
 from ..formatting import format_date
 from ..pupils import add_pupil_to_complete
 from . import words
-from .planned import MapPlan, PlannedGroup
+from .planned import MapPlan, PlannedGroup, PlannedProvision
 
 
 @dataclass(frozen=True)
 class MapImportResult:
+    """What an import wrote: how many of each, and the copy taken before it."""
+
     provisions_added: int
     groups_added: int
     allocations: int
@@ -34,6 +37,7 @@ class MapImportResult:
 
 
 def _split_name(name: str) -> tuple[str, str]:
+    """A written name as (forename, surname): the last word is the surname."""
     parts = name.split()
     if len(parts) == 1:
         return parts[0], ""
@@ -47,65 +51,11 @@ def apply_plan(
 
     Returns the numbers of provisions, groups, allocations and pupils added.
     """
-    # The session holds rows weakly: keeping these alive saves reloading them per group.
-    kept: list[object] = list(session.scalars(select(YearGroup)))
-    kept += session.scalars(
-        select(Provision).where(
-            Provision.id.in_([p.existing_id for p in plan.provisions if p.existing_id is not None])
-        )
-    ).all()
-    wanted = {i for g in plan.groups for i in g.pupil_ids}
-    kept += session.scalars(select(Pupil).where(Pupil.id.in_(wanted))).all()
-    provision_ids: dict[str, int] = {}
-    added_provisions = 0
-    for planned in plan.provisions:
-        if planned.existing_id is not None:
-            provision_ids[planned.key] = planned.existing_id
-            continue
-        fields: dict[str, object] = {
-            "area": planned.area,
-            "wave": planned.wave,
-            "group_size": planned.group_size,
-            "delivered_by_role_id": planned.role_id,
-            "description": f"Imported from {plan.source}.",
-        }
-        if planned.frequency is not None:
-            fields["sessions_per_week"] = planned.frequency.sessions_per_week
-            fields["session_minutes"] = planned.frequency.session_minutes
-        if planned.weeks is not None:
-            fields["weeks"] = planned.weeks
-        if planned.cost is not None:
-            fields["resources_cost"] = planned.cost
-        provision = add_catalogue_entry(session, planned.name, **fields)
-        kept.append(provision)
-        provision_ids[planned.key] = provision.id
-        added_provisions += 1
-
-    # One new pupil per unmatched name and year group, however many cells name them.
-    created: dict[tuple[str, int | None], int] = {}
-    extra: dict[int, list[int]] = {}
-    if create_unmatched:
-        for problem in plan.unmatched:
-            if problem.year_group_id is None:
-                continue
-            key = (words.plain(problem.name), problem.year_group_id)
-            if key not in created:
-                forename, surname = _split_name(problem.name)
-                pupil = add_pupil_to_complete(
-                    session,
-                    forename=forename,
-                    surname=surname,
-                    year_group_id=problem.year_group_id,
-                    why=(
-                        f"added by the map import on {format_date(today)} from "
-                        f"{plan.source} ({problem.place}), where the name matched no pupil."
-                    ),
-                    today=today,
-                )
-                created[key] = pupil.id
-                kept.append(pupil)
-            extra.setdefault(problem.group_index, []).append(created[key])
-
+    kept = _rows_to_keep(session, plan)
+    provision_ids, added_provisions = _add_provisions(session, plan, kept)
+    created, extra = (
+        _add_unmatched_pupils(session, plan, today, kept) if create_unmatched else (0, {})
+    )
     groups_added = allocations = 0
     for index, group in enumerate(plan.groups):
         pupil_ids = list(dict.fromkeys(group.pupil_ids + extra.get(index, [])))
@@ -116,7 +66,95 @@ def apply_plan(
         )
         groups_added += made
         allocations += joined
-    return added_provisions, groups_added, allocations, len(created)
+    return added_provisions, groups_added, allocations, created
+
+
+def _rows_to_keep(session: Session, plan: MapPlan) -> list[object]:
+    """Load the year groups, provisions, pupils and staff the plan uses, to hold in memory.
+
+    The session holds rows weakly: keeping these alive saves reloading them per group.
+    """
+    kept: list[object] = list(session.scalars(select(YearGroup)))
+    kept += session.scalars(
+        select(Provision).where(
+            Provision.id.in_([p.existing_id for p in plan.provisions if p.existing_id is not None])
+        )
+    ).all()
+    wanted = {i for g in plan.groups for i in g.pupil_ids}
+    kept += session.scalars(select(Pupil).where(Pupil.id.in_(wanted))).all()
+    named = {g.staff_id for g in plan.groups if g.staff_id is not None}
+    kept += session.scalars(select(Staff).where(Staff.id.in_(named))).all()
+    return kept
+
+
+def _catalogue_fields(planned: PlannedProvision, source: str) -> dict[str, object]:
+    """The catalogue details of a provision the map names and the catalogue lacks."""
+    fields: dict[str, object] = {
+        "area": planned.area,
+        "wave": planned.wave,
+        "group_size": planned.group_size,
+        "delivered_by_role_id": planned.role_id,
+        "description": f"Imported from {source}.",
+    }
+    if planned.frequency is not None:
+        fields["sessions_per_week"] = planned.frequency.sessions_per_week
+        fields["session_minutes"] = planned.frequency.session_minutes
+    if planned.weeks is not None:
+        fields["weeks"] = planned.weeks
+    if planned.cost is not None:
+        fields["resources_cost"] = planned.cost
+    return fields
+
+
+def _add_provisions(
+    session: Session, plan: MapPlan, kept: list[object]
+) -> tuple[dict[str, int], int]:
+    """Add the plan's new provisions to the catalogue; return every key's id and the count."""
+    provision_ids: dict[str, int] = {}
+    added = 0
+    for planned in plan.provisions:
+        if planned.existing_id is not None:
+            provision_ids[planned.key] = planned.existing_id
+            continue
+        fields = _catalogue_fields(planned, plan.source)
+        provision = add_catalogue_entry(session, planned.name, **fields)
+        kept.append(provision)
+        provision_ids[planned.key] = provision.id
+        added += 1
+    return provision_ids, added
+
+
+def _add_unmatched_pupils(
+    session: Session, plan: MapPlan, today: dt.date, kept: list[object]
+) -> tuple[int, dict[int, list[int]]]:
+    """Add a pupil to complete for each unmatched name; return the count and who joins what.
+
+    One new pupil per unmatched name and year group, however many cells name them; the
+    second value maps a planned group's index to the new pupils it gains.
+    """
+    created: dict[tuple[str, int | None], int] = {}
+    extra: dict[int, list[int]] = {}
+    for problem in plan.unmatched:
+        if problem.year_group_id is None:
+            continue
+        key = (words.plain(problem.name), problem.year_group_id)
+        if key not in created:
+            forename, surname = _split_name(problem.name)
+            pupil = add_pupil_to_complete(
+                session,
+                forename=forename,
+                surname=surname,
+                year_group_id=problem.year_group_id,
+                why=(
+                    f"added by the map import on {format_date(today)} from "
+                    f"{plan.source} ({problem.place}), where the name matched no pupil."
+                ),
+                today=today,
+            )
+            created[key] = pupil.id
+            kept.append(pupil)
+        extra.setdefault(problem.group_index, []).append(created[key])
+    return len(created), extra
 
 
 def _allocate(
@@ -124,31 +162,11 @@ def _allocate(
 ) -> tuple[int, int]:
     """Allocate the pupils to the group the plan chose; return (groups made, allocations)."""
     assert group.year_group_id is not None
-    made = 0
     target = group.existing_group_id
+    made = 0
     if target is None and group.label:
-        running = session.scalar(
-            select(ProvisionGroup.id).where(
-                ProvisionGroup.provision_id == provision_id,
-                ProvisionGroup.year_group_id == group.year_group_id,
-                ProvisionGroup.academic_year_id == plan.academic_year_id,
-                ProvisionGroup.start_date <= plan.period_end,
-                ProvisionGroup.end_date >= plan.period_start,
-            )
-        )
-        if running is not None:
-            # Another group already runs: this named one is a group of its own.
-            new = ProvisionGroup(
-                provision_id=provision_id,
-                academic_year_id=plan.academic_year_id,
-                year_group_id=group.year_group_id,
-                name=group.label,
-                start_date=plan.period_start,
-                end_date=plan.period_end,
-            )
-            session.add(new)
-            session.flush()
-            target, made = new.id, 1
+        target = _named_group_beside_running(session, plan, group, provision_id)
+        made = 0 if target is None else 1
     try:
         result = allocate(  # the preview has already listed what needs saying
             session,
@@ -164,22 +182,62 @@ def _allocate(
         raise ValueError(f"{group.provision} for {group.year_group}: several groups run.") from None
     made += 1 if result.group_added is not None else 0
     if made:
-        built = session.get(ProvisionGroup, result.group_id)
-        assert built is not None
-        if group.label:
-            built.name = group.label
-        built.class_id = group.class_id
-        built.staff_id = group.staff_id
-        planned = next(p for p in plan.provisions if p.key == group.provision_key)
-        built.end_date = _imported_group_end(session, plan, built.start_date, planned.weeks)
-        frequency = planned.frequency
-        if frequency is not None and not planned.is_new:
-            # A catalogue entry keeps its defaults; the map's frequency is this group's.
-            if frequency.sessions_per_week != planned.existing_sessions:
-                built.sessions_per_week = frequency.sessions_per_week
-            if frequency.session_minutes != planned.existing_minutes:
-                built.session_minutes = frequency.session_minutes
+        _set_imported_details(session, plan, group, result.group_id)
     return made, len(result.memberships)
+
+
+def _named_group_beside_running(
+    session: Session, plan: MapPlan, group: PlannedGroup, provision_id: int
+) -> int | None:
+    """A new group for a named cell when another group already runs; None when none runs.
+
+    With no group running, ``allocate`` makes the one group as usual.
+    """
+    running = session.scalar(
+        select(ProvisionGroup.id).where(
+            ProvisionGroup.provision_id == provision_id,
+            ProvisionGroup.year_group_id == group.year_group_id,
+            ProvisionGroup.academic_year_id == plan.academic_year_id,
+            ProvisionGroup.start_date <= plan.period_end,
+            ProvisionGroup.end_date >= plan.period_start,
+        )
+    )
+    if running is None:
+        return None
+    made = groups.create(
+        session,
+        provision_id,
+        group.year_group_id,
+        plan.period_start,
+        plan.period_end,
+        name=group.label,
+    )
+    return made.group_id
+
+
+def _set_imported_details(
+    session: Session, plan: MapPlan, group: PlannedGroup, group_id: int
+) -> None:
+    """Give a group the import made the map's name, class, staff, last day and frequency."""
+    # Held here, the group stays in the session's memory: each update finds it there.
+    built = groups.get_group(session, group_id)
+    # Checking the staff may read the database: without this, name and staff would be
+    # flushed (and recorded in the audit log) as two changes of the group, not one.
+    with session.no_autoflush:
+        if group.label:
+            groups.update(session, group_id, "name", group.label)
+        groups.update(session, group_id, "class_id", group.class_id)
+        groups.update(session, group_id, "staff_id", group.staff_id)
+    planned = next(p for p in plan.provisions if p.key == group.provision_key)
+    last_day = _imported_group_end(session, plan, built.start_date, planned.weeks)
+    groups.update(session, group_id, "end_date", last_day)
+    frequency = planned.frequency
+    if frequency is not None and not planned.is_new:
+        # A catalogue entry keeps its defaults; the map's frequency is this group's.
+        if frequency.sessions_per_week != planned.existing_sessions:
+            groups.update(session, group_id, "sessions_per_week", frequency.sessions_per_week)
+        if frequency.session_minutes != planned.existing_minutes:
+            groups.update(session, group_id, "session_minutes", frequency.session_minutes)
 
 
 def _imported_group_end(

@@ -1,6 +1,6 @@
 """The map's undoable edits: allocate, move, split, end, and a group's first day.
 
-Each is a ``DomainEdit`` around one write of ``domain.memberships`` or
+Each is a ``DomainEdit`` around one write of ``domain.memberships``, ``domain.moves`` or
 ``domain.groups``; the change it returns names the groups touched, so the map
 repaints just their rows after the edit, its undo and its redo.
 """
@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ...domain import groups, memberships
+from ...domain import groups, memberships, moves
 from ...domain.change import Kind
 from ...ui.context import AppContext
 from ...ui.edits import DomainEdit
@@ -54,9 +54,7 @@ def move_edit(
 ) -> DomainEdit:
     """Move allocations to a group from ``on_date``, keeping their history."""
     ids = list(membership_ids)
-    return DomainEdit(
-        ctx, label, lambda session: memberships.move(session, ids, to_group_id, on_date)
-    )
+    return DomainEdit(ctx, label, lambda session: moves.move(session, ids, to_group_id, on_date))
 
 
 def move_to_cell_edit(
@@ -68,7 +66,7 @@ def move_to_cell_edit(
     return DomainEdit(
         ctx,
         label,
-        lambda session: memberships.move_to_cell(
+        lambda session: moves.move_to_cell(
             session, ids, r.provision_id, r.year_group_id, r.join_date, period=r.period
         ),
     )

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from ...domain import ehcp
+from ...domain import ehcp, profiles
 from ...domain import pupils as domain_pupils
 from ...domain.change import Change
 from ...models import Base, Ehcp, Pupil
@@ -148,7 +148,7 @@ class PupilPane(QWidget):
         """The domain write that saves ``value`` in the field ``binding`` shows."""
         field, today = binding.field, self.ctx.today
         if binding.target == "profile":
-            return lambda s: domain_pupils.set_profile_field(s, pupil_id, field, value, today)
+            return lambda s: profiles.update(s, pupil_id, field, value, today)
         if binding.target == "ehcp":
             assert isinstance(row, Ehcp)
             plan_id = row.id
