@@ -63,9 +63,18 @@ def test_suitable_year_groups_and_criteria_from_the_detail_panel(window, qtbot, 
     assert read_provision(school_db, "New provision 1").suitable_year_groups == []
 
     edit = screen.long_edits["entry_criteria"]
-    edit.setPlainText("Reading age two years below chronological age")
-    screen._save_text("entry_criteria")
-    assert read_provision(school_db, "New provision 1").entry_criteria.startswith("Reading age")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    qtbot.keyClicks(edit, "Reading age two years below chronological age")
+    assert read_provision(school_db, "New provision 1").entry_criteria == ""  # not yet left
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)  # leaving the box saves what was typed
+    qtbot.waitUntil(lambda: not edit.hasFocus())
+    saved = read_provision(school_db, "New provision 1").entry_criteria
+    assert saved == "Reading age two years below chronological age"
+    window.undo_action.trigger()
+    assert read_provision(school_db, "New provision 1").entry_criteria == ""
 
 
 def test_retired_provisions_are_hidden_until_asked_for(window, school_db):

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QApplication,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -141,12 +140,6 @@ def test_restore_from_the_file_menu_swaps_data_and_keeps_the_old(window, qtbot, 
             assert s.get(SchoolSettings, 1).name == "Changed after backup"
     finally:
         old.close()
-
-
-def test_screens_not_yet_built_say_so(window):
-    notes = [w.findChild(QLabel) for w in window.screens.values()]
-    texts = [n.text() for n in notes if n is not None]
-    assert all("later version" in t for t in texts if "later" in t)
 
 
 def test_funding_stream_and_its_budget_for_the_year(window, qtbot, school_db):
