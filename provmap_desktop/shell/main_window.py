@@ -48,10 +48,20 @@ class MainWindow(FileActions, StatusStrip, ScreenTabs):
         self.ctx: AppContext | None = None
         self.screens = ScreenMap(self._build_screen)
         self._chosen_pupil: int | None = None
-        self.resize(1280, 760)
         build_menus(self)
         self._build_status_strip(self.open_link)
         self.load_database(database)
+        self._fit_to_screen()
+
+    def _fit_to_screen(self) -> None:
+        """Open at 1280 × 760, or at the screen's free area when that is smaller
+        (a 1366 × 768 laptop at 125 % has 1093 × 614 to give)."""
+        area = self.screen().availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = min(1280, area.width() - frame.width())
+        height = min(760, area.height() - frame.height())
+        self.resize(width, height)
+        self.move(area.topLeft())
 
     # -- set-up ---------------------------------------------------------------------
 

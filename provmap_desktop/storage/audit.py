@@ -129,9 +129,19 @@ def _entry(
     )
 
 
+#: Set on a session factory once its sessions are audited.
+_INSTALLED = "provmap_audit_installed"
+
+
 def install_audit(factory: sessionmaker[Session]) -> None:
-    """Audit every session ``factory`` makes (installing twice changes nothing)."""
-    if event.contains(factory, "before_flush", _log_changes):
+    """Audit every session ``factory`` makes (installing twice changes nothing).
+
+    The factory itself is marked. Asking SQLAlchemy whether the listener is already
+    there is not enough: its registry is keyed by object ids, and a new factory given
+    the id of one already freed was taken as installed, so its sessions went unaudited.
+    """
+    if factory.__dict__.get(_INSTALLED):
         return
     event.listen(factory, "before_flush", _log_changes)
     event.listen(factory, "after_flush_postexec", _log_inserts)
+    factory.__dict__[_INSTALLED] = True

@@ -61,3 +61,34 @@ def test_installing_twice_logs_each_change_once(tmp_path: Path) -> None:
         session.commit()
         assert _audit_rows(session) == 1
     engine.dispose()
+
+
+def test_every_new_database_is_audited_even_when_earlier_ones_were_freed() -> None:
+    # A new session factory can be given the memory of one already freed; asking the
+    # event registry "is it installed?" then said yes, and the new sessions were not
+    # audited (about 1 in 20 here). Each factory must be audited whatever came before.
+    import gc
+    from decimal import Decimal
+
+    from sqlalchemy import create_engine, func, select
+    from sqlalchemy.orm import sessionmaker
+
+    from provmap_desktop.models import AuditEntry, Base, StaffRole
+    from provmap_desktop.storage.audit import install_audit
+
+    unaudited = []
+    for number in range(100):
+        engine = create_engine("sqlite://")
+        Base.metadata.create_all(engine)
+        factory = sessionmaker(engine, expire_on_commit=False)
+        install_audit(factory)
+        with factory() as session:
+            session.add(StaffRole(name=f"Role {number}", hourly_cost=Decimal(1)))
+            session.commit()
+            if not session.scalar(select(func.count()).select_from(AuditEntry)):
+                unaudited.append(number)
+        del factory, session
+        engine.dispose()
+        if number % 10 == 0:
+            gc.collect()
+    assert unaudited == []

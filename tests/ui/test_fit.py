@@ -142,3 +142,14 @@ def test_at_125_percent_the_map_screen_fits_across_so_the_cell_panel_shows(demo_
     for key in ("map", "pupils", "register"):
         screen = demo_window.screens[key]
         assert screen.minimumSizeHint().width() <= SMALL[0] - 16, key
+
+
+def test_the_window_opens_inside_the_screens_free_area(demo_window):
+    # Without a window manager to maximise it (and before one does), the window must
+    # not open larger than the screen: at 1366x768 and 125 % that ran off the bottom
+    # and right, hiding the status links and the cell panel.
+    area = demo_window.screen().availableGeometry()
+    need_width, need_height = _needs(demo_window)
+    assert demo_window.width() <= max(area.width(), need_width)
+    assert demo_window.height() <= max(area.height(), need_height)
+    assert area.contains(demo_window.frameGeometry().topLeft())

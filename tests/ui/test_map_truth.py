@@ -25,6 +25,7 @@ def window(qtbot, demo_db):  # type: ignore[no-untyped-def]
 
     win = MainWindow(demo_db, today=TODAY)
     qtbot.addWidget(win)
+    win.resize(1280, 760)  # a laptop's full-screen window; the test screen is smaller
     win.show()
     win.show_screen("map")
     return win
