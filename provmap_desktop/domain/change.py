@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, make_transient
 
 
@@ -161,6 +161,15 @@ def set_field(
         return NoChange()
     setattr(row, field_name, value)
     return FieldChange(model, key, field_name, old, value, changed)
+
+
+def unused_name_in(session: Session, column: Any, stem: str) -> str:
+    """``"<stem> 1"``, or the next number not yet taken in ``column`` (any case)."""
+    taken = {name.casefold() for name in session.scalars(select(column))}
+    number = 1
+    while f"{stem} {number}".casefold() in taken:
+        number += 1
+    return f"{stem} {number}"
 
 
 def add_again(session: Session, *rows: Any) -> None:

@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, FundingBudget, FundingStream
 from ..models.vocab import FundingKind
-from .change import Change, DomainError, FieldRule, NoChange, RowsAdded, set_field
+from .change import Change, DomainError, FieldRule, NoChange, RowsAdded, set_field, unused_name_in
 from .school import SETTINGS, money, text
-from .staff import unused_name
 
 
 def _unique_stream_name(session: Session, stream: FundingStream, value: Any) -> str:
@@ -49,7 +48,9 @@ def add_stream(
     """Add a funding stream; with no name it is "New funding stream 1" (or the next free)."""
     stream = FundingStream(name="")
     chosen = (
-        name if name is not None else unused_name(session, FundingStream.name, "New funding stream")
+        name
+        if name is not None
+        else unused_name_in(session, FundingStream.name, "New funding stream")
     )
     stream.name = _unique_stream_name(session, stream, chosen)
     stream.kind = _known_kind(session, stream, kind)

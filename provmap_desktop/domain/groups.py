@@ -28,6 +28,7 @@ from ..models import (
     ProvisionGroup,
     YearGroup,
 )
+from ..services.calendar import academic_year_for
 from ..services.formatting import format_date
 from .change import Change, Changed, DomainError, Kind, Reversible, Steps, set_field
 from .group_fields import GROUP_RULES, checked_name
@@ -105,6 +106,14 @@ def _added(group: ProvisionGroup) -> GroupAdded:
     )
 
 
+def year_holding(session: Session, day: dt.date) -> AcademicYear:
+    """The academic year holding ``day``, or ``DomainError`` when the school has none."""
+    year = academic_year_for(session, day)
+    if year is None:
+        raise DomainError(f"No academic year holds {format_date(day)}.")
+    return year
+
+
 def create(
     session: Session,
     provision_id: int,
@@ -123,11 +132,7 @@ def create(
     provision = session.get(Provision, provision_id)
     if provision is None:
         raise DomainError("That provision no longer exists.")
-    year = session.scalar(
-        select(AcademicYear).where(AcademicYear.start_date <= start, AcademicYear.end_date >= start)
-    )
-    if year is None:
-        raise DomainError(f"No academic year holds {format_date(start)}.")
+    year = year_holding(session, start)
     if end < start:
         raise DomainError(
             f"The last day, {format_date(end)}, is before the first, {format_date(start)}."

@@ -103,12 +103,7 @@ class Allocation(Change):
 
 def _year_of(session: Session, day: dt.date) -> AcademicYear:
     """The academic year holding ``day``, or ``DomainError`` when none does."""
-    year = session.scalar(
-        select(AcademicYear).where(AcademicYear.start_date <= day, AcademicYear.end_date >= day)
-    )
-    if year is None:
-        raise DomainError(f"No academic year holds {format_date(day)}.")
-    return year
+    return groups.year_holding(session, day)
 
 
 def _chosen_group(

@@ -22,7 +22,17 @@ from sqlalchemy.orm import Session
 
 from ..models import FundingStream, Provision, StaffRole, YearGroup
 from ..models.vocab import AreaOfNeed
-from .change import Change, Changed, DomainError, FieldRule, Kind, NoChange, Reversible, set_field
+from .change import (
+    Change,
+    Changed,
+    DomainError,
+    FieldRule,
+    Kind,
+    NoChange,
+    Reversible,
+    set_field,
+    unused_name_in,
+)
 
 PROVISIONS = Changed.of(Kind.PROVISIONS)
 #: Every column a new provision may be given, besides its name.
@@ -275,8 +285,4 @@ def set_suitable(session: Session, provision_id: int, year_group_id: int, suitab
 
 def unused_name(session: Session, stem: str = "New provision") -> str:
     """``"<stem> 1"``, or the next number not yet taken by a provision."""
-    taken = {n.casefold() for n in session.scalars(select(Provision.name))}
-    number = 1
-    while f"{stem} {number}".casefold() in taken:
-        number += 1
-    return f"{stem} {number}"
+    return unused_name_in(session, Provision.name, stem)

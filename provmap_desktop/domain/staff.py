@@ -15,17 +15,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import DeliverySession, Provision, ProvisionGroup, Staff, StaffRole
-from .change import Change, DomainError, FieldRule, RowsAdded, RowsRemoved, set_field
+from .change import (
+    Change,
+    DomainError,
+    FieldRule,
+    RowsAdded,
+    RowsRemoved,
+    set_field,
+    unused_name_in,
+)
 from .school import SETTINGS, money, text, yes_no
-
-
-def unused_name(session: Session, column: Any, stem: str) -> str:
-    """``"<stem> 1"``, or the next number not yet taken in ``column`` (a unique name)."""
-    taken = set(session.scalars(select(column)))
-    number = 1
-    while f"{stem} {number}" in taken:
-        number += 1
-    return f"{stem} {number}"
 
 
 def _unique_role_name(session: Session, role: StaffRole, value: Any) -> str:
@@ -69,7 +68,7 @@ def add_role(
 ) -> Change:
     """Add a staff role; with no name it is called "New role 1" (or the next free number)."""
     role = StaffRole(name="", hourly_cost=Decimal(0), external=False)
-    chosen = name if name is not None else unused_name(session, StaffRole.name, "New role")
+    chosen = name if name is not None else unused_name_in(session, StaffRole.name, "New role")
     role.name = _unique_role_name(session, role, chosen)
     role.hourly_cost = ROLE_RULES["hourly_cost"](session, role, hourly_cost)
     role.external = yes_no(session, role, external)
