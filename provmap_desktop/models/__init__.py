@@ -5,7 +5,7 @@ from __future__ import annotations
 from .audit import AuditEntry
 from .base import Base, Money
 from .provision import GroupMembership, GroupSlot, Provision, ProvisionGroup, provision_year_groups
-from .pupils import Ehcp, EhcpOutcome, EhcpProvisionItem, Pupil, PupilProfile
+from .pupils import Ehcp, EhcpOutcome, EhcpProvisionItem, Pupil, PupilProfile, PupilYear
 from .reviews import DeliverySession, Review, SessionAttendance
 from .school import (
     AcademicYear,
@@ -36,6 +36,7 @@ __all__ = [
     "ProvisionGroup",
     "Pupil",
     "PupilProfile",
+    "PupilYear",
     "Review",
     "SchoolClass",
     "SchoolSettings",

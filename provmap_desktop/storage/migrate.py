@@ -23,10 +23,10 @@ if TYPE_CHECKING:
 # current revision (the usual case) reads the revision with plain SQL and never
 # needs it, which keeps every start of the app and every command quicker.
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Alembic revision id -> schema number shown to users.
-SCHEMA_NUMBERS: dict[str, int] = {"0001": 1}
-HEAD_REVISION = "0001"
+SCHEMA_NUMBERS: dict[str, int] = {"0001": 1, "0002": 2}
+HEAD_REVISION = "0002"
 
 
 def migrations_dir() -> Path:
