@@ -165,9 +165,9 @@ def preview(
     classes = _check_classes(classes)
     terms, already, autumn = plan_terms(session, year, to_label, autumn_start)
     projection = next_year_pupils(session, to_label)
-    names: dict[int | None, str] = dict(
-        session.execute(select(YearGroup.id, YearGroup.name)).tuples().all()
-    )
+    names: dict[int | None, str] = {
+        row[0]: row[1] for row in session.execute(select(YearGroup.id, YearGroup.name))
+    }
     now = _current_year_groups(session, [p.pupil_id for p in projection.moving_up])
     moving = [MovingUp(p, names.get(now.get(p.pupil_id), "")) for p in projection.moving_up]
     return RolloverPreview(
@@ -189,7 +189,7 @@ def preview(
 
 def _current_year_groups(session: Session, pupil_ids: list[int]) -> dict[int, int | None]:
     rows = session.execute(select(Pupil.id, Pupil.year_group_id).where(Pupil.id.in_(pupil_ids)))
-    return {pid: yg for pid, yg in rows.tuples()}
+    return {row[0]: row[1] for row in rows}
 
 
 def class_plan(session: Session, classes: str) -> dict[int, int | None]:

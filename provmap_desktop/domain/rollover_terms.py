@@ -1,9 +1,9 @@
 """The new year's terms at the rollover: the school's own, or this year's moved on.
 
 When the school has already set up the new year, its terms are used as they are.
-Otherwise this year's terms (with their half-terms) move on by whole weeks, so each
-falls on the same weekday a year later, and the autumn term starts on the day the
-school confirms: by default this year's autumn start plus 52 weeks, a week later
+Otherwise this year's terms (with their half-terms) move on by the whole weeks from
+this year's autumn start to the new one (rounded down), so each falls on the same
+weekday a year later, and the autumn term starts on the day the school confirms: by default this year's autumn start plus 52 weeks, a week later
 when that is still in August.
 """
 
@@ -81,7 +81,7 @@ def plan_terms(
         plans = [TermPlan("Autumn", autumn, end, None, None)]
     else:
         old_first = year.terms[0].start_date
-        weeks = round((autumn - old_first).days / 7)
+        weeks = (autumn - old_first).days // 7
         plans = [
             TermPlan(
                 t.name,
