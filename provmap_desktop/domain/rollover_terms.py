@@ -3,8 +3,9 @@
 When the school has already set up the new year, its terms are used as they are.
 Otherwise this year's terms (with their half-terms) move on by the whole weeks from
 this year's autumn start to the new one (rounded down), so each falls on the same
-weekday a year later, and the autumn term starts on the day the school confirms: by default this year's autumn start plus 52 weeks, a week later
-when that is still in August.
+weekday a year later, and the autumn term starts on the day the school confirms:
+by default this year's autumn start plus 52 weeks, a week later when that is still
+in August.
 """
 
 from __future__ import annotations
