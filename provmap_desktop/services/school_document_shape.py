@@ -82,6 +82,7 @@ PARTS: tuple[Part, ...] = (
         children=(
             Part("profile", "pupil_profiles", "pupil_id", single=True, noun="profile"),
             _EHCP,
+            Part("past_years", "pupil_years", "pupil_id", noun="past year"),
         ),
     ),
     Part(
@@ -186,7 +187,9 @@ def walk(document: dict[str, Any]) -> list[Row]:
         else:
             items = [([*parts, index], item) for index, item in enumerate(value)]
         for where, record in items:
-            values = {c.name: record[json_key(c)] for c in part.columns}
+            # Keys the schema leaves optional (added after the first documents) read as
+            # empty; the schema check has already made sure every required key is there.
+            values = {c.name: record.get(json_key(c)) for c in part.columns}
             if part.owner_column:
                 values[part.owner_column] = owner
             found.append(Row(part.table, where, values))
@@ -200,7 +203,8 @@ def walk(document: dict[str, Any]) -> list[Row]:
                         )
                     )
             for child in part.children:
-                visit(child, record[child.key], [*where, child.key], record["id"])
+                empty = None if child.single else []
+                visit(child, record.get(child.key, empty), [*where, child.key], record["id"])
 
     for part in PARTS:
         visit(part, document[part.key], [part.key], None)
