@@ -242,6 +242,17 @@ def archive(session: Session, pupil_id: int, leaving_date: dt.date) -> Change:
     return _set_both(pupil, True, leaving_date)
 
 
+def mark_leaving(session: Session, pupil_id: int, leaving_date: dt.date | None) -> Change:
+    """Record the day a pupil on roll will leave (None: not leaving); they stay on roll
+    until then, and the year-end rollover archives them when it is before the new year."""
+    pupil = _pupil(session, pupil_id)
+    if leaving_date is not None and pupil.on_roll_date and leaving_date < pupil.on_roll_date:
+        raise DomainError(
+            f"The leaving date must not be before the date {pupil.display_name} joined."
+        )
+    return _set_both(pupil, pupil.archived, leaving_date)
+
+
 def restore(session: Session, pupil_id: int) -> Change:
     """Bring an archived pupil back on roll, clearing their leaving date."""
     return _set_both(_pupil(session, pupil_id), False, None)

@@ -11,6 +11,7 @@ the old year closed. Nothing is committed here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from ..models import (
 )
 from ..services.calendar import SchoolCalendar, calendar_for_year
 from ..services.projection import parse_year_label
+from .change import DomainError
 from .closed_years import closing_years
 from .rollover import RolloverPreview, class_plan
 from .rollover_groups import GroupChoice
@@ -101,22 +103,49 @@ def _new_year(session: Session, plan: RolloverPreview) -> AcademicYear:
 
 
 def _record_places(session: Session, old: AcademicYear, plan: RolloverPreview) -> None:
-    """A ``PupilYear`` for every pupil on roll in the closing year."""
+    """A ``PupilYear`` for every pupil on roll in the closing year, as they are now."""
     leaving = {p.pupil_id for p in plan.leavers}
     query = select(Pupil).where(
         Pupil.archived.is_(False),
         (Pupil.on_roll_date.is_(None)) | (Pupil.on_roll_date <= old.end_date),
     )
-    for pupil in session.scalars(query):
-        session.add(
-            PupilYear(
-                pupil_id=pupil.id,
-                academic_year_id=old.id,
-                year_group_id=pupil.year_group_id,
-                class_id=pupil.class_id,
-                left=pupil.id in leaving,
+    record_places(
+        session,
+        old.id,
+        [(p.id, p.year_group_id, p.class_id, p.id in leaving) for p in session.scalars(query)],
+    )
+
+
+Place = tuple[int, int | None, int | None, bool]
+
+
+def record_places(session: Session, year_id: int, places: Sequence[Place]) -> None:
+    """Keep where each pupil was in a year: ``(pupil id, year group, class, left)``."""
+    with closing_years(session):
+        for pupil_id, year_group_id, class_id, left in places:
+            session.add(
+                PupilYear(
+                    pupil_id=pupil_id,
+                    academic_year_id=year_id,
+                    year_group_id=year_group_id,
+                    class_id=class_id,
+                    left=left,
+                )
             )
-        )
+        session.flush()
+
+
+def close_year(session: Session, year_id: int, closed_on: dt.date, places: Sequence[Place]) -> None:
+    """Close a year that ended before the school used this app's rollover (a history
+    brought in, or the demo school): its pupils' places, then the year closed."""
+    year = session.get(AcademicYear, year_id)
+    if year is None:
+        raise DomainError("That academic year no longer exists.")
+    if year.closed_on is not None:
+        raise DomainError(f"{year.label} is already closed.")
+    record_places(session, year_id, places)
+    year.closed_on = closed_on
+    session.flush()
 
 
 def _name_class_groups(session: Session, old: AcademicYear) -> None:

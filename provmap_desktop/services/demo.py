@@ -48,6 +48,7 @@ from .demo_school import (
     add_staff,
     load_text,
 )
+from .demo_year_end import add_intake, close_previous_year, mark_leavers
 from .school_setup import academic_year_start_for, create_school, ensure_academic_year
 
 
@@ -105,4 +106,7 @@ def _build(session: Session, today: dt.date) -> None:
     )
     add_ehcps(session, rng, text, today, pupils, memberships)
     add_budgets(session, [p for year in pupils.values() for p in year], (previous, current))
+    close_previous_year(session, previous)
+    mark_leavers(session, current)
+    add_intake(session, current)
     session.flush()

@@ -203,7 +203,7 @@ def walk(document: dict[str, Any]) -> list[Row]:
                         )
                     )
             for child in part.children:
-                empty = None if child.single else []
+                empty: list[Any] | None = None if child.single else []
                 visit(child, record.get(child.key, empty), [*where, child.key], record["id"])
 
     for part in PARTS:

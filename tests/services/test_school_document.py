@@ -17,10 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from provmap_desktop.models import (
+    AcademicYear,
     AuditEntry,
     Base,
     GroupSlot,
     Provision,
+    ProvisionGroup,
     Pupil,
     SchoolSettings,
     Staff,
@@ -67,7 +69,17 @@ def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
             assert pupil is not None
             pupil.sen_notes = "Reads best in the morning; “quotes” and accents: Zoë."
             s.add(Staff(name="New HLTA", role=s.scalars(select(StaffRole)).first()))
-            s.delete(s.scalars(select(GroupSlot).order_by(GroupSlot.id)).first())
+            # A slot of this year's (last year is closed, so its groups are as they were).
+            this_year = (
+                select(ProvisionGroup.id).join(AcademicYear).where(AcademicYear.closed_on.is_(None))
+            )
+            s.delete(
+                s.scalars(
+                    select(GroupSlot)
+                    .where(GroupSlot.group_id.in_(this_year))
+                    .order_by(GroupSlot.id)
+                ).first()
+            )
             s.commit()
     finally:
         db.close()

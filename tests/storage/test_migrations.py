@@ -98,7 +98,7 @@ def test_a_file_at_head_needs_no_upgrade(school_file: Path) -> None:
 REAL_HEAD = migrate.HEAD_REVISION
 FUTURE = "9001"
 FUTURE_NUMBER = migrate.SCHEMA_VERSION + 1
-REVISION_FUTURE = f'''"""Test-only later schema: a table and a column the real head does not have."""
+REVISION_FUTURE = f'''"""Test-only later schema: a table and a column the real head lacks."""
 
 import sqlalchemy as sa
 from alembic import op
