@@ -80,23 +80,23 @@ class RolloverPreview:
         """The preview as plain lines, for the command line and the wizard's summary."""
         carry = self.carried_by_default if carry is None else carry
         out = [f"Moving from {self.from_label} to {self.to_label}."]
-        out.append(f"Moving up a year group: {len(self.moving_up)} pupils.")
+        out.append(f"Moving up a year group: {_pupils(len(self.moving_up))}.")
         for move in self.moving_up:
             p = move.pupil
             out.append(
                 f"  {p.name}: {move.from_year_group or 'no year group'} -> "
                 f"{p.year_group_name or 'no year group'}"
             )
-        out.append(f"Leaving and archived: {len(self.leavers)} pupils.")
+        out.append(f"Leaving and archived: {_pupils(len(self.leavers))}.")
         out += [f"  {p.name} ({p.year_group_name or 'no year group'})" for p in self.leavers]
-        out.append(f"Next year's intake (already recorded): {len(self.intake)} pupils.")
+        out.append(f"Next year's intake (already recorded): {_pupils(len(self.intake))}.")
         out += [f"  {p.name} joins {p.year_group_name or 'no year group'}" for p in self.intake]
         kept = [g for g in self.groups if g.group_id in carry]
         ended = [g for g in self.groups if g.group_id not in carry]
         out.append(f"Groups carrying on: {len(kept)}.")
-        out += [f"  {g.describe()}" for g in kept]
-        out.append(f"Groups ending on {format_date(self.groups_end)}: {len(ended)}.")
-        out += [f"  {g.describe()}" for g in ended]
+        out += [f"  [{g.group_id}] {g.describe()}" for g in kept]
+        out.append(f"Groups ending with {self.from_label}: {len(ended)}.")
+        out += [f"  [{g.group_id}] {g.describe()}" for g in ended]
         how = "already set up" if self.terms_already_set else "new"
         out.append(f"Terms of {self.to_label} ({how}):")
         out += [f"  {t.describe()}" for t in self.terms]
@@ -113,9 +113,9 @@ class RolloverPreview:
         out += [f"  {name} ({role}): {rate} an hour" for name, role, rate in self.staff_rates]
         return out
 
-    @property
-    def groups_end(self) -> dt.date:
-        return min((g.end_date for g in self.groups), default=self.autumn_start)
+
+def _pupils(count: int) -> str:
+    return f"{count} {'pupil' if count == 1 else 'pupils'}"
 
 
 def from_year_for(session: Session, to_label: str) -> AcademicYear:

@@ -205,7 +205,7 @@ def _carry(
         academic_year_id=new.id,
         year_group_id=choice.next_year_group_id,
         class_id=class_id,
-        name=group.name,
+        name=_renamed(group.name, choice),
         staff_id=group.staff_id,
         start_date=start,
         end_date=end,
@@ -230,6 +230,14 @@ def _carry(
         assert item.membership_id is not None
         item.membership_id = by_old[item.membership_id].id
     return copy
+
+
+def _renamed(name: str, choice: GroupChoice) -> str:
+    """A group named after its year group takes the new one's name ("... Year 2")."""
+    old, new = choice.year_group_name, choice.next_year_group_name
+    if old and new and name.endswith(old):
+        return name[: -len(old)] + new
+    return name
 
 
 def _move_up(session: Session, plan: RolloverPreview) -> int:

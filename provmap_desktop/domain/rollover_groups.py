@@ -40,13 +40,18 @@ class GroupChoice:
 
     @property
     def title(self) -> str:
+        if self.name and self.provision_name.casefold() in self.name.casefold():
+            return self.name
         return f"{self.provision_name}: {self.name}" if self.name else self.provision_name
 
     def describe(self) -> str:
         """One line: the group, its year groups now and next, who carries on, why."""
-        move = f"{self.year_group_name or 'no year group'} -> "
-        move += self.next_year_group_name or "no year group"
-        text = f"{self.title} ({move}), {len(self.pupils)} pupils: {', '.join(self.pupils)}"
+        text = self.title
+        if self.year_group_name or self.next_year_group_name:
+            text += f" ({self.year_group_name or 'no year group'} -> "
+            text += f"{self.next_year_group_name or 'no year group'})"
+        count = len(self.pupils)
+        text += f", {count} {'pupil' if count == 1 else 'pupils'}: {', '.join(self.pupils)}"
         if self.ehcp_pupils:
             text += f"; EHC plan provision for {', '.join(self.ehcp_pupils)}"
         if self.staff_name:
