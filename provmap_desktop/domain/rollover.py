@@ -76,30 +76,34 @@ class RolloverPreview:
     def carried_by_default(self) -> set[int]:
         return {g.group_id for g in self.groups if g.carry_by_default}
 
-    def lines(self, carry: set[int] | None = None) -> list[str]:
-        """The preview as plain lines, for the command line and the wizard's summary."""
+    def lines(self, carry: set[int] | None = None, *, names: bool = True) -> list[str]:
+        """The preview as plain lines, for the command line and the wizard's summary;
+        without ``names``, the pupils and groups are counted, not listed."""
         carry = self.carried_by_default if carry is None else carry
         out = [f"Moving from {self.from_label} to {self.to_label}."]
+        how = "already set up" if self.terms_already_set else "new"
+        out.append(f"Terms of {self.to_label} ({how}):")
+        out += [f"  {t.describe()}" for t in self.terms]
         out.append(f"Moving up a year group: {_pupils(len(self.moving_up))}.")
-        for move in self.moving_up:
-            p = move.pupil
-            out.append(
-                f"  {p.name}: {move.from_year_group or 'no year group'} -> "
-                f"{p.year_group_name or 'no year group'}"
-            )
+        if names:
+            out += [
+                f"  {m.pupil.name}: {m.from_year_group or 'no year group'} -> "
+                f"{m.pupil.year_group_name or 'no year group'}"
+                for m in self.moving_up
+            ]
         out.append(f"Leaving and archived: {_pupils(len(self.leavers))}.")
-        out += [f"  {p.name} ({p.year_group_name or 'no year group'})" for p in self.leavers]
+        if names:
+            out += [f"  {p.name} ({p.year_group_name or 'no year group'})" for p in self.leavers]
         out.append(f"Next year's intake (already recorded): {_pupils(len(self.intake))}.")
-        out += [f"  {p.name} joins {p.year_group_name or 'no year group'}" for p in self.intake]
+        if names:
+            out += [f"  {p.name} joins {p.year_group_name or 'no year group'}" for p in self.intake]
         kept = [g for g in self.groups if g.group_id in carry]
         ended = [g for g in self.groups if g.group_id not in carry]
         out.append(f"Groups carrying on: {len(kept)}.")
         out += [f"  [{g.group_id}] {g.describe()}" for g in kept]
         out.append(f"Groups ending with {self.from_label}: {len(ended)}.")
-        out += [f"  [{g.group_id}] {g.describe()}" for g in ended]
-        how = "already set up" if self.terms_already_set else "new"
-        out.append(f"Terms of {self.to_label} ({how}):")
-        out += [f"  {t.describe()}" for t in self.terms]
+        if names:
+            out += [f"  [{g.group_id}] {g.describe()}" for g in ended]
         out.append(
             "Classes: "
             + (
