@@ -57,7 +57,7 @@ def test_demo_then_check_succeed(demo_file: Path, capsys: pytest.CaptureFixture[
     assert rows["provisions"]
     code, out, err = run(capsys, "--db", str(demo_file), "check")
     assert (code, err) == (EXIT_OK, "")
-    assert "schema 1 (revision 0001)" in out
+    assert "schema 2 (revision 0002)" in out
     assert "integrity check: ok" in out
 
 
