@@ -48,6 +48,7 @@ def _dialogs(window) -> dict[str, QWidget]:  # type: ignore[no-untyped-def]
     from provmap_desktop.views.pupils.dialogs import AddPupilDialog, ArchiveDialog
     from provmap_desktop.views.pupils.erasing import EraseDialog
     from provmap_desktop.views.review_wizard import ReviewWizard
+    from provmap_desktop.views.rollover_wizard import RolloverWizard
 
     ctx = window.ctx
     session = ctx.session
@@ -69,6 +70,7 @@ def _dialogs(window) -> dict[str, QWidget]:  # type: ignore[no-untyped-def]
         "Archive": ArchiveDialog("Freya James", TODAY, None, window),
         "Cancel session": CancelDialog("Cancel", window),
         "Review wizard": ReviewWizard(ctx, [membership.id], window),
+        "Start a new year": RolloverWizard(ctx, "2027/28", window),
     }
 
 

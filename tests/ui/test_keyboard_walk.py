@@ -25,6 +25,7 @@ from provmap_desktop.views.pupils.actions import ProfileBatchDialog
 from provmap_desktop.views.pupils.dialogs import AddPupilDialog, ArchiveDialog
 from provmap_desktop.views.pupils.erasing import EraseDialog
 from provmap_desktop.views.review_wizard import ReviewWizard
+from provmap_desktop.views.rollover_wizard import RolloverWizard
 
 from ..schools.templates import open_school
 from .keywalk import controls, mnemonic_clashes, walk
@@ -123,7 +124,15 @@ def _dialogs(window, tmp_path: Path) -> dict[str, Callable[[], QWidget]]:  # typ
         "review one": lambda: ReviewWizard(ctx, members[:1], window),
         "review group": lambda: ReviewWizard(ctx, members, window),
         "new school": lambda: NewSchoolWizard(window, today=TODAY),
+        "new year": lambda: _walked_only(RolloverWizard(ctx, "2027/28", window)),
     }
+
+
+def _walked_only(wizard: RolloverWizard) -> RolloverWizard:
+    """The rollover wizard whose last button moves on without starting the year: the
+    walk visits every page, and the module's school stays as it is for the next test."""
+    wizard._start = lambda: True  # type: ignore[method-assign]
+    return wizard
 
 
 DIALOGS = [
@@ -142,6 +151,7 @@ DIALOGS = [
     "review one",
     "review group",
     "new school",
+    "new year",
 ]
 
 
