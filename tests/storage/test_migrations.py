@@ -1,10 +1,10 @@
 """Alembic migrations shipped in the package: empty file to head, down and up, upgrades.
 
-Only one revision (``0001``) exists so far. The upgrade test therefore adds a
-test-only revision ``0002`` in a copy of the migrations folder and points the app
-at that copy: a file written at ``0001`` is then genuinely older than the app's
-head, and ``open_database`` takes the real path an older file takes (copy aside,
-then migrate). What is simulated is only the existence of a second release.
+The upgrade test adds a test-only revision ``next`` on top of the real head in a copy
+of the migrations folder and points the app at that copy: a file written at the real
+head is then genuinely older than the app's head, and ``open_database`` takes the
+real path an older file takes (copy aside, then migrate). What is simulated is only
+the existence of a later release.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def test_the_migrations_dir_ships_every_file_alembic_reads() -> None:
     assert (folder / "env.py").is_file()
     assert (folder / "script.py.mako").is_file()
     assert (folder / "versions" / "0001_initial_schema.py").is_file()
+    assert (folder / "versions" / "0003_planning.py").is_file()
     assert migrate.known_revisions() == set(migrate.SCHEMA_NUMBERS)
     assert migrate.HEAD_REVISION in migrate.known_revisions()
 
@@ -94,13 +95,15 @@ def test_a_file_at_head_needs_no_upgrade(school_file: Path) -> None:
 
 # --- a simulated second release ---------------------------------------------------------
 
-REVISION_0002 = '''"""Test-only schema 2: a table and a column that schema 1 does not have."""
+NEXT = "next"
+REAL_HEAD = migrate.HEAD_REVISION
+REVISION_0002 = f'''"""Test-only later schema: a table and a column the real head does not have."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{NEXT}"
+down_revision = "{REAL_HEAD}"
 branch_labels = None
 depends_on = None
 
@@ -118,21 +121,24 @@ def downgrade() -> None:
 '''
 
 
+LATER = migrate.SCHEMA_VERSION + 1
+
+
 @pytest.fixture
 def release_two(school_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Make the app believe its head is a test-only revision 0002.
+    """Make the app believe its head is a test-only revision after the real head.
 
-    ``school_file`` was written by the real app first, so it is at revision 0001.
+    ``school_file`` was written by the real app first, so it is at the real head.
     """
     folder = tmp_path / "migrations"
     shutil.copytree(migrate.migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "versions" / "0002_test_only.py").write_text(REVISION_0002)
-    numbers = {**migrate.SCHEMA_NUMBERS, "0002": 2}
+    numbers = {**migrate.SCHEMA_NUMBERS, NEXT: LATER}
     monkeypatch.setattr(migrate, "migrations_dir", lambda: folder)
     for module in (migrate, database):
-        monkeypatch.setattr(module, "HEAD_REVISION", "0002")
+        monkeypatch.setattr(module, "HEAD_REVISION", NEXT)
         monkeypatch.setattr(module, "SCHEMA_NUMBERS", numbers)
-        monkeypatch.setattr(module, "SCHEMA_VERSION", 2)
+        monkeypatch.setattr(module, "SCHEMA_VERSION", LATER)
     return folder
 
 
@@ -150,12 +156,12 @@ def test_an_older_file_is_copied_aside_then_upgraded(school_file: Path, release_
     assert release_two.is_dir()
 
     info = inspect_file(path)
-    assert info.revision == "0001"
+    assert info.revision == REAL_HEAD
     assert info.needs_upgrade
 
     db = open_database(path)
     try:
-        assert db.schema_version() == 2
+        assert db.schema_version() == LATER
         assert db.integrity_problems() == []
     finally:
         db.close()
@@ -165,7 +171,7 @@ def test_an_older_file_is_copied_aside_then_upgraded(school_file: Path, release_
     assert all_rows(copies[0]) == rows_at_0001  # the copy is the file as it was
 
     upgraded = all_rows(path)
-    assert upgraded["alembic_version"] == [("0002",)]
+    assert upgraded["alembic_version"] == [(NEXT,)]
     assert "future_notes" in upgraded
     assert "future_flag" in _columns(path, "pupils")
     assert len(upgraded["pupils"]) == len(rows_at_0001["pupils"])
@@ -180,7 +186,7 @@ def test_a_file_at_head_is_not_copied_aside(school_file: Path) -> None:
 def test_the_simulated_release_is_newer_than_the_real_app(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without the fixture, a file at 0002 is one the real app must refuse."""
+    """Without the fixture, a file at the later revision is one the real app must refuse."""
     path = tmp_path / "school.provmap"
     add_small_school(path)
     with monkeypatch.context() as patch:

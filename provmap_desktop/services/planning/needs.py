@@ -1,0 +1,82 @@
+"""Projected needs by year group: who will be there, their SEN status, areas and types.
+
+Counts come from the pupils the plan holds (``scope.PlanScope.pupils``): a pupil with
+a primary and a secondary need in two areas counts once in each area; need types
+count both needs. Needs planned by hand are added up by grade beside them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...models import PlannedNeed, YearGroup
+from ...models.vocab import NEED_TO_AREA, AreaOfNeed, SenStatus
+from .scope import PlanScope
+
+
+@dataclass
+class NeedsRow:
+    """One year group's projected needs."""
+
+    year_group_id: int | None
+    year_group: str
+    pupils: int = 0
+    sen_support: int = 0
+    ehc_plans: int = 0
+    by_area: Counter[str] = field(default_factory=Counter)
+    by_type: Counter[str] = field(default_factory=Counter)
+    planned: Counter[str] = field(default_factory=Counter)  # pupils by grade, by hand
+
+    @property
+    def types_text(self) -> str:
+        """Need types most common first: "SPLD 3, MLD 2"."""
+        ranked = sorted(self.by_type.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ", ".join(f"{code} {count}" for code, count in ranked)
+
+    @property
+    def planned_text(self) -> str:
+        """Pupils planned by hand, by grade: "must 4, could 2"."""
+        order = ("must", "should", "could")
+        return ", ".join(f"{g} {self.planned[g]}" for g in order if self.planned[g])
+
+
+def planned_needs(session: Session, year_label: str) -> list[PlannedNeed]:
+    """The needs planned by hand for the year, by year group then area."""
+    query = (
+        select(PlannedNeed)
+        .join(YearGroup)
+        .where(PlannedNeed.academic_year_label == year_label)
+        .order_by(YearGroup.sort_order, PlannedNeed.area, PlannedNeed.id)
+    )
+    return list(session.scalars(query))
+
+
+def projected_needs(session: Session, scope: PlanScope) -> list[NeedsRow]:
+    """One row per year group (in school order) and a last row for the whole school."""
+    rows: dict[int | None, NeedsRow] = {
+        y.id: NeedsRow(y.id, y.name)
+        for y in session.scalars(select(YearGroup).order_by(YearGroup.sort_order))
+    }
+    total = NeedsRow(None, "Whole school")
+    for projected in scope.pupils.values():
+        pupil = projected.pupil
+        row = rows.setdefault(projected.year_group_id, NeedsRow(None, "No year group"))
+        for target in (row, total):
+            target.pupils += 1
+            target.sen_support += pupil.sen_status == SenStatus.SEN_SUPPORT.value
+            target.ehc_plans += pupil.sen_status == SenStatus.EHCP.value
+            needs = [n for n in (pupil.primary_need, pupil.secondary_need) if n]
+            target.by_type.update(needs)
+            target.by_area.update({NEED_TO_AREA[n].value for n in needs if n in NEED_TO_AREA})
+    for need in planned_needs(session, scope.label):
+        for target in (rows.setdefault(need.year_group_id, NeedsRow(None, "?")), total):
+            target.planned[need.grade] += need.pupils
+    shown = [r for r in rows.values() if r.pupils or r.planned]
+    return [*shown, total]
+
+
+AREAS: tuple[AreaOfNeed, ...] = tuple(AreaOfNeed)
