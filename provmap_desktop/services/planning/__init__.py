@@ -44,7 +44,7 @@ class Plan:
         if self.scope.copied_forward and self.scope.current is not None:
             return (
                 f"{count} groups copied forward from {self.scope.current.label} "
-                "(those running in its last term), with the pupils who stay."
+                "(those still running at its last half-term), with the pupils who stay."
             )
         return f"{count} groups planned for {self.label}."
 

@@ -3,7 +3,7 @@
 For the current year the pupils are those on roll today and the groups are the year's
 own. For a later year the pupils are projected (``projection.next_year_pupils``); the
 groups are that year's own when any are set up, else the current year's groups still
-running in its last term, copied forward with those of their pupils who stay.
+running at its last half-term, copied forward with those of their pupils who stay.
 """
 
 from __future__ import annotations
@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ...models import AcademicYear, GroupMembership, Provision, ProvisionGroup, YearGroup
+from ...models import (
+    AcademicYear,
+    Ehcp,
+    GroupMembership,
+    Provision,
+    ProvisionGroup,
+    Pupil,
+    YearGroup,
+)
 from ...models.vocab import NEED_TO_AREA
 from ..calendar import current_or_latest_year
 from ..projection import ProjectedPupil, next_year_pupils, pupils_on_roll, year_start
@@ -92,10 +100,13 @@ def _members(group: ProvisionGroup, day: dt.date, pupils: dict[int, ProjectedPup
     return {m.pupil_id for m in current if m.pupil_id in pupils}
 
 
-def _last_term_start(year: AcademicYear) -> dt.date:
+def _carried_from(year: AcademicYear) -> dt.date:
+    """Groups still running on this day are copied forward: the last term's half-term
+    (its start, without one), else ten weeks before the year ends."""
     if year.terms:
-        return year.terms[-1].start_date
-    return year.end_date - dt.timedelta(days=90)
+        last = year.terms[-1]
+        return last.half_term_start or last.start_date
+    return year.end_date - dt.timedelta(weeks=10)
 
 
 def load_scope(session: Session, year_label: str, today: dt.date) -> PlanScope:
@@ -103,17 +114,24 @@ def load_scope(session: Session, year_label: str, today: dt.date) -> PlanScope:
     current = current_or_latest_year(session, today)
     year = session.scalar(select(AcademicYear).where(AcademicYear.label == year_label))
     is_next = current is None or year_label > current.label
+    # Every pupil with their EHC plan and its Section F items, in three queries, so the
+    # rules below never load them one pupil at a time (held until the projection has
+    # taken the same objects from the session).
+    everyone = session.scalars(
+        select(Pupil).options(selectinload(Pupil.ehcp).selectinload(Ehcp.provision_items))
+    ).all()
     if is_next:
         projected = next_year_pupils(session, year_label)
     else:
         day = today if year is None or year.start_date <= today <= year.end_date else None
         projected = pupils_on_roll(session, day or (year.end_date if year else today))
     pupils = {p.pupil.id: p for p in projected}
+    del everyone
     groups: list[PlanGroup] = []
     own = _groups_in(session, year.id) if year is not None else []
     copied = is_next and not own and current is not None
     if copied and current is not None:
-        last_term = _last_term_start(current)
+        last_term = _carried_from(current)
         for group in _groups_in(session, current.id):
             if group.end_date >= last_term:
                 groups.append(PlanGroup(group, _members(group, group.end_date, pupils), True))
