@@ -91,7 +91,7 @@ class PlanningScreen(QWidget):
 
     def _layout(self) -> QVBoxLayout:
         top = QHBoxLayout()
-        label = QLabel("Plan &for")
+        label = QLabel("Pl&an for")
         label.setBuddy(self.year_combo)
         top.addWidget(label)
         top.addWidget(self.year_combo)
