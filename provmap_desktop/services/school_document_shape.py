@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, Time
 
-from ..models import Base, Money, provision_year_groups
+from ..models import Base, Money, provision_trainings, provision_year_groups
 
 FORMAT = "provmap-school"
 VERSION = 1
@@ -100,11 +100,18 @@ PARTS: tuple[Part, ...] = (
         children=(Part("attendance", "session_attendance", "session_id", noun="attendance"),),
     ),
     Part("reviews", "reviews", noun="review"),
+    Part("trainings", "trainings", noun="training"),
+    Part("staff_trainings", "staff_trainings", noun="staff training"),
+    Part("planned_needs", "planned_needs", noun="planned need"),
     Part("audit", "audit_log", noun="audit entry"),
 )
+#: Lists and fields added after version 1 was first written: a document may leave them
+#: out (read as empty, or null).
+LATER_PARTS = frozenset({"trainings", "staff_trainings", "planned_needs"})
 
 SETTINGS_TABLE = "school_settings"
 YEAR_GROUP_IDS = "year_group_ids"
+TRAINING_IDS = "training_ids"
 #: Audit columns holding JSON text, shown in the document as objects.
 JSON_COLUMNS = {"before_json": "before", "after_json": "after"}
 
@@ -186,7 +193,8 @@ def walk(document: dict[str, Any]) -> list[Row]:
         else:
             items = [([*parts, index], item) for index, item in enumerate(value)]
         for where, record in items:
-            values = {c.name: record[json_key(c)] for c in part.columns}
+            # The schema requires every first-release field; a later one may be left out.
+            values = {c.name: record.get(json_key(c)) for c in part.columns}
             if part.owner_column:
                 values[part.owner_column] = owner
             found.append(Row(part.table, where, values))
@@ -199,9 +207,17 @@ def walk(document: dict[str, Any]) -> list[Row]:
                             {"provision_id": record["id"], "year_group_id": year_group_id},
                         )
                     )
+                for index, training_id in enumerate(record.get(TRAINING_IDS, [])):
+                    found.append(
+                        Row(
+                            provision_trainings.name,
+                            [*where, TRAINING_IDS, index],
+                            {"provision_id": record["id"], "training_id": training_id},
+                        )
+                    )
             for child in part.children:
                 visit(child, record[child.key], [*where, child.key], record["id"])
 
     for part in PARTS:
-        visit(part, document[part.key], [part.key], None)
+        visit(part, document.get(part.key, []), [part.key], None)
     return found
