@@ -55,15 +55,15 @@ def plan_cost(session: Session, scope: PlanScope, today: dt.date) -> PlanCost:
             return PlanCost([], scope.label, {})
         costed = cost_map(session, scope.year, as_of=today)
         totals = budget_totals(session, scope.year, costed=costed)
-        costs = {g.group.id: costed.by_group[g.group.id].planned for g in scope.groups
-                 if g.group.id in costed.by_group}  # fmt: skip
+        costs = {g.id: costed.by_group[g.id].planned for g in scope.groups
+                 if g.id in costed.by_group}  # fmt: skip
         return PlanCost(totals.rows, scope.label, costs)
     assert scope.current is not None
     costed = cost_map(session, scope.current, as_of=today)
-    costs = {g.group.id: costed.by_group[g.group.id].planned for g in scope.groups}
+    costs = {g.id: costed.by_group[g.id].planned for g in scope.groups}
     by_stream: dict[int | None, Decimal] = defaultdict(Decimal)
     for group in scope.groups:
-        by_stream[group.provision.funding_stream_id] += costs[group.group.id]
+        by_stream[group.funding_stream_id] += costs[group.id]
     budgets = _budgets(session, scope.year.id) if scope.year is not None else {}
     budget_year = scope.label
     if not any(budgets.values()):

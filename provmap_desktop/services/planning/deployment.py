@@ -21,7 +21,7 @@ from itertools import combinations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...models import Staff, StaffTraining
+from ...models import Staff, StaffTraining, Training
 from .scope import PlanGroup, PlanScope
 
 WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
@@ -95,29 +95,28 @@ def deployment(session: Session, scope: PlanScope) -> list[Deployment]:
     """Each active member of staff with contracted hours or planned groups, by name."""
     people: dict[int, Deployment] = {}
     for member in session.scalars(select(Staff).order_by(Staff.name)):
-        if member.active or any(g.group.staff_id == member.id for g in scope.groups):
+        if member.active or any(g.staff_id == member.id for g in scope.groups):
             people[member.id] = Deployment(member.id, member.name, member.intervention_minutes)
     for group in scope.groups:
-        person = people.get(group.group.staff_id or 0)
+        person = people.get(group.staff_id or 0)
         if person is None:
             continue
         person.groups.append(group.label)
-        weekdays = [s.weekday for s in group.group.slots if s.weekday < 5]
+        weekdays = [weekday for weekday, _time in group.slots if weekday < 5]
         for weekday in weekdays:
             person.by_day[weekday] += group.minutes
         if not weekdays:
-            person.unplaced += group.minutes * group.group.effective_sessions_per_week
+            person.unplaced += group.minutes * group.sessions_per_week
     return [p for p in people.values() if p.planned or p.contracted is not None]
 
 
 def _times(group: PlanGroup, weekday: int) -> list[tuple[int, int]]:
     """The group's sessions on ``weekday`` as (start, end) minutes after midnight."""
     return [
-        (s.start_time.hour * 60 + s.start_time.minute,
-         s.start_time.hour * 60 + s.start_time.minute + group.minutes)
-        for s in group.group.slots
-        if s.weekday == weekday and s.start_time is not None
-    ]  # fmt: skip
+        (at.hour * 60 + at.minute, at.hour * 60 + at.minute + group.minutes)
+        for day, at in group.slots
+        if day == weekday and at is not None
+    ]
 
 
 def _clock(minutes: int) -> str:
@@ -126,9 +125,9 @@ def _clock(minutes: int) -> str:
 
 def _overlap(a: PlanGroup, b: PlanGroup) -> tuple[int, str] | None:
     """The first weekday and times two groups meet at once, or None."""
-    if a.group.start_date > b.group.end_date or b.group.start_date > a.group.end_date:
+    if a.start > b.end or b.start > a.end:
         return None
-    for weekday in range(7):
+    for weekday in sorted({day for day, _at in a.slots} & {day for day, _at in b.slots}):
         for start_a, end_a in _times(a, weekday):
             for start_b, end_b in _times(b, weekday):
                 if start_a < end_b and start_b < end_a:
@@ -142,20 +141,18 @@ def clashes(scope: PlanScope) -> list[Clash]:
     found: list[Clash] = []
     by_staff: dict[int, list[PlanGroup]] = defaultdict(list)
     for group in scope.groups:
-        if group.group.staff is not None:
-            by_staff[group.group.staff.id].append(group)
+        if group.staff_id is not None:
+            by_staff[group.staff_id].append(group)
     for groups in by_staff.values():
         for a, b in combinations(groups, 2):
             hit = _overlap(a, b)
             if hit:
-                name = a.group.staff.name if a.group.staff else ""
-                found.append(Clash(name, False, hit[0], a.label, b.label, hit[1]))
-    for pupil_id, projected in scope.pupils.items():
+                found.append(Clash(a.staff_name, False, hit[0], a.label, b.label, hit[1]))
+    for pupil_id, pupil in scope.pupils.items():
         for a, b in combinations(scope.groups_of(pupil_id), 2):
             hit = _overlap(a, b)
             if hit:
-                name = projected.pupil.display_name
-                found.append(Clash(name, True, hit[0], a.label, b.label, hit[1]))
+                found.append(Clash(pupil.name, True, hit[0], a.label, b.label, hit[1]))
     return sorted(found, key=lambda c: (c.is_pupil, c.who, c.weekday, c.first))
 
 
@@ -166,14 +163,14 @@ def training_gaps(session: Session, scope: PlanScope) -> list[TrainingGap]:
         select(StaffTraining.staff_id, StaffTraining.training_id)
     ):
         have[staff_id].add(training_id)
+    names = dict(session.execute(select(Training.id, Training.name)).all())
     needed: dict[tuple[str, str], list[str]] = defaultdict(list)
     for group in scope.groups:
-        staff = group.group.staff
-        for training in group.provision.trainings_needed:
-            if staff is None:
-                needed[("No one named yet", training.name)].append(group.label)
-            elif training.id not in have[staff.id]:
-                needed[(staff.name, training.name)].append(group.label)
+        for training_id in group.trainings:
+            if group.staff_id is None:
+                needed[("No one named yet", names[training_id])].append(group.label)
+            elif training_id not in have[group.staff_id]:
+                needed[(group.staff_name, names[training_id])].append(group.label)
     return [
         TrainingGap(who, what, tuple(sorted(groups)))
         for (who, what), groups in sorted(needed.items())

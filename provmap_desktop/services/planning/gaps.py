@@ -62,7 +62,7 @@ class GapAnalysis:
 
 
 def _name(scope: PlanScope, pupil_id: int) -> str:
-    return scope.pupils[pupil_id].pupil.display_name
+    return scope.pupils[pupil_id].name
 
 
 def _year_group(scope: PlanScope, pupil_id: int) -> str:
@@ -71,14 +71,14 @@ def _year_group(scope: PlanScope, pupil_id: int) -> str:
 
 
 def _sorted_ids(scope: PlanScope, ids: set[int]) -> list[int]:
-    return sorted(ids, key=lambda i: (scope.pupils[i].pupil.surname, _name(scope, i)))
+    return sorted(ids, key=lambda i: (scope.pupils[i].surname, _name(scope, i)))
 
 
 def unmet_needs(scope: PlanScope) -> list[GapLine]:
     """Pupils with a need in an area and no planned provision in it, by year group."""
     missing: dict[tuple[str, str], set[int]] = defaultdict(set)
     for pupil_id in scope.pupils:
-        covered = {g.provision.area for g in scope.groups_of(pupil_id)}
+        covered = {g.area for g in scope.groups_of(pupil_id)}
         for area in scope.areas_of(pupil_id) - covered:
             missing[(_year_group(scope, pupil_id), area)].add(pupil_id)
     lines = []
@@ -94,8 +94,8 @@ def possible_overuse(scope: PlanScope) -> list[GapLine]:
     members: dict[int, set[int]] = defaultdict(set)
     names: dict[int, tuple[str, str]] = {}
     for group in scope.groups:
-        members[group.provision.id] |= group.member_ids
-        names[group.provision.id] = (group.provision.name, group.provision.area)
+        members[group.provision_id] |= group.member_ids
+        names[group.provision_id] = (group.provision_name, group.area)
     lines = []
     for provision_id, ids in members.items():
         name, area = names[provision_id]
@@ -112,7 +112,7 @@ def overlaps(scope: PlanScope, at_least: int = 3) -> list[GapLine]:
     for pupil_id in _sorted_ids(scope, set(scope.pupils)):
         by_area: dict[str, list[str]] = defaultdict(list)
         for group in scope.groups_of(pupil_id):
-            by_area[group.provision.area].append(group.label)
+            by_area[group.area].append(group.label)
         for area, labels in sorted(by_area.items()):
             if len(labels) >= at_least:
                 text = f"{len(labels)} provisions in {AREA_LABELS[AreaOfNeed(area)]}: " + (
@@ -127,7 +127,7 @@ def capacity(scope: PlanScope, planned_by_hand: dict[str, int]) -> list[Capacity
     """Places in planned groups against pupils needing them, area by area."""
     places: dict[str, int] = defaultdict(int)
     for group in scope.groups:
-        places[group.provision.area] += group.group.effective_max_size
+        places[group.area] += group.max_size
     needing: dict[str, int] = defaultdict(int)
     for pupil_id in scope.pupils:
         for area in scope.areas_of(pupil_id):
@@ -144,17 +144,17 @@ def unsuitable(scope: PlanScope) -> list[GapLine]:
     """Pupils in a planned group whose provision does not suit their year group."""
     lines = []
     for group in scope.groups:
-        suits = {y.id for y in group.provision.suitable_year_groups}
+        suits = group.suits
         if not suits:
             continue
         ids = {i for i in group.member_ids if scope.pupils[i].year_group_id not in suits}
         if ids:
-            allowed = ", ".join(y.name for y in group.provision.suitable_year_groups)
+            allowed = group.suits_names
             pupils = tuple(
                 f"{_name(scope, i)} ({_year_group(scope, i)})" for i in _sorted_ids(scope, ids)
             )
             text = f"{group.label} is for {allowed}"
-            lines.append(GapLine("", group.provision.area, pupils, text))
+            lines.append(GapLine("", group.area, pupils, text))
     return lines
 
 
@@ -162,12 +162,10 @@ def ehcp_unmatched(scope: PlanScope) -> list[GapLine]:
     """Section F items of pupils who will be there, not met by a planned group."""
     lines = []
     for pupil_id in _sorted_ids(scope, set(scope.pupils)):
-        plan = scope.pupils[pupil_id].pupil.ehcp
-        if plan is None:
-            continue
+        items = scope.pupils[pupil_id].section_f
         groups = scope.groups_of(pupil_id)
-        provisions = {g.provision.id for g in groups}
-        for item in plan.provision_items:
+        provisions = {g.provision_id for g in groups}
+        for item in items:
             met = (
                 item.provision_id in provisions
                 if item.provision_id

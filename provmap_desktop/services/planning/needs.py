@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import PlannedNeed, YearGroup
-from ...models.vocab import NEED_TO_AREA, AreaOfNeed, SenStatus
+from ...models.vocab import AreaOfNeed, SenStatus
 from .scope import PlanScope
 
 
@@ -62,16 +62,14 @@ def projected_needs(session: Session, scope: PlanScope) -> list[NeedsRow]:
         for y in session.scalars(select(YearGroup).order_by(YearGroup.sort_order))
     }
     total = NeedsRow(None, "Whole school")
-    for projected in scope.pupils.values():
-        pupil = projected.pupil
-        row = rows.setdefault(projected.year_group_id, NeedsRow(None, "No year group"))
+    for pupil in scope.pupils.values():
+        row = rows.setdefault(pupil.year_group_id, NeedsRow(None, "No year group"))
         for target in (row, total):
             target.pupils += 1
             target.sen_support += pupil.sen_status == SenStatus.SEN_SUPPORT.value
             target.ehc_plans += pupil.sen_status == SenStatus.EHCP.value
-            needs = [n for n in (pupil.primary_need, pupil.secondary_need) if n]
-            target.by_type.update(needs)
-            target.by_area.update({NEED_TO_AREA[n].value for n in needs if n in NEED_TO_AREA})
+            target.by_type.update(pupil.needs)
+            target.by_area.update(pupil.areas)
     for need in planned_needs(session, scope.label):
         for target in (rows.setdefault(need.year_group_id, NeedsRow(None, "?")), total):
             target.planned[need.grade] += need.pupils
