@@ -83,6 +83,8 @@ class PlanningScreen(QWidget):
         self.tabs.addTab(self.gaps_view, "Gap analysis")
         self.tabs.addTab(self.cost_tab, "Cost against budget")
         self.tabs.addTab(self.staff_tab, "Staff and training")
+        self._filled: set[QWidget] = set()
+        self.tabs.currentChanged.connect(lambda _i: self._fill_tab())
         self.setLayout(self._layout())
         self._fill_years()
         self.year_combo.currentIndexChanged.connect(lambda _i: self._changed())
@@ -145,25 +147,34 @@ class PlanningScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Work the plan out again and show every tab."""
+        """Work the plan out again: the needs at once, each other tab when it is shown."""
         self._stale = False
         label = self.year_label()
         if not label:
             self.summary.setText("Add the school's academic year in Settings first.")
             return
         self.plan = plan = build_plan(self.ctx.session, label, self.ctx.today)
-        gaps = plan.gaps
         self.summary.setText(
-            f"{len(plan.scope.pupils)} pupils; {plan.groups_text} "
-            f"{sum(len(g.names) for g in gaps.unmet)} needs with no provision, "
-            f"{len(plan.clashes)} timetable clashes, "
-            f"{len(plan.training)} training needs."
+            f"{len(plan.scope.pupils)} pupils expected in {label}. Each tab shows one part "
+            "of the plan; Save plan as PDF prints them all."
         )
         self.needs_tab.show_plan(plan)
-        self.gaps_view.setHtml(sections_html(plan_text.gap_sections(plan)))
-        self.cost_tab.show_plan(plan)
-        self.staff_tab.show_plan(plan)
-        self._fill_training_choices()
+        self._filled = {self.needs_tab}
+        self._fill_tab()
+
+    def _fill_tab(self) -> None:
+        """Fill the tab on show from the plan, if it has not been since the plan changed."""
+        tab, plan = self.tabs.currentWidget(), self.plan
+        if plan is None or tab in self._filled:
+            return
+        self._filled.add(tab)
+        if tab is self.gaps_view:
+            self.gaps_view.setHtml(sections_html(plan_text.gap_sections(plan)))
+        elif tab is self.cost_tab:
+            self.cost_tab.show_plan(plan)
+        elif tab is self.staff_tab:
+            self.staff_tab.show_plan(plan)
+            self._fill_training_choices()
 
     def _fill_training_choices(self) -> None:
         session = self.ctx.session

@@ -11,9 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
 from sqlalchemy import select
 
-from provmap_desktop.models import PlannedNeed, Staff, StaffTraining
+from provmap_desktop.models import PlannedNeed, Staff, StaffTraining, Training
 from provmap_desktop.services.planning.deployment import format_minutes
 from provmap_desktop.storage import Database
+
+from .conftest import TODAY
 
 
 def _fresh(db: Database, query):  # type: ignore[no-untyped-def]
@@ -42,22 +44,25 @@ def _screen(window):  # type: ignore[no-untyped-def]
 
 def test_adding_a_planned_need_and_typing_its_pupils(demo_window, demo_db, qtbot) -> None:
     screen = _screen(demo_window)
+    before = {row[0] for row in _fresh(demo_db, select(PlannedNeed.id))}
+    assert screen.needs_tab.model.rows[0][-1] == "must 4"  # the demo's Reception need
     qtbot.mouseClick(screen.needs_tab.add_button, Qt.MouseButton.LeftButton)
-    (need,) = [row[0] for row in _fresh(demo_db, select(PlannedNeed))]
+    (need,) = [r[0] for r in _fresh(demo_db, select(PlannedNeed)) if r[0].id not in before]
     assert (need.academic_year_label, need.area, need.pupils, need.grade) == (
         "2027/28", "CL", 1, "should",
     )  # fmt: skip
-    _type_into(qtbot, screen.needs_tab.planned_table, 0, 4, "4")
-    assert _fresh(demo_db, select(PlannedNeed.pupils)) == [(4,)]
-    first_row = screen.needs_tab.model.rows[0]
-    assert first_row[-1] == "should 4"  # shown against its year group at once
-    _type_into(qtbot, screen.needs_tab.planned_table, 0, 4, "none")
+    pupils = select(PlannedNeed.pupils).where(PlannedNeed.id == need.id)
+    row = [n.id for n in screen.needs_tab.planned_model.rows].index(need.id)
+    _type_into(qtbot, screen.needs_tab.planned_table, row, 4, "4")
+    assert _fresh(demo_db, pupils) == [(4,)]
+    assert screen.needs_tab.model.rows[0][-1] == "must 4, should 4"  # shown at once
+    _type_into(qtbot, screen.needs_tab.planned_table, row, 4, "none")
     assert "is not a whole number" in screen.message.text()
-    assert _fresh(demo_db, select(PlannedNeed.pupils)) == [(4,)]
+    assert _fresh(demo_db, pupils) == [(4,)]
     demo_window.ctx.undo_stack.undo()
-    assert _fresh(demo_db, select(PlannedNeed.pupils)) == [(1,)]
+    assert _fresh(demo_db, pupils) == [(1,)]
     demo_window.ctx.undo_stack.undo()
-    assert _fresh(demo_db, select(PlannedNeed)) == []
+    assert {r[0] for r in _fresh(demo_db, select(PlannedNeed.id))} == before
 
 
 def test_typing_contracted_hours_shows_over_deployment(demo_window, demo_db, qtbot) -> None:
@@ -65,29 +70,37 @@ def test_typing_contracted_hours_shows_over_deployment(demo_window, demo_db, qtb
     screen.tabs.setCurrentWidget(screen.staff_tab)
     model = screen.staff_tab.model
     row = next(n for n, member in enumerate(model.rows) if member.name == "Mrs Karen Doyle")
+    hours = select(Staff.intervention_minutes).where(Staff.name == "Mrs Karen Doyle")
+    assert _fresh(demo_db, hours) == [(1800,)]  # the demo's 30 hours
+    assert model.index(row, 1).data() == "30:00"
     _type_into(qtbot, screen.staff_tab.table, row, 1, "20:30")
-    assert _fresh(demo_db, select(Staff.intervention_minutes).where(
-        Staff.name == "Mrs Karen Doyle")) == [(1230,)]  # fmt: skip
+    assert _fresh(demo_db, hours) == [(1230,)]
     status = model.index(row, model.columnCount() - 1).data()
     person = screen.staff_tab.people[model.rows[row].id]
     assert person.planned > 1230
     assert status == f"over by {format_minutes(person.planned - 1230)}"
     demo_window.ctx.undo_stack.undo()
-    assert _fresh(demo_db, select(Staff.intervention_minutes).where(
-        Staff.name == "Mrs Karen Doyle")) == [(None,)]  # fmt: skip
+    assert _fresh(demo_db, hours) == [(1800,)]
 
 
 def test_recording_training_typed_as_a_new_name(demo_window, demo_db, qtbot) -> None:
     screen = _screen(demo_window)
     screen.tabs.setCurrentWidget(screen.staff_tab)
+    query = (
+        select(Staff.name, StaffTraining.trained_on)
+        .join(StaffTraining, StaffTraining.staff_id == Staff.id)
+        .join(Training)
+        .where(Training.name == "Makaton")
+    )
+    assert _fresh(demo_db, query) == []
     row = screen.training_row
-    row.training_combo.setCurrentText("Team Teach")
+    row.training_combo.setCurrentText("Makaton")
     row.staff_combo.setCurrentIndex(row.staff_combo.findText("Mr Tom Riley"))
     qtbot.mouseClick(row.record_button, Qt.MouseButton.LeftButton)
-    query = select(Staff.name).join(StaffTraining, StaffTraining.staff_id == Staff.id)
-    assert _fresh(demo_db, query) == [("Mr Tom Riley",)]
-    demo_window.ctx.undo_stack.undo()
+    assert _fresh(demo_db, query) == [("Mr Tom Riley", TODAY)]
+    demo_window.ctx.undo_stack.undo()  # the training and the record go together
     assert _fresh(demo_db, query) == []
+    assert _fresh(demo_db, select(Training.id).where(Training.name == "Makaton")) == []
 
 
 def test_the_plan_saved_from_the_screen_reads_back(demo_window, tmp_path: Path) -> None:

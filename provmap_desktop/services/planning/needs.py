@@ -62,14 +62,24 @@ def projected_needs(session: Session, scope: PlanScope) -> list[NeedsRow]:
         for y in session.scalars(select(YearGroup).order_by(YearGroup.sort_order))
     }
     total = NeedsRow(None, "Whole school")
+    support, plan = SenStatus.SEN_SUPPORT.value, SenStatus.EHCP.value
     for pupil in scope.pupils.values():
-        row = rows.setdefault(pupil.year_group_id, NeedsRow(None, "No year group"))
-        for target in (row, total):
-            target.pupils += 1
-            target.sen_support += pupil.sen_status == SenStatus.SEN_SUPPORT.value
-            target.ehc_plans += pupil.sen_status == SenStatus.EHCP.value
-            target.by_type.update(pupil.needs)
-            target.by_area.update(pupil.areas)
+        row = rows.get(pupil.year_group_id) or rows.setdefault(
+            pupil.year_group_id, NeedsRow(None, "No year group")
+        )
+        row.pupils += 1
+        row.sen_support += pupil.sen_status == support
+        row.ehc_plans += pupil.sen_status == plan
+        for code in pupil.needs:
+            row.by_type[code] += 1
+        for area in pupil.areas:
+            row.by_area[area] += 1
+    for row in rows.values():
+        total.pupils += row.pupils
+        total.sen_support += row.sen_support
+        total.ehc_plans += row.ehc_plans
+        total.by_type.update(row.by_type)
+        total.by_area.update(row.by_area)
     for need in planned_needs(session, scope.label):
         for target in (rows.setdefault(need.year_group_id, NeedsRow(None, "?")), total):
             target.planned[need.grade] += need.pupils

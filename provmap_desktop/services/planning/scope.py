@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,7 +81,7 @@ class PlanGroup:
 
 @dataclass
 class PlanScope:
-    """Everything the plan is worked out from."""
+    """Everything the plan is worked out from; the groups are read when first asked for."""
 
     label: str
     start: dt.date
@@ -88,17 +89,31 @@ class PlanScope:
     current: AcademicYear | None
     is_next: bool
     pupils: dict[int, PlanPupil]
-    groups: list[PlanGroup]
     copied_forward: bool
     year_group_names: dict[int, str] = field(default_factory=dict)
-    by_pupil: dict[int, list[PlanGroup]] = field(default_factory=dict)
+    load_groups: Callable[[PlanScope], list[PlanGroup]] = field(default=lambda _s: [], repr=False)
+    _groups: list[PlanGroup] | None = field(default=None, repr=False)
+    _by_pupil: dict[int, list[PlanGroup]] = field(default_factory=dict, repr=False)
+
+    @property
+    def groups(self) -> list[PlanGroup]:
+        """The planned groups with their members who are in the plan."""
+        if self._groups is None:
+            self._groups = self.load_groups(self)
+            for group in self._groups:
+                for pupil_id in group.member_ids:
+                    self._by_pupil.setdefault(pupil_id, []).append(group)
+        return self._groups
 
     def areas_of(self, pupil_id: int) -> frozenset[str]:
         """The areas of need of a pupil's primary and secondary needs."""
         return self.pupils[pupil_id].areas
 
     def groups_of(self, pupil_id: int) -> list[PlanGroup]:
-        return self.by_pupil.get(pupil_id, [])
+        """The planned groups the pupil is in."""
+        if self._groups is None:
+            self.groups  # noqa: B018 - reads them, and who is in which
+        return self._by_pupil.get(pupil_id, [])
 
 
 _PUPIL_COLUMNS = (
@@ -193,9 +208,11 @@ def _order(session: Session) -> Any:
     return lambda year_group_id: order.get(year_group_id, 0)
 
 
-def _add_members(session: Session, scope: PlanScope, today: dt.date, running: bool) -> None:
-    """Each planned group's members on the day that counts, who are in the plan."""
-    groups = {g.id: g for g in scope.groups}
+def _add_members(
+    session: Session, scope: PlanScope, found: list[PlanGroup], today: dt.date, running: bool
+) -> list[PlanGroup]:
+    """Each group's members on the day that counts, who are in the plan; the groups."""
+    groups = {g.id: g for g in found}
     query = select(
         GroupMembership.group_id, GroupMembership.pupil_id, GroupMembership.join_date,
         GroupMembership.leave_date,
@@ -207,9 +224,7 @@ def _add_members(session: Session, scope: PlanScope, today: dt.date, running: bo
         current = join <= day and (leave is None or leave >= day)
         if current and pupil_id in scope.pupils:
             group.member_ids.add(pupil_id)
-    for group in scope.groups:
-        for pupil_id in group.member_ids:
-            scope.by_pupil.setdefault(pupil_id, []).append(group)
+    return found
 
 
 def _carried_from(session: Session, year: AcademicYear) -> dt.date:
@@ -244,23 +259,26 @@ def load_scope(session: Session, year_label: str, today: dt.date) -> PlanScope:
         own_count = len(session.scalars(select(ProvisionGroup.id).where(
             ProvisionGroup.academic_year_id == year.id).limit(1)).all())  # fmt: skip
     copied = is_next and not own_count and current is not None
-    if copied and current is not None:
-        carried = _carried_from(session, current)
-        groups = _groups(session, current.id, names, lambda end: end >= carried, True)
-    elif year is not None:
-        groups = _groups(session, year.id, names, lambda end: not running or end >= today, False)
-    else:
-        groups = []
-    scope = PlanScope(
+
+    def load_groups(scope: PlanScope) -> list[PlanGroup]:
+        if copied and current is not None:
+            carried = _carried_from(session, current)
+            found = _groups(session, current.id, names, lambda end: end >= carried, True)
+        elif year is not None:
+            keep = lambda end: not running or end >= today  # noqa: E731
+            found = _groups(session, year.id, names, keep, False)
+        else:
+            found = []
+        return _add_members(session, scope, found, today, running)
+
+    return PlanScope(
         label=year_label,
         start=year.start_date if year else year_start(session, year_label),
         year=year,
         current=current,
         is_next=is_next,
         pupils=_pupils(session, placements, rows),
-        groups=groups,
         copied_forward=copied,
         year_group_names=names,
+        load_groups=load_groups,
     )
-    _add_members(session, scope, today, running)
-    return scope
