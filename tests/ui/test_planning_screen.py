@@ -112,3 +112,18 @@ def test_the_plan_saved_from_the_screen_reads_back(demo_window, tmp_path: Path) 
                     "Gap analysis", "Cost against budget", "Staff deployment",
                     "Timetable clashes", "Training needed"):  # fmt: skip
         assert heading in text, heading
+
+
+def test_intervention_hours_are_typed_in_settings_too(window, school_db) -> None:
+    model = window.screens["settings"].staff_model
+    column = [c.field for c in model.columns].index("intervention_minutes")
+    index = model.index(0, column)
+    assert model.setData(index, "12.5")
+    staff_id = model.rows[0].id
+    hours = select(Staff.intervention_minutes).where(Staff.id == staff_id)
+    assert _fresh(school_db, hours) == [(750,)]
+    assert model.data(model.index(0, column)) == "12:30"
+    assert not model.setData(model.index(0, column), "lots")  # refused, nothing changed
+    assert _fresh(school_db, hours) == [(750,)]
+    window.undo_action.trigger()
+    assert _fresh(school_db, hours) == [(None,)]
