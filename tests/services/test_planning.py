@@ -8,10 +8,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
+from provmap_desktop.domain import pupils
 from provmap_desktop.domain.planning import add_planned_need
 from provmap_desktop.services.planning import build_plan
 from provmap_desktop.services.projection import next_year_pupils
 
+from ..schools import rows
 from .planning_school import TODAY, build
 
 
@@ -142,3 +144,19 @@ def test_cost_against_budget_of_copied_forward_groups(session, school) -> None:
         "Notional SEN", Decimal("1000.00"), Decimal("1140.00"),
     )  # fmt: skip
     assert row.overspent
+
+
+def test_projected_needs_by_class_where_a_year_group_has_two(session, school) -> None:
+    year3 = school["years"][3]
+    kestrels = rows.add_class(session, "Kestrels", year3)
+    owls = rows.add_class(session, "Owls", year3)
+    pupils.update(session, school["pupils"]["ava"].id, "class_id", kestrels.id)
+    pupils.update(session, school["pupils"]["ben"].id, "class_id", owls.id)
+    add_planned_need(session, "2026/27", year3.id, "CL", pupils=2, grade="could", class_id=owls.id)
+    plan = build_plan(session, "2026/27", TODAY)
+    table = [(r.year_group, r.pupils, dict(r.by_area), r.planned_text) for r in plan.needs][:3]
+    assert table == [
+        ("Year 3", 2, {"CL": 1, "SEMH": 1}, "could 2"),
+        ("  Kestrels", 1, {"CL": 1}, ""),
+        ("  Owls", 1, {"SEMH": 1}, "could 2"),
+    ]

@@ -1,5 +1,7 @@
 """Projected needs by year group: who will be there, their SEN status, areas and types.
 
+A year group with more than one class is followed by a row for each of its classes.
+
 Counts come from the pupils the plan holds (``scope.PlanScope.pupils``): a pupil with
 a primary and a secondary need in two areas counts once in each area; need types
 count both needs. Needs planned by hand are added up by grade beside them.
@@ -13,9 +15,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...models import PlannedNeed, YearGroup
+from ...models import PlannedNeed, SchoolClass, YearGroup
 from ...models.vocab import AreaOfNeed, SenStatus
-from .scope import PlanScope
+from .scope import PlanPupil, PlanScope
 
 
 @dataclass
@@ -62,18 +64,16 @@ def projected_needs(session: Session, scope: PlanScope) -> list[NeedsRow]:
         for y in session.scalars(select(YearGroup).order_by(YearGroup.sort_order))
     }
     total = NeedsRow(None, "Whole school")
-    support, plan = SenStatus.SEN_SUPPORT.value, SenStatus.EHCP.value
+    classes: dict[int, NeedsRow] = {}
+    names = dict(session.execute(select(SchoolClass.id, SchoolClass.name)).all())
     for pupil in scope.pupils.values():
         row = rows.get(pupil.year_group_id) or rows.setdefault(
             pupil.year_group_id, NeedsRow(None, "No year group")
         )
-        row.pupils += 1
-        row.sen_support += pupil.sen_status == support
-        row.ehc_plans += pupil.sen_status == plan
-        for code in pupil.needs:
-            row.by_type[code] += 1
-        for area in pupil.areas:
-            row.by_area[area] += 1
+        _count(row, pupil)
+        if pupil.class_id is not None:
+            name = f"  {names.get(pupil.class_id, '')}"
+            _count(classes.setdefault(pupil.class_id, NeedsRow(pupil.year_group_id, name)), pupil)
     for row in rows.values():
         total.pupils += row.pupils
         total.sen_support += row.sen_support
@@ -83,8 +83,29 @@ def projected_needs(session: Session, scope: PlanScope) -> list[NeedsRow]:
     for need in planned_needs(session, scope.label):
         for target in (rows.setdefault(need.year_group_id, NeedsRow(None, "?")), total):
             target.planned[need.grade] += need.pupils
-    shown = [r for r in rows.values() if r.pupils or r.planned]
+        if need.class_id in classes:
+            classes[need.class_id].planned[need.grade] += need.pupils
+    shown: list[NeedsRow] = []
+    for key, row in rows.items():
+        if not (row.pupils or row.planned):
+            continue
+        shown.append(row)
+        own = sorted((c for c in classes.values() if c.year_group_id == key),
+                     key=lambda c: c.year_group)  # fmt: skip
+        if len(own) > 1:
+            shown += own
     return [*shown, total]
+
+
+def _count(row: NeedsRow, pupil: PlanPupil) -> None:
+    """Count one pupil in a row."""
+    row.pupils += 1
+    row.sen_support += pupil.sen_status == SenStatus.SEN_SUPPORT.value
+    row.ehc_plans += pupil.sen_status == SenStatus.EHCP.value
+    for code in pupil.needs:
+        row.by_type[code] += 1
+    for area in pupil.areas:
+        row.by_area[area] += 1
 
 
 AREAS: tuple[AreaOfNeed, ...] = tuple(AreaOfNeed)

@@ -48,6 +48,7 @@ class PlanPupil:
     surname: str
     name: str
     year_group_id: int | None
+    class_id: int | None
     sen_status: str
     needs: tuple[str, ...]
     areas: frozenset[str]
@@ -136,7 +137,14 @@ def _pupils(
         areas = frozenset(NEED_TO_AREA[n].value for n in needs if n in NEED_TO_AREA)
         name = f"{row.preferred_name or row.forename} {row.surname}"
         found[row.id] = PlanPupil(
-            row.id, row.surname, name, place.year_group_id, row.sen_status, needs, areas
+            row.id,
+            row.surname,
+            name,
+            place.year_group_id,
+            place.class_id,
+            row.sen_status,
+            needs,
+            areas,
         )
     item = EhcpProvisionItem
     items = (
