@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import planning as planning_writes
 from ..domain import training as training_writes
-from ..domain.change import Change, DomainError, Steps
+from ..domain.change import Change, Changed, DomainError, Steps
 from ..models import Provision, Staff, Training, YearGroup
 from ..models.vocab import AreaOfNeed
 from ..services.calendar import current_or_latest_year
@@ -88,7 +88,7 @@ class PlanningScreen(QWidget):
         self.setLayout(self._layout())
         self._fill_years()
         self.year_combo.currentIndexChanged.connect(lambda _i: self._changed())
-        ctx.data_changed.connect(lambda _c: self._changed())
+        ctx.data_changed.connect(self._data_changed)
         ctx.period_changed.connect(self._changed)
 
     def _layout(self) -> QVBoxLayout:
@@ -132,6 +132,16 @@ class PlanningScreen(QWidget):
         return str(self.year_combo.currentData() or "")
 
     # -- keeping up to date ---------------------------------------------------------
+
+    def _data_changed(self, changed: Changed) -> None:
+        """After a change to everything (a new year, a restore) the years on offer too."""
+        if changed.everything:
+            chosen = self.year_combo.currentIndex()
+            self.year_combo.blockSignals(True)
+            self._fill_years()
+            self.year_combo.setCurrentIndex(max(min(chosen, self.year_combo.count() - 1), 0))
+            self.year_combo.blockSignals(False)
+        self._changed()
 
     def _changed(self) -> None:
         self._stale = True
