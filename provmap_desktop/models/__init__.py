@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .audit import AuditEntry
 from .base import Base, Money
+from .planning import NeedGrade, PlannedNeed, StaffTraining, Training, provision_trainings
 from .provision import GroupMembership, GroupSlot, Provision, ProvisionGroup, provision_year_groups
 from .pupils import Ehcp, EhcpOutcome, EhcpProvisionItem, Pupil, PupilProfile, PupilYear
 from .reviews import DeliverySession, Review, SessionAttendance
@@ -32,6 +33,8 @@ __all__ = [
     "GroupMembership",
     "GroupSlot",
     "Money",
+    "NeedGrade",
+    "PlannedNeed",
     "Provision",
     "ProvisionGroup",
     "Pupil",
@@ -43,7 +46,10 @@ __all__ = [
     "SessionAttendance",
     "Staff",
     "StaffRole",
+    "StaffTraining",
     "Term",
+    "Training",
     "YearGroup",
+    "provision_trainings",
     "provision_year_groups",
 ]

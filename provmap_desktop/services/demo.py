@@ -10,7 +10,9 @@ to Year 6, one class of about 30 per year group, 210 pupils with fictional names
 ``resources/demo_names.json``, which also holds the profile phrases and EHCP outcomes),
 about 45 on the SEN register with six EHC plans, staff with hourly costs, the starter
 catalogue, about 35 groups this academic year and a dozen last year, delivery records
-up to the day before ``today``, APDR reviews and funding budgets.
+up to the day before ``today``, APDR reviews and funding budgets, and (``demo_planning``)
+each person's contracted hours for intervention work, their training and the needs
+planned by hand for next year.
 
 It is deterministic: one ``random.Random`` with a fixed seed, and ``today`` the only
 input, so the same ``today`` always gives the same school. Everything is placed
@@ -36,6 +38,7 @@ from ..storage.audit import AUDIT_OFF
 from .calendar import SchoolCalendar
 from .demo_activity import build_activity
 from .demo_ehcp import add_ehcps
+from .demo_planning import add_plan
 from .demo_pupils import add_pupils, add_sen_register
 from .demo_school import (
     LA_NUMBER,
@@ -109,4 +112,5 @@ def _build(session: Session, today: dt.date) -> None:
     close_previous_year(session, previous)
     mark_leavers(session, current)
     add_intake(session, current)
+    add_plan(session, staff, current)
     session.flush()

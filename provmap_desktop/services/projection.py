@@ -21,11 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import AcademicYear, Ehcp, Pupil, YearGroup
+from ..models import AcademicYear, Ehcp, Pupil, SchoolClass, YearGroup
 
 _LABEL = re.compile(r"^(\d{4})/(\d{2})$")
 
@@ -105,7 +106,7 @@ def next_year_groups(session: Session) -> dict[int, int | None]:
     return {yg: (ids[i + 1] if i + 1 < len(ids) else None) for i, yg in enumerate(ids)}
 
 
-def is_leaving(pupil: Pupil, last_year_group_id: int | None, start: dt.date) -> bool:
+def is_leaving(pupil: Pupil | _OnRoll, last_year_group_id: int | None, start: dt.date) -> bool:
     """True for a pupil in the last year group or with a leaving date before ``start``."""
     if pupil.leaving_date is not None and pupil.leaving_date < start:
         return True
@@ -155,3 +156,74 @@ def _projected(
         has_ehcp=pupil.id in with_plan,
         intake=intake,
     )
+
+
+# --- the same rule over plain rows, for the Planning screen on a large school ---------
+
+
+class _OnRoll(Protocol):
+    id: int
+    archived: bool
+    on_roll_date: dt.date | None
+    leaving_date: dt.date | None
+    year_group_id: int | None
+    class_id: int | None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a pupil will be: year group, class (if known), and whether they are intake."""
+
+    year_group_id: int | None
+    class_id: int | None
+    intake: bool = False
+
+
+def year_start(session: Session, year_label: str) -> dt.date:
+    """The first day of the year labelled ``year_label`` ("2027/28"): see the module."""
+    return new_year_start(session, year_label)
+
+
+def on_roll(pupil: _OnRoll, day: dt.date) -> bool:
+    """Whether ``pupil`` is on roll on ``day`` (and not archived)."""
+    if pupil.archived:
+        return False
+    if pupil.on_roll_date is not None and pupil.on_roll_date > day:
+        return False
+    return pupil.leaving_date is None or pupil.leaving_date >= day
+
+
+def _only_classes(session: Session) -> dict[int, int | None]:
+    """Each year group's id -> its class when it has exactly one, else None."""
+    only: dict[int, int | None] = {}
+    for class_id, year_group_id in session.execute(
+        select(SchoolClass.id, SchoolClass.year_group_id)
+    ):
+        if year_group_id is not None:
+            only[year_group_id] = None if year_group_id in only else class_id
+    return only
+
+
+def next_year_placements(
+    session: Session, to_year_label: str, rows: list[Any]
+) -> dict[int, Placement]:
+    """The module's rule for plain rows of pupils' columns (``id`` and those of ``_OnRoll``).
+
+    Leavers and archived pupils are left out; a pupil moving up goes into the new year
+    group's class when it has only one; a pupil with no year group stays without one.
+    """
+    start = new_year_start(session, to_year_label)
+    following = next_year_groups(session)
+    last = next((yg for yg, after in following.items() if after is None), None)
+    only_class = _only_classes(session)
+    placed: dict[int, Placement] = {}
+    for row in rows:
+        pupil: _OnRoll = row
+        if pupil.archived:
+            continue
+        if pupil.on_roll_date is not None and pupil.on_roll_date >= start:
+            placed[pupil.id] = Placement(pupil.year_group_id, pupil.class_id, True)
+        elif not is_leaving(pupil, last, start):
+            moved = following.get(pupil.year_group_id) if pupil.year_group_id else None
+            placed[pupil.id] = Placement(moved, only_class.get(moved) if moved else None)
+    return placed
