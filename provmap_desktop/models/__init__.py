@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from .audit import AuditEntry
 from .base import Base, Money
+from .plans import (
+    LearningPlan,
+    Meeting,
+    MeetingAction,
+    PlanOutcome,
+    PlanProvision,
+    PlanTarget,
+    TargetResult,
+)
 from .provision import GroupMembership, GroupSlot, Provision, ProvisionGroup, provision_year_groups
 from .pupils import Ehcp, EhcpOutcome, EhcpProvisionItem, Pupil, PupilProfile
 from .reviews import DeliverySession, Review, SessionAttendance
@@ -31,7 +40,13 @@ __all__ = [
     "FundingStream",
     "GroupMembership",
     "GroupSlot",
+    "LearningPlan",
+    "Meeting",
+    "MeetingAction",
     "Money",
+    "PlanOutcome",
+    "PlanProvision",
+    "PlanTarget",
     "Provision",
     "ProvisionGroup",
     "Pupil",
@@ -42,6 +57,7 @@ __all__ = [
     "SessionAttendance",
     "Staff",
     "StaffRole",
+    "TargetResult",
     "Term",
     "YearGroup",
     "provision_year_groups",

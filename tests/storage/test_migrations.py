@@ -1,10 +1,10 @@
 """Alembic migrations shipped in the package: empty file to head, down and up, upgrades.
 
-Only one revision (``0001``) exists so far. The upgrade test therefore adds a
-test-only revision ``0002`` in a copy of the migrations folder and points the app
-at that copy: a file written at ``0001`` is then genuinely older than the app's
-head, and ``open_database`` takes the real path an older file takes (copy aside,
-then migrate). What is simulated is only the existence of a second release.
+The upgrade test adds a test-only revision ``9999`` after the real head in a copy of
+the migrations folder and points the app at that copy: a file written at the real
+head is then genuinely older than the app's head, and ``open_database`` takes the
+real path an older file takes (copy aside, then migrate). What is simulated is only
+the existence of a next release.
 """
 
 from __future__ import annotations
@@ -94,13 +94,15 @@ def test_a_file_at_head_needs_no_upgrade(school_file: Path) -> None:
 
 # --- a simulated second release ---------------------------------------------------------
 
-REVISION_0002 = '''"""Test-only schema 2: a table and a column that schema 1 does not have."""
+REAL_HEAD, REAL_VERSION = migrate.HEAD_REVISION, migrate.SCHEMA_VERSION
+#: The test-only release follows the real head, whichever revision that is today.
+REVISION_NEXT = '''"""Test-only next schema: a table and a column the real head does not have."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -115,24 +117,24 @@ def downgrade() -> None:
     with op.batch_alter_table("pupils") as batch_op:
         batch_op.drop_column("future_flag")
     op.drop_table("future_notes")
-'''
+'''.replace("HEAD", REAL_HEAD)
 
 
 @pytest.fixture
 def release_two(school_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Make the app believe its head is a test-only revision 0002.
+    """Make the app believe its head is a test-only revision 9999 after the real head.
 
-    ``school_file`` was written by the real app first, so it is at revision 0001.
+    ``school_file`` was written by the real app first, so it is at the real head.
     """
     folder = tmp_path / "migrations"
     shutil.copytree(migrate.migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_test_only.py").write_text(REVISION_0002)
-    numbers = {**migrate.SCHEMA_NUMBERS, "0002": 2}
+    (folder / "versions" / "9999_test_only.py").write_text(REVISION_NEXT)
+    numbers = {**migrate.SCHEMA_NUMBERS, "9999": REAL_VERSION + 1}
     monkeypatch.setattr(migrate, "migrations_dir", lambda: folder)
     for module in (migrate, database):
-        monkeypatch.setattr(module, "HEAD_REVISION", "0002")
+        monkeypatch.setattr(module, "HEAD_REVISION", "9999")
         monkeypatch.setattr(module, "SCHEMA_NUMBERS", numbers)
-        monkeypatch.setattr(module, "SCHEMA_VERSION", 2)
+        monkeypatch.setattr(module, "SCHEMA_VERSION", REAL_VERSION + 1)
     return folder
 
 
@@ -146,29 +148,29 @@ def _columns(path: Path, table: str) -> set[str]:
 
 def test_an_older_file_is_copied_aside_then_upgraded(school_file: Path, release_two: Path) -> None:
     path = school_file
-    rows_at_0001 = all_rows(path)
+    rows_at_head = all_rows(path)
     assert release_two.is_dir()
 
     info = inspect_file(path)
-    assert info.revision == "0001"
+    assert info.revision == REAL_HEAD
     assert info.needs_upgrade
 
     db = open_database(path)
     try:
-        assert db.schema_version() == 2
+        assert db.schema_version() == REAL_VERSION + 1
         assert db.integrity_problems() == []
     finally:
         db.close()
 
     copies = [c.path for c in list_copies(path) if c.reason == "before-migration"]
     assert len(copies) == 1
-    assert all_rows(copies[0]) == rows_at_0001  # the copy is the file as it was
+    assert all_rows(copies[0]) == rows_at_head  # the copy is the file as it was
 
     upgraded = all_rows(path)
-    assert upgraded["alembic_version"] == [("0002",)]
+    assert upgraded["alembic_version"] == [("9999",)]
     assert "future_notes" in upgraded
     assert "future_flag" in _columns(path, "pupils")
-    assert len(upgraded["pupils"]) == len(rows_at_0001["pupils"])
+    assert len(upgraded["pupils"]) == len(rows_at_head["pupils"])
     assert not inspect_file(path).needs_upgrade
 
 
@@ -180,13 +182,13 @@ def test_a_file_at_head_is_not_copied_aside(school_file: Path) -> None:
 def test_the_simulated_release_is_newer_than_the_real_app(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without the fixture, a file at 0002 is one the real app must refuse."""
+    """Without the fixture, a file at 9999 is one the real app must refuse."""
     path = tmp_path / "school.provmap"
     add_small_school(path)
     with monkeypatch.context() as patch:
         folder = tmp_path / "migrations"
         shutil.copytree(migrate.migrations_dir(), folder)
-        (folder / "versions" / "0002_test_only.py").write_text(REVISION_0002)
+        (folder / "versions" / "9999_test_only.py").write_text(REVISION_NEXT)
         patch.setattr(migrate, "migrations_dir", lambda: folder)
         engine = create_engine(f"sqlite:///{path}")
         with engine.begin() as conn:
