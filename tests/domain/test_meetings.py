@@ -42,7 +42,8 @@ def test_log_a_meeting_then_undo_and_redo(school: School) -> None:
     school.session.commit()
     with school.fresh() as s:
         (meeting,) = s.scalars(select(Meeting)).all()
-        assert meeting.id == change.row_id and meeting.held_on == D(2026, 11, 16)
+        assert meeting.id == change.row_id
+        assert meeting.held_on == D(2026, 11, 16)
 
 
 def test_fields_are_saved_and_undone(school: School) -> None:
@@ -51,13 +52,16 @@ def test_fields_are_saved_and_undone(school: School) -> None:
     school.session.commit()
     with school.fresh() as s:
         meeting = s.get(Meeting, meeting_id)
-        assert meeting is not None and meeting.family_given_copy
-        assert meeting.parents_present == "Mrs Archer (mother)" and meeting.pupil_present
+        assert meeting is not None
+        assert meeting.family_given_copy
+        assert meeting.parents_present == "Mrs Archer (mother)"
+        assert meeting.pupil_present
     change.undo(school.session)
     school.session.commit()
     with school.fresh() as s:
         meeting = s.get(Meeting, meeting_id)
-        assert meeting is not None and not meeting.family_given_copy
+        assert meeting is not None
+        assert not meeting.family_given_copy
 
 
 def test_actions_are_ticked_off_and_removing_the_meeting_takes_them_back(
@@ -82,7 +86,9 @@ def test_actions_are_ticked_off_and_removing_the_meeting_takes_them_back(
     school.session.commit()
     with school.fresh() as s:
         row = s.get(MeetingAction, action.row_id)
-        assert row is not None and row.done_on == D(2026, 11, 19) and row.owner == "Class teacher"
+        assert row is not None
+        assert row.done_on == D(2026, 11, 19)
+        assert row.owner == "Class teacher"
 
 
 def test_refusals_in_plain_words(school: School) -> None:

@@ -105,7 +105,8 @@ def test_outcome_links_only_to_the_pupils_own_ehcp_outcome(school: School) -> No
     school.session.commit()
     with school.fresh() as s:
         row = s.get(PlanOutcome, outcome.row_id)
-        assert row is not None and row.ehcp_outcome_id == section_e
+        assert row is not None
+        assert row.ehcp_outcome_id == section_e
 
 
 def test_provision_is_linked_not_retyped_and_not_twice(school: School) -> None:
@@ -154,7 +155,8 @@ def test_review_closes_the_version_and_carries_forward_what_is_not_achieved(
         }
         assert first.parent_views == "We practise at bedtime."
         second = plans.current_plan(s, school.ids["Ava"])
-        assert second is not None and second.started_on == D(2026, 12, 7)
+        assert second is not None
+        assert second.started_on == D(2026, 12, 7)
         assert second.review_due == D(2027, 2, 15)  # 07/12 + 70 days
         # Only the target not achieved carries forward, with no result yet.
         assert [(t.text, t.result) for t in second.targets] == [("Count on in tens", None)]
@@ -173,7 +175,8 @@ def test_undo_of_a_review_reopens_the_version_and_redo_closes_it_again(school: S
     assert _versions(school) == [(1, None)]
     with school.fresh() as s:
         target = s.get(PlanTarget, words)
-        assert target is not None and target.result is None
+        assert target is not None
+        assert target.result is None
         assert len(s.scalars(select(PlanTarget)).all()) == 1  # the carried-forward copy is gone
     change.redo(school.session)
     school.session.commit()
@@ -219,7 +222,8 @@ def test_only_a_first_plan_never_reviewed_can_be_removed(school: School) -> None
     school.session.commit()
     with school.fresh() as s:
         plan = s.get(LearningPlan, plan_id)
-        assert plan is not None and [t.text for t in plan.targets] == ["Read 40 tricky words"]
+        assert plan is not None
+        assert [t.text for t in plan.targets] == ["Read 40 tricky words"]
     _review(school, plan_id, D(2026, 12, 7), {plan.targets[0].id: TargetResult.PARTLY})
     with school.fresh() as s:
         second = plans.current_plan(s, school.ids["Ava"])
