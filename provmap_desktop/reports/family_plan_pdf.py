@@ -80,7 +80,12 @@ def _styles(size: float) -> dict[str, ParagraphStyle]:
     return {
         "body": body,
         "bullet": ParagraphStyle(
-            "family_bullet", parent=body, leftIndent=14, bulletIndent=2, spaceAfter=2
+            "family_bullet",
+            parent=body,
+            leftIndent=14,
+            bulletIndent=2,
+            bulletFontSize=size,  # the bullet too: ReportLab's default is 10 pt
+            spaceAfter=2,
         ),
         "heading": ParagraphStyle(
             "family_heading",
@@ -120,7 +125,7 @@ def _working_on(plan: LearningPlan, name: str, s: dict[str, ParagraphStyle]) -> 
     for target in plan.targets:
         words = [f"<b>{escape(target.text)}</b>"]
         if target.baseline:
-            words.append(f"Now: {escape(target.baseline)}.")
+            words.append(f"Where {name} is now: {escape(target.baseline)}.")
         if target.success_criterion:
             words.append(f"We will know {name} has done it when: "
                          f"{escape(target.success_criterion)}.")  # fmt: skip
@@ -136,7 +141,7 @@ def _at_school(
     session: Session, plan: LearningPlan, s: dict[str, ParagraphStyle]
 ) -> list[Flowable]:
     story: list[Flowable] = [Paragraph("What we are doing at school", s["heading"])]
-    lines = _lines(plan.strategies) + linked_provision_names(session, plan)
+    lines = _lines(plan.strategies) + linked_provision_names(session, plan, with_groups=False)
     story += _bullets(lines or ["Your child's teachers will tell you at our next meeting."],
                       s["bullet"])  # fmt: skip
     return story

@@ -72,7 +72,9 @@ def meetings_of(session: Session, pupil_id: int) -> list[Meeting]:
     )
 
 
-def linked_provision_names(session: Session, plan: LearningPlan) -> list[str]:
+def linked_provision_names(
+    session: Session, plan: LearningPlan, *, with_groups: bool = True
+) -> list[str]:
     """The provisions serving the plan by their names on the map (with the group's)."""
     rows = session.execute(
         select(Provision.name, ProvisionGroup.name)
@@ -82,7 +84,13 @@ def linked_provision_names(session: Session, plan: LearningPlan) -> list[str]:
         .where(PlanProvision.plan_id == plan.id)
         .order_by(PlanProvision.sort_order)
     )
-    return [f"{name} ({group})" if group else name for name, group in rows]
+    names: list[str] = []
+    for name, group in rows:
+        if with_groups and group:
+            name = group if group.startswith(name) else f"{name} ({group})"
+        if name not in names:
+            names.append(name)
+    return names
 
 
 def term_start(session: Session, today: dt.date) -> dt.date | None:
