@@ -159,7 +159,8 @@ def add_plans_and_meetings(
     """Plans for most of the register and meetings for some, relative to ``today``."""
     rng = random.Random(seed)
     register = [p for year in pupils.values() for p in year if p.sen_status in ("K", "E")]
-    register = [maya, *[p for p in register if p.id != maya.id]]
+    # Maya first, then the pupils with EHC plans, so every plan holder shows a plan.
+    register.sort(key=lambda p: (p.id != maya.id, p.sen_status != "E"))
     september = dt.date(academic_year_start_for(today), 9, 8)
     last_year = september.replace(year=september.year - 1)
     for index, pupil in enumerate(register[:24]):
