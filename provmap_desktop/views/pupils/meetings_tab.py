@@ -45,14 +45,14 @@ ACTION_HEADERS = ["Action", "Who", "Due", "Done"]
 ACTION_FIELDS = ["text", "owner", "due_on"]
 #: The meeting's own fields: (field, label with access key, widget kind).
 MEETING_FIELDS = (
-    ("held_on", "Held o&n", "date"),
-    ("parents_present", "Parents/&carers", "line"),
-    ("pupil_present", "Pupil attende&d", "check"),
-    ("staff_present", "Sta&ff", "line"),
+    ("held_on", "Held on", "date"),
+    ("parents_present", "&Parents/carers", "line"),
+    ("pupil_present", "P&upil attended", "check"),
+    ("staff_present", "S&taff", "line"),
     ("professionals_present", "Other profe&ssionals", "line"),
-    ("discussed", "Discusse&d", "text"),
-    ("agreed", "A&greed", "text"),
-    ("family_given_copy", "Famil&y given a copy", "check"),
+    ("discussed", "&Discussed", "text"),
+    ("agreed", "&What was agreed", "text"),
+    ("family_given_copy", "Family given a c&opy", "check"),
 )
 
 
@@ -67,8 +67,8 @@ class MeetingsTab(BoundTab):
         self.meetings.setMaximumHeight(120)
         self.meetings.itemSelectionChanged.connect(self._meeting_chosen)
         self.empty = QLabel("No meetings with the family are logged yet.")
-        add = QPushButton("Log a &meeting")
-        add.clicked.connect(self.add_meeting)
+        self.add_button = QPushButton("Log a meetin&g")
+        self.add_button.clicked.connect(self.add_meeting)
         self.remove_button = QPushButton("Remove meeting")
         self.remove_button.clicked.connect(self.remove_meeting)
         self.detail = QGroupBox("The meeting")
@@ -77,7 +77,7 @@ class MeetingsTab(BoundTab):
         layout = QVBoxLayout(self.body)
         layout.addWidget(self.empty)
         layout.addWidget(self.meetings)
-        layout.addLayout(button_row(add, self.remove_button))
+        layout.addLayout(button_row(self.add_button, self.remove_button))
         layout.addWidget(self.detail)
         layout.addStretch(1)
 
@@ -109,14 +109,14 @@ class MeetingsTab(BoundTab):
             QTableWidget.EditTrigger.DoubleClicked | QTableWidget.EditTrigger.EditKeyPressed
         )
         self.action_table.itemChanged.connect(self._action_edited)
-        add_action = QPushButton("Add &action")
-        add_action.clicked.connect(self.add_action)
+        self.add_action_button = QPushButton("Add actio&n")
+        self.add_action_button.clicked.connect(self.add_action)
         remove_action = QPushButton("Remove action")
         remove_action.clicked.connect(self.remove_action)
         box = QVBoxLayout(self.detail)
         box.addLayout(form)
         box.addWidget(self.action_table)
-        box.addLayout(button_row(add_action, remove_action))
+        box.addLayout(button_row(self.add_action_button, remove_action))
 
     # -- showing --------------------------------------------------------------------
 

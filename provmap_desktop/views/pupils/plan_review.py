@@ -83,7 +83,8 @@ class PlanReviewDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Record review")
+        self.record_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.record_button.setText("&Record review")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel")
         buttons.accepted.connect(self.record)
         buttons.rejected.connect(self.reject)

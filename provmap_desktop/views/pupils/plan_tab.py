@@ -81,9 +81,9 @@ class PlanTab(PlanParts):
         version_label.setBuddy(self.version)
         self.start_button = QPushButton("Start a &plan")
         self.start_button.clicked.connect(self.start_plan)
-        self.review_button = QPushButton("Re&view plan…")
+        self.review_button = QPushButton("Revie&w plan…")
         self.review_button.clicked.connect(self.open_review)
-        self.family_button = QPushButton("Save for famil&y…")
+        self.family_button = QPushButton("&Save for family…")
         self.family_button.clicked.connect(self.ask_family_pdf)
         row = QHBoxLayout()
         for widget in (version_label, self.version, self.start_button, self.review_button):
@@ -137,7 +137,7 @@ class PlanTab(PlanParts):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for text, widget in (
             ("S&trategies for class teachers", self.strategies),
-            ("How to help at &home", self.home_help),
+            ("How to help at h&ome", self.home_help),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
