@@ -222,3 +222,43 @@ def test_the_strip_opens_the_plans_not_reviewed_this_term(demo_window, demo_db, 
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     pane = demo_window.screens["pupils"].pane
     assert pane.tabs.currentWidget() is pane.plan_tab
+
+
+def test_the_apdr_review_step_reviews_the_plan_with_the_views_typed_there(
+    demo_window, demo_db, qtbot
+) -> None:
+    from provmap_desktop.models import GroupMembership
+    from provmap_desktop.views.review_wizard import ReviewWizard
+
+    ctx = demo_window.ctx
+    with demo_db.session_factory() as s:
+        maya = s.scalars(select(Pupil).where(Pupil.forename == "Maya")).one()
+        maya_id = maya.id
+        membership_id = s.scalars(
+            select(GroupMembership.id)
+            .where(GroupMembership.pupil_id == maya_id)
+            .order_by(GroupMembership.join_date.desc())
+        ).first()
+    assert _versions(demo_db, maya_id)[-1] == (4, None)
+    wizard = ReviewWizard(ctx, [membership_id], demo_window)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.review
+    page.pupil_voice.setPlainText("Reading is getting easier.")
+    page.parent_views.setPlainText("We read every night.")
+    page.plan_button.click()
+    dialog = page.plan_dialog
+    assert dialog is not None
+    assert dialog.pupil_voice.toPlainText() == "Reading is getting easier."
+    assert dialog.parent_views.toPlainText() == "We read every night."
+    for combo in dialog.results.values():
+        combo.setCurrentIndex(combo.findData(TargetResult.PARTLY.value))
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible(), dialog.message.text()
+    assert [v for v, _r in _versions(demo_db, maya_id)] == [1, 2, 3, 4, 5]
+    with demo_db.session_factory() as s:
+        fourth = s.scalars(
+            select(LearningPlan).where(LearningPlan.pupil_id == maya_id, LearningPlan.version == 4)
+        ).one()
+        assert fourth.reviewed_on == TODAY
+        assert fourth.parent_views == "We read every night."
