@@ -93,6 +93,7 @@ class PlanReviewDialog(QDialog):
         layout.addWidget(targets)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.setMinimumWidth(520)
 
     def review(self) -> PlanReview:
         """The review the fields describe; ``ValueError`` in plain words if one is wrong."""
