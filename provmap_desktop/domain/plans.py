@@ -172,10 +172,18 @@ def _ehcp_outcome(session: Session, row: Any, value: Any) -> int | None:
     return int(value)
 
 
-OUTCOME_RULES: dict[str, FieldRule] = {
-    "text": lambda s, row, v: (_open_plan_of(s, row), words(v, "An outcome", required=True))[1],
-    "ehcp_outcome_id": lambda s, row, v: (_open_plan_of(s, row), _ehcp_outcome(s, row, v))[1],
-}
+def _outcome_text(session: Session, row: Any, value: Any) -> str:
+    _open_plan_of(session, row)
+    return words(value, "An outcome", required=True)
+
+
+def _outcome_link(session: Session, row: Any, value: Any) -> int | None:
+    _open_plan_of(session, row)
+    return _ehcp_outcome(session, row, value)
+
+
+#: The fields of an outcome ``update_outcome`` may set, each with its rule.
+OUTCOME_RULES: dict[str, FieldRule] = {"text": _outcome_text, "ehcp_outcome_id": _outcome_link}
 
 
 def add_outcome(
@@ -226,6 +234,7 @@ def _target_text(what: str, *, required: bool = False) -> FieldRule:
     return rule
 
 
+#: The fields of a target ``update_target`` may set, each with its rule.
 TARGET_RULES: dict[str, FieldRule] = {
     "text": _target_text("A target", required=True),
     "baseline": _target_text("The baseline"),

@@ -10,6 +10,7 @@ voices heard at their review. "Review plan…" closes the version and starts the
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -227,7 +228,7 @@ class PlanTab(PlanParts):
         if pupil is None:
             return
         pupil_id, today = pupil.id, self.pane.ctx.today
-        due = today.fromordinal(today.toordinal() + 84)
+        due = today + dt.timedelta(weeks=12)
         edit = self._edit(
             f"start a plan for {pupil.display_name}",
             lambda s: plans.start_plan(s, pupil_id, today, due),
