@@ -100,8 +100,26 @@ PARTS: tuple[Part, ...] = (
         children=(Part("attendance", "session_attendance", "session_id", noun="attendance"),),
     ),
     Part("reviews", "reviews", noun="review"),
+    Part(
+        "learning_plans",
+        "learning_plans",
+        noun="SEN support plan",
+        children=(
+            Part("outcomes", "plan_outcomes", "plan_id", noun="plan outcome"),
+            Part("targets", "plan_targets", "plan_id", noun="plan target"),
+            Part("provisions", "plan_provisions", "plan_id", noun="provision linked to a plan"),
+        ),
+    ),
+    Part(
+        "meetings",
+        "meetings",
+        noun="meeting",
+        children=(Part("actions", "meeting_actions", "meeting_id", noun="meeting action"),),
+    ),
     Part("audit", "audit_log", noun="audit entry"),
 )
+#: Parts a version 1 document written before they existed may leave out (read as none).
+LATER_PARTS = frozenset({"learning_plans", "meetings"})
 
 SETTINGS_TABLE = "school_settings"
 YEAR_GROUP_IDS = "year_group_ids"
@@ -203,5 +221,5 @@ def walk(document: dict[str, Any]) -> list[Row]:
                 visit(child, record[child.key], [*where, child.key], record["id"])
 
     for part in PARTS:
-        visit(part, document[part.key], [part.key], None)
+        visit(part, document.get(part.key, []), [part.key], None)
     return found
