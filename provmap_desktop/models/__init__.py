@@ -5,6 +5,15 @@ from __future__ import annotations
 from .audit import AuditEntry
 from .base import Base, Money
 from .planning import NeedGrade, PlannedNeed, StaffTraining, Training, provision_trainings
+from .plans import (
+    LearningPlan,
+    Meeting,
+    MeetingAction,
+    PlanOutcome,
+    PlanProvision,
+    PlanTarget,
+    TargetResult,
+)
 from .provision import GroupMembership, GroupSlot, Provision, ProvisionGroup, provision_year_groups
 from .pupils import Ehcp, EhcpOutcome, EhcpProvisionItem, Pupil, PupilProfile, PupilYear
 from .reviews import DeliverySession, Review, SessionAttendance
@@ -32,8 +41,14 @@ __all__ = [
     "FundingStream",
     "GroupMembership",
     "GroupSlot",
+    "LearningPlan",
+    "Meeting",
+    "MeetingAction",
     "Money",
     "NeedGrade",
+    "PlanOutcome",
+    "PlanProvision",
+    "PlanTarget",
     "PlannedNeed",
     "Provision",
     "ProvisionGroup",
@@ -47,6 +62,7 @@ __all__ = [
     "Staff",
     "StaffRole",
     "StaffTraining",
+    "TargetResult",
     "Term",
     "Training",
     "YearGroup",

@@ -104,11 +104,29 @@ PARTS: tuple[Part, ...] = (
     Part("trainings", "trainings", noun="training"),
     Part("staff_trainings", "staff_trainings", noun="staff training"),
     Part("planned_needs", "planned_needs", noun="planned need"),
+    Part(
+        "learning_plans",
+        "learning_plans",
+        noun="SEN support plan",
+        children=(
+            Part("outcomes", "plan_outcomes", "plan_id", noun="plan outcome"),
+            Part("targets", "plan_targets", "plan_id", noun="plan target"),
+            Part("provisions", "plan_provisions", "plan_id", noun="provision linked to a plan"),
+        ),
+    ),
+    Part(
+        "meetings",
+        "meetings",
+        noun="meeting",
+        children=(Part("actions", "meeting_actions", "meeting_id", noun="meeting action"),),
+    ),
     Part("audit", "audit_log", noun="audit entry"),
 )
 #: Lists and fields added after version 1 was first written: a document may leave them
 #: out (read as empty, or null).
-LATER_PARTS = frozenset({"trainings", "staff_trainings", "planned_needs"})
+LATER_PARTS = frozenset(
+    {"trainings", "staff_trainings", "planned_needs", "learning_plans", "meetings"}
+)
 
 SETTINGS_TABLE = "school_settings"
 YEAR_GROUP_IDS = "year_group_ids"
