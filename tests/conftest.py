@@ -38,3 +38,18 @@ def session() -> Iterator[Session]:
     with factory() as s:
         yield s
     engine.dispose()
+
+
+@pytest.fixture
+def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Wait one second, not five, for a lock another connection holds.
+
+    For tests that hold a lock on purpose and check what the app says when the wait
+    runs out: the outcome is the same, only sooner. One second is the least the app
+    accepts (``verify_pragmas``). Request it before any fixture that opens the file.
+    """
+    from provmap_desktop.storage import autobackup, database
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 1000)
+    monkeypatch.setattr(autobackup, "BUSY_TIMEOUT_MS", 1000)
+    return 1000
