@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, event
@@ -16,6 +18,23 @@ from provmap_desktop.storage.audit import install_audit
 from .schools import templates
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+#: Where Linux keeps a file system in memory.
+MEMORY_FOLDER = Path("/dev/shm")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Put the run's temporary folders in memory where Linux offers a folder for it.
+
+    The app asks SQLite to sync every commit to the disk (``synchronous=FULL``), so on
+    a disk each commit of a test waits a few milliseconds for the disk; in memory the
+    same commits, pragmas and files cost nothing to wait for. A ``--basetemp`` or
+    ``PYTEST_DEBUG_TEMPROOT`` given by the person running the tests is kept.
+    """
+    if config.option.basetemp or os.environ.get("PYTEST_DEBUG_TEMPROOT"):
+        return
+    if sys.platform.startswith("linux") and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(MEMORY_FOLDER)
 
 
 @pytest.fixture(scope="session", autouse=True)
