@@ -59,8 +59,8 @@ def demo() -> Iterator[Session]:
     """One demo school for the read-only tests in this module.
 
     It is ``build_demo_school(today=TODAY)`` built once per run into a template (through
-    the app's own audited sessions) and loaded here; ``test_same_today_builds_the_same_school``
-    builds it again in this process and compares the two.
+    the app's own audited sessions) and loaded here; a test below builds it again in
+    this process and compares the two.
     """
     for session in _fresh_session():
         load_into(session, "demo_spring")
