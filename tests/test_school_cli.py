@@ -20,6 +20,7 @@ from provmap_desktop.models import (
 )
 from provmap_desktop.storage import open_database
 
+from .schools.templates import copy_school
 from .storage.conftest import add_small_school, sha256
 from .test_cli import assert_one_line_error, run
 
@@ -242,8 +243,7 @@ def _small_document() -> dict:
 def test_export_import_export_through_the_command_gives_the_same_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    demo = tmp_path / "demo.provmap"
-    assert run(capsys, "--db", str(demo), "demo", "--today", "01/10/2026")[0] == EXIT_OK
+    demo = copy_school("demo", tmp_path / "demo.provmap")  # built once per run
     first, second = tmp_path / "first.json", tmp_path / "second.json"
     code, out, err = run(capsys, "--db", str(demo), "export", "json", "--out", str(first))
     assert (code, err) == (EXIT_OK, "")

@@ -34,12 +34,20 @@ from .small import add_calendar_school, add_fixture_primary, add_whole_year_cost
 
 #: The day the widget tests and the demo school are set on.
 TODAY = dt.date(2026, 11, 23)
+#: A Wednesday in the spring term of 2026/27: the demo school as the service tests see it.
+SPRING_DAY = dt.date(2027, 2, 3)
 
 
 def _demo(session: Session) -> None:
     from provmap_desktop.services.demo import build_demo_school
 
     build_demo_school(session, today=TODAY)
+
+
+def _demo_in_spring(session: Session) -> None:
+    from provmap_desktop.services.demo import build_demo_school
+
+    build_demo_school(session, today=SPRING_DAY)
 
 
 def _oak_lane(session: Session) -> None:
@@ -70,6 +78,7 @@ SCHOOLS: dict[str, Callable[[Session], None]] = {
     "whole_year_costs": add_whole_year_costs,
     "fixture_primary": add_fixture_primary,
     "demo": _demo,
+    "demo_spring": _demo_in_spring,
     "pupils": _committed(make_pupil_school),
     "costed": _committed(make_costed_school),
     "map": _committed(build_school),

@@ -33,9 +33,10 @@ from provmap_desktop.services.calendar import SchoolCalendar
 from provmap_desktop.services.cost_limits import threshold_totals
 from provmap_desktop.services.demo import build_demo_school
 from provmap_desktop.storage.audit import AUDIT_OFF, install_audit
+from tests.schools.templates import SPRING_DAY, load_into
 from tests.test_layers import row_writes
 
-TODAY = dt.date(2027, 2, 3)  # a Wednesday in the spring term of 2026/27
+TODAY = SPRING_DAY  # a Wednesday in the spring term of 2026/27
 
 
 def _fresh_session() -> Iterator[Session]:
@@ -55,9 +56,14 @@ def _fresh_session() -> Iterator[Session]:
 
 @pytest.fixture(scope="module")
 def demo() -> Iterator[Session]:
-    """One demo school for the read-only tests in this module."""
+    """One demo school for the read-only tests in this module.
+
+    It is ``build_demo_school(today=TODAY)`` built once per run into a template (through
+    the app's own audited sessions) and loaded here; a test below builds it again in
+    this process and compares the two.
+    """
     for session in _fresh_session():
-        build_demo_school(session, today=TODAY)
+        load_into(session, "demo_spring")
         yield session
 
 
@@ -303,9 +309,8 @@ def test_budgets_for_the_current_year(demo: Session) -> None:
     assert all(b.amount > 0 for b in budgets)
 
 
-def test_build_leaves_no_audit_trail_and_restores_the_switch(demo: Session) -> None:
+def test_build_leaves_no_audit_trail(demo: Session) -> None:
     assert demo.scalar(select(func.count(AuditEntry.id))) == 0
-    assert AUDIT_OFF not in demo.info
 
 
 def _snapshot(session: Session) -> tuple[object, ...]:
@@ -335,15 +340,19 @@ def _snapshot(session: Session) -> tuple[object, ...]:
     return tuple(map(tuple, (pupils, groups, members, delivered, reviews)))
 
 
-def test_same_today_builds_the_same_school(demo: Session) -> None:
+def test_same_today_builds_the_same_school_and_restores_the_audit_switch(
+    demo: Session,
+) -> None:
     for session in _fresh_session():
         build_demo_school(session, today=TODAY)
         assert _snapshot(session) == _snapshot(demo)
+        assert AUDIT_OFF not in session.info
+        assert session.scalar(select(func.count(AuditEntry.id))) == 0
 
 
 def test_pupils_do_not_shift_with_today_in_the_same_year(demo: Session) -> None:
     for session in _fresh_session():
-        build_demo_school(session, today=dt.date(2026, 10, 1))
+        load_into(session, "demo")  # built as of 23/11/2026, in the autumn term
         first, again = _snapshot(demo)[0], _snapshot(session)[0]
         assert first == again
         assert session.scalar(select(func.count(DeliverySession.id))) < demo.scalar(

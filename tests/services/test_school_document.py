@@ -41,7 +41,6 @@ from provmap_desktop.models.vocab import (
     TargetMet,
 )
 from provmap_desktop.schemas import load_schema
-from provmap_desktop.services.demo import build_demo_school
 from provmap_desktop.services.school_document import (
     SchoolDocumentError,
     export_school,
@@ -52,20 +51,19 @@ from provmap_desktop.services.school_document import (
 from provmap_desktop.services.school_document_check import check_document
 from provmap_desktop.storage import open_database
 
+from ..schools.templates import copy_school
 from ..storage.conftest import all_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-TODAY = dt.date(2027, 2, 3)
 
 
 @pytest.fixture(scope="module")
 def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo school in a file, then a few edits made with the audit log on."""
-    path = tmp_path_factory.mktemp("demo") / "demo.provmap"
+    path = copy_school("demo_spring", tmp_path_factory.mktemp("demo") / "demo.provmap")
     db = open_database(path)
     try:
         with db.session_factory() as s:
-            build_demo_school(s, today=TODAY)
             pupil = s.scalars(select(Pupil).order_by(Pupil.id)).first()
             assert pupil is not None
             pupil.sen_notes = "Reads best in the morning; “quotes” and accents: Zoë."

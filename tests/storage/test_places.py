@@ -9,6 +9,8 @@ import pytest
 from provmap_desktop.cli import EXIT_OK, main
 from provmap_desktop.storage.places import place_warning
 
+from ..schools.templates import copy_school
+
 # What /proc/mounts says on a laptop with a school share, an sshfs folder and a stick.
 MOUNTS = [
     ("/dev/nvme0n1p2", "/", "ext4"),
@@ -56,9 +58,9 @@ def test_ordinary_folders_get_no_warning(path: str) -> None:
 def test_the_command_line_warns_on_stderr_and_still_works(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "OneDrive - Oakfield" / "school.provmap"
-    code = main(["--db", str(db), "demo", "--today", "01/10/2026"])
+    db = copy_school("fixture_primary", tmp_path / "OneDrive - Oakfield" / "school.provmap")
+    code = main(["--db", str(db), "check"])
     out, err = capsys.readouterr()
     assert code == EXIT_OK
-    assert "Demo school written" in out
+    assert "integrity check: ok" in out
     assert err.startswith("provmap: warning: This database is in a OneDrive folder")

@@ -93,17 +93,21 @@ def test_two_restores_in_the_same_second_keep_both_previous_databases(
     assert all_rows(second)["school_settings"][0][1] == "Second Primary"
 
 
-def test_demo_force_keeps_a_copy_of_the_school_it_replaces(
+def test_demo_force_replaces_the_school_and_keeps_a_copy_of_it(
     school_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = all_rows(school_file)
     code = main(["--db", str(school_file), "demo", "--force", "--today", "01/10/2026"])
-    out, _err = capsys.readouterr()
-    assert code == EXIT_OK
+    out, err = capsys.readouterr()
+    assert (code, err) == (EXIT_OK, "")
+    assert "Traceback" not in out
+    names = [row[1] for row in all_rows(school_file)["school_settings"]]
+    assert names == ["Oakfield Primary School"]  # the demo, not Fixture Primary
     copies = [c for c in list_copies(school_file) if c.reason == "before-demo"]
     assert len(copies) == 1
     assert all_rows(copies[0].path) == before
     assert "copy of the previous database" in out
+    assert main(["--db", str(school_file), "check"]) == EXIT_OK
 
 
 def test_the_first_open_of_the_day_takes_one_daily_copy(school_file: Path) -> None:
@@ -192,7 +196,7 @@ def test_a_second_name_for_the_same_file_is_refused(school_file: Path, tmp_path:
 
 
 def test_a_file_that_cannot_switch_to_wal_is_one_plain_line(
-    school_file: Path, tmp_path: Path
+    short_busy_timeout: int, school_file: Path, tmp_path: Path
 ) -> None:
     from provmap_desktop.storage import StorageError
 

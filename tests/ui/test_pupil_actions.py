@@ -215,7 +215,7 @@ def test_erasure_names_the_copies_that_still_hold_the_pupil_and_deletes_them(
 
 
 def test_erasure_does_not_claim_the_log_is_clean_while_a_reader_holds_it(
-    qtbot, window, screen, school_db: Database
+    short_busy_timeout: int, qtbot, window, screen, school_db: Database
 ) -> None:
     import sqlite3
 
