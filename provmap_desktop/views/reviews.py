@@ -227,9 +227,8 @@ class ReviewsScreen(ReloadWhenShown):
         today (the latest started), else the latest that has started at all."""
         review = self.listed[0] if self.listed else None
         shown = {g.id for g in groups}
-        if review is not None and review.membership is not None:
-            if review.membership.group_id in shown:
-                return review.membership.group_id
+        if review is not None and review.membership and review.membership.group_id in shown:
+            return review.membership.group_id
         today = self.ctx.today
         running = [g for g in groups if g.start_date <= today <= g.end_date]
         started = [g for g in groups if g.start_date <= today]

@@ -12,7 +12,8 @@ def test_the_first_review_due_and_its_group_are_chosen_at_the_start(demo_window)
     demo_window.show_screen("reviews")
     screen = demo_window.screens["reviews"]
     first = screen.listed[0]
-    assert first.review_date is not None and first.review_date <= TODAY  # overdue or due
+    assert first.review_date is not None
+    assert first.review_date <= TODAY
     assert screen.selected_review() is first
     assert screen.review_button.isEnabled()
     chosen = screen.ctx.session.get(ProvisionGroup, screen.groups.currentData())

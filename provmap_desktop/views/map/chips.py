@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ...ui import colours
+from .short_forms import pupil_forms
 
 PAD = 3
 CHIP_PAD = 5
@@ -57,6 +58,8 @@ class GroupBlock:
     heading: str  # "Mrs Ahmed · Tue, Thu 09:10 · 3/4"
     chips: tuple[Chip, ...]
     over_size: bool = False
+    #: The heading's facts, each with its shorter forms for a narrow column.
+    parts: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
         placed.append(Placed(QRect(x0, y, width, line_height), "cost", content.cost_text, 0))
         y += line_height + LINE_GAP
     for block in content.groups:
-        for line in _wrap_heading(block.heading, metrics, width):
+        for line in heading_lines(block, metrics, width):
             placed.append(Placed(QRect(x0, y, width, line_height), "heading", line, block.group_id))
             y += line_height
         y += LINE_GAP
@@ -121,16 +124,23 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
 
 def short_name(name: str) -> str:
     """A narrow cell's form of a name: "Freya James" becomes "Freya J."."""
-    words = name.split()
-    if len(words) < 2 or not words[-1][:1].isalpha():
-        return name
-    return f"{' '.join(words[:-1])} {words[-1][0]}."
+    forms = pupil_forms(name)
+    return forms[1] if len(forms) > 1 else name
+
+
+def fitting(forms: tuple[str, ...], metrics: QFontMetrics, room: int) -> str:
+    """The longest of ``forms`` whose every line fits ``room`` pixels (else the last)."""
+    for form in forms:
+        if all(metrics.horizontalAdvance(line) <= room for line in form.split("\n")):
+            return form
+    return forms[-1]
 
 
 def fitted_lines(chip: Chip, metrics: QFontMetrics, room: int) -> list[str]:
-    """A chip's lines for a cell ``room`` pixels wide: the name made short, the note
-    broken after its first word and its year left out, before anything is elided."""
-    name = chip.name if metrics.horizontalAdvance(chip.name) <= room else short_name(chip.name)
+    """A chip's lines for a cell ``room`` pixels wide: the name made short ("Freya J.",
+    then "FJ"), the note broken after its first word and its year left out, before
+    anything is elided."""
+    name = fitting(pupil_forms(chip.name), metrics, room)
     if not chip.note or metrics.horizontalAdvance(chip.note) <= room:
         return [name, chip.note] if chip.note else [name]
     word, _, rest = chip.note.partition(" ")
@@ -144,15 +154,21 @@ def short_note(note: str) -> str:
     return re.sub(r"(\d{1,2}/\d{1,2})/\d{4}", r"\1", note)
 
 
-def _wrap_heading(heading: str, metrics: QFontMetrics, width: int) -> list[str]:
-    """Break a heading at its " · " separators so staff and slot are never cut off."""
+def heading_lines(block: GroupBlock, metrics: QFontMetrics, width: int) -> list[str]:
+    """A group's heading as lines ``width`` pixels wide: each fact in the longest form
+    that fits, facts sharing a line (joined by " · ") where they can. A fact is
+    shortened before anything is elided, which happens only when even its shortest
+    form is too wide."""
+    parts = block.parts or tuple((part,) for part in block.heading.split(" · "))
     lines: list[str] = []
-    for part in heading.split(" · "):
-        candidate = f"{lines[-1]} · {part}" if lines else part
-        if lines and metrics.horizontalAdvance(candidate) <= width:
-            lines[-1] = candidate
-        else:
-            lines.append(part)
+    for forms in parts:
+        form = fitting(forms, metrics, width)
+        if "\n" not in form and lines:
+            candidate = f"{lines[-1]} · {form}"
+            if metrics.horizontalAdvance(candidate) <= width:
+                lines[-1] = candidate
+                continue
+        lines.extend(form.split("\n"))
     return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
 
 
