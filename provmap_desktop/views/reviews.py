@@ -232,8 +232,8 @@ class ReviewsScreen(ReloadWhenShown):
         today = self.ctx.today
         running = [g for g in groups if g.start_date <= today <= g.end_date]
         started = [g for g in groups if g.start_date <= today]
-        chosen = (running or started or list(groups) or [None])[0]
-        return chosen.id if chosen is not None else None
+        offered = running or started or list(groups)
+        return offered[0].id if offered else None
 
     def _load_impact(self) -> None:
         key = (self.ctx.academic_year_id, self.ctx.today, self._edits_seen)
