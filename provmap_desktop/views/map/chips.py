@@ -31,6 +31,9 @@ FOCUS_RING = colours.FOCUS_RING
 CHIP_ALPHA = 60
 ENDED_CHIP_ALPHA = 25
 
+#: What the drop zone for a new group says, in a wide cell and a narrow one.
+NEW_GROUP_FORMS = ("+ new group", "+ new", "+")
+
 #: Role holding a ``CellContent`` for grid cells.
 CELL_ROLE = Qt.ItemDataRole.UserRole + 10
 #: Role holding the area colour of a row (a ``QColor``), drawn as a stripe.
@@ -75,7 +78,7 @@ class CellContent:
 @dataclass(frozen=True)
 class Placed:
     rect: QRect
-    kind: str  # "heading" | "chip"
+    kind: str  # "heading" | "chip" | "cost" | "new_group"
     text: str
     group_id: int
     chip: Chip | None = None
@@ -119,6 +122,11 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
             x += chip_width + CHIP_GAP
         if block.chips:
             y += row_height + LINE_GAP
+    if content.groups:
+        # Below the groups, a place to drop a chip to start a group like its own.
+        text = fitting(NEW_GROUP_FORMS, metrics, width - 2 * CHIP_PAD)
+        zone = QRect(x0, y + LINE_GAP, width, line_height + 2)
+        placed.append(Placed(zone, "new_group", text, 0))
     return placed
 
 
@@ -205,7 +213,14 @@ class CellDelegate(QStyledItemDelegate):
         metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
         text_colour = QColor(TEXT_COLOUR)
         for item in layout_cell(rect, content, metrics):
-            if item.kind == "chip":
+            if item.kind == "new_group":
+                # A dashed outline, like an empty place to put something.
+                painter.setPen(QPen(QColor(colours.CHIP_OUTLINE), 1, Qt.PenStyle.DotLine))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(item.rect.adjusted(0, 0, -1, -1), 6, 6)
+                painter.setPen(QColor(HEADING_COLOUR))
+                painter.drawText(item.rect, Qt.AlignmentFlag.AlignCenter, item.text)
+            elif item.kind == "chip":
                 ended = item.chip is not None and item.chip.ended
                 fill = QColor(colour) if isinstance(colour, QColor) else QColor("#dde6f0")
                 fill.setAlpha(ENDED_CHIP_ALPHA if ended else CHIP_ALPHA)

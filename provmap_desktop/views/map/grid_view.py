@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QDrag, QFontMetrics, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QDrag,
+    QDropEvent,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
 
 from .chips import CELL_ROLE, CellContent, CellDelegate, Chip, cell_height, layout_cell
@@ -27,6 +34,8 @@ class MapView(QTableView):
     open_requested = Signal(QModelIndex)  # Enter or double-click on a cell
     delete_requested = Signal()
     section_toggled = Signal(object)  # section key
+    #: Chips or pupils dropped on a cell's "+ new group" zone: (cell, mime data).
+    new_group_dropped = Signal(QModelIndex, QMimeData)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,6 +171,29 @@ class MapView(QTableView):
             if placed.chip is not None and placed.rect.contains(pos):
                 return placed.chip
         return None
+
+    def in_new_group_zone(self, pos: QPoint) -> bool:
+        """Whether ``pos`` (in the viewport) is on a cell's "+ new group" zone."""
+        index = self.indexAt(pos)
+        content = index.data(CELL_ROLE) if index.isValid() else None
+        if not isinstance(content, CellContent):
+            return False
+        metrics = QFontMetrics(self.font())
+        placed = layout_cell(self.visualRect(index), content, metrics)
+        return any(p.kind == "new_group" and p.rect.contains(pos) for p in placed)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A drop on a cell's "+ new group" zone starts a group; elsewhere, as usual."""
+        pos = event.position().toPoint()
+        data = event.mimeData()
+        if self.in_new_group_zone(pos) and any(
+            data.hasFormat(kind) for kind in self.map_model().mimeTypes()
+        ):
+            event.setDropAction(Qt.DropAction.CopyAction)  # the source removes nothing
+            event.accept()
+            self.new_group_dropped.emit(self.indexAt(pos), data)
+            return
+        super().dropEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         chip = self.chip_at(event.position().toPoint())
