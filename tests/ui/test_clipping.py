@@ -1,0 +1,45 @@
+"""Nothing clipped on a 1366 × 768 laptop at 125 % (1093 × 614 to use): the Provisions
+table fits across, the Costs charts say every year group, the EHC plan's Section F
+table shows several rows, the search box's hint is whole."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+SMALL = (1093, 614)
+
+
+def _at_small_size(window, key: str):  # type: ignore[no-untyped-def]
+    window.resize(*SMALL)
+    window.show_screen(key)
+    QApplication.processEvents()
+    return window.screens[key]
+
+
+def test_the_provisions_table_fits_across_in_both_views(demo_window, qtbot):
+    screen = _at_small_size(demo_window, "provisions")
+    table = screen.table
+    for costs in (False, True):
+        if screen.show_costs.isChecked() != costs:
+            qtbot.mouseClick(screen.show_costs, Qt.MouseButton.LeftButton)
+        QApplication.processEvents()
+        shown = [
+            table.model().headerData(c, Qt.Orientation.Horizontal)
+            for c in range(table.model().columnCount())
+            if not table.isColumnHidden(c)
+        ]
+        assert table.horizontalScrollBar().maximum() == 0, shown
+        assert shown[0] == "Provision"
+        # Each column is wide enough for its heading ("Weeks", not "Wee…").
+        metrics = table.horizontalHeader().fontMetrics()
+        for column in range(table.model().columnCount()):
+            if table.isColumnHidden(column):
+                continue
+            heading = table.model().headerData(column, Qt.Orientation.Horizontal)
+            assert metrics.horizontalAdvance(heading) <= table.columnWidth(column), heading
+        if costs:
+            assert "Funding" in shown
+            assert "Weeks" not in shown
+        else:
+            assert {"Area of need", "Wave", "Minutes", "Weeks"} <= set(shown)
