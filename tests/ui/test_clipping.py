@@ -43,3 +43,25 @@ def test_the_provisions_table_fits_across_in_both_views(demo_window, qtbot):
             assert "Weeks" not in shown
         else:
             assert {"Area of need", "Wave", "Minutes", "Weeks"} <= set(shown)
+
+
+def test_the_charts_say_every_heading_in_a_form_that_fits(demo_window):
+    from provmap_desktop.views.costs_tabs import ChartsTab
+
+    screen = _at_small_size(demo_window, "costs")
+    (charts,) = screen.findChildren(ChartsTab)
+    screen.tabs.setCurrentWidget(charts)
+    charts.show()
+    QApplication.processEvents()
+    years = charts.year_group_chart
+    years.fit_labels()
+    shown = years.category_axis.categories()
+    # Too narrow for "Reception" and "No year group" under their bars at 125 %.
+    assert shown[:3] == ["Rec", "Y1", "Y2"]
+    assert shown[-1] == "None"
+    # The table beside it says them whole.
+    assert years.model.rows[0][0] == "Reception"
+    areas = charts.area_chart
+    areas.fit_labels()
+    assert "SEMH" in areas.category_axis.categories()
+    assert "Social, emotional and mental health" in [row[0] for row in areas.model.rows]

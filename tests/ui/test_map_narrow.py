@@ -10,7 +10,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from provmap_desktop.views.map.chips import CELL_ROLE, CellContent, layout_cell
-from provmap_desktop.views.map.short_forms import (
+from provmap_desktop.ui.short_forms import (
     column_short,
     pupil_forms,
     rate_forms,

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from ...services.formatting import format_money
 from ...services.provision_map import GroupInfo, MapTotals, MemberInfo
+from ...ui.short_forms import over_forms, rate_forms, slot_forms, staff_forms
 from .chips import Chip, GroupBlock
-from .short_forms import over_forms, rate_forms, slot_forms, staff_forms
 
 #: ``ended 23/11/2026`` (or nothing) for a member of a group.
 NoteOf = Callable[[GroupInfo, MemberInfo], str]

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ...ui import colours
-from .short_forms import pupil_forms
+from ...ui.short_forms import pupil_forms
 
 PAD = 3
 CHIP_PAD = 5

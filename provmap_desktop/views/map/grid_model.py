@@ -26,11 +26,11 @@ from PySide6.QtGui import QColor
 from ...services.formatting import format_money
 from ...services.provision_map import GroupInfo, MapRow, MapSnapshot, MemberInfo
 from ...ui.colours import AREA_COLOURS, UNKNOWN_AREA
+from ...ui.short_forms import column_short
 from .cell_words import cell_speech, cell_text, cell_tooltip, group_block, totals_text
 from .chips import AREA_COLOUR_ROLE, CELL_ROLE, CellContent, Chip
 from .map_rows import RowEntry, heading_text, layout_rows
 from .mime import MEMBERSHIPS_MIME, PUPILS_MIME, memberships_mime
-from .short_forms import column_short
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -117,3 +117,17 @@ def column_short(name: str) -> str:
     if len(words) == 1:
         return name if len(name) <= 5 else name[:3]
     return "".join(w[0].upper() for w in words[:3])
+
+
+#: The areas of need as the SEND Code of Practice's readers write them for short.
+AREA_SHORT = {
+    "Communication and interaction": "C&I",
+    "Cognition and learning": "C&L",
+    "Social, emotional and mental health": "SEMH",
+    "Sensory and/or physical": "Sensory/physical",
+}
+
+
+def area_short(name: str) -> str:
+    """An area of need for a narrow place ("SEMH"); any other heading is kept whole."""
+    return AREA_SHORT.get(name, name)
