@@ -235,9 +235,12 @@ class ChartPanel(QWidget):
         self.fit_labels()
 
     def fit_labels(self) -> None:
-        """Headings that fit the chart: upright bars share the width, so a year group's
-        name too long for its bar is said short ("Rec", "Y1", "None"); a sideways heading too long for the side is said short ("SEMH").
-        The table and the chart's description always say them whole."""
+        """Headings that fit the chart, the table and description saying them whole.
+
+        Upright bars share the width: a year group's name too long for its bar is said
+        short ("Rec", "Y1", "None"). A sideways heading too long for the side is said
+        short too ("SEMH").
+        """
         axis = getattr(self, "category_axis", None)
         if axis is None or not self.categories:
             return

@@ -9,7 +9,6 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
-from provmap_desktop.views.map.chips import CELL_ROLE, CellContent, layout_cell
 from provmap_desktop.ui.short_forms import (
     column_short,
     pupil_forms,
@@ -17,6 +16,7 @@ from provmap_desktop.ui.short_forms import (
     slot_forms,
     staff_forms,
 )
+from provmap_desktop.views.map.chips import CELL_ROLE, CellContent, layout_cell
 
 SMALL = (1093, 614)
 ELLIPSIS = "…"
