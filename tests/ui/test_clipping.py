@@ -65,3 +65,25 @@ def test_the_charts_say_every_heading_in_a_form_that_fits(demo_window):
     areas.fit_labels()
     assert "SEMH" in areas.category_axis.categories()
     assert "Social, emotional and mental health" in [row[0] for row in areas.model.rows]
+
+
+def test_the_ehc_plan_tab_shows_every_section_f_item_of_a_four_item_plan(demo_window):
+    from provmap_desktop.models import Ehcp, EhcpProvisionItem
+    from provmap_desktop.views.pupils.ehcp_items import SectionFTab
+
+    screen = _at_small_size(demo_window, "pupils")
+    session = screen.ctx.session
+    pupil = next(
+        e.pupil_id
+        for e in session.query(Ehcp)
+        if session.query(EhcpProvisionItem).filter_by(ehcp_id=e.id).count() == 4
+    )
+    screen.show_target(f"section-f:{pupil}")
+    QApplication.processEvents()
+    (tab,) = screen.findChildren(SectionFTab)
+    table = tab.items
+    assert table.rowCount() == 4
+    # Every row's top is inside the table's view (2½ rows showed at 150 pixels high).
+    for row in range(4):
+        assert table.rowViewportPosition(row) < table.viewport().height(), row
+    assert table.rowViewportPosition(2) + table.rowHeight(2) <= table.viewport().height()
