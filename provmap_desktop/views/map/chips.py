@@ -169,11 +169,12 @@ def heading_lines(block: GroupBlock, metrics: QFontMetrics, width: int) -> list[
     form is too wide."""
     parts = block.parts or tuple((part,) for part in block.heading.split(" · "))
     lines: list[str] = []
+    room = width - 2  # the painter's text may come out a pixel wider than measured
     for forms in parts:
-        form = fitting(forms, metrics, width)
+        form = fitting(forms, metrics, room)
         if "\n" not in form and lines:
             candidate = f"{lines[-1]} · {form}"
-            if metrics.horizontalAdvance(candidate) <= width:
+            if metrics.horizontalAdvance(candidate) <= room:
                 lines[-1] = candidate
                 continue
         lines.extend(form.split("\n"))
