@@ -188,6 +188,38 @@ def cell_height(width: int, content: CellContent, metrics: QFontMetrics) -> int:
     return max(p.rect.bottom() for p in placed) + PAD + 1
 
 
+def _paint_item(painter: QPainter, item: Placed, colour: object, text_colour: QColor) -> None:
+    """Draw one heading line, cost, chip or "+ new group" zone of a cell."""
+    if item.kind == "new_group":
+        # A dotted outline, like an empty place to put something.
+        painter.setPen(QPen(QColor(colours.CHIP_OUTLINE), 1, Qt.PenStyle.DotLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(item.rect.adjusted(0, 0, -1, -1), 6, 6)
+        painter.setPen(QColor(HEADING_COLOUR))
+        painter.drawText(item.rect, Qt.AlignmentFlag.AlignCenter, item.text)
+    elif item.kind == "chip":
+        ended = item.chip is not None and item.chip.ended
+        fill = QColor(colour) if isinstance(colour, QColor) else QColor("#dde6f0")
+        fill.setAlpha(ENDED_CHIP_ALPHA if ended else CHIP_ALPHA)
+        # An ended allocation: a dashed outline and its words ("ended 23/11/2026").
+        style = Qt.PenStyle.DashLine if ended else Qt.PenStyle.SolidLine
+        painter.setPen(QPen(QColor(colours.CHIP_OUTLINE), 1, style))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(item.rect.adjusted(0, 0, -1, -1), 6, 6)
+        painter.setPen(text_colour)
+        painter.drawText(item.rect, Qt.AlignmentFlag.AlignCenter, item.text)
+    else:
+        # Same font as measured in layout_cell, so nothing is cut off; a heading
+        # is told apart by a softer (still 4.5:1) colour, a cost by weight.
+        font = painter.font()
+        font.setBold(item.kind == "cost")
+        painter.setFont(font)
+        painter.setPen(QColor(HEADING_COLOUR) if item.kind == "heading" else text_colour)
+        painter.drawText(item.rect, Qt.AlignmentFlag.AlignVCenter, item.text)
+        font.setBold(False)
+        painter.setFont(font)
+
+
 class CellDelegate(QStyledItemDelegate):
     """Paints groups and chips; the row's area colour is a thin stripe, never the only cue."""
 
@@ -214,39 +246,7 @@ class CellDelegate(QStyledItemDelegate):
         metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
         text_colour = QColor(TEXT_COLOUR)
         for item in layout_cell(rect, content, metrics):
-            if item.kind == "new_group":
-                # A dashed outline, like an empty place to put something.
-                painter.setPen(QPen(QColor(colours.CHIP_OUTLINE), 1, Qt.PenStyle.DotLine))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(item.rect.adjusted(0, 0, -1, -1), 6, 6)
-                painter.setPen(QColor(HEADING_COLOUR))
-                painter.drawText(item.rect, Qt.AlignmentFlag.AlignCenter, item.text)
-            elif item.kind == "chip":
-                ended = item.chip is not None and item.chip.ended
-                fill = QColor(colour) if isinstance(colour, QColor) else QColor("#dde6f0")
-                fill.setAlpha(ENDED_CHIP_ALPHA if ended else CHIP_ALPHA)
-                # An ended allocation: a dashed outline and its words ("ended 23/11/2026").
-                painter.setPen(
-                    QPen(
-                        QColor(colours.CHIP_OUTLINE),
-                        1,
-                        Qt.PenStyle.DashLine if ended else Qt.PenStyle.SolidLine,
-                    )
-                )
-                painter.setBrush(fill)
-                painter.drawRoundedRect(item.rect.adjusted(0, 0, -1, -1), 6, 6)
-                painter.setPen(text_colour)
-                painter.drawText(item.rect, Qt.AlignmentFlag.AlignCenter, item.text)
-            else:
-                # Same font as measured in layout_cell, so nothing is cut off; a heading
-                # is told apart by a softer (still 4.5:1) colour, a cost by weight.
-                font = painter.font()
-                font.setBold(item.kind == "cost")
-                painter.setFont(font)
-                painter.setPen(QColor(HEADING_COLOUR) if item.kind == "heading" else text_colour)
-                painter.drawText(item.rect, Qt.AlignmentFlag.AlignVCenter, item.text)
-                font.setBold(False)
-                painter.setFont(font)
+            _paint_item(painter, item, colour, text_colour)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if selected:
             painter.setPen(QPen(QColor(SELECTED_OUTLINE), 2))

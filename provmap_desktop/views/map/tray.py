@@ -149,7 +149,7 @@ class PupilTray(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         # Wide enough for a name with its SEN status and need ("Charlie Chapman (K · SPLD)").
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M" * 17))
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M" * 19))
         layout.addWidget(QLabel("<b>Pupils</b>"))
         layout.addWidget(self.search)
         # One filter a row: side by side, "SEN register" was cut off in the narrow tray.
