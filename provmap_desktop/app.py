@@ -61,6 +61,9 @@ def _create_school(path: Path, choice) -> Database:  # type: ignore[no-untyped-d
             term_dates=terms,
         )
         session.commit()
+    from .shell.setup_checklist import mark_new_school
+
+    mark_new_school(database.path)  # every screen is empty: show the first steps
     return database
 
 

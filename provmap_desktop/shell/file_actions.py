@@ -15,6 +15,7 @@ from ..storage import Database, StorageError, open_database
 from ..storage.backup import backup_database, check_backup, restore_database
 from ..storage.sealed import is_sealed, open_sealed, private_temp_folder
 from ..ui.context import AppContext
+from ..ui.folders import last_folder, remember, start_in
 from .backup_dialogs import BackupDialog, BackupsDialog, ask_backup_password
 
 
@@ -32,10 +33,11 @@ class FileActions(QMainWindow):
     def back_up(self) -> None:
         """Ask where (and whether with a password), then write a backup there."""
         stamp = self.today.strftime("%Y-%m-%d")
-        suggested = Path.home() / f"{self.database.path.stem}-backup-{stamp}.provmap"
+        suggested = last_folder() / f"{self.database.path.stem}-backup-{stamp}.provmap"
         dialog = BackupDialog(suggested, self)
         if dialog.exec() != BackupDialog.DialogCode.Accepted:
             return
+        remember(dialog.target)
         try:
             out = backup_database(
                 self.database.path, dialog.target, password=dialog.chosen_password
@@ -51,10 +53,11 @@ class FileActions(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Restore from a backup",
-            str(Path.home()),
+            start_in(),
             "ProvMap backups (*.provmap *.provmap-sealed *.bak);;All files (*)",
         )
         if path:
+            remember(path)
             self.restore_from(Path(path))
 
     def import_map(self) -> None:

@@ -68,6 +68,7 @@ class FirstStartDialog(QDialog):
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem_label.setVisible(bool(problem))
         layout.addWidget(self.problem_label)
+        self.buttons: list[QPushButton] = []
         # Bound methods, not lambdas: a lambda holding ``self`` in a connection keeps this
         # top-level dialog alive until a later garbage collection frees it at random.
         for text, slot in (
@@ -76,9 +77,14 @@ class FirstStartDialog(QDialog):
             ("&Restore a backup…", self._choose_restore),
         ):
             button = QPushButton(text)
+            self.buttons.append(button)
             button.setAccessibleName(text.replace("&", "").rstrip("…"))
             button.clicked.connect(slot)
             layout.addWidget(button)
+        # Wide enough for the longest button's words with room either side (at 125 %
+        # the demo button's text ran into its edges).
+        widest = max(self.fontMetrics().horizontalAdvance(b.text()) for b in self.buttons)
+        self.setMinimumWidth(widest + 96)
         cancel = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         cancel.rejected.connect(self.reject)
         layout.addWidget(cancel)

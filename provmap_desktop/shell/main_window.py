@@ -26,6 +26,7 @@ from .file_actions import FileActions
 from .help import costing_help, show_about
 from .menus import build_menus, wire_undo
 from .screen_tabs import ScreenMap, ScreenTabs
+from .setup_checklist import SetupChecklist
 from .status_strip import StatusStrip, risky_place_banner
 
 
@@ -97,6 +98,9 @@ class MainWindow(FileActions, StatusStrip, ScreenTabs):
         self.place_banner = risky_place_banner(database)
         layout.addWidget(self.place_banner)
         layout.addWidget(self.period_bar)
+        # A new school's first steps, until they are done or the list is hidden.
+        self.setup_checklist = SetupChecklist(ctx, database.path, self)
+        layout.addWidget(self.setup_checklist)
         layout.addWidget(tabs, 1)
         self.setCentralWidget(central)
 

@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ..services.formatting import format_money, round_money
 from ..ui.colours import CHART_SERIES
+from ..ui.short_forms import area_short, column_short
 
 _PATTERNS = {
     "solid": Qt.BrushStyle.SolidPattern,
@@ -127,6 +128,11 @@ def table_view(model: SummaryTableModel, name: str) -> QTableView:
     return view
 
 
+def _bar_short(name: str) -> str:
+    """A year group under a narrow bar: "Rec", "Y1", and "None" for no year group."""
+    return "None" if name == "No year group" else column_short(name)
+
+
 class ChartPanel(QWidget):
     """A horizontal bar chart of money by heading, with a table of the same figures.
 
@@ -141,6 +147,8 @@ class ChartPanel(QWidget):
         self.upright = upright
         self.chart = QChart()
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.categories: list[str] = []
+        self.chart.plotAreaChanged.connect(lambda _area: self.fit_labels())
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setAccessibleName(f"Chart: {title}")
@@ -203,8 +211,9 @@ class ChartPanel(QWidget):
             highest = max([highest, *amounts])
             bars.append(bar_set)
         self.chart.addSeries(bars)
-        axis_y = QBarCategoryAxis()
-        axis_y.append(order(categories))
+        axis_y = self.category_axis = QBarCategoryAxis()
+        self.categories = order(categories)
+        axis_y.append(self.categories)
         axis_x = QValueAxis()
         axis_x.setRange(0, highest if highest else 1)
         axis_x.applyNiceNumbers()
@@ -223,3 +232,29 @@ class ChartPanel(QWidget):
         names = " and ".join(name for name, _ in series)
         rows = "; ".join(f"{row[0]}: {', '.join(row[1:])}" for row in self.model.rows)
         self.chart_view.setAccessibleDescription(f"{names} by heading. {rows}")
+        self.fit_labels()
+
+    def fit_labels(self) -> None:
+        """Headings that fit the chart, the table and description saying them whole.
+
+        Upright bars share the width: a year group's name too long for its bar is said
+        short ("Rec", "Y1", "None"). A sideways heading too long for the side is said
+        short too ("SEMH").
+        """
+        axis = getattr(self, "category_axis", None)
+        if axis is None or not self.categories:
+            return
+        metrics = QFontMetrics(axis.labelsFont())
+        if self.upright:
+            room = self.chart.plotArea().width() or self.chart_view.width() * 0.8
+            each = room / len(self.categories) - 24  # Qt keeps a margin either side
+            fits = all(metrics.horizontalAdvance(name) <= each for name in self.categories)
+            labels = self.categories if fits else [_bar_short(n) for n in self.categories]
+        else:
+            side = self.chart_view.width() // 3
+            labels = [
+                n if metrics.horizontalAdvance(n) <= side else area_short(n)
+                for n in self.categories
+            ]
+        if axis.categories() != labels:
+            axis.setCategories(labels)

@@ -40,6 +40,13 @@ from ..ui.entity_table import Column, EntityTableModel, install_delegates
 from ..ui.speech import ValueLabel
 
 KIND = Kind.PROVISIONS
+#: The name is always shown; beside it, the area, wave and timings, or (with "Show
+#: costs and funding") who delivers it, the costs, the funding and whether retired.
+ALWAYS = {0}
+COSTS = {3, 4, 9, 10, 11, 12}
+#: Starting widths; the name column stretches into what is left.
+COLUMN_WIDTHS = {1: 160, 2: 48, 3: 125, 4: 110, 5: 66, 6: 70, 7: 58, 8: 80}
+COLUMN_WIDTHS.update({9: 85, 10: 120, 11: 120, 12: 62})
 LONG_FIELDS = (
     ("description", "Description"),
     ("entry_criteria", "Entry criteria"),
@@ -97,15 +104,32 @@ class ProvisionsScreen(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # The names take what the other columns leave, so the table fits across a
+        # 1366 laptop at 125 % without scrolling sideways.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
         self.table.setWordWrap(False)
-        self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(0, 240)  # provision names are the point of the table
-        for column in (1, 3, 4):
-            self.table.setColumnWidth(column, 150)
+        for column, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(column, width)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.show_costs = QCheckBox("Show co&sts and funding")
+        self.show_costs.setToolTip(
+            "Show who delivers each provision, its costs, its funding and whether it "
+            "is retired, in place of its area, wave and timings"
+        )
+        self.show_costs.toggled.connect(self._show_columns)
+        self._show_columns(False)
         install_delegates(self.table, self.model)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+    def _show_columns(self, costs: bool) -> None:
+        """The area, wave and timings (the usual view) or the costs, beside the names.
+
+        All thirteen at once need about 1,400 pixels: more than a school laptop has.
+        """
+        for column in range(self.model.columnCount()):
+            shown = column in ALWAYS or (column in COSTS) == costs
+            self.table.setColumnHidden(column, not shown)
 
     def _top_bar(self) -> QHBoxLayout:
         """Make the name filter, the Show retired box and the Add provision button."""
@@ -117,6 +141,7 @@ class ProvisionsScreen(QWidget):
         add.clicked.connect(self.add_provision)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.show_costs)
         top.addWidget(self.show_retired)
         top.addWidget(add)
         return top

@@ -194,7 +194,10 @@ class RegisterScreen(ReloadWhenShown):
                 planned.day.strftime("%a %d/%m/%Y"),
                 planned.start_time.strftime("%H:%M") if planned.start_time else "",
                 planned.provision_name,
-                planned.group_name,
+                # "Year 6", not "Numeracy intervention – Year 6" beside its provision,
+                # so the pupils' names have the room.
+                planned.group_name.removeprefix(f"{planned.provision_name} – ")
+                or planned.group_name,
                 planned.staff_name,
                 f"{len(planned.members)}: {names}" if planned.members else "no pupils",
                 planned.status_text,

@@ -192,6 +192,9 @@ class ReviewsScreen(ReloadWhenShown):
                 )
             )
         _fill(self.due, rows)
+        if rows and not self.due.selectionModel().hasSelection():
+            # The first review due is the one to start with.
+            self.due.selectRow(0)
         self._load_groups()
         self._load_impact()
         self._show_cycles()
@@ -209,12 +212,28 @@ class ReviewsScreen(ReloadWhenShown):
         )
         if self.ctx.academic_year_id is not None:
             query = query.where(ProvisionGroup.academic_year_id == self.ctx.academic_year_id)
-        for group in self.ctx.session.scalars(query):
+        groups = list(self.ctx.session.scalars(query))
+        for group in groups:
             self.groups.addItem(
                 f"{group_label(group)} from {format_date(group.start_date)}", group.id
             )
+        if keep is None:
+            keep = self._sensible_group(groups)
         if keep is not None and (index := self.groups.findData(keep)) >= 0:
             self.groups.setCurrentIndex(index)
+
+    def _sensible_group(self, groups: Sequence[ProvisionGroup]) -> int | None:
+        """The group to offer first: that of the first review due, else one running
+        today (the latest started), else the latest that has started at all."""
+        review = self.listed[0] if self.listed else None
+        shown = {g.id for g in groups}
+        if review is not None and review.membership and review.membership.group_id in shown:
+            return review.membership.group_id
+        today = self.ctx.today
+        running = [g for g in groups if g.start_date <= today <= g.end_date]
+        started = [g for g in groups if g.start_date <= today]
+        offered = running or started or list(groups)
+        return offered[0].id if offered else None
 
     def _load_impact(self) -> None:
         key = (self.ctx.academic_year_id, self.ctx.today, self._edits_seen)

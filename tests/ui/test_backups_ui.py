@@ -162,3 +162,42 @@ def test_a_database_in_a_synced_folder_opens_with_a_warning_banner(qtbot, tmp_pa
 
 def test_an_ordinary_folder_shows_no_banner(window):
     assert not window.place_banner.isVisible()
+
+
+def test_backup_and_restore_open_in_the_last_folder_used(window, qtbot, tmp_path: Path):
+    """Both file dialogs start where the last file was saved or opened, and the
+    backup is offered under the school file's name and today's date."""
+    from provmap_desktop.ui.folders import remember
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    remember(usb / "costs.xlsx")
+    offered: list[str] = []
+
+    def back_up(dialog: QWidget) -> None:
+        assert isinstance(dialog, BackupDialog)
+        offered.append(dialog.path_edit.text())
+        dialog.path_edit.setText(str(tmp_path / "stick" / "copy.provmap"))
+        (tmp_path / "stick").mkdir()
+        qtbot.mouseClick(
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
+
+    on_next_modal(back_up)
+    window.back_up()
+    assert offered == [str(usb / "school-backup-2026-11-23.provmap")]
+    assert (tmp_path / "stick" / "copy.provmap").exists()
+
+    opened_in: list[str] = []
+
+    def look(dialog: QWidget) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        assert isinstance(dialog, QFileDialog)
+        opened_in.append(dialog.directory().absolutePath())
+        dialog.reject()
+
+    on_next_modal(look)
+    window.restore()
+    # The backup just written chose the folder the restore dialog opens in.
+    assert opened_in == [str(tmp_path / "stick")]

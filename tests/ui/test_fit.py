@@ -141,7 +141,10 @@ def test_map_at_1366x768_shows_reception_to_year_6_and_totals(demo_window, qtbot
     QApplication.processEvents()
     view = demo_window.screens["map"].view
     model = view.model()
-    names = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    names = [
+        model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.AccessibleTextRole)
+        for c in range(model.columnCount())
+    ]
     assert names[:7] == ["Reception", *(f"Year {n}" for n in range(1, 7))]
     assert names[-1] == "Total"
     assert view.horizontalScrollBar().maximum() == 0

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from ...services.formatting import format_money
 from ...services.provision_map import GroupInfo, MapTotals, MemberInfo
+from ...ui.short_forms import over_forms, rate_forms, slot_forms, staff_forms
 from .chips import Chip, GroupBlock
 
 #: ``ended 23/11/2026`` (or nothing) for a member of a group.
@@ -93,12 +94,15 @@ def group_block(
     current = current_of(group)
     size = f"{len(current)}/{group.max_size}"
     over = len(current) > group.max_size
-    heading_parts = [group.staff_name or "No staff named", group.slot_text, size]
+    # Each fact with its shorter forms, for a narrow column (see ``short_forms``).
+    parts = [staff_forms(group.staff_name) if group.staff_name else ("No staff named", "No staff")]
+    parts += [slot_forms(group.slot_text), (size,)]
     if over:
-        heading_parts.append("! over size")
+        parts.append(over_forms())
     if group.id in group_rates:
-        heading_parts.append(group_rates[group.id])
-    heading_parts = [p for p in heading_parts if p]
+        parts.append(rate_forms(group_rates[group.id]))
+    parts = [p for p in parts if p]
+    heading_parts = [p[0] for p in parts]
     # Pupils still in the group first; those who have left after them, marked.
     left = [m for m in group.members if m not in current]
     chips = tuple(
@@ -111,4 +115,24 @@ def group_block(
         )
         for m in (*current, *left)
     )
-    return GroupBlock(group.id, " · ".join(heading_parts), chips, over)
+    return GroupBlock(group.id, " · ".join(heading_parts), chips, over, tuple(parts))
+
+
+def cell_tooltip(
+    groups: Iterable[GroupInfo],
+    current_of: CurrentOf,
+    note_of: NoteOf,
+    group_rates: dict[int, str],
+) -> str:
+    """A cell's tooltip: each group's heading in full (a narrow cell shortens it) and
+    its pupils' full names.
+
+    "Group A · Mrs Sunita Bhatt · Mon, Wed, Fri 10:30 · 6/6 · 92% ● Green" over
+    "Jack Francis, Aisha Lloyd (ended 23/11/2026)".
+    """
+    blocks = []
+    for group in groups:
+        heading = group_block(group, current_of, note_of, group_rates).heading
+        names = ", ".join(member_text(group, m, note_of) for m in group.members) or "no pupils"
+        blocks.append(f"{group.name or 'Group'} · {heading}\n{names}")
+    return "\n\n".join(blocks)

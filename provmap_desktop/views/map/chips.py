@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ...ui import colours
+from ...ui.short_forms import pupil_forms
 
 PAD = 3
 CHIP_PAD = 5
@@ -29,6 +30,9 @@ FOCUS_RING = colours.FOCUS_RING
 #: How strongly a chip is tinted with its area colour (0-255).
 CHIP_ALPHA = 60
 ENDED_CHIP_ALPHA = 25
+
+#: What the drop zone for a new group says, in a wide cell and a narrow one.
+NEW_GROUP_FORMS = ("+ new group", "+ new", "+")
 
 #: Role holding a ``CellContent`` for grid cells.
 CELL_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -57,6 +61,8 @@ class GroupBlock:
     heading: str  # "Mrs Ahmed · Tue, Thu 09:10 · 3/4"
     chips: tuple[Chip, ...]
     over_size: bool = False
+    #: The heading's facts, each with its shorter forms for a narrow column.
+    parts: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ class CellContent:
 @dataclass(frozen=True)
 class Placed:
     rect: QRect
-    kind: str  # "heading" | "chip"
+    kind: str  # "heading" | "chip" | "cost" | "new_group"
     text: str
     group_id: int
     chip: Chip | None = None
@@ -89,7 +95,7 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
         placed.append(Placed(QRect(x0, y, width, line_height), "cost", content.cost_text, 0))
         y += line_height + LINE_GAP
     for block in content.groups:
-        for line in _wrap_heading(block.heading, metrics, width):
+        for line in heading_lines(block, metrics, width):
             placed.append(Placed(QRect(x0, y, width, line_height), "heading", line, block.group_id))
             y += line_height
         y += LINE_GAP
@@ -116,21 +122,33 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
             x += chip_width + CHIP_GAP
         if block.chips:
             y += row_height + LINE_GAP
+    if content.groups:
+        # Below the groups, a place to drop a chip to start a group like its own.
+        text = fitting(NEW_GROUP_FORMS, metrics, width - 2 * CHIP_PAD)
+        zone = QRect(x0, y + LINE_GAP, width, line_height + 2)
+        placed.append(Placed(zone, "new_group", text, 0))
     return placed
 
 
 def short_name(name: str) -> str:
     """A narrow cell's form of a name: "Freya James" becomes "Freya J."."""
-    words = name.split()
-    if len(words) < 2 or not words[-1][:1].isalpha():
-        return name
-    return f"{' '.join(words[:-1])} {words[-1][0]}."
+    forms = pupil_forms(name)
+    return forms[1] if len(forms) > 1 else name
+
+
+def fitting(forms: tuple[str, ...], metrics: QFontMetrics, room: int) -> str:
+    """The longest of ``forms`` whose every line fits ``room`` pixels (else the last)."""
+    for form in forms:
+        if all(metrics.horizontalAdvance(line) <= room for line in form.split("\n")):
+            return form
+    return forms[-1]
 
 
 def fitted_lines(chip: Chip, metrics: QFontMetrics, room: int) -> list[str]:
-    """A chip's lines for a cell ``room`` pixels wide: the name made short, the note
-    broken after its first word and its year left out, before anything is elided."""
-    name = chip.name if metrics.horizontalAdvance(chip.name) <= room else short_name(chip.name)
+    """A chip's lines for a cell ``room`` pixels wide: the name made short ("Freya J.",
+    then "FJ"), the note broken after its first word and its year left out, before
+    anything is elided."""
+    name = fitting(pupil_forms(chip.name), metrics, room)
     if not chip.note or metrics.horizontalAdvance(chip.note) <= room:
         return [name, chip.note] if chip.note else [name]
     word, _, rest = chip.note.partition(" ")
@@ -144,15 +162,22 @@ def short_note(note: str) -> str:
     return re.sub(r"(\d{1,2}/\d{1,2})/\d{4}", r"\1", note)
 
 
-def _wrap_heading(heading: str, metrics: QFontMetrics, width: int) -> list[str]:
-    """Break a heading at its " · " separators so staff and slot are never cut off."""
+def heading_lines(block: GroupBlock, metrics: QFontMetrics, width: int) -> list[str]:
+    """A group's heading as lines ``width`` pixels wide: each fact in the longest form
+    that fits, facts sharing a line (joined by " · ") where they can. A fact is
+    shortened before anything is elided, which happens only when even its shortest
+    form is too wide."""
+    parts = block.parts or tuple((part,) for part in block.heading.split(" · "))
     lines: list[str] = []
-    for part in heading.split(" · "):
-        candidate = f"{lines[-1]} · {part}" if lines else part
-        if lines and metrics.horizontalAdvance(candidate) <= width:
-            lines[-1] = candidate
-        else:
-            lines.append(part)
+    room = width - 2  # the painter's text may come out a pixel wider than measured
+    for forms in parts:
+        form = fitting(forms, metrics, room)
+        if "\n" not in form and lines:
+            candidate = f"{lines[-1]} · {form}"
+            if metrics.horizontalAdvance(candidate) <= room:
+                lines[-1] = candidate
+                continue
+        lines.extend(form.split("\n"))
     return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
 
 
@@ -161,6 +186,38 @@ def cell_height(width: int, content: CellContent, metrics: QFontMetrics) -> int:
     if not placed:
         return metrics.height() + 2 * PAD
     return max(p.rect.bottom() for p in placed) + PAD + 1
+
+
+def _paint_item(painter: QPainter, item: Placed, colour: object, text_colour: QColor) -> None:
+    """Draw one heading line, cost, chip or "+ new group" zone of a cell."""
+    if item.kind == "new_group":
+        # A dotted outline, like an empty place to put something.
+        painter.setPen(QPen(QColor(colours.CHIP_OUTLINE), 1, Qt.PenStyle.DotLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(item.rect.adjusted(0, 0, -1, -1), 6, 6)
+        painter.setPen(QColor(HEADING_COLOUR))
+        painter.drawText(item.rect, Qt.AlignmentFlag.AlignCenter, item.text)
+    elif item.kind == "chip":
+        ended = item.chip is not None and item.chip.ended
+        fill = QColor(colour) if isinstance(colour, QColor) else QColor("#dde6f0")
+        fill.setAlpha(ENDED_CHIP_ALPHA if ended else CHIP_ALPHA)
+        # An ended allocation: a dashed outline and its words ("ended 23/11/2026").
+        style = Qt.PenStyle.DashLine if ended else Qt.PenStyle.SolidLine
+        painter.setPen(QPen(QColor(colours.CHIP_OUTLINE), 1, style))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(item.rect.adjusted(0, 0, -1, -1), 6, 6)
+        painter.setPen(text_colour)
+        painter.drawText(item.rect, Qt.AlignmentFlag.AlignCenter, item.text)
+    else:
+        # Same font as measured in layout_cell, so nothing is cut off; a heading
+        # is told apart by a softer (still 4.5:1) colour, a cost by weight.
+        font = painter.font()
+        font.setBold(item.kind == "cost")
+        painter.setFont(font)
+        painter.setPen(QColor(HEADING_COLOUR) if item.kind == "heading" else text_colour)
+        painter.drawText(item.rect, Qt.AlignmentFlag.AlignVCenter, item.text)
+        font.setBold(False)
+        painter.setFont(font)
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -189,32 +246,7 @@ class CellDelegate(QStyledItemDelegate):
         metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
         text_colour = QColor(TEXT_COLOUR)
         for item in layout_cell(rect, content, metrics):
-            if item.kind == "chip":
-                ended = item.chip is not None and item.chip.ended
-                fill = QColor(colour) if isinstance(colour, QColor) else QColor("#dde6f0")
-                fill.setAlpha(ENDED_CHIP_ALPHA if ended else CHIP_ALPHA)
-                # An ended allocation: a dashed outline and its words ("ended 23/11/2026").
-                painter.setPen(
-                    QPen(
-                        QColor(colours.CHIP_OUTLINE),
-                        1,
-                        Qt.PenStyle.DashLine if ended else Qt.PenStyle.SolidLine,
-                    )
-                )
-                painter.setBrush(fill)
-                painter.drawRoundedRect(item.rect.adjusted(0, 0, -1, -1), 6, 6)
-                painter.setPen(text_colour)
-                painter.drawText(item.rect, Qt.AlignmentFlag.AlignCenter, item.text)
-            else:
-                # Same font as measured in layout_cell, so nothing is cut off; a heading
-                # is told apart by a softer (still 4.5:1) colour, a cost by weight.
-                font = painter.font()
-                font.setBold(item.kind == "cost")
-                painter.setFont(font)
-                painter.setPen(QColor(HEADING_COLOUR) if item.kind == "heading" else text_colour)
-                painter.drawText(item.rect, Qt.AlignmentFlag.AlignVCenter, item.text)
-                font.setBold(False)
-                painter.setFont(font)
+            _paint_item(painter, item, colour, text_colour)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if selected:
             painter.setPen(QPen(QColor(SELECTED_OUTLINE), 2))

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QMimeData, QModelIndex
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from ...domain.memberships import Allocation, GroupChoiceNeeded
@@ -26,8 +26,10 @@ from .edits import (
     end_edit,
     move_edit,
     move_to_cell_edit,
+    new_group_allocate_edit,
     split_edit,
 )
+from .mime import MEMBERSHIPS_MIME, PUPILS_MIME, read_ids
 
 if TYPE_CHECKING:
     from .screen import MapScreen
@@ -190,6 +192,39 @@ class MapEditor:
                 edit = move_edit(self.ctx, membership_ids, to_group, day, f"move {names}")
         if self.perform(edit, index):
             self.screen.show_feedback(f"Moved {names}.", index)
+            return edit
+        return None
+
+    def drop_on_new_group(self, index: QModelIndex, data: QMimeData) -> SavedCommand | None:
+        """Chips or pupils dropped on a cell's "+ new group" zone: a new group like the
+        one the chips came from (when it is in this cell; else like the cell's first
+        group), with its staff, slot and dates; one edit, undone as one."""
+        target = self.screen.model.target(index)
+        snapshot = self.screen.model.snapshot
+        cell = snapshot.cell(*target) if target and snapshot else []
+        if target is None or not cell:
+            return None
+        in_cell = {g.id for g in cell}
+        day = self.effective_date()
+        membership_ids = read_ids(data, MEMBERSHIPS_MIME)
+        edit: SavedCommand
+        if membership_ids:
+            rows = [self.ctx.session.get(GroupMembership, m) for m in membership_ids]
+            found = [m for m in rows if m is not None]
+            sources = [m.group_id for m in found if m.group_id in in_cell]
+            like = sources[0] if sources else cell[0].id
+            names = ", ".join(self._pupil_name(m.pupil_id) for m in found)
+            edit = split_edit(self.ctx, like, membership_ids, day, f"move {names} to a new group")
+        else:
+            pupil_ids = read_ids(data, PUPILS_MIME)
+            request = self._request(target[0], target[1], tuple(pupil_ids))
+            if request is None or not pupil_ids:
+                return None
+            label = self._allocate_label(pupil_ids) + " to a new group"
+            edit = new_group_allocate_edit(self.ctx, cell[0].id, request, label)
+            names = ", ".join(self._pupil_name(p) for p in pupil_ids)
+        if self.perform(edit, index):
+            self.screen.show_feedback(f"{names}: now in a new group with the same staff and slot.")
             return edit
         return None
 

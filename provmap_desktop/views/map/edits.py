@@ -11,8 +11,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from ...domain import groups, memberships, moves
-from ...domain.change import Kind
+from ...domain.change import Kind, Steps
 from ...ui.context import AppContext
 from ...ui.edits import DomainEdit
 
@@ -93,3 +95,26 @@ def end_edit(
 def group_start_edit(ctx: AppContext, group_id: int, new_start: dt.date, label: str) -> DomainEdit:
     """Move a group's first day, and the join date of members who joined on it."""
     return DomainEdit(ctx, label, lambda session: groups.move_start(session, group_id, new_start))
+
+
+def new_group_allocate_edit(
+    ctx: AppContext, like_group_id: int, request: AllocationRequest, label: str
+) -> DomainEdit:
+    """Allocate the request's pupils to a new group with ``like_group_id``'s staff,
+    slot and dates: the group is made, then they join it, as one edit."""
+    r = request
+
+    def write(session: Session) -> Steps:
+        added = groups.add_like(session, like_group_id)
+        joined = memberships.allocate(
+            session,
+            r.provision_id,
+            r.year_group_id,
+            r.pupil_ids,
+            r.join_date,
+            added.group_id,
+            period=r.period,
+        )
+        return Steps([added, joined])
+
+    return DomainEdit(ctx, label, write)

@@ -36,12 +36,12 @@ def map_legend() -> ValueLabel:
     The rows and headings also say the area in words; colour is never the only cue.
     """
     parts = [
-        f'<span style="color:{AREA_COLOURS[code.value]}">■</span> {label}'
+        f'<span style="color:{AREA_COLOURS[code.value]}">■</span>&nbsp;{label}'
         for code, label in AREA_LABELS.items()
     ]
-    legend = ValueLabel(
-        "Key: " + " &nbsp; ".join(parts) + " &nbsp; · &nbsp; ● Green ▲ Amber ■ Red delivery"
-    )
+    # A symbol never ends a line apart from its words: no break between them.
+    bands = "●&nbsp;Green ▲&nbsp;Amber ■&nbsp;Red&nbsp;delivery"
+    legend = ValueLabel("Key: " + " &nbsp; ".join(parts) + f" &nbsp; · &nbsp; {bands}")
     legend.setAccessibleName("Key to the map's colours and delivery symbols")
     legend.setWordWrap(True)
     return legend

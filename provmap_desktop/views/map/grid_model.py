@@ -26,7 +26,8 @@ from PySide6.QtGui import QColor
 from ...services.formatting import format_money
 from ...services.provision_map import GroupInfo, MapRow, MapSnapshot, MemberInfo
 from ...ui.colours import AREA_COLOURS, UNKNOWN_AREA
-from .cell_words import cell_speech, cell_text, group_block, totals_text
+from ...ui.short_forms import column_short
+from .cell_words import cell_speech, cell_text, cell_tooltip, group_block, totals_text
 from .chips import AREA_COLOUR_ROLE, CELL_ROLE, CellContent, Chip
 from .map_rows import RowEntry, heading_text, layout_rows
 from .mime import MEMBERSHIPS_MIME, PUPILS_MIME, memberships_mime
@@ -37,6 +38,12 @@ Index = QModelIndex | QPersistentModelIndex
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 20
 #: Role on heading rows: the section key, e.g. ``("CL",)`` or ``("CL", 2)``.
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 21
+
+
+def _one_a_line(text: str, role: int) -> str:
+    """A totals cell shows each figure on its own line, so a narrow column never breaks
+    "0.75 h/wk" in two; a screen reader hears them as one sentence."""
+    return text.replace(" · ", "\n") if role == Qt.ItemDataRole.DisplayRole else text
 
 
 class MapGridModel(QAbstractTableModel):
@@ -64,6 +71,9 @@ class MapGridModel(QAbstractTableModel):
         self.group_rates: dict[int, str] = {}  # group id -> "92% ● Green", once delivered
         #: Leave out provisions with no group in the period (a new school's empty rows).
         self.hide_empty = True
+        #: Columns too narrow for their name: their headings read "Rec", "Y1", … (the
+        #: tooltip and the screen reader still say the whole name).
+        self.short_columns: set[int] = set()
         self.reload()
 
     # -- building -------------------------------------------------------------------
@@ -122,8 +132,17 @@ class MapGridModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         """Year group names across the top; row headings, tips and area colours down the side."""
         if orientation == Qt.Orientation.Horizontal:
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return "Total" if section == len(self.columns) else self.columns[section].name
+            if section > len(self.columns):
+                return None
+            name = "Total" if section == len(self.columns) else self.columns[section].name
+            if role == Qt.ItemDataRole.DisplayRole and section in self.short_columns:
+                return column_short(name)
+            if role in (
+                Qt.ItemDataRole.DisplayRole,
+                Qt.ItemDataRole.AccessibleTextRole,
+                Qt.ItemDataRole.ToolTipRole,
+            ):
+                return name
             return None
         if section >= len(self.entries):
             return None
@@ -206,7 +225,7 @@ class MapGridModel(QAbstractTableModel):
             speech = cell_speech(groups, self.current_members, self.end_note, self.group_rates)
             return f"{where}: {speech}"
         if role == Qt.ItemDataRole.ToolTipRole and groups:
-            return cell_text(groups, self.end_note).replace("; ", "\n")
+            return cell_tooltip(groups, self.current_members, self.end_note, self.group_rates)
         return None
 
     def end_note(self, group: GroupInfo, member: MemberInfo) -> str:
@@ -245,7 +264,7 @@ class MapGridModel(QAbstractTableModel):
             cost = sum(
                 (c for (p, _), c in self.cell_costs.items() if p == row.provision_id), Decimal(0)
             )
-        return totals_text(row.totals, cost)
+        return _one_a_line(totals_text(row.totals, cost), role)
 
     def _total_data(self, column: int, role: int) -> Any:
         """The totals row: a year group's (or the whole map's) pupils, hours and cost."""
@@ -265,7 +284,7 @@ class MapGridModel(QAbstractTableModel):
                 (c for (_, y), c in self.cell_costs.items() if year_id is None or y == year_id),
                 Decimal(0),
             )
-        return totals_text(totals, cost)
+        return _one_a_line(totals_text(totals, cost), role)
 
     # -- drag and drop --------------------------------------------------------------
 

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QDrag, QFontMetrics, QKeyEvent, QMouseEvent
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QDrag,
+    QDropEvent,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
 
 from .chips import CELL_ROLE, CellContent, CellDelegate, Chip, cell_height, layout_cell
 from .grid_model import SECTION_ROLE, MapGridModel
 
-#: The narrowest a year group's column gets before the map scrolls sideways.
-MIN_COLUMN = 64
+#: The narrowest a year group's column gets before the map scrolls sideways: enough
+#: for initials and a short slot, so R-Y6, "No year group" and the totals fit a
+#: 1366 × 768 laptop at 125 % (about 650 pixels for the grid beside the tray and panel).
+MIN_COLUMN = 46
+#: The provision names down the side: this wide on a roomy screen, narrower (and
+#: wrapped over more lines) when the grid is small, so the year groups keep the room.
+HEADINGS_WIDEST = 190
+HEADINGS_NARROWEST = 112
+ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
 #: Zoom steps either side of the normal size (Ctrl++ / Ctrl+-), one point each.
 ZOOM_STEPS = 6
 
@@ -20,6 +34,8 @@ class MapView(QTableView):
     open_requested = Signal(QModelIndex)  # Enter or double-click on a cell
     delete_requested = Signal()
     section_toggled = Signal(object)  # section key
+    #: Chips or pupils dropped on a cell's "+ new group" zone: (cell, mime data).
+    new_group_dropped = Signal(QModelIndex, QMimeData)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,11 +60,12 @@ class MapView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setDefaultSectionSize(150)
         header.setMinimumSectionSize(MIN_COLUMN)
+        # A long provision name wraps onto more lines rather than being cut off.
         self.verticalHeader().setDefaultAlignment(
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
         )
-        self.verticalHeader().setMinimumWidth(140)
-        self.verticalHeader().setMaximumWidth(190)
+        self.verticalHeader().setMinimumWidth(HEADINGS_NARROWEST)
+        self.verticalHeader().setMaximumWidth(HEADINGS_WIDEST)
         # Row heights follow the column widths once a resize has settled.
         self._refit = QTimer(self)
         self._refit.setSingleShot(True)
@@ -66,6 +83,15 @@ class MapView(QTableView):
 
     # -- layout ---------------------------------------------------------------------
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrow the row headings on a small grid so the year groups keep the room."""
+        headings = max(HEADINGS_NARROWEST, min(HEADINGS_WIDEST, event.size().width() // 5))
+        header = self.verticalHeader()
+        if header.maximumWidth() != headings:
+            header.setMaximumWidth(headings)
+            self._refit.start()
+        super().resizeEvent(event)
+
     def apply_spans(self) -> None:
         self.clearSpans()
         model = self.map_model()
@@ -82,14 +108,19 @@ class MapView(QTableView):
         """
         model = self.map_model()
         metrics = QFontMetrics(self.font())
-        header_lines = 2 * metrics.height() + 8
-        heading_height = metrics.height() + 8
+        self._fit_column_headings(metrics)
+        # The row heading's text wraps in the header's width: the row is as tall as it.
+        header = self.verticalHeader()
+        room = QRect(0, 0, max(header.width(), HEADINGS_NARROWEST) - 12, 10_000)
+        wrap = Qt.TextFlag.TextWordWrap
         for row in range(model.rowCount()) if rows is None else rows:
             entry = model.entries[row]
+            words = str(model.headerData(row, Qt.Orientation.Vertical) or "")
+            wrapped = metrics.boundingRect(room, wrap, words.strip()).height()
             if entry.row is None:
-                self.setRowHeight(row, heading_height)
+                self.setRowHeight(row, max(metrics.height(), wrapped) + 8)
                 continue
-            height = header_lines
+            height = max(2 * metrics.height(), metrics.boundingRect(room, wrap, words).height()) + 8
             for year_group_id in entry.row.cells:
                 column = model.column_of_year_group(year_group_id)
                 if column is None:
@@ -99,6 +130,20 @@ class MapView(QTableView):
                     width = self.columnWidth(column)
                     height = max(height, cell_height(width, content, metrics))
             self.setRowHeight(row, height)
+
+    def _fit_column_headings(self, metrics: QFontMetrics) -> None:
+        """Short column headings ("Rec", "Y1") when a full one would not fit its column."""
+        model = self.map_model()
+        columns = range(model.columnCount())
+        names = [str(model.headerData(c, Qt.Orientation.Horizontal, ACCESSIBLE)) for c in columns]
+        narrow = {
+            c
+            for c, name in zip(columns, names, strict=True)
+            if metrics.horizontalAdvance(name) + 12 > self.columnWidth(c)
+        }
+        if narrow != model.short_columns:
+            model.short_columns = narrow
+            model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(len(names) - 1, 0))
 
     # -- zoom -----------------------------------------------------------------------
 
@@ -126,6 +171,29 @@ class MapView(QTableView):
             if placed.chip is not None and placed.rect.contains(pos):
                 return placed.chip
         return None
+
+    def in_new_group_zone(self, pos: QPoint) -> bool:
+        """Whether ``pos`` (in the viewport) is on a cell's "+ new group" zone."""
+        index = self.indexAt(pos)
+        content = index.data(CELL_ROLE) if index.isValid() else None
+        if not isinstance(content, CellContent):
+            return False
+        metrics = QFontMetrics(self.font())
+        placed = layout_cell(self.visualRect(index), content, metrics)
+        return any(p.kind == "new_group" and p.rect.contains(pos) for p in placed)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A drop on a cell's "+ new group" zone starts a group; elsewhere, as usual."""
+        pos = event.position().toPoint()
+        data = event.mimeData()
+        if self.in_new_group_zone(pos) and any(
+            data.hasFormat(kind) for kind in self.map_model().mimeTypes()
+        ):
+            event.setDropAction(Qt.DropAction.CopyAction)  # the source removes nothing
+            event.accept()
+            self.new_group_dropped.emit(self.indexAt(pos), data)
+            return
+        super().dropEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         chip = self.chip_at(event.position().toPoint())

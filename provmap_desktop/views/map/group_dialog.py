@@ -144,7 +144,11 @@ class GroupDialog(QDialog):
         until.addWidget(self.end_edit)
         until.addWidget(self.weeks_edit)
         until.addStretch(1)
-        form.addRow("&To", until)
+        # A row holding a layout gets no buddy of its own: without one, the label
+        # showed "&To" and Alt+T went nowhere.
+        to_label = QLabel("&To")
+        to_label.setBuddy(self.end_edit)
+        form.addRow(to_label, until)
         form.addRow("Slot", days)
         self.facts = QLabel()
         self.facts.setWordWrap(True)

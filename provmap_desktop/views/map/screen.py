@@ -57,6 +57,7 @@ class MapScreen(QWidget):
         self.view.open_requested.connect(self.open_cell)
         self.view.delete_requested.connect(self.editor.end_selected_chips)
         self.view.chip_clicked.connect(self._chip_clicked)
+        self.view.new_group_dropped.connect(self.editor.drop_on_new_group)
         self.view.selectionModel().currentChanged.connect(self._cell_changed)
         self.flipped_model = FlippedModel()
         self.flipped_view = FlippedView()

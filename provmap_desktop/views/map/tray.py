@@ -16,7 +16,6 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
@@ -147,14 +146,15 @@ class PupilTray(QWidget):
         self.count = ValueLabel()
         self.count.setAccessibleName("Pupils shown in the tray")
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.year_filter)
-        filters.addWidget(self.sen_filter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        # Wide enough for a name with its SEN status and need ("Charlie Chapman (K · SPLD)").
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M" * 19))
         layout.addWidget(QLabel("<b>Pupils</b>"))
         layout.addWidget(self.search)
-        layout.addLayout(filters)
+        # One filter a row: side by side, "SEN register" was cut off in the narrow tray.
+        layout.addWidget(self.year_filter)
+        layout.addWidget(self.sen_filter)
         layout.addWidget(self.class_filter)
         layout.addWidget(self.need_filter)
         layout.addWidget(self.list, 1)

@@ -49,7 +49,9 @@ class SectionFTab(BoundTab):
         self.items = read_only_table(
             "Section F items", ["Provision in the plan", "Min/week", "Met by"]
         )
-        self.items.setMaximumHeight(150)
+        # Room for four items of three lines each: the tab scrolls, the table need not.
+        line = self.items.fontMetrics().lineSpacing()
+        self.items.setMinimumHeight(4 * (3 * line + 8) + line + 12)
         self.items.horizontalHeader().setSectionResizeMode(
             1, QHeaderView.ResizeMode.ResizeToContents
         )

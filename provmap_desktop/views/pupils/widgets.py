@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 KIND = Kind.PUPILS
 
 
+#: Profile boxes reached straight from the keyboard (Alt+W on the Pupils screen).
+ACCESS_KEYS = {"important_to_me": "&What is important to me"}
+
+
 def plain(label: str) -> str:
     return label.replace("&", "")
 
@@ -185,7 +189,8 @@ class ProfileTab(BoundTab):
         for field, label in PROFILE_FIELDS:
             edit = CommitTextEdit(plain(label))
             self.text_edits[field] = edit
-            caption = QLabel(label)
+            # The box most often typed into before a parent meeting has its own key.
+            caption = QLabel(ACCESS_KEYS.get(field, label))
             caption.setBuddy(edit)
             form.addRow(caption, self.bind(Binding("profile", field, plain(label), edit)))
         self.updated = QLabel()
