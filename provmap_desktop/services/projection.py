@@ -42,7 +42,7 @@ class ProjectedPupil:
     intake: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placement:
     """Where a pupil will be: year group, class (if known), and whether they are intake."""
 

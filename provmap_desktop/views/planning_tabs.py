@@ -68,9 +68,8 @@ def edit_table(model: EntityTableModel, name: str, on_refused: Callable[[str], A
     view.setAccessibleName(name)
     view.setTabKeyNavigation(False)
     view.verticalHeader().setVisible(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    # Stretched, not sized to contents: sizing would read every cell on each change.
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     model.edit_refused.connect(on_refused)
     install_delegates(view, model)
     return view
