@@ -45,9 +45,15 @@ class AcademicYear(Base):
     label: Mapped[str] = mapped_column(String(7), unique=True)  # "2026/27"
     start_date: Mapped[dt.date]
     end_date: Mapped[dt.date]
+    #: The day the school moved on to the next year; a closed year is kept as it was.
+    closed_on: Mapped[dt.date | None]
     terms: Mapped[list[Term]] = relationship(
         back_populates="academic_year", order_by="Term.start_date", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
     def __repr__(self) -> str:
         return f"AcademicYear({self.label})"

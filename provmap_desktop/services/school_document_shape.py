@@ -82,6 +82,7 @@ PARTS: tuple[Part, ...] = (
         children=(
             Part("profile", "pupil_profiles", "pupil_id", single=True, noun="profile"),
             _EHCP,
+            Part("past_years", "pupil_years", "pupil_id", noun="past year"),
         ),
     ),
     Part(
@@ -103,11 +104,29 @@ PARTS: tuple[Part, ...] = (
     Part("trainings", "trainings", noun="training"),
     Part("staff_trainings", "staff_trainings", noun="staff training"),
     Part("planned_needs", "planned_needs", noun="planned need"),
+    Part(
+        "learning_plans",
+        "learning_plans",
+        noun="SEN support plan",
+        children=(
+            Part("outcomes", "plan_outcomes", "plan_id", noun="plan outcome"),
+            Part("targets", "plan_targets", "plan_id", noun="plan target"),
+            Part("provisions", "plan_provisions", "plan_id", noun="provision linked to a plan"),
+        ),
+    ),
+    Part(
+        "meetings",
+        "meetings",
+        noun="meeting",
+        children=(Part("actions", "meeting_actions", "meeting_id", noun="meeting action"),),
+    ),
     Part("audit", "audit_log", noun="audit entry"),
 )
 #: Lists and fields added after version 1 was first written: a document may leave them
 #: out (read as empty, or null).
-LATER_PARTS = frozenset({"trainings", "staff_trainings", "planned_needs"})
+LATER_PARTS = frozenset(
+    {"trainings", "staff_trainings", "planned_needs", "learning_plans", "meetings"}
+)
 
 SETTINGS_TABLE = "school_settings"
 YEAR_GROUP_IDS = "year_group_ids"
@@ -193,7 +212,8 @@ def walk(document: dict[str, Any]) -> list[Row]:
         else:
             items = [([*parts, index], item) for index, item in enumerate(value)]
         for where, record in items:
-            # The schema requires every first-release field; a later one may be left out.
+            # Keys the schema leaves optional (added after the first documents) read as
+            # empty; the schema check has already made sure every required key is there.
             values = {c.name: record.get(json_key(c)) for c in part.columns}
             if part.owner_column:
                 values[part.owner_column] = owner
@@ -216,7 +236,8 @@ def walk(document: dict[str, Any]) -> list[Row]:
                         )
                     )
             for child in part.children:
-                visit(child, record[child.key], [*where, child.key], record["id"])
+                empty: list[Any] | None = None if child.single else []
+                visit(child, record.get(child.key, empty), [*where, child.key], record["id"])
 
     for part in PARTS:
         visit(part, document.get(part.key, []), [part.key], None)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from provmap_desktop.domain import pupils
 from provmap_desktop.domain.planning import add_planned_need
+from provmap_desktop.models import Pupil
 from provmap_desktop.services.planning import build_plan
 from provmap_desktop.services.projection import next_year_pupils
 
@@ -27,7 +28,10 @@ def _names(lines: list) -> dict[str, tuple[str, ...]]:
 
 
 def test_next_year_moves_pupils_up_drops_leavers_and_adds_intake(session, school) -> None:
-    projected = {p.pupil.forename: p for p in next_year_pupils(session, "2027/28")}
+    projected = {
+        session.get(Pupil, p.pupil_id).forename: p
+        for p in next_year_pupils(session, "2027/28").pupils
+    }
     years = {y.id: y.name for y in school["years"].values()}
     assert {name: years[p.year_group_id] for name, p in projected.items()} == {
         "Ava": "Year 4", "Ben": "Year 4", "Cal": "Year 5", "Dan": "Year 5",

@@ -1,7 +1,7 @@
 """Schema: next year's plan: needs planned by hand, training, staff intervention hours.
 
 Revision ID: 0003_planning
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-02 07:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_planning"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
