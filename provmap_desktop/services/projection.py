@@ -170,7 +170,7 @@ class _OnRoll(Protocol):
     class_id: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placement:
     """Where a pupil will be: year group, class (if known), and whether they are intake."""
 

@@ -61,15 +61,30 @@ def text_view(name: str) -> QTextBrowser:
     return view
 
 
-def edit_table(model: EntityTableModel, name: str, on_refused: Callable[[str], Any]) -> QTableView:
-    """An editable table: Tab leaves it, arrows move, F2 or typing edits."""
+def edit_table(
+    model: EntityTableModel,
+    name: str,
+    on_refused: Callable[[str], Any],
+    wide: dict[int, int] | None = None,
+) -> QTableView:
+    """An editable table: Tab leaves it, arrows move, F2 or typing edits.
+
+    Each column is as wide as its heading (the columns in ``wide`` as many characters
+    as given), the last one stretched: sizing to contents would read every cell on
+    each change.
+    """
     view = QTableView()
     view.setModel(model)
     view.setAccessibleName(name)
     view.setTabKeyNavigation(False)
     view.verticalHeader().setVisible(False)
     header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    metrics = view.fontMetrics()
+    for number, column in enumerate(model.columns):
+        text = "x" * (wide or {}).get(number, 0)
+        width = max(metrics.horizontalAdvance(column.header), metrics.horizontalAdvance(text))
+        header.resizeSection(number, max(width + 24, 64))
     header.setStretchLastSection(True)
     model.edit_refused.connect(on_refused)
     install_delegates(view, model)
@@ -94,7 +109,9 @@ class NeedsTab(QWidget):
             ctx, PlannedNeed, self._columns(), self._planned, Kind.PLANNING, "planned need",
             update=planning_writes.update_planned_need,
         )  # fmt: skip
-        self.planned_table = edit_table(self.planned_model, "Needs planned by hand", refused)
+        self.planned_table = edit_table(
+            self.planned_model, "Needs planned by hand", refused, {0: 9, 1: 14, 2: 28, 3: 28}
+        )
         self.add_button = QPushButton("Add planned &need")
         self.add_button.setAccessibleName("Add planned need")
         self.remove_button = QPushButton("Remove planned need")
@@ -203,7 +220,7 @@ class StaffTab(QWidget):
             ctx, Staff, self._columns(), self._staff, Kind.SETTINGS, "member of staff",
             update=lambda s, key, _f, value: planning_writes.set_intervention_hours(s, key, value),
         )  # fmt: skip
-        self.table = edit_table(self.model, "Staff deployment", refused)
+        self.table = edit_table(self.model, "Staff deployment", refused, {0: 26, 9: 16})
         self.notes = text_view("Timetable clashes and training needed")
         self.training_row = TrainingRow()
         split = QSplitter(Qt.Orientation.Vertical)

@@ -40,7 +40,7 @@ from ..calendar import current_or_latest_year
 from ..projection import Placement, next_year_placements, on_roll, year_start
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanPupil:
     """A pupil in the plan: who, where they will be, their SEN and Section F items."""
 
@@ -117,6 +117,9 @@ class PlanScope:
         return self._by_pupil.get(pupil_id, [])
 
 
+#: Each need type's area code ("SPLD" -> "CL"), read once rather than per pupil.
+_AREAS: dict[str, str] = {need: area.value for need, area in NEED_TO_AREA.items()}
+
 _PUPIL_COLUMNS = (
     Pupil.id, Pupil.surname, Pupil.forename, Pupil.preferred_name, Pupil.year_group_id,
     Pupil.class_id, Pupil.sen_status, Pupil.primary_need, Pupil.secondary_need,
@@ -134,7 +137,7 @@ def _pupils(
         if place is None:
             continue
         needs = tuple(n for n in (row.primary_need, row.secondary_need) if n)
-        areas = frozenset(NEED_TO_AREA[n].value for n in needs if n in NEED_TO_AREA)
+        areas = frozenset(_AREAS[n] for n in needs if n in _AREAS)
         name = f"{row.preferred_name or row.forename} {row.surname}"
         found[row.id] = PlanPupil(
             row.id,
@@ -254,7 +257,7 @@ def load_scope(session: Session, year_label: str, today: dt.date) -> PlanScope:
     current = current_or_latest_year(session, today)
     year = session.scalar(select(AcademicYear).where(AcademicYear.label == year_label))
     is_next = current is None or year_label > current.label
-    rows = list(session.execute(select(*_PUPIL_COLUMNS).order_by(Pupil.surname, Pupil.forename)))
+    rows = list(session.execute(select(*_PUPIL_COLUMNS)))
     running = year is not None and year.start_date <= today <= year.end_date
     if is_next:
         placements = next_year_placements(session, year_label, rows)
