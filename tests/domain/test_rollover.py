@@ -288,3 +288,32 @@ def test_the_new_year_and_the_pupils_can_still_be_changed(session, ids):
     )
     session.commit()
     assert new_group.name == "Speech Y2"
+
+
+def test_plain_rows_are_placed_as_the_projection_places_pupils(session, ids):
+    from provmap_desktop.services.projection import next_year_placements, on_roll
+
+    rows = session.execute(
+        select(
+            Pupil.id,
+            Pupil.archived,
+            Pupil.on_roll_date,
+            Pupil.leaving_date,
+            Pupil.year_group_id,
+            Pupil.class_id,
+        )
+    ).all()
+    placed = next_year_placements(session, "2027/28", rows)
+    by_name = {_pupil(session, pid).forename: p for pid, p in placed.items()}
+    assert {n: (p.year_group_id, p.class_id, p.intake) for n, p in by_name.items()} == {
+        "Ava": (ids["year1"], ids["owls"], False),  # Year 1's only class
+        "Ben": (ids["year2"], ids["eagles"], False),
+        "Finn": (ids["year2"], ids["eagles"], False),
+        "Eve": (ids["reception"], None, True),
+    }
+    assert [p.name for p in next_year_pupils(session, "2027/28")] == [
+        "Ava Adams", "Ben Brook", "Eve Evans", "Finn Ford"
+    ]  # fmt: skip
+    eve = _pupil(session, ids["eve"])
+    assert not on_roll(eve, D(2027, 7, 1))
+    assert on_roll(eve, D(2027, 9, 1))
