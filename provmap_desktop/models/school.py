@@ -124,6 +124,10 @@ class Staff(Base):
         CheckConstraint(
             "hourly_cost_override IS NULL OR hourly_cost_override >= 0", name="cost_non_negative"
         ),
+        CheckConstraint(
+            "intervention_minutes IS NULL OR intervention_minutes >= 0",
+            name="intervention_non_negative",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +135,8 @@ class Staff(Base):
     role_id: Mapped[int] = mapped_column(ForeignKey("staff_roles.id"), index=True)
     hourly_cost_override: Mapped[Decimal | None]
     active: Mapped[bool] = mapped_column(default=True)
+    #: Contracted time for intervention work, in minutes a week (None: not set).
+    intervention_minutes: Mapped[int | None]
     role: Mapped[StaffRole] = relationship()
 
     @property

@@ -14,19 +14,13 @@ The rule, shared by the year-end rollover and the Planning screen:
 The new year's first day is that of the academic year with the label asked for when
 the school has set it up, otherwise the day after the year before it ends (or 1
 September of its first calendar year when neither exists).
-
-``next_year_pupils`` gives the pupils (iterate it) with the leavers beside them;
-``next_year_placements`` the same answer for plain rows of pupils' columns, for a large
-school; ``on_roll`` says whether a pupil is on roll on a day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -82,7 +76,6 @@ class ProjectedPupil:
     secondary_need: str | None
     has_ehcp: bool
     intake: bool = False
-    pupil: Pupil | None = None  # the pupil's own record
 
     @property
     def sort_key(self) -> tuple[str, str]:
@@ -106,13 +99,6 @@ class Projection:
     def intake(self) -> list[ProjectedPupil]:
         return [p for p in self.pupils if p.intake]
 
-    def __iter__(self) -> Iterator[ProjectedPupil]:
-        """Next year's pupils (moving up and intake)."""
-        return iter(self.pupils)
-
-    def __len__(self) -> int:
-        return len(self.pupils)
-
 
 def next_year_groups(session: Session) -> dict[int, int | None]:
     """Each year group's id -> the next one's id (None after the last)."""
@@ -120,7 +106,7 @@ def next_year_groups(session: Session) -> dict[int, int | None]:
     return {yg: (ids[i + 1] if i + 1 < len(ids) else None) for i, yg in enumerate(ids)}
 
 
-def is_leaving(pupil: _OnRoll, last_year_group_id: int | None, start: dt.date) -> bool:
+def is_leaving(pupil: Pupil | _OnRoll, last_year_group_id: int | None, start: dt.date) -> bool:
     """True for a pupil in the last year group or with a leaving date before ``start``."""
     if pupil.leaving_date is not None and pupil.leaving_date < start:
         return True
@@ -169,16 +155,14 @@ def _projected(
         secondary_need=pupil.secondary_need,
         has_ehcp=pupil.id in with_plan,
         intake=intake,
-        pupil=pupil,
     )
 
 
-def year_start(session: Session, year_label: str) -> dt.date:
-    """The first day of the year labelled ``year_label`` ("2027/28"); see the module."""
-    return new_year_start(session, year_label)
+# --- the same rule over plain rows, for the Planning screen on a large school ---------
 
 
 class _OnRoll(Protocol):
+    id: int
     archived: bool
     on_roll_date: dt.date | None
     leaving_date: dt.date | None
@@ -186,8 +170,22 @@ class _OnRoll(Protocol):
     class_id: int | None
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a pupil will be: year group, class (if known), and whether they are intake."""
+
+    year_group_id: int | None
+    class_id: int | None
+    intake: bool = False
+
+
+def year_start(session: Session, year_label: str) -> dt.date:
+    """The first day of the year labelled ``year_label`` ("2027/28"): see the module."""
+    return new_year_start(session, year_label)
+
+
 def on_roll(pupil: _OnRoll, day: dt.date) -> bool:
-    """Whether ``pupil`` is on roll on ``day`` (joined, not left, not archived)."""
+    """Whether ``pupil`` is on roll on ``day`` (and not archived)."""
     if pupil.archived:
         return False
     if pupil.on_roll_date is not None and pupil.on_roll_date > day:
@@ -195,51 +193,37 @@ def on_roll(pupil: _OnRoll, day: dt.date) -> bool:
     return pupil.leaving_date is None or pupil.leaving_date >= day
 
 
-@dataclass(frozen=True, slots=True)
-class Placement:
-    """Where a pupil will be: year group, class (when the year group has only one),
-    and whether they are intake."""
-
-    year_group_id: int | None
-    class_id: int | None
-    intake: bool = False
-
-
-class _Mover:
-    """The module's rule for plain rows: the year groups in order, each one's only class."""
-
-    def __init__(self, session: Session, first_day: dt.date) -> None:
-        self.first_day = first_day
-        order = list(session.scalars(select(YearGroup.id).order_by(YearGroup.sort_order)))
-        self.next_group = dict(pairwise(order))
-        self.last = order[-1] if order else None
-        self.only_class: dict[int, int | None] = {}
-        for class_id, year_group_id in session.execute(
-            select(SchoolClass.id, SchoolClass.year_group_id)
-        ):
-            if year_group_id is not None:
-                known = year_group_id in self.only_class
-                self.only_class[year_group_id] = None if known else class_id
-
-    def place(self, pupil: _OnRoll) -> Placement | None:
-        """Where the pupil will be in the new year, or None for a leaver."""
-        if pupil.archived:
-            return None
-        if pupil.on_roll_date is not None and pupil.on_roll_date >= self.first_day:
-            return Placement(pupil.year_group_id, pupil.class_id, True)
-        if is_leaving(pupil, self.last, self.first_day):
-            return None
-        if pupil.year_group_id is None:
-            return Placement(None, pupil.class_id)
-        moved = self.next_group.get(pupil.year_group_id)
-        return Placement(moved, self.only_class.get(moved) if moved is not None else None)
+def _only_classes(session: Session) -> dict[int, int | None]:
+    """Each year group's id -> its class when it has exactly one, else None."""
+    only: dict[int, int | None] = {}
+    for class_id, year_group_id in session.execute(
+        select(SchoolClass.id, SchoolClass.year_group_id)
+    ):
+        if year_group_id is not None:
+            only[year_group_id] = None if year_group_id in only else class_id
+    return only
 
 
 def next_year_placements(
     session: Session, to_year_label: str, rows: list[Any]
 ) -> dict[int, Placement]:
-    """``next_year_pupils`` for plain rows of pupils' columns (``id`` and those of
-    ``_OnRoll``): each staying or arriving pupil's id -> where they will be."""
-    mover = _Mover(session, year_start(session, to_year_label))
-    placed = {row.id: mover.place(row) for row in rows}
-    return {key: place for key, place in placed.items() if place is not None}
+    """The module's rule for plain rows of pupils' columns (``id`` and those of ``_OnRoll``).
+
+    Leavers and archived pupils are left out; a pupil moving up goes into the new year
+    group's class when it has only one; a pupil with no year group stays without one.
+    """
+    start = new_year_start(session, to_year_label)
+    following = next_year_groups(session)
+    last = next((yg for yg, after in following.items() if after is None), None)
+    only_class = _only_classes(session)
+    placed: dict[int, Placement] = {}
+    for row in rows:
+        pupil: _OnRoll = row
+        if pupil.archived:
+            continue
+        if pupil.on_roll_date is not None and pupil.on_roll_date >= start:
+            placed[pupil.id] = Placement(pupil.year_group_id, pupil.class_id, True)
+        elif not is_leaving(pupil, last, start):
+            moved = following.get(pupil.year_group_id) if pupil.year_group_id else None
+            placed[pupil.id] = Placement(moved, only_class.get(moved) if moved else None)
+    return placed

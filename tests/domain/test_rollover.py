@@ -311,7 +311,7 @@ def test_plain_rows_are_placed_as_the_projection_places_pupils(session, ids):
         "Finn": (ids["year2"], ids["eagles"], False),
         "Eve": (ids["reception"], None, True),
     }
-    assert [p.name for p in next_year_pupils(session, "2027/28")] == [
+    assert [p.name for p in next_year_pupils(session, "2027/28").pupils] == [
         "Ava Adams", "Ben Brook", "Eve Evans", "Finn Ford"
     ]  # fmt: skip
     eve = _pupil(session, ids["eve"])

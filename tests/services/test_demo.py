@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from provmap_desktop.models import (
@@ -377,3 +377,27 @@ def test_the_demo_is_split_into_its_modules() -> None:
 def test_the_demo_writes_only_through_the_domain(path: Path) -> None:
     """A script can build a whole school through the domain writes: the demo does."""
     assert row_writes(path.read_text(encoding="utf-8")) == []
+
+
+def test_plans_reviewed_three_times_and_meetings_with_an_overdue_action(demo: Session) -> None:
+    from provmap_desktop.models import LearningPlan, Meeting
+    from provmap_desktop.services.plans import actions_due, plans_due
+
+    versions = Counter(demo.scalars(select(LearningPlan.pupil_id)))
+    assert sum(1 for count in versions.values() if count == 4) == 6  # three reviews each
+    assert len(versions) == 24
+    maya = demo.scalars(select(Pupil).where(Pupil.forename == "Maya")).one()
+    assert versions[maya.id] == 4
+    # Every EHC plan holder on roll has a SEN support plan too (next September's
+    # starters come with their EHC plan; the school writes their plan when they arrive).
+    holders = demo.scalars(
+        select(Pupil.id).where(
+            Pupil.sen_status == "E",
+            or_(Pupil.on_roll_date.is_(None), Pupil.on_roll_date <= TODAY),
+        )
+    ).all()
+    assert all(versions[pupil_id] for pupil_id in holders)
+    assert demo.scalar(select(func.count(Meeting.id))) == 8
+    due = actions_due(demo, TODAY)
+    assert [d.overdue(TODAY) for d in due] == [True, False]
+    assert plans_due(demo, TODAY)  # some plans wait for this term's review

@@ -27,6 +27,7 @@ from provmap_desktop.models import (
     SchoolSettings,
     Staff,
     StaffRole,
+    TargetResult,
 )
 from provmap_desktop.models.vocab import (
     NEED_TYPES,
@@ -191,6 +192,8 @@ def test_schema_vocabularies_match_the_models() -> None:
     assert review["baseline_type"]["enum"] == [m.value for m in MeasureType]
     assert review["target_met"]["enum"] == [*(t.value for t in TargetMet), None]
     assert review["decision"]["enum"] == [*(d.value for d in Decision), None]
+    result = defs["plan_target"]["properties"]["result"]["enum"]
+    assert result == [*(r.value for r in TargetResult), None]
     delivery = defs["delivery_session"]["properties"]
     assert delivery["status"]["enum"] == [s.value for s in SessionStatus]
     assert delivery["cancel_reason"]["enum"] == [*(c.value for c in CancelReason), None]

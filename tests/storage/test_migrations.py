@@ -56,6 +56,7 @@ def test_the_migrations_dir_ships_every_file_alembic_reads() -> None:
     assert (folder / "env.py").is_file()
     assert (folder / "script.py.mako").is_file()
     assert (folder / "versions" / "0001_initial_schema.py").is_file()
+    assert (folder / "versions" / "0003_planning.py").is_file()
     assert migrate.known_revisions() == set(migrate.SCHEMA_NUMBERS)
     assert migrate.HEAD_REVISION in migrate.known_revisions()
 
