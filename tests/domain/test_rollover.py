@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from provmap_desktop.domain import funding, groups, rollover
+from provmap_desktop.domain import funding, groups, rollover, school
 from provmap_desktop.domain.change import DomainError
 from provmap_desktop.domain.rollover_apply import apply
 from provmap_desktop.models import (
@@ -222,6 +222,22 @@ def test_an_autumn_start_on_a_saturday_is_refused(session, ids):
     assert plan.terms[1].start == D(2028, 1, 4)  # 52 whole weeks on (368 days, rounded down)
 
 
+def _terms(session: Session, year_id: int) -> list[int]:
+    year = session.get(AcademicYear, year_id)
+    assert year is not None
+    return [t.id for t in year.terms]
+
+
+def test_a_pupil_leaving_after_the_new_year_starts_and_one_without_a_year_group_stay(session, ids):
+    _pupil(session, ids["finn"]).leaving_date = D(2027, 10, 22)  # leaves next half-term
+    _pupil(session, ids["ava"]).year_group_id = None
+    session.commit()
+    projection = next_year_pupils(session, "2027/28")
+    staying = {p.name: p.year_group_name for p in projection.moving_up}
+    assert staying == {"Ava Adams": "", "Ben Brook": "Year 2", "Finn Ford": "Year 2"}
+    assert [p.name for p in projection.leavers] == ["Cal Cross", "Dan Dale"]
+
+
 def _closed(session: Session, ids: dict[str, Any]) -> None:
     apply(session, rollover.preview(session, "2027/28"), today=TODAY)
     session.commit()
@@ -240,6 +256,10 @@ def test_every_write_into_a_closed_year_is_refused_in_plain_words(session, ids):
         lambda: funding.set_budget(
             session, funding.add_stream(session, "Top-up", "other").rows[0].id, ids["year"], 100
         ),
+        lambda: school.update_term(
+            session, _terms(session, ids["year"])[0], "end_date", D(2026, 12, 11)
+        ),
+        lambda: setattr(session.get(AcademicYear, ids["year"]), "end_date", D(2027, 8, 30)),
     ]
     for write in refusals:
 
@@ -268,3 +288,32 @@ def test_the_new_year_and_the_pupils_can_still_be_changed(session, ids):
     )
     session.commit()
     assert new_group.name == "Speech Y2"
+
+
+def test_plain_rows_are_placed_as_the_projection_places_pupils(session, ids):
+    from provmap_desktop.services.projection import next_year_placements, on_roll
+
+    rows = session.execute(
+        select(
+            Pupil.id,
+            Pupil.archived,
+            Pupil.on_roll_date,
+            Pupil.leaving_date,
+            Pupil.year_group_id,
+            Pupil.class_id,
+        )
+    ).all()
+    placed = next_year_placements(session, "2027/28", rows)
+    by_name = {_pupil(session, pid).forename: p for pid, p in placed.items()}
+    assert {n: (p.year_group_id, p.class_id, p.intake) for n, p in by_name.items()} == {
+        "Ava": (ids["year1"], ids["owls"], False),  # Year 1's only class
+        "Ben": (ids["year2"], ids["eagles"], False),
+        "Finn": (ids["year2"], ids["eagles"], False),
+        "Eve": (ids["reception"], None, True),
+    }
+    assert [p.name for p in next_year_pupils(session, "2027/28").pupils] == [
+        "Ava Adams", "Ben Brook", "Eve Evans", "Finn Ford"
+    ]  # fmt: skip
+    eve = _pupil(session, ids["eve"])
+    assert not on_roll(eve, D(2027, 7, 1))
+    assert on_roll(eve, D(2027, 9, 1))

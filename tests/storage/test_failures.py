@@ -50,7 +50,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def _fill(disk: Path) -> None:
-    with (disk / "filler.bin").open("wb") as handle:
+    # Unbuffered: a part-written buffer would otherwise fail again when the file closes,
+    # depending on how much room the school's file happened to leave.
+    with (disk / "filler.bin").open("wb", buffering=0) as handle:
         try:
             while True:
                 handle.write(b"\0" * 65536)
