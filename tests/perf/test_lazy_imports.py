@@ -67,6 +67,18 @@ def test_provmap_check_imports_neither_alembic_nor_the_orm_models(current_file: 
     assert "provmap_desktop.models" not in modules
 
 
+def test_provmap_check_reads_the_file_with_plain_sqlite(current_file: Path) -> None:
+    """No SQLAlchemy, no lock library (and its asyncio), no backup encryption."""
+    code = (
+        "import contextlib, io\n"
+        "from provmap_desktop.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['--db', {str(current_file)!r}, 'check']) == 0\n"
+    )
+    tops = _tops(_modules_after(code))
+    assert not tops & {"sqlalchemy", "filelock", "asyncio", "cryptography"}
+
+
 def test_new_school_offers_the_phases_school_setup_knows() -> None:
     from provmap_desktop.cli.school import PHASE_CHOICES
     from provmap_desktop.services.school_setup import PHASES

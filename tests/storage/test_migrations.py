@@ -22,7 +22,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from provmap_desktop.models import Base
-from provmap_desktop.storage import database, migrate, open_database
+from provmap_desktop.storage import NewerSchemaError, migrate, open_database
 from provmap_desktop.storage.autobackup import list_copies, take_copy
 from provmap_desktop.storage.database import inspect_file, make_engine
 
@@ -129,10 +129,9 @@ def release_two(school_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     (folder / "versions" / "0002_test_only.py").write_text(REVISION_0002)
     numbers = {**migrate.SCHEMA_NUMBERS, "0002": 2}
     monkeypatch.setattr(migrate, "migrations_dir", lambda: folder)
-    for module in (migrate, database):
-        monkeypatch.setattr(module, "HEAD_REVISION", "0002")
-        monkeypatch.setattr(module, "SCHEMA_NUMBERS", numbers)
-        monkeypatch.setattr(module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrate, "HEAD_REVISION", "0002")
+    monkeypatch.setattr(migrate, "SCHEMA_NUMBERS", numbers)
+    monkeypatch.setattr(migrate, "SCHEMA_VERSION", 2)
     return folder
 
 
@@ -192,5 +191,5 @@ def test_the_simulated_release_is_newer_than_the_real_app(
         with engine.begin() as conn:
             command.upgrade(migrate.alembic_config(conn), "head")
         engine.dispose()
-    with pytest.raises(database.NewerSchemaError):
+    with pytest.raises(NewerSchemaError):
         open_database(path)
