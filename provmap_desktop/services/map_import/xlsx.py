@@ -72,7 +72,7 @@ def column_number(letters: str) -> int:
 
 
 def _cell_position(ref: str) -> tuple[int, int]:
-    """"B12" as (row 12, column 2)."""
+    """ "B12" as (row 12, column 2)."""
     match = _CELL_REF.fullmatch(ref.replace("$", "").upper())
     if match is None:
         raise WorkbookError(f"a cell reference {ref!r} it does not understand")
@@ -207,9 +207,7 @@ def _sheet(root: Element, title: str, book: _Book) -> Sheet:
             bottom, right = _cell_position(last or first)
             merged.append((top, left, bottom, right))
             last_row, last_column = max(last_row, bottom), max(last_column, right)
-    rows = [
-        [values.get((r, c)) for c in range(1, last_column + 1)] for r in range(1, last_row + 1)
-    ]
+    rows = [[values.get((r, c)) for c in range(1, last_column + 1)] for r in range(1, last_row + 1)]
     return Sheet(title, rows, merged)
 
 
