@@ -84,3 +84,18 @@ def test_new_school_offers_the_phases_school_setup_knows() -> None:
     from provmap_desktop.services.school_setup import PHASES
 
     assert PHASE_CHOICES == PHASES
+
+
+def test_the_map_import_reads_a_workbook_without_a_spreadsheet_library(tmp_path: Path) -> None:
+    """openpyxl (and its writer, images, lxml) stays out of a map import's preview."""
+    from tests.schools.exemplar import write_xlsx
+
+    workbook = write_xlsx(tmp_path / "map.xlsx")
+    code = (
+        "from pathlib import Path\n"
+        "from provmap_desktop.services.map_import.grid import read_grids\n"
+        f"assert read_grids(Path({str(workbook)!r}))\n"
+    )
+    modules = _modules_after(code)
+    assert not _tops(modules) & {"openpyxl", "PIL", "lxml"}
+    assert "provmap_desktop.services.importing.apply" not in modules  # the pupil import's writes
