@@ -72,7 +72,7 @@ def column_number(letters: str) -> int:
 
 
 def _cell_position(ref: str) -> tuple[int, int]:
-    """ "B12" as (row 12, column 2)."""
+    """The row and column a reference such as B12 names: (12, 2)."""
     match = _CELL_REF.fullmatch(ref.replace("$", "").upper())
     if match is None:
         raise WorkbookError(f"a cell reference {ref!r} it does not understand")
