@@ -99,3 +99,13 @@ def test_the_map_import_reads_a_workbook_without_a_spreadsheet_library(tmp_path:
     modules = _modules_after(code)
     assert not _tops(modules) & {"openpyxl", "PIL", "lxml"}
     assert "provmap_desktop.services.importing.apply" not in modules  # the pupil import's writes
+
+
+def test_opening_a_file_for_reading_loads_no_lock_library(current_file: Path) -> None:
+    """Reports and exports open the file read-only and never take its lock."""
+    code = (
+        "from pathlib import Path\n"
+        "from provmap_desktop.storage import open_database\n"
+        f"open_database(Path({str(current_file)!r}), read_only=True).close()\n"
+    )
+    assert "filelock" not in _tops(_modules_after(code))
