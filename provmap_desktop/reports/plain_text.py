@@ -119,50 +119,41 @@ class PlainText(Flowable):
         return self.text
 
     def draw(self) -> None:
-        """Each line where and as a ``Paragraph`` puts it, in one text object.
+        """Each line as a string, where and as a ``Paragraph`` puts it.
 
         ``drawOn`` saves and restores the canvas around this, so the font and colour
-        set here go no further.
+        set here go no further. A string per line keeps the text in the order a PDF
+        reader extracts it from a paragraph.
         """
         if self._lines is None:
             self._paragraph().drawOn(self.canv, 0, 0)
             return
-        style = self.style
-        self.canv.setFillColor(style.textColor)
-        text = self.canv.beginText()
-        text.setFont(style.fontName, style.fontSize)
+        style, canvas = self.style, self.canv
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.setFillColor(style.textColor)
         y = self.height - style.fontSize
         for words, spare in self._lines:
             if words:
-                _place_line(text, style.alignment, y, words, spare)
+                _draw_line(canvas, style.alignment, y, words, spare)
             y -= style.leading
-        self.canv.drawText(text)
 
 
 def _joined(lines: list[Line]) -> str:
     return "\n".join(" ".join(words) for words, _spare in lines)
 
 
-def _place_line(text: Any, alignment: int, y: float, words: list[str], spare: float) -> None:
+def _draw_line(canvas: Any, alignment: int, y: float, words: list[str], spare: float) -> None:
     """One line placed by its alignment; a line a little too long has its spaces squeezed
     and starts at the left edge, as ``Paragraph`` does."""
-    line = " ".join(words)
-    squeeze = spare < -1e-8 and len(words) > 1
-    if squeeze:
-        x = 0.0
+    text = " ".join(words)
+    if spare < -1e-8 and len(words) > 1:
+        canvas.drawString(0.0, y, text, wordSpace=spare / (len(words) - 1))
     elif alignment == TA_RIGHT:
-        x = spare
+        canvas.drawString(spare, y, text)
     elif alignment == TA_CENTER:
-        x = spare / 2
+        canvas.drawString(spare / 2, y, text)
     else:
-        x = 0.0
-    text.setTextOrigin(x, y)
-    if squeeze:
-        text.setWordSpace(spare / (len(words) - 1))
-        text.textOut(line)
-        text.setWordSpace(0)
-    else:
-        text.textOut(line)
+        canvas.drawString(0.0, y, text)
 
 
 def plain_text(text: str, style: ParagraphStyle) -> Flowable:
