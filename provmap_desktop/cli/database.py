@@ -6,14 +6,17 @@ import argparse
 import datetime as dt
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..storage import Database, open_database
-from ..storage.backup import backup_database, move_current_aside, restore_database
-from ..storage.database import inspect_file
-from ..storage.lock import DatabaseLock
+from ..storage.file_check import inspect_file
 from .errors import EXIT_FAILED, EXIT_OK, CliError
 from .options import date_argument
+
+if TYPE_CHECKING:
+    from ..storage import Database
+
+# Storage's writing side (SQLAlchemy, the lock, backups) is imported by the commands
+# that write: ``check`` reads the file with plain SQLite and stays quick.
 
 
 def register(top: Any) -> None:
@@ -46,12 +49,16 @@ def register(top: Any) -> None:
 
 def _open(args: argparse.Namespace, *, create: bool = False) -> Database:
     """The database named by ``--db``, brought up to the current schema."""
+    from ..storage import open_database
+
     return open_database(args.db, create=create)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Write the demo school, keeping any file it replaces in Backups."""
     from ..services.demo import build_demo_school
+    from ..storage.backup import move_current_aside
+    from ..storage.lock import DatabaseLock
 
     path: Path = args.db
     if path.is_dir():
@@ -117,6 +124,8 @@ def _password(args: argparse.Namespace) -> str | None:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a consistent backup copy, protected when a password file is given."""
+    from ..storage.backup import backup_database
+
     password = _password(args)
     out = backup_database(args.db, args.out, password=password)
     protected = " (protected with a password)" if password else ""
@@ -126,7 +135,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Replace the database with a checked backup, keeping the old file aside."""
-    from ..storage.backup import PasswordNeededError
+    from ..storage.backup import PasswordNeededError, restore_database
 
     try:
         aside = restore_database(args.backup, args.db, password=_password(args))

@@ -12,10 +12,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from .. import __version__
-from ..storage import StorageError, default_database_path
+from ..storage.errors import StorageError
+from ..storage.file_check import default_database_path
 from . import (
     costs,
     database,
@@ -57,6 +56,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _database_errors() -> tuple[type[BaseException], ...]:
+    """SQLite's errors, and SQLAlchemy's once a command has loaded it.
+
+    Looked up only when something went wrong: a command that never needed SQLAlchemy
+    (``check``) does not import it just to name its error class.
+    """
+    alchemy = sys.modules.get("sqlalchemy.exc")
+    if alchemy is None:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, alchemy.SQLAlchemyError)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``provmap`` command and return its exit code."""
     parser = build_parser()
@@ -78,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A full disk, a read-only place, a vanished drive: the user's to fix.
         print(f"provmap: {plain_os_error(exc)}", file=sys.stderr)
         return EXIT_FAILED
-    except (sqlite3.Error, SQLAlchemyError) as exc:
+    except _database_errors() as exc:
         # The file refused a write: a full disk, or another program holding it too long.
         print(f"provmap: {plain_database_error(exc)}", file=sys.stderr)
         return EXIT_FAILED

@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from .errors import EXIT_OK, CliError
 from .options import resolve_term, resolve_year
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def register(parsers: Any) -> None:

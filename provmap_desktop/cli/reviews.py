@@ -13,8 +13,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from .errors import EXIT_OK, CliError
 
 
@@ -35,6 +33,8 @@ def register(parsers: Any) -> None:
 
 def cmd_report_evidence(args: argparse.Namespace) -> int:
     """Write one pupil's evidence pack for an EHC needs-assessment request."""
+    from sqlalchemy import select
+
     from ..models import Pupil
     from ..reports.evidence_pdf import write_evidence_pack
     from ..storage import open_database
@@ -55,6 +55,8 @@ def cmd_report_evidence(args: argparse.Namespace) -> int:
 
 def cmd_report_impact(args: argparse.Namespace) -> int:
     """Write impact by provision for one year, or for every year."""
+    from sqlalchemy import select
+
     from ..models import AcademicYear
     from ..reports.impact_pdf import write_impact_report
     from ..storage import open_database

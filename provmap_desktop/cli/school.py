@@ -21,9 +21,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from .errors import EXIT_OK, CliError
 from .options import date_argument
@@ -34,6 +32,9 @@ PHASE_CHOICES: tuple[str, ...] = ("primary", "secondary", "all-through")
 
 #: At most this many problems are listed; the count of the rest follows.
 MAX_PROBLEMS_SHOWN = 50
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def register(parsers: Any) -> None:

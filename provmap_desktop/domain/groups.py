@@ -156,6 +156,7 @@ def create(
         name=checked_name(session, None, name),
         start_date=start,
         end_date=end,
+        slots=[],  # known empty: recording the change need not read them back
     )
     session.add(group)
     session.flush()

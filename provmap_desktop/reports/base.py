@@ -18,7 +18,6 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -29,6 +28,7 @@ from reportlab.platypus.tables import TableStyle
 
 from ..storage.safe_files import atomic_write
 from .page import FONT, FONT_BOLD, GRID_COLOUR, ReportDocument, ReportInfo
+from .plain_text import plain_text
 
 HEADER_FILL = colors.HexColor("#e4e8ee")
 
@@ -58,11 +58,10 @@ STYLES: dict[str, ParagraphStyle] = {
 }
 
 
-def para(text: object, style: str | ParagraphStyle = "cell") -> Paragraph:
-    """A paragraph of plain text: escaped for ReportLab, line breaks kept."""
+def para(text: object, style: str | ParagraphStyle = "cell") -> Flowable:
+    """A paragraph of plain text, line breaks kept (see ``plain_text``: no mark-up)."""
     chosen = STYLES[style] if isinstance(style, str) else style
-    markup = "<br/>".join(escape(line) for line in str(text).split("\n"))
-    return Paragraph(markup, chosen)
+    return plain_text(str(text), chosen)
 
 
 def markup_para(markup: str, style: str | ParagraphStyle = "cell") -> Paragraph:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.doctemplate import ActionFlowable
 
+from .plain_text import PlainText
+
 #: Paragraph styles that head what follows them (ours and the evidence pack's).
 HEADING_STYLES = frozenset({"title", "heading", "subheading", "h1", "h2", "h3"})
 
@@ -19,7 +21,7 @@ HEADING_STYLES = frozenset({"title", "heading", "subheading", "h1", "h2", "h3"})
 def is_heading(flowable: object) -> bool:
     """A paragraph in a heading style, or one whose style asks to keep with the next."""
     style = getattr(flowable, "style", None)
-    if not isinstance(flowable, Paragraph) or style is None:
+    if not isinstance(flowable, Paragraph | PlainText) or style is None:
         return False
     return style.name in HEADING_STYLES or bool(getattr(style, "keepWithNext", 0))
 

@@ -29,7 +29,7 @@ from reportlab.platypus import (
     Spacer,
 )
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..models import GroupMembership, ProvisionGroup, Pupil, SchoolSettings
 from ..models.vocab import AREA_LABELS, NEED_TYPES, AreaOfNeed, SenStatus
@@ -121,22 +121,62 @@ def frequency(group: ProvisionGroup) -> str:
 
 def current_memberships(session: Session, pupil: Pupil, today: dt.date) -> list[GroupMembership]:
     """The pupil's allocations running on ``today``, by provision name."""
+    return current_memberships_of(session, [pupil.id], today).get(pupil.id, [])
+
+
+def current_memberships_of(
+    session: Session, pupil_ids: Sequence[int], today: dt.date
+) -> dict[int, list[GroupMembership]]:
+    """Each pupil's allocations running on ``today``, by provision name, in one query.
+
+    The groups come with their provision, staff member and days, so a batch of
+    profiles reads nothing more about them.
+    """
+    group = joinedload(GroupMembership.group)
     memberships = session.scalars(
         select(GroupMembership)
-        .where(GroupMembership.pupil_id == pupil.id)
-        .options(joinedload(GroupMembership.group).joinedload(ProvisionGroup.provision))
+        .join(GroupMembership.group)
+        .where(
+            GroupMembership.pupil_id.in_(pupil_ids),
+            ProvisionGroup.start_date <= today,
+            ProvisionGroup.end_date >= today,
+        )
+        .options(
+            group.joinedload(ProvisionGroup.provision),
+            group.joinedload(ProvisionGroup.staff),
+            group.selectinload(ProvisionGroup.slots),
+        )
     ).all()
-    running = [
-        m
-        for m in memberships
-        if m.is_current_on(today) and m.group.start_date <= today <= m.group.end_date
-    ]
-    return sorted(running, key=lambda m: (m.group.provision.name.casefold(), m.join_date))
+    found: dict[int, list[GroupMembership]] = {}
+    for m in memberships:
+        if m.is_current_on(today):
+            found.setdefault(m.pupil_id, []).append(m)
+    for running in found.values():
+        running.sort(key=lambda m: (m.group.provision.name.casefold(), m.join_date))
+    return found
 
 
-def _provision_table(session: Session, pupil: Pupil, today: dt.date, width: float) -> Flowable:
+def _load_details(session: Session, pupils: Sequence[Pupil]) -> None:
+    """Read the pupils' profiles, year groups and classes in a few queries, not one each.
+
+    The rows land on the pupil objects the caller holds.
+    """
+    ids = [p.id for p in pupils]
+    session.scalars(
+        select(Pupil)
+        .where(Pupil.id.in_(ids))
+        .options(
+            selectinload(Pupil.profile),
+            joinedload(Pupil.year_group),
+            joinedload(Pupil.school_class),
+        )
+    ).all()
+
+
+def _provision_table(
+    memberships: Sequence[GroupMembership], today: dt.date, width: float
+) -> Flowable:
     """The pupil's provision running today: support, staff, how often, dates."""
-    memberships = current_memberships(session, pupil, today)
     if not memberships:
         return base.para(f"No provision is running for me on {format_date(today)}.", _EMPTY)
     rows = []
@@ -186,14 +226,17 @@ def profile_story(
     *,
     today: dt.date | None = None,
     width: float | None = None,
+    memberships: Sequence[GroupMembership] | None = None,
 ) -> list[Flowable]:
     """The flowables of one pupil's profile, starting with their name (no page break).
 
     ``width`` is the frame's width (A4 portrait by default); ``today`` decides which
-    provision counts as current.
+    provision counts as current. A batch passes each pupil's ``memberships`` running
+    today (``current_memberships_of``); otherwise they are read here.
     """
     day = today or dt.date.today()
     full = width or page.frame_size()[0]
+    running = memberships if memberships is not None else current_memberships(session, pupil, day)
     profile = pupil.profile
     story: list[Flowable] = [
         PupilMark(pupil.display_name),
@@ -213,7 +256,7 @@ def profile_story(
         KeepTogether(
             [
                 base.para("The support I have now", "subheading"),
-                _provision_table(session, pupil, day, full),
+                _provision_table(running, day, full),
             ]
         )
     )
@@ -269,10 +312,18 @@ def write_profile_pdf(
     def story(doc: page.ReportDocument) -> list[Flowable]:
         """Each pupil's profile from a new page, sized to the document's frame."""
         flowables: list[Flowable] = []
+        _load_details(session, pupils)
+        running = current_memberships_of(session, [p.id for p in pupils], day)
         for index, pupil in enumerate(pupils):
             if index:
                 flowables.append(PageBreak())
-            flowables += profile_story(session, pupil, today=day, width=doc.story_width)
+            flowables += profile_story(
+                session,
+                pupil,
+                today=day,
+                width=doc.story_width,
+                memberships=running.get(pupil.id, []),
+            )
         return flowables
 
     return base.write_pdf(path, info, story, document_class=ProfileDocument)

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Protocol
@@ -320,14 +321,38 @@ def period_range(academic_year: AcademicYear, term_name: str | None) -> tuple[dt
     return term.start_date, term.end_date
 
 
+#: ``session.info`` key of the years ``academic_year_for`` has found, inside ``years_held``.
+_YEARS_HELD = "provmap_years_by_day"
+
+
+@contextmanager
+def years_held(session: Session) -> Iterator[None]:
+    """Inside the block, ``academic_year_for`` asks the database once per day.
+
+    For a long write that never changes the calendar (a map import adds dozens of
+    groups and allocations, each looking up the year of the same few days).
+    """
+    session.info[_YEARS_HELD] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(_YEARS_HELD, None)
+
+
 def academic_year_for(session: Session, day: dt.date) -> AcademicYear | None:
     """The academic year whose dates include ``day``, or None."""
-    return session.scalar(
+    held: dict[dt.date, AcademicYear | None] | None = session.info.get(_YEARS_HELD)
+    if held is not None and day in held:
+        return held[day]
+    year = session.scalar(
         select(AcademicYear)
         .where(AcademicYear.start_date <= day, AcademicYear.end_date >= day)
         .order_by(AcademicYear.start_date)
         .limit(1)
     )
+    if held is not None:
+        held[day] = year
+    return year
 
 
 def current_or_latest_year(session: Session, today: dt.date) -> AcademicYear | None:

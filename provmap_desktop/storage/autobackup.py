@@ -19,8 +19,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from .database import BUSY_TIMEOUT_MS, _remove_side_files_we_made, _side_files
 from .errors import StorageError
+from .file_check import BUSY_TIMEOUT_MS, _remove_side_files_we_made, _side_files
 from .safe_files import atomic_write, fsync_file, make_private, private_folder, unused_name
 
 BACKUPS_FOLDER = "Backups"

@@ -15,8 +15,9 @@ import sqlite3
 from pathlib import Path
 
 from .autobackup import copy_database_file, record_backup, reserve_copy_name
-from .database import _side_paths, inspect_file, sqlite_connect
+from .database import sqlite_connect
 from .errors import AlreadyOpenError, StorageError, is_disk_full
+from .file_check import _side_paths, inspect_file
 from .lock import DatabaseLock
 from .safe_files import atomic_write, make_private, private_folder
 from .sealed import is_sealed, open_sealed, password_problem, private_temp_folder, seal_file

@@ -9,150 +9,43 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import migrate
 from .errors import (
     AlreadyOpenError,
-    CorruptDatabaseError,
-    NewerSchemaError,
-    NotProvMapError,
     StorageError,
-    _not_the_files_fault,
     plain_open_error,
 )
+from .file_check import (
+    APPLICATION_ID,
+    BUSY_TIMEOUT_MS,
+    FILE_SUFFIX,
+    SQLITE_HEADER,
+    FileInfo,
+    default_database_path,
+    inspect_file,
+)
 from .lock import DatabaseLock
-from .migrate import HEAD_REVISION, SCHEMA_NUMBERS, SCHEMA_VERSION, is_known_revision
-from .migrate import upgrade_to_head as _upgrade_to_head
 from .safe_files import PRIVATE_FILE, make_private, private_folder
 
-#: ``PRAGMA application_id`` of every ProvMap file: "PVMP" in ASCII.
-APPLICATION_ID = 0x50564D50
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 5000
-FILE_SUFFIX = ".provmap"
-
-
-def default_database_path() -> Path:
-    """``school.provmap`` in the user's data folder (per-user, never a shared drive)."""
-    return platformdirs.user_data_path("ProvMap", appauthor=False) / f"school{FILE_SUFFIX}"
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """What a read-only look at a file found."""
-
-    path: Path
-    is_new: bool
-    schema_version: int = 0
-    revision: str | None = None
-
-    @property
-    def needs_upgrade(self) -> bool:
-        return not self.is_new and self.revision != HEAD_REVISION
-
-
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-
-
-def inspect_file(path: Path, *, full_check: bool = False) -> FileInfo:
-    """Check ``path`` without writing to it; raise a ``StorageError`` if it must be refused.
-
-    A missing or zero-length file is reported as new. ``full_check`` runs SQLite's
-    full ``integrity_check`` rather than the quicker ``quick_check``.
-    """
-    if path.is_dir():
-        raise StorageError(f"{path} is a folder, not a ProvMap database file.")
-    if not path.exists() or path.stat().st_size == 0:
-        return FileInfo(path=path, is_new=True)
-    name = path.name
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        raise NotProvMapError(
-            f"{name} is not a ProvMap database (it is not an SQLite file). Nothing was changed."
-        )
-    side_files_before = _side_files(path)
-    try:
-        conn = _read_only(path)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            if app_id != APPLICATION_ID:
-                raise NotProvMapError(
-                    f"{name} is a database made by another program, not ProvMap. "
-                    "Nothing was changed."
-                )
-            check = "integrity_check" if full_check else "quick_check"
-            problems = [row[0] for row in conn.execute(f"PRAGMA {check}")]
-            if problems != ["ok"]:
-                raise CorruptDatabaseError(
-                    f"{name} is damaged ({problems[0]}). Restore it from a backup with "
-                    "File → Restore…. Nothing was changed."
-                )
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            revision = _alembic_revision(conn)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and _not_the_files_fault(path, exc):
-            raise StorageError(plain_open_error(path, exc)) from None
-        raise CorruptDatabaseError(
-            f"{name} cannot be read as a database ({exc}). Restore it from a backup with "
-            "File → Restore…. Nothing was changed."
-        ) from None
-    finally:
-        _remove_side_files_we_made(path, side_files_before)
-    if version > SCHEMA_VERSION or (revision is not None and not is_known_revision(revision)):
-        raise NewerSchemaError(
-            f"{name} was made by a newer version of ProvMap (schema {version}). "
-            "Update ProvMap to open it. Nothing was changed."
-        )
-    return FileInfo(path=path, is_new=False, schema_version=version, revision=revision)
-
-
-def _side_files(path: Path) -> set[Path]:
-    return {side for side in _side_paths(path) if side.exists()}
-
-
-def _side_paths(path: Path) -> list[Path]:
-    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-
-
-def _remove_side_files_we_made(path: Path, existed: set[Path]) -> None:
-    """Leave no ``-wal``/``-shm`` behind that only our read-only look created.
-
-    A read-only connection to a file in WAL mode creates both side files but may not
-    delete them when it closes. A plain connection that opens and closes again does
-    delete them, and only when no other connection is using them, so this never
-    pulls them from under a running copy. An empty write-ahead log has nothing to
-    copy back, so the database file itself is not written.
-    """
-    if not any(side.exists() and side not in existed for side in _side_paths(path)):
-        return
-    try:
-        conn = sqlite3.connect(path)
-        try:
-            conn.execute("PRAGMA application_id").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        pass  # the file is already being refused; a stray side file is harmless
-
-
-def _alembic_revision(conn: sqlite3.Connection) -> str | None:
-    try:
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.OperationalError:
-        return None
-    return row[0] if row else None
+__all__ = [
+    "APPLICATION_ID",
+    "BUSY_TIMEOUT_MS",
+    "FILE_SUFFIX",
+    "SQLITE_HEADER",
+    "Database",
+    "FileInfo",
+    "default_database_path",
+    "inspect_file",
+    "open_database",
+]
 
 
 def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -330,7 +223,7 @@ def _upgrade(engine: Engine) -> None:
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
-                _upgrade_to_head(conn)
+                migrate.upgrade_to_head(conn)
                 broken = raw.execute("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise StorageError(
@@ -338,7 +231,7 @@ def _upgrade(engine: Engine) -> None:
                         "its tables, so it was not upgraded."
                     )
                 raw.execute(f"PRAGMA application_id={APPLICATION_ID}")
-                raw.execute(f"PRAGMA user_version={SCHEMA_NUMBERS[HEAD_REVISION]}")
+                raw.execute(f"PRAGMA user_version={migrate.SCHEMA_NUMBERS[migrate.HEAD_REVISION]}")
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
 

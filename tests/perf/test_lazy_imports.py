@@ -67,8 +67,45 @@ def test_provmap_check_imports_neither_alembic_nor_the_orm_models(current_file: 
     assert "provmap_desktop.models" not in modules
 
 
+def test_provmap_check_reads_the_file_with_plain_sqlite(current_file: Path) -> None:
+    """No SQLAlchemy, no lock library (and its asyncio), no backup encryption."""
+    code = (
+        "import contextlib, io\n"
+        "from provmap_desktop.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['--db', {str(current_file)!r}, 'check']) == 0\n"
+    )
+    tops = _tops(_modules_after(code))
+    assert not tops & {"sqlalchemy", "filelock", "asyncio", "cryptography"}
+
+
 def test_new_school_offers_the_phases_school_setup_knows() -> None:
     from provmap_desktop.cli.school import PHASE_CHOICES
     from provmap_desktop.services.school_setup import PHASES
 
     assert PHASE_CHOICES == PHASES
+
+
+def test_the_map_import_reads_a_workbook_without_a_spreadsheet_library(tmp_path: Path) -> None:
+    """openpyxl (and its writer, images, lxml) stays out of a map import's preview."""
+    from tests.schools.exemplar import write_xlsx
+
+    workbook = write_xlsx(tmp_path / "map.xlsx")
+    code = (
+        "from pathlib import Path\n"
+        "from provmap_desktop.services.map_import.grid import read_grids\n"
+        f"assert read_grids(Path({str(workbook)!r}))\n"
+    )
+    modules = _modules_after(code)
+    assert not _tops(modules) & {"openpyxl", "PIL", "lxml"}
+    assert "provmap_desktop.services.importing.apply" not in modules  # the pupil import's writes
+
+
+def test_opening_a_file_for_reading_loads_no_lock_library(current_file: Path) -> None:
+    """Reports and exports open the file read-only and never take its lock."""
+    code = (
+        "from pathlib import Path\n"
+        "from provmap_desktop.storage import open_database\n"
+        f"open_database(Path({str(current_file)!r}), read_only=True).close()\n"
+    )
+    assert "filelock" not in _tops(_modules_after(code))

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.platypus import NextPageTemplate, PageBreak
 
-from provmap_desktop.reports.base import continued, make_table, para, write_pdf
+from provmap_desktop.reports.base import STYLES, continued, make_table, para, write_pdf
 from provmap_desktop.reports.page import LANDSCAPE, ReportInfo
 
 INFO = ReportInfo(
@@ -109,8 +109,6 @@ def test_a_heading_never_ends_a_page(tmp_path: Path, filler: int, style: str) ->
 
 
 def test_short_cells_are_drawn_as_text_and_long_ones_still_wrap(tmp_path: Path) -> None:
-    from reportlab.platypus import Paragraph
-
     long_text = "A description long enough that it cannot fit on one line of the column"
     table = make_table(
         ["Provision", "Cost"],
@@ -122,8 +120,9 @@ def test_short_cells_are_drawn_as_text_and_long_ones_still_wrap(tmp_path: Path) 
     # One-line cells need no paragraph (quick to lay out, same text in the PDF) ...
     assert cells[1][0] == "Lego therapy"
     assert cells[1][1] == "£1,234.00"
-    # ... a cell too wide for its column is a paragraph, so it wraps.
-    assert isinstance(cells[2][0][0], Paragraph)
+    # ... a cell too wide for its column is laid out as a paragraph, so it wraps.
+    _width, height = cells[2][0][0].wrap(114, 1000)
+    assert height == 3 * STYLES["cell"].leading  # "A description long enough" / ...
     out = write_pdf(tmp_path / "t.pdf", ReportInfo(title="T"), [table])
     text = PdfReader(out).pages[0].extract_text()
     assert "Lego therapy" in text

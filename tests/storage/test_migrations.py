@@ -23,7 +23,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from provmap_desktop.models import Base
-from provmap_desktop.storage import database, migrate, open_database
+from provmap_desktop.storage import NewerSchemaError, migrate, open_database
 from provmap_desktop.storage.autobackup import list_copies, take_copy
 from provmap_desktop.storage.database import inspect_file, make_engine
 
@@ -134,10 +134,9 @@ def release_two(school_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     (folder / "versions" / "9001_test_only.py").write_text(REVISION_FUTURE)
     numbers = {**migrate.SCHEMA_NUMBERS, FUTURE: FUTURE_NUMBER}
     monkeypatch.setattr(migrate, "migrations_dir", lambda: folder)
-    for module in (migrate, database):
-        monkeypatch.setattr(module, "HEAD_REVISION", FUTURE)
-        monkeypatch.setattr(module, "SCHEMA_NUMBERS", numbers)
-        monkeypatch.setattr(module, "SCHEMA_VERSION", FUTURE_NUMBER)
+    monkeypatch.setattr(migrate, "HEAD_REVISION", FUTURE)
+    monkeypatch.setattr(migrate, "SCHEMA_NUMBERS", numbers)
+    monkeypatch.setattr(migrate, "SCHEMA_VERSION", FUTURE_NUMBER)
     return folder
 
 
@@ -197,7 +196,7 @@ def test_the_simulated_release_is_newer_than_the_real_app(
         with engine.begin() as conn:
             command.upgrade(migrate.alembic_config(conn), "head")
         engine.dispose()
-    with pytest.raises(database.NewerSchemaError):
+    with pytest.raises(NewerSchemaError):
         open_database(path)
 
 

@@ -10,11 +10,8 @@ import codecs
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from .apply import apply_import
-from .checking import next_year_start
 from .common import (
     FIELD_LABELS,
     FIELDS,
@@ -29,9 +26,15 @@ from .common import (
     SourceRow,
 )
 from .csv_import import CsvTable, decode_csv, guess_mapping, parse_csv, read_csv
-from .ctf_import import CTF_MAPPING, parse_ctf, read_ctf
-from .preview import build_preview
 from .values import parse_mis_date
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from .apply import apply_import
+    from .checking import next_year_start
+    from .ctf_import import CTF_MAPPING, parse_ctf, read_ctf
+    from .preview import build_preview
 
 __all__ = [
     "CTF_MAPPING",
@@ -65,6 +68,30 @@ __all__ = [
     "read_csv",
     "read_ctf",
 ]
+
+
+#: Loaded on first use (they need the ORM, the domain or the XML reader): the map
+#: import reads a few helpers of this package and stays quick.
+_LAZY = {
+    "apply_import": "apply",
+    "next_year_start": "checking",
+    "CTF_MAPPING": "ctf_import",
+    "parse_ctf": "ctf_import",
+    "read_ctf": "ctf_import",
+    "build_preview": "preview",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load one of ``_LAZY``'s names from its module when first asked for."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 
 #: How much of a file is read to tell a transfer file from a CSV.
@@ -139,6 +166,9 @@ def preview_file(
     pupil in the file is that year's intake (``intake_start``). Raises ``ImportFileError``
     if the file cannot be read at all, or the intake year is not a coming one.
     """
+    from .ctf_import import CTF_MAPPING, read_ctf
+    from .preview import build_preview
+
     _check_size(Path(path))
     starts = intake_start(session, intake_year, today) if intake_year else None
     if is_ctf(path):
@@ -208,6 +238,8 @@ def import_file(
     )
     if dry_run or not preview.is_clean:
         return preview, None
+    from .apply import apply_import
+
     return preview, apply_import(session, preview)
 
 

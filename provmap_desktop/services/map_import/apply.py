@@ -8,16 +8,19 @@ takes the automatic backup, applies, and commits once, so the import is all or n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ...domain import groups
 from ...domain.memberships import GroupChoiceNeeded, allocate
 from ...models import AcademicYear, Provision, ProvisionGroup, Pupil, Staff, YearGroup
-from ..calendar import calendar_for_year
+from ..calendar import calendar_for_year, years_held
 from ..catalogue import add_catalogue_entry
 from ..formatting import format_date
 from ..pupils import add_pupil_to_complete
@@ -52,21 +55,40 @@ def apply_plan(
     Returns the numbers of provisions, groups, allocations and pupils added.
     """
     kept = _rows_to_keep(session, plan)
-    provision_ids, added_provisions = _add_provisions(session, plan, kept)
-    created, extra = (
-        _add_unmatched_pupils(session, plan, today, kept) if create_unmatched else (0, {})
-    )
-    groups_added = allocations = 0
-    for index, group in enumerate(plan.groups):
-        pupil_ids = list(dict.fromkeys(group.pupil_ids + extra.get(index, [])))
-        if not pupil_ids or group.year_group_id is None:
-            continue  # a name with no year group is reported, never allocated
-        made, joined = _allocate(
-            session, plan, group, provision_ids[group.provision_key], pupil_ids
+    with _holding_new_rows(session, kept), years_held(session):
+        provision_ids, added_provisions = _add_provisions(session, plan, kept)
+        created, extra = (
+            _add_unmatched_pupils(session, plan, today, kept) if create_unmatched else (0, {})
         )
-        groups_added += made
-        allocations += joined
+        groups_added = allocations = 0
+        for index, group in enumerate(plan.groups):
+            pupil_ids = list(dict.fromkeys(group.pupil_ids + extra.get(index, [])))
+            if not pupil_ids or group.year_group_id is None:
+                continue  # a name with no year group is reported, never allocated
+            made, joined = _allocate(
+                session, plan, group, provision_ids[group.provision_key], pupil_ids
+            )
+            groups_added += made
+            allocations += joined
     return added_provisions, groups_added, allocations, created
+
+
+@contextmanager
+def _holding_new_rows(session: Session, kept: list[object]) -> Iterator[None]:
+    """Keep every row the import adds in memory while it runs.
+
+    The session holds saved rows weakly: a group just made would otherwise be read back
+    from the database each time the next step asks for it.
+    """
+
+    def hold(_session: Session, row: Any) -> None:
+        kept.append(row)
+
+    event.listen(session, "pending_to_persistent", hold)
+    try:
+        yield
+    finally:
+        event.remove(session, "pending_to_persistent", hold)
 
 
 def _rows_to_keep(session: Session, plan: MapPlan) -> list[object]:
