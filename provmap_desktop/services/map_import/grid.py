@@ -84,24 +84,28 @@ def _clean(value: object) -> str:
 
 def read_xlsx(path: Path) -> list[Grid]:
     """One grid per visible worksheet, merged cells spread as the module says."""
-    from .xlsx import read_workbook
+    from openpyxl import load_workbook
 
     try:
-        sheets = read_workbook(path)
-    except Exception as exc:  # a damaged file fails in many ways: zip, XML, numbers
+        # Not read-only: merged ranges are only known in the full mode.
+        book = load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise MapFileError(f"{path.name} cannot be read as a workbook ({exc}).") from None
     grids: list[Grid] = []
-    for sheet in sheets:
-        rows = [[_clean(v) for v in row] for row in sheet.rows]
-        for min_row, min_col, max_row, max_col in sheet.merged:
-            top, left = min_row - 1, min_col - 1
-            if min_col != max_col or top >= len(rows):
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        rows = [[_clean(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        for merged in sheet.merged_cells.ranges:
+            top, left = merged.min_row - 1, merged.min_col - 1
+            if merged.min_col != merged.max_col or top >= len(rows):
                 continue
             value = rows[top][left] if left < len(rows[top]) else ""
-            for r in range(top + 1, min(max_row, len(rows))):
+            for r in range(top + 1, min(merged.max_row, len(rows))):
                 if left < len(rows[r]):
                     rows[r][left] = value
         grids.append(Grid(sheet.title, rows))
+    book.close()
     return grids
 
 
