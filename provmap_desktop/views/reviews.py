@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from ..models import ProvisionGroup, Review
+from ..models import Provision, ProvisionGroup, Review, YearGroup
 from ..services import review_impact
 from ..services.delivery import rag
 from ..services.formatting import format_date, format_money
@@ -118,6 +117,7 @@ class ReviewsScreen(ReloadWhenShown):
         self.group_review_button.clicked.connect(self.review_selected_group)
         self.groups = QComboBox()
         self.groups.setAccessibleName("Group to start a review for")
+        self._group_items: list[tuple[str, int]] = []
         start = QPushButton("&Start a review for this group…")
         start.clicked.connect(self.review_chosen_group)
         buttons = QHBoxLayout()
@@ -149,6 +149,7 @@ class ReviewsScreen(ReloadWhenShown):
         #: per change, never again for a repeat reload or a term change in the year.
         self._edits_seen = 0
         self._impact_key: tuple[object, ...] | None = None
+        self._impact_rows: list[tuple[str, ...]] = []
         ctx.data_changed.connect(self._count_edit)
         ctx.data_changed.connect(self._on_data_changed)
         ctx.period_changed.connect(self._period_changed)
@@ -197,22 +198,38 @@ class ReviewsScreen(ReloadWhenShown):
         self._show_cycles()
 
     def _load_groups(self) -> None:
-        keep = self.groups.currentData()
-        self.groups.clear()
+        """The year's groups to start a review for, newest first; the choice is kept.
+
+        Plain columns, not group objects: a big school has hundreds of groups a year,
+        and the list is read again after every edit. Left alone when nothing in it
+        changed.
+        """
         query = (
-            select(ProvisionGroup)
-            .order_by(ProvisionGroup.start_date.desc())
-            # Labels name the provision and year group: load them in one go each.
-            .options(
-                selectinload(ProvisionGroup.provision), selectinload(ProvisionGroup.year_group)
+            select(
+                ProvisionGroup.id,
+                ProvisionGroup.name,
+                ProvisionGroup.start_date,
+                Provision.name,
+                YearGroup.name,
             )
+            .join(Provision, ProvisionGroup.provision_id == Provision.id)
+            .outerjoin(YearGroup, ProvisionGroup.year_group_id == YearGroup.id)
+            .order_by(ProvisionGroup.start_date.desc())
         )
         if self.ctx.academic_year_id is not None:
             query = query.where(ProvisionGroup.academic_year_id == self.ctx.academic_year_id)
-        for group in self.ctx.session.scalars(query):
-            self.groups.addItem(
-                f"{group_label(group)} from {format_date(group.start_date)}", group.id
-            )
+        items = []
+        for group_id, name, start, provision, year_group in self.ctx.session.execute(query):
+            label = name or f"{provision} ({year_group or 'whole school'})"
+            # dd/mm/yyyy as format_date gives it, without strftime's cost for each group
+            items.append((f"{label} from {start.day:02d}/{start.month:02d}/{start.year}", group_id))
+        if items == self._group_items:
+            return
+        self._group_items = items
+        keep = self.groups.currentData()
+        self.groups.clear()
+        for text, group_id in items:
+            self.groups.addItem(text, group_id)
         if keep is not None and (index := self.groups.findData(keep)) >= 0:
             self.groups.setCurrentIndex(index)
 
@@ -222,7 +239,7 @@ class ReviewsScreen(ReloadWhenShown):
             return
         self._impact_key = key
         session = self.ctx.session
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for row in review_impact.impact_by_provision(
             session, self.ctx.academic_year_id, as_of=self.ctx.today
         ):
@@ -242,7 +259,9 @@ class ReviewsScreen(ReloadWhenShown):
                     f"{format_money(row.cost_per_pupil, blank='–')} ({row.cost_pupils})",
                 )
             )
-        _fill(self.impact, rows)
+        if rows != self._impact_rows:  # an edit that moved no figure leaves the table be
+            self._impact_rows = rows
+            _fill(self.impact, rows)
 
     def selected_review(self) -> Review | None:
         rows = self.due.selectionModel().selectedRows()
