@@ -50,8 +50,14 @@ class MapGridModel(QAbstractTableModel):
         self,
         load: Callable[[], MapSnapshot | None],
         today: Callable[[], dt.date] = dt.date.today,
+        *,
+        load_now: bool = True,
     ) -> None:
-        """A model that gets its snapshot from `load` and today's date from `today`."""
+        """A model that gets its snapshot from `load` and today's date from `today`.
+
+        ``load_now`` False leaves it empty until the first ``reload()``, for an owner
+        that reloads it straight after building it.
+        """
         super().__init__()
         self._load = load
         self._today = today
@@ -64,7 +70,8 @@ class MapGridModel(QAbstractTableModel):
         self.group_rates: dict[int, str] = {}  # group id -> "92% ● Green", once delivered
         #: Leave out provisions with no group in the period (a new school's empty rows).
         self.hide_empty = True
-        self.reload()
+        if load_now:
+            self.reload()
 
     # -- building -------------------------------------------------------------------
 

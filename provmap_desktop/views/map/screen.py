@@ -48,7 +48,9 @@ class MapScreen(QWidget):
         self.tray = PupilTray(ctx)
         self.tray.pupil_chosen.connect(ctx.pupil_selected.emit)
         self.tray.end_requested.connect(self.end_allocations)
-        self.model = MapGridModel(self._build_snapshot, today=lambda: ctx.today)
+        # Filled by ``reload()`` once the period is known (the shell calls it when it
+        # builds the screen), so the school's map is built once at start, not twice.
+        self.model = MapGridModel(self._build_snapshot, today=lambda: ctx.today, load_now=False)
         self.model.drop_requested.connect(self.editor.on_drop)
         self.view = MapView()
         self.view.setModel(self.model)
