@@ -267,6 +267,7 @@ class MapScreen(QWidget):
         if snapshot is None:
             return
         from ...services.costing import cost_map
+        from ...services.memo import year_costs
 
         key = (snapshot.academic_year_id, snapshot.term_name)
         cached = getattr(self, "_costed", None)
@@ -276,12 +277,15 @@ class MapScreen(QWidget):
         else:
             # Costs depend on the period and the data, not on the filters: keep them
             # until the next edit so a filter change does not cost the school again.
-            costed = cost_map(
-                self.ctx.session,
-                snapshot.academic_year_id,
-                snapshot.term_name,
-                as_of=self.ctx.today,
-            )
+            if snapshot.term_name is None:  # the whole year: shared with the checks
+                costed = year_costs(self.ctx.session, snapshot.academic_year_id, self.ctx.today)
+            else:
+                costed = cost_map(
+                    self.ctx.session,
+                    snapshot.academic_year_id,
+                    snapshot.term_name,
+                    as_of=self.ctx.today,
+                )
             keep_rates = fresh and not getattr(self, "_rates_stale", True)
             rates = cached[2] if keep_rates else self._group_rates(snapshot)  # type: ignore[index]
             self._costed = (key, costed, rates)
@@ -309,12 +313,14 @@ class MapScreen(QWidget):
 
     def _group_rates(self, snapshot: MapSnapshot) -> dict[int, str]:
         """Each group's delivery rate to date, as a percentage, symbol and word."""
-        from ...services.delivery import delivery_rates, rag
+        from ...services.delivery import rag
+        from ...services.memo import year_delivery_rates
 
         as_of = min(self.ctx.today, snapshot.period_end)
         if as_of < snapshot.period_start:
             return {}
-        rates = delivery_rates(self.ctx.session, snapshot.academic_year_id, as_of)
+        # Shared with the status strip's checks, which ask for the same rates.
+        rates = year_delivery_rates(self.ctx.session, snapshot.academic_year_id, as_of)
         shown: dict[int, str] = {}
         for group_id, rate in rates.by_group.items():
             if rate.planned:
