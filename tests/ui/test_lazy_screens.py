@@ -162,3 +162,14 @@ def test_after_an_edit_the_status_checks_and_reviews_cost_the_year_once(  # type
     ctx.undo_stack.undo()
     window.refresh_attention()
     assert len(calls) > costed_by_checks
+
+
+def test_the_status_checks_wait_for_the_window_to_be_painted(qtbot, school_db):  # type: ignore[no-untyped-def]
+    from provmap_desktop.shell.main_window import MainWindow
+
+    window = MainWindow(school_db, today=TODAY)
+    qtbot.addWidget(window)
+    assert not window.attention_timer.isActive()  # built, not yet on screen
+    window.show()
+    qtbot.waitUntil(lambda: hasattr(window, "attention_items"), timeout=10000)
+    assert "href=" in window.attention_label.text() or window.attention_items == []
