@@ -6,7 +6,7 @@ its calendar, year groups, roles and staff go in through the domain writes, as t
 app adds them; the thousands of rows after that go in through bulk inserts, which
 leave no audit entries: this is test data, not user edits.
 
-    python -m bench.generate_school OUT.provmap [--seed 7]
+    python -m bench.generate_school OUT.provmap [--seed 7] [--plans]
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ from provmap_desktop.models import (
 from provmap_desktop.models.vocab import NEED_TO_AREA, AreaOfNeed
 from provmap_desktop.rules.upn import make_upn
 from provmap_desktop.storage import open_database
+
+from .plan_rows import add_plans_and_meetings
 
 PUPILS = 2000
 SEN_PUPILS = 500
@@ -226,8 +228,11 @@ def _members(s: Session, rng: random.Random) -> int:
     return len(members)
 
 
-def generate(path: Path, *, seed: int = 7) -> dict[str, int]:
-    """Write the synthetic school to a new database at ``path``; return row counts."""
+def generate(path: Path, *, seed: int = 7, plans: bool = False) -> dict[str, int]:
+    """Write the synthetic school to a new database at ``path``; return row counts.
+
+    ``plans`` adds 500 SEN support plans and 1,500 meetings (``bench.plan_rows``).
+    """
     rng = random.Random(seed)
     db = open_database(path)
     try:
@@ -237,11 +242,17 @@ def generate(path: Path, *, seed: int = 7) -> dict[str, int]:
             pupils = _pupils(s, rng, setup)
             groups = _groups(s, rng, setup)
             members = _members(s, rng)
+            extra = (
+                add_plans_and_meetings(s, rng, dt.date(FIRST_YEAR + YEARS_OF_HISTORY - 2, 9, 8))
+                if plans
+                else {}
+            )
         return {
             "pupils": pupils,
             "provisions": provisions,
             "groups": groups,
             "memberships": members,
+            **extra,
         }
     finally:
         db.close()
@@ -251,10 +262,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--plans", action="store_true", help="add 500 SEN support plans and 1,500 meetings"
+    )
     args = parser.parse_args()
     if args.out.exists():
         parser.error(f"{args.out} exists; choose a new file")
-    print(generate(args.out, seed=args.seed))
+    print(generate(args.out, seed=args.seed, plans=args.plans))
 
 
 if __name__ == "__main__":

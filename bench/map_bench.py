@@ -1,6 +1,6 @@
 """Benchmark the provision map at the size of a large secondary school.
 
-    python -m bench.map_bench [--db FILE] [--repeat 15]
+    python -m bench.map_bench [--db FILE] [--repeat 15] [--plans]
 
 Builds (or reuses) the synthetic school from ``bench.generate_school``, opens the real
 map screen offscreen and prints a table: building the map for one term, one drop from
@@ -55,10 +55,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, help="reuse this benchmark database")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--plans", action="store_true", help="with 500 SEN support plans and 1,500 meetings"
+    )
     args = parser.parse_args()
     path = args.db or Path(tempfile.mkdtemp()) / "bench.provmap"
     if not path.exists():
-        counts = generate(path)
+        counts = generate(path, plans=args.plans)
         print(f"Generated {path}: {counts}")
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

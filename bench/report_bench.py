@@ -9,8 +9,9 @@
    each. Prints both medians, the ratio, the pages and the peak memory of each.
 2. Times every other row of the table in the README: ``report costed``, ``report
    profile --sen-register``, ``provmap check``, the app's start to an interactive
-   window for each screen as the last one opened (``bench.start_bench``) and switching
-   to the Reviews screen, each against its target.
+   window for each screen as the last one opened (``bench.start_bench``), switching
+   to the Reviews screen and opening the Planning screen (``bench.planning_bench``),
+   each against its target.
 
 Every figure is the median of fresh processes timed from start to exit (start-up:
 to the first painted, interactive window). The machine may be busy with other work:
@@ -266,6 +267,10 @@ def main() -> None:
             switch_first <= TARGETS["switch"],
         )
     )
+
+    from bench.planning_bench import row as planning_row
+
+    rows.append(planning_row(db, args.repeat))
 
     print(f"\nMedians of {args.repeat} runs (start-up: {args.start_repeat} per screen)\n")
     print(f"{'Work':<58} {'measured':<30} {'target':<30} result")

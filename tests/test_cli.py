@@ -13,6 +13,7 @@ import pytest
 from provmap_desktop.cli import EXIT_FAILED, EXIT_OK, main
 from provmap_desktop.storage import open_database
 from provmap_desktop.storage.lock import DatabaseLock
+from provmap_desktop.storage.migrate import HEAD_REVISION, SCHEMA_NUMBERS
 
 from .storage.conftest import add_small_school, all_rows, sha256
 
@@ -57,7 +58,8 @@ def test_demo_then_check_succeed(demo_file: Path, capsys: pytest.CaptureFixture[
     assert rows["provisions"]
     code, out, err = run(capsys, "--db", str(demo_file), "check")
     assert (code, err) == (EXIT_OK, "")
-    assert "schema 1 (revision 0001)" in out
+    head = HEAD_REVISION
+    assert f"schema {SCHEMA_NUMBERS[head]} (revision {head})" in out
     assert "integrity check: ok" in out
 
 

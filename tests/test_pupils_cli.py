@@ -213,3 +213,65 @@ def test_classes_are_not_created_by_a_rejected_import(db_path: Path, tmp_path: P
             assert set(session.scalars(select(SchoolClass.name))) == {"3B", "4M"}
     finally:
         db.close()
+
+
+# -- next year's intake ----------------------------------------------------------------
+
+
+def _starters_csv(path: Path) -> Path:
+    """Three Reception starters for September 2027, one arriving with an EHC plan."""
+    path.write_text(
+        "UPN,Legal Surname,Legal Forename,DOB,Gender,Year,SEN Status,Primary Need\n"
+        f"{upn(901, 22)},Bennett,Arlo,03/03/2022,M,Reception,N,\n"
+        f"{upn(902, 22)},Grant,Isla,14/06/2022,F,Reception,SEN Support,SLCN\n"
+        f"{upn(903, 22)},Pearce,Noah,22/11/2021,M,Reception,EHC Plan,ASD\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_csv_of_starters_comes_in_as_next_years_intake(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from provmap_desktop.services.projection import next_year_pupils
+
+    csv_file = _starters_csv(tmp_path / "starters.csv")
+    assert run(db_path, "import-pupils", str(csv_file), "--intake", "2027/28") == EXIT_OK
+    out = capsys.readouterr().out
+    assert "Next year's intake: 3 pupils will join Reception on 01/09/2027" in out
+    db = open_database(db_path, create=False)
+    try:
+        with db.session_factory() as s:
+            starters = {
+                p.forename: p
+                for p in s.scalars(
+                    select(Pupil).where(Pupil.upn.in_([upn(n, 22) for n in (901, 902, 903)]))
+                )
+            }
+            assert {n: (p.on_roll_date, p.year_group.name) for n, p in starters.items()} == {
+                n: (dt.date(2027, 9, 1), "Reception") for n in ("Arlo", "Isla", "Noah")
+            }
+            assert (starters["Isla"].sen_status, starters["Isla"].primary_need) == ("K", "SLCN")
+            assert (starters["Noah"].sen_status, starters["Noah"].primary_need) == ("E", "ASD")
+            assert starters["Noah"].ehcp is not None  # the plan comes with him
+            assert starters["Arlo"].ehcp is None
+            projection = next_year_pupils(s, "2027/28")
+            assert sorted(p.name for p in projection.intake) == [
+                "Arlo Bennett",
+                "Isla Grant",
+                "Noah Pearce",
+            ]
+    finally:
+        db.close()
+
+
+def test_an_intake_for_a_year_already_begun_is_refused(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv_file = _starters_csv(tmp_path / "starters.csv")
+    before = pupil_count(db_path)
+    assert run(db_path, "import-pupils", str(csv_file), "--intake", "2025/26") == EXIT_FAILED
+    assert "2025/26 has already begun" in capsys.readouterr().err
+    assert run(db_path, "import-pupils", str(csv_file), "--intake", "2027-28") == EXIT_FAILED
+    assert "write it as 2027/28" in capsys.readouterr().err
+    assert pupil_count(db_path) == before

@@ -16,14 +16,25 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import __version__
 from ..storage import StorageError, default_database_path
-from . import costs, database, map_import, pupils, report, reviews, school
+from . import (
+    costs,
+    database,
+    map_import,
+    planning,
+    plans,
+    pupils,
+    report,
+    reviews,
+    rollover,
+    school,
+)
 from . import map as provision_map
 from .errors import EXIT_FAILED, EXIT_STOPPED, CliError, plain_database_error, plain_os_error
 
 Handler = Callable[[argparse.Namespace], int]
 
 #: The areas that add ``provmap X``, ``report X`` and ``export X``, in help order.
-AREAS = (provision_map, pupils, costs, reviews, school, map_import)
+AREAS = (provision_map, pupils, plans, costs, reviews, school, map_import, rollover, planning)
 
 
 def build_parser() -> argparse.ArgumentParser:

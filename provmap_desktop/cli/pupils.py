@@ -1,11 +1,14 @@
 """``provmap import-pupils``, ``provmap report profile`` and ``provmap report pupil-map``.
 
-- ``import-pupils FILE [--dry-run]``: read a MIS export (a CSV, or a Common Transfer
+- ``import-pupils FILE [--dry-run] [--intake YEAR]``: read a MIS export (a CSV, or a Common Transfer
   File, told apart by what the file holds, not its name), print the row-by-row report
   and, when every row is clean and this is not a dry run, write it in one transaction.
   Any rejected row means a non-zero exit and nothing written. A transfer file's pupils
   one year below the school's year groups (Year 6 leavers at a secondary, nursery
   children at a primary) are imported as next year's intake, and the report says so.
+  ``--intake 2027/28`` takes every pupil in the file (a CSV of new starters too) as
+  that year's intake: they join the year group the file names on its first day, with
+  their SEN status and needs, and an EHC plan recorded for those who have one.
 - ``report profile --out P.pdf`` with one of ``--pupil UPN``, ``--class NAME``,
   ``--year-group "Year 4"`` or ``--sen-register``: one-page profiles, each on its own page.
 - ``report pupil-map --pupil UPN --out M.pdf``: one pupil's provision over every year.
@@ -36,6 +39,12 @@ def register(parsers: Any) -> None:
     importer.add_argument("file", type=Path, help="the CSV or CTF file to read")
     importer.add_argument(
         "--dry-run", action="store_true", help="check the file and print the report only"
+    )
+    importer.add_argument(
+        "--intake",
+        metavar="YEAR",
+        help="every pupil in the file is that coming year's intake, e.g. 2027/28: they "
+        "join the year group the file names on its first day",
     )
     importer.set_defaults(handler=cmd_import_pupils)
 
@@ -121,7 +130,9 @@ def cmd_import_pupils(args: argparse.Namespace) -> int:
 
     def work(session: Session) -> int:
         try:
-            preview, result = import_file(session, path, dry_run=args.dry_run, as_intake=True)
+            preview, result = import_file(
+                session, path, dry_run=args.dry_run, as_intake=True, intake_year=args.intake
+            )
         except ImportFileError as exc:
             raise CliError(f"{path.name}: {exc} Nothing was written.") from exc
         print(format_report(preview))

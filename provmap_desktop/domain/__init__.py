@@ -7,6 +7,10 @@ session, checks the rules, makes the change without committing and returns a
 command line, imports and tests call them directly. Nothing here imports Qt.
 """
 
+from . import closed_years
 from .change import Change, Changed, DomainError, Kind
+
+# Every session refuses writes into a closed academic year (see ``closed_years``).
+closed_years.install()
 
 __all__ = ["Change", "Changed", "DomainError", "Kind"]

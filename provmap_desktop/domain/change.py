@@ -29,6 +29,7 @@ class Kind(enum.Enum):
     SETTINGS = "settings"
     DELIVERY = "delivery"
     REVIEWS = "reviews"
+    PLANNING = "planning"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,12 @@ from stdnum.gb import upn as _upn
 from ..models import (
     EhcpProvisionItem,
     GroupMembership,
+    LearningPlan,
+    Meeting,
+    MeetingAction,
+    PlanOutcome,
+    PlanProvision,
+    PlanTarget,
     Pupil,
     Review,
     SchoolSettings,
@@ -242,6 +248,17 @@ def archive(session: Session, pupil_id: int, leaving_date: dt.date) -> Change:
     return _set_both(pupil, True, leaving_date)
 
 
+def mark_leaving(session: Session, pupil_id: int, leaving_date: dt.date | None) -> Change:
+    """Record the day a pupil on roll will leave (None: not leaving); they stay on roll
+    until then, and the year-end rollover archives them when it is before the new year."""
+    pupil = _pupil(session, pupil_id)
+    if leaving_date is not None and pupil.on_roll_date and leaving_date < pupil.on_roll_date:
+        raise DomainError(
+            f"The leaving date must not be before the date {pupil.display_name} joined."
+        )
+    return _set_both(pupil, pupil.archived, leaving_date)
+
+
 def restore(session: Session, pupil_id: int) -> Change:
     """Bring an archived pupil back on roll, clearing their leaving date."""
     return _set_both(_pupil(session, pupil_id), False, None)
@@ -265,14 +282,17 @@ class Erased(Change):
 def erase(session: Session, pupil_id: int) -> Erased:
     """Delete the pupil and every row about them, for good.
 
-    Their attendance, reviews, allocations, profile and EHC plan go; a Section F item
-    of another plan that named one of their allocations is unlinked. The record of
+    Their attendance, reviews, plans, meetings, allocations, profile and EHC plan go; a
+    Section F item of another plan that named one of their allocations is unlinked. The record of
     changes still holds them: ``services.data_protection.erase_pupil`` blanks it too,
     and is what a screen calls.
     """
     pupil = _pupil(session, pupil_id)
     session.execute(delete(SessionAttendance).where(SessionAttendance.pupil_id == pupil_id))
     session.execute(delete(Review).where(Review.pupil_id == pupil_id))
+    # Plans and meetings, children first (every row of them carries the pupil's id).
+    for model in (MeetingAction, Meeting, PlanTarget, PlanOutcome, PlanProvision, LearningPlan):
+        session.execute(delete(model).where(model.pupil_id == pupil_id))
     theirs = select(GroupMembership.id).where(GroupMembership.pupil_id == pupil_id)
     session.execute(
         sql_update(EhcpProvisionItem)

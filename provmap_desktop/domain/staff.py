@@ -24,6 +24,7 @@ from .change import (
     set_field,
     unused_name_in,
 )
+from .planning import STAFF_HOURS_RULES
 from .school import SETTINGS, money, text, yes_no
 
 
@@ -57,6 +58,7 @@ STAFF_RULES: dict[str, FieldRule] = {
     "role_id": _role_exists,
     "hourly_cost_override": money("own hourly cost", optional=True),
     "active": yes_no,
+    "intervention_minutes": STAFF_HOURS_RULES["intervention_minutes"],
 }
 
 
@@ -118,7 +120,8 @@ def add_staff(
 
 
 def update_staff(session: Session, staff_id: int, field: str, value: Any) -> Change:
-    """Set one field of a member of staff (name, role, own hourly cost, active)."""
+    """Set one field of a member of staff (name, role, own hourly cost, active, or
+    contracted minutes a week for intervention work, typed as hours)."""
     return set_field(session, Staff, staff_id, field, value, STAFF_RULES, SETTINGS)
 
 

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from .audit import AuditEntry
 from .base import Base, Money
+from .planning import NeedGrade, PlannedNeed, StaffTraining, Training, provision_trainings
+from .plans import (
+    LearningPlan,
+    Meeting,
+    MeetingAction,
+    PlanOutcome,
+    PlanProvision,
+    PlanTarget,
+    TargetResult,
+)
 from .provision import GroupMembership, GroupSlot, Provision, ProvisionGroup, provision_year_groups
-from .pupils import Ehcp, EhcpOutcome, EhcpProvisionItem, Pupil, PupilProfile
+from .pupils import Ehcp, EhcpOutcome, EhcpProvisionItem, Pupil, PupilProfile, PupilYear
 from .reviews import DeliverySession, Review, SessionAttendance
 from .school import (
     AcademicYear,
@@ -31,18 +41,31 @@ __all__ = [
     "FundingStream",
     "GroupMembership",
     "GroupSlot",
+    "LearningPlan",
+    "Meeting",
+    "MeetingAction",
     "Money",
+    "NeedGrade",
+    "PlanOutcome",
+    "PlanProvision",
+    "PlanTarget",
+    "PlannedNeed",
     "Provision",
     "ProvisionGroup",
     "Pupil",
     "PupilProfile",
+    "PupilYear",
     "Review",
     "SchoolClass",
     "SchoolSettings",
     "SessionAttendance",
     "Staff",
     "StaffRole",
+    "StaffTraining",
+    "TargetResult",
     "Term",
+    "Training",
     "YearGroup",
+    "provision_trainings",
     "provision_year_groups",
 ]

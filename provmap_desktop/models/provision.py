@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
+from .planning import Training, provision_trainings
 from .pupils import Pupil
 from .school import AcademicYear, FundingStream, SchoolClass, Staff, StaffRole, YearGroup
 from .vocab import AreaOfNeed, sql_in
@@ -64,6 +65,9 @@ class Provision(Base):
         secondary=provision_year_groups, order_by="YearGroup.sort_order"
     )
     groups: Mapped[list[ProvisionGroup]] = relationship(back_populates="provision")
+    trainings_needed: Mapped[list[Training]] = relationship(
+        secondary=provision_trainings, order_by="Training.name"
+    )
 
     @property
     def is_one_to_one(self) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from ..rules.pupil_rules import checked_birth_date, checked_name
 from ..rules.upn import clean_upn
 from .base import Base
-from .school import SchoolClass, YearGroup
+from .school import AcademicYear, SchoolClass, YearGroup
 from .vocab import NEED_TYPES, SenStatus, sql_in
 
 _NEEDS = sql_in(NEED_TYPES)
@@ -88,6 +88,30 @@ class Pupil(Base):
 
     def __repr__(self) -> str:
         return f"Pupil({self.upn} {self.display_name})"
+
+
+class PupilYear(Base):
+    """Where a pupil was in a closed academic year: its year group, class and leaving.
+
+    Written when the year closes, so last year's map, costs and registers show each
+    pupil in the year group they were in then (``Pupil.year_group_id`` is today's).
+    """
+
+    __tablename__ = "pupil_years"
+
+    pupil_id: Mapped[int] = mapped_column(
+        ForeignKey("pupils.id", ondelete="CASCADE"), primary_key=True
+    )
+    academic_year_id: Mapped[int] = mapped_column(
+        ForeignKey("academic_years.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    year_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("year_groups.id", ondelete="SET NULL")
+    )
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
+    #: True when the pupil left the school at the end of that year.
+    left: Mapped[bool] = mapped_column(default=False)
+    academic_year: Mapped[AcademicYear] = relationship()
 
 
 #: The one-page profile's sections, in the order they are shown and printed.

@@ -45,9 +45,15 @@ class AcademicYear(Base):
     label: Mapped[str] = mapped_column(String(7), unique=True)  # "2026/27"
     start_date: Mapped[dt.date]
     end_date: Mapped[dt.date]
+    #: The day the school moved on to the next year; a closed year is kept as it was.
+    closed_on: Mapped[dt.date | None]
     terms: Mapped[list[Term]] = relationship(
         back_populates="academic_year", order_by="Term.start_date", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
     def __repr__(self) -> str:
         return f"AcademicYear({self.label})"
@@ -118,6 +124,10 @@ class Staff(Base):
         CheckConstraint(
             "hourly_cost_override IS NULL OR hourly_cost_override >= 0", name="cost_non_negative"
         ),
+        CheckConstraint(
+            "intervention_minutes IS NULL OR intervention_minutes >= 0",
+            name="intervention_non_negative",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,6 +135,8 @@ class Staff(Base):
     role_id: Mapped[int] = mapped_column(ForeignKey("staff_roles.id"), index=True)
     hourly_cost_override: Mapped[Decimal | None]
     active: Mapped[bool] = mapped_column(default=True)
+    #: Contracted time for intervention work, in minutes a week (None: not set).
+    intervention_minutes: Mapped[int | None]
     role: Mapped[StaffRole] = relationship()
 
     @property

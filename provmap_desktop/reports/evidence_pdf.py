@@ -2,8 +2,10 @@
 
 It holds the one-page profile, the SEN details (and EHC plan, if any), every APDR cycle
 in order (baseline, target, delivery rate over the cycle, outcome, progress, decision)
-and the costed provision for the year against the school's threshold, and says how
-many complete cycles there are: a local authority panel usually looks for two or three.
+and the costed provision for the year against the school's threshold, then every
+version of the SEN support plan and the meetings with the family; it says how many
+complete cycles and reviewed plans there are: a local authority panel usually looks
+for two or three.
 """
 
 from __future__ import annotations
@@ -319,6 +321,10 @@ def evidence_story(session: Session, pupil: Pupil, *, today: dt.date) -> list[Fl
     for number, review in enumerate(cycles, start=1):
         story.append(_cycle_story(session, number, review, settings))
     story += _cost_story(session, pupil, today)
+    from .plan_records import meetings_story, plans_story
+
+    story += plans_story(session, pupil, today)
+    story += meetings_story(session, pupil)
     return story
 
 

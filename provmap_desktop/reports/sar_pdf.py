@@ -100,12 +100,38 @@ def sar_story(export: dict[str, Any], width: float, height: float) -> list[Flowa
     for number, review in enumerate(reviews, 1):
         story.append(base.para(f"Review {number}", "subheading"))
         story.append(_fields(review, width, height))
+    story += _plans_story(export, width, height)
     story.append(base.para("Attendance at sessions", "heading"))
     keys = ["session_date", "group_id", "session_status", "present", "absence_reason"]
     story.append(_rows(export.get("attendance") or [], keys, width, height))
     story.append(base.para("Record of changes (audit log)", "heading"))
     story.append(_audit_table(export.get("audit") or [], width, height))
     story.append(Spacer(0, 6))
+    return story
+
+
+def _plans_story(export: dict[str, Any], width: float, height: float) -> list[Flowable]:
+    """Every version of the SEN support plan with its rows, then every meeting."""
+    story: list[Flowable] = [base.para("SEN support plans", "heading")]
+    plans = export.get("plans") or []
+    if not plans:
+        story.append(base.para("None.", "body"))
+    parts = {"outcomes": ["text"], "targets": ["text", "baseline", "success_criterion",
+             "target_date", "result"], "provisions": ["provision", "group_id"]}  # fmt: skip
+    for plan in plans:
+        story.append(base.para(f"Plan {plan.get('version')}", "subheading"))
+        story.append(_fields({k: v for k, v in plan.items() if k not in parts}, width, height))
+        for part, keys in parts.items():
+            story.append(_rows(plan.get(part) or [], keys, width, height))
+    story.append(base.para("Meetings with the family", "heading"))
+    meetings = export.get("meetings") or []
+    if not meetings:
+        story.append(base.para("None.", "body"))
+    for number, meeting in enumerate(meetings, 1):
+        story.append(base.para(f"Meeting {number}", "subheading"))
+        story.append(_fields({k: v for k, v in meeting.items() if k != "actions"}, width, height))
+        keys = ["text", "owner", "due_on", "done_on"]
+        story.append(_rows(meeting.get("actions") or [], keys, width, height))
     return story
 
 

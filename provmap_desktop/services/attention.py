@@ -2,7 +2,8 @@
 
 Monday morning: reviews overdue or due (the one rule of ``services.review_cycle.due_reviews``,
 which the Reviews screen shares), Section F items not matched, groups delivered below
-amber, pupils at or over the per-pupil threshold. Each check is one function
+amber, pupils at or over the per-pupil threshold, SEN support plans not reviewed this
+term and meeting actions due. Each check is one function
 from the session and today's date to an optional ``Attention`` item.
 """
 
@@ -102,7 +103,40 @@ def over_threshold(session: Session, today: dt.date) -> Attention | None:
     )
 
 
-CHECKS: list[Check] = [reviews_due_item, section_f_item, groups_below_amber, over_threshold]
+def plans_not_reviewed(session: Session, today: dt.date) -> Attention | None:
+    """Pupils on the SEN register whose plan has not been reviewed this term."""
+    from .plans import plans_due
+
+    count = len(plans_due(session, today))
+    if not count:
+        return None
+    return Attention(
+        _plural(count, "plan not reviewed this term", "plans not reviewed this term"),
+        "pupils",
+        "plans-due",
+    )
+
+
+def meeting_actions_due(session: Session, today: dt.date) -> Attention | None:
+    """Actions agreed at meetings, not done, due within a week or overdue."""
+    from .plans import actions_due
+
+    found = actions_due(session, today)
+    if not found:
+        return None
+    late = sum(1 for due in found if due.overdue(today))
+    text = _plural(len(found), "meeting action due", "meeting actions due")
+    return Attention(f"{text} ({late} overdue)" if late else text, "pupils", "actions-due")
+
+
+CHECKS: list[Check] = [
+    reviews_due_item,
+    section_f_item,
+    groups_below_amber,
+    over_threshold,
+    plans_not_reviewed,
+    meeting_actions_due,
+]
 
 
 def attention_items(session: Session, today: dt.date) -> list[Attention]:

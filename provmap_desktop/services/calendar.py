@@ -331,7 +331,20 @@ def academic_year_for(session: Session, day: dt.date) -> AcademicYear | None:
 
 
 def current_or_latest_year(session: Session, today: dt.date) -> AcademicYear | None:
-    """The academic year holding ``today``, else the latest one set up, else None."""
-    return academic_year_for(session, today) or session.scalar(
+    """The academic year holding ``today``, else the latest one set up, else None.
+
+    A year already closed at the rollover gives way to the first open year after it:
+    after moving on in July, the school works in the new year.
+    """
+    year = academic_year_for(session, today)
+    if year is not None and year.closed_on is not None:
+        later = session.scalar(
+            select(AcademicYear)
+            .where(AcademicYear.start_date > year.start_date, AcademicYear.closed_on.is_(None))
+            .order_by(AcademicYear.start_date)
+            .limit(1)
+        )
+        year = later or year
+    return year or session.scalar(
         select(AcademicYear).order_by(AcademicYear.start_date.desc()).limit(1)
     )

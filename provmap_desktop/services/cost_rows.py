@@ -27,6 +27,7 @@ from ..models import (
 from ..models.vocab import SessionStatus
 from .cost_records import ZERO
 from .dates import from_iso, groups_in_period, iso_text
+from .past_places import CLASS_THEN, YEAR_GROUP_THEN, with_places
 
 _DAY = dt.timedelta(days=1)
 OPEN_END = dt.date.max - _DAY  # a membership with no leave date runs on
@@ -142,17 +143,14 @@ def _spans(session: Session, in_year: ColumnElement[bool]) -> dict[int, list[Spa
 
 
 def _pupil_places(
-    session: Session, in_year: ColumnElement[bool]
+    session: Session, in_year: ColumnElement[bool], year_id: int
 ) -> dict[int, tuple[int | None, int | None]]:
-    """The year group and class of each pupil in one of the year's groups."""
-    return {
-        pid: (yg, cls)
-        for pid, yg, cls in session.execute(
-            select(Pupil.id, Pupil.year_group_id, Pupil.class_id).where(
-                Pupil.id.in_(select(GroupMembership.pupil_id).join(ProvisionGroup).where(in_year))
-            )
-        )
-    }
+    """The year group and class of each pupil in one of the year's groups (as they were
+    in a closed year, see ``past_places``)."""
+    query = select(Pupil.id, YEAR_GROUP_THEN, CLASS_THEN).where(
+        Pupil.id.in_(select(GroupMembership.pupil_id).join(ProvisionGroup).where(in_year))
+    )
+    return {pid: (yg, cls) for pid, yg, cls in session.execute(with_places(query, year_id))}
 
 
 def _delivered(
@@ -186,6 +184,6 @@ def load_cost_rows(
         provisions=_provisions(session),
         groups=_groups(session, year_id, start, end),
         spans=_spans(session, in_year),
-        pupil_place=_pupil_places(session, in_year),
+        pupil_place=_pupil_places(session, in_year, year_id),
         delivered=_delivered(session, in_year, start, min(end, as_of)),
     )

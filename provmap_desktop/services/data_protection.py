@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..storage.audit import AUDIT_OFF
 from ..storage.safe_files import atomic_write
+from .plans import meetings_of, plan_versions
 
 ERASED = "(erased)"
 
@@ -149,6 +150,8 @@ def subject_access_export(session: Session, pupil: Pupil) -> dict[str, Any]:
         "ehcp": _ehcp_export(session, pupil.ehcp),
         "memberships": _memberships_export(session, pupil),
         "reviews": [_columns(r) for r in reviews],
+        "plans": _plans_export(session, pupil),
+        "meetings": _meetings_export(session, pupil),
         "attendance": _attendance_export(session, pupil),
         "audit": _audit_export(session, pupil),
     }
@@ -166,6 +169,30 @@ def _ehcp_export(session: Session, ehcp: Ehcp | None) -> dict[str, Any] | None:
             for i in ehcp.provision_items
         ],
     }
+
+
+def _plans_export(session: Session, pupil: Pupil) -> list[dict[str, Any]]:
+    """Every version of the pupil's SEN support plan, first first, with all its rows."""
+    return [
+        {
+            **(_columns(plan) or {}),
+            "outcomes": [_columns(o) for o in plan.outcomes],
+            "targets": [_columns(t) for t in plan.targets],
+            "provisions": [
+                {**(_columns(p) or {}), "provision": _provision_name(session, p.provision_id)}
+                for p in plan.provisions
+            ],
+        }
+        for plan in plan_versions(session, pupil.id)
+    ]
+
+
+def _meetings_export(session: Session, pupil: Pupil) -> list[dict[str, Any]]:
+    """Every meeting logged about the pupil, with the actions agreed."""
+    return [
+        {**(_columns(m) or {}), "actions": [_columns(a) for a in m.actions]}
+        for m in sorted(meetings_of(session, pupil.id), key=lambda m: (m.held_on, m.id))
+    ]
 
 
 def _memberships_export(session: Session, pupil: Pupil) -> list[dict[str, Any]]:

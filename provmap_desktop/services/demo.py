@@ -3,14 +3,16 @@
 Every row is written through the domain writes (``provmap_desktop.domain``), as any
 script building a school would; the modules ``demo_school``, ``demo_pupils``,
 ``demo_activity`` (with ``demo_groups``, ``demo_maya``, ``demo_records`` and
-``demo_reviews``) and ``demo_ehcp`` each make one part of it.
+``demo_reviews``), ``demo_ehcp`` and ``demo_plans`` each make one part of it.
 
 ``build_demo_school`` fills an empty database with a realistic primary school: Reception
 to Year 6, one class of about 30 per year group, 210 pupils with fictional names (from
 ``resources/demo_names.json``, which also holds the profile phrases and EHCP outcomes),
 about 45 on the SEN register with six EHC plans, staff with hourly costs, the starter
 catalogue, about 35 groups this academic year and a dozen last year, delivery records
-up to the day before ``today``, APDR reviews and funding budgets.
+up to the day before ``today``, APDR reviews and funding budgets, and (``demo_planning``)
+each person's contracted hours for intervention work, their training and the needs
+planned by hand for next year.
 
 It is deterministic: one ``random.Random`` with a fixed seed, and ``today`` the only
 input, so the same ``today`` always gives the same school. Everything is placed
@@ -36,6 +38,8 @@ from ..storage.audit import AUDIT_OFF
 from .calendar import SchoolCalendar
 from .demo_activity import build_activity
 from .demo_ehcp import add_ehcps
+from .demo_planning import add_plan
+from .demo_plans import add_plans_and_meetings
 from .demo_pupils import add_pupils, add_sen_register
 from .demo_school import (
     LA_NUMBER,
@@ -48,6 +52,7 @@ from .demo_school import (
     add_staff,
     load_text,
 )
+from .demo_year_end import add_intake, close_previous_year, mark_leavers
 from .school_setup import academic_year_start_for, create_school, ensure_academic_year
 
 
@@ -104,5 +109,10 @@ def _build(session: Session, today: dt.date) -> None:
         maya=maya,
     )
     add_ehcps(session, rng, text, today, pupils, memberships)
+    add_plans_and_meetings(session, SEED + 16, today, pupils, maya)
     add_budgets(session, [p for year in pupils.values() for p in year], (previous, current))
+    close_previous_year(session, previous)
+    mark_leavers(session, current)
+    add_intake(session, current)
+    add_plan(session, staff, current)
     session.flush()

@@ -25,6 +25,7 @@ from ..models import (
     YearGroup,
 )
 from .dates import from_iso, from_iso_or_none, groups_in_period, iso_text, memberships_in_period
+from .past_places import CLASS_THEN, ON_ROLL_THEN, YEAR_GROUP_THEN, with_places
 from .provision_map import GroupInfo, MapFilters, MemberInfo, PupilInfo, YearGroupColumn, slot_text
 
 Slots = dict[int, list[tuple[int, dt.time | None]]]
@@ -173,8 +174,8 @@ def _members_query(
             Pupil.surname,
             Pupil.forename,
             Pupil.preferred_name,
-            Pupil.year_group_id,
-            Pupil.class_id,
+            YEAR_GROUP_THEN,
+            CLASS_THEN,
             Pupil.sen_status,
         )
         .join(ProvisionGroup, GroupMembership.group_id == ProvisionGroup.id)
@@ -184,8 +185,10 @@ def _members_query(
             memberships_in_period(start, end),
         )
     )
+    # A closed year shows each pupil where they were then, leavers included.
+    query = with_places(query, year_id)
     if not filters.include_archived:
-        query = query.where(Pupil.archived.is_(False))
+        query = query.where(ON_ROLL_THEN)
     if only is not None:
         query = query.where(GroupMembership.group_id.in_(list(only)))
     return query

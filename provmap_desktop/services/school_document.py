@@ -13,7 +13,12 @@ How tables become the document:
   or membership to its group, attendance to its session, the profile and EHC plan to
   their pupil, outcomes and Section F items to their plan) sits inside it, and the
   column naming its owner is left out;
-- a provision lists its suitable year groups as ``year_group_ids``;
+- a provision lists its suitable year groups as ``year_group_ids`` and the trainings
+  it needs as ``training_ids``;
+- the trainings, who has which (``staff_trainings``), the needs planned by hand
+  (``planned_needs``), ``training_ids`` and a member of staff's
+  ``intervention_minutes`` came after the first documents were written: a document
+  may leave them out;
 - an audit entry's old and new values are JSON objects (``before``, ``after``);
 - money is a decimal string in pounds with two places, dates ``yyyy-mm-dd``, times of
   day ``hh:mm:ss`` and moments ``yyyy-mm-ddThh:mm:ss``; ids are kept as they are, so
@@ -34,7 +39,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..models import Base, provision_year_groups
+from ..models import Base, provision_trainings, provision_year_groups
 from ..storage.audit import AUDIT_OFF
 from ..storage.safe_files import atomic_write
 from .school_document_check import Problem, check_document
@@ -43,6 +48,7 @@ from .school_document_shape import (
     PARTS,
     SETTINGS_TABLE,
     TABLES,
+    TRAINING_IDS,
     VERSION,
     YEAR_GROUP_IDS,
     Part,
@@ -70,12 +76,14 @@ def _records(session: Session, part: Part) -> list[tuple[Any, dict[str, Any]]]:
     key_column = table.c.id if "id" in table.c else table.primary_key.columns.values()[0]
     rows = session.execute(select(table).order_by(key_column)).mappings().all()
     children = {child.key: _children_by_owner(session, child) for child in part.children}
-    year_groups = _suitable_year_groups(session) if part.table == "provisions" else None
+    year_groups = _links(session, provision_year_groups) if part.table == "provisions" else None
+    trainings = _links(session, provision_trainings) if part.table == "provisions" else None
     found: list[tuple[Any, dict[str, Any]]] = []
     for row in rows:
         record = {json_key(c): to_json(c, row[c.name]) for c in part.columns}
-        if year_groups is not None:
+        if year_groups is not None and trainings is not None:
             record[YEAR_GROUP_IDS] = year_groups.get(row["id"], [])
+            record[TRAINING_IDS] = trainings.get(row["id"], [])
         for child in part.children:
             owned = children[child.key].get(row["id"], [])
             record[child.key] = (owned[0] if owned else None) if child.single else owned
@@ -92,16 +100,14 @@ def _children_by_owner(session: Session, part: Part) -> dict[Any, list[dict[str,
     return grouped
 
 
-def _suitable_year_groups(session: Session) -> dict[int, list[int]]:
-    """Each provision's suitable year group ids, in id order."""
-    links = provision_year_groups.c
+def _links(session: Session, table: Table) -> dict[int, list[int]]:
+    """Each provision's linked ids (suitable year groups, trainings needed), in id order."""
+    provision_id, other_id = table.c.values()
     grouped: dict[int, list[int]] = defaultdict(list)
-    for provision_id, year_group_id in session.execute(
-        select(links.provision_id, links.year_group_id).order_by(
-            links.provision_id, links.year_group_id
-        )
+    for provision, other in session.execute(
+        select(provision_id, other_id).order_by(provision_id, other_id)
     ):
-        grouped[provision_id].append(year_group_id)
+        grouped[provision].append(other)
     return grouped
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Column, DateTime, Table, Time, UniqueConstraint
 
-from ..models import provision_year_groups
+from ..models import provision_trainings, provision_year_groups
 from .school_document_shape import (
     FORMAT,
     NOUNS,
@@ -122,6 +122,11 @@ def _link_problems(rows: list[Row]) -> list[Problem]:
             target = row.values["year_group_id"]
             if target not in ids["year_groups"]:
                 problems.append(_problem(row.parts, f"there is no year group with id {target}"))
+            continue
+        if row.table == provision_trainings.name:
+            target = row.values["training_id"]
+            if target not in ids["trainings"]:
+                problems.append(_problem(row.parts, f"there is no training with id {target}"))
             continue
         problems += _reference_problems(row, ids)
         problems += _duplicate_problems(row, seen)

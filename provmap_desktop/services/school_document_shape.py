@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, Time
 
-from ..models import Base, Money, provision_year_groups
+from ..models import Base, Money, provision_trainings, provision_year_groups
 
 FORMAT = "provmap-school"
 VERSION = 1
@@ -82,6 +82,7 @@ PARTS: tuple[Part, ...] = (
         children=(
             Part("profile", "pupil_profiles", "pupil_id", single=True, noun="profile"),
             _EHCP,
+            Part("past_years", "pupil_years", "pupil_id", noun="past year"),
         ),
     ),
     Part(
@@ -100,11 +101,36 @@ PARTS: tuple[Part, ...] = (
         children=(Part("attendance", "session_attendance", "session_id", noun="attendance"),),
     ),
     Part("reviews", "reviews", noun="review"),
+    Part("trainings", "trainings", noun="training"),
+    Part("staff_trainings", "staff_trainings", noun="staff training"),
+    Part("planned_needs", "planned_needs", noun="planned need"),
+    Part(
+        "learning_plans",
+        "learning_plans",
+        noun="SEN support plan",
+        children=(
+            Part("outcomes", "plan_outcomes", "plan_id", noun="plan outcome"),
+            Part("targets", "plan_targets", "plan_id", noun="plan target"),
+            Part("provisions", "plan_provisions", "plan_id", noun="provision linked to a plan"),
+        ),
+    ),
+    Part(
+        "meetings",
+        "meetings",
+        noun="meeting",
+        children=(Part("actions", "meeting_actions", "meeting_id", noun="meeting action"),),
+    ),
     Part("audit", "audit_log", noun="audit entry"),
+)
+#: Lists and fields added after version 1 was first written: a document may leave them
+#: out (read as empty, or null).
+LATER_PARTS = frozenset(
+    {"trainings", "staff_trainings", "planned_needs", "learning_plans", "meetings"}
 )
 
 SETTINGS_TABLE = "school_settings"
 YEAR_GROUP_IDS = "year_group_ids"
+TRAINING_IDS = "training_ids"
 #: Audit columns holding JSON text, shown in the document as objects.
 JSON_COLUMNS = {"before_json": "before", "after_json": "after"}
 
@@ -186,7 +212,9 @@ def walk(document: dict[str, Any]) -> list[Row]:
         else:
             items = [([*parts, index], item) for index, item in enumerate(value)]
         for where, record in items:
-            values = {c.name: record[json_key(c)] for c in part.columns}
+            # Keys the schema leaves optional (added after the first documents) read as
+            # empty; the schema check has already made sure every required key is there.
+            values = {c.name: record.get(json_key(c)) for c in part.columns}
             if part.owner_column:
                 values[part.owner_column] = owner
             found.append(Row(part.table, where, values))
@@ -199,9 +227,18 @@ def walk(document: dict[str, Any]) -> list[Row]:
                             {"provision_id": record["id"], "year_group_id": year_group_id},
                         )
                     )
+                for index, training_id in enumerate(record.get(TRAINING_IDS, [])):
+                    found.append(
+                        Row(
+                            provision_trainings.name,
+                            [*where, TRAINING_IDS, index],
+                            {"provision_id": record["id"], "training_id": training_id},
+                        )
+                    )
             for child in part.children:
-                visit(child, record[child.key], [*where, child.key], record["id"])
+                empty: list[Any] | None = None if child.single else []
+                visit(child, record.get(child.key, empty), [*where, child.key], record["id"])
 
     for part in PARTS:
-        visit(part, document[part.key], [part.key], None)
+        visit(part, document.get(part.key, []), [part.key], None)
     return found

@@ -66,6 +66,36 @@ class FileActions(QMainWindow):
         self.map_import_dialog = MapImportDialog(self.ctx, self)
         self.map_import_dialog.open()
 
+    def start_new_year(self) -> None:
+        """File → Start a new academic year…: the rollover wizard, then the new year shown."""
+        from ..domain import DomainError
+        from ..services.calendar import current_or_latest_year
+        from ..services.projection import parse_year_label, year_label
+        from ..views.rollover_wizard import RolloverWizard
+
+        if self.ctx is None:
+            return
+        year = current_or_latest_year(self.ctx.session, self.today)
+        if year is None:
+            QMessageBox.information(self, "No academic year", "Set up an academic year first.")
+            return
+        to_label = year_label(parse_year_label(year.label) + 1)
+        try:
+            wizard = RolloverWizard(self.ctx, to_label, self)
+        except DomainError as exc:
+            QMessageBox.information(self, f"Start {to_label}", str(exc))
+            return
+        self.rollover_wizard = wizard
+        wizard.finished.connect(lambda _result: self._after_rollover(wizard))
+        wizard.open()
+
+    def _after_rollover(self, wizard: object) -> None:
+        """Show the new year once the wizard has made it (every screen afresh)."""
+        if getattr(wizard, "outcome", None) is None:
+            return
+        self.load_database(self.database)
+        self.statusBar().showMessage("The new academic year has started.", 10000)
+
     def show_backups(self) -> None:
         """List the automatic backups; restore the one chosen."""
         dialog = BackupsDialog(self.database.path, self)

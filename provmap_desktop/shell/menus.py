@@ -53,6 +53,7 @@ def _file_menu(window: MainWindow, bar: QMenuBar) -> None:
     add_command(file_menu, "&Automatic backups…", window.show_backups)
     file_menu.addSeparator()
     add_command(file_menu, "Import a provision &map…", window.import_map)
+    add_command(file_menu, "Start a new academic &year…", window.start_new_year)
     file_menu.addSeparator()
     window.print_action = add_command(file_menu, "&Print…", window.print_screen, "Ctrl+P")
     window.print_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)

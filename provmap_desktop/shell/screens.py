@@ -51,6 +51,12 @@ def _costs(ctx: AppContext) -> QWidget:
     return CostsScreen(ctx)
 
 
+def _planning(ctx: AppContext) -> QWidget:
+    from ..views.planning import PlanningScreen
+
+    return PlanningScreen(ctx)
+
+
 def _reports(ctx: AppContext) -> QWidget:
     from ..views.reports import ReportsScreen
 
@@ -80,6 +86,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec("register", "Register", _register),
     ScreenSpec("reviews", "Reviews", _reviews),
     ScreenSpec("costs", "Costs", _costs),
+    ScreenSpec("planning", "Planning", _planning),
     ScreenSpec("reports", "Reports", _reports),
     ScreenSpec("settings", "Settings", _settings),
 )

@@ -321,12 +321,30 @@ def _open_for_writing(path: Path, *, create: bool, daily_copy: bool = True) -> D
 
 
 def _upgrade(engine: Engine) -> None:
-    with engine.begin() as conn:
-        _upgrade_to_head(conn)
+    """Bring the file to the app's schema in one transaction.
+
+    Foreign keys are off while the migrations run: SQLite changes a table's columns by
+    copying it into a new table and dropping the old one, and with foreign keys on,
+    dropping the old table would empty or delete the rows that point at it (a group's
+    member of staff, a term's year). They are checked as a whole before the commit.
+    """
+    with engine.connect() as conn:
         raw = conn.connection.dbapi_connection
         assert raw is not None
-        raw.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        raw.execute(f"PRAGMA user_version={SCHEMA_NUMBERS[HEAD_REVISION]}")
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                _upgrade_to_head(conn)
+                broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StorageError(
+                        f"Upgrading the file would leave {len(broken)} broken links between "
+                        "its tables, so it was not upgraded."
+                    )
+                raw.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                raw.execute(f"PRAGMA user_version={SCHEMA_NUMBERS[HEAD_REVISION]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _create_private(path: Path) -> None:

@@ -4,6 +4,12 @@ Schema history (``PRAGMA user_version`` holds the number; Alembic's table holds 
 revision id):
 
 * schema 1 (revision ``0001``): the first release: the whole domain model.
+* schema 2 (revision ``0002``): closed academic years and each pupil's place in a
+  past year (rollover).
+* schema 3 (revision ``0003_planning``): needs planned by hand, training, and each
+  member of staff's contracted hours for intervention work.
+* schema 4 (revision ``0004``): SEN support plans with their versions, and meetings
+  with families and their actions.
 
 A file whose schema number is above ``SCHEMA_VERSION``, or whose Alembic revision this
 copy of the app does not know, was written by a newer ProvMap and is refused.
@@ -23,10 +29,10 @@ if TYPE_CHECKING:
 # current revision (the usual case) reads the revision with plain SQL and never
 # needs it, which keeps every start of the app and every command quicker.
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 4
 #: Alembic revision id -> schema number shown to users.
-SCHEMA_NUMBERS: dict[str, int] = {"0001": 1}
-HEAD_REVISION = "0001"
+SCHEMA_NUMBERS: dict[str, int] = {"0001": 1, "0002": 2, "0003_planning": 3, "0004": 4}
+HEAD_REVISION = "0004"
 
 
 def migrations_dir() -> Path:

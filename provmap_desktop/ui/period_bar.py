@@ -20,6 +20,7 @@ class PeriodBar(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.closed_ids: set[int] = set()
         self.year_combo = QComboBox()
         self.year_combo.setAccessibleName("Academic year")
         self.term_combo = QComboBox()
@@ -45,8 +46,13 @@ class PeriodBar(QWidget):
         year_label.setBuddy(self.year_combo)
         term_label = QLabel("Ter&m")
         term_label.setBuddy(self.term_combo)
+        # Said in words beside the year, not by colour: a closed year cannot be changed.
+        self.closed_note = QLabel("Read-only: this year is closed")
+        self.closed_note.setAccessibleName("This academic year is closed and read-only")
+        self.closed_note.setVisible(False)
         for widget in (year_label, self.year_combo, term_label, self.term_combo):
             layout.addWidget(widget)
+        layout.addWidget(self.closed_note)
         layout.addStretch(1)
         layout.addWidget(self.search)
 
@@ -68,8 +74,12 @@ class PeriodBar(QWidget):
         current = self.ctx.academic_year_id
         self.year_combo.blockSignals(True)
         self.year_combo.clear()
+        self.closed_ids.clear()
         for year in years:
-            self.year_combo.addItem(year.label, year.id)
+            closed = year.closed_on is not None
+            self.year_combo.addItem(f"{year.label} (closed)" if closed else year.label, year.id)
+            if closed:
+                self.closed_ids.add(year.id)
         index = self.year_combo.findData(current)
         self.year_combo.setCurrentIndex(index if index >= 0 else self.year_combo.count() - 1)
         self.year_combo.blockSignals(False)
@@ -82,5 +92,6 @@ class PeriodBar(QWidget):
         self._emit_period()
 
     def _emit_period(self) -> None:
+        self.closed_note.setVisible(self.year_combo.currentData() in self.closed_ids)
         term = self.term_combo.currentText()
         self.ctx.set_period(self.year_combo.currentData(), None if term == WHOLE_YEAR else term)

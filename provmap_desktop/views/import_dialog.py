@@ -56,6 +56,7 @@ from ..services.importing import (
     guess_mapping,
     is_ctf,
     new_classes_words,
+    next_year_start,
     read_csv,
     read_ctf,
 )
@@ -131,6 +132,13 @@ class ImportPupilsDialog(QDialog):
         self.file_message = ValueLabel("Choose the file your MIS exported.")
         self.file_message.setWordWrap(True)
         self.file_message.setAccessibleName("About the file")
+        # New starters (a CSV of next September's Reception, say) come in before the
+        # rollover: on roll from next year's first day, in the year group they join.
+        self.intake_all = QCheckBox(
+            "Next year's intake: these pupils &start on the first day of next year, in the "
+            "year group the file names"
+        )
+        self.intake_all.setAccessibleName("Import every pupil as next year's intake")
         self.combos: dict[str, QComboBox] = {}
         form = QFormLayout()
         for name in FIELDS:
@@ -151,6 +159,7 @@ class ImportPupilsDialog(QDialog):
         layout.addWidget(QLabel("<b>1. The file and its columns</b>"))
         layout.addLayout(file_row)
         layout.addWidget(self.file_message)
+        layout.addWidget(self.intake_all)
         layout.addWidget(QLabel("Which column of the file holds each field:"))
         layout.addWidget(scroll, 1)
         return page
@@ -282,6 +291,7 @@ class ImportPupilsDialog(QDialog):
             offer_intake=self.ctf,
             as_intake=self.ctf and self.intake_box.isChecked(),
             today=self.today,
+            intake_starts=self._intake_starts(),
         )
         # build_preview only reads; end its read transaction so the file is not held.
         self.ctx.session.rollback()
@@ -301,6 +311,12 @@ class ImportPupilsDialog(QDialog):
         self.steps.setCurrentIndex(1)
         self._update_buttons()
         return True
+
+    def _intake_starts(self) -> dt.date | None:
+        """Next year's first day when every pupil is next year's intake, else None."""
+        if not self.intake_all.isChecked():
+            return None
+        return next_year_start(self.ctx.session, self.today or dt.date.today())
 
     def _recheck_intake(self) -> None:
         """The user ticked (or cleared) "next year's intake": check the rows again."""

@@ -83,6 +83,9 @@ class ReportsScreen(QWidget):
             grid, 6, "One-page profiles of the SEN &register (PDF)…", "sen-register-profiles.pdf",
             self._register_profiles,
         )  # fmt: skip
+        self._button(
+            grid, 7, "Plan for ne&xt year: needs, gaps, staff (PDF)…", "plan.pdf", self._plan_pdf
+        )
         return school
 
     def _pupil_box(self) -> QGroupBox:
@@ -223,6 +226,17 @@ class ReportsScreen(QWidget):
         from ..reports.impact_pdf import write_impact_report
 
         return write_impact_report(session, self._year_id(), path, today=self.ctx.today)
+
+    def _plan_pdf(self, session: Session, path: Path) -> object:
+        """The plan for the year after the chosen one, as a PDF."""
+        from ..reports.planning_pdf import write_planning_pdf
+
+        year = self._year()
+        if year is None:
+            raise ValueError("choose an academic year first.")
+        first = int(year.label[:4]) + 1
+        label = f"{first}/{(first + 1) % 100:02d}"
+        return write_planning_pdf(session, path, year_label=label, today=self.ctx.today)
 
     def _register_profiles(self, session: Session, path: Path) -> object:
         """The one-page profile of every pupil on the SEN register, in surname order."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QTableWidgetItem,
     QWidget,
     QWizard,
@@ -33,8 +34,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from ..domain.reviews import CycleChange, CycleEntry, NextStep, Outcome, record_cycles
-from ..models import GroupMembership, ProvisionGroup
+from ..models import GroupMembership, LearningPlan, ProvisionGroup
 from ..services.planned_sessions import group_label
+from ..services.plans import current_plan
 from ..services.review_cycle import (
     DECISION_LABELS,
     ESCALATE_CHOICES,
@@ -46,6 +48,7 @@ from ..ui.cells import py_date, table_item
 from ..ui.context import AppContext
 from ..ui.edits import DomainEdit, EditRefused, perform
 from ..ui.speech import ValueLabel
+from .pupils.plan_review import PlanReviewDialog
 from .review_columns import combo, date_edit
 from .review_pages import (
     AssessPage,
@@ -97,6 +100,11 @@ class ReviewPage(QWizardPage):
         form.addRow(caption)
         form.addRow(self.table)
         form.addRow(self.views_box)
+        # The SEN support plan is reviewed with the family at the same meeting.
+        self.plan_button = QPushButton("Review SEN support p&lan…")
+        self.plan_button.clicked.connect(self.open_plan_review)
+        self.plan_dialog: PlanReviewDialog | None = None
+        form.addRow(self.plan_button)
         form.addRow(self.next_step)
 
     def _build_table(self, drafts: list[PupilDraft]) -> None:
@@ -198,6 +206,27 @@ class ReviewPage(QWizardPage):
             edit.setPlainText(texts[row])
             edit.blockSignals(False)
             edit.setAccessibleName(f"{what} of {name}")
+
+    def _current_plan(self) -> LearningPlan | None:
+        """The current SEN support plan of the pupil chosen in the table, if any."""
+        draft = self.wizard_.drafts[self.views_row]
+        return current_plan(self.wizard_.ctx.session, draft.review.pupil_id)
+
+    def open_plan_review(self) -> PlanReviewDialog | None:
+        """Review the chosen pupil's SEN support plan, with the views typed here."""
+        plan = self._current_plan()
+        if plan is None:
+            self.next_step.setText(
+                f"{self.wizard_.drafts[self.views_row].name} has no current SEN support plan; "
+                "start one on the Plan tab of the pupil."
+            )
+            return None
+        dialog = PlanReviewDialog(self.wizard_.ctx, plan, self)
+        dialog.pupil_voice.setPlainText(self.voice_of(self.views_row))
+        dialog.parent_views.setPlainText(self.parent_views_of(self.views_row))
+        self.plan_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _store_views(self) -> None:
         """Keep the views typed for the pupil whose views are shown."""

@@ -36,6 +36,11 @@ from ..ui.speech import ValueLabel
 KIND = Kind.SETTINGS
 
 
+def _hours(minutes: Any) -> str:
+    """Minutes a week as h:mm ("12:30"), blank when not set."""
+    return "" if minutes is None else f"{minutes // 60}:{minutes % 60:02d}"
+
+
 class SettingsScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -216,6 +221,7 @@ class SettingsScreen(QWidget):
             Column("role_id", "Role", "choice", choices=roles),
             Column("hourly_cost_override", "Own hourly cost", "money"),
             Column("active", "Active", "bool"),
+            Column("intervention_minutes", "Intervention hours a week (h:mm)", display=_hours),
         ]
         self.staff_model = EntityTableModel(
             self.ctx,

@@ -40,3 +40,29 @@ def test_the_pdf_holds_record_profile_provision_reviews_and_changes(
         "Record of changes (audit log)",
     ):
         assert expected in text, expected
+
+
+def test_the_pdf_holds_every_plan_version_and_meeting(session: Session, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from provmap_desktop.domain import meetings, plans
+
+    ava = pupil_school(session)["Ava"]
+    plan = plans.start_plan(session, ava.id, dt.date(2026, 9, 7)).row_id
+    plans.add_target(session, plan, "Blend three-letter words", baseline="4 of 10")
+    meeting = meetings.add_meeting(session, ava.id, dt.date(2026, 10, 5), agreed="Phonics at home")
+    meetings.add_action(session, meeting.row_id, "Lend the phonics cards", owner="Miss Shah")
+    session.commit()
+    out = write_sar_pdf(session, tmp_path / "sar.pdf", ava)
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    for expected in (
+        "SEN support plans",
+        "Plan 1",
+        "07/09/2026",
+        "Blend three-letter words",
+        "Meetings with the family",
+        "Phonics at home",
+        "Lend the phonics cards",
+        "Miss Shah",
+    ):
+        assert expected in text, expected

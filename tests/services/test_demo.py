@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from provmap_desktop.models import (
@@ -77,8 +77,13 @@ def test_school_details(demo: Session) -> None:
     assert labels == ["2025/26", "2026/27"]
 
 
+def _on_roll(query):  # type: ignore[no-untyped-def]
+    """Pupils on roll today: next September's intake is recorded but not here yet."""
+    return query.where(Pupil.on_roll_date <= TODAY)
+
+
 def test_pupils_fill_reception_to_year_6(demo: Session) -> None:
-    pupils = demo.scalars(select(Pupil)).all()
+    pupils = demo.scalars(_on_roll(select(Pupil))).all()
     assert 200 <= len(pupils) <= 220
     by_year = Counter(p.year_group.name for p in pupils if p.year_group)
     assert set(by_year) == {"Reception", *(f"Year {n}" for n in range(1, 7))}
@@ -115,7 +120,7 @@ def test_flags_at_realistic_rates(demo: Session) -> None:
 
 
 def test_sen_register_size_and_spread(demo: Session) -> None:
-    register = demo.scalars(select(Pupil).where(Pupil.sen_status != "N")).all()
+    register = demo.scalars(_on_roll(select(Pupil).where(Pupil.sen_status != "N"))).all()
     assert 40 <= len(register) <= 50
     statuses = Counter(p.sen_status for p in register)
     assert 5 <= statuses["E"] <= 8
@@ -132,7 +137,7 @@ def test_sen_register_size_and_spread(demo: Session) -> None:
 
 
 def test_ehcps_have_outcomes_and_section_f_with_a_gap(demo: Session) -> None:
-    plans = demo.scalars(select(Ehcp)).all()
+    plans = demo.scalars(_on_roll(select(Ehcp).join(Pupil))).all()
     assert len(plans) >= 5
     assert all(p.pupil.sen_status == "E" for p in plans)
     linked = unmatched = 0
@@ -349,7 +354,7 @@ def test_pupils_do_not_shift_with_today_in_the_same_year(demo: Session) -> None:
 def test_refuses_a_database_that_already_has_a_school(demo: Session) -> None:
     with pytest.raises(ValueError, match="already holds a school"):
         build_demo_school(demo, today=TODAY)
-    assert demo.scalar(select(func.count(Pupil.id))) == 210
+    assert demo.scalar(select(func.count(Pupil.id))) == 213  # 210 on roll and 3 starting
 
 
 def test_some_plans_pass_the_threshold_and_one_comes_close(demo: Session) -> None:
@@ -372,3 +377,27 @@ def test_the_demo_is_split_into_its_modules() -> None:
 def test_the_demo_writes_only_through_the_domain(path: Path) -> None:
     """A script can build a whole school through the domain writes: the demo does."""
     assert row_writes(path.read_text(encoding="utf-8")) == []
+
+
+def test_plans_reviewed_three_times_and_meetings_with_an_overdue_action(demo: Session) -> None:
+    from provmap_desktop.models import LearningPlan, Meeting
+    from provmap_desktop.services.plans import actions_due, plans_due
+
+    versions = Counter(demo.scalars(select(LearningPlan.pupil_id)))
+    assert sum(1 for count in versions.values() if count == 4) == 6  # three reviews each
+    assert len(versions) == 24
+    maya = demo.scalars(select(Pupil).where(Pupil.forename == "Maya")).one()
+    assert versions[maya.id] == 4
+    # Every EHC plan holder on roll has a SEN support plan too (next September's
+    # starters come with their EHC plan; the school writes their plan when they arrive).
+    holders = demo.scalars(
+        select(Pupil.id).where(
+            Pupil.sen_status == "E",
+            or_(Pupil.on_roll_date.is_(None), Pupil.on_roll_date <= TODAY),
+        )
+    ).all()
+    assert all(versions[pupil_id] for pupil_id in holders)
+    assert demo.scalar(select(func.count(Meeting.id))) == 8
+    due = actions_due(demo, TODAY)
+    assert [d.overdue(TODAY) for d in due] == [True, False]
+    assert plans_due(demo, TODAY)  # some plans wait for this term's review

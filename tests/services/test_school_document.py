@@ -17,14 +17,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from provmap_desktop.models import (
+    AcademicYear,
     AuditEntry,
     Base,
     GroupSlot,
     Provision,
+    ProvisionGroup,
     Pupil,
     SchoolSettings,
     Staff,
     StaffRole,
+    TargetResult,
 )
 from provmap_desktop.models.vocab import (
     NEED_TYPES,
@@ -67,7 +70,17 @@ def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
             assert pupil is not None
             pupil.sen_notes = "Reads best in the morning; “quotes” and accents: Zoë."
             s.add(Staff(name="New HLTA", role=s.scalars(select(StaffRole)).first()))
-            s.delete(s.scalars(select(GroupSlot).order_by(GroupSlot.id)).first())
+            # A slot of this year's (last year is closed, so its groups are as they were).
+            this_year = (
+                select(ProvisionGroup.id).join(AcademicYear).where(AcademicYear.closed_on.is_(None))
+            )
+            s.delete(
+                s.scalars(
+                    select(GroupSlot)
+                    .where(GroupSlot.group_id.in_(this_year))
+                    .order_by(GroupSlot.id)
+                ).first()
+            )
             s.commit()
     finally:
         db.close()
@@ -179,6 +192,8 @@ def test_schema_vocabularies_match_the_models() -> None:
     assert review["baseline_type"]["enum"] == [m.value for m in MeasureType]
     assert review["target_met"]["enum"] == [*(t.value for t in TargetMet), None]
     assert review["decision"]["enum"] == [*(d.value for d in Decision), None]
+    result = defs["plan_target"]["properties"]["result"]["enum"]
+    assert result == [*(r.value for r in TargetResult), None]
     delivery = defs["delivery_session"]["properties"]
     assert delivery["status"]["enum"] == [s.value for s in SessionStatus]
     assert delivery["cancel_reason"]["enum"] == [*(c.value for c in CancelReason), None]

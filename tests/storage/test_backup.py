@@ -23,6 +23,7 @@ from provmap_desktop.storage import (
 )
 from provmap_desktop.storage.backup import backup_database, check_backup, restore_database
 from provmap_desktop.storage.database import inspect_file
+from provmap_desktop.storage.migrate import SCHEMA_VERSION
 
 from .conftest import all_rows, integrity, sha256, side_files
 from .writer_process import FILLER, filler_name, role_name
@@ -90,7 +91,7 @@ def test_a_backup_taken_during_writes_holds_every_earlier_commit_and_restores_wh
 
     assert integrity(out) == ["ok"]
     assert side_files(out) == []  # a single self-contained file
-    assert check_backup(out) == 1
+    assert check_backup(out) == SCHEMA_VERSION
     names = _role_names(out)
     in_backup = sum(1 for name in names if name.startswith("role "))
     assert in_backup >= committed_before
@@ -288,7 +289,7 @@ def test_check_backup_reports_the_schema_of_a_good_backup(
     school_file: Path, tmp_path: Path
 ) -> None:
     out = backup_database(school_file, tmp_path / "b.provmap")
-    assert check_backup(out) == inspect_file(school_file).schema_version == 1
+    assert check_backup(out) == inspect_file(school_file).schema_version == SCHEMA_VERSION
 
 
 def test_restore_of_an_empty_file_is_refused(current: Path, tmp_path: Path) -> None:

@@ -1,10 +1,11 @@
 """Alembic migrations shipped in the package: empty file to head, down and up, upgrades.
 
-Only one revision (``0001``) exists so far. The upgrade test therefore adds a
-test-only revision ``0002`` in a copy of the migrations folder and points the app
-at that copy: a file written at ``0001`` is then genuinely older than the app's
-head, and ``open_database`` takes the real path an older file takes (copy aside,
-then migrate). What is simulated is only the existence of a second release.
+The upgrade test adds a test-only revision ``9001`` after the real head in a copy of
+the migrations folder and points the app at that copy: a file written at the real
+head is then genuinely older than the app's head, and ``open_database`` takes the
+real path an older file takes (copy aside, then migrate). What is simulated is only
+the existence of a later release. A file at ``0001`` upgraded to the real head keeps
+its rows (``test_a_schema_1_file_keeps_its_data_through_the_real_upgrades``).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def test_the_migrations_dir_ships_every_file_alembic_reads() -> None:
     assert (folder / "env.py").is_file()
     assert (folder / "script.py.mako").is_file()
     assert (folder / "versions" / "0001_initial_schema.py").is_file()
+    assert (folder / "versions" / "0003_planning.py").is_file()
     assert migrate.known_revisions() == set(migrate.SCHEMA_NUMBERS)
     assert migrate.HEAD_REVISION in migrate.known_revisions()
 
@@ -94,13 +96,16 @@ def test_a_file_at_head_needs_no_upgrade(school_file: Path) -> None:
 
 # --- a simulated second release ---------------------------------------------------------
 
-REVISION_0002 = '''"""Test-only schema 2: a table and a column that schema 1 does not have."""
+REAL_HEAD = migrate.HEAD_REVISION
+FUTURE = "9001"
+FUTURE_NUMBER = migrate.SCHEMA_VERSION + 1
+REVISION_FUTURE = f'''"""Test-only later schema: a table and a column the real head lacks."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{FUTURE}"
+down_revision = "{migrate.HEAD_REVISION}"
 branch_labels = None
 depends_on = None
 
@@ -120,19 +125,19 @@ def downgrade() -> None:
 
 @pytest.fixture
 def release_two(school_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Make the app believe its head is a test-only revision 0002.
+    """Make the app believe its head is a test-only revision after the real head.
 
-    ``school_file`` was written by the real app first, so it is at revision 0001.
+    ``school_file`` was written by the real app first, so it is at the real head.
     """
     folder = tmp_path / "migrations"
     shutil.copytree(migrate.migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_test_only.py").write_text(REVISION_0002)
-    numbers = {**migrate.SCHEMA_NUMBERS, "0002": 2}
+    (folder / "versions" / "9001_test_only.py").write_text(REVISION_FUTURE)
+    numbers = {**migrate.SCHEMA_NUMBERS, FUTURE: FUTURE_NUMBER}
     monkeypatch.setattr(migrate, "migrations_dir", lambda: folder)
     for module in (migrate, database):
-        monkeypatch.setattr(module, "HEAD_REVISION", "0002")
+        monkeypatch.setattr(module, "HEAD_REVISION", FUTURE)
         monkeypatch.setattr(module, "SCHEMA_NUMBERS", numbers)
-        monkeypatch.setattr(module, "SCHEMA_VERSION", 2)
+        monkeypatch.setattr(module, "SCHEMA_VERSION", FUTURE_NUMBER)
     return folder
 
 
@@ -146,29 +151,29 @@ def _columns(path: Path, table: str) -> set[str]:
 
 def test_an_older_file_is_copied_aside_then_upgraded(school_file: Path, release_two: Path) -> None:
     path = school_file
-    rows_at_0001 = all_rows(path)
+    rows_before = all_rows(path)
     assert release_two.is_dir()
 
     info = inspect_file(path)
-    assert info.revision == "0001"
+    assert info.revision == REAL_HEAD
     assert info.needs_upgrade
 
     db = open_database(path)
     try:
-        assert db.schema_version() == 2
+        assert db.schema_version() == FUTURE_NUMBER
         assert db.integrity_problems() == []
     finally:
         db.close()
 
     copies = [c.path for c in list_copies(path) if c.reason == "before-migration"]
     assert len(copies) == 1
-    assert all_rows(copies[0]) == rows_at_0001  # the copy is the file as it was
+    assert all_rows(copies[0]) == rows_before  # the copy is the file as it was
 
     upgraded = all_rows(path)
-    assert upgraded["alembic_version"] == [("0002",)]
+    assert upgraded["alembic_version"] == [(FUTURE,)]
     assert "future_notes" in upgraded
     assert "future_flag" in _columns(path, "pupils")
-    assert len(upgraded["pupils"]) == len(rows_at_0001["pupils"])
+    assert len(upgraded["pupils"]) == len(rows_before["pupils"])
     assert not inspect_file(path).needs_upgrade
 
 
@@ -180,13 +185,13 @@ def test_a_file_at_head_is_not_copied_aside(school_file: Path) -> None:
 def test_the_simulated_release_is_newer_than_the_real_app(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without the fixture, a file at 0002 is one the real app must refuse."""
+    """Without the fixture, a file at the later revision is one the real app must refuse."""
     path = tmp_path / "school.provmap"
     add_small_school(path)
     with monkeypatch.context() as patch:
         folder = tmp_path / "migrations"
         shutil.copytree(migrate.migrations_dir(), folder)
-        (folder / "versions" / "0002_test_only.py").write_text(REVISION_0002)
+        (folder / "versions" / "9001_test_only.py").write_text(REVISION_FUTURE)
         patch.setattr(migrate, "migrations_dir", lambda: folder)
         engine = create_engine(f"sqlite:///{path}")
         with engine.begin() as conn:
@@ -194,3 +199,27 @@ def test_the_simulated_release_is_newer_than_the_real_app(
         engine.dispose()
     with pytest.raises(database.NewerSchemaError):
         open_database(path)
+
+
+def test_a_schema_1_file_keeps_its_data_through_the_real_upgrades(school_file: Path) -> None:
+    """A file written by the first release (taken back to 0001) opens upgraded, rows kept."""
+    engine = create_engine(f"sqlite:///{school_file}")
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0001")
+    engine.dispose()
+    at_0001 = all_rows(school_file)
+    assert at_0001["alembic_version"] == [("0001",)]
+    assert "pupil_years" not in at_0001
+
+    open_database(school_file).close()
+
+    upgraded = all_rows(school_file)
+    assert upgraded["alembic_version"] == [(migrate.HEAD_REVISION,)]
+    assert upgraded["pupil_years"] == []
+    assert "closed_on" in _columns(school_file, "academic_years")
+    for table in ("pupils", "provision_groups", "group_memberships", "ehcps", "terms"):
+        assert upgraded[table] == at_0001[table]
+    # Every year is open after the upgrade: the new column is empty.
+    assert [row[-1] for row in upgraded["academic_years"]] == [None] * len(
+        at_0001["academic_years"]
+    )

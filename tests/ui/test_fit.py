@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
-from provmap_desktop.models import GroupMembership, Pupil
+from provmap_desktop.models import GroupMembership, LearningPlan, Pupil
 
 TODAY = dt.date(2026, 11, 23)
 #: 1366x768 at 125 % scaling, in logical pixels (1366 / 1.25, 768 / 1.25).
@@ -46,8 +46,11 @@ def _dialogs(window) -> dict[str, QWidget]:  # type: ignore[no-untyped-def]
     from provmap_desktop.views.map.group_dialog import GroupDialog
     from provmap_desktop.views.pupils.actions import ProfileBatchDialog
     from provmap_desktop.views.pupils.dialogs import AddPupilDialog, ArchiveDialog
+    from provmap_desktop.views.pupils.due_lists import actions_due_dialog, plans_due_dialog
     from provmap_desktop.views.pupils.erasing import EraseDialog
+    from provmap_desktop.views.pupils.plan_review import PlanReviewDialog
     from provmap_desktop.views.review_wizard import ReviewWizard
+    from provmap_desktop.views.rollover_wizard import RolloverWizard
 
     ctx = window.ctx
     session = ctx.session
@@ -69,7 +72,24 @@ def _dialogs(window) -> dict[str, QWidget]:  # type: ignore[no-untyped-def]
         "Archive": ArchiveDialog("Freya James", TODAY, None, window),
         "Cancel session": CancelDialog("Cancel", window),
         "Review wizard": ReviewWizard(ctx, [membership.id], window),
+        "Start a new year": RolloverWizard(ctx, "2027/28", window),
+        "Review plan": PlanReviewDialog(ctx, _current_plan(session), window),
+        "Plans due": plans_due_dialog(ctx, lambda _p: None, window),
+        "Actions due": actions_due_dialog(ctx, lambda _p: None, window),
     }
+
+
+def _current_plan(session):  # type: ignore[no-untyped-def]
+    """The demo's first current SEN support plan with the most targets."""
+    plans = session.scalars(select(LearningPlan).where(LearningPlan.reviewed_on.is_(None)))
+    return max(plans, key=lambda plan: (len(plan.targets), -plan.id))
+
+
+def session_first_plan_pupil(window) -> int:  # type: ignore[no-untyped-def]
+    """The pupil of the demo's first plan (Maya: four versions and a meeting)."""
+    return window.ctx.session.scalars(
+        select(LearningPlan.pupil_id).order_by(LearningPlan.id)
+    ).first()
 
 
 def test_every_window_and_dialog_fits_1366x768_at_125_percent(demo_window, qtbot):
@@ -79,6 +99,14 @@ def test_every_window_and_dialog_fits_1366x768_at_125_percent(demo_window, qtbot
         QApplication.processEvents()
         if _needs(demo_window)[0] > SMALL[0] or _needs(demo_window)[1] > SMALL[1]:
             too_big.append(f"main window on {key}: needs {_needs(demo_window)}")
+    pupils = demo_window.screens["pupils"]
+    demo_window.show_screen("pupils")
+    pupils.select_pupil(session_first_plan_pupil(demo_window))
+    for index in range(pupils.pane.tabs.count()):  # the Plan and Meetings tabs among them
+        pupils.pane.tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        if _needs(demo_window)[0] > SMALL[0] or _needs(demo_window)[1] > SMALL[1]:
+            too_big.append(f"pupil tab {index}: needs {_needs(demo_window)}")
     for name, dialog in _dialogs(demo_window).items():
         dialog.show()
         QApplication.processEvents()

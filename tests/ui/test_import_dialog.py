@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from sqlalchemy import func, select
 
 from provmap_desktop.domain.change import Changed, Kind
@@ -288,4 +288,33 @@ def test_the_preview_names_a_new_class_and_matches_a_bracketed_one(
     assert stored(school_db) == {
         upn(1): ("Archer", "Ava", "Year 3", "Robins (Year 3)"),
         upn(2): ("Brown", "Ben", "Year 3", "Kestrels"),
+    }
+
+
+def test_a_csv_of_new_starters_is_imported_as_next_years_intake(
+    qtbot, window, school_db: Database, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "starters.csv",
+        [
+            [upn(11), "Evans", "Eve", "04/05/2020", "Year 1", ""],
+            [upn(12), "Ford", "Finn", "30/01/2021", "Year 1", ""],
+        ],
+    )
+    dialog = open_dialog(qtbot, window, path)
+    choose(dialog, "surname", "Name (last)")
+    qtbot.mouseClick(dialog.intake_all, Qt.MouseButton.LeftButton, pos=QPoint(8, 8))
+    assert dialog.intake_all.isChecked()
+    click(qtbot, dialog.next_button)
+    notes = [row[4] for row in table_rows(dialog)]
+    assert notes == ["Next year's intake: joins Year 1 on 01/09/2027."] * 2
+    click(qtbot, dialog.import_button)
+    with school_db.session_factory() as s:
+        joined = {
+            p.forename: (p.on_roll_date, p.year_group.name if p.year_group else None)
+            for p in s.scalars(select(Pupil))
+        }
+    assert joined == {
+        "Eve": (dt.date(2027, 9, 1), "Year 1"),
+        "Finn": (dt.date(2027, 9, 1), "Year 1"),
     }

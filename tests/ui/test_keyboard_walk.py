@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from sqlalchemy import select
 
-from provmap_desktop.models import Ehcp, GroupMembership, Pupil
+from provmap_desktop.models import Ehcp, GroupMembership, LearningPlan, Pupil
 from provmap_desktop.shell.backup_dialogs import BackupDialog, BackupsDialog
 from provmap_desktop.shell.first_start import FirstStartDialog, NewSchoolWizard
 from provmap_desktop.shell.screens import SCREENS
@@ -23,8 +23,11 @@ from provmap_desktop.views.map.group_dialog import GroupDialog
 from provmap_desktop.views.map_import_dialog import MapImportDialog
 from provmap_desktop.views.pupils.actions import ProfileBatchDialog
 from provmap_desktop.views.pupils.dialogs import AddPupilDialog, ArchiveDialog
+from provmap_desktop.views.pupils.due_lists import actions_due_dialog, plans_due_dialog
 from provmap_desktop.views.pupils.erasing import EraseDialog
+from provmap_desktop.views.pupils.plan_review import PlanReviewDialog
 from provmap_desktop.views.review_wizard import ReviewWizard
+from provmap_desktop.views.rollover_wizard import RolloverWizard
 
 from ..schools.templates import open_school
 from .keywalk import controls, mnemonic_clashes, walk
@@ -52,7 +55,7 @@ def demo_window(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
 
 
 #: Each screen, and on Pupils each tab of the pupil pane (a pupil with an EHC plan).
-VIEWS = [(spec.key, None) for spec in SCREENS] + [("pupils", tab) for tab in range(1, 5)]
+VIEWS = [(spec.key, None) for spec in SCREENS] + [("pupils", tab) for tab in range(1, 7)]
 
 
 def show(window, key: str, pane_tab: int | None) -> None:  # type: ignore[no-untyped-def]
@@ -123,7 +126,25 @@ def _dialogs(window, tmp_path: Path) -> dict[str, Callable[[], QWidget]]:  # typ
         "review one": lambda: ReviewWizard(ctx, members[:1], window),
         "review group": lambda: ReviewWizard(ctx, members, window),
         "new school": lambda: NewSchoolWizard(window, today=TODAY),
+        "new year": lambda: _walked_only(RolloverWizard(ctx, "2027/28", window)),
+        "review plan": lambda: PlanReviewDialog(ctx, _current_plan(ctx.session), window),
+        "plans due": lambda: plans_due_dialog(ctx, lambda _p: None, window),
+        "actions due": lambda: actions_due_dialog(ctx, lambda _p: None, window),
     }
+
+
+def _walked_only(wizard: RolloverWizard) -> RolloverWizard:
+    """The rollover wizard whose last button moves on without starting the year: the
+    walk visits every page, and the module's school stays as it is for the next test."""
+    wizard._start = lambda: True  # type: ignore[method-assign]
+    return wizard
+
+
+def _current_plan(session):  # type: ignore[no-untyped-def]
+    """Maya's current SEN support plan (version 4, with targets)."""
+    return session.scalars(
+        select(LearningPlan).where(LearningPlan.reviewed_on.is_(None)).order_by(LearningPlan.id)
+    ).first()
 
 
 DIALOGS = [
@@ -142,6 +163,10 @@ DIALOGS = [
     "review one",
     "review group",
     "new school",
+    "new year",
+    "review plan",
+    "plans due",
+    "actions due",
 ]
 
 

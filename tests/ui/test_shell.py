@@ -228,6 +228,7 @@ def test_the_menu_bar_holds_every_command_with_its_shortcut(window):
                 ("&Automatic backups…", []),
                 "-",
                 ("Import a provision &map…", []),
+                ("Start a new academic &year…", []),
                 "-",
                 ("&Print…", ["Ctrl+P"]),
                 ("Print pre&view…", ["Ctrl+Shift+P"]),

@@ -53,6 +53,7 @@ __all__ = [
     "format_report",
     "guess_mapping",
     "import_file",
+    "intake_start",
     "intake_words",
     "is_ctf",
     "new_classes_words",
@@ -128,15 +129,18 @@ def preview_file(
     *,
     as_intake: bool = False,
     today: dt.date | None = None,
+    intake_year: str | None = None,
 ) -> ImportPreview:
     """Read ``path`` (a transfer file or a CSV, told apart by content) and preview it.
 
     For a CSV, ``mapping`` overrides the guessed columns; a CTF's fields are fixed, and
     a CTF's pupils one year below the school's year groups are offered as next year's
-    intake (taken as intake with ``as_intake``). Raises ``ImportFileError`` if the file
-    cannot be read at all.
+    intake (taken as intake with ``as_intake``). With ``intake_year`` ("2027/28") every
+    pupil in the file is that year's intake (``intake_start``). Raises ``ImportFileError``
+    if the file cannot be read at all, or the intake year is not a coming one.
     """
     _check_size(Path(path))
+    starts = intake_start(session, intake_year, today) if intake_year else None
     if is_ctf(path):
         rows = read_ctf(path)
         _check_rows(len(rows))
@@ -149,11 +153,39 @@ def preview_file(
             offer_intake=True,
             as_intake=as_intake,
             today=today,
+            intake_starts=starts,
         )
     table = read_csv(path)
     _check_rows(len(table.rows))
     chosen = mapping if mapping is not None else guess_mapping(table.headers)
-    return build_preview(session, table.rows, chosen, source=path.name, unit="Row", today=today)
+    return build_preview(
+        session,
+        table.rows,
+        chosen,
+        source=path.name,
+        unit="Row",
+        today=today,
+        intake_starts=starts,
+    )
+
+
+def intake_start(session: Session, intake_year: str, today: dt.date | None = None) -> dt.date:
+    """The first day of the coming year ``intake_year``, when its intake joins.
+
+    Raises ``ImportFileError`` for a label that is not an academic year, or a year that
+    has already begun.
+    """
+    from ..projection import new_year_start
+
+    try:
+        starts = new_year_start(session, intake_year.strip())
+    except ValueError as exc:
+        raise ImportFileError(str(exc)) from None
+    if starts <= (today or dt.date.today()):
+        raise ImportFileError(
+            f"{intake_year} has already begun: an intake is for a year still to come."
+        )
+    return starts
 
 
 def import_file(
@@ -164,13 +196,16 @@ def import_file(
     mapping: dict[str, str | None] | None = None,
     as_intake: bool = False,
     today: dt.date | None = None,
+    intake_year: str | None = None,
 ) -> tuple[ImportPreview, ImportResult | None]:
     """Preview ``path`` and, unless ``dry_run`` or anything was rejected, apply it.
 
     The result is ``None`` when nothing was written; the preview says why
     (``preview.is_clean``). Raises ``ImportFileError`` for an unreadable file.
     """
-    preview = preview_file(session, Path(path), mapping, as_intake=as_intake, today=today)
+    preview = preview_file(
+        session, Path(path), mapping, as_intake=as_intake, today=today, intake_year=intake_year
+    )
     if dry_run or not preview.is_clean:
         return preview, None
     return preview, apply_import(session, preview)

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...domain import ehcp, school
 from ...domain import pupils as pupils_domain
-from ...domain import school
 from ...models import Pupil, SchoolClass
 from ...storage.autobackup import copy_before
 from .common import ImportPreview, ImportRefusedError, ImportResult, RowAction
@@ -49,6 +49,8 @@ def apply_import(session: Session, preview: ImportPreview) -> ImportResult:
                     pupils_domain.update(session, pupil_id, name, values.pop(name))
             for name, value in values.items():
                 pupils_domain.update(session, pupil_id, name, value)
+            if result.intake:
+                _plan_comes_with(session, pupil_id)
         session.commit()
     except Exception:
         session.rollback()
@@ -98,6 +100,13 @@ def _domain_values(values: dict[str, Any], class_ids: dict[str, int]) -> dict[st
         else:
             named[name] = value
     return named
+
+
+def _plan_comes_with(session: Session, pupil_id: int) -> None:
+    """An intake pupil with an EHC plan arrives with the plan recorded (to fill in)."""
+    pupil = session.get(Pupil, pupil_id)
+    if pupil is not None and pupil.sen_status == "E" and pupil.ehcp is None:
+        ehcp.add_plan(session, pupil_id)
 
 
 def _add(session: Session, upn: str, values: dict[str, Any]) -> int:

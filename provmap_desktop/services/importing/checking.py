@@ -56,6 +56,7 @@ class RowChecker:
         today: dt.date,
         offer_intake: bool = False,
         as_intake: bool = False,
+        intake_starts: dt.date | None = None,
     ) -> None:
         groups = session.scalars(select(YearGroup)).all()
         self.today = today
@@ -67,9 +68,14 @@ class RowChecker:
         self.class_bases: dict[str, list[SchoolClass]] = {}
         for school_class in classes:
             self.class_bases.setdefault(class_base(school_class.name), []).append(school_class)
-        self.offer_intake = offer_intake
-        self.as_intake = as_intake
-        self.intake_starts = next_year_start(session, today) if offer_intake else None
+        #: The whole file is next year's intake, joining on this day in the year group
+        #: each row names (a CSV of new starters, or a transfer file chosen so).
+        self.whole_intake = intake_starts is not None
+        self.offer_intake = offer_intake or self.whole_intake
+        self.as_intake = as_intake or self.whole_intake
+        self.intake_starts = intake_starts or (
+            next_year_start(session, today) if offer_intake else None
+        )
         #: Rows taken (or offered) as next year's intake, and the year group they join.
         self.intake_rows: list[RowResult] = []
         self.intake_group: YearGroup | None = None
@@ -121,11 +127,7 @@ class RowChecker:
                 self.intake_rows.append(result)
                 self.intake_group = self.intake_group or following
                 if self.as_intake and self.intake_starts is not None:
-                    values["on_roll_date"] = self.intake_starts
-                    result.notes.append(
-                        f"Next year's intake: joins {following.name} on "
-                        f"{self.intake_starts:%d/%m/%Y}."
-                    )
+                    self._take_as_intake(following, values, result)
                     group = following
                 else:
                     result.reasons.append(
@@ -135,6 +137,10 @@ class RowChecker:
                     )
                     values["year_group"] = None
                     return
+        elif group is not None and self.whole_intake:
+            self.intake_rows.append(result)
+            self.intake_group = self.intake_group or group
+            self._take_as_intake(group, values, result)
         if group is None:
             result.reasons.append(
                 "Year group is missing."
@@ -143,6 +149,15 @@ class RowChecker:
                 "groups (add it in Settings first)."
             )
         values["year_group"] = group.id if group else None
+
+    def _take_as_intake(self, group: YearGroup, values: dict[str, Any], result: RowResult) -> None:
+        """The row joins ``group`` on the first day of next year."""
+        assert self.intake_starts is not None
+        values["on_roll_date"] = self.intake_starts
+        result.intake = True
+        result.notes.append(
+            f"Next year's intake: joins {group.name} on {self.intake_starts:%d/%m/%Y}."
+        )
 
     def _birth_date(self, text: str, reasons: list[str]) -> dt.date | None:
         """The date of birth, refused if it is in the future or implausibly long ago."""

@@ -79,6 +79,8 @@ class RowResult:
     values: dict[str, Any] = field(default_factory=dict)
     #: For updates: field -> (value now, value after import).
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    #: Taken as next year's intake (joins on the first day of next year).
+    intake: bool = False
 
 
 @dataclass

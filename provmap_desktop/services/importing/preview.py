@@ -59,6 +59,7 @@ def build_preview(
     offer_intake: bool = False,
     as_intake: bool = False,
     today: dt.date | None = None,
+    intake_starts: dt.date | None = None,
 ) -> ImportPreview:
     """Check every row and say what importing it would do; writes nothing.
 
@@ -66,7 +67,9 @@ def build_preview(
     With ``offer_intake`` (a transfer file), pupils one year below the school's year
     groups are next year's intake: ``preview.intake`` says so, and with ``as_intake``
     they are taken into the year group above, joining on the first day of next year.
-    ``today`` (default: the real date) is when birth dates are checked against.
+    ``today`` (default: the real date) is when birth dates are checked against. With
+    ``intake_starts``, every pupil is next year's intake: they join the year group the
+    file names (or the one above, for a transfer file's year below) on that day.
     """
     preview = ImportPreview(source=source, unit=unit, mapping=dict(mapping), rows=[])
     for name in REQUIRED_FIELDS:
@@ -77,6 +80,7 @@ def build_preview(
         today=today or dt.date.today(),
         offer_intake=offer_intake,
         as_intake=as_intake,
+        intake_starts=intake_starts,
     )
     existing = {p.upn: p for p in session.scalars(select(Pupil))}
     preview.rows = [_row_result(row, mapping, checker, existing) for row in rows]
@@ -86,7 +90,7 @@ def build_preview(
             count=len(checker.intake_rows),
             year_group=checker.intake_group.name,
             starts=checker.intake_starts,
-            accepted=as_intake,
+            accepted=checker.as_intake,
         )
     _settle_rows(preview, checker)
     return preview

@@ -1,4 +1,5 @@
-"""The pupil pane beside the Pupils list: profile, SEN, provision, EHC plan and history.
+"""The pupil pane beside the Pupils list: profile, SEN, provision, EHC plan, SEN support
+plan, meetings and history.
 
 Every field is saved when the user leaves it (Enter, Tab or a click elsewhere) as one
 undoable command, after a check that says in plain words what is wrong. Tabs are
@@ -28,6 +29,8 @@ from ...ui.context import AppContext
 from ...ui.edits import DomainEdit, EditRefused, SavedCommand, perform
 from ...ui.speech import ValueLabel
 from .ehcp import EhcpTab
+from .meetings_tab import MeetingsTab
+from .plan_tab import PlanTab
 from .records import HistoryTab, ProvisionTab
 from .widgets import Binding, ProfileTab, SenTab, show_value, widget_value
 
@@ -52,12 +55,16 @@ class PupilPane(QWidget):
         self.sen_tab = SenTab(self)
         self.provision_tab = ProvisionTab(self)
         self.ehcp_tab = EhcpTab(self)
+        self.plan_tab = PlanTab(self)
+        self.meetings_tab = MeetingsTab(self)
         self.history_tab = HistoryTab(self)
         for tab, title in (
             (self.profile_tab, "Profile"),
             (self.sen_tab, "SEN"),
             (self.provision_tab, "Provision"),
             (self.ehcp_tab, "EHC plan"),
+            (self.plan_tab, "Plan"),
+            (self.meetings_tab, "Meetings"),
             (self.history_tab, "History"),
         ):
             self.tabs.addTab(tab, title)

@@ -1,9 +1,10 @@
-"""The pupil pane's record tabs: provision over time, and the history of changes."""
+"""The pupil pane's record tabs: provision over time, and the history of plans and changes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -28,12 +29,14 @@ from ...models import (
     Pupil,
     SchoolClass,
     Staff,
+    TargetResult,
     YearGroup,
 )
 from ...models.vocab import AREA_LABELS, AreaOfNeed
 from ...services.cost_records import CostedMap
 from ...services.costing import cost_map
 from ...services.formatting import format_date, format_money
+from ...services.plans import plan_versions
 from ...ui.speech import ValueLabel
 from .widgets import PROFILE_FIELDS, plain
 
@@ -166,6 +169,12 @@ TABLE_NOUNS = {
     "group_memberships": "allocation",
     "reviews": "review",
     "session_attendance": "attendance",
+    "learning_plans": "SEN support plan",
+    "plan_outcomes": "plan outcome",
+    "plan_targets": "plan target",
+    "plan_provisions": "provision linked to the plan",
+    "meetings": "meeting",
+    "meeting_actions": "meeting action",
 }
 ACTIONS = {"insert": "Added", "update": "Changed", "delete": "Removed"}
 FIELD_NAMES = {field: plain(label) for field, label in PROFILE_FIELDS} | {
@@ -285,13 +294,15 @@ def describe_change(entry: AuditEntry, session: Session | None = None) -> str:
 
 
 class HistoryTab(QWidget):
-    """The audit log for this pupil, newest first."""
+    """The SEN support plan's versions in order, then the audit log, newest first."""
 
     LIMIT = 500
 
     def __init__(self, pane: PupilPane) -> None:
         super().__init__()
         self.pane = pane
+        self.versions = read_only_table("Plan versions", ["Plan", "From", "Reviewed", "Targets"])
+        self.versions.setMaximumHeight(110)
         self.table = read_only_table("History of changes", ["When", "Action", "What changed"])
         header = self.table.horizontalHeader()
         for column in (0, 1):
@@ -299,10 +310,31 @@ class HistoryTab(QWidget):
         self.empty = QLabel("No changes have been recorded for this pupil yet.")
         self.empty.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.versions)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
 
+    def _load_versions(self, pupil: Pupil) -> None:
+        """Each version of the plan, first first: its dates and how its targets went."""
+        rows = []
+        for plan in plan_versions(self.pane.ctx.session, pupil.id):
+            results = Counter(t.result for t in plan.targets)
+            met = ", ".join(
+                f"{results[r.value]} {r.label.lower()}" for r in TargetResult if results[r.value]
+            )
+            rows.append(
+                [
+                    f"Plan {plan.version}",
+                    format_date(plan.started_on),
+                    format_date(plan.reviewed_on) if plan.reviewed_on else "current",
+                    f"{len(plan.targets)}" + (f": {met}" if met else ""),
+                ]
+            )
+        fill_table(self.versions, rows)
+        self.versions.setVisible(bool(rows))
+
     def load(self, pupil: Pupil) -> None:
+        self._load_versions(pupil)
         session = self.pane.ctx.session
         mine = AuditEntry.pupil_id == pupil.id
         if pupil.ehcp is not None:

@@ -34,6 +34,7 @@ from ...ui.speech import ValueLabel
 from . import list_model as cols
 from .actions import PupilActions
 from .dialogs import AddPupilDialog, ArchiveDialog
+from .due_lists import DueListDialog, actions_due_dialog, plans_due_dialog
 from .filters import PupilFilters
 from .list_model import PupilListModel
 from .pane import PupilPane
@@ -49,6 +50,7 @@ class PupilsScreen(PupilFilters):
         self.ctx = ctx
         self.add_dialog: AddPupilDialog | None = None
         self.archive_dialog: ArchiveDialog | None = None
+        self.due_dialog: DueListDialog | None = None
         self.message = ValueLabel(announces=True)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Pupils message")
@@ -198,18 +200,45 @@ class PupilsScreen(PupilFilters):
             self.select_pupil(pupil_id)
 
     def show_target(self, target: str) -> None:
-        """From the status strip: "section-f:ID" opens that pupil's EHC plan tab."""
+        """From the status strip: "section-f:ID" opens that pupil's EHC plan tab;
+        "plans-due" and "actions-due" open the list of pupils with those due."""
         kind, _, key = target.partition(":")
         if kind == "section-f" and key.isdigit():
             self.search_for("", focus=False)
             self.select_pupil(int(key))
             self.pane.tabs.setCurrentWidget(self.pane.ehcp_tab)
+        elif kind in ("plans-due", "actions-due"):
+            self.open_due_list(kind)
+
+    def open_due_list(self, kind: str) -> DueListDialog:
+        """Open the list of plans to review ("plans-due") or actions due ("actions-due")."""
+        tab = self.pane.plan_tab if kind == "plans-due" else self.pane.meetings_tab
+        make = plans_due_dialog if kind == "plans-due" else actions_due_dialog
+
+        def open_pupil(pupil_id: int) -> None:
+            self.search_for("", focus=False)
+            self.select_pupil(pupil_id)
+            self.pane.tabs.setCurrentWidget(tab)
+
+        if self.due_dialog is not None:
+            self.due_dialog.close()
+        self.due_dialog = make(self.ctx, open_pupil, self)
+        self.due_dialog.show()
+        return self.due_dialog
 
     def printable(self) -> Printable | None:
-        """File → Print…: the chosen pupil's one-page profile, for the parent meeting."""
+        """File → Print…: the chosen pupil's one-page profile, for the parent meeting; on
+        the Plan tab the plan for the family, on the Meetings tab the meeting record."""
         pupil = self.pane.pupil()
         if pupil is None:
             return None
+        tab = self.pane.tabs.currentWidget()
+        if tab is self.pane.plan_tab and self.pane.plan_tab.plan() is not None:
+            return Printable(f"plan of {pupil.display_name}", self.pane.plan_tab.write_family_pdf)
+        if tab is self.pane.meetings_tab:
+            return Printable(
+                f"meetings about {pupil.display_name}", self.pane.meetings_tab.write_record_pdf
+            )
         from ...reports.profile_pdf import write_profile_pdf
 
         ctx = self.ctx

@@ -1,0 +1,168 @@
+"""A closed academic year is kept as it was: every write into one is refused.
+
+One check for every write, whichever screen, command or import makes it: before the
+session writes anything to the file, each new, changed or deleted row that belongs to
+an academic year is looked up, and a row of a closed year stops the write with a
+plain ``DomainError``. A row belongs to a year through:
+
+- its own ``academic_year_id`` (groups, terms, budgets, pupils' past places);
+- its group's year (slots, memberships, delivery sessions) or its session's group
+  (attendance);
+- for an APDR review, the year holding its review date (else its baseline date), so a
+  review started last year and due this year can still be finished.
+
+The year itself may not be changed or deleted once closed (only its closing day
+may be set). The year-end rollover writes the closing year's last records inside
+``closing_years(session)``, the one place the check stands aside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    AcademicYear,
+    DeliverySession,
+    FundingBudget,
+    GroupMembership,
+    GroupSlot,
+    ProvisionGroup,
+    PupilYear,
+    Review,
+    SessionAttendance,
+    Term,
+)
+from .change import DomainError
+
+_STANDING_ASIDE = "closing_years"
+_OWN_YEAR = (ProvisionGroup, Term, FundingBudget, PupilYear)
+_GROUP_ROWS = (GroupSlot, GroupMembership, DeliverySession)
+
+
+def closed_year_message(label: str) -> str:
+    """The sentence shown when an edit would change a closed year."""
+    return (
+        f"{label} is closed: the school has moved on to the next year, and that year's "
+        "map, costs, registers and reviews are kept as they were. Choose the current "
+        "year to make changes."
+    )
+
+
+@contextmanager
+def closing_years(session: Session) -> Iterator[None]:
+    """Let the year-end rollover write a closing year's last records."""
+    session.info[_STANDING_ASIDE] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_STANDING_ASIDE, None)
+
+
+def refuse_if_closed(session: Session, academic_year_id: int | None) -> None:
+    """Raise ``DomainError`` when the year is closed (for writes that check up front)."""
+    if academic_year_id is None:
+        return
+    year = session.get(AcademicYear, academic_year_id)
+    if year is not None and year.closed_on is not None:
+        raise DomainError(closed_year_message(year.label))
+
+
+def _old_and_new(row: Any, name: str) -> set[Any]:
+    """The attribute's value now and, when changed in this session, before."""
+    history = inspect(row).attrs[name].history
+    return {v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None}
+
+
+def _group_years(session: Session, group_ids: set[Any]) -> set[int]:
+    if not group_ids:
+        return set()
+    with session.no_autoflush:
+        return set(
+            session.scalars(
+                select(ProvisionGroup.academic_year_id).where(ProvisionGroup.id.in_(group_ids))
+            )
+        )
+
+
+def _review_day(review: Review) -> dt.date | None:
+    return review.review_date or review.baseline_date
+
+
+def _year_facts(
+    session: Session, rows: list[Any], deleted: set[Any]
+) -> tuple[set[int], set[dt.date], set[int]]:
+    """The year ids, the review days and the changed closed years of ``rows``."""
+    year_ids: set[int] = set()
+    group_ids: set[Any] = set()
+    delivery_ids: set[Any] = set()
+    days: set[dt.date] = set()
+    closed_changed: set[int] = set()
+    for row in rows:
+        if isinstance(row, _OWN_YEAR):
+            year_ids |= _old_and_new(row, "academic_year_id")
+        elif isinstance(row, _GROUP_ROWS):
+            group_ids |= _old_and_new(row, "group_id")
+        elif isinstance(row, SessionAttendance):
+            delivery_ids |= _old_and_new(row, "session_id")
+        elif isinstance(row, Review):
+            days |= {d for d in (_review_day(row),) if d is not None}
+        elif isinstance(row, AcademicYear) and _was_closed(row, row in deleted):
+            closed_changed.add(row.id)
+    if delivery_ids:
+        with session.no_autoflush:
+            group_ids |= set(
+                session.scalars(
+                    select(DeliverySession.group_id).where(DeliverySession.id.in_(delivery_ids))
+                )
+            )
+    return year_ids | _group_years(session, group_ids), days, closed_changed
+
+
+def _was_closed(year: AcademicYear, deleted: bool) -> bool:
+    """True for a year closed before this change that is deleted or changes more than
+    its closing day."""
+    state = inspect(year)
+    closed = state.attrs.closed_on.history
+    if not any(v is not None for v in (*closed.deleted, *closed.unchanged)):
+        return False
+    return deleted or any(
+        attr.history.has_changes() for attr in state.attrs if attr.key not in ("closed_on", "terms")
+    )
+
+
+def _check(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(_STANDING_ASIDE):
+        return
+    rows = [r for r in session.dirty if session.is_modified(r)]
+    deleted = set(session.deleted)
+    rows += list(session.new) + list(deleted)
+    if not rows:
+        return
+    year_ids, days, closed_changed = _year_facts(session, rows, deleted)
+    if not (year_ids or days or closed_changed):
+        return
+    with session.no_autoflush:
+        closed = session.execute(
+            select(
+                AcademicYear.id, AcademicYear.label, AcademicYear.start_date, AcademicYear.end_date
+            )
+            .where(AcademicYear.closed_on.is_not(None))
+            .order_by(AcademicYear.start_date)
+        ).all()
+    for year_id, label, start, end in closed:
+        if year_id in year_ids or year_id in closed_changed:
+            raise DomainError(closed_year_message(label))
+        if any(start <= day <= end for day in days):
+            raise DomainError(closed_year_message(label))
+
+
+def install() -> None:
+    """Check every session's writes (done once, when the domain package is imported)."""
+    if not event.contains(Session, "before_flush", _check):
+        event.listen(Session, "before_flush", _check)
