@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox
 
 from . import APP_NAME, __version__
 from .storage import (
@@ -79,7 +81,8 @@ def choose_database(args: argparse.Namespace, today: dt.date) -> Database | None
     problem: str | None = None
     if path.is_dir() or (path.exists() and path.stat().st_size > 0):
         try:
-            return open_database(path)
+            # The day's copy waits until the window is on screen (see ``main``).
+            return open_database(path, daily_copy=False)
         except AlreadyOpenError:
             raise
         except StorageError as exc:
@@ -138,7 +141,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow(database, today=today)
     window.showMaximized()
+    # The first open of the day copies the file aside; that waits for the window, so
+    # the SENCO sees her screen first and the copy is made before she can act on it.
+    QTimer.singleShot(0, lambda: take_todays_copy(window, database))
     return app.exec()
+
+
+def take_todays_copy(window: QMainWindow, database: Database) -> Path | None:
+    """The first open of the day's copy of ``database`` (None if today's exists).
+
+    A copy that cannot be made does not stop the work: the status bar says so.
+    """
+    from .storage.autobackup import BACKUPS_FOLDER, take_daily_copy
+
+    if database.path.parent.name == BACKUPS_FOLDER:  # opening a copy makes no copy of it
+        return None
+    try:
+        return take_daily_copy(database.path)
+    except (OSError, sqlite3.Error, StorageError) as exc:
+        window.statusBar().showMessage(
+            f"Today's automatic copy of the school file could not be made: {exc}", 15000
+        )
+        return None
 
 
 if __name__ == "__main__":

@@ -67,13 +67,16 @@ def section_f_item(session: Session, today: dt.date) -> Attention | None:
 
 def groups_below_amber(session: Session, today: dt.date) -> Attention | None:
     """Groups of this year delivered below amber, linking to the register."""
-    from .delivery import delivery_rates, rag
+    from ..models import SchoolSettings
+    from .delivery import rag
+    from .memo import year_delivery_rates
 
     year = academic_year_for(session, today)
     if year is None:
         return None
-    rates = delivery_rates(session, year.id, today)
-    count = sum(1 for rate in rates.by_group.values() if rag(rate, session)[0] == "Red")
+    rates = year_delivery_rates(session, year.id, today)
+    settings = session.get(SchoolSettings, 1)  # held here: not looked up once a group
+    count = sum(1 for rate in rates.by_group.values() if rag(rate, settings)[0] == "Red")
     if not count:
         return None
     return Attention(_plural(count, "group below amber", "groups below amber"), "register")
@@ -83,11 +86,12 @@ def over_threshold(session: Session, today: dt.date) -> Attention | None:
     """Pupils costing at or over the per-pupil threshold this year."""
     from .cost_limits import threshold_totals
     from .formatting import format_money
+    from .memo import year_costs
 
     year = academic_year_for(session, today)
     if year is None:
         return None
-    report = threshold_totals(session, year.id)
+    report = threshold_totals(session, year.id, costed=year_costs(session, year.id, today))
     count = len(report.at_or_above)
     if not count:
         return None

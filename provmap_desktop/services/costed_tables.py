@@ -52,6 +52,7 @@ from .costed_lines import (
 )
 from .costed_lookups import Lookups, read_lookups
 from .costing import cost_map
+from .memo import year_costs
 
 
 def _year(session: Session, academic_year_id: int) -> AcademicYear:
@@ -296,8 +297,10 @@ def costed_summary(
     school's "near the threshold" margin.
     """
     year = _year(session, academic_year_id)
-    costed = cost_map(session, year, term_name, as_of=as_of)
-    annual = costed if term_name is None else cost_map(session, year, as_of=as_of)
+    # The whole year's costs are shared (until the next change) with the status strip's
+    # checks, which need the same figures.
+    annual = year_costs(session, year.id, as_of or dt.date.today())
+    costed = annual if term_name is None else cost_map(session, year, term_name, as_of=as_of)
     look = read_lookups(session, costed, annual)
     layout = _lay_out_groups(costed, look, year_group_id)
     by_heading = _totals_by_heading(look, layout)

@@ -34,6 +34,7 @@ from ..models import (
 from ..models.vocab import SessionStatus
 from .calendar import SchoolCalendar, calendar_for_year
 from .dates import from_iso, iso_text
+from .memo import per_change
 from .planned_sessions import group_sessions
 
 DEFAULT_GREEN = 90
@@ -64,7 +65,10 @@ class Rate:
 
 def _thresholds(settings: SchoolSettings | Session | None) -> tuple[int, int]:
     if isinstance(settings, Session):
-        settings = settings.get(SchoolSettings, 1)
+        session = settings
+        # Kept until the data changes: the session keeps no loaded row alive by itself,
+        # so a plain ``get`` read the settings again for every rate coloured.
+        settings = per_change(session, "school settings", lambda: session.get(SchoolSettings, 1))
     if settings is None:
         return DEFAULT_GREEN, DEFAULT_AMBER
     return settings.rag_green, settings.rag_amber

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, GroupMembership, Provision, ProvisionGroup, Review
 from ..models.vocab import TargetMet
-from .costing import cost_map
-from .delivery import delivery_rates
+from .memo import year_costs, year_delivery_rates
 from .review_measures import MEASURE_LABELS, lower_is_better, progress, progress_text
 
 
@@ -92,15 +91,16 @@ def _add_delivery_and_cost(
         year = session.get(AcademicYear, year_id)
         if year is None:
             continue
-        up_to = min(as_of or dt.date.today(), year.end_date)
-        rates = delivery_rates(session, year_id, up_to)
+        today = as_of or dt.date.today()
+        up_to = min(today, year.end_date)
+        rates = year_delivery_rates(session, year_id, up_to)
         for provision_id, rate in rates.by_provision.items():
             row = tally.row(provision_id)
             row.delivered += rate.delivered
             row.planned += rate.planned
         for pupil_id, provision_id in rates.by_pupil_provision:
             tally.pupils_in[provision_id].add(pupil_id)
-        for group in cost_map(session, year_id).by_group.values():
+        for group in year_costs(session, year_id, today).by_group.values():
             for pupil_id, totals in group.pupil_shares.items():
                 tally.shares[group.provision_id][pupil_id] += totals.planned
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from .. import APP_NAME
@@ -60,6 +60,10 @@ class StatusStrip(QMainWindow):
         self.attention_timer.setSingleShot(True)
         self.attention_timer.setInterval(600)
         self.attention_timer.timeout.connect(self.refresh_attention)
+        #: At start the checks wait for the window's first paint, so the screen is on
+        #: view before the school's figures are worked out for the strip.
+        self._painted = False
+        self._checks_waiting = False
         self.statusBar().addWidget(self.attention_label, 1)
         self.statusBar().addPermanentWidget(self.db_label)
 
@@ -70,7 +74,19 @@ class StatusStrip(QMainWindow):
         name = school.name if school else "No school yet"
         self.setWindowTitle(f"{name} – {APP_NAME}")
         self.db_label.setText(f"Database: {self.database.path}")
-        self.attention_timer.start()
+        if self._painted:
+            self.attention_timer.start()
+        else:
+            self._checks_waiting = True
+
+    def event(self, event: QEvent) -> bool:
+        """The first paint of the window lets the waiting checks start their count."""
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            if self._checks_waiting:
+                self._checks_waiting = False
+                self.attention_timer.start()
+        return super().event(event)
 
     def refresh_attention(self) -> None:
         """Reviews due, Section F gaps, groups below amber, pupils over the threshold."""

@@ -141,14 +141,18 @@ class Database:
         self.lock.release()
 
 
-def open_database(path: Path, *, create: bool = True, read_only: bool = False) -> Database:
+def open_database(
+    path: Path, *, create: bool = True, read_only: bool = False, daily_copy: bool = True
+) -> Database:
     """Open (or create) the school database at ``path``.
 
     Order matters: take the lock, look at the file read-only, and only then write:
     set the pragmas, create the schema for a new file, or copy the file aside and
     migrate an older one. ``read_only`` opens for reading alone (reports, exports):
     no lock is taken, so it works while the app has the file open, and SQLite
-    refuses any write on that connection.
+    refuses any write on that connection. ``daily_copy`` False leaves the first open
+    of the day's copy to the caller (the app takes it once its window is on screen,
+    with ``take_daily_copy``); a copy before a migration is always taken here.
     """
     path = Path(path).expanduser()
     if path.is_dir():
@@ -156,7 +160,7 @@ def open_database(path: Path, *, create: bool = True, read_only: bool = False) -
     try:
         if read_only:
             return _open_for_reading(path)
-        return _open_for_writing(path, create=create)
+        return _open_for_writing(path, create=create, daily_copy=daily_copy)
     except StorageError:
         raise
     except (OSError, sqlite3.Error, SQLAlchemyError) as exc:
@@ -176,7 +180,7 @@ def _open_for_reading(path: Path) -> Database:
     return Database(path, engine, DatabaseLock(path))
 
 
-def _open_for_writing(path: Path, *, create: bool) -> Database:
+def _open_for_writing(path: Path, *, create: bool, daily_copy: bool = True) -> Database:
     private_folder(path.parent)
     lock = DatabaseLock(path)
     if not lock.acquire():
@@ -195,7 +199,7 @@ def _open_for_writing(path: Path, *, create: bool) -> Database:
             _create_private(path)
         elif info.needs_upgrade:
             take_copy(path, "before-migration")
-        elif path.parent.name != BACKUPS_FOLDER:  # opening a copy makes no copy of it
+        elif daily_copy and path.parent.name != BACKUPS_FOLDER:  # a copy makes no copy
             take_daily_copy(path)
         engine = make_engine(path)
         verify_pragmas(engine)

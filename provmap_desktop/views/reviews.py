@@ -4,6 +4,7 @@ and the impact of each provision with the number of pupils behind every figure.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
@@ -21,9 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from ..models import ProvisionGroup, Review
+from ..models import Provision, ProvisionGroup, Review, YearGroup
 from ..services import review_impact
 from ..services.delivery import rag
 from ..services.formatting import format_date, format_money
@@ -118,6 +118,7 @@ class ReviewsScreen(ReloadWhenShown):
         self.group_review_button.clicked.connect(self.review_selected_group)
         self.groups = QComboBox()
         self.groups.setAccessibleName("Group to start a review for")
+        self._group_items: list[tuple[str, int]] = []
         start = QPushButton("&Start a review for this group…")
         start.clicked.connect(self.review_chosen_group)
         buttons = QHBoxLayout()
@@ -149,6 +150,7 @@ class ReviewsScreen(ReloadWhenShown):
         #: per change, never again for a repeat reload or a term change in the year.
         self._edits_seen = 0
         self._impact_key: tuple[object, ...] | None = None
+        self._impact_rows: list[tuple[str, ...]] = []
         ctx.data_changed.connect(self._count_edit)
         ctx.data_changed.connect(self._on_data_changed)
         ctx.period_changed.connect(self._period_changed)
@@ -200,40 +202,61 @@ class ReviewsScreen(ReloadWhenShown):
         self._show_cycles()
 
     def _load_groups(self) -> None:
-        keep = self.groups.currentData()
-        self.groups.clear()
+        """The year's groups to start a review for, newest first; the choice is kept.
+
+        Plain columns, not group objects: a big school has hundreds of groups a year,
+        and the list is read again after every edit. Left alone when nothing in it
+        changed.
+        """
         query = (
-            select(ProvisionGroup)
-            .order_by(ProvisionGroup.start_date.desc())
-            # Labels name the provision and year group: load them in one go each.
-            .options(
-                selectinload(ProvisionGroup.provision), selectinload(ProvisionGroup.year_group)
+            select(
+                ProvisionGroup.id,
+                ProvisionGroup.name,
+                ProvisionGroup.start_date,
+                ProvisionGroup.end_date,
+                Provision.name,
+                YearGroup.name,
             )
+            .join(Provision, ProvisionGroup.provision_id == Provision.id)
+            .outerjoin(YearGroup, ProvisionGroup.year_group_id == YearGroup.id)
+            .order_by(ProvisionGroup.start_date.desc())
         )
         if self.ctx.academic_year_id is not None:
             query = query.where(ProvisionGroup.academic_year_id == self.ctx.academic_year_id)
-        groups = list(self.ctx.session.scalars(query))
-        for group in groups:
-            self.groups.addItem(
-                f"{group_label(group)} from {format_date(group.start_date)}", group.id
-            )
+        items = []
+        spans: list[tuple[int, dt.date, dt.date]] = []
+        for group_id, name, start, end, provision, year_group in self.ctx.session.execute(query):
+            label = name or f"{provision} ({year_group or 'whole school'})"
+            # dd/mm/yyyy as format_date gives it, without strftime's cost for each group
+            items.append((f"{label} from {start.day:02d}/{start.month:02d}/{start.year}", group_id))
+            spans.append((group_id, start, end))
+        if items == self._group_items:
+            return
+        self._group_items = items
+        keep = self.groups.currentData()
+        self.groups.clear()
+        for text, group_id in items:
+            self.groups.addItem(text, group_id)
         if keep is None:
-            keep = self._sensible_group(groups)
+            keep = self._sensible_group(spans)
         if keep is not None and (index := self.groups.findData(keep)) >= 0:
             self.groups.setCurrentIndex(index)
 
-    def _sensible_group(self, groups: Sequence[ProvisionGroup]) -> int | None:
+    def _sensible_group(self, spans: Sequence[tuple[int, dt.date, dt.date]]) -> int | None:
         """The group to offer first: that of the first review due, else one running
-        today (the latest started), else the latest that has started at all."""
+        today (the latest started), else the latest that has started at all.
+
+        ``spans`` are the listed groups' (id, start, end), latest start first.
+        """
         review = self.listed[0] if self.listed else None
-        shown = {g.id for g in groups}
+        shown = {group_id for group_id, _start, _end in spans}
         if review is not None and review.membership and review.membership.group_id in shown:
             return review.membership.group_id
         today = self.ctx.today
-        running = [g for g in groups if g.start_date <= today <= g.end_date]
-        started = [g for g in groups if g.start_date <= today]
-        offered = running or started or list(groups)
-        return offered[0].id if offered else None
+        running = [g for g, start, end in spans if start <= today <= end]
+        started = [g for g, start, _end in spans if start <= today]
+        offered = running or started or [g for g, _start, _end in spans]
+        return offered[0] if offered else None
 
     def _load_impact(self) -> None:
         key = (self.ctx.academic_year_id, self.ctx.today, self._edits_seen)
@@ -241,7 +264,7 @@ class ReviewsScreen(ReloadWhenShown):
             return
         self._impact_key = key
         session = self.ctx.session
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for row in review_impact.impact_by_provision(
             session, self.ctx.academic_year_id, as_of=self.ctx.today
         ):
@@ -261,7 +284,9 @@ class ReviewsScreen(ReloadWhenShown):
                     f"{format_money(row.cost_per_pupil, blank='–')} ({row.cost_pupils})",
                 )
             )
-        _fill(self.impact, rows)
+        if rows != self._impact_rows:  # an edit that moved no figure leaves the table be
+            self._impact_rows = rows
+            _fill(self.impact, rows)
 
     def selected_review(self) -> Review | None:
         rows = self.due.selectionModel().selectedRows()

@@ -99,3 +99,77 @@ def test_impact_by_provision_is_worked_out_once_per_change(qtbot, school_db, mon
     # An edit while Reviews is shown: once more.
     ctx.data_changed.emit(Changed.of(Kind.GROUPS))
     assert len(calls) == 3
+
+
+def test_the_map_is_built_once_at_start(qtbot, school_db, monkeypatch):  # type: ignore[no-untyped-def]
+    from provmap_desktop.views.map import screen
+
+    calls: list[int] = []
+    real = screen.build_map
+
+    def counted(session, year_id, *args, **kw):  # type: ignore[no-untyped-def]
+        calls.append(year_id)
+        return real(session, year_id, *args, **kw)
+
+    monkeypatch.setattr(screen, "build_map", counted)
+    window = _window(qtbot, school_db, "map")
+    assert len(calls) == 1
+    assert window.screens["map"].model.rowCount() > 0
+
+
+def _one_group_of_the_year(window):  # type: ignore[no-untyped-def]
+    from provmap_desktop.models import ProvisionGroup
+
+    ctx = window.ctx
+    return ctx.session.scalars(
+        select(ProvisionGroup).where(ProvisionGroup.academic_year_id == ctx.academic_year_id)
+    ).first()
+
+
+def test_after_an_edit_the_status_checks_and_reviews_cost_the_year_once(  # type: ignore[no-untyped-def]
+    qtbot, demo_db, monkeypatch
+):
+    from provmap_desktop.domain import groups
+    from provmap_desktop.services import costing
+    from provmap_desktop.ui.edits import DomainEdit, perform
+
+    window = _window(qtbot, demo_db, "reviews")
+    window.show_screen("map")
+    group = _one_group_of_the_year(window)
+    assert group is not None
+    # Every costing of the school reads its rows here, whoever asks for it.
+    calls: list[object] = []
+    real = costing.load_cost_rows
+
+    def counted(session, year_id, *args, **kw):  # type: ignore[no-untyped-def]
+        calls.append(year_id)
+        return real(session, year_id, *args, **kw)
+
+    monkeypatch.setattr(costing, "load_cost_rows", counted)
+    ctx = window.ctx
+    perform(
+        ctx,
+        DomainEdit(
+            ctx, "Sessions a week", lambda s: groups.update(s, group.id, "sessions_per_week", 5)
+        ),
+    )
+    window.refresh_attention()  # the status strip's checks, once the edit has settled
+    costed_by_checks = len(calls)
+    assert costed_by_checks >= 1
+    window.show_screen("reviews")  # impact by provision uses the year's costs just worked out
+    assert len(calls) == costed_by_checks
+    # ... and they are the costs after the edit: the group's row moved.
+    ctx.undo_stack.undo()
+    window.refresh_attention()
+    assert len(calls) > costed_by_checks
+
+
+def test_the_status_checks_wait_for_the_window_to_be_painted(qtbot, school_db):  # type: ignore[no-untyped-def]
+    from provmap_desktop.shell.main_window import MainWindow
+
+    window = MainWindow(school_db, today=TODAY)
+    qtbot.addWidget(window)
+    assert not window.attention_timer.isActive()  # built, not yet on screen
+    window.show()
+    qtbot.waitUntil(lambda: hasattr(window, "attention_items"), timeout=10000)
+    assert "href=" in window.attention_label.text() or window.attention_items == []

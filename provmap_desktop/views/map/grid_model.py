@@ -57,8 +57,14 @@ class MapGridModel(QAbstractTableModel):
         self,
         load: Callable[[], MapSnapshot | None],
         today: Callable[[], dt.date] = dt.date.today,
+        *,
+        load_now: bool = True,
     ) -> None:
-        """A model that gets its snapshot from `load` and today's date from `today`."""
+        """A model that gets its snapshot from `load` and today's date from `today`.
+
+        ``load_now`` False leaves it empty until the first ``reload()``, for an owner
+        that reloads it straight after building it.
+        """
         super().__init__()
         self._load = load
         self._today = today
@@ -74,7 +80,8 @@ class MapGridModel(QAbstractTableModel):
         #: Columns too narrow for their name: their headings read "Rec", "Y1", … (the
         #: tooltip and the screen reader still say the whole name).
         self.short_columns: set[int] = set()
-        self.reload()
+        if load_now:
+            self.reload()
 
     # -- building -------------------------------------------------------------------
 

@@ -48,7 +48,9 @@ class MapScreen(QWidget):
         self.tray = PupilTray(ctx)
         self.tray.pupil_chosen.connect(ctx.pupil_selected.emit)
         self.tray.end_requested.connect(self.end_allocations)
-        self.model = MapGridModel(self._build_snapshot, today=lambda: ctx.today)
+        # Filled by ``reload()`` once the period is known (the shell calls it when it
+        # builds the screen), so the school's map is built once at start, not twice.
+        self.model = MapGridModel(self._build_snapshot, today=lambda: ctx.today, load_now=False)
         self.model.drop_requested.connect(self.editor.on_drop)
         self.view = MapView()
         self.view.setModel(self.model)
@@ -266,6 +268,7 @@ class MapScreen(QWidget):
         if snapshot is None:
             return
         from ...services.costing import cost_map
+        from ...services.memo import year_costs
 
         key = (snapshot.academic_year_id, snapshot.term_name)
         cached = getattr(self, "_costed", None)
@@ -275,12 +278,15 @@ class MapScreen(QWidget):
         else:
             # Costs depend on the period and the data, not on the filters: keep them
             # until the next edit so a filter change does not cost the school again.
-            costed = cost_map(
-                self.ctx.session,
-                snapshot.academic_year_id,
-                snapshot.term_name,
-                as_of=self.ctx.today,
-            )
+            if snapshot.term_name is None:  # the whole year: shared with the checks
+                costed = year_costs(self.ctx.session, snapshot.academic_year_id, self.ctx.today)
+            else:
+                costed = cost_map(
+                    self.ctx.session,
+                    snapshot.academic_year_id,
+                    snapshot.term_name,
+                    as_of=self.ctx.today,
+                )
             keep_rates = fresh and not getattr(self, "_rates_stale", True)
             rates = cached[2] if keep_rates else self._group_rates(snapshot)  # type: ignore[index]
             self._costed = (key, costed, rates)
@@ -308,12 +314,14 @@ class MapScreen(QWidget):
 
     def _group_rates(self, snapshot: MapSnapshot) -> dict[int, str]:
         """Each group's delivery rate to date, as a percentage, symbol and word."""
-        from ...services.delivery import delivery_rates, rag
+        from ...services.delivery import rag
+        from ...services.memo import year_delivery_rates
 
         as_of = min(self.ctx.today, snapshot.period_end)
         if as_of < snapshot.period_start:
             return {}
-        rates = delivery_rates(self.ctx.session, snapshot.academic_year_id, as_of)
+        # Shared with the status strip's checks, which ask for the same rates.
+        rates = year_delivery_rates(self.ctx.session, snapshot.academic_year_id, as_of)
         shown: dict[int, str] = {}
         for group_id, rate in rates.by_group.items():
             if rate.planned:

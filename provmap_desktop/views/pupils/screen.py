@@ -70,7 +70,9 @@ class PupilsScreen(PupilFilters):
         header = self.table.horizontalHeader()
         # Columns fit their contents and the class name takes what is left (shortened
         # with "…" if need be, full in its tooltip), so the list never scrolls sideways.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fitted once per fill (``_fit_columns``), not on every resize of the header:
+        # a big school's list was measured five times over while the window opened.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(cols.CLASS, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
         # Measure a sample of rows, not all of a large school's, when sizing columns.
@@ -154,10 +156,17 @@ class PupilsScreen(PupilFilters):
         self.table.selectionModel().blockSignals(True)
         self.model.set_pupils(pupils, years, classes)
         self.table.selectionModel().blockSignals(False)
+        self._fit_columns()
         self.count.setText(self._count_text(len(pupils), pupil_filter))
         if shown is not None:
             self._select_row_of(shown)
         self._update_buttons()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its contents; the class column takes what is left."""
+        for column in range(self.model.columnCount()):
+            if column != cols.CLASS:
+                self.table.resizeColumnToContents(column)
 
     def _select_row_of(self, pupil_id: int) -> bool:
         """Choose and show the row of `pupil_id`; False when the pupil is not listed."""

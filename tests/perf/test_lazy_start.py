@@ -1,0 +1,88 @@
+"""The app's start imports nothing it does not need to show the window.
+
+Each check starts the real app (``provmap_desktop.app.main``) in a fresh interpreter,
+offscreen, on a copy of the demo school with one screen as the last one opened, and
+lists the modules loaded once the window has been painted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..schools.templates import copy_school
+
+_SCRIPT = """
+import json, os, sys
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+settings, db, last = sys.argv[1:4]
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings)
+app = QApplication(sys.argv[:1])
+QCoreApplication.setOrganizationName("ProvMap")
+QCoreApplication.setApplicationName("ProvMap Desktop")
+QSettings().setValue("last_screen", last)
+
+
+def done():
+    window = next(w for w in app.topLevelWidgets() if isinstance(w, QMainWindow))
+    shown = window.tabs.tabText(window.tabs.currentIndex())
+    print(json.dumps({"shown": shown, "modules": sorted(sys.modules)}), flush=True)
+    os._exit(0)
+
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
+            app.removeEventFilter(self)
+            QTimer.singleShot(0, done)
+        return False
+
+
+spy = FirstPaint()
+app.installEventFilter(spy)
+from provmap_desktop.app import main
+
+main(["--db", db])
+"""
+
+#: Never needed to show a screen: reports, spreadsheets and migrations load on use.
+HEAVY = {"reportlab", "openpyxl", "alembic", "pypdf", "pdfplumber"}
+
+
+def _start(tmp_path: Path, last: str) -> tuple[str, set[str]]:
+    db = tmp_path / "school.provmap"
+    copy_school("demo", db)
+    settings = tmp_path / "settings"
+    settings.mkdir()
+    out = subprocess.run(
+        [sys.executable, "-c", _SCRIPT, str(settings), str(db), last],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    assert lines, f"the app did not start:\n{out.stdout}\n{out.stderr}"
+    found = json.loads(lines[-1])
+    return found["shown"], set(found["modules"])
+
+
+@pytest.mark.parametrize(
+    ("last", "title"), [("map", "Provision map"), ("reviews", "Reviews"), ("reports", "Reports")]
+)
+def test_the_start_loads_no_report_spreadsheet_or_migration_library(
+    tmp_path: Path, last: str, title: str
+) -> None:
+    shown, modules = _start(tmp_path, last)
+    assert shown == title
+    assert not {name.split(".")[0] for name in modules} & HEAVY
+    # Only the screen shown is built, so only its module is loaded.
+    assert "provmap_desktop.views.costs" not in modules
+    assert "PySide6.QtCharts" not in modules  # the Costs screen's charts
