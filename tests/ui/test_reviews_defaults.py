@@ -30,6 +30,7 @@ def test_with_no_review_listed_a_group_running_today_is_offered(demo_window):
     screen.groups.clear()
     groups = list(session.query(ProvisionGroup).order_by(ProvisionGroup.start_date.desc()))
     screen.groups.addItem("placeholder", None)
-    chosen = session.get(ProvisionGroup, screen._sensible_group(groups))
+    spans = [(g.id, g.start_date, g.end_date) for g in groups]
+    chosen = session.get(ProvisionGroup, screen._sensible_group(spans))
     assert chosen.start_date <= TODAY <= chosen.end_date
     assert session.query(Review).count() > 0
