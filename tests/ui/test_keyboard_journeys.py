@@ -171,6 +171,9 @@ def test_journey_6_costed_map_for_governors(demo_window, qtbot, tmp_path: Path):
         dialog.selectFile(str(target))
         dialog.accept()
 
+    # An access key works in the active window: make sure no earlier window still is.
+    demo_window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is demo_window, timeout=3000)
     on_next_modal(save)
     qtbot.keyClick(screen.pdf_button, Qt.Key.Key_P, ALT)
     qtbot.waitUntil(target.exists, timeout=10_000)
