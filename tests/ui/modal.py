@@ -12,9 +12,12 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWi
 def on_next_modal(handle: Callable[[QWidget], None], *, tries: int = 250) -> None:
     """Run ``handle`` on the next modal dialog once it is showing (give up after 5 s)."""
 
+    # A modal left showing by something earlier is not the one awaited.
+    already = QApplication.activeModalWidget()
+
     def look(left: int) -> None:
         widget = QApplication.activeModalWidget()
-        if widget is None or not widget.isVisible():
+        if widget is None or widget is already or not widget.isVisible():
             if left > 0:
                 QTimer.singleShot(20, lambda: look(left - 1))
             return
