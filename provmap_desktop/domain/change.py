@@ -221,6 +221,55 @@ class RowsRemoved(Change):
         session.flush()
 
 
+#: Refreshes what holds ``rows`` (a parent's lists) after they are added or removed.
+Settle = Callable[[Session, Sequence[Any]], None]
+
+
+def _settle_nothing(session: Session, rows: Sequence[Any]) -> None:
+    """Rows with no parent lists to refresh."""
+
+
+@dataclass
+class ChildRowsAdded(RowsAdded):
+    """Rows added under a parent: after undo and redo ``settle`` refreshes its lists."""
+
+    settle: Settle = _settle_nothing
+
+    @property
+    def row_id(self) -> int:
+        """The id of the (first) row added."""
+        return int(self.rows[0].id)
+
+    def undo(self, session: Session) -> None:
+        super().undo(session)
+        self.settle(session, self.rows)
+
+    def redo(self, session: Session) -> None:
+        super().redo(session)
+        self.settle(session, self.rows)
+
+
+@dataclass
+class ChildRowsRemoved(RowsRemoved):
+    """Rows removed, parents first: undo brings them all back with their ids."""
+
+    settle: Settle = _settle_nothing
+
+    def undo(self, session: Session) -> None:
+        # Every row first loses its old identity, so adding a parent back cannot
+        # re-attach its children as rows that still exist.
+        for row in self.rows:
+            state = inspect(row)
+            if state.detached or state.deleted:
+                make_transient(row)
+        super().undo(session)
+        self.settle(session, self.rows)
+
+    def redo(self, session: Session) -> None:
+        super().redo(session)
+        self.settle(session, self.rows)
+
+
 @dataclass
 class Steps(Change):
     """Several changes made as one edit: undone last first."""

@@ -14,14 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import inspect
-from sqlalchemy.orm import Session, make_transient
+from sqlalchemy.orm import Session
 
 from ..models import Ehcp, EhcpOutcome, EhcpProvisionItem, GroupMembership, Provision, Pupil
-from .change import Change, Changed, DomainError, FieldRule, Kind, RowsAdded, RowsRemoved
+from .change import (
+    Change,
+    Changed,
+    ChildRowsAdded,
+    ChildRowsRemoved,
+    DomainError,
+    FieldRule,
+    Kind,
+)
 from .change import set_field as _set_field
 
 PUPILS = Changed.of(Kind.PUPILS)
@@ -42,43 +49,6 @@ def _settle(session: Session, rows: Sequence[Any]) -> None:
             session.expire(owner, names)
 
 
-@dataclass
-class PlanRowsAdded(RowsAdded):
-    """Rows of a plan added: undo removes them, redo brings them back with their ids."""
-
-    @property
-    def row_id(self) -> int:
-        """The id of the (first) row added."""
-        return int(self.rows[0].id)
-
-    def undo(self, session: Session) -> None:
-        super().undo(session)
-        _settle(session, self.rows)
-
-    def redo(self, session: Session) -> None:
-        super().redo(session)
-        _settle(session, self.rows)
-
-
-@dataclass
-class PlanRowsRemoved(RowsRemoved):
-    """Rows of a plan removed (parents first): undo brings them all back with their ids."""
-
-    def undo(self, session: Session) -> None:
-        # Every row first loses its old identity, so adding the plan cannot re-attach
-        # its children as rows that still exist.
-        for row in self.rows:
-            state = inspect(row)
-            if state.detached or state.deleted:
-                make_transient(row)
-        super().undo(session)
-        _settle(session, self.rows)
-
-    def redo(self, session: Session) -> None:
-        super().redo(session)
-        _settle(session, self.rows)
-
-
 def _get(session: Session, model: type, key: int, what: str) -> Any:
     row = session.get(model, key)
     if row is None:
@@ -87,16 +57,16 @@ def _get(session: Session, model: type, key: int, what: str) -> Any:
 
 
 def _remove(session: Session, rows: list[Any]) -> Change:
-    change = PlanRowsRemoved(rows, PUPILS)
+    change = ChildRowsRemoved(rows, PUPILS, _settle)
     change.redo(session)
     return change
 
 
-def _add(session: Session, row: Any) -> PlanRowsAdded:
+def _add(session: Session, row: Any) -> ChildRowsAdded:
     session.add(row)
     session.flush()
     _settle(session, [row])
-    return PlanRowsAdded([row], PUPILS)
+    return ChildRowsAdded([row], PUPILS, _settle)
 
 
 # -- the plan -------------------------------------------------------------------------
@@ -150,7 +120,7 @@ PLAN_RULES: dict[str, FieldRule] = {
 }
 
 
-def add_plan(session: Session, pupil_id: int, la_reference: str = "") -> PlanRowsAdded:
+def add_plan(session: Session, pupil_id: int, la_reference: str = "") -> ChildRowsAdded:
     """Record that the pupil has an EHC plan (empty, to fill in); one plan per pupil."""
     pupil = _get(session, Pupil, pupil_id, "pupil")
     if pupil.ehcp is not None:
@@ -181,7 +151,7 @@ def _outcome_text(_session: Session, _row: Any, value: Any) -> str:
     return text
 
 
-def add_outcome(session: Session, plan_id: int, text: str = "New outcome") -> PlanRowsAdded:
+def add_outcome(session: Session, plan_id: int, text: str = "New outcome") -> ChildRowsAdded:
     """Add a Section E outcome at the end of the plan's list."""
     plan = _get(session, Ehcp, plan_id, "EHC plan")
     order = max((o.sort_order for o in plan.outcomes), default=0) + 1
@@ -251,7 +221,7 @@ def add_item(
     text: str = "New Section F item",
     minutes_per_week: int | None = None,
     provision_id: int | None = None,
-) -> PlanRowsAdded:
+) -> ChildRowsAdded:
     """Add a Section F item at the end of the plan's list (link it with ``update_item``)."""
     plan = _get(session, Ehcp, plan_id, "EHC plan")
     order = max((i.sort_order for i in plan.provision_items), default=0) + 1

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..models import Meeting, MeetingAction, Pupil
-from .change import Change, DomainError, FieldRule
+from .change import Change, ChildRowsAdded, DomainError, FieldRule
 from .change import set_field as _set_field
-from .plan_rows import PUPILS, RowsAddedHere, add_rows, date_or_none, get_row, remove_rows
+from .plan_rows import PUPILS, add_rows, date_or_none, get_row, remove_rows
 from .plan_rows import words as _words
 from .plan_rows import yes_no as _yes_no
 
@@ -62,7 +62,7 @@ MEETING_RULES: dict[str, FieldRule] = {
 }
 
 
-def add_meeting(session: Session, pupil_id: int, held_on: dt.date, **fields: Any) -> RowsAddedHere:
+def add_meeting(session: Session, pupil_id: int, held_on: dt.date, **fields: Any) -> ChildRowsAdded:
     """Log a meeting held on ``held_on``; ``fields`` may fill in any of ``MEETING_RULES``."""
     get_row(session, Pupil, pupil_id, "pupil")
     meeting = Meeting(
@@ -135,7 +135,7 @@ def add_action(
     *,
     owner: str = "",
     due_on: dt.date | None = None,
-) -> RowsAddedHere:
+) -> ChildRowsAdded:
     """Add an action the meeting agreed: what, who will do it, by when."""
     meeting: Meeting = get_row(session, Meeting, meeting_id, "meeting")
     action = MeetingAction(

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import inspect
-from sqlalchemy.orm import Session, make_transient
+from sqlalchemy.orm import Session
 
 from ..models import LearningPlan, Meeting
-from .change import Change, Changed, DomainError, FieldChange, Kind, RowsAdded, RowsRemoved
+from .change import (
+    Change,
+    Changed,
+    ChildRowsAdded,
+    ChildRowsRemoved,
+    DomainError,
+    FieldChange,
+    Kind,
+)
 
 PUPILS = Changed.of(Kind.PUPILS)
 #: The lists of each parent that hold its children.
@@ -38,41 +45,6 @@ def _settle(session: Session, rows: Sequence[Any]) -> None:
                 session.expire(parent, list(_LISTS[parent_type]))
 
 
-@dataclass
-class RowsAddedHere(RowsAdded):
-    """Rows added: undo removes them, redo brings them back with their ids."""
-
-    @property
-    def row_id(self) -> int:
-        """The id of the (first) row added."""
-        return int(self.rows[0].id)
-
-    def undo(self, session: Session) -> None:
-        super().undo(session)
-        _settle(session, self.rows)
-
-    def redo(self, session: Session) -> None:
-        super().redo(session)
-        _settle(session, self.rows)
-
-
-@dataclass
-class RowsRemovedHere(RowsRemoved):
-    """Rows removed (parents first): undo brings them all back with their ids."""
-
-    def undo(self, session: Session) -> None:
-        for row in self.rows:
-            state = inspect(row)
-            if state.detached or state.deleted:
-                make_transient(row)
-        super().undo(session)
-        _settle(session, self.rows)
-
-    def redo(self, session: Session) -> None:
-        super().redo(session)
-        _settle(session, self.rows)
-
-
 def get_row(session: Session, model: type, key: int, what: str) -> Any:
     """The row ``key`` of ``model``, or a refusal naming ``what`` is gone."""
     row = session.get(model, key)
@@ -81,17 +53,17 @@ def get_row(session: Session, model: type, key: int, what: str) -> Any:
     return row
 
 
-def add_rows(session: Session, *rows: Any) -> RowsAddedHere:
+def add_rows(session: Session, *rows: Any) -> ChildRowsAdded:
     """Add ``rows`` (parents first), flush so they have ids, and return the change."""
     session.add_all(rows)
     session.flush()
     _settle(session, rows)
-    return RowsAddedHere(list(rows), PUPILS)
+    return ChildRowsAdded(list(rows), PUPILS, _settle)
 
 
 def remove_rows(session: Session, rows: list[Any]) -> Change:
     """Delete ``rows`` (parents first); undo brings them back with their ids."""
-    change = RowsRemovedHere(rows, PUPILS)
+    change = ChildRowsRemoved(rows, PUPILS, _settle)
     change.redo(session)
     return change
 

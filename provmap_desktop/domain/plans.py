@@ -34,11 +34,10 @@ from ..models import (
     Pupil,
     TargetResult,
 )
-from .change import Change, DomainError, FieldRule, Steps
+from .change import Change, ChildRowsAdded, DomainError, FieldRule, Steps
 from .change import set_field as _set_field
 from .plan_rows import (
     PUPILS,
-    RowsAddedHere,
     add_rows,
     assign,
     date_or_none,
@@ -81,7 +80,7 @@ def _next_order(rows: list[Any]) -> int:
 
 def start_plan(
     session: Session, pupil_id: int, started_on: dt.date, review_due: dt.date | None = None
-) -> RowsAddedHere:
+) -> ChildRowsAdded:
     """Start the pupil's first plan (or a fresh one after the last was reviewed)."""
     pupil: Pupil = get_row(session, Pupil, pupil_id, "pupil")
     if current_plan(session, pupil_id) is not None:
@@ -188,7 +187,7 @@ OUTCOME_RULES: dict[str, FieldRule] = {"text": _outcome_text, "ehcp_outcome_id":
 
 def add_outcome(
     session: Session, plan_id: int, text: str, ehcp_outcome_id: int | None = None
-) -> RowsAddedHere:
+) -> ChildRowsAdded:
     """Add a long-term outcome, linked to an EHC plan Section E outcome if given."""
     plan = _open_plan(session, plan_id)
     row = PlanOutcome(
@@ -251,7 +250,7 @@ def add_target(
     baseline: str = "",
     success_criterion: str = "",
     target_date: dt.date | None = None,
-) -> RowsAddedHere:
+) -> ChildRowsAdded:
     """Add a small-step target: what, where from (baseline), how we will know, by when."""
     plan = _open_plan(session, plan_id)
     row = PlanTarget(plan_id=plan_id, pupil_id=plan.pupil_id, sort_order=_next_order(plan.targets))
@@ -282,7 +281,7 @@ def remove_target(session: Session, target_id: int) -> Change:
 
 def link_provision(
     session: Session, plan_id: int, provision_id: int, group_id: int | None = None
-) -> RowsAddedHere:
+) -> ChildRowsAdded:
     """Name a provision from the map (and its group, if one) that serves the plan."""
     plan = _open_plan(session, plan_id)
     provision = get_row(session, Provision, provision_id, "provision")

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...domain import ehcp
-from ...domain.change import Change
+from ...domain.change import Change, ChildRowsAdded
 from ...models import Ehcp, EhcpProvisionItem, Provision, Pupil
 from ...services.pupils import section_f_gaps, suggest_membership
 from ...ui.cells import table_item
@@ -212,7 +212,7 @@ class SectionFTab(BoundTab):
             return
         plan_id = plan.id
         edit = self._edit("add Section F item", lambda s: ehcp.add_item(s, plan_id))
-        if edit is None or not isinstance(edit.change, ehcp.PlanRowsAdded):
+        if edit is None or not isinstance(edit.change, ChildRowsAdded):
             return
         self.item_id = edit.change.row_id
         self.pane.refresh()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from ...domain import meetings
-from ...domain.change import Change
+from ...domain.change import Change, ChildRowsAdded
 from ...models import Meeting, MeetingAction, Pupil
 from ...services.formatting import format_date
 from ...services.plans import meetings_of
@@ -201,7 +201,7 @@ class MeetingsTab(BoundTab):
             return
         pupil_id, today = pupil.id, self.pane.ctx.today
         edit = self._edit("log a meeting", lambda s: meetings.add_meeting(s, pupil_id, today))
-        if edit is not None and isinstance(edit.change, meetings.RowsAddedHere):
+        if edit is not None and isinstance(edit.change, ChildRowsAdded):
             self.meeting_id = edit.change.row_id
             self.pane.refresh()
             self.fields["parents_present"].setFocus()
