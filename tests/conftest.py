@@ -15,7 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from provmap_desktop.models import Base
 from provmap_desktop.storage.audit import install_audit
 
+from .pg_server import pg_server_url
 from .schools import templates
+
+__all__ = ["pg_server_url"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
