@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from stdnum.gb import upn as _upn
 
 from ..models import (
+    CustomFieldValue,
+    DocumentContent,
     EhcpProvisionItem,
     GroupMembership,
     LearningPlan,
@@ -31,6 +33,7 @@ from ..models import (
     PlanProvision,
     PlanTarget,
     Pupil,
+    PupilDocument,
     Review,
     SchoolSettings,
     SessionAttendance,
@@ -282,7 +285,8 @@ class Erased(Change):
 def erase(session: Session, pupil_id: int) -> Erased:
     """Delete the pupil and every row about them, for good.
 
-    Their attendance, reviews, plans, meetings, allocations, profile and EHC plan go; a
+    Their attendance, reviews, plans, meetings, custom field values, documents,
+    allocations, profile and EHC plan go; a
     Section F item of another plan that named one of their allocations is unlinked. The record of
     changes still holds them: ``services.data_protection.erase_pupil`` blanks it too,
     and is what a screen calls.
@@ -290,8 +294,19 @@ def erase(session: Session, pupil_id: int) -> Erased:
     pupil = _pupil(session, pupil_id)
     session.execute(delete(SessionAttendance).where(SessionAttendance.pupil_id == pupil_id))
     session.execute(delete(Review).where(Review.pupil_id == pupil_id))
-    # Plans and meetings, children first (every row of them carries the pupil's id).
-    for model in (MeetingAction, Meeting, PlanTarget, PlanOutcome, PlanProvision, LearningPlan):
+    # Plans, meetings, custom field values and documents (the bytes first), children
+    # first: every row of them carries the pupil's id.
+    for model in (
+        MeetingAction,
+        Meeting,
+        PlanTarget,
+        PlanOutcome,
+        PlanProvision,
+        LearningPlan,
+        CustomFieldValue,
+        DocumentContent,
+        PupilDocument,
+    ):
         session.execute(delete(model).where(model.pupil_id == pupil_id))
     theirs = select(GroupMembership.id).where(GroupMembership.pupil_id == pupil_id)
     session.execute(

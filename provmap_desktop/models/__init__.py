@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .audit import AuditEntry
 from .base import Base, Money
+from .extras import CustomField, CustomFieldValue, DocumentContent, FieldKind, PupilDocument
 from .planning import NeedGrade, PlannedNeed, StaffTraining, Training, provision_trainings
 from .plans import (
     LearningPlan,
@@ -33,10 +34,14 @@ __all__ = [
     "AcademicYear",
     "AuditEntry",
     "Base",
+    "CustomField",
+    "CustomFieldValue",
     "DeliverySession",
+    "DocumentContent",
     "Ehcp",
     "EhcpOutcome",
     "EhcpProvisionItem",
+    "FieldKind",
     "FundingBudget",
     "FundingStream",
     "GroupMembership",
@@ -53,6 +58,7 @@ __all__ = [
     "Provision",
     "ProvisionGroup",
     "Pupil",
+    "PupilDocument",
     "PupilProfile",
     "PupilYear",
     "Review",

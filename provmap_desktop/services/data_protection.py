@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy import Engine, inspect, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from ..domain import custom_fields
 from ..domain.change import Changed, DomainError
+from ..domain.documents import documents_of
 from ..domain.pupils import erase
 from ..models import (
     AuditEntry,
@@ -33,6 +35,7 @@ from ..models import (
 )
 from ..storage.audit import AUDIT_OFF
 from ..storage.safe_files import atomic_write
+from .documents import export_documents
 from .plans import meetings_of, plan_versions
 
 ERASED = "(erased)"
@@ -152,6 +155,8 @@ def subject_access_export(session: Session, pupil: Pupil) -> dict[str, Any]:
         "reviews": [_columns(r) for r in reviews],
         "plans": _plans_export(session, pupil),
         "meetings": _meetings_export(session, pupil),
+        "custom_fields": _custom_fields_export(session, pupil),
+        "documents": [_columns(d) for d in documents_of(session, pupil.id)],
         "attendance": _attendance_export(session, pupil),
         "audit": _audit_export(session, pupil),
     }
@@ -192,6 +197,19 @@ def _meetings_export(session: Session, pupil: Pupil) -> list[dict[str, Any]]:
     return [
         {**(_columns(m) or {}), "actions": [_columns(a) for a in m.actions]}
         for m in sorted(meetings_of(session, pupil.id), key=lambda m: (m.held_on, m.id))
+    ]
+
+
+def _custom_fields_export(session: Session, pupil: Pupil) -> list[dict[str, Any]]:
+    """The pupil's value of each custom field the school keeps (blank ones too)."""
+    values = custom_fields.values_of(session, pupil.id)
+    return [
+        {
+            "field": field.name,
+            "kind": field.kind,
+            "value": custom_fields.shown_value(field, values.get(field.id)),
+        }
+        for field in custom_fields.fields_in_order(session)
     ]
 
 
@@ -252,9 +270,22 @@ def _audit_export(session: Session, pupil: Pupil) -> list[dict[str, Any]]:
     ]
 
 
+def documents_folder(json_path: Path) -> Path:
+    """Where a subject access export's documents go: a folder beside its JSON."""
+    return json_path.with_name(f"{json_path.stem} documents")
+
+
 def write_subject_access_json(session: Session, pupil: Pupil, path: Path) -> None:
-    """Write the export to ``path`` whole or not at all (temp file, then rename)."""
-    text = json.dumps(subject_access_export(session, pupil), indent=2, ensure_ascii=False)
+    """Write the export to ``path`` whole or not at all (temp file, then rename).
+
+    The pupil's documents are written as files into ``documents_folder(path)``; the
+    JSON lists each with the name of its file there.
+    """
+    path = Path(path)
+    export = subject_access_export(session, pupil)
+    if export["documents"]:
+        export["documents"] = export_documents(session, pupil.id, documents_folder(path))
+    text = json.dumps(export, indent=2, ensure_ascii=False)
     with atomic_write(Path(path)) as temp:
         temp.write_text(text, encoding="utf-8")
 

@@ -37,6 +37,7 @@ from ..models import AcademicYear
 from ..storage.audit import AUDIT_OFF
 from .calendar import SchoolCalendar
 from .demo_activity import build_activity
+from .demo_documents import add_fields_and_documents
 from .demo_ehcp import add_ehcps
 from .demo_planning import add_plan
 from .demo_plans import add_plans_and_meetings
@@ -110,6 +111,7 @@ def _build(session: Session, today: dt.date) -> None:
     )
     add_ehcps(session, rng, text, today, pupils, memberships)
     add_plans_and_meetings(session, SEED + 16, today, pupils, maya)
+    add_fields_and_documents(session, today, pupils, maya)
     add_budgets(session, [p for year in pupils.values() for p in year], (previous, current))
     close_previous_year(session, previous)
     mark_leavers(session, current)

@@ -8,6 +8,7 @@ record of a (schema-checked) document with its owner's id filled in.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, Time
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, LargeBinary, Time
 
 from ..models import Base, Money, provision_trainings, provision_year_groups
 
@@ -120,12 +121,34 @@ PARTS: tuple[Part, ...] = (
         noun="meeting",
         children=(Part("actions", "meeting_actions", "meeting_id", noun="meeting action"),),
     ),
+    Part(
+        "custom_fields",
+        "custom_fields",
+        noun="custom field",
+        children=(Part("values", "custom_field_values", "field_id", noun="custom field value"),),
+    ),
+    Part(
+        "documents",
+        "pupil_documents",
+        noun="document",
+        children=(
+            Part("content", "document_contents", "document_id", single=True, noun="document file"),
+        ),
+    ),
     Part("audit", "audit_log", noun="audit entry"),
 )
 #: Lists and fields added after version 1 was first written: a document may leave them
 #: out (read as empty, or null).
 LATER_PARTS = frozenset(
-    {"trainings", "staff_trainings", "planned_needs", "learning_plans", "meetings"}
+    {
+        "trainings",
+        "staff_trainings",
+        "planned_needs",
+        "learning_plans",
+        "meetings",
+        "custom_fields",
+        "documents",
+    }
 )
 
 SETTINGS_TABLE = "school_settings"
@@ -161,6 +184,8 @@ def to_json(column: Column[Any], value: Any) -> Any:
     if column.name in JSON_COLUMNS:
         return json.loads(value)
     kind = column.type
+    if isinstance(kind, LargeBinary):
+        return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(kind, Money):
         return f"{Decimal(value):.2f}"
     if isinstance(value, dt.date | dt.time):  # a datetime is a date too
@@ -179,6 +204,8 @@ def from_json(column: Column[Any], value: Any) -> Any:
     if column.name in JSON_COLUMNS:
         return json.dumps(value)
     kind = column.type
+    if isinstance(kind, LargeBinary):
+        return base64.b64decode(value)
     if isinstance(kind, Money):
         return Decimal(value)
     if isinstance(kind, DateTime):

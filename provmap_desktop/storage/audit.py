@@ -24,7 +24,13 @@ AUDIT_OFF = "audit_off"
 
 
 def _jsonable(value: Any) -> Any:
-    """A value JSON can hold: dates as ISO text, amounts as exact decimal text."""
+    """A value JSON can hold: dates as ISO text, amounts as exact decimal text.
+
+    A file's bytes are logged only as their size: the log must not hold a second copy
+    of a document (which erasure would then have to find as well).
+    """
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"({len(value)} bytes)"
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -1,0 +1,120 @@
+"""Documents on disk: reading a file to attach, private copies to view, export copies.
+
+A document lives in the database. To be opened with the system's viewer it is copied
+to a private temporary folder (owner-only, made fresh for this run of the app) as an
+owner-only file; ``ViewingCopies.remove_all`` deletes every copy made, and the app
+calls it when it closes at the latest. No Qt here: the screen hands the path to the
+viewer.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ..domain.change import DomainError
+from ..domain.documents import check_size, content_of, documents_of, media_type_of
+from ..models import PupilDocument
+from ..storage.safe_files import PRIVATE_FILE, atomic_write
+
+
+def read_for_attaching(path: Path) -> bytes:
+    """The bytes of the file at ``path``; refused (before reading) when over 20 MB."""
+    path = Path(path)
+    media_type_of(path.name)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DomainError(f"{path.name} cannot be opened ({exc.strerror}).") from None
+    check_size(path.name, size)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DomainError(f"{path.name} cannot be read ({exc.strerror}).") from None
+    check_size(path.name, len(data))
+    return data
+
+
+def safe_file_name(name: str, fallback: str = "document") -> str:
+    """A file name with no folder part and nothing a file system refuses."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", Path(name).name).strip(" .")
+    return cleaned or fallback
+
+
+class ViewingCopies:
+    """Private temporary copies of documents for the system viewer, removed at the end."""
+
+    def __init__(self) -> None:
+        self._folder: Path | None = None
+        atexit.register(self.remove_all)
+
+    @property
+    def folder(self) -> Path:
+        """The private folder of this run's copies (owner-only), made when first needed."""
+        if self._folder is None or not self._folder.is_dir():
+            # mkdtemp makes the folder readable by its owner only.
+            self._folder = Path(tempfile.mkdtemp(prefix="provmap-view-"))
+        return self._folder
+
+    def copy_of(self, session: Session, document_id: int) -> Path:
+        """Write the document to a new owner-only file and return its path."""
+        document = session.get(PupilDocument, document_id)
+        if document is None:
+            raise DomainError("That document is no longer in the database.")
+        data = content_of(session, document_id)
+        # Each copy has a folder of its own, so the file keeps its real name.
+        holder = Path(tempfile.mkdtemp(dir=self.folder))
+        path = holder / safe_file_name(document.file_name)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return path
+
+    def remove_all(self) -> None:
+        """Delete every copy made (and the folder); safe to call more than once."""
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+
+def export_documents(session: Session, pupil_id: int, folder: Path) -> list[dict[str, object]]:
+    """Write each of the pupil's documents into ``folder``; their facts, with file names.
+
+    Files are numbered ("01 EP report.pdf") so two documents with the same name both
+    survive; each is written whole or not at all.
+    """
+    found = documents_of(session, pupil_id)
+    if not found:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    listed: list[dict[str, object]] = []
+    for number, document in enumerate(reversed(found), start=1):
+        name = f"{number:02d} {safe_file_name(document.file_name)}"
+        with atomic_write(folder / name) as temp:
+            temp.write_bytes(content_of(session, document.id))
+        listed.append(
+            {
+                "id": document.id,
+                "title": document.title,
+                "file_name": document.file_name,
+                "media_type": document.media_type,
+                "size_bytes": document.size_bytes,
+                "added_on": document.added_on.isoformat(),
+                "added_by": document.added_by,
+                "file": f"{folder.name}/{name}",
+            }
+        )
+    return listed
+
+
+def remove_quietly(path: Path) -> None:
+    """Delete one file if it is still there."""
+    with contextlib.suppress(OSError):
+        Path(path).unlink()
