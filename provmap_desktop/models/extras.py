@@ -117,6 +117,9 @@ class DocumentContent(Base):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"), index=True)
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
+    #: Known to the ORM so the document is always written before its bytes.
+    document: Mapped[PupilDocument] = relationship()
+
 
 __all__ = [
     "CustomField",
