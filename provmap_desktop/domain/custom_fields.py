@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import CustomField, CustomFieldValue, FieldKind, Pupil
+from ..services.formatting import parse_date
 from .change import (
     Change,
     Changed,
@@ -80,7 +81,9 @@ def _checked_choices(kind: FieldKind, text: Any) -> str:
 
 def fields_in_order(session: Session) -> list[CustomField]:
     """Every custom field, in the order Settings lists them."""
-    return list(session.scalars(select(CustomField).order_by(CustomField.sort_order, CustomField.id)))
+    return list(
+        session.scalars(select(CustomField).order_by(CustomField.sort_order, CustomField.id))
+    )
 
 
 def add_field(
@@ -148,9 +151,12 @@ def update_field(session: Session, field_id: int, field_name: str, value: Any) -
 
 def values_held(session: Session, field_id: int) -> int:
     """How many pupils have a value in the field (removing it would lose them)."""
-    return session.scalar(
-        select(func.count(CustomFieldValue.id)).where(CustomFieldValue.field_id == field_id)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count(CustomFieldValue.id)).where(CustomFieldValue.field_id == field_id)
+        )
+        or 0
+    )
 
 
 def remove_field(session: Session, field_id: int) -> Change:
@@ -173,8 +179,9 @@ def remove_field(session: Session, field_id: int) -> Change:
 def stored_value(field: CustomField, value: Any) -> str:
     """``value`` as the field stores it ("" for none); ``DomainError`` when it does not fit.
 
-    Text may be given for any kind (an import's cell): a date as dd/mm/yyyy or
-    yyyy-mm-dd, yes/no as yes, no, y, n, true, false, 1 or 0, a choice in any case.
+    Text may be given for any kind: a date as dd/mm/yyyy or yyyy-mm-dd (an import reads
+    the other ways an MIS writes dates first), yes/no as yes, no, y, n, true, false, 1
+    or 0, a choice in any case.
     """
     kind = FieldKind(field.kind)
     if value is None:
@@ -212,10 +219,8 @@ def stored_value(field: CustomField, value: Any) -> str:
 
 
 def _read_date(field: CustomField, text: str) -> dt.date:
-    from ..services.importing.values import parse_mis_date
-
     try:
-        return parse_mis_date(text)
+        return parse_date(text)
     except ValueError:
         raise DomainError(f"“{field.name}” is a date (dd/mm/yyyy), not “{text}”.") from None
 

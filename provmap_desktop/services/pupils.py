@@ -6,8 +6,10 @@ subject access exports and erasure in ``services.data_protection``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
@@ -15,13 +17,17 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 from ..domain import pupils as domain_pupils
 from ..domain.pupils import TO_COMPLETE
 from ..models import (
+    CustomField,
+    CustomFieldValue,
     Ehcp,
     EhcpProvisionItem,
+    FieldKind,
     GroupMembership,
     ProvisionGroup,
     Pupil,
     YearGroup,
 )
+from .formatting import parse_date
 
 __all__ = [
     "TO_COMPLETE",
@@ -49,6 +55,9 @@ class PupilFilter:
     cla: bool | None = None
     include_archived: bool = False
     archived_only: bool = False
+    #: A custom field to filter on, and the words its value must hold ("" for any value).
+    custom_field_id: int | None = None
+    custom_text: str = ""
 
 
 def _like(word: str) -> str:
@@ -101,6 +110,8 @@ def find_pupils(session: Session, pupil_filter: PupilFilter | None = None) -> li
     ):
         if wanted is not None:
             query = query.where(column.is_(wanted))
+    if f.custom_field_id is not None and f.custom_text.strip():
+        query = query.where(_custom_value_holds(session, f.custom_field_id, f.custom_text))
     # Pupils with no year group sort after every year group.
     query = query.order_by(
         YearGroup.sort_order.is_(None),
@@ -110,6 +121,42 @@ def find_pupils(session: Session, pupil_filter: PupilFilter | None = None) -> li
         Pupil.id,
     )
     return list(session.scalars(query).unique())
+
+
+def _custom_value_holds(session: Session, field_id: int, text: str) -> Any:
+    """A condition: the pupil's value of the custom field holds ``text`` (any case).
+
+    A date field is matched on the day when ``text`` is a whole date (dd/mm/yyyy), and
+    on the stored yyyy-mm-dd form otherwise (so "2026" finds every date that year).
+    """
+    wanted = text.strip()
+    field = session.get(CustomField, field_id)
+    condition: Any = CustomFieldValue.value.ilike(_like(wanted), escape="\\")
+    if field is not None and field.kind == FieldKind.DATE:
+        with contextlib.suppress(ValueError):
+            condition = CustomFieldValue.value == parse_date(wanted).isoformat()
+    elif field is not None and field.kind in (FieldKind.YES_NO, FieldKind.CHOICE):
+        condition = func.lower(CustomFieldValue.value) == wanted.casefold()
+    return (
+        select(CustomFieldValue.id)
+        .where(
+            CustomFieldValue.pupil_id == Pupil.id,
+            CustomFieldValue.field_id == field_id,
+            condition,
+        )
+        .exists()
+    )
+
+
+def custom_values(session: Session, field_id: int) -> dict[int, str]:
+    """Every pupil's stored value of a custom field, by pupil id."""
+    return dict(
+        session.execute(
+            select(CustomFieldValue.pupil_id, CustomFieldValue.value).where(
+                CustomFieldValue.field_id == field_id
+            )
+        ).all()
+    )
 
 
 # --- pupils still to complete -------------------------------------------------------

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.change import Changed, Kind
+from ..domain.custom_fields import fields_in_order
 from ..services.importing import (
     CTF_MAPPING,
     FIELD_LABELS,
@@ -53,7 +54,8 @@ from ..services.importing import (
     SourceRow,
     apply_import,
     build_preview,
-    guess_mapping,
+    custom_key,
+    guess_with_custom,
     is_ctf,
     new_classes_words,
     next_year_start,
@@ -148,6 +150,14 @@ class ImportPupilsDialog(QDialog):
             combo.setEnabled(False)
             self.combos[name] = combo
             form.addRow(label, combo)
+        # The school's own fields can be filled from a column too.
+        for field in fields_in_order(self.ctx.session):
+            combo = QComboBox()
+            combo.setAccessibleName(f"Column for {field.name}")
+            combo.setEnabled(False)
+            self.combos[custom_key(field.id)] = combo
+            form.addRow(f"{field.name} (custom field)", combo)
+        self.ctx.session.rollback()  # end the read: the file is not held open
         fields = QWidget()
         fields.setLayout(form)
         scroll = QScrollArea()
@@ -192,7 +202,8 @@ class ImportPupilsDialog(QDialog):
             else:
                 table: CsvTable = read_csv(path)
                 self.rows, headers = table.rows, table.headers
-                mapping = guess_mapping(headers)
+                mapping = guess_with_custom(self.ctx.session, headers)
+                self.ctx.session.rollback()
         except ImportFileError as exc:
             self.file_message.setText(f"{exc} Choose another file.")
             self._fill_combos([], {}, editable=False)

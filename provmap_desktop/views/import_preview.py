@@ -10,7 +10,6 @@ from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QHeaderView, QStyle, QTableWidget, QTableWidgetItem
 
 from ..services.importing import (
-    FIELD_LABELS,
     ImportPreview,
     RowAction,
     RowResult,
@@ -34,7 +33,7 @@ def row_details(result: RowResult) -> str:
         return " ".join(result.reasons)
     parts = []
     if result.action is RowAction.UPDATE:
-        changed = ", ".join(FIELD_LABELS[name] for name in result.changes)
+        changed = ", ".join(result.label(name) for name in result.changes)
         parts.append(f"Changes: {changed}.")
     parts += result.notes
     return " ".join(parts)

@@ -1,4 +1,5 @@
-"""Settings: the school's details, its term dates, staff roles and rates, and staff."""
+"""Settings: the school's details, its term dates, staff roles and rates, staff, funding
+and the custom pupil fields."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from ..ui.context import AppContext
 from ..ui.edits import DomainEdit, EditRefused, perform
 from ..ui.entity_table import Column, EntityTableModel, install_delegates
 from ..ui.speech import ValueLabel
+from .custom_fields_box import CustomFieldsBox
 
 KIND = Kind.SETTINGS
 
@@ -57,6 +59,8 @@ class SettingsScreen(QWidget):
         layout.addWidget(self._roles_box())
         layout.addWidget(self._staff_box())
         layout.addWidget(self._funding_box())
+        self.custom_fields_box = CustomFieldsBox(ctx, self.show_message)
+        layout.addWidget(self.custom_fields_box)
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

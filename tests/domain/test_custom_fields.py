@@ -59,7 +59,8 @@ def test_a_value_that_does_not_fit_is_refused_and_nothing_is_stored(school: Scho
         custom_fields.add_field(s, "hearing TEST", FieldKind.TEXT)
     with pytest.raises(DomainError, match="needs its choices"):
         custom_fields.add_field(s, "Empty list", FieldKind.CHOICE, "")
-    assert _values(school, date_id) == {} and _values(school, choice_id) == {}
+    assert _values(school, date_id) == {}
+    assert _values(school, choice_id) == {}
 
 
 def test_setting_changing_and_clearing_a_value_undoes(school: School) -> None:
@@ -121,7 +122,8 @@ def test_a_kind_or_a_choice_in_use_cannot_change_under_the_values(school: School
     s.commit()
     with school.fresh() as fresh:
         field = fresh.get(CustomField, field_id)
-        assert field is not None and field.choice_list == ["In place", "Being written"]
+        assert field is not None
+        assert field.choice_list == ["In place", "Being written"]
 
 
 def test_a_pupils_values_go_when_the_pupil_is_erased(school: School) -> None:

@@ -133,7 +133,8 @@ def test_subject_access_writes_the_documents_beside_the_json(
     write_subject_access_json(school.session, pupil, out)
     export = json.loads(out.read_text(encoding="utf-8"))
     (listed,) = export["documents"]
-    assert listed["title"] == "EP report" and listed["added_on"] == "2026-11-20"
+    assert listed["title"] == "EP report"
+    assert listed["added_on"] == "2026-11-20"
     assert (out.parent / listed["file"]).read_bytes() == data
     assert listed["file"] == "Ava documents/01 EP report.pdf"
 

@@ -55,7 +55,7 @@ def demo_window(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
 
 
 #: Each screen, and on Pupils each tab of the pupil pane (a pupil with an EHC plan).
-VIEWS = [(spec.key, None) for spec in SCREENS] + [("pupils", tab) for tab in range(1, 7)]
+VIEWS = [(spec.key, None) for spec in SCREENS] + [("pupils", tab) for tab in range(1, 8)]
 
 
 def show(window, key: str, pane_tab: int | None) -> None:  # type: ignore[no-untyped-def]

@@ -24,8 +24,16 @@ from .common import (
     RowAction,
     RowResult,
     SourceRow,
+    custom_key,
 )
-from .csv_import import CsvTable, decode_csv, guess_mapping, parse_csv, read_csv
+from .csv_import import (
+    CsvTable,
+    decode_csv,
+    guess_custom_mapping,
+    guess_mapping,
+    parse_csv,
+    read_csv,
+)
 from .values import parse_mis_date
 
 if TYPE_CHECKING:
@@ -52,9 +60,12 @@ __all__ = [
     "SourceRow",
     "apply_import",
     "build_preview",
+    "custom_key",
     "decode_csv",
     "format_report",
+    "guess_custom_mapping",
     "guess_mapping",
+    "guess_with_custom",
     "import_file",
     "intake_start",
     "intake_words",
@@ -187,7 +198,7 @@ def preview_file(
         )
     table = read_csv(path)
     _check_rows(len(table.rows))
-    chosen = mapping if mapping is not None else guess_mapping(table.headers)
+    chosen = mapping if mapping is not None else guess_with_custom(session, table.headers)
     return build_preview(
         session,
         table.rows,
@@ -197,6 +208,17 @@ def preview_file(
         today=today,
         intake_starts=starts,
     )
+
+
+def guess_with_custom(session: Session, headers: list[str]) -> dict[str, str | None]:
+    """The guessed columns for the pupil fields and for each of the school's custom fields."""
+    from ...domain.custom_fields import fields_in_order
+
+    mapping = guess_mapping(headers)
+    names = {f.id: f.name for f in fields_in_order(session)}
+    used = {column for column in mapping.values() if column}
+    mapping.update(guess_custom_mapping(headers, names, used))
+    return mapping
 
 
 def intake_start(session: Session, intake_year: str, today: dt.date | None = None) -> dt.date:

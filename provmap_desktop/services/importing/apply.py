@@ -8,11 +8,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...domain import ehcp, school
+from ...domain import custom_fields, ehcp, school
 from ...domain import pupils as pupils_domain
 from ...models import Pupil, SchoolClass
 from ...storage.autobackup import copy_before
-from .common import ImportPreview, ImportRefusedError, ImportResult, RowAction
+from .common import (
+    ImportPreview,
+    ImportRefusedError,
+    ImportResult,
+    RowAction,
+    custom_field_id,
+)
 from .values import squash
 
 
@@ -37,7 +43,15 @@ def apply_import(session: Session, preview: ImportPreview) -> ImportResult:
         for result in preview.rows:
             if result.action is RowAction.UNCHANGED:
                 continue
-            values = _domain_values(result.values, classes.ids)
+            custom = {
+                field_id: value
+                for key, value in result.values.items()
+                if (field_id := custom_field_id(key)) is not None
+            }
+            values = _domain_values(
+                {k: v for k, v in result.values.items() if custom_field_id(k) is None},
+                classes.ids,
+            )
             pupil_id = pupils.get(result.upn)
             if pupil_id is None:
                 pupil_id = _add(session, result.upn, values)
@@ -49,6 +63,8 @@ def apply_import(session: Session, preview: ImportPreview) -> ImportResult:
                     pupils_domain.update(session, pupil_id, name, values.pop(name))
             for name, value in values.items():
                 pupils_domain.update(session, pupil_id, name, value)
+            for field_id, value in custom.items():
+                custom_fields.set_value(session, pupil_id, field_id, value)
             if result.intake:
                 _plan_comes_with(session, pupil_id)
         session.commit()

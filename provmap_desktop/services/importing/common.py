@@ -32,6 +32,22 @@ FIELD_LABELS: dict[str, str] = {
     "sen_start_date": "SEN start date",
 }
 FIELDS: tuple[str, ...] = tuple(FIELD_LABELS)
+#: A mapping key for one of the school's custom pupil fields: ``custom:<field id>``.
+CUSTOM_PREFIX = "custom:"
+
+
+def custom_key(field_id: int) -> str:
+    """The mapping key of custom field ``field_id``."""
+    return f"{CUSTOM_PREFIX}{field_id}"
+
+
+def custom_field_id(key: str) -> int | None:
+    """The custom field a mapping key names, or None for a pupil field."""
+    if key.startswith(CUSTOM_PREFIX) and key[len(CUSTOM_PREFIX) :].isdigit():
+        return int(key[len(CUSTOM_PREFIX) :])
+    return None
+
+
 REQUIRED_FIELDS: tuple[str, ...] = ("upn", "surname", "forename")
 #: The longest name the database holds (``Pupil.surname`` and the forenames).
 NAME_LENGTH = 100
@@ -81,6 +97,12 @@ class RowResult:
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     #: Taken as next year's intake (joins on the first day of next year).
     intake: bool = False
+    #: The names of the custom fields among ``values`` (by mapping key), for messages.
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, name: str) -> str:
+        """What a field of the row is called: a pupil field's label or a custom name."""
+        return FIELD_LABELS.get(name) or self.labels.get(name, name)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .common import FIELDS, ImportFileError, SourceRow
+from .common import FIELDS, ImportFileError, SourceRow, custom_key
 from .values import squash
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t")
@@ -170,3 +170,16 @@ def guess_mapping(headers: list[str]) -> dict[str, str | None]:
                 used.add(found)
                 break
     return mapping
+
+
+def guess_custom_mapping(
+    headers: list[str], names: dict[int, str], used: set[str] | None = None
+) -> dict[str, str | None]:
+    """For each custom field (id -> name), the column whose header is its name, if any.
+
+    Matching ignores case, spaces and punctuation; a column already ``used`` for a
+    pupil field is not taken again.
+    """
+    taken = set(used or ())
+    by_key = {squash(h): h for h in headers if h not in taken}
+    return {custom_key(field_id): by_key.get(squash(name)) for field_id, name in names.items()}

@@ -7,13 +7,16 @@ row with a reason, listing every reason so the file can be fixed in one pass.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...models import Pupil
+from ...domain import custom_fields
+from ...domain.change import DomainError
+from ...models import CustomField, CustomFieldValue, FieldKind, Pupil
 from .checking import RowChecker
 from .common import (
     FIELD_LABELS,
@@ -24,8 +27,9 @@ from .common import (
     RowAction,
     RowResult,
     SourceRow,
+    custom_field_id,
 )
-from .values import class_base
+from .values import class_base, parse_mis_date
 
 
 def _raw_values(row: SourceRow, mapping: dict[str, str | None]) -> dict[str, str]:
@@ -40,8 +44,11 @@ def _raw_values(row: SourceRow, mapping: dict[str, str | None]) -> dict[str, str
     return raw
 
 
-def _current(pupil: Pupil, name: str) -> Any:
+def _current(pupil: Pupil, name: str, custom: dict[tuple[int, int], str]) -> Any:
     """A pupil's value now, in the form a checked row holds it."""
+    field_id = custom_field_id(name)
+    if field_id is not None:
+        return custom.get((field_id, pupil.id), "")
     if name == "year_group":
         return pupil.year_group_id
     if name == "class_name":
@@ -83,7 +90,14 @@ def build_preview(
         intake_starts=intake_starts,
     )
     existing = {p.upn: p for p in session.scalars(select(Pupil))}
-    preview.rows = [_row_result(row, mapping, checker, existing) for row in rows]
+    fields = _custom_fields(session, mapping)
+    custom = {
+        (v.field_id, v.pupil_id): v.value
+        for v in session.scalars(
+            select(CustomFieldValue).where(CustomFieldValue.field_id.in_(list(fields)))
+        )
+    }
+    preview.rows = [_row_result(row, mapping, checker, existing, fields, custom) for row in rows]
     _refuse_repeated_upns(preview.rows, unit)
     if checker.intake_rows and checker.intake_group and checker.intake_starts:
         preview.intake = IntakeOffer(
@@ -96,17 +110,59 @@ def build_preview(
     return preview
 
 
+def _custom_fields(session: Session, mapping: dict[str, str | None]) -> dict[int, CustomField]:
+    """The custom fields the mapping gives a column, by id."""
+    wanted = [
+        field_id
+        for key, column in mapping.items()
+        if column and (field_id := custom_field_id(key)) is not None
+    ]
+    if not wanted:
+        return {}
+    return {f.id: f for f in session.scalars(select(CustomField).where(CustomField.id.in_(wanted)))}
+
+
+def _check_custom(
+    row: SourceRow,
+    mapping: dict[str, str | None],
+    fields: dict[int, CustomField],
+    result: RowResult,
+) -> None:
+    """Read the row's custom field cells into ``result.values``, or give reasons."""
+    for key, column in mapping.items():
+        field_id = custom_field_id(key)
+        if column is None or field_id not in fields:
+            continue
+        text = row.values.get(column)
+        if text is None:
+            continue
+        field = fields[field_id]
+        result.labels[key] = field.name
+        value: Any = text
+        if field.kind == FieldKind.DATE and text.strip():
+            # "08 October 2014", "14/03/2016 00:00:00": the ways an MIS writes a date.
+            with contextlib.suppress(ValueError):
+                value = parse_mis_date(text)
+        try:
+            result.values[key] = custom_fields.stored_value(field, value)
+        except DomainError as exc:
+            result.reasons.append(str(exc))
+
+
 def _row_result(
     row: SourceRow,
     mapping: dict[str, str | None],
     checker: RowChecker,
     existing: dict[str, Pupil],
+    fields: dict[int, CustomField],
+    custom: dict[tuple[int, int], str],
 ) -> RowResult:
     """One row checked, and compared with the pupil of the same UPN if there is one."""
     raw = _raw_values(row, mapping)
     result = RowResult(number=row.number, action=RowAction.ADD, upn=raw.get("upn", ""))
     result.name = f"{raw.get('surname', '')}, {raw.get('forename', '')}".strip(", ")
     result.values = checker.check(raw, result)
+    _check_custom(row, mapping, fields, result)
     upn = result.values.get("upn")
     if upn:
         result.upn = upn
@@ -114,9 +170,9 @@ def _row_result(
     pupil = existing.get(upn) if upn else None
     if pupil is not None:
         result.changes = {
-            name: (_current(pupil, name), value)
+            name: (_current(pupil, name, custom), value)
             for name, value in result.values.items()
-            if _current(pupil, name) != value
+            if _current(pupil, name, custom) != value
         }
         result.action = RowAction.UPDATE if result.changes else RowAction.UNCHANGED
         if pupil.archived:

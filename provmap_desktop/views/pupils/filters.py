@@ -1,4 +1,5 @@
-"""The filters above the pupil list: search, roll, year, class, SEN status, need and flags.
+"""The filters above the pupil list: search, roll, year, class, SEN status, need, a
+custom field and flags.
 
 Each filter narrows the list at once; the screen that inherits them fills the list.
 """
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
-from ...models import Pupil, SchoolClass, YearGroup
+from ...models import CustomField, Pupil, SchoolClass, YearGroup
 from ...models.vocab import NEED_TYPES, SenStatus
 from ...services.pupils import PupilFilter
 from ...ui.context import AppContext
@@ -55,8 +56,22 @@ class PupilFilters(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.need.setMinimumContentsLength(12)
+        # A custom field: its column joins the list (to sort by), and typed words filter it.
+        self.custom_field = choice_combo("Custom field to show and filter", [])
+        self.custom_text = QLineEdit()
+        self.custom_text.setPlaceholderText("value holds…")
+        self.custom_text.setAccessibleName("Custom field value to filter by")
+        self.custom_text.setClearButtonEnabled(True)
+        self.custom_text.textChanged.connect(lambda _t: self.reload())
         self._fill_place_filters()
-        for combo in (self.roll, self.year_group, self.school_class, self.sen_status, self.need):
+        for combo in (
+            self.roll,
+            self.year_group,
+            self.school_class,
+            self.sen_status,
+            self.need,
+            self.custom_field,
+        ):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
 
     def _flag_row(self) -> QHBoxLayout:
@@ -91,6 +106,9 @@ class PupilFilters(QWidget):
         grid.addWidget(self._label("Need", self.need), 2, 0)
         grid.addWidget(self.need, 2, 1, 1, 2)
         grid.addWidget(self.sen_status, 2, 3, 1, 2)
+        grid.addWidget(self._label("Field", self.custom_field), 3, 0)
+        grid.addWidget(self.custom_field, 3, 1, 1, 2)
+        grid.addWidget(self.custom_text, 3, 3, 1, 2)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         return grid
@@ -109,9 +127,15 @@ class PupilFilters(QWidget):
         classes = session.execute(
             select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.name)
         )
+        fields = session.execute(
+            select(CustomField.id, CustomField.name).order_by(
+                CustomField.sort_order, CustomField.id
+            )
+        )
         for combo, rows, everyone in (
             (self.year_group, list(years), "All year groups"),
             (self.school_class, list(classes), "All classes"),
+            (self.custom_field, list(fields), "No custom field"),
         ):
             chosen = combo.currentData()
             combo.blockSignals(True)
@@ -145,6 +169,8 @@ class PupilFilters(QWidget):
             cla=flags.get("cla"),
             include_archived=roll == EVERYONE,
             archived_only=roll == ARCHIVED,
+            custom_field_id=self.custom_field.currentData(),
+            custom_text=self.custom_text.text(),
         )
 
     def _count_text(self, shown: int, pupil_filter: PupilFilter) -> str:
@@ -160,10 +186,20 @@ class PupilFilters(QWidget):
 
     def _clear_filters(self) -> None:
         """Set every choice back to its first ("all") entry and untick every flag, quietly."""
-        for combo in (self.year_group, self.school_class, self.sen_status, self.need, self.roll):
+        for combo in (
+            self.year_group,
+            self.school_class,
+            self.sen_status,
+            self.need,
+            self.roll,
+            self.custom_field,
+        ):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
+        self.custom_text.blockSignals(True)
+        self.custom_text.clear()
+        self.custom_text.blockSignals(False)
         for box in self.flags.values():
             box.blockSignals(True)
             box.setChecked(False)

@@ -9,6 +9,7 @@ Year 1) rather than its spelling. Equal keys keep the order the query gave.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from ...models.vocab import NEED_TYPES, SenStatus
 
 Index = QModelIndex | QPersistentModelIndex
 
-NAME, UPN, YEAR, CLASS, SEN_STATUS, PRIMARY_NEED, FLAGS = range(7)
+NAME, UPN, YEAR, CLASS, SEN_STATUS, PRIMARY_NEED, FLAGS, CUSTOM = range(8)
 HEADERS: dict[int, str] = {
     NAME: "Name",
     UPN: "UPN",
@@ -37,6 +38,12 @@ HEADERS: dict[int, str] = {
 }
 # Short headers keep the list narrow; these are read out and shown as tooltips.
 SPOKEN_HEADERS: dict[int, str] = {SEN_STATUS: "SEN status", FLAGS: "EAL, PP, FSM, CLA flags"}
+
+_HEADER_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.ToolTipRole,
+)
 
 #: The pupil's database id, for any cell of the row.
 PUPIL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -74,6 +81,9 @@ class PupilRow:
     primary_need: str
     flags: tuple[str, ...]
     archived: bool
+    #: The chosen custom field's value as shown, and as it sorts (see ``set_pupils``).
+    custom: str = ""
+    custom_sort: str = ""
 
     @classmethod
     def of(
@@ -105,15 +115,28 @@ class PupilListModel(QAbstractTableModel):
         super().__init__()
         self.rows: list[PupilRow] = []
         self._order: tuple[int, Qt.SortOrder] | None = None
+        #: The heading of the custom field column; None when no field is chosen.
+        self.custom_header: str | None = None
 
     def set_pupils(
         self,
         pupils: Iterable[Pupil],
         year_names: Mapping[int, tuple[str, int]],
         class_names: Mapping[int, str],
+        custom: tuple[str, Mapping[int, tuple[str, str]]] | None = None,
     ) -> None:
+        """Show ``pupils``; with ``custom`` (a field's name, and each pupil's value as
+        shown and as it sorts) a last column shows that field."""
         self.beginResetModel()
         self.rows = [PupilRow.of(p, year_names, class_names) for p in pupils]
+        self.custom_header = None
+        if custom is not None:
+            self.custom_header, values = custom
+            self.rows = [
+                dataclasses.replace(row, custom=shown, custom_sort=key)
+                for row in self.rows
+                for shown, key in [values.get(row.pupil_id, ("", ""))]
+            ]
         if self._order is not None:
             self._sort_rows(*self._order)
         self.endResetModel()
@@ -144,11 +167,15 @@ class PupilListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
+        if parent.isValid():
+            return 0
+        return len(HEADERS) + (1 if self.custom_header is not None else 0)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
+        if section == CUSTOM:
+            return self.custom_header if role in _HEADER_ROLES else None
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
         if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
@@ -180,6 +207,8 @@ class PupilListModel(QAbstractTableModel):
             return row.sen_status
         if column == FLAGS:
             return " ".join(row.flags)
+        if column == CUSTOM:
+            return row.custom
         return {
             UPN: row.upn,
             YEAR: row.year,
@@ -190,6 +219,8 @@ class PupilListModel(QAbstractTableModel):
     @staticmethod
     def _spoken(row: PupilRow, column: int) -> str:
         """Whole words for a screen reader: codes are read as what they mean."""
+        if column == CUSTOM:
+            return row.custom or "blank"
         if column == SEN_STATUS:
             return sen_label(row.sen_status)
         if column == PRIMARY_NEED:
@@ -208,4 +239,7 @@ class PupilListModel(QAbstractTableModel):
         if column == SEN_STATUS:
             # E before K before N: the pupils with most need come first when ascending.
             return "EKN".find(row.sen_status)
+        if column == CUSTOM:
+            # Blanks last when ascending; dates sort by their yyyy-mm-dd form.
+            return (row.custom_sort == "", row.custom_sort.casefold())
         return PupilListModel._display(row, column).casefold()

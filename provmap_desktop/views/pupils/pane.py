@@ -1,5 +1,5 @@
 """The pupil pane beside the Pupils list: profile, SEN, provision, EHC plan, SEN support
-plan, meetings and history.
+plan, meetings, history and documents.
 
 Every field is saved when the user leaves it (Enter, Tab or a click elsewhere) as one
 undoable command, after a check that says in plain words what is wrong. Tabs are
@@ -28,6 +28,7 @@ from ...services.formatting import format_date
 from ...ui.context import AppContext
 from ...ui.edits import DomainEdit, EditRefused, SavedCommand, perform
 from ...ui.speech import ValueLabel
+from .documents_tab import DocumentsTab
 from .ehcp import EhcpTab
 from .meetings_tab import MeetingsTab
 from .plan_tab import PlanTab
@@ -58,6 +59,7 @@ class PupilPane(QWidget):
         self.plan_tab = PlanTab(self)
         self.meetings_tab = MeetingsTab(self)
         self.history_tab = HistoryTab(self)
+        self.documents_tab = DocumentsTab(self)
         for tab, title in (
             (self.profile_tab, "Profile"),
             (self.sen_tab, "SEN"),
@@ -66,6 +68,7 @@ class PupilPane(QWidget):
             (self.plan_tab, "Plan"),
             (self.meetings_tab, "Meetings"),
             (self.history_tab, "History"),
+            (self.documents_tab, "Documents"),
         ):
             self.tabs.addTab(tab, title)
         self._stale: set[QWidget] = set()

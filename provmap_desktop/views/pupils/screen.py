@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from ...domain import custom_fields
 from ...domain import pupils as domain_pupils
 from ...domain.change import Changed, Kind
-from ...models import Pupil, SchoolClass, YearGroup
-from ...services.pupils import find_pupils
+from ...models import CustomField, Pupil, SchoolClass, YearGroup
+from ...services.pupils import PupilFilter, custom_values, find_pupils
 from ...ui.context import AppContext
 from ...ui.edits import DomainEdit, EditRefused, perform
 from ...ui.printing import Printable
@@ -118,7 +119,8 @@ class PupilsScreen(PupilFilters):
         layout.addWidget(self.pupil_actions.bar)
         # Tab runs through the filters, then the list, then the actions under it.
         chain = [self.search, self.roll, self.year_group, self.school_class, self.sen_status]
-        chain += [self.need, *self.flags.values(), self.table, self.add_button]
+        chain += [self.need, self.custom_field, self.custom_text]
+        chain += [*self.flags.values(), self.table, self.add_button]
         chain += [self.archive_button, self.restore_button]
         for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
@@ -154,13 +156,27 @@ class PupilsScreen(PupilFilters):
         classes = dict(session.execute(select(SchoolClass.id, SchoolClass.name)).all())
         shown = self.pane.id
         self.table.selectionModel().blockSignals(True)
-        self.model.set_pupils(pupils, years, classes)
+        self.model.set_pupils(pupils, years, classes, self._custom_column(pupil_filter))
         self.table.selectionModel().blockSignals(False)
         self._fit_columns()
         self.count.setText(self._count_text(len(pupils), pupil_filter))
         if shown is not None:
             self._select_row_of(shown)
         self._update_buttons()
+
+    def _custom_column(
+        self, pupil_filter: PupilFilter
+    ) -> tuple[str, dict[int, tuple[str, str]]] | None:
+        """The chosen custom field's name and each pupil's value (shown, sort key)."""
+        field_id = pupil_filter.custom_field_id
+        field = self.ctx.session.get(CustomField, field_id) if field_id is not None else None
+        if field is None:
+            return None
+        values = custom_values(self.ctx.session, field.id)
+        return field.name, {
+            pupil_id: (custom_fields.shown_value(field, stored), stored)
+            for pupil_id, stored in values.items()
+        }
 
     def _fit_columns(self) -> None:
         """Each column as wide as its contents; the class column takes what is left."""

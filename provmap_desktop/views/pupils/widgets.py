@@ -195,9 +195,13 @@ class ProfileTab(BoundTab):
             form.addRow(caption, self.bind(Binding("profile", field, plain(label), edit)))
         self.updated = QLabel()
         form.addRow(self.updated)
+        from .custom_fields_group import CustomFieldsGroup
+
+        self.custom_fields = CustomFieldsGroup(pane)
         layout = QVBoxLayout(self.body)
         layout.addWidget(details)
         layout.addWidget(profile)
+        layout.addWidget(self.custom_fields)
 
     def _line(self, field: str, label: str, parse: Callable[[Any], Any] | None = None) -> QWidget:
         binding = Binding("pupil", field, label, QLineEdit())
@@ -230,6 +234,7 @@ class ProfileTab(BoundTab):
         super().load(pupil)
         stamp = pupil.profile.updated_on if pupil.profile else None
         self.updated.setText(f"Profile last updated {format_date(stamp)}" if stamp else "")
+        self.custom_fields.load(pupil)
 
 
 class SenTab(BoundTab):
