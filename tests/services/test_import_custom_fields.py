@@ -53,7 +53,8 @@ def test_columns_named_after_custom_fields_are_guessed_and_imported(
     assert preview.is_clean, [r.reasons for r in preview.rows]
 
     _preview, result = import_file(session, path, dry_run=False, today=TODAY)
-    assert result is not None and result.added == 2
+    assert result is not None
+    assert result.added == 2
     assert _values(session, "X801200016001") == {
         fields["alert"]: "yes",
         fields["hearing"]: "2026-02-03",  # 3 February 2026

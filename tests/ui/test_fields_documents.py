@@ -161,7 +161,8 @@ def test_import_a_csv_into_a_custom_field_through_the_dialog(
     assert combo.currentData() is None  # the header is not the field's name: not guessed
     combo.setCurrentIndex(combo.findText("Passport status"))
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
-    assert dialog.preview is not None and dialog.preview.is_clean, dialog.counts.text()
+    assert dialog.preview is not None
+    assert dialog.preview.is_clean, dialog.counts.text()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert _field_values(demo_db, "Communication passport")[pupil_id] == "Not needed"
 
@@ -211,9 +212,11 @@ def test_attach_a_2mb_pdf_open_it_privately_and_remove_it(
     qtbot.mouseClick(tab.open_button, Qt.MouseButton.LeftButton)
     (url,) = opened
     copy = Path(url.toLocalFile())
-    assert copy.read_bytes() == data and MARKER in copy.read_bytes()
+    assert copy.read_bytes() == data
+    assert MARKER in copy.read_bytes()
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
-    assert copy.parent != tmp_path and copy.name == "SaLT assessment.pdf"
+    assert copy.parent != tmp_path
+    assert copy.name == "SaLT assessment.pdf"
     documents_tab.viewing_copies().remove_all()  # what quitting the app does
     assert not copy.exists()
 
