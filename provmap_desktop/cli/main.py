@@ -18,6 +18,7 @@ from ..storage.file_check import default_database_path
 from . import (
     costs,
     database,
+    extras,
     map_import,
     planning,
     plans,
@@ -33,7 +34,18 @@ from .errors import EXIT_FAILED, EXIT_STOPPED, CliError, plain_database_error, p
 Handler = Callable[[argparse.Namespace], int]
 
 #: The areas that add ``provmap X``, ``report X`` and ``export X``, in help order.
-AREAS = (provision_map, pupils, plans, costs, reviews, school, map_import, rollover, planning)
+AREAS = (
+    provision_map,
+    pupils,
+    plans,
+    extras,
+    costs,
+    reviews,
+    school,
+    map_import,
+    rollover,
+    planning,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

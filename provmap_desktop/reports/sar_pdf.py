@@ -101,6 +101,12 @@ def sar_story(export: dict[str, Any], width: float, height: float) -> list[Flowa
         story.append(base.para(f"Review {number}", "subheading"))
         story.append(_fields(review, width, height))
     story += _plans_story(export, width, height)
+    story.append(base.para("The school's own fields", "heading"))
+    fields = [f for f in export.get("custom_fields") or [] if f.get("value")]
+    story.append(_rows(fields, ["field", "value"], width, height))
+    story.append(base.para("Documents (each given as a file beside the JSON)", "heading"))
+    keys = ["added_on", "title", "file_name", "added_by", "size_bytes"]
+    story.append(_rows(export.get("documents") or [], keys, width, height))
     story.append(base.para("Attendance at sessions", "heading"))
     keys = ["session_date", "group_id", "session_status", "present", "absence_reason"]
     story.append(_rows(export.get("attendance") or [], keys, width, height))

@@ -27,7 +27,8 @@ class EraseDialog(QDialog):
         self.setWindowTitle(f"Erase {pupil.display_name}?")
         text = QLabel(
             f"<b>Erase {pupil.display_name}</b> ({pupil.upn}) completely?<br><br>"
-            "Their record, profile, EHC plan, provision, reviews and attendance will be "
+            "Their record, profile, EHC plan, plans, meetings, documents, provision, reviews "
+            "and attendance will be "
             "deleted, and their name taken out of the record of changes. "
             "<b>This cannot be undone</b>, and the Undo history will be cleared.<br><br>"
             "If the pupil has simply left, use “Pupil has left…” instead: the record is "
