@@ -32,7 +32,8 @@ def test_define_a_field_set_a_value_and_attach_a_document(
         upn = s.scalars(select(Pupil.upn).order_by(Pupil.id)).first()
     db.close()
     assert upn is not None
-    assert run(db_path, "fields", "add", "Passport", "--kind", "choice", "--choices", "In place; Not needed") == EXIT_OK  # fmt: skip
+    choices = ("--kind", "choice", "--choices", "In place; Not needed")
+    assert run(db_path, "fields", "add", "Passport", *choices) == EXIT_OK
     assert run(db_path, "fields", "set", "--pupil", upn, "passport", "not needed") == EXIT_OK
     assert run(db_path, "fields", "set", "--pupil", upn, "Passport", "Lost") == EXIT_FAILED
     assert "not on the list" in capsys.readouterr().err
