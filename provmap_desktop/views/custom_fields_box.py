@@ -57,7 +57,7 @@ class CustomFieldsBox(QGroupBox):
             [
                 Column("name", "Field"),
                 Column("kind", "Kind", "choice", choices=lambda: kinds),
-                Column("choices", "Choices (for one of a list; ; between)", display=_choices_shown),
+                Column("choices", "Choices (for one of a list: A; B; C)", display=_choices_shown),
             ],
             lambda: custom_fields.fields_in_order(ctx.session),
             Kind.SETTINGS,

@@ -158,6 +158,9 @@ class PupilsScreen(PupilFilters):
         self.table.selectionModel().blockSignals(True)
         self.model.set_pupils(pupils, years, classes, self._custom_column(pupil_filter))
         self.table.selectionModel().blockSignals(False)
+        # The list never scrolls sideways: a custom field's column takes the UPN's
+        # place (the UPN stays in the pupil pane's heading and in the search).
+        self.table.setColumnHidden(cols.UPN, self.model.custom_header is not None)
         self._fit_columns()
         self.count.setText(self._count_text(len(pupils), pupil_filter))
         if shown is not None:
