@@ -505,13 +505,14 @@ def test_tab_goes_from_the_filters_to_the_list(pupils_window):
     screen = screen_of(pupils_window)
     order = []
     widget = screen.search
-    for _ in range(12):
+    for _ in range(14):
         order.append(widget)
         widget = widget.nextInFocusChain()
         while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
             widget = widget.nextInFocusChain()
     expected = [screen.search, screen.roll, screen.year_group, screen.school_class]
-    expected += [screen.sen_status, screen.need, *screen.flags.values(), screen.table]
+    expected += [screen.sen_status, screen.need, screen.custom_field, screen.custom_text]
+    expected += [*screen.flags.values(), screen.table]
     expected += [screen.add_button]
     assert order[: len(expected)] == expected
 

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from ...domain.change import Kind
 from ...models import Pupil, SchoolClass, YearGroup
 from ...models.vocab import SenStatus
-from ...services.data_protection import write_subject_access_json
+from ...services.data_protection import documents_folder, write_subject_access_json
 from ...services.pupils import PupilFilter, find_pupils
 from ...storage.autobackup import HeldCopy, delete_copies
 from ...ui.context import AppContext
@@ -192,7 +192,11 @@ def export_subject_access(ctx: AppContext, parent: QWidget, pupil: Pupil, path: 
 
     if not _busy(work, parent, "Subject access export not written"):
         return False
-    _tell(parent, f"Everything held about {pupil.display_name} saved to {path} and {json_path}")
+    words = f"Everything held about {pupil.display_name} saved to {path} and {json_path}"
+    folder = documents_folder(json_path)
+    if folder.is_dir():
+        words += f", with their documents in {folder}"
+    _tell(parent, words)
     return True
 
 
