@@ -160,3 +160,19 @@ def test_erasing_the_pupil_leaves_no_trace_of_the_document_in_the_file(
 def _wal(path: Path) -> bytes:
     wal = path.with_name(path.name + "-wal")
     return wal.read_bytes() if wal.exists() else b""
+
+
+def test_the_subject_access_pdf_lists_the_documents(school: School, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from provmap_desktop.reports.sar_pdf import write_sar_pdf
+
+    _attach(school, b"%PDF-1.4 small")
+    pupil = school.session.get(Pupil, school.ids["Ava"])
+    assert pupil is not None
+    out = tmp_path / "sar.pdf"
+    write_sar_pdf(school.session, out, pupil, today=DAY)
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Documents (each given as a file beside the JSON)" in text
+    assert "EP report.pdf" in text
+    assert "Mrs Cole" in text
