@@ -374,7 +374,7 @@ def test_subject_access_export_holds_everything_about_the_pupil(
     data = subject_access_export(session, quinn)
     assert list(data) == [
         "exported_on", "pupil", "profile", "ehcp", "memberships", "reviews", "plans",
-        "meetings", "attendance", "audit",
+        "meetings", "custom_fields", "documents", "attendance", "audit",
     ]  # fmt: skip
     assert all(
         list(e) == ["at", "action", "table", "row_id", "summary", "before", "after"]
