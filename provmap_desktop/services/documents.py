@@ -10,7 +10,6 @@ viewer.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
 import re
 import shutil
@@ -112,9 +111,3 @@ def export_documents(session: Session, pupil_id: int, folder: Path) -> list[dict
             }
         )
     return listed
-
-
-def remove_quietly(path: Path) -> None:
-    """Delete one file if it is still there."""
-    with contextlib.suppress(OSError):
-        Path(path).unlink()
