@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from stdnum.gb import upn as _upn
 
 from ..models import (
+    EhcpAnnualReview,
     EhcpProvisionItem,
     GroupMembership,
     LearningPlan,
@@ -282,7 +283,7 @@ class Erased(Change):
 def erase(session: Session, pupil_id: int) -> Erased:
     """Delete the pupil and every row about them, for good.
 
-    Their attendance, reviews, plans, meetings, allocations, profile and EHC plan go; a
+    Their attendance, reviews, plans, meetings, EHC plan annual reviews, allocations, profile and EHC plan go; a
     Section F item of another plan that named one of their allocations is unlinked. The record of
     changes still holds them: ``services.data_protection.erase_pupil`` blanks it too,
     and is what a screen calls.
@@ -291,7 +292,15 @@ def erase(session: Session, pupil_id: int) -> Erased:
     session.execute(delete(SessionAttendance).where(SessionAttendance.pupil_id == pupil_id))
     session.execute(delete(Review).where(Review.pupil_id == pupil_id))
     # Plans and meetings, children first (every row of them carries the pupil's id).
-    for model in (MeetingAction, Meeting, PlanTarget, PlanOutcome, PlanProvision, LearningPlan):
+    for model in (
+        MeetingAction,
+        Meeting,
+        PlanTarget,
+        PlanOutcome,
+        PlanProvision,
+        LearningPlan,
+        EhcpAnnualReview,
+    ):
         session.execute(delete(model).where(model.pupil_id == pupil_id))
     theirs = select(GroupMembership.id).where(GroupMembership.pupil_id == pupil_id)
     session.execute(

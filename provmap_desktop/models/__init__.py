@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .annual_reviews import EhcpAnnualReview
 from .audit import AuditEntry
 from .base import Base, Money
 from .planning import NeedGrade, PlannedNeed, StaffTraining, Training, provision_trainings
@@ -35,6 +36,7 @@ __all__ = [
     "Base",
     "DeliverySession",
     "Ehcp",
+    "EhcpAnnualReview",
     "EhcpOutcome",
     "EhcpProvisionItem",
     "FundingBudget",
