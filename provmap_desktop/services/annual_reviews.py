@@ -52,23 +52,31 @@ def previous_meeting(plan: Ehcp, review: EhcpAnnualReview | None = None) -> dt.d
 
 
 def annual_review_due(plan: Ehcp, review: EhcpAnnualReview | None = None) -> dt.date | None:
-    """When ``review`` (or the plan's next review) must be held by.
+    """When ``review`` (or, when None, the plan's current or next review) must be held by.
 
-    Twelve months from the previous review's meeting, or from the plan's issue date
-    for the first review; with neither, the next annual review date typed on the plan.
+    Twelve months from the previous review's meeting. Before any review is recorded:
+    the plan's own "next annual review" date, the school's record of reviews held
+    before ProvMap kept them, or else twelve months from the plan's issue date. A
+    finished first review is measured from the issue date (the plan's next date has
+    moved on to the review after it).
     """
     if review is None:
         review = open_review(plan)
-        if review is None and plan.annual_reviews:
-            last = plan.annual_reviews[-1].meeting_on
+        if review is None:
+            last = max((r.meeting_on for r in plan.annual_reviews if r.meeting_on), default=None)
             if last is not None:
                 return twelve_months_after(last)
+            return plan.next_review_date or _year_after_issue(plan)
     base = previous_meeting(plan, review)
-    if base is None:
-        base = plan.issued_date
-    if base is None:
-        return plan.next_review_date
-    return twelve_months_after(base)
+    if base is not None:
+        return twelve_months_after(base)
+    if review.is_open:
+        return plan.next_review_date or _year_after_issue(plan)
+    return _year_after_issue(plan)
+
+
+def _year_after_issue(plan: Ehcp) -> dt.date | None:
+    return twelve_months_after(plan.issued_date) if plan.issued_date else None
 
 
 def open_review(plan: Ehcp) -> EhcpAnnualReview | None:

@@ -120,12 +120,20 @@ PARTS: tuple[Part, ...] = (
         noun="meeting",
         children=(Part("actions", "meeting_actions", "meeting_id", noun="meeting action"),),
     ),
+    Part("ehcp_annual_reviews", "ehcp_annual_reviews", noun="EHC plan annual review"),
     Part("audit", "audit_log", noun="audit entry"),
 )
 #: Lists and fields added after version 1 was first written: a document may leave them
 #: out (read as empty, or null).
 LATER_PARTS = frozenset(
-    {"trainings", "staff_trainings", "planned_needs", "learning_plans", "meetings"}
+    {
+        "trainings",
+        "staff_trainings",
+        "planned_needs",
+        "learning_plans",
+        "meetings",
+        "ehcp_annual_reviews",
+    }
 )
 
 SETTINGS_TABLE = "school_settings"
