@@ -139,9 +139,7 @@ def remove_plan(session: Session, plan_id: int) -> Change:
     """Remove the plan with its outcomes, Section F items and annual reviews; undo brings
     them all back."""
     plan = _get(session, Ehcp, plan_id, "EHC plan")
-    return _remove(
-        session, [plan, *plan.outcomes, *plan.provision_items, *plan.annual_reviews]
-    )
+    return _remove(session, [plan, *plan.outcomes, *plan.provision_items, *plan.annual_reviews])
 
 
 # -- Section E: outcomes --------------------------------------------------------------

@@ -283,10 +283,10 @@ class Erased(Change):
 def erase(session: Session, pupil_id: int) -> Erased:
     """Delete the pupil and every row about them, for good.
 
-    Their attendance, reviews, plans, meetings, EHC plan annual reviews, allocations, profile and EHC plan go; a
-    Section F item of another plan that named one of their allocations is unlinked. The record of
-    changes still holds them: ``services.data_protection.erase_pupil`` blanks it too,
-    and is what a screen calls.
+    Their attendance, reviews, plans, meetings, allocations, profile and EHC plan (with
+    its annual reviews) go; a Section F item of another plan that named one of their
+    allocations is unlinked. The record of changes still holds them:
+    ``services.data_protection.erase_pupil`` blanks it too, and is what a screen calls.
     """
     pupil = _pupil(session, pupil_id)
     session.execute(delete(SessionAttendance).where(SessionAttendance.pupil_id == pupil_id))

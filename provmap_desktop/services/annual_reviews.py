@@ -194,3 +194,17 @@ def reviews_of(session: Session, pupil_id: int) -> list[EhcpAnnualReview]:
             .order_by(EhcpAnnualReview.id)
         )
     )
+
+
+def annual_review_words(plan: Ehcp, today: dt.date) -> str:
+    """One line for the EHC plan tab: when the review is due and how far it has got."""
+    due = annual_review_due(plan)
+    if due is None:
+        return "Annual review: type the issue date to see when it is due."
+    review = open_review(plan)
+    late = [s for s in checklist(plan, review) if s.overdue(today)]
+    words = f"Annual review due by {due:%d/%m/%Y}"
+    words += ": in progress" if review is not None else ": not started"
+    if late:
+        words += f", {len(late)} step{'s' if len(late) > 1 else ''} overdue"
+    return words + "."

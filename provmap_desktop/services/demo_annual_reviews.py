@@ -59,11 +59,11 @@ def add_annual_reviews(session: Session, today: dt.date) -> None:
         if due < today:  # just passed: held on time, the report not yet written
             _held(session, plan, due - dt.timedelta(days=2), name, sent=False)
         session.expire(plan, ["annual_reviews"])
-    coming = [
-        (due, plan.id)
-        for plan in plans
-        if (due := annual_review_due(plan)) is not None and due >= today + MEETING_AHEAD
-    ]
+    coming = []
+    for plan in plans:
+        upcoming = annual_review_due(plan)
+        if upcoming is not None and upcoming >= today + MEETING_AHEAD:
+            coming.append((upcoming, plan.id))
     if not coming:
         return
     _due, plan_id = min(coming)
