@@ -30,7 +30,10 @@ __all__ = ["school_fixture"]
 D = dt.date
 
 
-def _plan(school: School, issued: dt.date = D(2026, 3, 14)) -> int:
+ISSUED = D(2026, 3, 14)
+
+
+def _plan(school: School, issued: dt.date = ISSUED) -> int:
     change = ehcp.add_plan(school.session, school.ids["Ava"], "LA/123")
     ehcp.update_plan(school.session, change.row_id, "issued_date", issued)
     school.session.commit()
@@ -170,7 +173,8 @@ def test_removing_the_plan_takes_its_reviews_and_undo_brings_them_back(school: S
     school.session.commit()
     with school.fresh() as s:
         row = s.get(EhcpAnnualReview, review)
-        assert row is not None and row.meeting_on == D(2027, 3, 10)
+        assert row is not None
+        assert row.meeting_on == D(2027, 3, 10)
 
 
 def test_steps_due_lists_a_review_not_yet_started_and_an_open_one(school: School) -> None:
@@ -192,9 +196,23 @@ def test_steps_due_lists_a_review_not_yet_started_and_an_open_one(school: School
     school.session.commit()
     # 01/03/2027: reports were due by 24/02/2027 (overdue); views are done.
     (late,) = steps_due(school.session, D(2027, 3, 1))
-    assert late.step.key == "reports_sent_on" and late.overdue(D(2027, 3, 1))
+    assert late.step.key == "reports_sent_on"
+    assert late.overdue(D(2027, 3, 1))
     annual_reviews.update_review(school.session, review, "reports_sent_on", D(2027, 3, 2))
     school.session.commit()
     # 15/03/2027: the meeting was held; the report is due by 24/03/2027.
     (report,) = steps_due(school.session, D(2027, 3, 15))
     assert (report.step.key, report.step.due) == ("report_sent_on", D(2027, 3, 24))
+
+
+def test_before_any_review_the_plans_own_next_review_date_is_the_due_date(school: School) -> None:
+    # A plan issued 01/09/2023, reviewed before ProvMap kept reviews: the school typed
+    # the next annual review, 20/01/2027; that is when the next is due, not 01/09/2024.
+    plan_id = _plan(school, D(2023, 9, 1))
+    ehcp.update_plan(school.session, plan_id, "next_review_date", D(2027, 1, 20))
+    school.session.commit()
+    plan, session = _fresh_plan(school, plan_id)
+    with session:
+        assert annual_review_due(plan) == D(2027, 1, 20)
+        steps = {s.key: s.due for s in checklist(plan, None)}
+        assert steps["views_sought_on"] == D(2027, 1, 6)

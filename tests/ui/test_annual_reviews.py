@@ -76,7 +76,8 @@ def test_steps_due_in_the_strip_open_the_review_and_record_it_by_keyboard(
     tab.reviews_button.setFocus()
     qtbot.keyClick(tab.reviews_button, Qt.Key.Key_Space)
     dialog = tab.reviews_dialog
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None
+    assert dialog.isVisible()
     assert dialog.summary.text() == "Annual review due by 14/12/2026: in progress."
     assert dialog.states["reports_sent_on"].text() == "Due by 30/11/2026"
     assert dialog.states["views_sought_on"].text() == "Done 19/11/2026"

@@ -1,6 +1,6 @@
 """The EHC plan's annual reviews: when the next is due, each review's steps and record.
 
-Opened from the pupil's EHC plan tab (Alt+V there). The list shows every review,
+Opened from the pupil's EHC plan tab (Alt+G there). The list shows every review,
 newest last; the chosen review shows its statutory steps, each with the date it was
 done typed beside what is due (views sought and reports sent two weeks before the
 meeting, the report within two weeks after), and what the review heard: who came,

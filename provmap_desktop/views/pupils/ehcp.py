@@ -52,7 +52,7 @@ class EhcpTab(SectionFTab):
         plan_layout = QVBoxLayout(self.plan_box)
         plan_layout.setContentsMargins(0, 0, 0, 0)
         plan_layout.addLayout(self._plan_dates())
-        self.reviews_button = QPushButton("Annual re&views…")
+        self.reviews_button = QPushButton("Mana&ge annual reviews…")
         self.reviews_button.setToolTip(
             "When the annual review is due, its statutory steps, and each review recorded"
         )
