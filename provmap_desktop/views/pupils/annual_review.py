@@ -79,7 +79,7 @@ class AnnualReviewsDialog(QDialog):
         self.message.hide()
         self.table = read_only_table("Annual reviews", ["Meeting", "Report sent", "State"])
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setMaximumHeight(130)
+        self.table.setMaximumHeight(96)
         self.table.itemSelectionChanged.connect(self._review_chosen)
         self.start_button = QPushButton("&Start the next review")
         self.start_button.clicked.connect(self.start_review)
@@ -111,7 +111,7 @@ class AnnualReviewsDialog(QDialog):
             QShortcut(QKeySequence(keys), self).activated.connect(act)
         ctx.data_changed.connect(self._data_changed)
         self.finished.connect(lambda _r: ctx.data_changed.disconnect(self._data_changed))
-        self.resize(720, 640)
+        self.resize(720, 540)
         self.reload()
 
     def _build_detail(self) -> None:
@@ -133,7 +133,7 @@ class AnnualReviewsDialog(QDialog):
             caption.setBuddy(edit)
             form.addRow(caption, line)
         for field, label in RECORD_FIELDS:
-            box = CommitTextEdit(label.replace("&", ""), 52)
+            box = CommitTextEdit(label.replace("&", ""), 44)
             box.committed.connect(lambda f=field: self._save_text(f))
             self.texts[field] = box
             caption = QLabel(label)
