@@ -69,6 +69,11 @@ def _meeting(session: Session, review: EhcpAnnualReview, value: Any) -> dt.date 
         raise DomainError(
             f"The review meeting must be after the last review's meeting ({last:%d/%m/%Y})."
         )
+    later = [r.meeting_on for r in plan.annual_reviews if r.id > (review.id or 0) and r.meeting_on]
+    if review.id is not None and later and day >= min(later):
+        raise DomainError(
+            f"The review meeting must be before the next review's meeting ({min(later):%d/%m/%Y})."
+        )
     for key, what in (
         ("views_sought_on", "Views were sought"),
         ("reports_sent_on", "Reports were sent"),
@@ -93,9 +98,16 @@ def _before_meeting(what: str) -> FieldRule:
     return rule
 
 
-def _report_sent(_session: Session, review: EhcpAnnualReview, value: Any) -> dt.date | None:
+def _report_sent(session: Session, review: EhcpAnnualReview, value: Any) -> dt.date | None:
     day = date_or_none(value, "date the review report was sent")
     if day is None:
+        plan = _plan_of(session, review)
+        current = open_review(plan)
+        if review.report_sent_on is not None and current is not None and current is not review:
+            raise DomainError(
+                "The next annual review has started, so this one stays finished: "
+                "remove the next one first to reopen it."
+            )
         return None
     meeting = review.meeting_on
     if meeting is None:

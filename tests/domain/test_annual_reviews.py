@@ -216,3 +216,23 @@ def test_before_any_review_the_plans_own_next_review_date_is_the_due_date(school
         assert annual_review_due(plan) == D(2027, 1, 20)
         steps = {s.key: s.due for s in checklist(plan, None)}
         assert steps["views_sought_on"] == D(2027, 1, 6)
+
+
+def test_a_finished_review_cannot_be_reopened_or_moved_past_the_next(school: School) -> None:
+    plan_id = _plan(school)
+    first = annual_reviews.start_review(school.session, plan_id, D(2027, 3, 10)).row_id
+    annual_reviews.update_review(school.session, first, "report_sent_on", D(2027, 3, 12))
+    second = annual_reviews.start_review(school.session, plan_id, D(2028, 3, 1)).row_id
+    school.session.commit()
+    with pytest.raises(DomainError, match="next annual review has started"):
+        annual_reviews.update_review(school.session, first, "report_sent_on", None)
+    with pytest.raises(DomainError, match=r"before the next review's meeting \(01/03/2028\)"):
+        annual_reviews.update_review(school.session, first, "meeting_on", D(2028, 3, 2))
+    # Removing the next review lets the first be reopened: one open review at a time.
+    annual_reviews.remove_review(school.session, second)
+    annual_reviews.update_review(school.session, first, "report_sent_on", None)
+    school.session.commit()
+    with school.fresh() as s:
+        row = s.get(EhcpAnnualReview, first)
+        assert row is not None
+        assert row.report_sent_on is None
