@@ -139,10 +139,13 @@ def checklist(plan: Ehcp, review: EhcpAnnualReview | None) -> list[Step]:
         "meeting_on": due,
         "report_sent_on": meeting + TWO_WEEKS if meeting else None,
     }
-    return [
-        Step(key, label, deadlines[key], getattr(review, key) if review is not None else None)
-        for key, label in STEP_NAMES
-    ]
+    steps = []
+    for key, label in STEP_NAMES:
+        if key == "meeting_on" and meeting is None:
+            label += " (no date booked yet)"
+        done = getattr(review, key) if review is not None else None
+        steps.append(Step(key, label, deadlines[key], done))
+    return steps
 
 
 @dataclass(frozen=True)

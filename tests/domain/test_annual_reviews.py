@@ -191,6 +191,7 @@ def test_steps_due_lists_a_review_not_yet_started_and_an_open_one(school: School
     found = steps_due(school.session, D(2027, 3, 1))
     assert [d.step.key for d in found] == ["views_sought_on", "reports_sent_on", "meeting_on"]
     assert [d.overdue(D(2027, 3, 1)) for d in found] == [True, True, False]
+    assert found[2].step.label == "Review meeting held (no date booked yet)"
     review = annual_reviews.start_review(school.session, plan_id, D(2027, 3, 10)).row_id
     annual_reviews.update_review(school.session, review, "views_sought_on", D(2027, 2, 20))
     school.session.commit()
