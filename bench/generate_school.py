@@ -231,7 +231,8 @@ def _members(s: Session, rng: random.Random) -> int:
 def generate(path: Path, *, seed: int = 7, plans: bool = False) -> dict[str, int]:
     """Write the synthetic school to a new database at ``path``; return row counts.
 
-    ``plans`` adds 500 SEN support plans and 1,500 meetings (``bench.plan_rows``).
+    ``plans`` adds 500 SEN support plans, 1,500 meetings and 60 EHC plans with their
+    annual reviews (``bench.plan_rows``).
     """
     rng = random.Random(seed)
     db = open_database(path)
@@ -263,7 +264,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--plans", action="store_true", help="add 500 SEN support plans and 1,500 meetings"
+        "--plans",
+        action="store_true",
+        help="add 500 SEN support plans, 1,500 meetings, 60 EHC plans and 120 annual reviews",
     )
     args = parser.parse_args()
     if args.out.exists():

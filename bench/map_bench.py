@@ -56,7 +56,9 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="reuse this benchmark database")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument(
-        "--plans", action="store_true", help="with 500 SEN support plans and 1,500 meetings"
+        "--plans",
+        action="store_true",
+        help="with 500 SEN support plans, 1,500 meetings and EHC plan annual reviews",
     )
     args = parser.parse_args()
     path = args.db or Path(tempfile.mkdtemp()) / "bench.provmap"

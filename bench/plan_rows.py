@@ -2,8 +2,10 @@
 
 500 plans: one pupil on the SEN register each, four versions each (three reviewed a
 term apart, the fourth current), with an outcome, three targets and a linked
-provision per version; 1,500 meetings (three per pupil) with two actions each. Bulk
-inserts, like the rest of the benchmark school: test data, not user edits.
+provision per version; 1,500 meetings (three per pupil) with two actions each; and an
+EHC plan for each pupil with one (60), each with a finished annual review and one in
+progress. Bulk inserts, like the rest of the benchmark school: test data, not user
+edits.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from provmap_desktop.models import (
+    Ehcp,
+    EhcpAnnualReview,
     GroupMembership,
     LearningPlan,
     Meeting,
@@ -118,6 +122,34 @@ def _meetings(s: Session, pupil_ids: list[int], start: dt.date) -> int:
     return len(rows)
 
 
+def _ehcps_and_annual_reviews(s: Session, start: dt.date) -> int:
+    """An EHC plan for each pupil with one: a review held a year after issue, the next
+    in progress with its meeting booked and views sought; the number of reviews."""
+    holders = list(s.scalars(select(Pupil.id).where(Pupil.sen_status == "E").order_by(Pupil.id)))
+    issued = start - dt.timedelta(days=365)
+    s.execute(
+        insert(Ehcp),
+        [{"pupil_id": p, "issued_date": issued, "next_review_date": start + dt.timedelta(days=358),
+          "la_reference": f"EHC/{p}", "notes": ""} for p in holders],
+    )  # fmt: skip
+    reviews = []
+    for plan_id, pupil_id in s.execute(select(Ehcp.id, Ehcp.pupil_id)):
+        for meeting, sent in (
+            (start - dt.timedelta(days=7), True),
+            (start + dt.timedelta(days=358), False),
+        ):
+            reviews.append(
+                {"ehcp_id": plan_id, "pupil_id": pupil_id, "meeting_on": meeting,
+                 "views_sought_on": meeting - dt.timedelta(days=20),
+                 "reports_sent_on": meeting - dt.timedelta(days=15) if sent else None,
+                 "report_sent_on": meeting + dt.timedelta(days=10) if sent else None,
+                 "attendees": "Parent; SENCO; class teacher" if sent else "",
+                 "pupil_views": "", "parent_views": "", "proposed_amendments": ""}
+            )  # fmt: skip
+    s.execute(insert(EhcpAnnualReview), reviews)
+    return len(reviews)
+
+
 def add_plans_and_meetings(s: Session, rng: random.Random, start: dt.date) -> dict[str, int]:
     """500 plans (four versions each) and 1,500 meetings from ``start``; the counts."""
     register = list(
@@ -126,4 +158,5 @@ def add_plans_and_meetings(s: Session, rng: random.Random, start: dt.date) -> di
     plans = _versions(s, rng, register, start)
     _parts(s, rng)
     meetings = _meetings(s, register, start)
-    return {"plans": plans, "meetings": meetings}
+    annual = _ehcps_and_annual_reviews(s, start)
+    return {"plans": plans, "meetings": meetings, "annual_reviews": annual}

@@ -329,3 +329,25 @@ def test_every_area_module_of_the_cli_is_registered_by_an_explicit_import() -> N
                     if isinstance(inner, ast.ImportFrom) and inner.module in {"cli", "errors"}
                 ]
                 assert late == [], f"{source.name}: {node.name} imports {late} late"
+
+
+# --- annual reviews ---------------------------------------------------------------------
+
+
+def test_annual_reviews_lists_the_steps_due_and_refuses_a_bad_day(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The demo school as of 23/11/2026: Ethan James's meeting was on 05/11/2026, so the
+    # report was due by 19/11/2026; Jack Taylor's meeting is on 14/12/2026, so the
+    # reports are due by 30/11/2026.
+    code, out, err = run(capsys, "--db", str(demo_copy), "annual-reviews", "--on", "23/11/2026")
+    assert (code, err) == (EXIT_OK, "")
+    assert out.splitlines() == [
+        "Ethan James: Review report sent to the local authority and everyone invited, "
+        "due by 19/11/2026 (overdue)",
+        "Jack Taylor: Advice and reports sent to everyone invited, due by 30/11/2026",
+        "2 steps due by 07/12/2026 or overdue.",
+    ]
+    code, out, err = run(capsys, "--db", str(demo_copy), "annual-reviews", "--on", "31/02/2027")
+    assert_one_line_error(code, err)
+    assert "'31/02/2027' is not a date" in err

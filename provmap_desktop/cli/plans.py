@@ -4,6 +4,8 @@
   family, one page in plain English (the current version unless ``--version``).
 - ``report meetings --pupil UPN --out M.pdf``: every meeting with the family, with
   what was agreed and the actions.
+- ``annual-reviews [--on DD/MM/YYYY]``: the steps of EHC plan annual reviews due within
+  two weeks or overdue, soonest first (the start-up strip's list).
 """
 
 from __future__ import annotations
@@ -39,6 +41,14 @@ def register(parsers: Any) -> None:
     meetings.add_argument("--pupil", metavar="UPN", required=True, help="the pupil")
     meetings.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     meetings.set_defaults(handler=cmd_report_meetings)
+
+    due = parsers.top.add_parser(
+        "annual-reviews", help="steps of EHC plan annual reviews due or overdue"
+    )
+    due.add_argument(
+        "--on", metavar="DD/MM/YYYY", default=None, help="the day to count from (default: today)"
+    )
+    due.set_defaults(handler=cmd_annual_reviews)
 
 
 def _require_pdf(path: Path) -> None:
@@ -89,6 +99,39 @@ def cmd_report_meetings(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CliError(f"{args.out}: {exc.strerror or exc}") from exc
         print(f"Written to {args.out}")
+        return EXIT_OK
+
+    return with_session(args, work, read_only=True)
+
+
+def cmd_annual_reviews(args: argparse.Namespace) -> int:
+    """List the annual review steps due within two weeks or overdue, soonest first."""
+    import datetime as dt
+
+    from ..services.formatting import parse_date
+
+    try:
+        today = parse_date(args.on) if args.on else dt.date.today()
+    except ValueError:
+        raise CliError(f"--on: '{args.on}' is not a date; type it as dd/mm/yyyy.") from None
+
+    def work(session: Session) -> int:
+        from ..services.annual_reviews import STEPS_DUE_WITHIN_DAYS, steps_due
+
+        found = steps_due(session, today)
+        until = today + dt.timedelta(days=STEPS_DUE_WITHIN_DAYS)
+        if not found:
+            print(f"No annual review steps due by {until:%d/%m/%Y}.")
+            return EXIT_OK
+        for due in found:
+            late = " (overdue)" if due.overdue(today) else ""
+            started = "" if due.started else "; review not started"
+            print(
+                f"{due.pupil.display_name}: {due.step.label}, due by "
+                f"{due.step.due:%d/%m/%Y}{late}{started}"
+            )
+        steps = "1 step" if len(found) == 1 else f"{len(found)} steps"
+        print(f"{steps} due by {until:%d/%m/%Y} or overdue.")
         return EXIT_OK
 
     return with_session(args, work, read_only=True)

@@ -44,7 +44,7 @@ def _settle(session: Session, rows: Sequence[Any]) -> None:
             names = ["ehcp"]
         else:
             owner = session.get(Ehcp, row.ehcp_id)
-            names = ["outcomes", "provision_items"]
+            names = ["outcomes", "provision_items", "annual_reviews"]
         if owner is not None and inspect(owner).persistent:
             session.expire(owner, names)
 
@@ -136,9 +136,10 @@ def update_plan(session: Session, plan_id: int, field_name: str, value: Any) -> 
 
 
 def remove_plan(session: Session, plan_id: int) -> Change:
-    """Remove the plan with its outcomes and Section F items; undo brings them all back."""
+    """Remove the plan with its outcomes, Section F items and annual reviews; undo brings
+    them all back."""
     plan = _get(session, Ehcp, plan_id, "EHC plan")
-    return _remove(session, [plan, *plan.outcomes, *plan.provision_items])
+    return _remove(session, [plan, *plan.outcomes, *plan.provision_items, *plan.annual_reviews])
 
 
 # -- Section E: outcomes --------------------------------------------------------------

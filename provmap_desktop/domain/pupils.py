@@ -24,6 +24,7 @@ from stdnum.gb import upn as _upn
 from ..models import (
     CustomFieldValue,
     DocumentContent,
+    EhcpAnnualReview,
     EhcpProvisionItem,
     GroupMembership,
     LearningPlan,
@@ -286,7 +287,7 @@ def erase(session: Session, pupil_id: int) -> Erased:
     """Delete the pupil and every row about them, for good.
 
     Their attendance, reviews, plans, meetings, custom field values, documents,
-    allocations, profile and EHC plan go; a
+    allocations, profile and EHC plan (with its annual reviews) go; a
     Section F item of another plan that named one of their allocations is unlinked. The record of
     changes still holds them: ``services.data_protection.erase_pupil`` blanks it too,
     and is what a screen calls.
@@ -306,6 +307,7 @@ def erase(session: Session, pupil_id: int) -> Erased:
         CustomFieldValue,
         DocumentContent,
         PupilDocument,
+        EhcpAnnualReview,
     ):
         session.execute(delete(model).where(model.pupil_id == pupil_id))
     theirs = select(GroupMembership.id).where(GroupMembership.pupil_id == pupil_id)

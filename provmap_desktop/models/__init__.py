@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .annual_reviews import EhcpAnnualReview
 from .audit import AuditEntry
 from .base import Base, Money
 from .extras import CustomField, CustomFieldValue, DocumentContent, FieldKind, PupilDocument
@@ -39,6 +40,7 @@ __all__ = [
     "DeliverySession",
     "DocumentContent",
     "Ehcp",
+    "EhcpAnnualReview",
     "EhcpOutcome",
     "EhcpProvisionItem",
     "FieldKind",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..rules.pupil_rules import checked_birth_date, checked_name
 from ..rules.upn import clean_upn
+from .annual_reviews import EhcpAnnualReview
 from .base import Base
 from .school import AcademicYear, SchoolClass, YearGroup
 from .vocab import NEED_TYPES, SenStatus, sql_in
@@ -172,6 +173,11 @@ class Ehcp(Base):
         back_populates="ehcp",
         cascade="all, delete-orphan",
         order_by="EhcpProvisionItem.sort_order",
+    )
+    annual_reviews: Mapped[list[EhcpAnnualReview]] = relationship(
+        back_populates="ehcp",
+        cascade="all, delete-orphan",
+        order_by="EhcpAnnualReview.id",
     )
 
 

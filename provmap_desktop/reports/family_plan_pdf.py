@@ -21,6 +21,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from sqlalchemy.orm import Session
 
 from ..models import LearningPlan, Pupil, SchoolSettings, TargetResult
+from ..services.annual_reviews import annual_review_due, open_review
 from ..services.formatting import format_date
 from ..services.plans import linked_provision_names, plan_versions
 from ..storage.safe_files import atomic_write
@@ -118,20 +119,28 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending in a full stop, unless it already ends a sentence."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def _working_on(plan: LearningPlan, name: str, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     story: list[Flowable] = [Paragraph("What we are working on", s["heading"])]
     for outcome in plan.outcomes:
         story.append(Paragraph(f"<b>Our aim:</b> {escape(outcome.text)}", s["body"]))
     for target in plan.targets:
-        words = [f"<b>{escape(target.text)}</b>"]
+        # The target on its own line, then where the child is and how we will know,
+        # each a sentence of its own: run together they read as one long muddle.
+        words = [f"<b>{escape(_sentence(target.text))}</b>"]
         if target.baseline:
-            words.append(f"Where {name} is now: {escape(target.baseline)}.")
+            words.append(f"Where {name} is now: {escape(_sentence(target.baseline))}")
         if target.success_criterion:
             words.append(f"We will know {name} has done it when: "
-                         f"{escape(target.success_criterion)}.")  # fmt: skip
+                         f"{escape(_sentence(target.success_criterion))}")  # fmt: skip
         if target.target_date:
             words.append(f"By {format_date(target.target_date)}.")
-        story.append(Paragraph(" ".join(words), s["bullet"], bulletText="•"))
+        story.append(Paragraph("<br/>".join(words), s["bullet"], bulletText="•"))
     if not plan.outcomes and not plan.targets:
         story.append(Paragraph("We will agree the targets together.", s["body"]))
     return story
@@ -153,6 +162,26 @@ def _last_time(previous: LearningPlan | None, s: dict[str, ParagraphStyle]) -> l
     lines = [f"{t.text}: {RESULT_WORDS.get(t.result or '', 'not looked at')}"
              for t in previous.targets]  # fmt: skip
     return [Paragraph("How the last targets went", s["heading"]), *_bullets(lines, s["bullet"])]
+
+
+def _annual_review_words(pupil: Pupil, name: str) -> str:
+    """When the EHC plan's annual review meets (or is due), in words; "" without a plan."""
+    plan = pupil.ehcp
+    if plan is None:
+        return ""
+    review = open_review(plan)
+    if review is not None and review.meeting_on is not None:
+        return (
+            f"The yearly review of {name}'s Education, Health and Care plan is on "
+            f"{format_date(review.meeting_on)}. We will send you an invitation."
+        )
+    due = annual_review_due(plan)
+    if due is None:
+        return ""
+    return (
+        f"The yearly review of {name}'s Education, Health and Care plan is due by "
+        f"{format_date(due)}. We will agree the date with you."
+    )
 
 
 def family_plan_story(
@@ -177,8 +206,11 @@ def family_plan_story(
         if plan.review_due
         else "We will agree a date to meet again soon."
     )
-    story.append(KeepTogether([Paragraph("When we will meet again", s["heading"]),
-                               Paragraph(when, s["body"])]))  # fmt: skip
+    meet = [Paragraph("When we will meet again", s["heading"]), Paragraph(when, s["body"])]
+    annual = _annual_review_words(pupil, name)
+    if annual:
+        meet.append(Paragraph(escape(annual), s["body"]))
+    story.append(KeepTogether(meet))
     story.append(Spacer(1, 6))
     return story
 

@@ -145,7 +145,8 @@ def _ehcp_story(ehcp: dict[str, Any] | None, width: float, height: float) -> lis
     """The EHC plan's fields, its Section E outcomes and Section F provision."""
     if ehcp is None:
         return [base.para("No EHC plan is held.", "body")]
-    plain = {k: v for k, v in ehcp.items() if k not in ("outcomes", "provision_items")}
+    parts = ("outcomes", "provision_items", "annual_reviews")
+    plain = {k: v for k, v in ehcp.items() if k not in parts}
     story: list[Flowable] = [_fields(plain, width, height)]
     story.append(base.para("Section E outcomes", "subheading"))
     outcomes = ehcp.get("outcomes") or []
@@ -155,6 +156,13 @@ def _ehcp_story(ehcp: dict[str, Any] | None, width: float, height: float) -> lis
     story.append(base.para("Section F provision", "subheading"))
     keys = ["text", "minutes_per_week", "provision", "membership_id"]
     story.append(_rows(ehcp.get("provision_items") or [], keys, width, height))
+    story.append(base.para("Annual reviews", "subheading"))
+    reviews = ehcp.get("annual_reviews") or []
+    if not reviews:
+        story.append(base.para("None.", "body"))
+    for number, review in enumerate(reviews, 1):
+        story.append(base.para(f"Annual review {number}", "body"))
+        story.append(_fields(review, width, height))
     return story
 
 

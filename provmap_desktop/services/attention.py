@@ -3,7 +3,7 @@
 Monday morning: reviews overdue or due (the one rule of ``services.review_cycle.due_reviews``,
 which the Reviews screen shares), Section F items not matched, groups delivered below
 amber, pupils at or over the per-pupil threshold, SEN support plans not reviewed this
-term and meeting actions due. Each check is one function
+term, meeting actions due and the steps of EHC plan annual reviews due. Each check is one function
 from the session and today's date to an optional ``Attention`` item.
 """
 
@@ -129,6 +129,18 @@ def meeting_actions_due(session: Session, today: dt.date) -> Attention | None:
     return Attention(f"{text} ({late} overdue)" if late else text, "pupils", "actions-due")
 
 
+def annual_review_steps_due(session: Session, today: dt.date) -> Attention | None:
+    """Steps of EHC plan annual reviews not done, due within two weeks or overdue."""
+    from .annual_reviews import steps_due
+
+    found = steps_due(session, today)
+    if not found:
+        return None
+    late = sum(1 for due in found if due.overdue(today))
+    text = _plural(len(found), "EHC annual review step due", "EHC annual review steps due")
+    return Attention(f"{text} ({late} overdue)" if late else text, "pupils", "annual-reviews-due")
+
+
 CHECKS: list[Check] = [
     reviews_due_item,
     section_f_item,
@@ -136,6 +148,7 @@ CHECKS: list[Check] = [
     over_threshold,
     plans_not_reviewed,
     meeting_actions_due,
+    annual_review_steps_due,
 ]
 
 

@@ -169,6 +169,7 @@ def _ehcp_export(session: Session, ehcp: Ehcp | None) -> dict[str, Any] | None:
     return {
         **(_columns(ehcp) or {}),
         "outcomes": [o.text for o in ehcp.outcomes],
+        "annual_reviews": [_columns(r) for r in ehcp.annual_reviews],
         "provision_items": [
             {**(_columns(i) or {}), "provision": _provision_name(session, i.provision_id)}
             for i in ehcp.provision_items

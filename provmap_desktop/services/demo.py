@@ -3,7 +3,8 @@
 Every row is written through the domain writes (``provmap_desktop.domain``), as any
 script building a school would; the modules ``demo_school``, ``demo_pupils``,
 ``demo_activity`` (with ``demo_groups``, ``demo_maya``, ``demo_records`` and
-``demo_reviews``), ``demo_ehcp`` and ``demo_plans`` each make one part of it.
+``demo_reviews``), ``demo_ehcp``, ``demo_plans`` and ``demo_annual_reviews`` each make
+one part of it.
 
 ``build_demo_school`` fills an empty database with a realistic primary school: Reception
 to Year 6, one class of about 30 per year group, 210 pupils with fictional names (from
@@ -37,6 +38,7 @@ from ..models import AcademicYear
 from ..storage.audit import AUDIT_OFF
 from .calendar import SchoolCalendar
 from .demo_activity import build_activity
+from .demo_annual_reviews import add_annual_reviews
 from .demo_documents import add_fields_and_documents
 from .demo_ehcp import add_ehcps
 from .demo_planning import add_plan
@@ -112,6 +114,7 @@ def _build(session: Session, today: dt.date) -> None:
     add_ehcps(session, rng, text, today, pupils, memberships)
     add_plans_and_meetings(session, SEED + 16, today, pupils, maya)
     add_fields_and_documents(session, today, pupils, maya)
+    add_annual_reviews(session, today)
     add_budgets(session, [p for year in pupils.values() for p in year], (previous, current))
     close_previous_year(session, previous)
     mark_leavers(session, current)

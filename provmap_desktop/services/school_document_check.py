@@ -59,6 +59,7 @@ _DATE_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
     "pupils": (("on_roll_date", "leaving_date"),),
     "ehcps": (("issued_date", "next_review_date"),),
     "reviews": (("baseline_date", "review_date"),),
+    "ehcp_annual_reviews": (("meeting_on", "report_sent_on"),),
 }
 
 

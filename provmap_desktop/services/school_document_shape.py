@@ -135,6 +135,7 @@ PARTS: tuple[Part, ...] = (
             Part("content", "document_contents", "document_id", single=True, noun="document file"),
         ),
     ),
+    Part("ehcp_annual_reviews", "ehcp_annual_reviews", noun="EHC plan annual review"),
     Part("audit", "audit_log", noun="audit entry"),
 )
 #: Lists and fields added after version 1 was first written: a document may leave them
@@ -148,6 +149,7 @@ LATER_PARTS = frozenset(
         "meetings",
         "custom_fields",
         "documents",
+        "ehcp_annual_reviews",
     }
 )
 

@@ -12,6 +12,8 @@ revision id):
   with families and their actions.
 * schema 5 (revision ``0005_fields_documents``): custom pupil fields and their values,
   and documents (files) attached to pupils, their bytes held in the file itself.
+* schema 6 (revision ``0006_annual_reviews``): EHC plan annual reviews: the meeting,
+  the dates of the statutory steps around it, who came, views and proposed amendments.
 
 A file whose schema number is above ``SCHEMA_VERSION``, or whose Alembic revision this
 copy of the app does not know, was written by a newer ProvMap and is refused.
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 # current revision (the usual case) reads the revision with plain SQL and never
 # needs it, which keeps every start of the app and every command quicker.
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: Alembic revision id -> schema number shown to users.
 SCHEMA_NUMBERS: dict[str, int] = {
     "0001": 1,
@@ -39,8 +41,9 @@ SCHEMA_NUMBERS: dict[str, int] = {
     "0003_planning": 3,
     "0004": 4,
     "0005_fields_documents": 5,
+    "0006_annual_reviews": 6,
 }
-HEAD_REVISION = "0005_fields_documents"
+HEAD_REVISION = "0006_annual_reviews"
 
 
 def migrations_dir() -> Path:

@@ -142,3 +142,46 @@ def test_the_evidence_pack_counts_reviewed_plans_and_holds_the_meeting_log(
     assert "Plan 2: from 16/11/2026, current; review due 08/02/2027" in text
     assert "Meetings with the family" in text
     assert "Send the picture cards home" in text
+
+
+def test_the_family_plan_gives_the_ehc_plan_annual_review_in_words(
+    school_file: Path, tmp_path: Path
+) -> None:
+    from provmap_desktop.domain import annual_reviews, ehcp
+
+    db = open_database(school_file, create=False)
+    try:
+        with db.session_factory() as session:
+            ava = session.query(Pupil).filter_by(forename="Ava").one()
+            plan = ehcp.add_plan(session, ava.id).row_id
+            ehcp.update_plan(session, plan, "issued_date", D(2026, 3, 14))
+            session.commit()
+    finally:
+        db.close()
+    out = tmp_path / "plan.pdf"
+    args = ["--db", str(school_file), "report", "plan", "--pupil", upn(1), "--out", str(out)]
+    assert main(args) == EXIT_OK
+    with pdfplumber.open(out) as pdf:
+        flat = " ".join(pdf.pages[0].extract_text().split())
+    # Issued 14/03/2026, no review yet: due twelve months on.
+    assert "Ava's Education, Health and Care plan is due by 14/03/2027" in flat
+    # The target and its two measures each end as sentences, not run together.
+    assert main([*args, "--version", "1"]) == EXIT_OK
+    with pdfplumber.open(out) as pdf:
+        flat = " ".join(pdf.pages[0].extract_text().split())
+    assert "Ask for help in a sentence. Where Ava is now: Points." in flat
+    assert "We will know Ava has done it when: 4 times a week. By 13/11/2026." in flat
+
+    db = open_database(school_file, create=False)
+    try:
+        with db.session_factory() as session:
+            annual_reviews.start_review(session, plan, D(2027, 3, 10))
+            session.commit()
+    finally:
+        db.close()
+    assert main(args) == EXIT_OK
+    with pdfplumber.open(out) as pdf:
+        text = pdf.pages[0].extract_text()
+    flat = " ".join(text.split())
+    assert "Ava's Education, Health and Care plan is on 10/03/2027" in flat
+    assert JARGON.findall(text) == []

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
-from provmap_desktop.models import GroupMembership, LearningPlan, Pupil
+from provmap_desktop.models import EhcpAnnualReview, GroupMembership, LearningPlan, Pupil
 
 TODAY = dt.date(2026, 11, 23)
 #: 1366x768 at 125 % scaling, in logical pixels (1366 / 1.25, 768 / 1.25).
@@ -45,8 +45,13 @@ def _dialogs(window) -> dict[str, QWidget]:  # type: ignore[no-untyped-def]
     from provmap_desktop.views.map.allocate_dialog import AllocateDialog
     from provmap_desktop.views.map.group_dialog import GroupDialog
     from provmap_desktop.views.pupils.actions import ProfileBatchDialog
+    from provmap_desktop.views.pupils.annual_review import AnnualReviewsDialog
     from provmap_desktop.views.pupils.dialogs import AddPupilDialog, ArchiveDialog
-    from provmap_desktop.views.pupils.due_lists import actions_due_dialog, plans_due_dialog
+    from provmap_desktop.views.pupils.due_lists import (
+        actions_due_dialog,
+        annual_review_steps_dialog,
+        plans_due_dialog,
+    )
     from provmap_desktop.views.pupils.erasing import EraseDialog
     from provmap_desktop.views.pupils.plan_review import PlanReviewDialog
     from provmap_desktop.views.review_wizard import ReviewWizard
@@ -76,7 +81,16 @@ def _dialogs(window) -> dict[str, QWidget]:  # type: ignore[no-untyped-def]
         "Review plan": PlanReviewDialog(ctx, _current_plan(session), window),
         "Plans due": plans_due_dialog(ctx, lambda _p: None, window),
         "Actions due": actions_due_dialog(ctx, lambda _p: None, window),
+        "Annual review steps due": annual_review_steps_dialog(ctx, lambda _p: None, window),
+        "Annual reviews": AnnualReviewsDialog(ctx, _plan_in_review(session), window),
     }
+
+
+def _plan_in_review(session):  # type: ignore[no-untyped-def]
+    """An EHC plan whose annual review is in progress: the whole form shows."""
+    return session.scalars(
+        select(EhcpAnnualReview.ehcp_id).where(EhcpAnnualReview.report_sent_on.is_(None))
+    ).first()
 
 
 def _current_plan(session):  # type: ignore[no-untyped-def]

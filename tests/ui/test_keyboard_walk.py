@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from sqlalchemy import select
 
-from provmap_desktop.models import Ehcp, GroupMembership, LearningPlan, Pupil
+from provmap_desktop.models import Ehcp, EhcpAnnualReview, GroupMembership, LearningPlan, Pupil
 from provmap_desktop.shell.backup_dialogs import BackupDialog, BackupsDialog
 from provmap_desktop.shell.first_start import FirstStartDialog, NewSchoolWizard
 from provmap_desktop.shell.screens import SCREENS
@@ -22,8 +22,13 @@ from provmap_desktop.views.map.allocate_dialog import AllocateDialog
 from provmap_desktop.views.map.group_dialog import GroupDialog
 from provmap_desktop.views.map_import_dialog import MapImportDialog
 from provmap_desktop.views.pupils.actions import ProfileBatchDialog
+from provmap_desktop.views.pupils.annual_review import AnnualReviewsDialog
 from provmap_desktop.views.pupils.dialogs import AddPupilDialog, ArchiveDialog
-from provmap_desktop.views.pupils.due_lists import actions_due_dialog, plans_due_dialog
+from provmap_desktop.views.pupils.due_lists import (
+    actions_due_dialog,
+    annual_review_steps_dialog,
+    plans_due_dialog,
+)
 from provmap_desktop.views.pupils.erasing import EraseDialog
 from provmap_desktop.views.pupils.plan_review import PlanReviewDialog
 from provmap_desktop.views.review_wizard import ReviewWizard
@@ -130,6 +135,8 @@ def _dialogs(window, tmp_path: Path) -> dict[str, Callable[[], QWidget]]:  # typ
         "review plan": lambda: PlanReviewDialog(ctx, _current_plan(ctx.session), window),
         "plans due": lambda: plans_due_dialog(ctx, lambda _p: None, window),
         "actions due": lambda: actions_due_dialog(ctx, lambda _p: None, window),
+        "annual review steps due": lambda: annual_review_steps_dialog(ctx, lambda _p: None, window),
+        "annual reviews": lambda: AnnualReviewsDialog(ctx, _plan_in_review(ctx.session), window),
     }
 
 
@@ -144,6 +151,13 @@ def _current_plan(session):  # type: ignore[no-untyped-def]
     """Maya's current SEN support plan (version 4, with targets)."""
     return session.scalars(
         select(LearningPlan).where(LearningPlan.reviewed_on.is_(None)).order_by(LearningPlan.id)
+    ).first()
+
+
+def _plan_in_review(session):  # type: ignore[no-untyped-def]
+    """An EHC plan whose annual review is in progress (its steps and record showing)."""
+    return session.scalars(
+        select(EhcpAnnualReview.ehcp_id).where(EhcpAnnualReview.report_sent_on.is_(None))
     ).first()
 
 
@@ -167,6 +181,8 @@ DIALOGS = [
     "review plan",
     "plans due",
     "actions due",
+    "annual review steps due",
+    "annual reviews",
 ]
 
 

@@ -1,7 +1,8 @@
-"""The lists the start-up strip opens: plans not reviewed this term, meeting actions due.
+"""The lists the start-up strip opens: plans not reviewed this term, meeting actions due,
+and the steps of EHC plan annual reviews due.
 
 Each is a small window beside the Pupils screen: choose a row and press Open (or
-Enter) to show that pupil's Plan or Meetings tab. It stays open, so the SENCO can
+Enter) to show that pupil's Plan, Meetings or EHC plan tab. It stays open, so the SENCO can
 work down the list.
 """
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...services.annual_reviews import STEPS_DUE_WITHIN_DAYS, steps_due
 from ...services.formatting import format_date
 from ...services.plans import actions_due, plans_due
 from ...ui.context import AppContext
@@ -114,6 +116,28 @@ def actions_due_dialog(
         "Meeting actions due",
         f"{len(rows)} actions agreed at meetings are due within a week or overdue.",
         ["Pupil", "Action", "Who", "Due"],
+        rows,
+        open_pupil,
+        parent,
+    )
+
+
+def annual_review_steps_dialog(
+    ctx: AppContext, open_pupil: Callable[[int], None], parent: QWidget | None = None
+) -> DueListDialog:
+    """Steps of EHC plan annual reviews not done, due within two weeks or overdue."""
+    rows = []
+    for due in steps_due(ctx.session, ctx.today):
+        when = format_date(due.step.due)
+        if due.overdue(ctx.today):
+            when += " (overdue)"
+        started = "in progress" if due.started else "not started"
+        rows.append((due.pupil.id, [due.pupil.display_name, due.step.label, when, started]))
+    return DueListDialog(
+        "EHC plan annual review steps due",
+        f"{len(rows)} steps of EHC plan annual reviews are due within "
+        f"{STEPS_DUE_WITHIN_DAYS} days or overdue.",
+        ["Pupil", "Step", "Due by", "Review"],
         rows,
         open_pupil,
         parent,

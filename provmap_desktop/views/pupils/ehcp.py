@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
 from ...domain import ehcp
 from ...models import EhcpOutcome, Pupil
 from ...models.vocab import SenStatus
+from ...services.annual_reviews import annual_review_words
+from ...ui.speech import ValueLabel
+from .annual_review import AnnualReviewsDialog
 from .dialogs import read_date
 from .ehcp_items import SectionFTab, button_row
 from .widgets import Binding, plain
@@ -37,6 +40,7 @@ class EhcpTab(SectionFTab):
         """Build the no-plan note and the plan's dates, outcomes and items, stacked."""
         super().__init__(pane)
         self.item_id: int | None = None
+        self.reviews_dialog: AnnualReviewsDialog | None = None
         layout = QVBoxLayout(self.body)
         self.no_plan = QLabel()
         self.no_plan.setWordWrap(True)
@@ -48,6 +52,17 @@ class EhcpTab(SectionFTab):
         plan_layout = QVBoxLayout(self.plan_box)
         plan_layout.setContentsMargins(0, 0, 0, 0)
         plan_layout.addLayout(self._plan_dates())
+        self.reviews_button = QPushButton("Mana&ge annual reviews…")
+        self.reviews_button.setToolTip(
+            "When the annual review is due, its statutory steps, and each review recorded"
+        )
+        self.reviews_button.clicked.connect(self.open_annual_reviews)
+        self.reviews_state = ValueLabel()
+        self.reviews_state.setAccessibleName("Annual review")
+        self.reviews_state.setWordWrap(True)
+        reviews_row = button_row(self.reviews_button)
+        reviews_row.insertWidget(1, self.reviews_state, 1)
+        plan_layout.addLayout(reviews_row)
         plan_layout.addWidget(self._outcomes_box())
         plan_layout.addWidget(self._section_f_box())
         layout.addWidget(self.plan_box)
@@ -121,6 +136,7 @@ class EhcpTab(SectionFTab):
             self.outcomes.addItem(item)
         self.outcomes.blockSignals(False)
         self._load_items(pupil)
+        self.reviews_state.setText(annual_review_words(plan, self.pane.ctx.today))
 
     # -- editing --------------------------------------------------------------------
 
@@ -131,6 +147,17 @@ class EhcpTab(SectionFTab):
             return
         pupil_id = pupil.id
         self._edit(f"add EHC plan for {pupil.display_name}", lambda s: ehcp.add_plan(s, pupil_id))
+
+    def open_annual_reviews(self) -> AnnualReviewsDialog | None:
+        """Open the plan's annual reviews beside the pupil pane."""
+        plan = self._plan()
+        if plan is None:
+            return None
+        if self.reviews_dialog is not None:
+            self.reviews_dialog.close()
+        self.reviews_dialog = AnnualReviewsDialog(self.pane.ctx, plan.id, self)
+        self.reviews_dialog.show()
+        return self.reviews_dialog
 
     def add_outcome(self) -> None:
         """Add a blank Section E outcome and start typing it."""

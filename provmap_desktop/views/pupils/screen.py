@@ -35,11 +35,23 @@ from ...ui.speech import ValueLabel
 from . import list_model as cols
 from .actions import PupilActions
 from .dialogs import AddPupilDialog, ArchiveDialog
-from .due_lists import DueListDialog, actions_due_dialog, plans_due_dialog
+from .due_lists import (
+    DueListDialog,
+    actions_due_dialog,
+    annual_review_steps_dialog,
+    plans_due_dialog,
+)
 from .filters import PupilFilters
 from .list_model import PupilListModel
 from .pane import PupilPane
 from .widgets import KIND
+
+#: The lists the status strip opens, by the key of its link.
+DUE_LISTS = {
+    "plans-due": plans_due_dialog,
+    "actions-due": actions_due_dialog,
+    "annual-reviews-due": annual_review_steps_dialog,
+}
 
 
 class PupilsScreen(PupilFilters):
@@ -220,19 +232,26 @@ class PupilsScreen(PupilFilters):
 
     def show_target(self, target: str) -> None:
         """From the status strip: "section-f:ID" opens that pupil's EHC plan tab;
-        "plans-due" and "actions-due" open the list of pupils with those due."""
+        "plans-due", "actions-due" and "annual-reviews-due" open the list of pupils with
+        those due."""
         kind, _, key = target.partition(":")
         if kind == "section-f" and key.isdigit():
             self.search_for("", focus=False)
             self.select_pupil(int(key))
             self.pane.tabs.setCurrentWidget(self.pane.ehcp_tab)
-        elif kind in ("plans-due", "actions-due"):
+        elif kind in DUE_LISTS:
             self.open_due_list(kind)
 
     def open_due_list(self, kind: str) -> DueListDialog:
-        """Open the list of plans to review ("plans-due") or actions due ("actions-due")."""
-        tab = self.pane.plan_tab if kind == "plans-due" else self.pane.meetings_tab
-        make = plans_due_dialog if kind == "plans-due" else actions_due_dialog
+        """Open the list of plans to review ("plans-due"), actions due ("actions-due") or
+        annual review steps due ("annual-reviews-due"); Open shows the pupil's tab."""
+        tabs = {
+            "plans-due": self.pane.plan_tab,
+            "actions-due": self.pane.meetings_tab,
+            "annual-reviews-due": self.pane.ehcp_tab,
+        }
+        tab = tabs[kind]
+        make = DUE_LISTS[kind]
 
         def open_pupil(pupil_id: int) -> None:
             self.search_for("", focus=False)
