@@ -340,7 +340,7 @@ def test_next_years_starter_is_refused_a_place_in_this_years_group(map_file):
     session, school = map_file.session, map_file.school
     pupils.update(session, school.pupils["gus"].id, "on_roll_date", D(2027, 9, 1))
     count = membership_count(session)
-    with pytest.raises(DomainError, match="joins the school on 01/09/2027, after .* ends"):
+    with pytest.raises(DomainError, match=r"joins the school on 01/09/2027, after .* ends"):
         allocate(map_file, "pt", "Year 1", ["gus"], period=SPRING, join_date=D(2026, 12, 1))
     session.rollback()
     assert membership_count(session) == count
