@@ -90,22 +90,25 @@ def profile_batch(session: Session, args: argparse.Namespace) -> tuple[list[Pupi
     The SEN register comes in surname order (then forename), as it is filed; a class
     or year group in list order.
     """
+    import datetime as dt
+
     from sqlalchemy import func, select
 
     from ..models import SchoolClass
     from ..models.vocab import SenStatus
-    from ..services.pupils import PupilFilter, find_pupils
+    from ..services.pupils import PupilFilter, find_pupils, last_day_of_year
 
     if args.pupil:
         return [resolve_pupil(session, args.pupil)], "1 pupil"
+    day = last_day_of_year(session, dt.date.today())  # on roll: not next year's intake
     if args.sen_register:
         statuses = {SenStatus.SEN_SUPPORT.value, SenStatus.EHCP.value}
-        register = find_pupils(session, PupilFilter(sen_statuses=statuses))
+        register = find_pupils(session, PupilFilter(sen_statuses=statuses, roll_day=day))
         return sorted(register, key=surname_order), "the SEN register"
     if args.year_group:
         year_group_id = resolve_year_group(session, args.year_group)
         assert year_group_id is not None
-        chosen = find_pupils(session, PupilFilter(year_group_ids={year_group_id}))
+        chosen = find_pupils(session, PupilFilter(year_group_ids={year_group_id}, roll_day=day))
         return chosen, args.year_group
     name = args.class_name.strip()
     school_class = session.scalar(
@@ -114,7 +117,9 @@ def profile_batch(session: Session, args: argparse.Namespace) -> tuple[list[Pupi
     if school_class is None:
         known = ", ".join(session.scalars(select(SchoolClass.name).order_by(SchoolClass.name)))
         raise CliError(f'There is no class "{name}". Classes: {known or "none"}.')
-    return find_pupils(session, PupilFilter(class_ids={school_class.id})), f"class {name}"
+    return find_pupils(
+        session, PupilFilter(class_ids={school_class.id}, roll_day=day)
+    ), f"class {name}"
 
 
 # -- handlers ------------------------------------------------------------------------

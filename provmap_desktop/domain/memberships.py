@@ -185,6 +185,13 @@ def allocate(
     if start > group.end_date:
         raise DomainError(f"{group.name or provision.name} ended on {format_date(group.end_date)}.")
     joining, skipped = _newcomers(session, group.id, pupil_ids, start)
+    for pupil in joining:  # next year's intake, recorded ahead, is planned, not placed
+        if pupil.on_roll_date is not None and pupil.on_roll_date > group.end_date:
+            raise DomainError(
+                f"{pupil.display_name} joins the school on {format_date(pupil.on_roll_date)}, "
+                f"after {group.name or provision.name} ends: plan for them on the Planning "
+                "screen for their first year."
+            )
     warnings = (
         allocation_warnings(
             session, provision, group, joining, on_date=start, year_group_id=year_group_id

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 from sqlalchemy.orm import Session
 
 from ..models import SchoolSettings
@@ -62,16 +62,21 @@ def _needs(plan: Plan, width: float, height: float) -> list[Flowable]:
 
 def _cost(plan: Plan, width: float, height: float) -> list[Flowable]:
     widths = [width * w for w in (0.4, 0.18, 0.18, 0.24)]
+    # A handful of funding streams: kept on one page rather than split after two rows.
     return [
-        base.para("Cost against budget", "heading"),
-        base.para(plan_text.cost_note(plan), "body"),
-        base.make_table(
-            plan_text.COST_HEADERS,
-            plan_text.cost_rows(plan),
-            widths,
-            align_right=(1, 2),
-            frame_height=height,
-        ),
+        KeepTogether(
+            [
+                base.para("Cost against budget", "heading"),
+                base.para(plan_text.cost_note(plan), "body"),
+                base.make_table(
+                    plan_text.COST_HEADERS,
+                    plan_text.cost_rows(plan),
+                    widths,
+                    align_right=(1, 2),
+                    frame_height=height,
+                ),
+            ]
+        )
     ]
 
 
@@ -79,6 +84,8 @@ def _staff(plan: Plan, width: float, height: float) -> list[Flowable]:
     widths = [width * w for w in (0.18, 0.09, *([0.07] * 5), 0.09, 0.09, 0.2)]
     rows = [plan_text.staff_row(p) for p in plan.deployment]
     story: list[Flowable] = [
+        # Staff, clashes and training read as one part: a new page unless most of one is left.
+        CondPageBreak(height * 0.75),
         base.para("Staff deployment", "heading"),
         base.para(
             "Planned time on intervention groups each week against each person's "

@@ -26,6 +26,7 @@ from .costing import (
     _year,
     cost_map,
 )
+from .pupils import joined_by
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,10 @@ def threshold_totals(
 ) -> ThresholdTotals:
     """Each pupil's planned annual total against ``SchoolSettings.sen_threshold``.
 
-    Lists every pupil on roll (not archived) who has costed provision in the year or
-    is on SEN support or an EHC plan, highest total first. *At or above* means total >=
-    threshold; *near* means below it by no more than the margin (the argument, else
+    Lists every pupil on roll (not archived, joined by the year's end: not next year's
+    intake) who has costed provision in the year or is on SEN support or an EHC plan,
+    highest total first. *At or above* means total >= threshold; *near* means below it
+    by no more than the margin (the argument, else
     ``SchoolSettings.near_threshold_margin``). Pass ``costed`` (an annual map) to reuse it.
     """
     year = _year(session, academic_year)
@@ -102,6 +104,7 @@ def threshold_totals(
         .outerjoin(YearGroup, Pupil.year_group_id == YearGroup.id)
         .where(
             Pupil.archived.is_(False),
+            joined_by(year.end_date),  # next year's intake is not on this year's roll
             Pupil.id.in_(costed.by_pupil)
             | Pupil.sen_status.in_((SenStatus.SEN_SUPPORT.value, SenStatus.EHCP.value)),
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import defaultdict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,7 +56,7 @@ CURRENT_PLANS: tuple[Plan, ...] = (
     ("Fine motor skills group", (0,), 6, "ta3", (1, 3, 4), "13:30", "spring:10"),
     ("Sensory circuits", (0, 1, 2), 6, "ta7", (0, 1, 2, 3, 4), "08:45", "year"),
     ("Handwriting intervention", (3,), 4, "ta6", (1, 3), "09:00", "autumn:10"),
-    ("Gross motor skills group", (1,), 6, "ta7", (1, 3), "14:30", "summer:10"),
+    ("Gross motor skills group", (1,), 6, "ta5", (1, 3), "14:30", "summer:10"),
     ("Precision Teaching", (6,), 4, "ta1", (1, 2, 4), "09:10", "summer:10"),
 )
 
@@ -72,29 +73,35 @@ PREVIOUS_PLANS: tuple[Plan, ...] = (
 )
 
 # The 1:1 provision each EHC plan's primary need gets all year:
-# (provision, staff, weekdays, session minutes if not the provision's own).
+# (provision, staff, weekdays, session minutes if not the provision's own, start times),
+# the start times taken in turn by the pupils with that need (the first, the second...).
 # The key adult times are set so that some plans pass the £6,000 threshold and one
-# comes close to it, as in most schools.
-EHCP_PLANS: dict[str, tuple[tuple[str, str, tuple[int, ...], int | None], ...]] = {
+# comes close to it, as in most schools. The times fit around each pupil's and each
+# adult's other groups (a day of 08:45-15:15), so that next year's plan shows only the
+# one clash a school would plausibly have missed: Mr Riley's vocabulary group starting
+# before his check-in ends. Mrs Doyle, key adult to both pupils with autism, fills her
+# day (and goes over her hours) without a clash.
+OneToOne = tuple[str, str, tuple[int, ...], int | None, tuple[str, ...]]
+EHCP_PLANS: dict[str, tuple[OneToOne, ...]] = {
     "ASD": (
-        ("Key adult 1:1 support", "ta7", (0, 1, 2, 3, 4), None),
-        ("Speech and language programme (TA-led)", "ta3", (0, 2, 4), None),
+        ("Key adult 1:1 support", "ta7", (0, 1, 2, 3, 4), None, ("09:00", "12:00")),
+        ("Speech and language programme (TA-led)", "ta3", (0, 2, 4), None, ("13:00", "10:00")),
     ),
     "SLCN": (
-        ("Speech and language therapy", "salt", (2,), None),
-        ("Speech and language programme (TA-led)", "ta3", (1, 3, 4), None),
+        ("Speech and language therapy", "salt", (2,), None, ("09:00",)),
+        ("Speech and language programme (TA-led)", "ta3", (1, 3, 4), None, ("11:00",)),
     ),
     "SEMH": (
-        ("Key adult 1:1 support", "ta6", (0, 1, 2, 3, 4), 75),
-        ("Emotional literacy support (ELSA)", "hlta1", (2,), None),
+        ("Key adult 1:1 support", "ta6", (0, 1, 2, 3, 4), 75, ("10:30",)),
+        ("Emotional literacy support (ELSA)", "hlta1", (2,), None, ("09:45",)),
     ),
     "PD": (
-        ("Physiotherapy programme", "ta7", (0, 2, 4), None),
-        ("1:1 PE support", "ta6", (3,), None),
+        ("Physiotherapy programme", "ta6", (0, 2, 4), None, ("09:45",)),
+        ("1:1 PE support", "ta6", (3,), None, ("12:15",)),
     ),
     "MLD": (
-        ("Reading intervention (1:1 reading)", "ta5", (0, 2, 4), None),
-        ("Precision Teaching", "ta2", (1, 3), None),
+        ("Reading intervention (1:1 reading)", "ta5", (0, 2, 4), None, ("09:30",)),
+        ("Precision Teaching", "ta2", (1, 3), None, ("11:15",)),
     ),
 }
 
@@ -147,13 +154,15 @@ def _ehcp_groups(act: Activity, year: AcademicYear) -> dict[int, list[GroupMembe
     holders = [p for nc in sorted(act.pupils) for p in act.pupils[nc] if p.sen_status == "E"]
     # Statutory provision runs from the first day of the year, not from week two.
     dates = (year.terms[0].start_date, year.terms[-1].end_date)
-    for index, pupil in enumerate(holders):
+    turns: dict[str, int] = defaultdict(int)
+    for pupil in holders:
         nc = pupil.year_group.sort_order if pupil.year_group else 1
+        need = pupil.primary_need if pupil.primary_need in EHCP_PLANS else "SEMH"
+        turn = turns[need]
+        turns[need] += 1
         own: list[GroupMembership] = []
-        for offset, (name, staff_key, days, minutes) in enumerate(
-            EHCP_PLANS.get(pupil.primary_need or "", EHCP_PLANS["SEMH"])
-        ):
-            time = f"{9 + (index + 2 * offset) % 5:02d}:{15 * (index % 4):02d}"
+        for name, staff_key, days, minutes, times in EHCP_PLANS[need]:
+            time = times[turn % len(times)]
             group = act.group(name, year, dates, (nc,), staff_key, days, time)
             if minutes is not None:
                 groups.update(act.session, group.id, "session_minutes", minutes)

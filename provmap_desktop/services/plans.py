@@ -25,6 +25,7 @@ from ..models import (
     Term,
 )
 from ..models.vocab import SenStatus
+from .pupils import joined_by, last_day_of_year
 
 __all__ = [
     "ACTIONS_DUE_WITHIN_DAYS",
@@ -135,6 +136,7 @@ def plans_due(session: Session, today: dt.date) -> list[PlanDue]:
         .outerjoin(last, last.c.pupil_id == Pupil.id)
         .where(
             Pupil.archived.is_(False),
+            joined_by(last_day_of_year(session, today)),  # not next year's intake
             Pupil.sen_status.in_((SenStatus.SEN_SUPPORT.value, SenStatus.EHCP.value)),
         )
         .where((last.c.last.is_(None)) | (last.c.last < start))

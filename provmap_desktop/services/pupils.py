@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from ..domain import pupils as domain_pupils
@@ -35,6 +35,8 @@ __all__ = [
     "SectionFGap",
     "add_pupil_to_complete",
     "find_pupils",
+    "joined_by",
+    "last_day_of_year",
     "section_f_gaps",
     "suggest_membership",
 ]
@@ -58,6 +60,25 @@ class PupilFilter:
     #: A custom field to filter on, and the words its value must hold ("" for any value).
     custom_field_id: int | None = None
     custom_text: str = ""
+    #: Pupils joining after this day (next year's intake, recorded ahead) are left out;
+    #: with ``intake_only`` they are the only ones shown. ``None``: joining dates ignored.
+    roll_day: dt.date | None = None
+    intake_only: bool = False
+
+
+def joined_by(day: dt.date) -> ColumnElement[bool]:
+    """Pupils who have joined the school by ``day`` (or whose joining date is not known)."""
+    return or_(Pupil.on_roll_date.is_(None), Pupil.on_roll_date <= day)
+
+
+def last_day_of_year(session: Session, today: dt.date) -> dt.date:
+    """The last day of the year the school is working in (``today`` if later, or if no
+    year is set up). A pupil joining after it is next year's intake: on no map, register,
+    list or count of this year, only in the plan for next year."""
+    from .calendar import current_or_latest_year
+
+    year = current_or_latest_year(session, today)
+    return max(year.end_date, today) if year is not None else today
 
 
 def _like(word: str) -> str:
@@ -82,6 +103,9 @@ def find_pupils(session: Session, pupil_filter: PupilFilter | None = None) -> li
         query = query.where(Pupil.archived.is_(True))
     elif not f.include_archived:
         query = query.where(Pupil.archived.is_(False))
+    if f.roll_day is not None:
+        joined = joined_by(f.roll_day)
+        query = query.where(~joined if f.intake_only else joined)
     for word in f.text.split():
         pattern = _like(word)
         query = query.where(
@@ -218,8 +242,8 @@ def section_f_gaps(
 ) -> list[SectionFGap]:
     """Section F items with no linked allocation current on ``today``.
 
-    For one pupil, or (``pupil=None``) for every on-roll pupil with an EHCP, ordered by
-    surname then the plan's own item order.
+    For one pupil, or (``pupil=None``) for every on-roll pupil with an EHCP (next year's
+    intake is not on roll yet), ordered by surname then the plan's own item order.
     """
     query = (
         select(EhcpProvisionItem, Pupil, GroupMembership)
@@ -230,8 +254,8 @@ def section_f_gaps(
     )
     if pupil is not None:
         query = query.where(Pupil.id == pupil.id)
-    else:
-        query = query.where(Pupil.archived.is_(False))
+    else:  # next year's intake is planned for next year, not counted in this one
+        query = query.where(Pupil.archived.is_(False), joined_by(last_day_of_year(session, today)))
     gaps = []
     for item, owner, membership in session.execute(query):
         reason = _gap_reason(item, membership, owner, today)

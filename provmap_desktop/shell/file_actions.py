@@ -93,10 +93,16 @@ class FileActions(QMainWindow):
         wizard.open()
 
     def _after_rollover(self, wizard: object) -> None:
-        """Show the new year once the wizard has made it (every screen afresh)."""
-        if getattr(wizard, "outcome", None) is None:
+        """Show the new year once the wizard has made it (every screen afresh), with
+        Edit → Undo offering to put the school back as it was just before."""
+        from .year_start_undo import offer_undo
+
+        outcome = getattr(wizard, "outcome", None)
+        if outcome is None:
             return
         self.load_database(self.database)
+        if outcome.backup is not None:
+            offer_undo(self, str(getattr(wizard, "to_label", "")), outcome.backup)
         self.statusBar().showMessage("The new academic year has started.", 10000)
 
     def show_backups(self) -> None:

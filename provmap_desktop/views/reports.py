@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, Pupil
@@ -241,10 +240,12 @@ class ReportsScreen(QWidget):
     def _register_profiles(self, session: Session, path: Path) -> object:
         """The one-page profile of every pupil on the SEN register, in surname order."""
         from ..reports.profile_pdf import write_profile_pdf
+        from ..services.pupils import PupilFilter, find_pupils, last_day_of_year
 
-        pupils = session.scalars(
-            select(Pupil).where(Pupil.sen_status.in_(("K", "E")), Pupil.archived.is_(False))
-        ).all()
+        register = PupilFilter(
+            sen_statuses={"K", "E"}, roll_day=last_day_of_year(session, self.ctx.today)
+        )
+        pupils = find_pupils(session, register)  # on roll: not next year's intake
         # The register in surname order, as it is filed, whatever the year group.
         pupils = sorted(
             pupils, key=lambda p: (p.surname.casefold(), p.forename.casefold(), p.upn or "")

@@ -7,8 +7,9 @@
    starts the new year, all or nothing, after an automatic copy of the file.
 5. **Done**: what happened, and where last year is now (read-only, in the year list).
 
-Nothing changes before the Confirm page's button. The rollover is not on the undo
-stack: the copy taken first is the way back (File → Automatic backups…).
+Nothing changes before the Confirm page's button. Afterwards Edit → Undo offers "Undo
+start of 2027/28", which swaps the copy taken first back in (``shell.year_start_undo``);
+the copy is also in File → Automatic backups….
 """
 
 from __future__ import annotations
@@ -214,7 +215,11 @@ class RolloverWizard(QWizard):
             "under Academic year to look back at its map, costs, registers and reviews."
         )
         if self.outcome is not None and self.outcome.backup is not None:
-            text += f"\n\nA copy of the file as it was is kept in {self.outcome.backup}."
+            text += (
+                f"\n\nA copy of the file as it was is kept in {self.outcome.backup}. "
+                f"Edit → Undo start of {self.to_label} puts the school back as it was, "
+                "while nothing else has changed."
+            )
         message = ValueLabel(text)
         message.setWordWrap(True)
         message.setAccessibleName("The new year has started")

@@ -331,3 +331,16 @@ def test_a_join_or_leave_date_is_set_through_its_rule(map_file):
     assert (school.pupils["ava"].id, D(2026, 9, 7), None) in saved(
         map_file, school.groups["talk_y3"].id
     )
+
+
+def test_next_years_starter_is_refused_a_place_in_this_years_group(map_file):
+    """Gus, recorded ahead as joining on 01/09/2027, cannot join a 2026/27 group."""
+    from provmap_desktop.domain import pupils
+
+    session, school = map_file.session, map_file.school
+    pupils.update(session, school.pupils["gus"].id, "on_roll_date", D(2027, 9, 1))
+    count = membership_count(session)
+    with pytest.raises(DomainError, match=r"joins the school on 01/09/2027, after .* ends"):
+        allocate(map_file, "pt", "Year 1", ["gus"], period=SPRING, join_date=D(2026, 12, 1))
+    session.rollback()
+    assert membership_count(session) == count

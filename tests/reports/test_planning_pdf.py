@@ -40,12 +40,14 @@ def test_the_plan_pdf_names_each_finding(session: Session, tmp_path: Path) -> No
         "Year 4: no provision in Social, emotional and mental health: Ben Brown",
         "Lego therapy: no pupil in it has a need in Social, emotional and mental health: Dan Dale",
         "Phonics is for Year 3, Year 4: Cal Cole (Year 5), Eve Evans (Year 6)",
-        "Social, emotional and mental health: 1 places for 5 pupils needing: short by 4",
+        "Social, emotional and mental health: 1 place for 5 pupils needing: short by 4",
         "Speech and language therapy (30 min a week): Eve Evans",
         "£1,000.00 £1,140.00 over budget by £140.00",
         "No budgets are set for 2027/28 yet: the budgets shown are 2026/27's.",
         "Ms Jones 30 min 20 min 10 min 10 min 40 min over by 10 min",
         "Mr Khan 2 h 1 h 1 h under by 1 h",
+        # Mon 20 + Wed 10 + Fri 10 minutes against her 30:
+        "Ms Jones: 40 min planned against 30 min: over by 10 min",
         "Mr Khan: Maths catch-up and Lego therapy, Tuesday 10:15-10:30",
         "Ms Jones: Precision Teaching (for Precision Teaching)",
     ]

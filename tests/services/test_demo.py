@@ -410,3 +410,26 @@ def test_plans_reviewed_three_times_and_meetings_with_an_overdue_action(demo: Se
     due = actions_due(demo, TODAY)
     assert [d.overdue(TODAY) for d in due] == [True, False]
     assert plans_due(demo, TODAY)  # some plans wait for this term's review
+
+
+def test_next_years_plan_is_believable(demo: Session) -> None:
+    """Some gaps, one clash, one person over her hours, one training need."""
+    from provmap_desktop.services.planning import build_plan
+
+    plan = build_plan(demo, "2027/28", TODAY)
+    assert [c.text for c in plan.clashes] == [
+        "Mr Tom Riley: Pre-teaching vocabulary – Year 3 and Emotional check-in with key adult "
+        "– Year 3, Monday 08:50-08:55"
+    ]
+    # Mrs Doyle: sensory circuits 15 min x 5, and key adult to two pupils 180 min x 5
+    # each: 75 + 900 + 900 = 1,875 minutes against her 1,800: over by 75 minutes.
+    over = [(p.name, p.planned, p.status) for p in plan.deployment if (p.difference or 0) > 0]
+    assert over == [("Mrs Karen Doyle", 1875, "over by 1 h 15 min")]
+    assert [(t.staff_name, t.training) for t in plan.training] == [
+        ("Miss Chloe Brennan", "Lego-based therapy")
+    ]
+    unmet = {name for line in plan.gaps.unmet for name in line.names}
+    assert {"Isla Grant", "Noah Pearce"} <= unmet  # two of the intake, not yet provided for
+    assert [line.names for line in plan.gaps.ehcp_unmatched if line.year_group == "Reception"] == [
+        ("Noah Pearce",)
+    ]

@@ -110,7 +110,7 @@ def test_the_plan_saved_from_the_screen_reads_back(demo_window, tmp_path: Path) 
     text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
     for heading in ("SEN provision plan for 2027/28", "Projected needs by year group",
                     "Gap analysis", "Cost against budget", "Staff deployment",
-                    "Timetable clashes", "Training needed"):  # fmt: skip
+                    "Over contracted hours", "Timetable clashes", "Training needed"):  # fmt: skip
         assert heading in text, heading
 
 

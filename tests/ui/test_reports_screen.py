@@ -78,11 +78,17 @@ def test_sen_register_profiles_come_in_surname_order(reports, tmp_path):
         register = s.scalars(
             select(Pupil).where(Pupil.sen_status.in_(("K", "E")), Pupil.archived.is_(False))
         ).all()
+        # Next year's intake (joining on 01/09/2027) is not on this year's register yet.
+        last_day = dt.date(2027, 8, 31)
+        starters = {p.display_name for p in register if (p.on_roll_date or last_day) > last_day}
+        register = [p for p in register if p.display_name not in starters]
         names = [(p.surname.casefold(), p.forename.casefold(), p.display_name) for p in register]
         years = {p.year_group_id for p in register}
+    assert starters == {"Isla Grant", "Noah Pearce"}
     assert len(years) > 1  # the demo register spans year groups, so the order shows
     expected = [name for *_key, name in sorted(names)]
     pages = [p.extract_text() for p in PdfReader(saved).pages]
+    assert not [name for name in starters if any(name in text for text in pages)]
     first_page = [next(i for i, text in enumerate(pages) if name in text) for name in expected]
     assert first_page == sorted(first_page)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QLabel, QMessageBox, QWizard
 from sqlalchemy import select
 
 from provmap_desktop.domain import groups
@@ -13,7 +15,7 @@ from provmap_desktop.storage.autobackup import list_copies
 from provmap_desktop.ui.edits import DomainEdit, EditRefused, perform
 from provmap_desktop.views.rollover_wizard import CONFIRM, DONE, GROUPS, PUPILS
 
-from .modal import menu_action
+from .modal import click, menu_action, on_next_modal
 
 
 def _groups_of(db, label: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -124,3 +126,101 @@ def test_a_second_rollover_is_refused_in_plain_words(demo_window, qtbot, monkeyp
     # ... and a second rollover into 2027/28 is refused.
     with pytest.raises(Exception, match="already moved on from 2026/27 into 2027/28"):
         rollover.preview(window.ctx.session, "2027/28")
+
+
+def _dump(path) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every table's rows as SQL, read from the file by a connection of its own."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return list(connection.iterdump())
+
+
+def _start_next_year(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """File → Start a new academic year…, Next to the end, Start, Finish."""
+    menu_action(window, "&File", "Start a new academic &year…").trigger()
+    wizard = window.rollover_wizard
+    qtbot.waitUntil(wizard.isVisible)
+    for _page in (PUPILS, GROUPS, CONFIRM):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == DONE
+    assert "Edit → Undo start of 2027/28" in wizard.page(DONE).findChild(QLabel).text()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+
+
+def _labels(path) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(line for line in _dump(path) if 'INSERT INTO "academic_years"' in line)
+
+
+def test_undo_puts_the_school_back_exactly_and_redo_starts_the_year_again(
+    demo_window, demo_db, qtbot
+):
+    window, path = demo_window, demo_db.path
+    before = _dump(path)
+    _start_next_year(window, qtbot)
+    after = _dump(path)
+    assert any("2027/28" in line for line in _labels(path))
+    assert window.undo_action.text() == "&Undo start of 2027/28"
+
+    # An edit made after it, and undone, leaves the way back open.
+    ctx = window.ctx
+    group_id = new_group_id(path)
+    perform(ctx, DomainEdit(ctx, "rename", lambda s: groups.update(s, group_id, "name", "Y")))
+    assert window.undo_action.text() == "&Undo rename"
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.undo_action.text() == "&Undo start of 2027/28"
+
+    first = window.database
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.database is not first)
+    assert _dump(path) == before  # the school exactly as it was, audit log and all
+    assert window.period_bar.year_combo.currentText() == "2026/27"
+    assert window.redo_action.text() == "&Redo start of 2027/28"
+    assert not window.undo_action.isEnabled()
+
+    second = window.database
+    menu_action(window, "&Edit", "&Redo start of 2027/28").trigger()  # as chosen from the menu
+    qtbot.waitUntil(lambda: window.database is not second)
+    assert [line for line in _dump(path) if "audit_log" not in line] == [
+        line for line in after if "audit_log" not in line
+    ]
+    assert window.period_bar.year_combo.currentText() == "2027/28"
+    assert window.undo_action.text() == "&Undo start of 2027/28"
+
+
+def test_a_change_not_undone_keeps_the_new_year_and_says_why(demo_window, demo_db, qtbot):
+    window, path = demo_window, demo_db.path
+    _start_next_year(window, qtbot)
+    # Written straight to the file, as no screen does: nothing on the stack undoes it.
+    groups.update(window.ctx.session, new_group_id(path), "name", "Kept")
+    window.ctx.session.commit()
+    said: list[str] = []
+
+    def answer(box) -> None:  # type: ignore[no-untyped-def]
+        said.append(box.text())
+        click(qtbot, box, QMessageBox.StandardButton.Ok)
+
+    on_next_modal(answer)
+    first = window.database
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(said))
+    assert said[0].startswith(
+        "The start of 2027/28 cannot be undone now: the school's records have changed since. "
+        "Nothing was changed."
+    )
+    assert window.database is first
+    assert any("2027/28" in line for line in _labels(path))
+    assert "Kept" in _groups_of(demo_db, "2027/28")
+    assert not window.undo_action.isEnabled()
+
+
+def new_group_id(path) -> int:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        (found,) = connection.execute(
+            "SELECT g.id FROM provision_groups g JOIN academic_years y "
+            "ON y.id = g.academic_year_id WHERE y.label = '2027/28' ORDER BY g.id LIMIT 1"
+        ).fetchone()
+        return int(found)

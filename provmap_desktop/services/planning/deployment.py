@@ -4,9 +4,14 @@
   session minutes on each weekday it has a slot; a group with no slots counts its
   sessions a week as time not yet placed on a day. Against their contracted hours for
   intervention work (``Staff.intervention_minutes``): over, under or as contracted.
-- **Clashes**: two planned groups with slots on the same weekday whose times overlap
-  (start to start + session minutes) and whose dates overlap, sharing the member of
-  staff leading them, or sharing a pupil.
+- **Clashes**: two different planned groups with slots on the same weekday whose times
+  overlap (start to start + session minutes) and whose dates overlap, when someone is
+  needed in both at once. Each such pair is one clash, whoever it catches:
+  - the same member of staff leads both: that person's clash. A pupil in both is with
+    them, so is not named again (a key adult leading a group her own 1:1 pupil is in
+    is one clash, hers: her 1:1 time is spent on the group);
+  - different adults lead them and a pupil is in both (their own 1:1 included): the
+    pupil would be in two places, so the clash is the pupil's, every such pupil named.
 - **Training**: a planned group whose provision needs training its member of staff
   does not have; the training the plan needs is the same, person by person.
 """
@@ -68,7 +73,7 @@ class Deployment:
 
 @dataclass(frozen=True)
 class Clash:
-    """Two groups at the same time for one person or one pupil."""
+    """Two groups at the same time that need one person, or the same pupils, at once."""
 
     who: str
     is_pupil: bool
@@ -136,24 +141,47 @@ def _overlap(a: PlanGroup, b: PlanGroup) -> tuple[int, str] | None:
     return None
 
 
+def _names(names: list[str]) -> str:
+    """Names in words: "Ava Adams and Ben Brown", "Ava Adams, Ben Brown and Cal Cole"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _pair(a: PlanGroup, b: PlanGroup) -> tuple[int, int]:
+    return (a.id, b.id) if a.id < b.id else (b.id, a.id)
+
+
 def clashes(scope: PlanScope) -> list[Clash]:
-    """Every clash for a member of staff, then every clash for a pupil."""
-    found: list[Clash] = []
+    """One clash per pair of groups that need someone in both at once (module notes):
+    the staff's clashes by name, then the pupils'."""
+    pairs: set[tuple[int, int]] = set()
     by_staff: dict[int, list[PlanGroup]] = defaultdict(list)
     for group in scope.groups:
         if group.staff_id is not None:
             by_staff[group.staff_id].append(group)
     for groups in by_staff.values():
-        for a, b in combinations(groups, 2):
-            hit = _overlap(a, b)
-            if hit:
-                found.append(Clash(a.staff_name, False, hit[0], a.label, b.label, hit[1]))
-    for pupil_id, pupil in scope.pupils.items():
+        pairs.update(_pair(a, b) for a, b in combinations(groups, 2))
+    for pupil_id in scope.pupils:
         for a, b in combinations(scope.groups_of(pupil_id), 2):
-            hit = _overlap(a, b)
-            if hit:
-                found.append(Clash(pupil.name, True, hit[0], a.label, b.label, hit[1]))
-    return sorted(found, key=lambda c: (c.is_pupil, c.who, c.weekday, c.first))
+            if a.staff_id is None or a.staff_id != b.staff_id:
+                pairs.add(_pair(a, b))
+    place = {group.id: n for n, group in enumerate(scope.groups)}  # named in the plan's order
+    found: list[Clash] = []
+    for first_id, second_id in pairs:
+        a, b = sorted((scope.groups[place[first_id]], scope.groups[place[second_id]]),
+                      key=lambda g: place[g.id])  # fmt: skip
+        hit = _overlap(a, b)
+        if hit is None:
+            continue
+        if a.staff_id is not None and a.staff_id == b.staff_id:
+            found.append(Clash(a.staff_name, False, hit[0], a.label, b.label, hit[1]))
+            continue
+        shared = sorted(
+            (scope.pupils[p] for p in a.member_ids & b.member_ids if p in scope.pupils),
+            key=lambda p: (p.surname, p.name),
+        )
+        found.append(Clash(_names([p.name for p in shared]), True, hit[0], a.label, b.label,
+                           hit[1]))  # fmt: skip
+    return sorted(found, key=lambda c: (c.is_pupil, c.who, c.weekday, c.first, c.second))
 
 
 def training_gaps(session: Session, scope: PlanScope) -> list[TrainingGap]:

@@ -105,6 +105,11 @@ def staff_row(person: Deployment) -> list[str]:
     ]  # fmt: skip
 
 
+def _count(number: int, noun: str) -> str:
+    """ "1 place", "3 places"."""
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 def _gap(line: GapLine) -> str:
     where = f"{line.year_group}: " if line.year_group else ""
     names = ", ".join(line.names)
@@ -115,8 +120,8 @@ def gap_sections(plan: Plan) -> list[Section]:
     """The gap analysis, rule by rule."""
     gaps = plan.gaps
     capacity = [
-        f"{AREA_LABELS[AreaOfNeed(c.area)]}: {c.places} places for {c.needing} pupils "
-        f"needing: {c.text}"
+        f"{AREA_LABELS[AreaOfNeed(c.area)]}: {_count(c.places, 'place')} for "
+        f"{_count(c.needing, 'pupil')} needing: {c.text}"
         for c in gaps.capacity
     ]
     return [
@@ -141,11 +146,25 @@ def gap_sections(plan: Plan) -> list[Section]:
     ]  # fmt: skip
 
 
+def over_hours_line(person: Deployment) -> str:
+    """ "Mrs Doyle: 31 h 15 min planned against 30 h: over by 1 h 15 min"."""
+    assert person.contracted is not None
+    return (
+        f"{person.name}: {format_minutes(person.planned)} planned against "
+        f"{format_minutes(person.contracted)}: {person.status}"
+    )
+
+
 def staff_sections(plan: Plan) -> list[Section]:
-    """Timetable clashes and the training the plan needs."""
+    """Who is over their hours, the timetable clashes and the training the plan needs."""
+    over = [p for p in plan.deployment if p.difference is not None and p.difference > 0]
     return [
+        Section("Over contracted hours",
+                "People planned for more intervention time a week than they are contracted for.",
+                [over_hours_line(p) for p in over]),
         Section("Timetable clashes",
-                "One person, or one pupil, in two groups at the same time.",
+                "Two groups at the same time that need the same adult, or the same pupil "
+                "in two places.",
                 [c.text for c in plan.clashes]),
         Section("Training needed",
                 "Groups led by someone not trained for them: who needs what.",

@@ -186,6 +186,7 @@ class MapScreen(QWidget):
 
     def reload(self) -> None:
         self.model.reload()
+        self.tray.refresh()  # which pupils the year's map can take depends on the year
         self._apply_costs()
         self.view.apply_spans()
         self._refresh_flipped()

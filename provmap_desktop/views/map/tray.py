@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from ...models import Pupil, SchoolClass, YearGroup
+from ...models import AcademicYear, Pupil, SchoolClass, YearGroup
 from ...models.vocab import NEED_TYPES, SenStatus
-from ...services.pupils import PupilFilter, find_pupils
+from ...services.pupils import PupilFilter, find_pupils, last_day_of_year
 from ...ui.context import AppContext
 from ...ui.speech import ValueLabel
 from .mime import MEMBERSHIPS_MIME, PUPILS_MIME, pupils_mime, read_ids
@@ -215,7 +216,15 @@ class PupilTray(QWidget):
             class_ids={klass} if klass else set(),
             sen_statuses=set(self.sen_filter.currentData() or ()),
             need_codes={need} if need else set(),
+            roll_day=self._last_day(),
         )
+
+    def _last_day(self) -> dt.date:
+        """The map's year's last day: next year's intake is not placed on this map."""
+        session = self.ctx.session
+        shown = self.ctx.academic_year_id
+        year = session.get(AcademicYear, shown) if shown is not None else None
+        return year.end_date if year is not None else last_day_of_year(session, self.ctx.today)
 
     def refresh(self) -> None:
         pupils = find_pupils(self.ctx.session, self.current_filter())

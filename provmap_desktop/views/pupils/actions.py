@@ -11,6 +11,7 @@ gone or changed).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from ...domain.change import Kind
 from ...models import Pupil, SchoolClass, YearGroup
 from ...models.vocab import SenStatus
 from ...services.data_protection import documents_folder, write_subject_access_json
-from ...services.pupils import PupilFilter, find_pupils
+from ...services.pupils import PupilFilter, find_pupils, last_day_of_year
 from ...storage.autobackup import HeldCopy, delete_copies
 from ...ui.context import AppContext
 from ...ui.folders import remember, start_in
@@ -133,11 +134,13 @@ class ProfileBatchDialog(QDialog):
         if kind == "pupil":
             pupil = session.get(Pupil, key)
             return [pupil] if pupil else []
+        # On roll: next year's intake, recorded ahead, has no profile to print yet.
+        day = last_day_of_year(session, self.ctx.today)
         if kind == "class":
-            return find_pupils(session, PupilFilter(class_ids={key}))
+            return find_pupils(session, PupilFilter(class_ids={key}, roll_day=day))
         if kind == "year":
-            return find_pupils(session, PupilFilter(year_group_ids={key}))
-        return find_pupils(session, SEN_REGISTER)
+            return find_pupils(session, PupilFilter(year_group_ids={key}, roll_day=day))
+        return find_pupils(session, replace(SEN_REGISTER, roll_day=day))
 
     def suggested_name(self) -> str:
         """A file name for the PDF naming whose profiles it holds."""

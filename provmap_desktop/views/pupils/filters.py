@@ -6,6 +6,8 @@ Each filter narrows the list at once; the screen that inherits them fills the li
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,14 +21,19 @@ from sqlalchemy import func, select
 
 from ...models import CustomField, Pupil, SchoolClass, YearGroup
 from ...models.vocab import NEED_TYPES, SenStatus
-from ...services.pupils import PupilFilter
+from ...services.pupils import PupilFilter, joined_by, last_day_of_year
 from ...ui.context import AppContext
 from ...ui.speech import ValueLabel
 from .dialogs import choice_combo
 from .list_model import FLAG_NAMES
 
-ON_ROLL, ARCHIVED, EVERYONE = "on_roll", "archived", "all"
-ROLL_CHOICES = ((ON_ROLL, "On roll"), (ARCHIVED, "Archived (left)"), (EVERYONE, "All pupils"))
+ON_ROLL, INTAKE, ARCHIVED, EVERYONE = "on_roll", "intake", "archived", "all"
+ROLL_CHOICES = (
+    (ON_ROLL, "On roll"),
+    (INTAKE, "Next year's intake"),
+    (ARCHIVED, "Archived (left)"),
+    (EVERYONE, "All pupils"),
+)
 
 
 class PupilFilters(QWidget):
@@ -171,7 +178,13 @@ class PupilFilters(QWidget):
             archived_only=roll == ARCHIVED,
             custom_field_id=self.custom_field.currentData(),
             custom_text=self.custom_text.text(),
+            # On roll: joined by the end of this year; the intake is in its own list.
+            roll_day=None if roll in (EVERYONE, ARCHIVED) else self._last_day(),
+            intake_only=roll == INTAKE,
         )
+
+    def _last_day(self) -> dt.date:
+        return last_day_of_year(self.ctx.session, self.ctx.today)
 
     def _count_text(self, shown: int, pupil_filter: PupilFilter) -> str:
         """The words under the filters: how many pupils are shown of how many there are."""
@@ -180,6 +193,9 @@ class PupilFilters(QWidget):
             query = query.where(Pupil.archived.is_(True))
         elif not pupil_filter.include_archived:
             query = query.where(Pupil.archived.is_(False))
+        if pupil_filter.roll_day is not None:
+            joined = joined_by(pupil_filter.roll_day)
+            query = query.where(~joined if pupil_filter.intake_only else joined)
         total = self.ctx.session.scalar(query) or 0
         noun = "pupil" if total == 1 else "pupils"
         return f"Showing {shown} of {total} {noun}"

@@ -41,7 +41,7 @@ from .due_lists import (
     annual_review_steps_dialog,
     plans_due_dialog,
 )
-from .filters import PupilFilters
+from .filters import INTAKE, PupilFilters
 from .list_model import PupilListModel
 from .pane import PupilPane
 from .widgets import KIND
@@ -286,9 +286,14 @@ class PupilsScreen(PupilFilters):
         )
 
     def search_for(self, text: str, *, focus: bool = True) -> None:
-        """Find pupils from the global search box: any year, class or need, on roll."""
+        """Find pupils from the global search box: any year, class or need, on roll; or,
+        when no pupil on roll matches, in next year's intake."""
         self._clear_filters()
         self.search.setText(text.strip())  # reloads
+        if text.strip() and not self.model.rowCount():
+            self.roll.setCurrentIndex(self.roll.findData(INTAKE))  # reloads
+            if not self.model.rowCount():
+                self.roll.setCurrentIndex(0)
         if self.model.rowCount() and self.model.pupil_id(0) != self.pane.id:
             self.select_pupil(self.model.pupil_id(0))
         if focus:

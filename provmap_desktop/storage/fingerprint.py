@@ -1,0 +1,37 @@
+"""A fingerprint of everything a school's file holds, to tell whether it has changed.
+
+Used where a whole-file step is undone by swapping a copy back in (the start of a new
+academic year): that is only right while the data is exactly as the step left it. An
+edit made and undone again leaves the same fingerprint; the audit log, which records
+both, is left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+#: Tables that record what happened rather than what the school holds.
+NOT_COUNTED = frozenset({"audit_log"})
+
+
+def content_fingerprint(session: Session) -> str:
+    """A hash of every row of every table (but ``NOT_COUNTED``), table by table, in row
+    order, as the session sees them."""
+    digest = hashlib.blake2b(digest_size=20)
+    names = session.scalars(
+        text(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ).all()
+    for name in names:
+        if name in NOT_COUNTED:
+            continue
+        digest.update(f"\x00{name}\x00".encode())
+        query = f'SELECT * FROM "{name}" ORDER BY rowid'  # noqa: S608 - names from the file's own schema
+        for row in session.execute(text(query)):
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
