@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .audit import AuditEntry
-from .base import Base, Money
+from .base import ROW_VERSION, Base, Money, Versioned
 from .planning import NeedGrade, PlannedNeed, StaffTraining, Training, provision_trainings
 from .plans import (
     LearningPlan,
@@ -30,6 +30,7 @@ from .school import (
 )
 
 __all__ = [
+    "ROW_VERSION",
     "AcademicYear",
     "AuditEntry",
     "Base",
@@ -64,6 +65,7 @@ __all__ = [
     "StaffTraining",
     "TargetResult",
     "Term",
+    "Versioned",
     "Training",
     "YearGroup",
     "provision_trainings",

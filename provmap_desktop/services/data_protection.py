@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..domain.change import Changed, DomainError
 from ..domain.pupils import erase
 from ..models import (
+    ROW_VERSION,
     AuditEntry,
     Base,
     DeliverySession,
@@ -54,7 +55,8 @@ def _columns(obj: Base | None) -> dict[str, Any] | None:
     """Every stored column of ``obj`` as plain values, or None for no row."""
     if obj is None:
         return None
-    return {a.key: _plain(getattr(obj, a.key)) for a in inspect(obj).mapper.column_attrs}
+    attrs = inspect(obj).mapper.column_attrs
+    return {a.key: _plain(getattr(obj, a.key)) for a in attrs if a.key != ROW_VERSION}
 
 
 def _json_or_text(text: str | None) -> Any:

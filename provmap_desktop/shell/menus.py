@@ -83,6 +83,9 @@ def _view_and_help_menus(window: MainWindow, bar: QMenuBar) -> None:
     view_menu = bar.addMenu("&View")
     for number, spec in enumerate(SCREENS, start=1):
         add_command(view_menu, spec.title, _shows(window, spec.key), f"Ctrl+{number}")
+    view_menu.addSeparator()
+    # Someone else may be working on the same database: show what they have saved.
+    add_command(view_menu, "Reload what is saved", window.reload_data, "F5")
 
     help_menu = bar.addMenu("&Help")
     add_command(help_menu, "How &costs are worked out…", window.show_costing_help)

@@ -10,6 +10,9 @@ revision id):
   member of staff's contracted hours for intervention work.
 * schema 4 (revision ``0004``): SEN support plans with their versions, and meetings
   with families and their actions.
+* schema 5 (revision ``0005_row_versions``): every row the app edits counts its saved
+  versions (``row_version``), so two people on one database never overwrite each
+  other's edits silently.
 
 A file whose schema number is above ``SCHEMA_VERSION``, or whose Alembic revision this
 copy of the app does not know, was written by a newer ProvMap and is refused.
@@ -29,10 +32,10 @@ if TYPE_CHECKING:
 # current revision (the usual case) reads the revision with plain SQL and never
 # needs it, which keeps every start of the app and every command quicker.
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Alembic revision id -> schema number shown to users.
-SCHEMA_NUMBERS: dict[str, int] = {"0001": 1, "0002": 2, "0003_planning": 3, "0004": 4}
-HEAD_REVISION = "0004"
+SCHEMA_NUMBERS: dict[str, int] = {"0001": 1, "0002": 2, "0003_planning": 3, "0004": 4, "0005_row_versions": 5}
+HEAD_REVISION = "0005_row_versions"
 
 
 def migrations_dir() -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,9 @@ class AppContext(QObject):
     pupil_selected = Signal(int)
     #: Emitted to ask the shell to show a screen by its key ("map", "pupils", ...).
     navigate_requested = Signal(str)
+    #: Emitted when an undo or redo was refused because someone else changed the rows
+    #: since: the plain message to show.
+    edit_refused = Signal(str)
 
     def __init__(self, database: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +54,22 @@ class AppContext(QObject):
             self.session.rollback()
             raise
         self.data_changed.emit(changed)
+
+    def reload_everything(self) -> None:
+        """Forget every row read so far and have every screen show what is saved now."""
+        self.session.rollback()
+        self.session.expire_all()
+        self.data_changed.emit(Changed.all())
+
+    def refuse_stale(self, message: str) -> None:
+        """An undo or redo met rows someone else changed: reload, say so, and drop the
+        undo history (its edits no longer match what is saved).
+
+        The history is cleared once the undo stack has finished the refused step.
+        """
+        self.reload_everything()
+        QTimer.singleShot(0, self.undo_stack.clear)
+        self.edit_refused.emit(message)
 
     def close(self) -> None:
         self.session.close()

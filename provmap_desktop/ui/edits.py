@@ -8,6 +8,11 @@ school name"). Screens never write rows themselves.
 Edits go through ``perform(ctx, command)``, which applies the command *before* putting
 it on the undo stack: a change the database refuses raises ``EditRefused`` with a
 plain message and never reaches the stack.
+
+Two people may work on one database. An edit made on a row someone else has saved
+since is refused (``StaleEdit``) and every screen reloads; so is an undo or redo of an
+edit whose rows someone else has changed since: the command then leaves the undo
+history, which no longer matches what is saved.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain.change import Change, Changed
+from ..domain.change import Change, Changed, RowKey
+from ..domain.concurrency import StaleEdit, check_versions, refusal, versions_left
 from .context import AppContext
 
 
@@ -66,10 +73,19 @@ class SavedCommand(QUndoCommand):
         if self._skip_next_redo:
             self._skip_next_redo = False
             return
-        self._run(self.apply)
+        self._replay(self.apply, "redone")
 
     def undo(self) -> None:
-        self._run(self.revert)
+        self._replay(self.revert, "undone")
+
+    def _replay(self, action: Callable[[], None], done: str) -> None:
+        """Undo or redo from the stack: a refusal is said, never raised into Qt."""
+        try:
+            self._run(action)
+        except StaleDataError as exc:
+            self.ctx.refuse_stale(str(refusal(exc, action=done)))
+        except StaleEdit as exc:
+            self.ctx.refuse_stale(str(exc))
 
     def _run(self, action: Callable[[], None]) -> None:
         try:
@@ -78,12 +94,22 @@ class SavedCommand(QUndoCommand):
         except Exception:
             self.ctx.session.rollback()
             raise
+        self.committed()
+
+    def committed(self) -> None:
+        """Called after each commit of the edit (first run, undo, redo)."""
 
 
 def perform(ctx: AppContext, command: SavedCommand) -> None:
     """Apply ``command`` now and, if the database accepts it, put it on the undo stack."""
     try:
         command._run(command.apply)
+    except (StaleDataError, StaleEdit) as exc:
+        # Someone else saved the row since it was read: their work stays, every
+        # screen reloads what is saved now.
+        stale = refusal(exc) if isinstance(exc, StaleDataError) else exc
+        ctx.reload_everything()
+        raise EditRefused(str(stale)) from exc
     except (IntegrityError, OperationalError) as exc:
         # The session was rolled back: what is on screen is reloaded from the file,
         # so nothing shown is unsaved.
@@ -108,6 +134,8 @@ class DomainEdit(SavedCommand):
         super().__init__(ctx, label)
         self._write: Callable[[Any], Change] | None = write
         self.change: Change | None = None
+        #: The versions of the rows the edit touched, as its last commit left them.
+        self.versions: dict[RowKey, int | None] = {}
 
     def apply(self) -> None:
         if self.change is None:
@@ -116,11 +144,17 @@ class DomainEdit(SavedCommand):
             self._write = None
             self.changed = self.change.changed
         else:
+            check_versions(self.ctx.session, self.versions, action="redone")
             self.change.redo(self.ctx.session)
 
     def revert(self) -> None:
         if self.change is not None:
+            check_versions(self.ctx.session, self.versions, action="undone")
             self.change.undo(self.ctx.session)
+
+    def committed(self) -> None:
+        if self.change is not None:
+            self.versions = versions_left(self.ctx.session, self.change)
 
     def is_noop(self) -> bool:
         return self.change is not None and self.change.is_noop
