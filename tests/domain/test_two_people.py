@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{copy_school('whole_year_costs', tmp_path / 'school.provmap')}"
     server = request.getfixturevalue("pg_server_url")
-    return school_on_server(server, "whole_year_costs", f"two_people_{id(request)}")
+    return school_on_server(server, "whole_year_costs", f"two_people_{uuid.uuid4().hex[:12]}")
 
 
 def _engine(url: str) -> Engine:
