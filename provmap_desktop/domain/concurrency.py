@@ -116,4 +116,3 @@ def check_versions(
         if stored_version(session, model, key) != version:
             table = getattr(model, "__tablename__", "")
             raise StaleEdit(table, action=action)
-

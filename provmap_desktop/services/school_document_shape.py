@@ -30,6 +30,7 @@ def stored_columns(table: str) -> list[Column[Any]]:
     belongs to one database (a copied school starts again at version 1)."""
     return [c for c in TABLES[table].columns if c.name != ROW_VERSION]
 
+
 # -- where each table sits in the document ---------------------------------------------
 
 

@@ -34,7 +34,13 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 5
 #: Alembic revision id -> schema number shown to users.
-SCHEMA_NUMBERS: dict[str, int] = {"0001": 1, "0002": 2, "0003_planning": 3, "0004": 4, "0005_row_versions": 5}
+SCHEMA_NUMBERS: dict[str, int] = {
+    "0001": 1,
+    "0002": 2,
+    "0003_planning": 3,
+    "0004": 4,
+    "0005_row_versions": 5,
+}
 HEAD_REVISION = "0005_row_versions"
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..domain.change import Changed
@@ -34,10 +35,19 @@ class AppContext(QObject):
         super().__init__(parent)
         self.database = database
         self.session: Session = database.session_factory()
+        # Every row read stays in the session as it was read until the screens reload:
+        # an edit is then checked against the version the screen showed, not a fresh
+        # read that would hide someone else's edit (the session alone forgets rows
+        # nothing else refers to).
+        self._read_rows: list[object] = []
+        for name in ("loaded_as_persistent", "pending_to_persistent"):
+            event.listen(self.session, name, self._keep_row)
         self.undo_stack = QUndoStack(self)
         self.academic_year_id: int | None = None
         self.term_name: str | None = None  # None: the whole academic year
         self.today: dt.date = dt.date.today()
+        #: The last refusal of an undo or redo, until the Edit menu has seen it.
+        self._refusal: str | None = None
 
     def set_period(self, academic_year_id: int | None, term_name: str | None) -> None:
         if (academic_year_id, term_name) == (self.academic_year_id, self.term_name):
@@ -55,10 +65,14 @@ class AppContext(QObject):
             raise
         self.data_changed.emit(changed)
 
+    def _keep_row(self, _session: Session, row: object) -> None:
+        self._read_rows.append(row)
+
     def reload_everything(self) -> None:
         """Forget every row read so far and have every screen show what is saved now."""
         self.session.rollback()
         self.session.expire_all()
+        self._read_rows.clear()
         self.data_changed.emit(Changed.all())
 
     def refuse_stale(self, message: str) -> None:
@@ -69,7 +83,13 @@ class AppContext(QObject):
         """
         self.reload_everything()
         QTimer.singleShot(0, self.undo_stack.clear)
+        self._refusal = message
         self.edit_refused.emit(message)
+
+    def take_refusal(self) -> str | None:
+        """The refusal of the undo or redo just tried, if it was refused (once)."""
+        refusal, self._refusal = self._refusal, None
+        return refusal
 
     def close(self) -> None:
         self.session.close()
