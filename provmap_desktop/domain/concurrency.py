@@ -94,7 +94,7 @@ def stored_version(session: Session, model: type, key: Any) -> int | None:
     column = _version_column(model)
     if column is None:
         return None
-    (primary,) = inspect(model).primary_key
+    primary: Any = inspect(model).primary_key[0]
     version = session.execute(select(column).where(primary == key)).scalar_one_or_none()
     return None if version is None else int(version)
 
