@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.change import Changed
 from ..storage import Database
+from ..storage.roles import Permissions, permissions
 
 
 class AppContext(QObject):
@@ -48,6 +49,14 @@ class AppContext(QObject):
         self.today: dt.date = dt.date.today()
         #: The last refusal of an undo or redo, until the Edit menu has seen it.
         self._refusal: str | None = None
+        self._permissions: Permissions | None = None
+
+    @property
+    def permissions(self) -> Permissions:
+        """What the login may do, as the database server says (a file: everything)."""
+        if self._permissions is None:
+            self._permissions = permissions(self.session.connection())
+        return self._permissions
 
     def set_period(self, academic_year_id: int | None, term_name: str | None) -> None:
         if (academic_year_id, term_name) == (self.academic_year_id, self.term_name):

@@ -21,11 +21,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.change import Change, Changed, RowKey
 from ..domain.concurrency import StaleEdit, check_versions, refusal, versions_left
+from ..domain.saving import NotPermitted
+from ..storage.roles import is_permission_refusal
 from .context import AppContext
 
 
@@ -110,7 +112,13 @@ def perform(ctx: AppContext, command: SavedCommand) -> None:
         stale = refusal(exc) if isinstance(exc, StaleDataError) else exc
         ctx.reload_everything()
         raise EditRefused(str(stale)) from exc
-    except (IntegrityError, OperationalError) as exc:
+    except DBAPIError as exc:
+        if is_permission_refusal(exc):
+            # The server refused the login this write: nothing of it was saved.
+            ctx.reload_everything()
+            raise EditRefused(str(NotPermitted())) from exc
+        if not isinstance(exc, IntegrityError | OperationalError):
+            raise
         # The session was rolled back: what is on screen is reloaded from the file,
         # so nothing shown is unsaved.
         raise EditRefused(f"That change was not saved: {explain(exc)}") from exc
