@@ -4,9 +4,11 @@ Every row the app edits counts its saved versions (``models.Versioned``). SQLAlc
 checks the version it read on each ``UPDATE`` and ``DELETE`` and raises
 ``StaleDataError`` when someone else saved the row since; ``refusal`` turns that into
 a ``StaleEdit`` with a plain message. An undo is checked before it runs: the versions
-an edit left (``versions_left``, read straight after its commit) must still be the
-ones in the database (``check_versions``), or someone else has changed the rows since
-and the undo would overwrite their work.
+this session last saved (``WrittenVersions``, kept from every flush that was
+committed) must still be the ones in the database, or someone else has changed the rows
+since and the undo would overwrite their work. Comparing with the session's own last
+write, not with what the edit itself left, lets one's own later edits (and their
+undos) come between an edit and its undo.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..models import ROW_VERSION
@@ -99,15 +101,6 @@ def stored_version(session: Session, model: type, key: Any) -> int | None:
     return None if version is None else int(version)
 
 
-def versions_left(session: Session, change: Change) -> dict[RowKey, int | None]:
-    """The versions of the rows ``change`` touched, as saved (call after the commit)."""
-    return {
-        (model, key): stored_version(session, model, key)
-        for model, key in dict.fromkeys(change.touched())
-        if _version_column(model) is not None
-    }
-
-
 def check_versions(
     session: Session, versions: Mapping[RowKey, int | None], *, action: str = "undone"
 ) -> None:
@@ -116,3 +109,38 @@ def check_versions(
         if stored_version(session, model, key) != version:
             table = getattr(model, "__tablename__", "")
             raise StaleEdit(table, action=action)
+
+
+class WrittenVersions:
+    """The version each row had when this session last saved it (committed flushes)."""
+
+    def __init__(self, session: Session) -> None:
+        self.versions: dict[RowKey, int | None] = {}
+        self._pending: dict[RowKey, int | None] = {}
+        event.listen(session, "after_flush", self._flushed)
+        event.listen(session, "after_commit", self._committed)
+        event.listen(session, "after_soft_rollback", self._rolled_back)
+
+    def _flushed(self, session: Session, _context: UOWTransaction) -> None:
+        for row in (*session.new, *session.dirty):
+            version = getattr(row, ROW_VERSION, None)
+            identity = inspect(row).identity
+            if isinstance(version, int) and identity is not None and len(identity) == 1:
+                self._pending[(type(row), identity[0])] = version
+        for row in session.deleted:
+            identity = inspect(row).identity
+            if identity is not None and len(identity) == 1:
+                self._pending[(type(row), identity[0])] = None
+
+    def _committed(self, _session: Session) -> None:
+        self.versions.update(self._pending)
+        self._pending.clear()
+
+    def _rolled_back(self, _session: Session, _previous: object) -> None:
+        self._pending.clear()
+
+    def check(self, session: Session, change: Change, *, action: str = "undone") -> None:
+        """Raise ``StaleEdit`` if someone else saved a row ``change`` touched since this
+        session last saved it."""
+        recorded = {key: self.versions[key] for key in change.touched() if key in self.versions}
+        check_versions(session, recorded, action=action)

@@ -1,8 +1,8 @@
 """Saving a domain write, with the server's refusals said in plain words.
 
-``saving`` wraps a domain write and commits it after (``save`` only commits). When someone else saved the same rows since they were
-read (``StaleEdit``) or the login may not write what the edit touches
-(``NotPermitted``: the server's roles, see ``storage.roles``), the whole transaction
+``saving`` wraps a domain write and commits it after (``save`` only commits). When
+someone else saved the same rows since they were read (``StaleEdit``) or the login
+may not write what the edit touches (``NotPermitted``: the server's roles, see ``storage.roles``), the whole transaction
 is rolled back, so nothing is half-written, and the refusal says why.
 """
 

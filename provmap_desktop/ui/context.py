@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..domain.change import Changed
+from ..domain.concurrency import WrittenVersions
 from ..storage import Database
 from ..storage.roles import Permissions, permissions
 
@@ -41,6 +42,9 @@ class AppContext(QObject):
         # read that would hide someone else's edit (the session alone forgets rows
         # nothing else refers to).
         self._read_rows: list[object] = []
+        #: What this window last saved of each row, so an undo can tell whether
+        #: someone else has saved the row since.
+        self.written = WrittenVersions(self.session)
         for name in ("loaded_as_persistent", "pending_to_persistent"):
             event.listen(self.session, name, self._keep_row)
         self.undo_stack = QUndoStack(self)

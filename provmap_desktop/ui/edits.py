@@ -24,8 +24,8 @@ from PySide6.QtGui import QUndoCommand
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain.change import Change, Changed, RowKey
-from ..domain.concurrency import StaleEdit, check_versions, refusal, versions_left
+from ..domain.change import Change, Changed
+from ..domain.concurrency import StaleEdit, refusal
 from ..domain.saving import NotPermitted
 from ..storage.roles import is_permission_refusal
 from .context import AppContext
@@ -96,10 +96,6 @@ class SavedCommand(QUndoCommand):
         except Exception:
             self.ctx.session.rollback()
             raise
-        self.committed()
-
-    def committed(self) -> None:
-        """Called after each commit of the edit (first run, undo, redo)."""
 
 
 def perform(ctx: AppContext, command: SavedCommand) -> None:
@@ -142,8 +138,6 @@ class DomainEdit(SavedCommand):
         super().__init__(ctx, label)
         self._write: Callable[[Any], Change] | None = write
         self.change: Change | None = None
-        #: The versions of the rows the edit touched, as its last commit left them.
-        self.versions: dict[RowKey, int | None] = {}
 
     def apply(self) -> None:
         if self.change is None:
@@ -152,17 +146,13 @@ class DomainEdit(SavedCommand):
             self._write = None
             self.changed = self.change.changed
         else:
-            check_versions(self.ctx.session, self.versions, action="redone")
+            self.ctx.written.check(self.ctx.session, self.change, action="redone")
             self.change.redo(self.ctx.session)
 
     def revert(self) -> None:
         if self.change is not None:
-            check_versions(self.ctx.session, self.versions, action="undone")
+            self.ctx.written.check(self.ctx.session, self.change, action="undone")
             self.change.undo(self.ctx.session)
-
-    def committed(self) -> None:
-        if self.change is not None:
-            self.versions = versions_left(self.ctx.session, self.change)
 
     def is_noop(self) -> bool:
         return self.change is not None and self.change.is_noop

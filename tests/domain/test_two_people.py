@@ -21,12 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from provmap_desktop.domain import provisions, pupils
-from provmap_desktop.domain.concurrency import (
-    StaleEdit,
-    check_versions,
-    refusal,
-    versions_left,
-)
+from provmap_desktop.domain.concurrency import StaleEdit, WrittenVersions, refusal
 from provmap_desktop.models import Provision, Pupil
 from provmap_desktop.storage.database import make_engine
 
@@ -102,11 +97,11 @@ def test_an_edit_on_stale_data_is_refused_and_the_first_edit_kept(people) -> Non
 
 def test_an_undo_after_someone_else_changed_the_row_is_refused(people) -> None:
     senco, assistant, check = people
+    written = WrittenVersions(senco)
     eve_id = _eve(senco).id
     change = pupils.update(senco, eve_id, "sen_notes", "Seen by the EP")
     senco.commit()
-    left = versions_left(senco, change)
-    assert left == {(Pupil, eve_id): 2}
+    assert written.versions == {(Pupil, eve_id): 2}
 
     pupils.update(assistant, eve_id, "sen_notes", "Needs a quiet space")
     assistant.commit()
@@ -115,9 +110,25 @@ def test_an_undo_after_someone_else_changed_the_row_is_refused(people) -> None:
     # the versions the edit left say someone else has changed Eve since.
     senco.expire_all()
     with pytest.raises(StaleEdit) as raised:
-        check_versions(senco, left)
+        written.check(senco, change)
     assert str(raised.value) == STALE_UNDO
     assert _saved_notes(check) == "Needs a quiet space"
+
+
+def test_ones_own_later_edits_do_not_block_an_undo(people) -> None:
+    senco, _assistant, check = people
+    written = WrittenVersions(senco)
+    eve_id = _eve(senco).id
+    first = pupils.update(senco, eve_id, "sen_notes", "Seen by the EP")
+    senco.commit()
+    second = pupils.update(senco, eve_id, "sen_notes", "Seen by the EP; quiet space")
+    senco.commit()
+    for change in (second, first):  # undone last first, as the undo stack does
+        written.check(senco, change)
+        change.undo(senco)
+        senco.commit()
+    assert _saved_notes(check) == ""
+    assert written.versions == {(Pupil, eve_id): 5}
 
 
 def test_an_undo_on_a_screen_not_yet_reloaded_is_refused_by_the_database(people) -> None:
@@ -139,17 +150,17 @@ def test_an_undo_on_a_screen_not_yet_reloaded_is_refused_by_the_database(people)
 
 def test_an_undo_nobody_else_touched_goes_through(people) -> None:
     senco, assistant, check = people
+    written = WrittenVersions(senco)
     eve_id = _eve(senco).id
     before = _eve(senco).sen_notes
     provision_id = assistant.scalars(select(Provision.id).order_by(Provision.id)).first()
     change = pupils.update(senco, eve_id, "sen_notes", "Seen by the EP")
     senco.commit()
-    left = versions_left(senco, change)
     # The assistant changes something else: Eve's undo is not affected.
     provisions.update(assistant, provision_id, "description", "Short daily sessions")
     assistant.commit()
 
-    check_versions(senco, left)
+    written.check(senco, change)
     change.undo(senco)
     senco.commit()
     assert _saved_notes(check) == before
