@@ -2,8 +2,9 @@
 
 ``saving`` wraps a domain write and commits it after (``save`` only commits). When
 someone else saved the same rows since they were read (``StaleEdit``) or the login
-may not write what the edit touches (``NotPermitted``: the server's roles, see ``storage.roles``), the whole transaction
-is rolled back, so nothing is half-written, and the refusal says why.
+may not write what the edit touches (``NotPermitted``: the server's roles, see
+``storage.roles``), the whole transaction is rolled back, so nothing is half-written,
+and the refusal says why.
 """
 
 from __future__ import annotations
