@@ -27,6 +27,8 @@ from . import (
     reviews,
     rollover,
     school,
+    server,
+    trust,
 )
 from . import map as provision_map
 from .errors import EXIT_FAILED, EXIT_STOPPED, CliError, plain_database_error, plain_os_error
@@ -56,16 +58,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ProvMap {__version__}")
     parser.add_argument(
         "--db",
-        type=Path,
+        type=_database_argument,
         default=None,
-        help=f"the school database file (default: {default_database_path()})",
+        help=f"the school database file or server URL (default: {default_database_path()})",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     database.register(sub)
+    server.register(sub)
+    trust.register(sub)
     parsers = report.add_groups(sub)
     for area in AREAS:
         area.register(parsers)
     return parser
+
+
+def _database_argument(text: str) -> Path | str:
+    """A database file's path, or a server's URL kept as typed (a path would lose its //)."""
+    return text if "://" in text else Path(text)
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:
@@ -89,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     from ..storage.places import place_warning
 
-    warning = place_warning(args.db)
+    warning = place_warning(args.db) if isinstance(args.db, Path) else None
     if warning:
         print(f"provmap: warning: {warning}", file=sys.stderr)
     try:

@@ -61,6 +61,20 @@ class Changed:
         )
 
 
+#: A row by its model and primary key (what undo checks has not changed since).
+RowKey = tuple[type, Any]
+
+
+def row_keys(rows: Iterable[Any]) -> list[RowKey]:
+    """The model and primary key of each row that has been saved (has an identity)."""
+    keys: list[RowKey] = []
+    for row in rows:
+        identity = inspect(row).identity
+        if identity is not None:
+            keys.append((type(row), identity[0] if len(identity) == 1 else identity))
+    return keys
+
+
 class DomainError(ValueError):
     """A rule of the school's data refused an edit; ``str()`` says why in plain words."""
 
@@ -78,6 +92,14 @@ class Change:
 
     def redo(self, session: Session) -> None:
         raise NotImplementedError
+
+    def touched(self) -> Sequence[RowKey]:
+        """The rows this edit leaves changed, which an undo must find as it left them.
+
+        Empty when the edit does not say (an undo is then checked only by the versions
+        the session holds).
+        """
+        return ()
 
     @property
     def is_noop(self) -> bool:
@@ -112,6 +134,9 @@ class FieldChange(Change):
     old: Any
     new: Any
     changed: Changed = dataclasses.field(default_factory=Changed)
+
+    def touched(self) -> Sequence[RowKey]:
+        return ((self.model, self.key),)
 
     def _set(self, session: Session, value: Any) -> None:
         row = session.get(self.model, self.key)
@@ -194,6 +219,9 @@ class RowsAdded(Change):
     rows: Sequence[Any]
     changed: Changed = dataclasses.field(default_factory=Changed)
 
+    def touched(self) -> Sequence[RowKey]:
+        return row_keys(self.rows)
+
     def undo(self, session: Session) -> None:
         for row in reversed(self.rows):
             session.delete(row)
@@ -210,6 +238,9 @@ class RowsRemoved(Change):
 
     rows: Sequence[Any]
     changed: Changed = dataclasses.field(default_factory=Changed)
+
+    def touched(self) -> Sequence[RowKey]:
+        return row_keys(self.rows)
 
     def undo(self, session: Session) -> None:
         add_again(session, *self.rows)
@@ -282,6 +313,9 @@ class Steps(Change):
         for step in self.steps:
             result = result | step.changed
         return result
+
+    def touched(self) -> Sequence[RowKey]:
+        return [key for step in self.steps for key in step.touched()]
 
     def undo(self, session: Session) -> None:
         for step in reversed(self.steps):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .annual_reviews import EhcpAnnualReview
 from .audit import AuditEntry
-from .base import Base, Money
+from .base import ROW_VERSION, Base, Money, Versioned
 from .extras import CustomField, CustomFieldValue, DocumentContent, FieldKind, PupilDocument
 from .planning import NeedGrade, PlannedNeed, StaffTraining, Training, provision_trainings
 from .plans import (
@@ -32,6 +32,7 @@ from .school import (
 )
 
 __all__ = [
+    "ROW_VERSION",
     "AcademicYear",
     "AuditEntry",
     "Base",
@@ -73,6 +74,7 @@ __all__ = [
     "TargetResult",
     "Term",
     "Training",
+    "Versioned",
     "YearGroup",
     "provision_trainings",
     "provision_year_groups",

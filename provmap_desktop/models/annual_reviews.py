@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base
+from .base import Base, Versioned
 
 if TYPE_CHECKING:
     from .pupils import Ehcp
 
 
-class EhcpAnnualReview(Base):
+class EhcpAnnualReview(Versioned, Base):
     """One annual review of an EHC plan."""
 
     __tablename__ = "ehcp_annual_reviews"

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base
+from .base import Base, Versioned
 from .vocab import sql_in
 
 
@@ -49,7 +49,7 @@ class FieldKind(StrEnum):
         }[self.value]
 
 
-class CustomField(Base):
+class CustomField(Versioned, Base):
     """A field the school keeps about every pupil, defined in Settings."""
 
     __tablename__ = "custom_fields"
@@ -67,7 +67,7 @@ class CustomField(Base):
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
 
-class CustomFieldValue(Base):
+class CustomFieldValue(Versioned, Base):
     """One pupil's value of one custom field (no row: no value)."""
 
     __tablename__ = "custom_field_values"
@@ -85,7 +85,7 @@ class CustomFieldValue(Base):
     field: Mapped[CustomField] = relationship()
 
 
-class PupilDocument(Base):
+class PupilDocument(Versioned, Base):
     """A file attached to a pupil (an EP report, a SaLT assessment); bytes kept apart."""
 
     __tablename__ = "pupil_documents"
@@ -105,7 +105,7 @@ class PupilDocument(Base):
         return self.title
 
 
-class DocumentContent(Base):
+class DocumentContent(Versioned, Base):
     """The bytes of one document, read only when it is opened or exported."""
 
     __tablename__ = "document_contents"

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base
+from .base import Base, Versioned
 from .school import SchoolClass, Staff, YearGroup
 from .vocab import NEED_TYPES, AreaOfNeed, sql_in
 
@@ -25,7 +25,7 @@ class NeedGrade(StrEnum):
         return self.value.capitalize()
 
 
-class PlannedNeed(Base):
+class PlannedNeed(Versioned, Base):
     """A need the SENCO expects in a year group (or class) of a year, typed by hand.
 
     The year is named by its label ("2027/28") so a need can be planned before the
@@ -66,7 +66,7 @@ provision_trainings = Table(
 )
 
 
-class Training(Base):
+class Training(Versioned, Base):
     """A course or qualification a provision may need ("Precision Teaching")."""
 
     __tablename__ = "trainings"
@@ -75,7 +75,7 @@ class Training(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
 
 
-class StaffTraining(Base):
+class StaffTraining(Versioned, Base):
     """A member of staff trained in something, and when."""
 
     __tablename__ = "staff_trainings"

@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base
+from .base import Base, Versioned
 from .vocab import sql_in
 
 
@@ -31,7 +31,7 @@ class TargetResult(StrEnum):
         return {"achieved": "Achieved", "partly": "Partly", "not_yet": "Not yet"}[self.value]
 
 
-class LearningPlan(Base):
+class LearningPlan(Versioned, Base):
     """One version of a pupil's SEN support plan."""
 
     __tablename__ = "learning_plans"
@@ -74,7 +74,7 @@ class LearningPlan(Base):
         return f"SEN support plan {self.version}"
 
 
-class PlanOutcome(Base):
+class PlanOutcome(Versioned, Base):
     """A long-term outcome, linked to an EHC plan Section E outcome where there is one."""
 
     __tablename__ = "plan_outcomes"
@@ -92,7 +92,7 @@ class PlanOutcome(Base):
     plan: Mapped[LearningPlan] = relationship(back_populates="outcomes")
 
 
-class PlanTarget(Base):
+class PlanTarget(Versioned, Base):
     """A small-step target: specific and measurable, with a baseline, a criterion, a date."""
 
     __tablename__ = "plan_targets"
@@ -114,7 +114,7 @@ class PlanTarget(Base):
     plan: Mapped[LearningPlan] = relationship(back_populates="targets")
 
 
-class PlanProvision(Base):
+class PlanProvision(Versioned, Base):
     """A provision from the map that serves the plan, and the group if one is named."""
 
     __tablename__ = "plan_provisions"
@@ -134,7 +134,7 @@ class PlanProvision(Base):
     plan: Mapped[LearningPlan] = relationship(back_populates="provisions")
 
 
-class Meeting(Base):
+class Meeting(Versioned, Base):
     """A meeting with a pupil's family: who came, what was discussed and agreed."""
 
     __tablename__ = "meetings"
@@ -159,7 +159,7 @@ class Meeting(Base):
         return f"Meeting on {self.held_on:%d/%m/%Y}"
 
 
-class MeetingAction(Base):
+class MeetingAction(Versioned, Base):
     """Something a meeting agreed someone would do, by a date; ticked when done."""
 
     __tablename__ = "meeting_actions"

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base
+from .base import Base, Versioned
 from .planning import Training, provision_trainings
 from .pupils import Pupil
 from .school import AcademicYear, FundingStream, SchoolClass, Staff, StaffRole, YearGroup
@@ -22,7 +22,7 @@ provision_year_groups = Table(
 )
 
 
-class Provision(Base):
+class Provision(Versioned, Base):
     """A type of support in the school's catalogue, with its costing defaults."""
 
     __tablename__ = "provisions"
@@ -77,7 +77,7 @@ class Provision(Base):
         return f"Provision({self.name})"
 
 
-class ProvisionGroup(Base):
+class ProvisionGroup(Versioned, Base):
     """One running instance of a provision for a year group or class over a date range."""
 
     __tablename__ = "provision_groups"
@@ -144,7 +144,7 @@ class ProvisionGroup(Base):
         return f"ProvisionGroup({self.id} {self.name})"
 
 
-class GroupSlot(Base):
+class GroupSlot(Versioned, Base):
     """A weekly timetable slot: weekday (0 = Monday) and start time."""
 
     __tablename__ = "group_slots"
@@ -162,7 +162,7 @@ class GroupSlot(Base):
     group: Mapped[ProvisionGroup] = relationship(back_populates="slots")
 
 
-class GroupMembership(Base):
+class GroupMembership(Versioned, Base):
     """A pupil's allocation to a group, with their own join and leave dates."""
 
     __tablename__ = "group_memberships"

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from ..rules.pupil_rules import checked_birth_date, checked_name
 from ..rules.upn import clean_upn
 from .annual_reviews import EhcpAnnualReview
-from .base import Base
+from .base import Base, Versioned
 from .school import AcademicYear, SchoolClass, YearGroup
 from .vocab import NEED_TYPES, SenStatus, sql_in
 
 _NEEDS = sql_in(NEED_TYPES)
 
 
-class Pupil(Base):
+class Pupil(Versioned, Base):
     __tablename__ = "pupils"
     __table_args__ = (
         CheckConstraint("length(upn) = 13", name="upn_length"),
@@ -91,7 +91,7 @@ class Pupil(Base):
         return f"Pupil({self.upn} {self.display_name})"
 
 
-class PupilYear(Base):
+class PupilYear(Versioned, Base):
     """Where a pupil was in a closed academic year: its year group, class and leaving.
 
     Written when the year closes, so last year's map, costs and registers show each
@@ -129,7 +129,7 @@ PROFILE_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
-class PupilProfile(Base):
+class PupilProfile(Versioned, Base):
     """The one-page profile (learner passport)."""
 
     __tablename__ = "pupil_profiles"
@@ -150,7 +150,7 @@ class PupilProfile(Base):
     pupil: Mapped[Pupil] = relationship(back_populates="profile")
 
 
-class Ehcp(Base):
+class Ehcp(Versioned, Base):
     __tablename__ = "ehcps"
     __table_args__ = (
         CheckConstraint(
@@ -181,7 +181,7 @@ class Ehcp(Base):
     )
 
 
-class EhcpOutcome(Base):
+class EhcpOutcome(Versioned, Base):
     """A Section E outcome."""
 
     __tablename__ = "ehcp_outcomes"
@@ -193,7 +193,7 @@ class EhcpOutcome(Base):
     ehcp: Mapped[Ehcp] = relationship(back_populates="outcomes")
 
 
-class EhcpProvisionItem(Base):
+class EhcpProvisionItem(Versioned, Base):
     """A Section F item, linked to the allocation (group membership) that meets it."""
 
     __tablename__ = "ehcp_provision_items"

@@ -7,14 +7,14 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base
+from .base import Base, Versioned
 from .provision import GroupMembership, ProvisionGroup
 from .pupils import Pupil
 from .school import Staff
 from .vocab import CancelReason, Decision, MeasureType, SessionStatus, TargetMet, sql_in
 
 
-class Review(Base):
+class Review(Versioned, Base):
     """One APDR cycle for one pupil's provision.
 
     Measure values are kept as the text the user typed; services parse them when a
@@ -67,7 +67,7 @@ class Review(Base):
         return self.completed_on is not None
 
 
-class DeliverySession(Base):
+class DeliverySession(Versioned, Base):
     """What happened to one planned session of a group."""
 
     __tablename__ = "delivery_sessions"
@@ -99,7 +99,7 @@ class DeliverySession(Base):
     )
 
 
-class SessionAttendance(Base):
+class SessionAttendance(Versioned, Base):
     __tablename__ = "session_attendance"
     __table_args__ = (
         UniqueConstraint("session_id", "pupil_id", name="uq_session_attendance_pupil"),

@@ -8,11 +8,11 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base
+from .base import Base, Versioned
 from .vocab import FundingKind, sql_in
 
 
-class SchoolSettings(Base):
+class SchoolSettings(Versioned, Base):
     """One row: the school's details and the settings every calculation reads."""
 
     __tablename__ = "school_settings"
@@ -37,7 +37,7 @@ class SchoolSettings(Base):
     rag_amber: Mapped[int] = mapped_column(default=75)
 
 
-class AcademicYear(Base):
+class AcademicYear(Versioned, Base):
     __tablename__ = "academic_years"
     __table_args__ = (CheckConstraint("end_date >= start_date", name="dates_ordered"),)
 
@@ -59,7 +59,7 @@ class AcademicYear(Base):
         return f"AcademicYear({self.label})"
 
 
-class Term(Base):
+class Term(Versioned, Base):
     """A term with its dates and the half-term holiday inside it."""
 
     __tablename__ = "terms"
@@ -83,7 +83,7 @@ class Term(Base):
     academic_year: Mapped[AcademicYear] = relationship(back_populates="terms")
 
 
-class YearGroup(Base):
+class YearGroup(Versioned, Base):
     __tablename__ = "year_groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,7 +94,7 @@ class YearGroup(Base):
         return f"YearGroup({self.name})"
 
 
-class SchoolClass(Base):
+class SchoolClass(Versioned, Base):
     __tablename__ = "classes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,7 +106,7 @@ class SchoolClass(Base):
     year_group: Mapped[YearGroup | None] = relationship()
 
 
-class StaffRole(Base):
+class StaffRole(Versioned, Base):
     """A role with the school's hourly cost for it (salary plus on-costs)."""
 
     __tablename__ = "staff_roles"
@@ -118,7 +118,7 @@ class StaffRole(Base):
     external: Mapped[bool] = mapped_column(default=False)  # an agency (SaLT, EP, OT)
 
 
-class Staff(Base):
+class Staff(Versioned, Base):
     __tablename__ = "staff"
     __table_args__ = (
         CheckConstraint(
@@ -150,7 +150,7 @@ class Staff(Base):
         return f"Staff({self.name})"
 
 
-class FundingStream(Base):
+class FundingStream(Versioned, Base):
     __tablename__ = "funding_streams"
     __table_args__ = (CheckConstraint(f"kind IN {sql_in(FundingKind)}", name="kind_known"),)
 
@@ -162,7 +162,7 @@ class FundingStream(Base):
     )
 
 
-class FundingBudget(Base):
+class FundingBudget(Versioned, Base):
     __tablename__ = "funding_budgets"
     __table_args__ = (
         UniqueConstraint("funding_stream_id", "academic_year_id", name="uq_budget_stream_year"),

@@ -22,6 +22,7 @@ from ..domain.change import Changed, DomainError
 from ..domain.documents import documents_of
 from ..domain.pupils import erase
 from ..models import (
+    ROW_VERSION,
     AuditEntry,
     Base,
     DeliverySession,
@@ -57,7 +58,8 @@ def _columns(obj: Base | None) -> dict[str, Any] | None:
     """Every stored column of ``obj`` as plain values, or None for no row."""
     if obj is None:
         return None
-    return {a.key: _plain(getattr(obj, a.key)) for a in inspect(obj).mapper.column_attrs}
+    attrs = inspect(obj).mapper.column_attrs
+    return {a.key: _plain(getattr(obj, a.key)) for a in attrs if a.key != ROW_VERSION}
 
 
 def _json_or_text(text: str | None) -> Any:

@@ -26,14 +26,17 @@ def iso_text(column: Any) -> Any:
     return type_coerce(column, String)
 
 
-def from_iso(text: str) -> dt.date:
-    """The date an ISO text read through ``iso_text`` names."""
-    return dt.date.fromisoformat(text)
+def from_iso(text: str | dt.date) -> dt.date:
+    """The date an ISO text read through ``iso_text`` names.
+
+    A server database (PostgreSQL) hands back a date already: it is kept as it is.
+    """
+    return text if isinstance(text, dt.date) else dt.date.fromisoformat(text)
 
 
-def from_iso_or_none(text: str | None) -> dt.date | None:
+def from_iso_or_none(text: str | dt.date | None) -> dt.date | None:
     """``from_iso`` for a column that may be empty (a leave date, say)."""
-    return dt.date.fromisoformat(text) if text else None
+    return from_iso(text) if text else None
 
 
 def groups_in_period(academic_year_id: int, first: dt.date, last: dt.date) -> tuple[Any, ...]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, func, or_, select
+from sqlalchemy import Integer, and_, cast, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -161,8 +161,11 @@ def _counter(calendar: SchoolCalendar) -> _WeekdayCounter:
 
 
 def _monday_weekday(column: Any) -> Any:
-    """SQLite's weekday of a date column with 0 = Monday, as slots count."""
-    return (cast(func.strftime("%w", column), Integer) + 6) % 7
+    """The weekday of a date column with 0 = Monday, as slots count.
+
+    ``extract("dow")`` is Sunday = 0 on SQLite (``strftime('%w')``) and PostgreSQL alike.
+    """
+    return (cast(extract("dow", column), Integer) + 6) % 7
 
 
 #: group id -> (provision id, first day, last day counted)

@@ -54,6 +54,7 @@ from .school_document_shape import (
     Part,
     from_json,
     json_key,
+    stored_columns,
     to_json,
     walk,
 )
@@ -124,7 +125,9 @@ def export_school(session: Session) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "school": {
-            c.name: to_json(c, settings[c.name]) for c in settings_table.columns if c.name != "id"
+            c.name: to_json(c, settings[c.name])
+            for c in stored_columns(SETTINGS_TABLE)
+            if c.name != "id"
         },
     }
     for part in PARTS:
@@ -190,12 +193,12 @@ def _insert_document(session: Session, document: dict[str, Any]) -> None:
     for row in walk(document):
         table = TABLES[row.table]
         rows_by_table[row.table].append(
-            {c.name: from_json(c, row.values[c.name]) for c in table.columns}
+            {c.name: from_json(c, row.values[c.name]) for c in stored_columns(table.name)}
         )
     settings_table = TABLES[SETTINGS_TABLE]
     settings = {
         c.name: from_json(c, document["school"][c.name])
-        for c in settings_table.columns
+        for c in stored_columns(SETTINGS_TABLE)
         if c.name != "id"
     }
     previous = session.info.get(AUDIT_OFF)

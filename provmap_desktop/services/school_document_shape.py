@@ -18,12 +18,19 @@ from typing import Any
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, LargeBinary, Time
 
-from ..models import Base, Money, provision_trainings, provision_year_groups
+from ..models import ROW_VERSION, Base, Money, provision_trainings, provision_year_groups
 
 FORMAT = "provmap-school"
 VERSION = 1
 
 TABLES = Base.metadata.tables
+
+
+def stored_columns(table: str) -> list[Column[Any]]:
+    """The columns of ``table`` a document holds: not the count of saved versions, which
+    belongs to one database (a copied school starts again at version 1)."""
+    return [c for c in TABLES[table].columns if c.name != ROW_VERSION]
+
 
 # -- where each table sits in the document ---------------------------------------------
 
@@ -42,7 +49,7 @@ class Part:
     @property
     def columns(self) -> list[Column[Any]]:
         """The table's columns the document writes, the owner's column left out."""
-        return [c for c in TABLES[self.table].columns if c.name != self.owner_column]
+        return [c for c in stored_columns(self.table) if c.name != self.owner_column]
 
 
 _EHCP = Part(

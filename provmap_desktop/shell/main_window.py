@@ -22,6 +22,7 @@ from ..ui.colours import apply_readable_palette
 from ..ui.context import AppContext
 from ..ui.period_bar import PeriodBar
 from ..ui.printing import Printable, preview, print_with_dialog
+from ..ui.speech import announce
 from .file_actions import FileActions
 from .help import costing_help, show_about
 from .menus import build_menus, wire_undo
@@ -78,6 +79,7 @@ class MainWindow(FileActions, StatusStrip, ScreenTabs):
         self._build_central(database, ctx)
         ctx.navigate_requested.connect(self.show_screen)
         ctx.data_changed.connect(lambda _kinds: self._refresh_status())
+        ctx.edit_refused.connect(self.say_refused)
         ctx.period_changed.connect(self._refresh_status)
         self._select_starting_period()
         last = self.settings.value("last_screen", "map")
@@ -120,6 +122,21 @@ class MainWindow(FileActions, StatusStrip, ScreenTabs):
         self.period_bar.select(year.id if year else None, term_name)
 
     # -- finding pupils -------------------------------------------------------------
+
+    def reload_data(self) -> None:
+        """Show what is saved now, others' edits included (two people on one database)."""
+        assert self.ctx is not None
+        self.ctx.reload_everything()
+        self.say("Reloaded: every screen shows what is saved now.")
+
+    def say_refused(self, text: str) -> None:
+        """An undo or redo someone else's edit made impossible: say so, plainly."""
+        self.say(text)
+
+    def say(self, text: str) -> None:
+        """Show ``text`` in the status bar for a while, and have it read out."""
+        self.statusBar().showMessage(text, 15000)
+        announce(self.statusBar(), text)
 
     def focus_search(self) -> None:
         """Edit → Find pupil: into the search box, its text selected."""

@@ -83,6 +83,9 @@ def _view_and_help_menus(window: MainWindow, bar: QMenuBar) -> None:
     view_menu = bar.addMenu("&View")
     for number, spec in enumerate(SCREENS, start=1):
         add_command(view_menu, spec.title, _shows(window, spec.key), f"Ctrl+{number}")
+    view_menu.addSeparator()
+    # Someone else may be working on the same database: show what they have saved.
+    add_command(view_menu, "Reload what is saved", window.reload_data, "F5")
 
     help_menu = bar.addMenu("&Help")
     add_command(help_menu, "How &costs are worked out…", window.show_costing_help)
@@ -109,16 +112,16 @@ def wire_undo(window: MainWindow, ctx: AppContext) -> None:
     # Said as well as done: after an undo the undone command is at the index,
     # after a redo it is just before it.
     window.undo_action.triggered.connect(
-        lambda: _say_undo(status, "Undid", stack.command(stack.index()))
+        lambda: _say_undo(ctx, status, "Undid", stack.command(stack.index()))
     )
     window.redo_action.triggered.connect(
-        lambda: _say_undo(status, "Redid", stack.command(stack.index() - 1))
+        lambda: _say_undo(ctx, status, "Redid", stack.command(stack.index() - 1))
     )
 
 
-def _say_undo(status: QStatusBar, verb: str, command: QUndoCommand | None) -> None:
-    """Show and say what was undone or redone."""
-    if command is None:
+def _say_undo(ctx: AppContext, status: QStatusBar, verb: str, command: QUndoCommand | None) -> None:
+    """Show and say what was undone or redone (a refusal has been said already)."""
+    if ctx.take_refusal() is not None or command is None:
         return
     text = f"{verb} {command.text()}."
     status.showMessage(text, 8000)

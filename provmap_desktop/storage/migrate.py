@@ -14,6 +14,9 @@ revision id):
   and documents (files) attached to pupils, their bytes held in the file itself.
 * schema 6 (revision ``0006_annual_reviews``): EHC plan annual reviews: the meeting,
   the dates of the statutory steps around it, who came, views and proposed amendments.
+* schema 7 (revision ``0007_row_versions``): every row the app edits counts its saved
+  versions (``row_version``), so two people on one database never overwrite each
+  other's edits silently.
 
 A file whose schema number is above ``SCHEMA_VERSION``, or whose Alembic revision this
 copy of the app does not know, was written by a newer ProvMap and is refused.
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 # current revision (the usual case) reads the revision with plain SQL and never
 # needs it, which keeps every start of the app and every command quicker.
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: Alembic revision id -> schema number shown to users.
 SCHEMA_NUMBERS: dict[str, int] = {
     "0001": 1,
@@ -42,8 +45,9 @@ SCHEMA_NUMBERS: dict[str, int] = {
     "0004": 4,
     "0005_fields_documents": 5,
     "0006_annual_reviews": 6,
+    "0007_row_versions": 7,
 }
-HEAD_REVISION = "0006_annual_reviews"
+HEAD_REVISION = "0007_row_versions"
 
 
 def migrations_dir() -> Path:

@@ -8,6 +8,11 @@ school name"). Screens never write rows themselves.
 Edits go through ``perform(ctx, command)``, which applies the command *before* putting
 it on the undo stack: a change the database refuses raises ``EditRefused`` with a
 plain message and never reaches the stack.
+
+Two people may work on one database. An edit made on a row someone else has saved
+since is refused (``StaleEdit``) and every screen reloads; so is an undo or redo of an
+edit whose rows someone else has changed since: the command then leaves the undo
+history, which no longer matches what is saved.
 """
 
 from __future__ import annotations
@@ -16,9 +21,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.change import Change, Changed
+from ..domain.concurrency import StaleEdit, refusal
+from ..domain.saving import NotPermitted
+from ..storage.roles import is_permission_refusal
 from .context import AppContext
 
 
@@ -66,10 +75,19 @@ class SavedCommand(QUndoCommand):
         if self._skip_next_redo:
             self._skip_next_redo = False
             return
-        self._run(self.apply)
+        self._replay(self.apply, "redone")
 
     def undo(self) -> None:
-        self._run(self.revert)
+        self._replay(self.revert, "undone")
+
+    def _replay(self, action: Callable[[], None], done: str) -> None:
+        """Undo or redo from the stack: a refusal is said, never raised into Qt."""
+        try:
+            self._run(action)
+        except StaleDataError as exc:
+            self.ctx.refuse_stale(str(refusal(exc, action=done)))
+        except StaleEdit as exc:
+            self.ctx.refuse_stale(str(exc))
 
     def _run(self, action: Callable[[], None]) -> None:
         try:
@@ -84,7 +102,19 @@ def perform(ctx: AppContext, command: SavedCommand) -> None:
     """Apply ``command`` now and, if the database accepts it, put it on the undo stack."""
     try:
         command._run(command.apply)
-    except (IntegrityError, OperationalError) as exc:
+    except (StaleDataError, StaleEdit) as exc:
+        # Someone else saved the row since it was read: their work stays, every
+        # screen reloads what is saved now.
+        stale = refusal(exc) if isinstance(exc, StaleDataError) else exc
+        ctx.reload_everything()
+        raise EditRefused(str(stale)) from exc
+    except DBAPIError as exc:
+        if is_permission_refusal(exc):
+            # The server refused the login this write: nothing of it was saved.
+            ctx.reload_everything()
+            raise EditRefused(str(NotPermitted())) from exc
+        if not isinstance(exc, IntegrityError | OperationalError):
+            raise
         # The session was rolled back: what is on screen is reloaded from the file,
         # so nothing shown is unsaved.
         raise EditRefused(f"That change was not saved: {explain(exc)}") from exc
@@ -116,10 +146,12 @@ class DomainEdit(SavedCommand):
             self._write = None
             self.changed = self.change.changed
         else:
+            self.ctx.written.check(self.ctx.session, self.change, action="redone")
             self.change.redo(self.ctx.session)
 
     def revert(self) -> None:
         if self.change is not None:
+            self.ctx.written.check(self.ctx.session, self.change, action="undone")
             self.change.undo(self.ctx.session)
 
     def is_noop(self) -> bool:

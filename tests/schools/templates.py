@@ -31,6 +31,7 @@ from .exemplar import make_exemplar_school
 from .map_school import build_school
 from .pupils import make_pupil_school
 from .small import add_calendar_school, add_fixture_primary, add_whole_year_costs
+from .trust import add_brook_lane
 
 #: The day the widget tests and the demo school are set on.
 TODAY = dt.date(2026, 11, 23)
@@ -85,6 +86,7 @@ SCHOOLS: dict[str, Callable[[Session], None]] = {
     "exemplar": make_exemplar_school,
     "oak_lane": _oak_lane,
     "group": add_group_school,
+    "brook_lane": add_brook_lane,
 }
 
 _folder: list[Path] = []

@@ -216,9 +216,12 @@ def test_a_schema_1_file_keeps_its_data_through_the_real_upgrades(school_file: P
     assert upgraded["alembic_version"] == [(migrate.HEAD_REVISION,)]
     assert upgraded["pupil_years"] == []
     assert "closed_on" in _columns(school_file, "academic_years")
+    # Schema 5 adds each row's version last: every row kept starts at version 1.
     for table in ("pupils", "provision_groups", "group_memberships", "ehcps", "terms"):
-        assert upgraded[table] == at_0001[table]
-    # Every year is open after the upgrade: the new column is empty.
-    assert [row[-1] for row in upgraded["academic_years"]] == [None] * len(
+        assert [row[:-1] for row in upgraded[table]] == at_0001[table]
+        assert {row[-1] for row in upgraded[table]} <= {1}
+    assert {row[-1] for row in upgraded["pupils"]} == {1}
+    # Every year is open after the upgrade: schema 2's column (before the version) is empty.
+    assert [row[-2] for row in upgraded["academic_years"]] == [None] * len(
         at_0001["academic_years"]
     )

@@ -256,7 +256,11 @@ def test_the_menu_bar_holds_every_command_with_its_shortcut(window):
         ("Reports", []),  # listed from the Reports screen as the menu opens
         (
             "&View",
-            [(spec.title, [f"Ctrl+{n}"]) for n, spec in enumerate(SCREENS, start=1)],
+            [
+                *((spec.title, [f"Ctrl+{n}"]) for n, spec in enumerate(SCREENS, start=1)),
+                "-",
+                ("Reload what is saved", ["F5"]),
+            ],
         ),
         ("&Help", [("How &costs are worked out…", []), ("&About ProvMap", [])]),
     ]

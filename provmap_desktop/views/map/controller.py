@@ -106,6 +106,8 @@ class MapEditor:
         group_id: int | None = None,
     ) -> DomainEdit | None:
         """Allocate pupils to a cell; asks which group when several run there."""
+        if not self._may_edit(index):
+            return None
         request = self._request(provision_id, year_group_id, tuple(pupil_ids))
         if request is None:
             return None
@@ -286,6 +288,8 @@ class MapEditor:
 
     def perform(self, edit: SavedCommand, index: QModelIndex | None) -> bool:
         """Make the edit; a refusal is said in the message line (and at the cell)."""
+        if not self._may_edit(index):
+            return False
         try:
             perform(self.ctx, edit)
         except (EditRefused, ValueError) as exc:
@@ -293,6 +297,13 @@ class MapEditor:
             self.screen.show_feedback(str(exc), index)
             return False
         return True
+
+    def _may_edit(self, index: QModelIndex | None) -> bool:
+        """Whether the login may change the map; if not, say why instead."""
+        why = self.ctx.permissions.why_not_edit
+        if why:
+            self.screen.show_feedback(why, index)
+        return not why
 
     # -- the keyboard path ------------------------------------------------------------
 

@@ -72,6 +72,8 @@ class MapGridModel(QAbstractTableModel):
         self.entries: list[RowEntry] = []
         self.collapsed: set[tuple[Any, ...]] = set()
         self.show_costs = False
+        #: False when the login may not change the map: no cell takes a drop.
+        self.takes_drops = True
         self.cost_per_pupil: dict[int, Decimal] = {}
         self.cell_costs: dict[tuple[int, int | None], Decimal] = {}
         self.group_rates: dict[int, str] = {}  # group id -> "92% ● Green", once delivered
@@ -189,7 +191,7 @@ class MapGridModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.target(index) is not None:
+        if self.takes_drops and self.target(index) is not None:
             flags |= Qt.ItemFlag.ItemIsDropEnabled
         return flags
 
@@ -312,6 +314,8 @@ class MapGridModel(QAbstractTableModel):
         self, data: QMimeData, _action: Qt.DropAction, _row: int, _column: int, parent: Index
     ) -> bool:
         """Whether `data` holds pupils or chips and the cell under it takes drops."""
+        if not self.takes_drops:
+            return False
         if not (data.hasFormat(PUPILS_MIME) or data.hasFormat(MEMBERSHIPS_MIME)):
             return False
         return self.target(parent) is not None
@@ -322,7 +326,7 @@ class MapGridModel(QAbstractTableModel):
         """A drop on a cell asks for an allocation (pupils) or a move (chips)."""
         from .mime import read_ids
 
-        target = self.target(parent)
+        target = self.target(parent) if self.takes_drops else None
         if target is None:
             return False
         pupil_ids = read_ids(data, PUPILS_MIME)

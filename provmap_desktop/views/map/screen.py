@@ -89,10 +89,11 @@ class MapScreen(QWidget):
         splitter.setStretchFactor(1, 4)
         splitter.setStretchFactor(2, 1)
         splitter.setSizes([190, 1000, 170])
-        layout = QVBoxLayout(self)
+        layout = self.main_layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
         self._add_actions()
+        self._apply_permissions()
 
         ctx.period_changed.connect(self.reload)
         ctx.data_changed.connect(self._on_data_changed)
@@ -165,6 +166,31 @@ class MapScreen(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(lambda _checked=False, s=step: self.zoom(s))
             self.addAction(action)
+
+    def _apply_permissions(self) -> None:
+        """A login that may not change the map sees it read-only, and is told why."""
+        why = self.ctx.permissions.why_not_edit
+        self.read_only_note = ValueLabel(why)
+        self.read_only_note.setWordWrap(True)
+        self.read_only_note.setAccessibleName("Why the map cannot be changed")
+        self.read_only_note.setVisible(bool(why))
+        self.main_layout.insertWidget(0, self.read_only_note)
+        if not why:
+            return
+        self.model.takes_drops = False
+        self.tray.list.setDragEnabled(False)
+        self.panel.tree.setDragEnabled(False)
+        for control in (
+            self.filter_bar.allocate_button,
+            self.panel.end_button,
+            self.panel.move_button,
+            self.panel.split_button,
+        ):
+            control.setEnabled(False)
+            control.setToolTip(why)
+        for action in self.actions():
+            if action.text().startswith("Allocate"):
+                action.setEnabled(False)
 
     def zoom(self, step: int) -> None:
         """Ctrl++ / Ctrl+- / Ctrl+0: the map's text bigger, smaller or back to normal."""

@@ -1,0 +1,146 @@
+"""Two people on one database: an edit or an undo made on stale data is refused.
+
+Every row the app edits counts its saved versions (``models.Versioned``). SQLAlchemy
+checks the version it read on each ``UPDATE`` and ``DELETE`` and raises
+``StaleDataError`` when someone else saved the row since; ``refusal`` turns that into
+a ``StaleEdit`` with a plain message. An undo is checked before it runs: the versions
+this session last saved (``WrittenVersions``, kept from every flush that was
+committed) must still be the ones in the database, or someone else has changed the rows
+since and the undo would overwrite their work. Comparing with the session's own last
+write, not with what the edit itself left, lets one's own later edits (and their
+undos) come between an edit and its undo.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..models import ROW_VERSION
+from .change import Change, DomainError, RowKey
+
+#: What a table's row is called in a message ("Someone else changed this pupil ...").
+NOUNS: Mapping[str, str] = {
+    "school_settings": "setting",
+    "academic_years": "academic year",
+    "terms": "term",
+    "year_groups": "year group",
+    "classes": "class",
+    "staff_roles": "staff role",
+    "staff": "member of staff",
+    "funding_streams": "funding stream",
+    "funding_budgets": "budget",
+    "provisions": "provision",
+    "provision_groups": "group",
+    "group_slots": "group",
+    "group_memberships": "group",
+    "pupils": "pupil",
+    "pupil_years": "pupil",
+    "pupil_profiles": "pupil",
+    "ehcps": "EHC plan",
+    "ehcp_outcomes": "EHC plan",
+    "ehcp_provision_items": "EHC plan",
+    "reviews": "review",
+    "delivery_sessions": "session",
+    "session_attendance": "session",
+    "planned_needs": "planned need",
+    "trainings": "training",
+    "staff_trainings": "member of staff",
+    "learning_plans": "support plan",
+    "plan_outcomes": "support plan",
+    "plan_targets": "support plan",
+    "plan_provisions": "support plan",
+    "meetings": "meeting",
+    "meeting_actions": "meeting",
+}
+
+_TABLE_IN_MESSAGE = re.compile(r"on table '([^']+)'")
+
+
+class StaleEdit(DomainError):
+    """Someone else saved the row since this copy of the app read it."""
+
+    def __init__(self, table: str, *, action: str = "") -> None:
+        self.table = table
+        noun = NOUNS.get(table, "record")
+        if action:
+            text = (
+                f"Someone else changed this {noun} since your edit, so it was not {action}; "
+                "the screen has been reloaded."
+            )
+        else:
+            text = (
+                f"Someone else changed this {noun} since you opened it; "
+                "the screen has been reloaded."
+            )
+        super().__init__(text)
+
+
+def refusal(exc: StaleDataError, *, action: str = "") -> StaleEdit:
+    """The plain refusal for SQLAlchemy's report that a saved row matched no version."""
+    found = _TABLE_IN_MESSAGE.search(str(exc))
+    return StaleEdit(found.group(1) if found else "", action=action)
+
+
+def _version_column(model: type) -> Any:
+    return getattr(model, ROW_VERSION, None)
+
+
+def stored_version(session: Session, model: type, key: Any) -> int | None:
+    """The version of the row as the database holds it now; None when it is gone."""
+    column = _version_column(model)
+    if column is None:
+        return None
+    primary: Any = inspect(model).primary_key[0]
+    version = session.execute(select(column).where(primary == key)).scalar_one_or_none()
+    return None if version is None else int(version)
+
+
+def check_versions(
+    session: Session, versions: Mapping[RowKey, int | None], *, action: str = "undone"
+) -> None:
+    """Raise ``StaleEdit`` unless every row is still at the version recorded."""
+    for (model, key), version in versions.items():
+        if stored_version(session, model, key) != version:
+            table = getattr(model, "__tablename__", "")
+            raise StaleEdit(table, action=action)
+
+
+class WrittenVersions:
+    """The version each row had when this session last saved it (committed flushes)."""
+
+    def __init__(self, session: Session) -> None:
+        self.versions: dict[RowKey, int | None] = {}
+        self._pending: dict[RowKey, int | None] = {}
+        event.listen(session, "after_flush", self._flushed)
+        event.listen(session, "after_commit", self._committed)
+        event.listen(session, "after_soft_rollback", self._rolled_back)
+
+    def _flushed(self, session: Session, _context: UOWTransaction) -> None:
+        for row in (*session.new, *session.dirty):
+            version = getattr(row, ROW_VERSION, None)
+            identity = inspect(row).identity
+            if isinstance(version, int) and identity is not None and len(identity) == 1:
+                self._pending[(type(row), identity[0])] = version
+        for row in session.deleted:
+            identity = inspect(row).identity
+            if identity is not None and len(identity) == 1:
+                self._pending[(type(row), identity[0])] = None
+
+    def _committed(self, _session: Session) -> None:
+        self.versions.update(self._pending)
+        self._pending.clear()
+
+    def _rolled_back(self, _session: Session, _previous: object) -> None:
+        self._pending.clear()
+
+    def check(self, session: Session, change: Change, *, action: str = "undone") -> None:
+        """Raise ``StaleEdit`` if someone else saved a row ``change`` touched since this
+        session last saved it."""
+        recorded = {key: self.versions[key] for key in change.touched() if key in self.versions}
+        check_versions(session, recorded, action=action)
