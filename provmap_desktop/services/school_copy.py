@@ -90,14 +90,15 @@ def _open_target(target: Path | str) -> Database:
     return db
 
 
-def _copy_rows(source: Connection, target: Connection) -> None:
+def copy_rows(source: Connection, target: Connection) -> None:
+    """Every row of every table from ``source`` into ``target``, parents before children."""
     for table in Base.metadata.sorted_tables:
         rows = [dict(row) for row in source.execute(select(table)).mappings()]
         if rows:
             target.execute(insert(table), rows)
 
 
-def _reset_sequences(target: Connection) -> None:
+def reset_sequences(target: Connection) -> None:
     """Start each PostgreSQL id sequence after the highest id copied."""
     for table in Base.metadata.sorted_tables:
         key = list(table.primary_key.columns)
@@ -143,9 +144,9 @@ def copy_school(
             counts = table_counts(src)
             totals = cost_totals(src, as_of)
             with destination.engine.connect() as dst, dst.begin():
-                _copy_rows(src, dst)
+                copy_rows(src, dst)
                 if dst.dialect.name == "postgresql":
-                    _reset_sequences(dst)
+                    reset_sequences(dst)
                 problems = _differences(dict(counts), dict(table_counts(dst)), "rows in")
                 problems += _differences(dict(totals), dict(cost_totals(dst, as_of)), "costs of")
                 if problems:

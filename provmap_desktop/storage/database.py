@@ -43,6 +43,7 @@ from .server import (
     prepare_schema,
     server_revision,
     server_url,
+    shown_address,
 )
 
 __all__ = [
@@ -258,7 +259,7 @@ def open_server_database(
     except SQLAlchemyError as exc:
         engine.dispose()
         raise StorageError(plain_server_error(url, exc)) from None
-    return Database(None, engine, None, address=url.render_as_string(hide_password=True))
+    return Database(None, engine, None, address=shown_address(url))
 
 
 def _open_for_reading(path: Path) -> Database:

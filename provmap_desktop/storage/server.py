@@ -70,7 +70,7 @@ def server_url(text: str) -> URL:
         url = make_url(address)
     except ArgumentError:
         raise ServerAddressError(f"{shown(text)} is not a database server address.") from None
-    if url.password is not None:
+    if url.password:
         raise ServerAddressError(
             "The server address must not hold a password: anyone could read it from the "
             "command line. Put it in your .pgpass file (or PGPASSFILE), or leave it out "
@@ -81,7 +81,7 @@ def server_url(text: str) -> URL:
             f"{shown(text)} names no database: add it after the server, as in "
             "postgresql://server/school."
         )
-    return url.set(drivername="postgresql+psycopg")
+    return url.set(drivername="postgresql+psycopg", password=None)
 
 
 def shown(text: str) -> str:
@@ -93,6 +93,11 @@ def shown(text: str) -> str:
         return make_url(text.strip()).render_as_string(hide_password=True)
     except ArgumentError:
         return "That address"
+
+
+def shown_address(url: URL) -> str:
+    """``url`` as the user would type it: no password, no driver name."""
+    return url.render_as_string(hide_password=True).replace("+psycopg", "", 1)
 
 
 def make_server_engine(url: URL, password: str | None = None) -> Engine:
@@ -118,7 +123,7 @@ def connect_engine(url: URL, ask_password: PasswordPrompt | None) -> Engine:
     """
     from sqlalchemy.exc import OperationalError
 
-    where = url.render_as_string(hide_password=True)
+    where = shown_address(url)
     engine = make_server_engine(url, _typed_passwords.get(where))
     for attempt in range(4):
         try:
@@ -140,7 +145,7 @@ def connect_engine(url: URL, ask_password: PasswordPrompt | None) -> Engine:
 def plain_server_error(url: URL, exc: BaseException) -> str:
     """One line for a server that could not be reached or refused the connection."""
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-    where = url.render_as_string(hide_password=True)
+    where = shown_address(url)
     if _wants_password(exc):
         return (
             f"The server at {where} wants a password: put it in your .pgpass file (or "
