@@ -13,6 +13,7 @@ ENGINES = ("sqlite", "postgresql")
 #: Fixtures that mean a test reads or writes a school database.
 _DATABASE_FIXTURES = {"session", "tmp_path", "tmp_path_factory", "db_engine"}
 
+
 def parametrise_engines(metafunc: pytest.Metafunc) -> None:
     """``pytest_generate_tests`` for a folder whose database tests run on both engines."""
     if "db_engine" not in metafunc.fixturenames:
@@ -20,4 +21,3 @@ def parametrise_engines(metafunc: pytest.Metafunc) -> None:
     if not _DATABASE_FIXTURES & set(metafunc.fixturenames):
         return
     metafunc.parametrize("db_engine", ENGINES, indirect=True)
-

@@ -6,21 +6,26 @@ address, as a school's IT would first open it), then every other school as a cop
 that schema filled with the rows of the school's SQLite template (the app's own
 ``copy_rows``, as ``provmap copy-to`` copies a school).
 
-A test never changes those databases: it works on one connection inside an outer
-transaction that is rolled back at the end, and its sessions join that transaction
-through savepoints (``join_transaction_mode="create_savepoint"``), so a service's
-``commit`` ends a savepoint and the next session on the same connection sees it, as
-the next session on a file would. The id sequences are put back before each test, so
-the ids a test sees are the ones SQLite gives on the same school.
+A test of the ``session`` fixture never changes those databases: it works on one
+connection inside an outer transaction that is rolled back at the end, and its
+session joins that transaction through a savepoint
+(``join_transaction_mode="create_savepoint"``), so a service's ``commit`` ends a
+savepoint. The id sequences are put back before each test, so the ids a test sees are
+the ones SQLite gives on the same school. A test of a school "in a file"
+(``open_school``) gets a database of its own, copied from the school's template in a
+few milliseconds (``STRATEGY FILE_COPY`` on a server that does not wait for the disk)
+and dropped afterwards.
 """
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from provmap_desktop.services.school_copy import copy_rows, reset_sequences
 from provmap_desktop.storage import Database, open_database
@@ -40,6 +45,9 @@ _server: list[str] = []
 _schools: dict[str, _School] = {}
 #: Connections the current test holds, rolled back and closed after it (``finish``).
 _open: list[Connection] = []
+#: Databases the current test made, dropped after it (``finish``).
+_made: list[str] = []
+_numbers = itertools.count(1)
 
 
 def use_server(url: str) -> None:
@@ -69,8 +77,7 @@ def _admin(sql: str) -> None:
 def _rewind_statement(conn: Connection) -> str:
     rows = conn.execute(
         text(
-            "SELECT sequencename, last_value FROM pg_sequences "
-            "WHERE schemaname = current_schema()"
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = current_schema()"
         )
     ).all()
     parts = [
@@ -86,22 +93,26 @@ SCHEMA_TEMPLATE = "provmap_template"
 
 
 def _build(name: str) -> _School:
-    database = f"school_{name}"
+    template = f"template_{name}"
     if not _schools:
         _admin(f'CREATE DATABASE "{SCHEMA_TEMPLATE}"')
         open_database(_address(SCHEMA_TEMPLATE).replace("+psycopg", ""), create=True).close()
-    _admin(f'CREATE DATABASE "{database}" TEMPLATE "{SCHEMA_TEMPLATE}"')
-    engine = create_engine(_address(database))
+    _admin(f'CREATE DATABASE "{template}" TEMPLATE "{SCHEMA_TEMPLATE}" STRATEGY FILE_COPY')
     if name != "empty":
         source = create_engine(
             "sqlite://", creator=lambda: sqlite3.connect(templates.template(name))
         )
+        target = create_engine(_address(template), poolclass=NullPool)
         try:
-            with source.connect() as src, engine.begin() as dst:
+            with source.connect() as src, target.begin() as dst:
                 copy_rows(src, dst)
                 reset_sequences(dst)
         finally:
             source.dispose()
+            target.dispose()
+    # The template is never connected to again; the tests' shared copy is.
+    _admin(f'CREATE DATABASE "school_{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+    engine = create_engine(_address(f"school_{name}"))
     with engine.connect() as conn:
         rewind = _rewind_statement(conn)
     return _School(engine, rewind)
@@ -128,9 +139,7 @@ def connect(name: str) -> Connection:
 
 def session_factory(conn: Connection) -> sessionmaker[Session]:
     """Audited sessions that share ``conn``'s transaction, each commit a savepoint."""
-    factory = sessionmaker(
-        conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
-    )
+    factory = sessionmaker(conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
     install_audit(factory)
     return factory
 
@@ -142,18 +151,26 @@ def load_into(session: Session, name: str) -> None:
 
 
 def open_school(name: str) -> Database:
-    """School ``name`` as an open server ``Database`` whose sessions all roll back."""
-    conn = connect(name)
-    db = Database(None, school(name).engine, None, address=_address(f"school_{name}"))
-    db.session_factory = session_factory(conn)
-    return db
+    """A new database holding school ``name``, opened as the app opens a server's.
+
+    Made from the school's template and dropped after the test (``finish``): tests of
+    a school "in a file" read back through second sessions what the first committed,
+    so they get a database of their own rather than a transaction.
+    """
+    school(name)
+    database = f"test_{name}_{next(_numbers)}"
+    _admin(f'CREATE DATABASE "{database}" TEMPLATE "template_{name}" STRATEGY FILE_COPY')
+    _made.append(database)
+    return open_database(_address(database).replace("+psycopg", ""), create=False)
 
 
 def finish() -> None:
-    """Roll back and close every connection the test used."""
+    """Roll back and close every connection the test used; drop the databases it made."""
     while _open:
         conn = _open.pop()
         try:
             conn.rollback()
         finally:
             conn.close()
+    while _made:
+        _admin(f'DROP DATABASE "{_made.pop()}" WITH (FORCE)')
