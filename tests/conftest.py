@@ -67,6 +67,30 @@ def _empty_schema() -> Iterator[sqlite3.Connection]:
 
 
 @pytest.fixture
+def pg_bare(pg_server_url: str) -> Iterator[str]:
+    """The address (postgresql://…) of a new, bare database on the test server."""
+    from .schools import pg_templates
+
+    pg_templates.use_server(pg_server_url)
+    try:
+        yield pg_templates.new_database(None)
+    finally:
+        pg_templates.finish()
+
+
+@pytest.fixture
+def pg_demo(pg_server_url: str) -> Iterator[str]:
+    """The address of a new server database holding the demo school (as of 23/11/2026)."""
+    from .schools import pg_templates
+
+    pg_templates.use_server(pg_server_url)
+    try:
+        yield pg_templates.new_database("demo")
+    finally:
+        pg_templates.finish()
+
+
+@pytest.fixture
 def db_engine(request: pytest.FixtureRequest) -> Iterator[str]:
     """The database engine the test runs on: "sqlite", or "postgresql" where parametrised.
 

@@ -81,7 +81,8 @@ def server_url(text: str) -> URL:
             f"{shown(text)} names no database: add it after the server, as in "
             "postgresql://server/school."
         )
-    return url.set(drivername="postgresql+psycopg", password=None)
+    # ``set`` leaves a value given as None alone: an empty password is cleared this way.
+    return url.set(drivername="postgresql+psycopg")._replace(password=None)
 
 
 def shown(text: str) -> str:

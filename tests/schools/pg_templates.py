@@ -157,11 +157,22 @@ def open_school(name: str) -> Database:
     a school "in a file" read back through second sessions what the first committed,
     so they get a database of their own rather than a transaction.
     """
-    school(name)
-    database = f"test_{name}_{next(_numbers)}"
-    _admin(f'CREATE DATABASE "{database}" TEMPLATE "template_{name}" STRATEGY FILE_COPY')
+    return open_database(new_database(name), create=False)
+
+
+def new_database(name: str | None) -> str:
+    """The address of a new database: bare (``None``), or holding school ``name``.
+
+    Dropped after the test (``finish``). The address is as a user types it.
+    """
+    database = f"test_{name or 'bare'}_{next(_numbers)}"
+    if name is None:
+        _admin(f'CREATE DATABASE "{database}"')
+    else:
+        school(name)
+        _admin(f'CREATE DATABASE "{database}" TEMPLATE "template_{name}" STRATEGY FILE_COPY')
     _made.append(database)
-    return open_database(_address(database).replace("+psycopg", ""), create=False)
+    return _address(database).replace("+psycopg", "")
 
 
 def finish() -> None:
