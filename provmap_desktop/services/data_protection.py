@@ -296,7 +296,8 @@ def _audit_ids_about(session: Session, pupil: Pupil) -> set[int]:
         select(AuditEntry).where(
             or_(
                 *(
-                    column.contains(form, autoescape=True)
+                    # Any case: SQLite's LIKE ignores case in ASCII, PostgreSQL's does not.
+                    column.icontains(form, autoescape=True)
                     for form in surname_forms
                     for column in (
                         AuditEntry.summary,

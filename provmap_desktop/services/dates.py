@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, or_
+from sqlalchemy import ColumnElement, Integer, String, and_, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -41,6 +41,31 @@ def _iso_text_sqlite(element: _IsoText, compiler: SQLCompiler, **kw: Any) -> str
 @compiles(_IsoText, "postgresql")
 def _iso_text_postgresql(element: _IsoText, compiler: SQLCompiler, **kw: Any) -> str:
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+class _Weekday(FunctionElement[int]):
+    """A date column's weekday, 0 = Monday to 6 = Sunday (Python's ``date.weekday``)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "weekday_of"
+
+
+@compiles(_Weekday)
+def _weekday_sqlite(element: _Weekday, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite counts from Sunday = 0.
+    return f"((CAST(strftime('%w', {compiler.process(element.clauses, **kw)}) AS INTEGER) + 6) % 7)"
+
+
+@compiles(_Weekday, "postgresql")
+def _weekday_postgresql(element: _Weekday, compiler: SQLCompiler, **kw: Any) -> str:
+    # PostgreSQL's ISO day of the week counts from Monday = 1.
+    return f"(CAST(EXTRACT(ISODOW FROM {compiler.process(element.clauses, **kw)}) AS INTEGER) - 1)"
+
+
+def weekday_of(column: Any) -> Any:
+    """The weekday of the date ``column`` in SQL, 0 = Monday, on either engine."""
+    return _Weekday(column)
 
 
 def iso_text(column: Any) -> Any:
