@@ -176,7 +176,7 @@ def test_a_backup_of_a_server_database_is_the_administrators(
 def test_the_demo_and_a_new_school_go_into_an_empty_server_database(
     pg_bare: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(capsys, "--db", pg_bare, "demo", "--today", "23/11/2026")
+    code, _out, err = run(capsys, "--db", pg_bare, "demo", "--today", "23/11/2026")
     assert (code, err) == (0, "")
     assert _server_counts(pg_bare)["pupils"] == 213
     # A second school is never written over the first.

@@ -354,7 +354,7 @@ def test_a_document_the_database_refuses_leaves_nothing_behind(
     document["groups"][0]["provision_id"] = 99
     # What the checks would have caught, let through to show the database's own refusal.
     monkeypatch.setattr(school_document, "check_document", lambda _document: [])
-    with pytest.raises(SchoolDocumentError, match="(?i)refused the document: .*foreign key"):
+    with pytest.raises(SchoolDocumentError, match=r"(?i)refused the document: .*foreign key"):
         import_school(session, document)
     session.rollback()
     assert session.scalar(select(func.count()).select_from(SchoolSettings)) == 0
