@@ -113,6 +113,17 @@ def db_engine(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture
+def new_database(db_engine: str, tmp_path: Path) -> Path | str:
+    """Where a test makes a new, empty school database on its engine: a file that does
+    not exist yet, or the address of a bare database on the test server."""
+    if db_engine == "postgresql":
+        from .schools import pg_templates
+
+        return pg_templates.new_database(None)
+    return tmp_path / "new.provmap"
+
+
+@pytest.fixture
 def session(db_engine: str, request: pytest.FixtureRequest) -> Iterator[Session]:
     """An empty schema, foreign keys on, audit hooks installed.
 

@@ -1,8 +1,10 @@
 """Running a folder's database tests on both engines, SQLite and PostgreSQL.
 
 A test is run twice, once per engine, when it uses a database: the ``session``
-fixture, a fixture school in a file (``tmp_path`` or ``tmp_path_factory``), or the
-``db_engine`` fixture itself. A test of plain functions runs once.
+fixture, a fixture school "in a file" (``tmp_path`` or ``tmp_path_factory``: the
+schools of ``tests/schools/templates.py`` follow the engine), or ``new_database``. A
+test of plain functions runs once, and so does one marked ``sqlite_only`` (a test of
+the SQLite file itself, with its reason).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import pytest
 
 ENGINES = ("sqlite", "postgresql")
 #: Fixtures that mean a test reads or writes a school database.
-_DATABASE_FIXTURES = {"session", "tmp_path", "tmp_path_factory", "db_engine"}
+_DATABASE_FIXTURES = {"session", "tmp_path", "tmp_path_factory", "new_database"}
 
 
 def parametrise_engines(metafunc: pytest.Metafunc) -> None:
@@ -19,5 +21,7 @@ def parametrise_engines(metafunc: pytest.Metafunc) -> None:
     if "db_engine" not in metafunc.fixturenames:
         return
     if not _DATABASE_FIXTURES & set(metafunc.fixturenames):
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only"):
         return
     metafunc.parametrize("db_engine", ENGINES, indirect=True)

@@ -125,6 +125,7 @@ def _row_counts(path: Path) -> dict[str, int]:
 # -- lossless --------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("compares two SQLite files row for row, alembic_version and all")
 def test_export_import_export_of_the_demo_school_is_identical(
     demo_file: Path, tmp_path: Path
 ) -> None:
@@ -148,6 +149,7 @@ def test_export_import_export_of_the_demo_school_is_identical(
     assert source == target
 
 
+@pytest.mark.sqlite_only("reads the demo school's file, written once per module")
 def test_money_and_dates_are_written_as_documented(demo_file: Path) -> None:
     document = _export(demo_file)
     roles = {r["name"]: r for r in document["staff_roles"]}
