@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -210,6 +211,7 @@ def main() -> None:
         server_rows = measure(app, server_db, args.repeat)
         server_db.close()
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
     db.close()
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
