@@ -21,6 +21,7 @@ from .storage import (
     open_database,
 )
 from .storage.backup import restore_database
+from .storage.server import database_argument, is_server_address
 
 
 def demo_database_path() -> Path:
@@ -29,7 +30,12 @@ def demo_database_path() -> Path:
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="provmap-desktop", description=APP_NAME)
-    parser.add_argument("--db", type=Path, help="open this school database file")
+    parser.add_argument(
+        "--db",
+        type=database_argument,
+        help="open this school database file, or a PostgreSQL server's database "
+        "(postgresql://server/school; the password from .pgpass or asked for)",
+    )
     parser.add_argument(
         "--demo", action="store_true", help="open the built-in demo school (made on first use)"
     )
@@ -37,21 +43,34 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
-def ensure_demo(path: Path, today: dt.date) -> Database:
+def ensure_demo(path: Path | str, today: dt.date) -> Database:
     """Open the demo school at ``path``, building it first if the file is new."""
     from .services.demo import build_demo_school
 
-    database = open_database(path)
+    database = open_database(path, ask_password=ask_server_password)
     if database.is_empty():
         with database.session_factory() as session:
             build_demo_school(session, today=today)
     return database
 
 
-def _create_school(path: Path, choice) -> Database:  # type: ignore[no-untyped-def]
+def ask_server_password(address: str) -> str | None:
+    """The password for ``address``, typed in a dialog with the characters hidden."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    password, given = QInputDialog.getText(
+        None,
+        f"{APP_NAME}: server password",
+        f"Password for {address}:",
+        QLineEdit.EchoMode.Password,
+    )
+    return password if given and password else None
+
+
+def _create_school(path: Path | str, choice) -> Database:  # type: ignore[no-untyped-def]
     from .services.school_setup import create_school, default_term_dates
 
-    database = open_database(path)
+    database = open_database(path, ask_password=ask_server_password)
     with database.session_factory() as session:
         terms = default_term_dates(choice.start_year, choice.autumn_start)
         create_school(
@@ -65,7 +84,7 @@ def _create_school(path: Path, choice) -> Database:  # type: ignore[no-untyped-d
         session.commit()
     from .shell.setup_checklist import mark_new_school
 
-    mark_new_school(database.path)  # every screen is empty: show the first steps
+    mark_new_school(database.location)  # every screen is empty: show the first steps
     return database
 
 
@@ -77,6 +96,8 @@ def choose_database(args: argparse.Namespace, today: dt.date) -> Database | None
     """
     if args.demo:
         return ensure_demo(args.db or demo_database_path(), today)
+    if is_server_address(args.db):
+        return _choose_on_server(args.db, today)
     path: Path = args.db or default_database_path()
     problem: str | None = None
     if path.is_dir() or (path.exists() and path.stat().st_size > 0):
@@ -100,6 +121,31 @@ def choose_database(args: argparse.Namespace, today: dt.date) -> Database | None
             continue
         if database is not None:
             return database
+
+
+def _choose_on_server(address: str, today: dt.date) -> Database | None:
+    """The school on a server; an empty database offers the demo or a new school."""
+    from .shell.first_start import FirstStartDialog
+
+    database = open_database(address, ask_password=ask_server_password)
+    if not database.is_empty():
+        return database
+    database.close()
+    while True:
+        dialog = FirstStartDialog(problem=None)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        if dialog.choice == dialog.RESTORE:
+            QMessageBox.information(
+                dialog,
+                "Restore",
+                "A backup file is restored onto a server with 'provmap --db FILE copy-to "
+                f"{address}'. Choose the demo or a new school here.",
+            )
+            continue
+        if dialog.choice == dialog.DEMO:
+            return ensure_demo(address, today)
+        return _create_school(address, dialog.new_school)
 
 
 def _act_on_choice(dialog, args: argparse.Namespace, path: Path, today: dt.date):  # type: ignore[no-untyped-def]
@@ -154,10 +200,13 @@ def take_todays_copy(window: QMainWindow, database: Database) -> Path | None:
     """
     from .storage.autobackup import BACKUPS_FOLDER, take_daily_copy
 
-    if database.path.parent.name == BACKUPS_FOLDER:  # opening a copy makes no copy of it
+    path = database.path
+    if path is None:  # a server's administrator makes its backups
+        return None
+    if path.parent.name == BACKUPS_FOLDER:  # opening a copy makes no copy of it
         return None
     try:
-        return take_daily_copy(database.path)
+        return take_daily_copy(path)
     except (OSError, sqlite3.Error, StorageError) as exc:
         window.statusBar().showMessage(
             f"Today's automatic copy of the school file could not be made: {exc}", 15000

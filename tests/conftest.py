@@ -67,8 +67,80 @@ def _empty_schema() -> Iterator[sqlite3.Connection]:
 
 
 @pytest.fixture
-def session(_empty_schema: sqlite3.Connection) -> Iterator[Session]:
-    """An empty schema in memory, foreign keys on, audit hooks installed."""
+def pg_bare(pg_server_url: str) -> Iterator[str]:
+    """The address (postgresql://…) of a new, bare database on the test server."""
+    from .schools import pg_templates
+
+    pg_templates.use_server(pg_server_url)
+    try:
+        yield pg_templates.new_database(None)
+    finally:
+        pg_templates.finish()
+
+
+@pytest.fixture
+def pg_demo(pg_server_url: str) -> Iterator[str]:
+    """The address of a new server database holding the demo school (as of 23/11/2026)."""
+    from .schools import pg_templates
+
+    pg_templates.use_server(pg_server_url)
+    try:
+        yield pg_templates.new_database("demo")
+    finally:
+        pg_templates.finish()
+
+
+@pytest.fixture
+def db_engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The database engine the test runs on: "sqlite", or "postgresql" where parametrised.
+
+    ``tests/domain`` and ``tests/services`` run each test that touches a database on
+    both (see ``pytest_generate_tests`` in their ``conftest.py``); elsewhere it is
+    SQLite. The fixture schools (``tests/schools/templates.py``) follow it.
+    """
+    kind = getattr(request, "param", "sqlite")
+    if kind == "postgresql":
+        from .schools import pg_templates
+
+        pg_templates.use_server(request.getfixturevalue("pg_server_url"))
+    templates.use_engine(kind)
+    try:
+        yield kind
+    finally:
+        templates.use_engine("sqlite")
+        if kind == "postgresql":
+            pg_templates.finish()
+
+
+@pytest.fixture
+def new_database(db_engine: str, tmp_path: Path) -> Path | str:
+    """Where a test makes a new, empty school database on its engine: a file that does
+    not exist yet, or the address of a bare database on the test server."""
+    if db_engine == "postgresql":
+        from .schools import pg_templates
+
+        return pg_templates.new_database(None)
+    return tmp_path / "new.provmap"
+
+
+@pytest.fixture
+def session(db_engine: str, request: pytest.FixtureRequest) -> Iterator[Session]:
+    """An empty schema, foreign keys on, audit hooks installed.
+
+    In memory for SQLite; on PostgreSQL the empty school database inside a transaction
+    that is rolled back after the test.
+    """
+    if db_engine == "postgresql":
+        from .schools import pg_templates
+
+        factory = pg_templates.session_factory(pg_templates.connect("empty"))
+        with factory() as s:
+            yield s
+        return
+    yield from _sqlite_session(request.getfixturevalue("_empty_schema"))
+
+
+def _sqlite_session(_empty_schema: sqlite3.Connection) -> Iterator[Session]:
     engine = create_engine("sqlite://")
 
     @event.listens_for(engine, "connect")

@@ -4,22 +4,46 @@ The server comes from the ``pgserver`` package (PostgreSQL's own binaries in a w
 so README's test command needs nothing installed by hand. Each test process (each
 xdist worker) starts its own server in a private temporary folder, listening only on a
 Unix socket, and stops it when the process ends.
+
+The folder is made outside pytest's own temporary tree: run as root, the server runs
+as its own user and needs to pass through every folder above its data, and pytest
+keeps ``pytest-of-USER`` closed to others (and closes it again whenever another run
+starts). The server does not wait for the disk (``fsync`` and the rest off): its data
+lives only as long as the run, and a crash loses nothing a test needs.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+#: Settings for a throwaway server: no waiting for the disk on commit or checkpoint.
+_NO_DISK_WAITS = ("fsync", "synchronous_commit", "full_page_writes")
+
 
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_server_url() -> Iterator[str]:
     """The SQLAlchemy URL of the superuser's ``postgres`` database on a fresh server."""
     import pgserver
+    from sqlalchemy import create_engine, text
 
-    server = pgserver.get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="stop")
+    memory = Path("/dev/shm")
+    folder = Path(tempfile.mkdtemp(prefix="provmap-pg-", dir=memory if memory.is_dir() else None))
+    folder.chmod(0o755)
+    server = pgserver.get_server(folder / "pgdata", cleanup_mode="stop")
     try:
-        yield server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
+        url = server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            for name in _NO_DISK_WAITS:
+                conn.execute(text(f"ALTER SYSTEM SET {name} = off"))
+            conn.execute(text("SELECT pg_reload_conf()"))
+        engine.dispose()
+        yield url
     finally:
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)

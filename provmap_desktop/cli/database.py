@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..storage.file_check import inspect_file
+from ..storage.server import database_argument, is_server_address
 from .errors import EXIT_FAILED, EXIT_OK, CliError
 from .options import date_argument
 
@@ -46,6 +47,17 @@ def register(top: Any) -> None:
     )
     restore.set_defaults(handler=cmd_restore)
 
+    copy_to = top.add_parser(
+        "copy-to",
+        help="copy the whole school into an empty server database, or into a new file",
+    )
+    copy_to.add_argument(
+        "target",
+        type=database_argument,
+        help="postgresql://server/school (an empty database), or a new .provmap file",
+    )
+    copy_to.set_defaults(handler=cmd_copy_to)
+
 
 def _open(args: argparse.Namespace, *, create: bool = False) -> Database:
     """The database named by ``--db``, brought up to the current schema."""
@@ -60,6 +72,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from ..storage.backup import move_current_aside
     from ..storage.lock import DatabaseLock
 
+    if is_server_address(args.db):
+        return _demo_on_server(args)
     path: Path = args.db
     if path.is_dir():
         raise CliError(f"{path} is a folder, not a ProvMap database file.")
@@ -87,8 +101,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _demo_on_server(args: argparse.Namespace) -> int:
+    """Write the demo school into an empty server database (never over a school)."""
+    from ..services.demo import build_demo_school
+
+    if args.force:
+        raise CliError("--force cannot replace a school on a server: ask IT for an empty database.")
+    db = _open(args, create=True)
+    try:
+        if not db.is_empty():
+            raise CliError("That server database already holds a school. Nothing was changed.")
+        with db.session_factory() as session:
+            build_demo_school(session, today=args.today or dt.date.today())
+    finally:
+        db.close()
+    print(f"Demo school written to {db.location}")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Run the integrity and foreign-key checks and print the schema version."""
+    if is_server_address(args.db):
+        return _check_server(args)
     info = inspect_file(args.db, full_check=True)
     if info.is_new:
         raise CliError(f"There is no ProvMap database at {args.db}.")
@@ -100,6 +134,29 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     print("integrity check: ok")
     return EXIT_OK
+
+
+def _check_server(args: argparse.Namespace) -> int:
+    """The schema of a server database; the server checks its own pages and links."""
+    from ..storage import open_database
+    from ..storage.migrate import HEAD_REVISION
+
+    db = open_database(args.db, create=False, read_only=True)
+    try:
+        version = db.schema_version()
+    finally:
+        db.close()
+    print(f"{db.location}: schema {version} (revision {HEAD_REVISION})")
+    print("integrity check: kept by the server (foreign keys are enforced on every write)")
+    return EXIT_OK
+
+
+def _refuse_server(args: argparse.Namespace) -> None:
+    """A backup or restore of a server database is the server administrator's work."""
+    from ..storage.server import SERVER_BACKUP_MESSAGE
+
+    if is_server_address(args.db):
+        raise CliError(SERVER_BACKUP_MESSAGE)
 
 
 def _foreign_key_problems(path: Path) -> list[str]:
@@ -126,6 +183,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """Write a consistent backup copy, protected when a password file is given."""
     from ..storage.backup import backup_database
 
+    _refuse_server(args)
     password = _password(args)
     out = backup_database(args.db, args.out, password=password)
     protected = " (protected with a password)" if password else ""
@@ -137,6 +195,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     """Replace the database with a checked backup, keeping the old file aside."""
     from ..storage.backup import PasswordNeededError, restore_database
 
+    _refuse_server(args)
     try:
         aside = restore_database(args.backup, args.db, password=_password(args))
     except PasswordNeededError as exc:
@@ -146,4 +205,26 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if aside is not None:
         print(f"Previous database kept as {aside}")
     print(f"Restored {args.backup} into {args.db}")
+    return EXIT_OK
+
+
+def cmd_copy_to(args: argparse.Namespace) -> int:
+    """Copy the school into an empty server database or a new file; compare and print."""
+    from ..services.school_copy import CopyError, copy_school
+    from ..storage import open_database
+
+    if is_server_address(args.target):
+        from .options import ask_server_password
+
+        ask_server_password(args.target)
+    source = open_database(args.db, create=False, read_only=True)
+    try:
+        outcome = copy_school(source, args.target)
+    except CopyError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        source.close()
+    print(f"Copied {source.location} into {outcome.target}. The same in both:")
+    for line in outcome.lines():
+        print(f"  {line}")
     return EXIT_OK

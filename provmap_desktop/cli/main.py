@@ -10,11 +10,11 @@ import argparse
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from .. import __version__
 from ..storage.errors import StorageError
 from ..storage.file_check import default_database_path
+from ..storage.server import database_argument, is_server_address
 from . import (
     costs,
     database,
@@ -32,6 +32,7 @@ from . import (
 )
 from . import map as provision_map
 from .errors import EXIT_FAILED, EXIT_STOPPED, CliError, plain_database_error, plain_os_error
+from .options import ask_server_password
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -58,9 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ProvMap {__version__}")
     parser.add_argument(
         "--db",
-        type=_database_argument,
+        type=database_argument,
         default=None,
-        help=f"the school database file or server URL (default: {default_database_path()})",
+        help="the school database file, or a PostgreSQL server's address such as "
+        f"postgresql://server/school (default: {default_database_path()})",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     database.register(sub)
@@ -70,11 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
     for area in AREAS:
         area.register(parsers)
     return parser
-
-
-def _database_argument(text: str) -> Path | str:
-    """A database file's path, or a server's URL kept as typed (a path would lose its //)."""
-    return text if "://" in text else Path(text)
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:
@@ -96,12 +93,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.db is None:
         args.db = default_database_path()
     handler: Handler = args.handler
-    from ..storage.places import place_warning
+    if not is_server_address(args.db):
+        from ..storage.places import place_warning
 
-    warning = place_warning(args.db) if isinstance(args.db, Path) else None
-    if warning:
-        print(f"provmap: warning: {warning}", file=sys.stderr)
+        warning = place_warning(args.db)
+        if warning:
+            print(f"provmap: warning: {warning}", file=sys.stderr)
     try:
+        if is_server_address(args.db):
+            ask_server_password(args.db)
         return handler(args)
     except (CliError, StorageError) as exc:
         print(f"provmap: {exc}", file=sys.stderr)

@@ -72,7 +72,7 @@ def cmd_import_map(args: argparse.Namespace) -> int:
         db.close()
 
 
-def _write(session: Session, database: Path, plan: Any, create_pupils: bool) -> int:
+def _write(session: Session, database: Path | None, plan: Any, create_pupils: bool) -> int:
     """Import the previewed plan after the automatic backup, and say what was added."""
     from ..services.map_import import import_map
 
@@ -90,6 +90,8 @@ def _write(session: Session, database: Path, plan: Any, create_pupils: bool) -> 
         f"{result.groups_added} groups, {result.allocations} allocations, "
         f"{result.pupils_added} pupils added to complete"
         + (f"; {skipped} unmatched names skipped" if skipped else "")
-        + f". A copy from before the import is in {result.backup}."
+        + "."
     )
+    if result.backup is not None:
+        print(f"A copy from before the import is in {result.backup}.")
     return EXIT_OK

@@ -134,3 +134,22 @@ def with_session(
             return work(session)
     finally:
         db.close()
+
+
+def ask_server_password(address: str) -> None:
+    """Connect once, asking for a password on the terminal if the server wants one.
+
+    libpq reads ``PGPASSFILE`` or ``~/.pgpass`` first; a password typed here is kept
+    for this command only, so every later connection of the command uses it.
+    """
+    import getpass
+
+    from ..storage.server import connect_engine, server_url
+
+    def prompt(where: str) -> str | None:
+        try:
+            return getpass.getpass(f"Password for {where}: ") or None
+        except EOFError:
+            return None
+
+    connect_engine(server_url(address), prompt).dispose()

@@ -76,7 +76,7 @@ def cmd_rollover(args: argparse.Namespace) -> int:
                     session,
                     args.to,
                     today=dt.date.today(),
-                    database_path=args.db,
+                    database_path=db.path,
                     autumn_start=args.autumn_start,
                     classes=args.classes,
                     carry=carry,

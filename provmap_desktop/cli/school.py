@@ -81,9 +81,26 @@ def register(parsers: Any) -> None:
 # -- a new file ----------------------------------------------------------------------
 
 
-def _refuse_existing(path: Path) -> None:
-    """Refuse a folder, or a file that already holds something: never overwrite a school."""
+def _refuse_existing(path: Path | str) -> None:
+    """Refuse a folder, or a file that already holds something: never overwrite a school.
 
+    A server database must be empty of tables (as IT made it) or hold the schema and
+    no school yet.
+    """
+    if isinstance(path, str):
+        from ..storage import open_database
+
+        db = open_database(path, create=True)
+        try:
+            empty = db.is_empty()
+        finally:
+            db.close()
+        if not empty:
+            raise CliError(
+                "That server database already holds a school: ask IT for a new, empty "
+                "database. Nothing was changed."
+            )
+        return
     if path.is_dir():
         raise CliError(f"{path} is a folder, not a ProvMap database file.")
     if path.exists() and path.stat().st_size > 0:
@@ -92,7 +109,7 @@ def _refuse_existing(path: Path) -> None:
         )
 
 
-def _fill_new_file(path: Path, fill: Callable[[Session], None]) -> None:
+def _fill_new_file(path: Path | str, fill: Callable[[Session], None]) -> None:
     """Create the database ``path``, run ``fill`` and commit, all or nothing.
 
     If anything fails, a file this call created is removed again, so a failed attempt
@@ -100,7 +117,7 @@ def _fill_new_file(path: Path, fill: Callable[[Session], None]) -> None:
     """
     from ..storage import open_database
 
-    existed = path.exists()
+    existed = isinstance(path, str) or path.exists()
     db = open_database(path, create=True)
     try:
         with db.session_factory() as session:
@@ -108,7 +125,7 @@ def _fill_new_file(path: Path, fill: Callable[[Session], None]) -> None:
             session.commit()
     except BaseException:
         db.close()
-        if not existed:
+        if not existed and isinstance(path, Path):
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     path.with_name(path.name + suffix).unlink(missing_ok=True)
@@ -128,7 +145,7 @@ def cmd_new_school(args: argparse.Namespace) -> int:
         default_year_groups,
     )
 
-    path: Path = Path(args.db)
+    path: Path | str = args.db
     name = " ".join(args.name.split())
     if not name:
         raise CliError('The school needs a name: --name "Oakfield Primary".')
@@ -222,7 +239,7 @@ def cmd_import_json(args: argparse.Namespace) -> int:
     from ..services.school_document_check import check_document
 
     source: Path = args.file
-    target = Path(args.db)
+    target: Path | str = args.db
     if not source.is_file():
         raise CliError(f"There is no file {source}.")
     _refuse_existing(target)

@@ -54,35 +54,20 @@ def _format_of(args: argparse.Namespace) -> str:
     raise CliError(f"Say which format to write with --format ({', '.join(FORMATS)}).")
 
 
-def is_server_url(text: str) -> bool:
-    """True for a database server's URL (``postgresql://…``), False for a file's path."""
-    return "://" in text
-
-
 def read_school(source: str, year: str | None, today: dt.date) -> SchoolFigures:
-    """One school's figures, its database opened for reading only."""
+    """One school's figures, its database (a file or a server) opened for reading only."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from ..services.trust import NoSchoolError, school_figures
+    from ..storage import open_database
+    from ..storage.server import database_argument, is_server_address, shown
+    from .options import ask_server_password
 
-    where = _shown(source)
+    where = shown(source) if is_server_address(source) else source
     try:
-        if is_server_url(source):
-            from sqlalchemy import create_engine
-
-            engine = create_engine(source)
-            try:
-                with engine.connect() as conn:
-                    conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-                    from sqlalchemy.orm import Session
-
-                    with Session(bind=conn) as session:
-                        return school_figures(session, year, today)
-            finally:
-                engine.dispose()
-        from ..storage import open_database
-
-        db = open_database(Path(source), read_only=True)
+        if is_server_address(source):
+            ask_server_password(source)
+        db = open_database(database_argument(source), create=False, read_only=True)
         try:
             with db.session_factory() as session:
                 return school_figures(session, year, today)
@@ -92,15 +77,6 @@ def read_school(source: str, year: str | None, today: dt.date) -> SchoolFigures:
         raise CliError(f"{where} {exc}.") from None
     except SQLAlchemyError as exc:
         raise CliError(f"{where} could not be read: {getattr(exc, 'orig', exc)}") from None
-
-
-def _shown(source: str) -> str:
-    """The source as it may be printed: a server URL without any password."""
-    if is_server_url(source):
-        from sqlalchemy.engine import make_url
-
-        return make_url(source).render_as_string(hide_password=True)
-    return source
 
 
 def cmd_trust_report(args: argparse.Namespace) -> int:

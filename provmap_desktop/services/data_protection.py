@@ -330,7 +330,8 @@ def _audit_ids_about(session: Session, pupil: Pupil) -> set[int]:
         select(AuditEntry).where(
             or_(
                 *(
-                    column.contains(form, autoescape=True)
+                    # Any case: SQLite's LIKE ignores case in ASCII, PostgreSQL's does not.
+                    column.icontains(form, autoescape=True)
                     for form in surname_forms
                     for column in (
                         AuditEntry.summary,
@@ -361,8 +362,9 @@ def erase_pupil(session: Session, pupil_id: int) -> Changed:
     was_off = session.info.get(AUDIT_OFF, False)
     session.info[AUDIT_OFF] = True
     try:
-        # Overwrite deleted text with zeros in the file itself, not just unlink it.
-        session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+        if session.get_bind().dialect.name == "sqlite":
+            # Overwrite deleted text with zeros in the file itself, not just unlink it.
+            session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
         change = erase(session, pupil_id)
         if audit_ids:
             session.execute(
@@ -398,6 +400,9 @@ def vacuum(session: Session) -> bool:
     because SQLite cannot vacuum while a transaction is open. Returns ``False`` when
     another connection (a report reading the file) kept the log from being emptied, so
     old pages may remain in it until that connection closes.
+
+    On a PostgreSQL server the same word asks the server to reclaim the deleted rows'
+    space (plain ``VACUUM``, which the server's autovacuum would also do in time).
     """
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("Save or discard the pending changes before compacting the file.")
@@ -407,6 +412,8 @@ def vacuum(session: Session) -> bool:
     assert isinstance(engine, Engine), "vacuum needs a session bound to an engine"
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM")
+        if engine.dialect.name != "sqlite":
+            return True
         if conn.exec_driver_sql("PRAGMA journal_mode").scalar() != "wal":
             return True
         busy, _frames, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()

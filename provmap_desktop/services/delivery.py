@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, extract, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -33,7 +33,7 @@ from ..models import (
 )
 from ..models.vocab import SessionStatus
 from .calendar import SchoolCalendar, calendar_for_year
-from .dates import from_iso, iso_text
+from .dates import from_iso, iso_text, weekday_of
 from .memo import per_change
 from .planned_sessions import group_sessions
 
@@ -161,11 +161,8 @@ def _counter(calendar: SchoolCalendar) -> _WeekdayCounter:
 
 
 def _monday_weekday(column: Any) -> Any:
-    """The weekday of a date column with 0 = Monday, as slots count.
-
-    ``extract("dow")`` is Sunday = 0 on SQLite (``strftime('%w')``) and PostgreSQL alike.
-    """
-    return (cast(extract("dow", column), Integer) + 6) % 7
+    """The weekday of a date column with 0 = Monday, as slots count (``weekday_of``)."""
+    return weekday_of(column)
 
 
 #: group id -> (provision id, first day, last day counted)

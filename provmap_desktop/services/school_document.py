@@ -211,7 +211,7 @@ def _insert_document(session: Session, document: dict[str, Any]) -> None:
                 session.execute(insert(table), rows)
         session.flush()
     except (SQLAlchemyError, OverflowError) as exc:
-        reason = getattr(exc, "orig", None) or exc
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise SchoolDocumentError(
             f"The database refused the document: {reason}. Nothing was written."
         ) from exc

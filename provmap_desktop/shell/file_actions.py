@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from ..storage import Database, StorageError, open_database
 from ..storage.backup import backup_database, check_backup, restore_database
 from ..storage.sealed import is_sealed, open_sealed, private_temp_folder
+from ..storage.server import SERVER_BACKUP_MESSAGE
 from ..ui.context import AppContext
 from ..ui.folders import last_folder, remember, start_in
 from .backup_dialogs import BackupDialog, BackupsDialog, ask_backup_password
@@ -25,23 +27,40 @@ class FileActions(QMainWindow):
     ctx: AppContext | None
     database: Database
     today: dt.date
+    #: Back up, Restore and Automatic backups: the commands that copy the file.
+    file_copy_actions: list[QAction]
 
     def load_database(self, database: Database) -> None:
         """Show ``database`` afresh; the main window says how."""
         raise NotImplementedError
 
+    def offer_file_copies(self, database: Database) -> None:
+        """Enable the file's backup commands, or disable them with the reason on a server."""
+        reason = SERVER_BACKUP_MESSAGE if database.is_server else ""
+        for action in self.file_copy_actions:
+            action.setEnabled(not database.is_server)
+            action.setToolTip(reason or action.text().replace("&", "").rstrip("…"))
+            action.setStatusTip(reason)
+
+    def _file_path(self) -> Path | None:
+        """The school file's path; on a server, ``None`` after saying who makes backups."""
+        if self.database.path is None:
+            QMessageBox.information(self, "Backups", SERVER_BACKUP_MESSAGE)
+        return self.database.path
+
     def back_up(self) -> None:
         """Ask where (and whether with a password), then write a backup there."""
+        path = self._file_path()
+        if path is None:
+            return
         stamp = self.today.strftime("%Y-%m-%d")
-        suggested = last_folder() / f"{self.database.path.stem}-backup-{stamp}.provmap"
+        suggested = last_folder() / f"{path.stem}-backup-{stamp}.provmap"
         dialog = BackupDialog(suggested, self)
         if dialog.exec() != BackupDialog.DialogCode.Accepted:
             return
         remember(dialog.target)
         try:
-            out = backup_database(
-                self.database.path, dialog.target, password=dialog.chosen_password
-            )
+            out = backup_database(path, dialog.target, password=dialog.chosen_password)
         except StorageError as exc:
             QMessageBox.warning(self, "Backup not written", str(exc))
             return
@@ -50,6 +69,8 @@ class FileActions(QMainWindow):
 
     def restore(self) -> None:
         """Ask for a backup file, then restore from it."""
+        if self._file_path() is None:
+            return
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Restore from a backup",
@@ -107,17 +128,23 @@ class FileActions(QMainWindow):
 
     def show_backups(self) -> None:
         """List the automatic backups; restore the one chosen."""
-        dialog = BackupsDialog(self.database.path, self)
+        path = self._file_path()
+        if path is None:
+            return
+        dialog = BackupsDialog(path, self)
         if dialog.exec() == BackupsDialog.DialogCode.Accepted and dialog.chosen is not None:
             self.restore_from(dialog.chosen)
 
     def restore_from(self, backup: Path, *, confirm: bool = True) -> bool:
         """Check ``backup``, ask, then swap it in; the old data is kept in Backups."""
+        path = self._file_path()
+        if path is None:
+            return False
         if is_sealed(backup):
             password = ask_backup_password(self, backup)
             if password is None:
                 return False
-            with private_temp_folder(self.database.path) as scratch:
+            with private_temp_folder(path) as scratch:
                 try:
                     plain = open_sealed(backup, password, Path(scratch) / "opened.provmap")
                 except StorageError as exc:
@@ -155,6 +182,7 @@ class FileActions(QMainWindow):
         """Close the file, put ``backup`` in its place, and show the result."""
         target = self.database.path
         assert self.ctx is not None
+        assert target is not None
         self.ctx.close()
         self.database.close()
         try:

@@ -75,6 +75,7 @@ class MainWindow(FileActions, StatusStrip, ScreenTabs):
         self.ctx = ctx = AppContext(database, self)
         ctx.today = self.today
         self.undo_action.setEnabled(False)
+        self.offer_file_copies(database)
         wire_undo(self, ctx)
         self._build_central(database, ctx)
         ctx.navigate_requested.connect(self.show_screen)
@@ -101,7 +102,7 @@ class MainWindow(FileActions, StatusStrip, ScreenTabs):
         layout.addWidget(self.place_banner)
         layout.addWidget(self.period_bar)
         # A new school's first steps, until they are done or the list is hidden.
-        self.setup_checklist = SetupChecklist(ctx, database.path, self)
+        self.setup_checklist = SetupChecklist(ctx, database.location, self)
         layout.addWidget(self.setup_checklist)
         layout.addWidget(tabs, 1)
         self.setCentralWidget(central)

@@ -48,9 +48,14 @@ def build_menus(window: MainWindow) -> None:
 def _file_menu(window: MainWindow, bar: QMenuBar) -> None:
     """File: backups, importing a map, printing and quitting."""
     file_menu = bar.addMenu("&File")
-    add_command(file_menu, "&Back up…", window.back_up, "Ctrl+Shift+B")
-    add_command(file_menu, "&Restore…", window.restore)
-    add_command(file_menu, "&Automatic backups…", window.show_backups)
+    # A server database is backed up by its administrator: these three are disabled,
+    # with the reason, while one is open (``FileActions.offer_file_copies``).
+    file_menu.setToolTipsVisible(True)
+    window.file_copy_actions = [
+        add_command(file_menu, "&Back up…", window.back_up, "Ctrl+Shift+B"),
+        add_command(file_menu, "&Restore…", window.restore),
+        add_command(file_menu, "&Automatic backups…", window.show_backups),
+    ]
     file_menu.addSeparator()
     add_command(file_menu, "Import a provision &map…", window.import_map)
     add_command(file_menu, "Start a new academic &year…", window.start_new_year)

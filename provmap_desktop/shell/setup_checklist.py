@@ -55,12 +55,12 @@ def _set_paths(key: str, paths: list[str]) -> None:
     QSettings().setValue(key, sorted(set(paths)))
 
 
-def mark_new_school(path: Path) -> None:
+def mark_new_school(path: Path | str) -> None:
     """Show the checklist for the school just set up in ``path``."""
     _set_paths(PENDING, [*_paths(PENDING), str(path)])
 
 
-def is_pending(path: Path) -> bool:
+def is_pending(path: Path | str) -> bool:
     """Whether the school in ``path`` still shows its checklist."""
     return str(path) in _paths(PENDING)
 
@@ -71,7 +71,7 @@ class SetupChecklist(QFrame):
     ``window`` is the main window: a step's button shows its screen there.
     """
 
-    def __init__(self, ctx: AppContext, path: Path, window: Any) -> None:
+    def __init__(self, ctx: AppContext, path: Path | str, window: Any) -> None:
         super().__init__()
         self.ctx = ctx
         self.path = path

@@ -24,7 +24,7 @@ from ..ui.speech import ValueLabel
 
 def risky_place_banner(database: Database) -> QLabel:
     """A plain warning when the file sits on a network, synced or removable drive."""
-    warning = place_warning(database.path)
+    warning = place_warning(database.path) if database.path is not None else None
     banner = QLabel(f"⚠ Risky place for the database. {warning}" if warning else "")
     banner.setWordWrap(True)
     banner.setAccessibleName("Warning about where the database is kept")
@@ -73,7 +73,7 @@ class StatusStrip(QMainWindow):
         school = self.ctx.session.get(SchoolSettings, 1)
         name = school.name if school else "No school yet"
         self.setWindowTitle(f"{name} – {APP_NAME}")
-        self.db_label.setText(f"Database: {self.database.path}")
+        self.db_label.setText(f"Database: {self.database.location}")
         if self._painted:
             self.attention_timer.start()
         else:

@@ -99,6 +99,8 @@ def offer_undo(window: _Window, to_label: str, before: Path) -> None:
 def swap_year_start(window: _Window, to_label: str, copy: Path, *, undoing: bool) -> None:
     """Put ``copy`` in place of the open file, show it, and offer the way back."""
     target = window.database.path
+    if target is None:  # a server database keeps no copy to swap in (none is offered)
+        return
     assert window.ctx is not None
     window.ctx.close()
     window.database.close()

@@ -1,4 +1,6 @@
-"""Storage: the SQLite file, its pragmas, migrations, locking, backup and restore.
+"""Storage: the SQLite file, its pragmas, migrations, locking, backup and restore; or a
+school's database on a PostgreSQL server (``server``), opened through the same
+``open_database`` when ``--db`` is a ``postgresql://`` address.
 
 ``Database``, ``open_database`` and ``default_database_path`` are loaded on first use:
 ``provmap check`` and the other plain-SQL paths import this package without paying for

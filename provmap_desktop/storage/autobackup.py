@@ -247,7 +247,10 @@ def copy_before(session: Session, reason: str) -> Path | None:
 
     Databases that are not files (an in-memory one in a test) have nothing to copy.
     """
-    database = session.get_bind().url.database  # type: ignore[union-attr]
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":  # a server's administrator makes its backups
+        return None
+    database = bind.engine.url.database
     if not database or database == ":memory:" or not Path(database).is_file():
         return None
     return take_copy(Path(database), reason)

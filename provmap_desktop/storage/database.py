@@ -1,4 +1,5 @@
-"""Opening the one SQLite file that holds a school: checks, pragmas, lock, migrations.
+"""Opening the SQLite file that holds a school (checks, pragmas, lock, migrations), or
+its database on a PostgreSQL server (``storage.server``).
 
 ``open_database`` never changes a file it cannot vouch for: a file that is not a
 ProvMap database, is damaged, or was written by a newer ProvMap is refused with a
@@ -34,6 +35,16 @@ from .file_check import (
 )
 from .lock import DatabaseLock
 from .safe_files import PRIVATE_FILE, make_private, private_folder
+from .server import (
+    PasswordPrompt,
+    connect_engine,
+    is_server_address,
+    plain_server_error,
+    prepare_schema,
+    server_revision,
+    server_url,
+    shown_address,
+)
 
 __all__ = [
     "APPLICATION_ID",
@@ -45,6 +56,7 @@ __all__ = [
     "default_database_path",
     "inspect_file",
     "open_database",
+    "open_server_database",
 ]
 
 
@@ -99,12 +111,24 @@ def verify_pragmas(engine: Engine) -> dict[str, Any]:
 
 
 class Database:
-    """An open school database: engine, session factory and the lock that guards it."""
+    """An open school database: engine, session factory and the lock that guards it.
 
-    def __init__(self, path: Path, engine: Engine, lock: DatabaseLock) -> None:
+    A school file has its ``path`` and a lock; a database on a PostgreSQL server has
+    neither (``path`` is ``None``), only its ``address``. ``location`` names either.
+    """
+
+    def __init__(
+        self,
+        path: Path | None,
+        engine: Engine,
+        lock: DatabaseLock | None,
+        *,
+        address: str | None = None,
+    ) -> None:
         self.path = path
         self.engine = engine
         self.lock = lock
+        self.address = address
         self.session_factory: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
         # Imported here: the audit hook needs the ORM models, which ``provmap check``
         # and the other plain-SQL paths never load.
@@ -112,14 +136,36 @@ class Database:
 
         install_audit(self.session_factory)
 
+    @property
+    def is_server(self) -> bool:
+        """True for a database on a server: no file, no lock, no copies of its own."""
+        return self.path is None
+
+    @property
+    def location(self) -> str:
+        """The file's path, or the server's address without any password."""
+        return str(self.path) if self.path is not None else str(self.address)
+
     def schema_version(self) -> int:
+        if self.path is None:
+            from sqlalchemy import text
+
+            with self.engine.connect() as conn:
+                revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return migrate.SCHEMA_NUMBERS.get(str(revision), 0)
         with self.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
             return int(raw.execute("PRAGMA user_version").fetchone()[0])
 
     def integrity_problems(self) -> list[str]:
-        """Empty when SQLite's full integrity check and the foreign key check pass."""
+        """Empty when SQLite's full integrity check and the foreign key check pass.
+
+        A server enforces its foreign keys on every write and checks its own pages, so
+        there is nothing for the app to add there.
+        """
+        if self.path is None:
+            return []
         with self.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
@@ -138,13 +184,19 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
-        self.lock.release()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def open_database(
-    path: Path, *, create: bool = True, read_only: bool = False, daily_copy: bool = True
+    path: Path | str,
+    *,
+    create: bool = True,
+    read_only: bool = False,
+    daily_copy: bool = True,
+    ask_password: PasswordPrompt | None = None,
 ) -> Database:
-    """Open (or create) the school database at ``path``.
+    """Open (or create) the school database at ``path``: a file, or a server's address.
 
     Order matters: take the lock, look at the file read-only, and only then write:
     set the pragmas, create the schema for a new file, or copy the file aside and
@@ -153,7 +205,15 @@ def open_database(
     refuses any write on that connection. ``daily_copy`` False leaves the first open
     of the day's copy to the caller (the app takes it once its window is on screen,
     with ``take_daily_copy``); a copy before a migration is always taken here.
+
+    A server address (``postgresql://host/school``) opens that database instead
+    (``open_server_database``); ``ask_password`` is asked if the server wants a
+    password that libpq did not find.
     """
+    if is_server_address(path):
+        return open_server_database(
+            str(path), create=create, read_only=read_only, ask_password=ask_password
+        )
     path = Path(path).expanduser()
     if path.is_dir():
         raise StorageError(f"{path} is a folder, not a ProvMap database file.")
@@ -165,6 +225,41 @@ def open_database(
         raise
     except (OSError, sqlite3.Error, SQLAlchemyError) as exc:
         raise StorageError(plain_open_error(path, exc)) from None
+
+
+def open_server_database(
+    address: str,
+    *,
+    create: bool = True,
+    read_only: bool = False,
+    ask_password: PasswordPrompt | None = None,
+) -> Database:
+    """Open the school database on a PostgreSQL server, creating its schema if empty.
+
+    ``read_only`` opens a connection whose transactions refuse every write, and never
+    creates or upgrades the schema.
+    """
+    url = server_url(address)
+    engine = connect_engine(url, ask_password)
+    try:
+        if read_only:
+            with engine.connect() as conn:
+                revision = server_revision(conn)
+            if revision != migrate.HEAD_REVISION:
+                raise StorageError(
+                    "That server database is empty or at an older schema: open it in the "
+                    "app once first. Nothing was changed."
+                )
+            engine = engine.execution_options(postgresql_readonly=True)
+        else:
+            prepare_schema(engine, create=create)
+    except StorageError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StorageError(plain_server_error(url, exc)) from None
+    return Database(None, engine, None, address=shown_address(url))
 
 
 def _open_for_reading(path: Path) -> Database:

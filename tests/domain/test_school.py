@@ -140,11 +140,13 @@ def test_a_half_term_can_be_typed_one_end_at_a_time(db: Database) -> None:
     assert read(db, Term, spring_id, "half_term_end") == dt.date(2027, 2, 19)
 
 
-def test_add_school_makes_the_one_settings_row_and_undo_removes_it(tmp_path: Path) -> None:
+def test_add_school_makes_the_one_settings_row_and_undo_removes_it(
+    new_database: Path | str,
+) -> None:
     from provmap_desktop.domain.school import add_school
     from provmap_desktop.storage import open_database
 
-    db = open_database(tmp_path / "new.provmap", create=True)
+    db = open_database(new_database, create=True)
     try:
         with fresh(db) as s:
             with pytest.raises(DomainError, match="The URN is at most 10 characters"):

@@ -58,8 +58,10 @@ TERMS = [
 ]
 
 
-def test_a_script_builds_and_costs_a_school_through_the_domain_alone(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "brook.provmap", create=True)
+def test_a_script_builds_and_costs_a_school_through_the_domain_alone(
+    new_database: Path | str,
+) -> None:
+    db = open_database(new_database, create=True)
     with db.session_factory() as s:
         school.add_school(s, "Brook Lane Primary", "primary", la_number="873")
         year = school.add_academic_year(s, 2026, TERMS).rows[0]

@@ -91,6 +91,14 @@ SCHOOLS: dict[str, Callable[[Session], None]] = {
 
 _folder: list[Path] = []
 _built: dict[str, Path] = {}
+#: The engine ``open_school`` and ``load_into`` give the current test: "sqlite" or
+#: "postgresql" (set by the ``db_engine`` fixture in ``tests/conftest.py``).
+_engine: list[str] = ["sqlite"]
+
+
+def use_engine(kind: str) -> None:
+    """Give the following tests' schools on ``kind`` ("sqlite" or "postgresql")."""
+    _engine[:] = [kind]
 
 
 def use_folder(folder: Path) -> None:
@@ -138,8 +146,13 @@ def open_school(name: str, target: Path) -> Database:
 
     This is what ``open_database`` does for a file already at the current schema,
     less the first-open-of-the-day copy into ``Backups``: a freshly built school
-    has none, and the tests that count copies expect none.
+    has none, and the tests that count copies expect none. A test on PostgreSQL gets
+    the same school in a server database instead (``target`` is then not made).
     """
+    if _engine[0] == "postgresql":
+        from . import pg_templates
+
+        return pg_templates.open_school(name)
     copy_school(name, target)
     lock = DatabaseLock(target)
     if not lock.acquire():
@@ -151,6 +164,11 @@ def open_school(name: str, target: Path) -> Database:
 
 def load_into(session: Session, name: str) -> None:
     """Replace the session's (empty, in-memory) database with a copy of school ``name``."""
+    if session.get_bind().dialect.name == "postgresql":
+        from . import pg_templates
+
+        pg_templates.load_into(session, name)
+        return
     source = sqlite3.connect(template(name))
     try:
         raw = session.connection().connection.dbapi_connection

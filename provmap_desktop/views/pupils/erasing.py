@@ -87,7 +87,10 @@ def erase(ctx: AppContext, pupil_id: int) -> ErasureOutcome | None:
     # Earlier steps on the stack may refer to rows that no longer exist.
     ctx.undo_stack.clear()
     ctx.data_changed.emit(changed)
-    return ErasureOutcome(log_emptied, compacted, copies_holding(ctx.database.path, upn))
+    path = ctx.database.path  # a server database has no copies of its own to search
+    return ErasureOutcome(
+        log_emptied, compacted, copies_holding(path, upn) if path is not None else []
+    )
 
 
 def erasure_words(name: str, outcome: ErasureOutcome) -> str:
