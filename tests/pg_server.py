@@ -15,14 +15,42 @@ lives only as long as the run, and a crash loses nothing a test needs.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+try:
+    import fcntl
+except ImportError:  # Windows: no system user is added there, so no lock is needed
+    fcntl = None  # type: ignore[assignment]
+
 #: Settings for a throwaway server: no waiting for the disk on commit or checkpoint.
 _NO_DISK_WAITS = ("fsync", "synchronous_commit", "full_page_writes")
+
+
+def _start(pgserver: Any, data: Path) -> Any:
+    """Start the server, one test process at a time, trying a second time if it fails.
+
+    Run as root, ``pgserver`` first adds a system user to run PostgreSQL as; two workers
+    starting together on a fresh machine would both try to add it, and one would fail.
+    A lock file shared by the processes of the run puts the starts one after the other.
+    A server slow to start on a busy machine (``pg_ctl`` waits 10 s) gets a second try.
+    """
+    with open(Path(tempfile.gettempdir()) / "provmap-pg-start.lock", "a") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return pgserver.get_server(data, cleanup_mode="stop")
+        except (subprocess.SubprocessError, OSError):
+            shutil.rmtree(data, ignore_errors=True)
+            return pgserver.get_server(data, cleanup_mode="stop")
+        finally:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +62,7 @@ def pg_server_url() -> Iterator[str]:
     memory = Path("/dev/shm")
     folder = Path(tempfile.mkdtemp(prefix="provmap-pg-", dir=memory if memory.is_dir() else None))
     folder.chmod(0o755)
-    server = pgserver.get_server(folder / "pgdata", cleanup_mode="stop")
+    server = _start(pgserver, folder / "pgdata")
     try:
         url = server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
         engine = create_engine(url, isolation_level="AUTOCOMMIT")
