@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -60,6 +61,7 @@ def test_subject_access_holds_the_annual_reviews_and_their_history(tmp_path: Pat
         db.close()
 
 
+@pytest.mark.sqlite_only("reads the bytes of the SQLite file and its log after erasure")
 def test_erasure_removes_the_reviews_and_vacuum_leaves_no_trace(tmp_path: Path) -> None:
     path = tmp_path / "school.provmap"
     db = open_school("pupils", path)

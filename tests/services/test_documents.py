@@ -53,6 +53,7 @@ def _attach(school: School, data: bytes) -> int:
     return int(change.row_id)
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file (a server is backed up by pg_dump)")
 def test_a_2mb_pdf_survives_backup_and_restore_and_opens_as_a_private_copy(
     school: School, tmp_path: Path
 ) -> None:
@@ -139,6 +140,7 @@ def test_subject_access_writes_the_documents_beside_the_json(
     assert listed["file"] == "Ava documents/01 EP report.pdf"
 
 
+@pytest.mark.sqlite_only("reads the bytes of the SQLite file and its log after erasure")
 def test_erasing_the_pupil_leaves_no_trace_of_the_document_in_the_file(
     school: School, tmp_path: Path
 ) -> None:
