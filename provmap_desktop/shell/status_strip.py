@@ -7,9 +7,11 @@ banner above the screens warns when the database sits somewhere risky.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from .. import APP_NAME
@@ -38,6 +40,46 @@ def risky_place_banner(database: Database) -> QLabel:
     return banner
 
 
+class PathLabel(ValueLabel):
+    """The database file at the right of the status strip.
+
+    The whole path is shown while it takes at most a quarter of the strip; on a narrower
+    window the folder gives way ("Database: …/school.provmap"), so the attention links
+    beside it keep their room. The tooltip and the screen reader have the whole path.
+    """
+
+    #: The share of the status bar the whole path may take.
+    SHARE = 4
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAccessibleName("Database file")
+        self._whole = ""
+        self._short = ""
+
+    def set_path(self, path: Path) -> None:
+        self._whole = f"Database: {path}"
+        self._short = f"Database: …{os.sep}{path.name}"
+        self.setToolTip(str(path))
+        parent = self.parentWidget()
+        self.fit(parent.width() if parent is not None else 0)
+
+    def fit(self, strip_width: int) -> None:
+        """Show the whole path if it fits in its share of ``strip_width``, else the short form."""
+        whole_fits = self.fontMetrics().horizontalAdvance(self._whole) <= strip_width // self.SHARE
+        text = self._whole if whole_fits else self._short
+        if text != self.text():
+            self.setText(text)
+        self.setAccessibleDescription(self._whole)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Refit when the status bar it sits in changes width."""
+        parent = self.parentWidget()
+        if event.type() == QEvent.Type.Resize and parent is not None and watched is parent:
+            self.fit(parent.width())
+        return False
+
+
 class StatusStrip(QMainWindow):
     """The main window's status strip: the things needing attention and the file in use."""
 
@@ -51,7 +93,7 @@ class StatusStrip(QMainWindow):
 
         ``open_link`` is called with a link's target when one is followed.
         """
-        self.db_label = ValueLabel()
+        self.db_label = PathLabel()
         self.attention_label = LinkStrip()
         self.attention_label.setAccessibleName("Things that need attention")
         self.attention_label.linkActivated.connect(open_link)
@@ -66,6 +108,7 @@ class StatusStrip(QMainWindow):
         self._checks_waiting = False
         self.statusBar().addWidget(self.attention_label, 1)
         self.statusBar().addPermanentWidget(self.db_label)
+        self.statusBar().installEventFilter(self.db_label)
 
     def _refresh_status(self) -> None:
         """The school's name in the title, the file in the strip, and the checks soon."""
@@ -73,7 +116,7 @@ class StatusStrip(QMainWindow):
         school = self.ctx.session.get(SchoolSettings, 1)
         name = school.name if school else "No school yet"
         self.setWindowTitle(f"{name} – {APP_NAME}")
-        self.db_label.setText(f"Database: {self.database.path}")
+        self.db_label.set_path(self.database.path)
         if self._painted:
             self.attention_timer.start()
         else:
