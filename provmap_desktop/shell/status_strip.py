@@ -53,7 +53,6 @@ class PathLabel(ValueLabel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setAccessibleName("Database file")
         self._whole = ""
         self._short = ""
 
@@ -70,6 +69,7 @@ class PathLabel(ValueLabel):
         text = self._whole if whole_fits else self._short
         if text != self.text():
             self.setText(text)
+        # No accessible name: a screen reader reads the words shown, then the whole path.
         self.setAccessibleDescription(self._whole)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
