@@ -200,17 +200,14 @@ def test_journey_6_costed_map_for_governors(demo_window, qtbot, tmp_path: Path):
 
 
 def test_journey_7_evidence_pack_for_an_ehc_needs_assessment(demo_window, demo_db, qtbot, tmp_path):
-    """Ctrl+F, name, Enter; Ctrl+8 for Reports; Alt+D (Evidence pack); the file dialog
-    offers "Evidence pack – <name>.pdf" in the folder used last; Enter saves it."""
+    """Ctrl+F, name, Enter; F10, Right, Right to the Pupil menu, E (Evidence pack); the
+    file dialog offers "Evidence pack – <name>.pdf" in the folder used last; Enter."""
     from pypdf import PdfReader
 
     remember(tmp_path / "last time.pdf")  # the folder used last
     _find_pupil(demo_window, qtbot, "Maya")
     pupil = demo_window.screens["pupils"].pane.pupil()
     assert pupil is not None
-    _key(qtbot, Qt.Key.Key_8, CTRL)
-    screen = demo_window.screens["reports"]
-    assert demo_window.current_screen() is screen
     offered: list[str] = []
 
     def save(dialog: QWidget) -> None:
@@ -227,12 +224,16 @@ def test_journey_7_evidence_pack_for_an_ehc_needs_assessment(demo_window, demo_d
                 dialog.reject()
 
     on_next_modal(save)
-    # Alt+D is the button's access key on Reports (unique there: test_keyboard_walk);
-    # pressed where the keyboard is, as a user does.
-    (button,) = [b for b in screen.pupil_buttons if "Evi&dence" in b.text()]
-    assert button.isEnabled()
-    button.setFocus()
-    qtbot.keyClick(button, Qt.Key.Key_D, ALT)
+    _key(qtbot, Qt.Key.Key_F10)
+    menus = []
+    for _ in range(3):
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+        menus.append(QApplication.activePopupWidget().title())
+        if menus[-1] == "Pupil":
+            break
+        qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Right)
+    assert menus == ["&File", "&Edit", "Pupil"]
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_E)  # &Evidence pack (PDF)…
     target = tmp_path / f"Evidence pack – {pupil.display_name}.pdf"
     qtbot.waitUntil(target.exists, timeout=10_000)
     assert offered == [str(target)]
