@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QStyle
 
 from provmap_desktop.views.pupils import list_model as cols
@@ -104,8 +105,17 @@ def test_the_status_strip_shows_every_link_beside_the_database_path(demo_window,
     # The links end before the path begins: nothing of one runs under the other.
     assert strip.geometry().right() < path.geometry().left()
     assert strip.geometry().right() <= window.statusBar().width()
-    # The strip is as tall as its text wrapped at its width: no line is cut off.
-    assert strip.heightForWidth(strip.width()) <= strip.height()
+    # The links laid out as the label lays them out (wrapped only if it wraps) fit
+    # inside it: no link runs past its right-hand edge, no line is cut off below.
+    room = strip.contentsRect()
+    text = QTextDocument()
+    text.setDocumentMargin(0)
+    text.setDefaultFont(strip.font())
+    text.setHtml(strip.text())
+    if strip.wordWrap():
+        text.setTextWidth(room.width())
+    assert text.idealWidth() <= room.width()
+    assert text.size().height() <= room.height()
     assert path.fontMetrics().horizontalAdvance(path.text()) <= path.contentsRect().width()
     assert path.text().endswith("demo.provmap")
     assert path.accessibleDescription() == f"Database: {window.database.path}"
