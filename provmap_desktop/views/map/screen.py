@@ -89,7 +89,7 @@ class MapScreen(QWidget):
         splitter.setStretchFactor(1, 4)
         splitter.setStretchFactor(2, 1)
         # The cell panel starts wide enough, at 1366, for a pupil's name and both dates.
-        splitter.setSizes([190, 1000, 240])
+        splitter.setSizes([190, 1000, 260])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
