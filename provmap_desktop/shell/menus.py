@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoCommand
 from PySide6.QtWidgets import QMenu, QMenuBar, QStatusBar
 
 from ..ui.context import AppContext
@@ -43,6 +43,11 @@ def build_menus(window: MainWindow) -> None:
     window.reports_menu = bar.addMenu("Reports")
     window.reports_menu.aboutToShow.connect(window.fill_reports_menu)
     _view_and_help_menus(window, bar)
+    # F10 opens the menu bar on its first menu, as on Windows and GNOME; Qt leaves it to
+    # the desktop, so without this the Pupil menu (which has no access letter) could only
+    # be reached from another menu. The arrows then move between menus.
+    open_menus = QShortcut(QKeySequence(Qt.Key.Key_F10), window)
+    open_menus.activated.connect(lambda: bar.setActiveAction(bar.actions()[0]))
 
 
 def _file_menu(window: MainWindow, bar: QMenuBar) -> None:

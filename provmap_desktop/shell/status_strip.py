@@ -7,9 +7,11 @@ banner above the screens warns when the database sits somewhere risky.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from .. import APP_NAME
@@ -38,6 +40,47 @@ def risky_place_banner(database: Database) -> QLabel:
     return banner
 
 
+class PathLabel(ValueLabel):
+    """The database file at the right of the status strip.
+
+    The whole path is shown while it takes at most a quarter of the strip; on a narrower
+    window the folder gives way ("Database: …/school.provmap"), so the attention links
+    beside it keep their room. The tooltip and the screen reader have the whole path.
+    """
+
+    #: The share of the status bar the whole path may take.
+    SHARE = 4
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._whole = ""
+        self._short = ""
+
+    def set_path(self, path: Path | None, location: str = "") -> None:
+        """Show the file at ``path``, or a server database's ``location`` (its address)."""
+        self._whole = f"Database: {path if path is not None else location}"
+        self._short = f"Database: …{os.sep}{path.name}" if path is not None else self._whole
+        self.setToolTip(str(path) if path is not None else location)
+        parent = self.parentWidget()
+        self.fit(parent.width() if parent is not None else 0)
+
+    def fit(self, strip_width: int) -> None:
+        """Show the whole path if it fits in its share of ``strip_width``, else the short form."""
+        whole_fits = self.fontMetrics().horizontalAdvance(self._whole) <= strip_width // self.SHARE
+        text = self._whole if whole_fits else self._short
+        if text != self.text():
+            self.setText(text)
+        # No accessible name: a screen reader reads the words shown, then the whole path.
+        self.setAccessibleDescription(self._whole)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Refit when the status bar it sits in changes width."""
+        parent = self.parentWidget()
+        if event.type() == QEvent.Type.Resize and parent is not None and watched is parent:
+            self.fit(parent.width())
+        return False
+
+
 class StatusStrip(QMainWindow):
     """The main window's status strip: the things needing attention and the file in use."""
 
@@ -51,7 +94,7 @@ class StatusStrip(QMainWindow):
 
         ``open_link`` is called with a link's target when one is followed.
         """
-        self.db_label = ValueLabel()
+        self.db_label = PathLabel()
         self.attention_label = LinkStrip()
         self.attention_label.setAccessibleName("Things that need attention")
         self.attention_label.linkActivated.connect(open_link)
@@ -66,6 +109,7 @@ class StatusStrip(QMainWindow):
         self._checks_waiting = False
         self.statusBar().addWidget(self.attention_label, 1)
         self.statusBar().addPermanentWidget(self.db_label)
+        self.statusBar().installEventFilter(self.db_label)
 
     def _refresh_status(self) -> None:
         """The school's name in the title, the file in the strip, and the checks soon."""
@@ -73,7 +117,7 @@ class StatusStrip(QMainWindow):
         school = self.ctx.session.get(SchoolSettings, 1)
         name = school.name if school else "No school yet"
         self.setWindowTitle(f"{name} – {APP_NAME}")
-        self.db_label.setText(f"Database: {self.database.location}")
+        self.db_label.set_path(self.database.path, self.database.location)
         if self._painted:
             self.attention_timer.start()
         else:

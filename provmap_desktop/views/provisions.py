@@ -108,7 +108,11 @@ class ProvisionsScreen(QWidget):
         # 1366 laptop at 125 % without scrolling sideways.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
-        self.table.setWordWrap(False)
+        # A long name ("Structured cumulative literacy programme"), role or funding stream
+        # goes onto a second line instead of being cut to "Structured cumul…": at 125 %
+        # the names' column may be only 130 pixels wide. Rows take the height they need.
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(column, width)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)

@@ -7,15 +7,30 @@ docs/keyboard-journeys.md.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog
-from PySide6.QtWidgets import QApplication, QFileDialog, QTabBar, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QTabBar, QWidget
+from sqlalchemy import func, select
 
-from provmap_desktop.models import ProvisionGroup, PupilProfile, Staff
+from provmap_desktop.models import (
+    AcademicYear,
+    ProvisionGroup,
+    Pupil,
+    PupilProfile,
+    Review,
+    Staff,
+)
+from provmap_desktop.ui.folders import remember
+from provmap_desktop.views.import_dialog import ImportPupilsDialog
+from provmap_desktop.views.rollover_wizard import CONFIRM, DONE, GROUPS, PUPILS
 
 from .modal import on_next_modal
+
+TODAY = dt.date(2026, 11, 23)
+DATA = Path(__file__).parent.parent / "data"
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -182,3 +197,160 @@ def test_journey_6_costed_map_for_governors(demo_window, qtbot, tmp_path: Path):
     qtbot.keyClick(screen.pdf_button, Qt.Key.Key_Space)
     qtbot.waitUntil(target.exists, timeout=10_000)
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_journey_7_evidence_pack_for_an_ehc_needs_assessment(demo_window, demo_db, qtbot, tmp_path):
+    """Ctrl+F, name, Enter; F10, Right, Right to the Pupil menu, E (Evidence pack); the
+    file dialog offers "Evidence pack – <name>.pdf" in the folder used last; Enter."""
+    from pypdf import PdfReader
+
+    remember(tmp_path / "last time.pdf")  # the folder used last
+    _find_pupil(demo_window, qtbot, "Maya")
+    pupil = demo_window.screens["pupils"].pane.pupil()
+    assert pupil is not None
+    offered: list[str] = []
+
+    def save(dialog: QWidget) -> None:
+        try:
+            assert isinstance(dialog, QFileDialog), dialog
+            offered.extend(dialog.selectedFiles())
+            # The file name box has the keyboard; Enter saves under the name offered.
+            name_box = dialog.findChild(QLineEdit, "fileNameEdit")
+            assert name_box is not None
+            name_box.setFocus()
+            qtbot.keyClick(name_box, Qt.Key.Key_Return)
+        finally:
+            if dialog.isVisible():  # a failed step must not leave the dialog waiting
+                dialog.reject()
+
+    on_next_modal(save)
+    _key(qtbot, Qt.Key.Key_F10)
+    menus = []
+    for _ in range(3):
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+        menus.append(QApplication.activePopupWidget().title())
+        if menus[-1] == "Pupil":
+            break
+        qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Right)
+    assert menus == ["&File", "&Edit", "Pupil"]
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_E)  # &Evidence pack (PDF)…
+    target = tmp_path / f"Evidence pack – {pupil.display_name}.pdf"
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    assert offered == [str(target)]
+
+    with demo_db.session_factory() as s:
+        reviews = list(s.scalars(select(Review).where(Review.pupil_id == pupil.id)))
+    complete = sum(1 for r in reviews if r.completed_on is not None)
+    assert complete >= 2  # the journey's point: cycles to show the local authority
+    text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
+    assert f"Evidence pack: {pupil.display_name}" in text
+    assert f"{complete} complete APDR cycles" in text
+    assert f"Cycle {len(reviews)} (" in text
+    assert "£6,000.00" in text
+
+
+def test_journey_8_september_intake_last_year_and_the_rollover(demo_window, demo_db, qtbot):
+    """Ctrl+2, Alt+I: the intake file typed in, Enter, Alt+C, Space on the intake box,
+    Alt+I imports. Alt+Y, Up: last year's map. Alt+F, Y: the rollover wizard, Alt+N
+    through its pages, Alt+S starts the year, Enter finishes."""
+    window = demo_window
+    _key(qtbot, Qt.Key.Key_2, CTRL)
+    pupils = window.screens["pupils"]
+    assert window.current_screen() is pupils
+    pupils.table.setFocus()
+    _key(qtbot, Qt.Key.Key_I, ALT)
+    qtbot.waitUntil(lambda: isinstance(pupils.pupil_actions.dialog, ImportPupilsDialog))
+    dialog = pupils.pupil_actions.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.today = TODAY  # the day the demo school is built for
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert _focused() is dialog.path_edit
+    qtbot.keyClicks(dialog.path_edit, str(DATA / "ctf_nursery_transition.ctf"))
+    _key(qtbot, Qt.Key.Key_Return)
+    assert "2 pupil records" in dialog.file_message.text()
+    # A button's access key presses it the way a click does, a moment later.
+    _key(qtbot, Qt.Key.Key_C, ALT)  # Check rows >
+    qtbot.waitUntil(dialog.intake_box.isVisible)
+    _tab_until(qtbot, lambda w: w is dialog.intake_box)
+    _key(qtbot, Qt.Key.Key_Space)
+    assert dialog.intake_box.isChecked()
+    _key(qtbot, Qt.Key.Key_I, ALT)  # Import
+    qtbot.waitUntil(dialog.outcome.isVisible)
+    with demo_db.session_factory() as s:
+        intake = {
+            p.forename: (p.year_group.name if p.year_group else None, p.on_roll_date)
+            for p in s.scalars(select(Pupil).where(Pupil.surname.in_(["Lowe", "Mensah"])))
+        }
+    assert intake == {
+        "Poppy": ("Reception", dt.date(2027, 9, 1)),
+        "Kofi": ("Reception", dt.date(2027, 9, 1)),
+    }
+    _key(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+    # Last year's map, then back to this year.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    _key(qtbot, Qt.Key.Key_1, CTRL)
+    year_box = window.period_bar.year_combo
+    _key(qtbot, Qt.Key.Key_Y, ALT)
+    assert _focused() is year_box
+    assert year_box.currentText() == "2026/27"
+    _key(qtbot, Qt.Key.Key_Up)
+    assert year_box.currentText() == "2025/26 (closed)"
+    assert window.period_bar.closed_note.isVisible()  # "Read-only: this year is closed"
+    with demo_db.session_factory() as s:
+        shown = s.get(AcademicYear, window.ctx.academic_year_id)
+        assert shown is not None
+        assert shown.label == "2025/26"
+    assert window.screens["map"].model.snapshot.academic_year_label == "2025/26"
+    _key(qtbot, Qt.Key.Key_Down)
+    assert year_box.currentText() == "2026/27"
+
+    with demo_db.session_factory() as s:
+        maya = s.scalars(
+            select(Pupil).where(Pupil.forename == "Maya", Pupil.surname == "Hughes")
+        ).one()
+        assert maya.year_group is not None
+        assert maya.year_group.name == "Year 5"
+        left_before = s.scalar(select(func.count()).select_from(Pupil).where(Pupil.archived))
+
+    # File → Start a new academic year… by its access keys.
+    _key(qtbot, Qt.Key.Key_F, ALT)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Y)
+    qtbot.waitUntil(lambda: getattr(window, "rollover_wizard", None) is not None)
+    wizard = window.rollover_wizard
+    qtbot.waitUntil(wizard.isVisible)
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    assert wizard.windowTitle() == "Start 2027/28"
+    leavers = 0
+    for page in (PUPILS, GROUPS, CONFIRM):  # from options, pupils, groups
+        qtbot.keyClick(_focused(), Qt.Key.Key_N, ALT)
+        qtbot.waitUntil(lambda page=page: wizard.currentId() == page)
+        if page == PUPILS:
+            leavers = wizard.leaving_list.count()  # the Year 6 leavers, listed by name
+    qtbot.keyClick(_focused(), Qt.Key.Key_S, ALT)  # Start 2027/28
+    qtbot.waitUntil(lambda: wizard.currentId() == DONE, timeout=20_000)
+    qtbot.keyClick(_focused(), Qt.Key.Key_Return)  # Finish
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+
+    with demo_db.session_factory() as s:
+        years = {y.label: y.closed_on for y in s.scalars(select(AcademicYear))}
+        poppy = s.scalars(select(Pupil).where(Pupil.surname == "Lowe")).one()
+        maya = s.scalars(
+            select(Pupil).where(Pupil.forename == "Maya", Pupil.surname == "Hughes")
+        ).one()
+        after = {
+            "Poppy": (poppy.year_group.name if poppy.year_group else None, poppy.archived),
+            "Maya": (maya.year_group.name if maya.year_group else None, maya.archived),
+        }
+        left = s.scalar(select(func.count()).select_from(Pupil).where(Pupil.archived))
+    assert years["2026/27"] is not None  # last year closed: read-only, still there
+    assert years["2027/28"] is None
+    # Everyone moved up a year; the intake is in Reception; Year 6 has left (archived).
+    assert after == {"Poppy": ("Reception", False), "Maya": ("Year 6", False)}
+    assert leavers > 0
+    assert left == left_before + leavers

@@ -59,32 +59,49 @@ def demo_window(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
     qapp.processEvents()
 
 
-#: Each screen, and on Pupils each tab of the pupil pane (a pupil with an EHC plan).
-VIEWS = [(spec.key, None) for spec in SCREENS] + [("pupils", tab) for tab in range(1, 8)]
+#: Each screen; on Pupils each tab of the pupil pane (a pupil with an EHC plan), and the
+#: Plan and Meetings tabs again for a pupil who has a SEN support plan and meetings
+#: ("pupils:plan"); on Planning each of its tabs.
+PLAN_TAB, MEETINGS_TAB = 4, 5
+VIEWS = (
+    [(spec.key, None) for spec in SCREENS]
+    + [("pupils", tab) for tab in range(1, 8)]
+    + [("pupils:plan", PLAN_TAB), ("pupils:plan", MEETINGS_TAB)]
+    + [("planning", tab) for tab in range(1, 4)]
+)
 
 
-def show(window, key: str, pane_tab: int | None) -> None:  # type: ignore[no-untyped-def]
+def show(window, key: str, tab: int | None) -> None:  # type: ignore[no-untyped-def]
     """Open a screen as a user would find it, with a pupil chosen where that shows more."""
-    window.show_screen(key)
-    if key == "pupils":
-        screen = window.screens["pupils"]
+    screen_key, _, who = key.partition(":")
+    window.show_screen(screen_key)
+    screen = window.screens[screen_key]
+    if screen_key == "pupils":
         with window.database.session_factory() as s:
-            pupil_id = s.scalars(select(Ehcp.pupil_id).order_by(Ehcp.id)).first()
+            if who == "plan":
+                pupil_id = _current_plan(s).pupil_id
+            else:
+                pupil_id = s.scalars(select(Ehcp.pupil_id).order_by(Ehcp.id)).first()
         screen.select_pupil(pupil_id)
-        screen.pane.tabs.setCurrentIndex(pane_tab or 0)
+        screen.pane.tabs.setCurrentIndex(tab or 0)
+        if who == "plan":
+            title = screen.pane.tabs.tabText(tab)
+            assert title == ("Plan" if tab == PLAN_TAB else "Meetings"), title
+    elif screen_key == "planning":
+        screen.tabs.setCurrentIndex(tab or 0)
 
 
-@pytest.mark.parametrize(("key", "pane_tab"), VIEWS)
-def test_tab_and_shift_tab_reach_every_control_of_each_screen(demo_window, qtbot, key, pane_tab):
-    show(demo_window, key, pane_tab)
+@pytest.mark.parametrize(("key", "tab"), VIEWS)
+def test_tab_and_shift_tab_reach_every_control_of_each_screen(demo_window, qtbot, key, tab):
+    show(demo_window, key, tab)
     qtbot.wait(10)
     problems = walk(qtbot, demo_window).problems()
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize(("key", "pane_tab"), VIEWS)
-def test_no_access_key_is_used_twice_on_a_screen(demo_window, qtbot, key, pane_tab):
-    show(demo_window, key, pane_tab)
+@pytest.mark.parametrize(("key", "tab"), VIEWS)
+def test_no_access_key_is_used_twice_on_a_screen(demo_window, qtbot, key, tab):
+    show(demo_window, key, tab)
     clashes = mnemonic_clashes(demo_window)
     assert not clashes, "\n".join(f"Alt+{k.upper()}: {v}" for k, v in clashes.items())
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -28,6 +30,14 @@ PUPIL_ROLE = Qt.ItemDataRole.UserRole + 3
 class MemberTree(QTreeWidget):
     delete_pressed = Signal()
     enter_pressed = Signal()
+    resized = Signal()
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Say when the list's visible width changes (the columns are fitted to it)."""
+        handled = super().viewportEvent(event)
+        if event.type() == QEvent.Type.Resize:
+            self.resized.emit()
+        return handled
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Delete:
@@ -56,6 +66,17 @@ class CellPanel(QWidget):
         self.title.setWordWrap(True)
         self.tree = MemberTree()
         self.tree.setHeaderLabels(["Group / pupil", "From", "To"])
+        # The panel is narrow (about 210 pixels at 1366 wide): the dates take what they
+        # need, headings included, and the names the rest, so nothing runs off to the
+        # right; where the names would be cut, the dates give way (``_fit_columns``).
+        # A group's heading spans the whole row (``show_cell``).
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.resized.connect(self._fit_columns)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setAccessibleName("Groups and pupils in the chosen cell")
         self.tree.setTabKeyNavigation(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -113,6 +134,8 @@ class CellPanel(QWidget):
                  format_date(group.start_date), format_date(group.end_date)]
             )  # fmt: skip
             item.setData(0, GROUP_ROLE, group.id)
+            # Spanning the row hides the group's own date columns: the tooltip says them.
+            item.setToolTip(0, f"{item.text(0)}: from {item.text(1)} to {item.text(2) or '–'}")
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
             for member in group.members:
                 # The leave date is in its column; "ended" says the pupil has gone.
@@ -122,12 +145,46 @@ class CellPanel(QWidget):
                      format_date(member.leave_date, blank="–")]
                 )  # fmt: skip
                 child.setData(0, GROUP_ROLE, group.id)
+                child.setToolTip(0, f"{name}: from {child.text(1)}, to {child.text(2)}")
                 child.setData(0, MEMBERSHIP_ROLE, member.membership_id)
                 child.setData(0, PUPIL_ROLE, member.pupil_id)
                 item.addChild(child)
             self.tree.addTopLevelItem(item)
+            item.setFirstColumnSpanned(True)
             item.setExpanded(True)
-        self.tree.resizeColumnToContents(0)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Show the "To" and then the "From" column only while the names fit beside them.
+
+        Each date is still in the row's tooltip, and the group details dialog lists them.
+        """
+        tree, header = self.tree, self.tree.header()
+        metrics = tree.fontMetrics()
+        names = [
+            child.text(0)
+            for top in range(tree.topLevelItemCount())
+            if (group := tree.topLevelItem(top)) is not None
+            for n in range(group.childCount())
+            if (child := group.child(n)) is not None
+        ]
+        # A pupil's row is indented two steps (the group's arrow, then its own place).
+        margin = (
+            2 * tree.indentation()
+            + 2 * tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin)
+            + 4
+        )
+        need = max(
+            [header.sectionSizeHint(0)] + [metrics.horizontalAdvance(n) + margin for n in names]
+        )
+        dates = [max(header.sectionSizeHint(c), tree.sizeHintForColumn(c)) for c in (1, 2)]
+        room = tree.viewport().width()
+        show_to = need + dates[0] + dates[1] <= room
+        show_from = need + dates[0] <= room
+        if tree.isColumnHidden(2) == show_to:
+            tree.setColumnHidden(2, not show_to)
+        if tree.isColumnHidden(1) == show_from:
+            tree.setColumnHidden(1, not show_from)
 
     def selected_membership_ids(self) -> list[int]:
         return [

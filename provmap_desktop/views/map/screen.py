@@ -88,7 +88,8 @@ class MapScreen(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 4)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([190, 1000, 170])
+        # The cell panel starts wide enough, at 1366, for a pupil's name and both dates.
+        splitter.setSizes([190, 1000, 260])
         layout = self.main_layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)

@@ -33,11 +33,15 @@ HEADERS: dict[int, str] = {
     YEAR: "Year",
     CLASS: "Class",
     SEN_STATUS: "SEN",
-    PRIMARY_NEED: "Primary need",
+    PRIMARY_NEED: "Need",
     FLAGS: "Flags",
 }
 # Short headers keep the list narrow; these are read out and shown as tooltips.
-SPOKEN_HEADERS: dict[int, str] = {SEN_STATUS: "SEN status", FLAGS: "EAL, PP, FSM, CLA flags"}
+SPOKEN_HEADERS: dict[int, str] = {
+    SEN_STATUS: "SEN status",
+    PRIMARY_NEED: "Primary need",
+    FLAGS: "EAL, PP, FSM, CLA flags",
+}
 
 _HEADER_ROLES = (
     Qt.ItemDataRole.DisplayRole,
@@ -170,6 +174,10 @@ class PupilListModel(QAbstractTableModel):
         if parent.isValid():
             return 0
         return len(HEADERS) + (1 if self.custom_header is not None else 0)
+
+    def class_names(self) -> set[str]:
+        """Every class name the list shows (a handful, however many pupils)."""
+        return {row.school_class for row in self.rows}
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation != Qt.Orientation.Horizontal:

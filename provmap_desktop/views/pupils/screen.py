@@ -14,7 +14,6 @@ from itertools import pairwise
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QSplitter,
     QTableView,
@@ -43,6 +42,7 @@ from .due_lists import (
 )
 from .filters import INTAKE, PupilFilters
 from .list_model import PupilListModel
+from .list_table import PupilTable
 from .pane import PupilPane
 from .widgets import KIND
 
@@ -70,8 +70,7 @@ class PupilsScreen(PupilFilters):
         self.message.hide()
 
         self.model = PupilListModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table = PupilTable(self.model)
         self.table.setAccessibleName("Pupils")
         self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move
         self.table.setSortingEnabled(True)
@@ -80,18 +79,6 @@ class PupilsScreen(PupilFilters):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        # Columns fit their contents and the class name takes what is left (shortened
-        # with "…" if need be, full in its tooltip), so the list never scrolls sideways.
-        # Fitted once per fill (``_fit_columns``), not on every resize of the header:
-        # a big school's list was measured five times over while the window opened.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(cols.CLASS, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(36)
-        # Measure a sample of rows, not all of a large school's, when sizing columns.
-        header.setResizeContentsPrecision(200)
-        self.table.setWordWrap(False)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.pane = PupilPane(ctx)
@@ -103,6 +90,9 @@ class PupilsScreen(PupilFilters):
         splitter.setStretchFactor(1, 1)
         # Below this width the pane's fields would be cut off at the right.
         self.pane.setMinimumWidth(600)
+        # The list starts a little wider than the pane: at 1366 wide every column of the
+        # list then fits, class names whole, and the pane keeps more than its minimum.
+        splitter.setSizes([700, 640])
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
@@ -195,9 +185,7 @@ class PupilsScreen(PupilFilters):
 
     def _fit_columns(self) -> None:
         """Each column as wide as its contents; the class column takes what is left."""
-        for column in range(self.model.columnCount()):
-            if column != cols.CLASS:
-                self.table.resizeColumnToContents(column)
+        self.table.fit_columns()
 
     def _select_row_of(self, pupil_id: int) -> bool:
         """Choose and show the row of `pupil_id`; False when the pupil is not listed."""
