@@ -20,6 +20,9 @@ from .schools import templates
 
 __all__ = ["pg_server_url"]
 
+#: Every SQLite engine in a test process shares one compiled-SQL cache (see the module).
+pytest_plugins = ["tests.shared_sql"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 #: Where Linux keeps a file system in memory.
@@ -42,8 +45,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _school_templates(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The folder each fixture school is built into once, for this run (or worker)."""
-    templates.use_folder(tmp_path_factory.mktemp("templates"))
+    """The folder each fixture school is built into once, for this run.
+
+    The worker processes of a split run share one (in the run's own folder, above each
+    worker's), so a school is built by one worker, not by each.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.getbasetemp().parent / "templates"
+        folder.mkdir(exist_ok=True)
+        templates.use_folder(folder)
+    else:
+        templates.use_folder(tmp_path_factory.mktemp("templates"))
 
 
 @pytest.fixture(scope="session")

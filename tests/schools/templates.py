@@ -7,15 +7,19 @@ the run's temporary folder, checkpointed and closed (so the file alone is the wh
 database), and every test gets its own copy of that file: a test that writes changes
 its copy only.
 
-The templates folder is set once per run (per worker process, when the run is split
-across processes) by the session fixture in ``tests/conftest.py``.
+The templates folder is set once per run by the session fixture in
+``tests/conftest.py``; when the run is split across worker processes they share it, and
+each school is built by one of them only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sqlite3
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -89,6 +93,10 @@ SCHOOLS: dict[str, Callable[[Session], None]] = {
     "brook_lane": add_brook_lane,
 }
 
+#: How long a worker waits for a school another worker is building (the demo takes
+#: a few seconds on a quiet machine, much longer on a loaded one).
+BUILD_WAIT_S = 600
+
 _folder: list[Path] = []
 _built: dict[str, Path] = {}
 #: The engine ``open_school`` and ``load_into`` give the current test: "sqlite" or
@@ -108,13 +116,40 @@ def use_folder(folder: Path) -> None:
 
 
 def template(name: str) -> Path:
-    """The template file of school ``name``, built on first use."""
+    """The template file of school ``name``, built on first use.
+
+    Worker processes of one run share the folder: the first worker to need a school
+    claims it and builds it, and a worker that needs it meanwhile waits for the
+    finished file instead of building its own copy.
+    """
     if name in _built:
         return _built[name]
     if not _folder:
         raise RuntimeError("No templates folder: tests/conftest.py sets one for each run.")
     path = _folder[0] / f"{name}.provmap"
-    db = open_database(path, create=True)
+    claim = _folder[0] / f"{name}.claim"
+    give_up = time.monotonic() + BUILD_WAIT_S
+    while not path.exists():
+        try:
+            os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            if time.monotonic() > give_up:
+                raise RuntimeError(f"{claim} was never finished: did its worker stop?") from None
+            time.sleep(0.05)  # another worker is building it
+            continue
+        try:
+            _build(name, path)
+        finally:
+            claim.unlink()  # a failed build lets the next worker try (and fail) in its turn
+    _built[name] = path
+    return path
+
+
+def _build(name: str, path: Path) -> None:
+    """Build school ``name`` in a folder of its own, then move the closed file to ``path``."""
+    work = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=path.parent))
+    built = work / path.name
+    db = open_database(built, create=True)
     try:
         with db.session_factory() as session:
             SCHOOLS[name](session)
@@ -126,10 +161,9 @@ def template(name: str) -> Path:
     finally:
         db.close()
     for side in ("-wal", "-shm"):
-        leftover = path.with_name(path.name + side)
+        leftover = built.with_name(built.name + side)
         assert not leftover.exists() or leftover.stat().st_size == 0, f"{leftover} not empty"
-    _built[name] = path
-    return path
+    os.replace(built, path)  # whole or not there: a waiting worker never sees half a file
 
 
 def copy_school(name: str, target: Path) -> Path:

@@ -76,10 +76,20 @@ def test_every_new_database_is_audited_even_when_earlier_ones_were_freed() -> No
     from provmap_desktop.models import AuditEntry, Base, StaffRole
     from provmap_desktop.storage.audit import install_audit
 
+    # The schema is made once and copied into each new database: what is new each time
+    # (engine, session factory, audit hook) is what this test is about.
+    schema_engine = create_engine("sqlite://")
+    Base.metadata.create_all(schema_engine)
+    schema = schema_engine.raw_connection().dbapi_connection
+    assert schema is not None
+
     unaudited = []
     for number in range(100):
         engine = create_engine("sqlite://")
-        Base.metadata.create_all(engine)
+        with engine.connect() as conn:  # the one connection this in-memory engine keeps
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            schema.backup(raw)
         factory = sessionmaker(engine, expire_on_commit=False)
         install_audit(factory)
         with factory() as session:
@@ -91,4 +101,5 @@ def test_every_new_database_is_audited_even_when_earlier_ones_were_freed() -> No
         engine.dispose()
         if number % 10 == 0:
             gc.collect()
+    schema_engine.dispose()
     assert unaudited == []
