@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -136,6 +137,17 @@ def _dump(path) -> list[str]:  # type: ignore[no-untyped-def]
         return list(connection.iterdump())
 
 
+def _without_versions(lines: list[str]) -> list[str]:
+    """The dump without the audit log, and without each row's save count (``row_version``,
+    every versioned table's last column)."""
+    unversioned = ('INSERT INTO "alembic_version"',)
+    return [
+        line if line.startswith(unversioned) else re.sub(r",\d+\);$", ");", line)
+        for line in lines
+        if "audit_log" not in line
+    ]
+
+
 def _start_next_year(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     """File → Start a new academic year…, Next to the end, Start, Finish."""
     menu_action(window, "&File", "Start a new academic &year…").trigger()
@@ -182,9 +194,8 @@ def test_undo_puts_the_school_back_exactly_and_redo_starts_the_year_again(
     second = window.database
     menu_action(window, "&Edit", "&Redo start of 2027/28").trigger()  # as chosen from the menu
     qtbot.waitUntil(lambda: window.database is not second)
-    assert [line for line in _dump(path) if "audit_log" not in line] == [
-        line for line in after if "audit_log" not in line
-    ]
+    # The same rows; only the renamed group's save count is up by its rename and undo.
+    assert _without_versions(_dump(path)) == _without_versions(after)
     assert window.period_bar.year_combo.currentText() == "2027/28"
     assert window.undo_action.text() == "&Undo start of 2027/28"
 
