@@ -27,17 +27,19 @@ from reportlab.platypus import Flowable, Paragraph, Table
 from reportlab.platypus.tables import TableStyle
 
 from ..storage.safe_files import atomic_write
-from .page import FONT, FONT_BOLD, GRID_COLOUR, ReportDocument, ReportInfo
+from .page import FONT, FONT_BOLD, FONT_ITALIC, GRID_COLOUR, ReportDocument, ReportInfo
 from .plain_text import plain_text
 
 HEADER_FILL = colors.HexColor("#e4e8ee")
 
 
-def _style(name: str, size: float, *, bold: bool = False, **extra: Any) -> ParagraphStyle:
-    """A paragraph style in the report font, with the house line spacing."""
+def _style(
+    name: str, size: float, *, bold: bool = False, font: str = "", **extra: Any
+) -> ParagraphStyle:
+    """A paragraph style in the report font (or ``font``), with the house line spacing."""
     return ParagraphStyle(
         name,
-        fontName=FONT_BOLD if bold else FONT,
+        fontName=font or (FONT_BOLD if bold else FONT),
         fontSize=size,
         leading=size * 1.22,
         **extra,
@@ -53,6 +55,7 @@ STYLES: dict[str, ParagraphStyle] = {
     "small": _style("small", 8),
     "cell": _style("cell", 8),
     "cell_bold": _style("cell_bold", 8, bold=True),
+    "cell_italic": _style("cell_italic", 8, font=FONT_ITALIC),
     "cell_right": _style("cell_right", 8, alignment=TA_RIGHT),
     "header_cell": _style("header_cell", 8.5, bold=True),
 }

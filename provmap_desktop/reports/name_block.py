@@ -17,7 +17,6 @@ from reportlab.platypus import Flowable
 
 from .page import FONT
 
-FONT_ITALIC = "Helvetica-Oblique"
 TEXT_SIZE = 8.0
 LEADING = 9.6
 
