@@ -29,6 +29,7 @@ from reportlab.platypus.tables import TableStyle
 from ..storage.safe_files import atomic_write
 from .page import FONT, FONT_BOLD, FONT_ITALIC, GRID_COLOUR, ReportDocument, ReportInfo
 from .plain_text import plain_text
+from .quick_table import QuickTable, shared_cell_styles
 
 HEADER_FILL = colors.HexColor("#e4e8ee")
 
@@ -117,7 +118,7 @@ def _plain_or_cell(value: object, width: float, style: str) -> object:
     return _cell(value, style)
 
 
-class _PageSplitTable(Table):
+class _PageSplitTable(QuickTable):
     """A table that splits a row across pages only when it must.
 
     ReportLab, allowed to split inside rows, will also start a second copy of the
@@ -186,25 +187,25 @@ def make_table(
                 for i, v in enumerate(row)
             ]
         )
-    table_class = _table_class(frame_height) if frame_height else Table
-    table = table_class(data, colWidths=list(col_widths), repeatRows=1, splitInRow=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOUR),
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                # Plain text cells (see _plain_or_cell) look like the "cell" style.
-                ("FONT", (0, 1), (-1, -1), FONT, CELL_SIZE, STYLES["cell"].leading),
-                *(("ALIGN", (c, 1), (c, -1), "RIGHT") for c in align_right),
-                *extra_style,
-            ]
-        )
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOUR),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        # Plain text cells (see _plain_or_cell) look like the "cell" style.
+        ("FONT", (0, 1), (-1, -1), FONT, CELL_SIZE, STYLES["cell"].leading),
+        *(("ALIGN", (c, 1), (c, -1), "RIGHT") for c in align_right),
+        *extra_style,
+    ]
+    styles, rest = shared_cell_styles(len(data), max(map(len, data)), commands)
+    table_class = _table_class(frame_height) if frame_height else QuickTable
+    table = table_class(
+        data, colWidths=list(col_widths), repeatRows=1, splitInRow=1, cellStyles=styles
     )
+    table.setStyle(TableStyle(rest))
     return table
 
 
