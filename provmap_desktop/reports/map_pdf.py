@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Spacer
@@ -41,6 +40,7 @@ from ..services.provision_map import (
     YearGroupColumn,
 )
 from .base import STYLES, continued, make_table, markup_para, para, write_pdf
+from .markup import escape
 from .name_block import NameBlock, Piece, text_width
 from .page import FONT, FONT_BOLD, FONT_ITALIC, ReportDocument, ReportInfo
 
