@@ -13,6 +13,12 @@ Two costs grow with the size of a table rather than with what is printed:
   collector walks everything each time enough of them pile up. ``QuickTable`` builds
   the same maps, in the same order, from pairs made once per column count.
 
+- **Strings in cells.** ``canvas.drawString`` makes a text object, works out the
+  text's direction and shaping, and formats the text, for each of the ten thousand
+  figures in the costed map's group table. ``draw_string`` writes the same operators
+  for a plain string in one of the standard fonts directly; anything else (a
+  TrueType font, text that needs shaping) goes to ReportLab.
+
 The results are the ones ReportLab's own code gives; only the work is less.
 """
 
@@ -22,7 +28,10 @@ from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
-from reportlab.platypus import Table
+from reportlab.lib.rl_accel import fp_str, unicode2T1
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfgen import textobject
+from reportlab.platypus import Flowable, Table
 from reportlab.platypus.tables import CellStyle, _setCellStyle
 
 #: Style commands that do not style cells: ReportLab keeps them as they are.
@@ -101,6 +110,33 @@ def _mark_ranges(
     return col_cells, row_cells
 
 
+def draw_string(canvas: Any, x: float, y: float, text: str, *, right: bool = False) -> None:
+    """``canvas.drawString(x, y, text)`` (or ``drawRightString``), the same operators.
+
+    For a standard (Type 1) font on a bottom-up page with no right-to-left support
+    loaded; otherwise ReportLab draws it.
+    """
+    font = getFont(canvas._fontname)
+    if font._dynamicFont or not canvas.bottomup or textobject.rtlSupport:
+        (canvas.drawRightString if right else canvas.drawString)(x, y, text)
+        return
+    size, leading = canvas._fontsize, canvas._leading
+    if right:
+        x -= stringWidth(text, canvas._fontname, size)
+    ops = []
+    current = font
+    for part_font, part in unicode2T1(text, [font, *font.substitutionFonts]):
+        if part_font != current:
+            name = canvas._doc.getInternalFontName(part_font.fontName)
+            ops.append(f"{name} {fp_str(size)} Tf {fp_str(leading)} TL")
+            current = part_font
+        ops.append(f"({canvas._escape(part)}) Tj")
+    if current != font:
+        name = canvas._doc.getInternalFontName(font.fontName)
+        ops.append(f"{name} {fp_str(size)} Tf {fp_str(leading)} TL")
+    canvas._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {' '.join(ops)} T* ET")
+
+
 class QuickTable(Table):
     """``Table`` with ReportLab's span and keep-together maps built without waste.
 
@@ -116,6 +152,42 @@ class QuickTable(Table):
             return
         super()._calc(availWidth, availHeight)
         self._laid_out_for = (availWidth, availHeight)
+
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:
+        """A plain string at the top of its cell, left or right, drawn by ``draw_string``;
+        any other cell as ReportLab draws it."""
+        if (
+            isinstance(cellval, Flowable | list | tuple)
+            or cellstyle.valign != "TOP"
+            or cellstyle.alignment not in ("LEFT", "RIGHT")
+            or cellstyle.direction
+            or cellstyle.shaping
+            or cellstyle.href
+            or cellstyle.destination
+            or getattr(cellval, "onDraw", None)
+        ):
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        canvas = self.canv
+        current = self._curcellstyle  # type: ignore[has-type]  # set by Table.draw
+        if current is not cellstyle:
+            if current is None or cellstyle.color != current.color:
+                canvas.setFillColor(cellstyle.color)
+            if current is None or (cellstyle.fontname, cellstyle.fontsize, cellstyle.leading) != (
+                current.fontname,
+                current.fontsize,
+                current.leading,
+            ):
+                canvas.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._curcellstyle = cellstyle
+        left, bottom = pos
+        width, height = size
+        right = cellstyle.alignment == "RIGHT"
+        x = left + width - cellstyle.rightPadding if right else left + cellstyle.leftPadding
+        y = bottom + height - cellstyle.topPadding - cellstyle.fontsize
+        for line in str(cellval).split("\n"):
+            draw_string(canvas, x, y, line, right=right)
+            y -= cellstyle.leading
 
     def _calcSpanRanges(self) -> None:
         ranges = own_ranges(self._ncols, self._nrows)
