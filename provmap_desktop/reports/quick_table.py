@@ -59,6 +59,8 @@ Range = tuple[int, int, int, int]
 
 #: For each column count, each column's (cell, the cell's own range) pairs, row by row.
 _OWN_RANGES: dict[int, list[list[tuple[Cell, Range]]]] = {}
+#: The last map made, kept unmarked, by its (columns, rows).
+_LAST_RANGES: dict[tuple[int, int], dict[Cell, Range | None]] = {}
 
 
 def own_ranges(ncols: int, nrows: int) -> dict[Cell, Range | None]:
@@ -69,12 +71,21 @@ def own_ranges(ncols: int, nrows: int) -> dict[Cell, Range | None]:
     """
     if ncols <= 0 or nrows <= 0:
         return {}
+    # A table asks twice in a row (spans, then rows kept together): copy the last map.
+    last = _LAST_RANGES.get((ncols, nrows))
+    if last is not None:
+        return last.copy()
     columns = _OWN_RANGES.get(ncols)
     if columns is None or len(columns[0]) < nrows:
         size = max(nrows, 2 * len(columns[0]) if columns else 64)
         columns = [[((x, y), (x, y, x, y)) for y in range(size)] for x in range(ncols)]
         _OWN_RANGES[ncols] = columns
-    return dict(chain.from_iterable(column[:nrows] for column in columns))
+    ranges: dict[Cell, Range | None] = dict(
+        chain.from_iterable(column[:nrows] for column in columns)
+    )
+    _LAST_RANGES.clear()
+    _LAST_RANGES[ncols, nrows] = ranges.copy()
+    return ranges
 
 
 def _mark_ranges(
