@@ -63,7 +63,7 @@ def timed(command: Sequence[str], *, env: dict[str, str] | None = None) -> Run:
     """Run ``command`` to its end; its wall time and the peak memory of that process."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+        list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=RUN_IN
     )
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
@@ -95,8 +95,11 @@ def pdf_pages(path: Path) -> int:
     return len(PdfReader(path).pages)
 
 
-#: The Python whose ProvMap the command-line rows time (see ``--wheel``).
+#: The Python whose ProvMap the command-line rows time (see ``--wheel``), and the
+#: folder they run in: never the source tree when timing a wheel, or ``python -m``
+#: would find the tree's package first.
 PYTHON = sys.executable
+RUN_IN: Path | None = None
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -125,17 +128,21 @@ def measured_install(python: str) -> str:
     it installs them, and where PYTHONDONTWRITEBYTECODE is set an editable install
     would otherwise compile the whole package again in every run timed.
     """
-    found = subprocess.run(
-        [python, "-c", "import provmap_desktop; print(provmap_desktop.__file__)"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    code = (
+        "import provmap_desktop, sqlalchemy, reportlab\n"
+        "print(provmap_desktop.__file__, sqlalchemy.__version__, reportlab.Version)"
+    )
+    found, alchemy, reportlab = subprocess.run(
+        [python, "-c", code], capture_output=True, text=True, check=True, cwd=RUN_IN
+    ).stdout.split()
     package = Path(found).parent
+    versions = f"SQLAlchemy {alchemy}, ReportLab {reportlab}"
     if "site-packages" in package.parts:
-        return f"an installed wheel ({package})"
+        return f"an installed wheel ({package}; {versions})"
     subprocess.run([python, "-m", "compileall", "-q", str(package)], check=True)
-    return f"the editable install of the source tree ({package}), bytecode compiled first"
+    return (
+        f"the editable install of the source tree ({package}; {versions}), bytecode compiled first"
+    )
 
 
 def soffice_command(work: Path, xlsx: Path) -> list[str] | None:
@@ -201,9 +208,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="provmap-bench-"))
-    global PYTHON
+    global PYTHON, RUN_IN
     if args.wheel:
-        PYTHON = installed_wheel(work)
+        PYTHON, RUN_IN = installed_wheel(work), work
     measured = measured_install(PYTHON)
     db = args.db or work / "bench.provmap"
     if not db.exists():
