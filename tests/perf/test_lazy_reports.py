@@ -74,3 +74,25 @@ def test_a_report_loads_no_library_it_does_not_use(
     assert "reportlab.platypus" in modules  # the report itself was built
     loaded = modules & NEVER | {m for m in modules if m.split(".")[0] in NEVER}
     assert not loaded, f"report {' '.join(report)} loaded {sorted(loaded)}"
+
+
+def test_the_command_raises_the_collector_threshold_and_main_alone_does_not(
+    school: Path,
+) -> None:
+    """A report's young objects were walked ~250 times at Python's default of 700."""
+    code = (
+        "import gc, importlib, sys\n"
+        "cli = importlib.import_module('provmap_desktop.cli.main')\n"
+        "cli.main = lambda: print(gc.get_threshold()[0]) or 0\n"
+        "sys.exit(cli.run())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "100000"
+
+    import gc
+
+    from provmap_desktop.cli import main
+
+    before = gc.get_threshold()
+    assert main(["--db", str(school), "check"]) == 0
+    assert gc.get_threshold() == before
