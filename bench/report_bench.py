@@ -14,10 +14,15 @@
    each against its target.
 
 Every figure is the median of fresh processes timed from start to exit (start-up:
-to the first painted, interactive window). The machine may be busy with other work:
-the absolute figures move from run to run, the ratio to LibreOffice measured in the
-same run is the figure that counts. Without LibreOffice the map row says so and
-the rest still runs.
+to the first painted, interactive window). The bench says which ProvMap it timed:
+the source tree's editable install (the default; its bytecode is compiled first, as
+installing a wheel does, so no run compiles the package again where
+PYTHONDONTWRITEBYTECODE is set), or, with ``--wheel``, a wheel built from the tree
+and installed into a fresh environment, as a school installs it (the command-line
+rows then run that environment's Python; start-up is still timed from the tree).
+The machine may be busy with other work: the absolute figures move from run to
+run, the ratio to LibreOffice measured in the same run is the figure that counts.
+Without LibreOffice the map row says so and the rest still runs.
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ def timed(command: Sequence[str], *, env: dict[str, str] | None = None) -> Run:
     """Run ``command`` to its end; its wall time and the peak memory of that process."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+        list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=RUN_IN
     )
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
@@ -90,8 +95,54 @@ def pdf_pages(path: Path) -> int:
     return len(PdfReader(path).pages)
 
 
+#: The Python whose ProvMap the command-line rows time (see ``--wheel``), and the
+#: folder they run in: never the source tree when timing a wheel, or ``python -m``
+#: would find the tree's package first.
+PYTHON = sys.executable
+RUN_IN: Path | None = None
+ROOT = Path(__file__).resolve().parent.parent
+
+
 def provmap(db: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "provmap_desktop.cli", "--db", str(db), *args]
+    return [PYTHON, "-m", "provmap_desktop.cli", "--db", str(db), *args]
+
+
+def installed_wheel(work: Path) -> str:
+    """Build a wheel of the tree, install it into a fresh environment; that Python."""
+    dist, venv = work / "dist", work / "wheel-env"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)],
+        check=True,
+    )
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    wheel = next(dist.glob("provmap_desktop-*.whl"))
+    subprocess.run([python, "-m", "pip", "install", "-q", str(wheel)], check=True)
+    return python
+
+
+def measured_install(python: str) -> str:
+    """Which ProvMap ``python`` runs, and how, for the report's first line.
+
+    A source tree's bytecode is compiled first: pip compiles a wheel's modules when
+    it installs them, and where PYTHONDONTWRITEBYTECODE is set an editable install
+    would otherwise compile the whole package again in every run timed.
+    """
+    code = (
+        "import provmap_desktop, sqlalchemy, reportlab\n"
+        "print(provmap_desktop.__file__, sqlalchemy.__version__, reportlab.Version)"
+    )
+    found, alchemy, reportlab = subprocess.run(
+        [python, "-c", code], capture_output=True, text=True, check=True, cwd=RUN_IN
+    ).stdout.split()
+    package = Path(found).parent
+    versions = f"SQLAlchemy {alchemy}, ReportLab {reportlab}"
+    if "site-packages" in package.parts:
+        return f"an installed wheel ({package}; {versions})"
+    subprocess.run([python, "-m", "compileall", "-q", str(package)], check=True)
+    return (
+        f"the editable install of the source tree ({package}; {versions}), bytecode compiled first"
+    )
 
 
 def soffice_command(work: Path, xlsx: Path) -> list[str] | None:
@@ -150,8 +201,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--start-repeat", type=int, default=3, help="runs per start screen")
     parser.add_argument("--keep", type=Path, help="keep the PDFs in this folder")
+    parser.add_argument(
+        "--wheel",
+        action="store_true",
+        help="time the command-line rows on a wheel installed into a fresh environment",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="provmap-bench-"))
+    global PYTHON, RUN_IN
+    if args.wheel:
+        PYTHON, RUN_IN = installed_wheel(work), work
+    measured = measured_install(PYTHON)
     db = args.db or work / "bench.provmap"
     if not db.exists():
         from bench.generate_school import generate
@@ -288,7 +348,8 @@ def main() -> None:
 
     rows.append(planning_row(db, args.repeat))
 
-    print(f"\nMedians of {args.repeat} runs (start-up: {args.start_repeat} per screen)\n")
+    print(f"\nMeasured: {measured}")
+    print(f"Medians of {args.repeat} runs (start-up: {args.start_repeat} per screen)\n")
     print(f"{'Work':<58} {'measured':<42} {'target':<30} result")
     print("-" * 140)
     for name, value, target, met in rows:

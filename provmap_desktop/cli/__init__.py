@@ -9,6 +9,6 @@ and ``errors`` holds ``CliError`` and the exit codes.
 from __future__ import annotations
 
 from .errors import EXIT_FAILED, EXIT_OK, CliError
-from .main import build_parser, main
+from .main import build_parser, main, run
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "CliError", "build_parser", "main"]
+__all__ = ["EXIT_FAILED", "EXIT_OK", "CliError", "build_parser", "main", "run"]

@@ -27,17 +27,20 @@ from reportlab.platypus import Flowable, Paragraph, Table
 from reportlab.platypus.tables import TableStyle
 
 from ..storage.safe_files import atomic_write
-from .page import FONT, FONT_BOLD, GRID_COLOUR, ReportDocument, ReportInfo
+from .page import FONT, FONT_BOLD, FONT_ITALIC, GRID_COLOUR, ReportDocument, ReportInfo
 from .plain_text import plain_text
+from .quick_table import QuickTable, shared_cell_styles
 
 HEADER_FILL = colors.HexColor("#e4e8ee")
 
 
-def _style(name: str, size: float, *, bold: bool = False, **extra: Any) -> ParagraphStyle:
-    """A paragraph style in the report font, with the house line spacing."""
+def _style(
+    name: str, size: float, *, bold: bool = False, font: str = "", **extra: Any
+) -> ParagraphStyle:
+    """A paragraph style in the report font (or ``font``), with the house line spacing."""
     return ParagraphStyle(
         name,
-        fontName=FONT_BOLD if bold else FONT,
+        fontName=font or (FONT_BOLD if bold else FONT),
         fontSize=size,
         leading=size * 1.22,
         **extra,
@@ -53,6 +56,7 @@ STYLES: dict[str, ParagraphStyle] = {
     "small": _style("small", 8),
     "cell": _style("cell", 8),
     "cell_bold": _style("cell_bold", 8, bold=True),
+    "cell_italic": _style("cell_italic", 8, font=FONT_ITALIC),
     "cell_right": _style("cell_right", 8, alignment=TA_RIGHT),
     "header_cell": _style("header_cell", 8.5, bold=True),
 }
@@ -114,7 +118,7 @@ def _plain_or_cell(value: object, width: float, style: str) -> object:
     return _cell(value, style)
 
 
-class _PageSplitTable(Table):
+class _PageSplitTable(QuickTable):
     """A table that splits a row across pages only when it must.
 
     ReportLab, allowed to split inside rows, will also start a second copy of the
@@ -183,25 +187,25 @@ def make_table(
                 for i, v in enumerate(row)
             ]
         )
-    table_class = _table_class(frame_height) if frame_height else Table
-    table = table_class(data, colWidths=list(col_widths), repeatRows=1, splitInRow=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOUR),
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                # Plain text cells (see _plain_or_cell) look like the "cell" style.
-                ("FONT", (0, 1), (-1, -1), FONT, CELL_SIZE, STYLES["cell"].leading),
-                *(("ALIGN", (c, 1), (c, -1), "RIGHT") for c in align_right),
-                *extra_style,
-            ]
-        )
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOUR),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        # Plain text cells (see _plain_or_cell) look like the "cell" style.
+        ("FONT", (0, 1), (-1, -1), FONT, CELL_SIZE, STYLES["cell"].leading),
+        *(("ALIGN", (c, 1), (c, -1), "RIGHT") for c in align_right),
+        *extra_style,
+    ]
+    styles, rest = shared_cell_styles(len(data), max(map(len, data)), commands)
+    table_class = _table_class(frame_height) if frame_height else QuickTable
+    table = table_class(
+        data, colWidths=list(col_widths), repeatRows=1, splitInRow=1, cellStyles=styles
     )
+    table.setStyle(TableStyle(rest))
     return table
 
 

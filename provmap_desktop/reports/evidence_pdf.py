@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -43,6 +42,7 @@ from ..services.planned_sessions import group_label
 from ..services.review_cycle import DECISION_LABELS, TARGET_MET_LABELS, cycles_for_pupil
 from ..services.review_measures import MEASURE_LABELS, progress, progress_text
 from . import base
+from .markup import escape
 from .page import ReportInfo
 
 STYLES = getSampleStyleSheet()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -25,6 +24,7 @@ from ..services.annual_reviews import annual_review_due, open_review
 from ..services.formatting import format_date
 from ..services.plans import linked_provision_names, plan_versions
 from ..storage.safe_files import atomic_write
+from .markup import escape
 from .page import FONT, FONT_BOLD, MARGIN, ReportDocument, ReportInfo
 
 #: The smallest type anywhere on the page.

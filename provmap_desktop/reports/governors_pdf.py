@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.platypus import Spacer
 
@@ -18,6 +17,7 @@ from ..services.cost_records import ZERO
 from ..services.costed_lines import CostedSummary, TotalLine
 from ..services.formatting import format_date, format_money, round_money
 from . import base
+from .markup import escape
 
 _GOV_BODY = base.ParagraphStyle("gov_body", fontName=base.FONT, fontSize=10, leading=13)
 _GOV_CELL = base.ParagraphStyle("gov_cell", fontName=base.FONT, fontSize=9.5, leading=11.5)

@@ -20,10 +20,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -41,8 +40,9 @@ from ..services.provision_map import (
     YearGroupColumn,
 )
 from .base import STYLES, continued, make_table, markup_para, para, write_pdf
-from .name_block import FONT_ITALIC, NameBlock, Piece, text_width
-from .page import FONT, FONT_BOLD, ReportDocument, ReportInfo
+from .markup import escape
+from .name_block import NameBlock, Piece, text_width
+from .page import FONT, FONT_BOLD, FONT_ITALIC, ReportDocument, ReportInfo
 
 #: Light fills for the area-of-need rows; the area's name is always printed too.
 AREA_FILLS: dict[str, colors.Color] = {
@@ -172,14 +172,20 @@ def _wave_line(row: MapRow) -> str:
     return f"Wave {row.wave} · {row.frequency_text}"
 
 
-def _row_header(row: MapRow) -> Paragraph:
-    """The provision's cell: name, wave and frequency, cost per pupil, retired."""
-    lines = [f"<b>{escape(row.name)}</b>", escape(_wave_line(row))]
+def _row_header(row: MapRow) -> list[Flowable]:
+    """The provision's cell: name, wave and frequency, cost per pupil, retired.
+
+    Each line is plain text in its own font (``para``), stacked: the lines a mark-up
+    paragraph with line breaks gave, without parsing mark-up for every row of the map.
+    """
+    name = " ".join(row.name.split())
+    lines = [para(name, "cell_bold"), para(_wave_line(row))]
     if row.cost_per_pupil is not None:
-        lines.append(f"{format_money(row.cost_per_pupil)} per pupil")
+        lines.append(para(f"{format_money(row.cost_per_pupil)} per pupil"))
     if row.retired:
-        lines.append("<i>(retired)</i>")
-    return continued(markup_para("<br/>".join(lines)), f"{row.name} (continued)")
+        lines.append(para("(retired)", "cell_italic"))
+    continued(lines[0], f"{row.name} (continued)")
+    return lines
 
 
 def _filters_text(session: Session, filters: MapFilters) -> str:

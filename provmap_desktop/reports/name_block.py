@@ -10,14 +10,13 @@ smaller than 8 pt.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from .page import FONT
 
-FONT_ITALIC = "Helvetica-Oblique"
 TEXT_SIZE = 8.0
 LEADING = 9.6
 
@@ -43,9 +42,9 @@ class Piece:
     #: Drawn before the piece when it follows another on the same line.
     sep: str = ", "
 
-    @property
+    @cached_property
     def width(self) -> float:
-        """The printed width of all the piece's parts."""
+        """The printed width of all the piece's parts (measured once per piece)."""
         return sum(text_width(text, font) for text, font in self.parts)
 
 

@@ -29,6 +29,7 @@ LANDSCAPE = "landscape"
 PAGE_SIZES: dict[str, tuple[float, float]] = {"A4": A4, "A3": A3}
 FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"
+FONT_ITALIC = "Helvetica-Oblique"
 MARGIN = 12 * mm
 HEADER_HEIGHT = 16 * mm
 FOOTER_HEIGHT = 9 * mm

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
+
+from .markup import escape
+from .quick_table import draw_string
 
 #: A line: its words and how far it falls short of the width (negative: squeezed).
 Line = tuple[list[str], float]
@@ -149,11 +151,11 @@ def _draw_line(canvas: Any, alignment: int, y: float, words: list[str], spare: f
     if spare < -1e-8 and len(words) > 1:
         canvas.drawString(0.0, y, text, wordSpace=spare / (len(words) - 1))
     elif alignment == TA_RIGHT:
-        canvas.drawString(spare, y, text)
+        draw_string(canvas, spare, y, text)
     elif alignment == TA_CENTER:
-        canvas.drawString(spare / 2, y, text)
+        draw_string(canvas, spare / 2, y, text)
     else:
-        canvas.drawString(0.0, y, text)
+        draw_string(canvas, 0.0, y, text)
 
 
 def plain_text(text: str, style: ParagraphStyle) -> Flowable:

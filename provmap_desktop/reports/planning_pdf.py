@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 from sqlalchemy.orm import Session
@@ -19,6 +18,7 @@ from ..services.planning import Plan, build_plan
 from ..services.planning import text as plan_text
 from . import base
 from .headings import keep_headings_with_next
+from .markup import escape
 
 
 def _section(section: plan_text.Section) -> list[Flowable]:

@@ -12,7 +12,6 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
@@ -26,6 +25,7 @@ from ..services.formatting import format_date, format_money, round_money
 from ..services.pupil_costing import PupilCosting, pupil_costing
 from . import base
 from .costed_pdf import total_row_style
+from .markup import escape
 
 
 def threshold_bar(total: Decimal, threshold: Decimal, width: float = 440) -> Drawing:

@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 from sqlalchemy import select
@@ -27,6 +26,7 @@ from ..services.cost_records import ZERO, Totals
 from ..services.costing import DEFAULT_THRESHOLD, cost_map
 from ..services.formatting import format_date, format_money, round_money
 from . import base, page
+from .markup import escape
 from .profile_pdf import frequency
 
 TITLE = "Individual provision map"

@@ -15,7 +15,16 @@ from __future__ import annotations
 
 import re
 
-from stdnum.gb import upn as _upn
+
+def check_letter(body: str) -> str:
+    """The check letter for a UPN's last 12 characters.
+
+    python-stdnum is imported here, when a number is checked or made: reading a school
+    for a report never needs it.
+    """
+    from stdnum.gb import upn as stdnum_upn
+
+    return str(stdnum_upn.calc_check_digit(body))
 
 
 class UpnError(ValueError):
@@ -107,7 +116,7 @@ def clean_upn(value: str) -> str:
             f"UPN {text} is not in the right form (a letter, 11 digits, then a digit or, "
             "for a temporary UPN, a letter; never I, O or S)."
         )
-    expected = _upn.calc_check_digit(text[1:])
+    expected = check_letter(text[1:])
     if text[0] != expected:
         raise UpnError(f"UPN {text} has the wrong check letter: it should start with {expected}.")
     return text
@@ -141,4 +150,4 @@ def upn_warning(value: str) -> str | None:
 def make_upn(la_number: str, establishment: str, year: int, serial: int) -> str:
     """Build a valid permanent UPN from its parts (used by the demo school and tests)."""
     body = f"{int(la_number):03d}{int(establishment):04d}{year % 100:02d}{serial:03d}"
-    return f"{_upn.calc_check_digit(body)}{body}"
+    return f"{check_letter(body)}{body}"
