@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from provmap_desktop.cli import main
+from provmap_desktop.storage import migrate
 
 from .schools.templates import copy_school
 
@@ -101,7 +102,7 @@ def test_a_server_school_comes_back_down_to_a_new_file(
     # The laptop copy is a whole ProvMap file: the command's own check passes on it.
     code, out, _err = run(capsys, "--db", str(target), "check")
     assert code == 0
-    assert "schema 4" in out
+    assert f"schema {migrate.SCHEMA_VERSION}" in out
     assert "integrity check: ok" in out
 
 
@@ -155,7 +156,7 @@ def test_commands_run_on_a_server_address(
 ) -> None:
     code, out, err = run(capsys, "--db", pg_demo, "check")
     assert (code, err) == (0, "")
-    assert "schema 4 (revision 0004)" in out
+    assert f"schema {migrate.SCHEMA_VERSION} (revision {migrate.HEAD_REVISION})" in out
 
     out_file = tmp_path / "school.json"
     code, out, err = run(capsys, "--db", pg_demo, "export", "json", "--out", str(out_file))

@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
-from stdnum.gb import upn as _upn
 
 from ..models import (
     CustomFieldValue,
@@ -91,6 +90,8 @@ def temporary_upn(session: Session, year: int) -> str:
     the LA number in the school's settings with 0000. Raises ``DomainError`` when
     neither is known.
     """
+    from stdnum.gb import upn as _upn  # only when a number is made: reports never load it
+
     upns = set(session.scalars(select(Pupil.upn)))
     prefixes: dict[str, int] = {}
     for number in upns:

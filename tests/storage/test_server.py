@@ -11,7 +11,13 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.pool import NullPool
 
 from provmap_desktop.models import Base, Pupil
-from provmap_desktop.storage import NewerSchemaError, NotProvMapError, StorageError, open_database
+from provmap_desktop.storage import (
+    NewerSchemaError,
+    NotProvMapError,
+    StorageError,
+    migrate,
+    open_database,
+)
 from provmap_desktop.storage.server import (
     ServerAddressError,
     database_argument,
@@ -30,7 +36,7 @@ def test_a_bare_database_gets_the_whole_schema_from_the_migrations(pg_bare: str)
         assert db.is_server
         assert db.path is None
         assert db.lock is None
-        assert db.schema_version() == 4
+        assert db.schema_version() == migrate.SCHEMA_VERSION
         assert db.is_empty()
         with db.engine.connect() as conn:
             found = inspect(conn)
@@ -40,7 +46,10 @@ def test_a_bare_database_gets_the_whole_schema_from_the_migrations(pg_bare: str)
             for table in Base.metadata.sorted_tables:
                 columns = {c["name"]: c["nullable"] for c in found.get_columns(table.name)}
                 assert columns == {c.name: c.nullable for c in table.columns}, table.name
-            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0004"
+            assert (
+                conn.scalar(text("SELECT version_num FROM alembic_version"))
+                == migrate.HEAD_REVISION
+            )
     finally:
         db.close()
 
@@ -61,7 +70,7 @@ def test_the_migrations_run_in_order_from_the_first_revision(pg_bare: str) -> No
         engine.dispose()
     db = open_database(pg_bare, create=False)  # upgrades 0001 -> 0004 in one go
     try:
-        assert db.schema_version() == 4
+        assert db.schema_version() == migrate.SCHEMA_VERSION
         with db.engine.connect() as conn:
             assert "learning_plans" in inspect(conn).get_table_names()
             assert "intervention_minutes" in {c["name"] for c in inspect(conn).get_columns("staff")}
@@ -221,7 +230,7 @@ def test_a_server_that_wants_a_password_is_asked_at_the_prompt(
 
     db = open_database(password_role, ask_password=prompt)
     try:
-        assert db.schema_version() == 4
+        assert db.schema_version() == migrate.SCHEMA_VERSION
         assert "correct horse" not in db.location
     finally:
         db.close()
