@@ -314,3 +314,34 @@ def test_the_sencos_login_is_offered_every_screen_and_command(
     window.show_screen("settings")
     assert window.current_screen() is window.screens["settings"]
     _close(window, db)
+
+
+def test_staff_read_a_groups_details_but_cannot_change_them(
+    staff_window, qtbot, school_url: str
+) -> None:
+    from provmap_desktop.models import ProvisionGroup
+    from provmap_desktop.views.map.group_dialog import GroupDialog
+
+    window = staff_window
+    owner = create_engine(school_url)
+    with owner.connect() as conn:
+        group_id, name = conn.execute(select(ProvisionGroup.id, ProvisionGroup.name)).one()
+    dialog = GroupDialog(window.ctx, group_id, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.message.text() == STAFF_REASON
+    assert dialog.name_edit.text() == "PT group A"
+    assert dialog.name_edit.isReadOnly()
+    assert dialog.start_edit.isReadOnly()
+    assert dialog.start_edit.toolTip() == STAFF_REASON
+    assert not dialog.staff_combo.isEnabled()
+    assert not any(box.isEnabled() for box in dialog.day_boxes)
+    # Typed over anyway: nothing changes, on screen or on the server.
+    dialog.name_edit.setFocus()
+    qtbot.keyClicks(dialog.name_edit, "XYZ")
+    dialog.name_edit.editingFinished.emit()
+    assert dialog.name_edit.text() == "PT group A"
+    with owner.connect() as conn:
+        assert conn.scalar(select(ProvisionGroup.name)) == name == "PT group A"
+    owner.dispose()
+    dialog.close()
