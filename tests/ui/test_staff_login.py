@@ -71,6 +71,9 @@ def test_the_map_is_read_only_for_staff_and_says_why(staff_window, school_url: s
     screen = staff_window.screens["map"]
     assert screen.read_only_note.isVisibleTo(staff_window)
     assert screen.read_only_note.text() == STAFF_REASON
+    # One line of words above the map, not a band that pushes the map down.
+    lines = screen.read_only_note.height() / screen.read_only_note.fontMetrics().lineSpacing()
+    assert lines < 3
     for button in (
         screen.filter_bar.allocate_button,
         screen.panel.end_button,
