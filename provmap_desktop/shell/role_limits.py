@@ -32,11 +32,13 @@ def offer_by_role(window: MainWindow, ctx: AppContext) -> None:
     """Offer the window's menu commands as ``ctx``'s login may use them."""
     why_not_edit = ctx.permissions.why_not_edit
     screens = window.screens
+    # A command that opens a screen not shown says so; one that writes, why it may not.
+    reasons = {id(action): why_not_edit for action in window.map_writing_actions}
     for key, action in window.screen_actions:
-        offer(action, "" if key in screens else not_for_this_login(key))
-    for action in window.map_writing_actions:
-        if action.isEnabled():  # a screen it opens may have disabled it already
-            offer(action, why_not_edit)
+        if key not in screens:
+            reasons[id(action)] = not_for_this_login(key)
+    for action in (*window.map_writing_actions, *(a for _key, a in window.screen_actions)):
+        offer(action, reasons.get(id(action), ""))
     # The pupil search box finds pupils in the map's tray where Pupils is not shown.
     search = window.period_bar.search
     if "pupils" not in screens:

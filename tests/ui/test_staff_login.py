@@ -348,3 +348,24 @@ def test_staff_read_a_groups_details_but_cannot_change_them(
         assert conn.scalar(select(ProvisionGroup.name)) == name == "PT group A"
     owner.dispose()
     dialog.close()
+
+
+def test_opening_the_sencos_login_after_a_staffs_offers_everything_again(
+    staff_window, school_url: str, tmp_path
+) -> None:
+    window = staff_window
+    assert not _menu_action(window, "File", "Import a provision map…").isEnabled()
+    senco = _database(school_url, "provmap_senco", tmp_path / "senco")
+    window.load_database(senco)
+    assert _shown_tabs(window) == EVERY_TAB
+    for menu, text in (
+        ("File", "Import a provision map…"),
+        ("File", "Start a new academic year…"),
+        ("Pupil", "New pupil…"),
+        ("View", "Costs"),
+    ):
+        action = _menu_action(window, menu, text)
+        assert action.isEnabled(), text
+        assert action.statusTip() == "", text
+    window.ctx.close()
+    senco.engine.dispose()
