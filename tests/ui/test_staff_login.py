@@ -369,3 +369,34 @@ def test_opening_the_sencos_login_after_a_staffs_offers_everything_again(
         assert action.statusTip() == "", text
     window.ctx.close()
     senco.engine.dispose()
+
+
+@pytest.mark.parametrize("key", ["map", "register"])
+def test_staff_walk_each_screen_by_tab_with_no_access_key_twice(
+    staff_window, qtbot, key: str
+) -> None:
+    from .keywalk import mnemonic_clashes, walk
+
+    staff_window.show_screen(key)
+    qtbot.wait(10)
+    problems = walk(qtbot, staff_window).problems()
+    assert not problems, "\n".join(problems)
+    clashes = mnemonic_clashes(staff_window)
+    assert not clashes, "\n".join(f"Alt+{k.upper()}: {v}" for k, v in clashes.items())
+
+
+def test_staff_walk_a_groups_read_only_details_by_tab(staff_window, qtbot) -> None:
+    from provmap_desktop.models import ProvisionGroup
+    from provmap_desktop.views.map.group_dialog import GroupDialog
+
+    from .keywalk import mnemonic_clashes, walk
+
+    group_id = staff_window.ctx.session.scalar(select(ProvisionGroup.id))
+    dialog = GroupDialog(staff_window.ctx, group_id, staff_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.wait(10)
+    problems = walk(qtbot, dialog).problems()
+    assert not problems, "\n".join(problems)
+    assert not mnemonic_clashes(dialog)
+    dialog.close()
