@@ -400,3 +400,44 @@ def test_staff_walk_a_groups_read_only_details_by_tab(staff_window, qtbot) -> No
     assert not problems, "\n".join(problems)
     assert not mnemonic_clashes(dialog)
     dialog.close()
+
+
+def test_staff_are_not_offered_the_demo_or_a_new_school_on_an_empty_database(
+    qtbot, pg_server_url: str, monkeypatch
+) -> None:
+    """A server database made and granted, but with no school in it yet."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from provmap_desktop import app
+    from provmap_desktop.models import SchoolSettings
+    from provmap_desktop.shell.first_start import FirstStartDialog
+
+    from ..pg_schools import fresh_database
+
+    url = fresh_database(pg_server_url, f"gui_empty_{uuid.uuid4().hex[:10]}")
+    assert main(["--db", url, "grant-roles"]) == EXIT_OK
+    name = f"staff_{uuid.uuid4().hex[:8]}"
+    admin = admin_engine(url)
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE ROLE {name} LOGIN IN ROLE provmap_staff"))
+    admin.dispose()
+    staff_url = make_url(url).set(username=name).render_as_string(hide_password=False)
+    said: list[str] = []
+    monkeypatch.setattr(
+        app.QMessageBox, "information", lambda _parent, _title, text: said.append(text)
+    )
+
+    def offered(_dialog: object) -> int:
+        raise AssertionError("the demo and a new school were offered to a staff login")
+
+    monkeypatch.setattr(FirstStartDialog, "exec", offered)
+    assert app._choose_on_server(staff_url, TODAY) is None
+    assert said == [
+        "This database has no school in it yet, and your login may not set one up: ask "
+        "the SENCO to open it with their login first. Nothing was changed. " + STAFF_REASON
+    ]
+    owner = create_engine(url)
+    with owner.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(SchoolSettings)) == 0
+    owner.dispose()
