@@ -88,6 +88,19 @@ def test_the_map_is_read_only_for_staff_and_says_why(staff_window, school_url: s
     model = screen.model
     cells = [model.index(r, c) for r in range(model.rowCount()) for c in range(model.columnCount())]
     assert not any(model.flags(i) & Qt.ItemFlag.ItemIsDropEnabled for i in cells)
+    # Nor is a "+ new group" place drawn under a cell's groups.
+    from provmap_desktop.views.map.chips import CELL_ROLE, layout_cell
+
+    view = screen.view
+    metrics = view.fontMetrics()
+    drawn = [
+        placed.kind
+        for i in cells
+        if i.data(CELL_ROLE) is not None and i.data(CELL_ROLE).groups
+        for placed in layout_cell(view.visualRect(i), i.data(CELL_ROLE), metrics)
+    ]
+    assert "chip" in drawn
+    assert "new_group" not in drawn
     owner = create_engine(school_url)
     with owner.connect() as conn:
         pupil_ids = list(conn.scalars(select(Pupil.id)))
