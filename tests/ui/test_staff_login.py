@@ -454,3 +454,13 @@ def test_staff_are_not_offered_the_demo_or_a_new_school_on_an_empty_database(
     with owner.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(SchoolSettings)) == 0
     owner.dispose()
+
+
+def test_staff_are_not_shown_a_new_schools_checklist(staff_window) -> None:
+    from provmap_desktop.shell.setup_checklist import is_pending, mark_new_school
+
+    window = staff_window
+    mark_new_school(window.database.location)  # as if the SENCO had just set it up here
+    assert is_pending(window.database.location)
+    window.setup_checklist.refresh()
+    assert not window.setup_checklist.isVisibleTo(window)
