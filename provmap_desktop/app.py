@@ -21,6 +21,7 @@ from .storage import (
     open_database,
 )
 from .storage.backup import restore_database
+from .storage.roles import permissions
 from .storage.server import database_argument, is_server_address
 
 
@@ -88,6 +89,13 @@ def _create_school(path: Path | str, choice) -> Database:  # type: ignore[no-unt
     return database
 
 
+#: Said to a login that may not set a school up when the server's database has none.
+NO_SCHOOL_YET = (
+    "This database has no school in it yet, and your login may not set one up: "
+    "ask the SENCO to open it with their login first. Nothing was changed."
+)
+
+
 def choose_database(args: argparse.Namespace, today: dt.date) -> Database | None:
     """The database to show, or ``None`` when the user closes the first-start dialog.
 
@@ -130,7 +138,13 @@ def _choose_on_server(address: str, today: dt.date) -> Database | None:
     database = open_database(address, ask_password=ask_server_password)
     if not database.is_empty():
         return database
+    with database.engine.connect() as conn:
+        why_not = permissions(conn).why_not_edit
     database.close()
+    if why_not:
+        # A member of staff cannot make the demo or a new school here: say so, not offer.
+        QMessageBox.information(None, APP_NAME, f"{NO_SCHOOL_YET} {why_not}")
+        return None
     while True:
         dialog = FirstStartDialog(problem=None)
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -26,6 +26,7 @@ from ..ui.speech import announce
 from .file_actions import FileActions
 from .help import costing_help, show_about
 from .menus import build_menus, wire_undo
+from .role_limits import offer_by_role
 from .screen_tabs import ScreenMap, ScreenTabs
 from .setup_checklist import SetupChecklist
 from .status_strip import StatusStrip, risky_place_banner
@@ -39,6 +40,10 @@ class MainWindow(FileActions, StatusStrip, ScreenTabs):
     redo_action: QAction
     reports_menu: QMenu
     print_action: QAction
+    #: Commands that change the map: disabled, saying why, for a login that may not.
+    map_writing_actions: list[QAction]
+    #: Commands that open a screen (by its key): disabled where the screen is not shown.
+    screen_actions: list[tuple[str, QAction]]
 
     def __init__(self, database: Database, *, today: dt.date | None = None) -> None:
         super().__init__()
@@ -78,13 +83,14 @@ class MainWindow(FileActions, StatusStrip, ScreenTabs):
         self.offer_file_copies(database)
         wire_undo(self, ctx)
         self._build_central(database, ctx)
+        offer_by_role(self, ctx)
         ctx.navigate_requested.connect(self.show_screen)
         ctx.data_changed.connect(lambda _kinds: self._refresh_status())
         ctx.edit_refused.connect(self.say_refused)
         ctx.period_changed.connect(self._refresh_status)
         self._select_starting_period()
         last = self.settings.value("last_screen", "map")
-        self.show_screen(str(last))
+        self.show_screen(str(last), say_why=False)
         self.tabs.currentChanged.connect(self._tab_opened)
         self._refresh_status()
 
@@ -145,12 +151,29 @@ class MainWindow(FileActions, StatusStrip, ScreenTabs):
         self.period_bar.search.selectAll()
 
     def _search_pupils(self, text: str, *, focus: bool = True) -> None:
-        """Show the pupils found; ``focus`` False keeps the typing in the search box."""
+        """Show the pupils found; ``focus`` False keeps the typing in the search box.
+
+        Where the Pupils screen is not shown (a member of staff's login), the pupils
+        are found in the map's tray instead: their names are on the map already.
+        """
+        if "pupils" not in self.screens:
+            self._search_tray(text, focus=focus)
+            return
         self.show_screen("pupils")
         screen = self.screens.get("pupils")
         search = getattr(screen, "search_for", None)
         if callable(search):
             search(text, focus=focus)
+
+    def _search_tray(self, text: str, *, focus: bool) -> None:
+        """Find pupils in the map's tray: its search box takes the words typed."""
+        self.show_screen("map")
+        tray = getattr(self.screens["map"], "tray", None)
+        if tray is None:
+            return
+        tray.search.setText(text)
+        if focus:
+            tray.list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- pupil and reports menus ---------------------------------------------------
 
@@ -182,7 +205,7 @@ class MainWindow(FileActions, StatusStrip, ScreenTabs):
         someone asks for a report.
         """
         self.reports_menu.clear()
-        if self.ctx is None:
+        if self.ctx is None or "reports" not in self.screens:
             return
         screen = self.screens["reports"]
         for button in screen.findChildren(QPushButton):

@@ -41,6 +41,7 @@ def build_menus(window: MainWindow) -> None:
     _edit_and_pupil_menus(window, bar)
     # Filled from the Reports screen's buttons, so each report is also here.
     window.reports_menu = bar.addMenu("Reports")
+    window.screen_actions.append(("reports", window.reports_menu.menuAction()))
     window.reports_menu.aboutToShow.connect(window.fill_reports_menu)
     _view_and_help_menus(window, bar)
     # F10 opens the menu bar on its first menu, as on Windows and GNOME; Qt leaves it to
@@ -62,8 +63,12 @@ def _file_menu(window: MainWindow, bar: QMenuBar) -> None:
         add_command(file_menu, "&Automatic backups…", window.show_backups),
     ]
     file_menu.addSeparator()
-    add_command(file_menu, "Import a provision &map…", window.import_map)
-    add_command(file_menu, "Start a new academic &year…", window.start_new_year)
+    # Both change the map: disabled, with the reason, for a login that may not
+    # (``role_limits.offer_by_role``).
+    window.map_writing_actions = [
+        add_command(file_menu, "Import a provision &map…", window.import_map),
+        add_command(file_menu, "Start a new academic &year…", window.start_new_year),
+    ]
     file_menu.addSeparator()
     window.print_action = add_command(file_menu, "&Print…", window.print_screen, "Ctrl+P")
     window.print_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -82,17 +87,25 @@ def _edit_and_pupil_menus(window: MainWindow, bar: QMenuBar) -> None:
 
     # No access letter: every free letter is taken by some screen (F10 reaches them).
     pupil_menu = bar.addMenu("Pupil")
-    add_command(pupil_menu, "&New pupil…", window.new_pupil)
+    pupil_menu.setToolTipsVisible(True)
+    new_pupil = add_command(pupil_menu, "&New pupil…", window.new_pupil)
+    window.map_writing_actions.append(new_pupil)
     pupil_menu.addAction(find)
-    add_command(pupil_menu, "&Print profile…", window.print_profile)
-    add_command(pupil_menu, "&Evidence pack (PDF)…", window.evidence_pack)
+    # Each opens a screen; offered only where that screen is (``role_limits``).
+    window.screen_actions = [
+        ("pupils", new_pupil),
+        ("pupils", add_command(pupil_menu, "&Print profile…", window.print_profile)),
+        ("reports", add_command(pupil_menu, "&Evidence pack (PDF)…", window.evidence_pack)),
+    ]
 
 
 def _view_and_help_menus(window: MainWindow, bar: QMenuBar) -> None:
     """View (one command per screen, Ctrl+1 onwards) and Help."""
     view_menu = bar.addMenu("&View")
+    view_menu.setToolTipsVisible(True)
     for number, spec in enumerate(SCREENS, start=1):
-        add_command(view_menu, spec.title, _shows(window, spec.key), f"Ctrl+{number}")
+        shows = add_command(view_menu, spec.title, _shows(window, spec.key), f"Ctrl+{number}")
+        window.screen_actions.append((spec.key, shows))
     view_menu.addSeparator()
     # Someone else may be working on the same database: show what they have saved.
     add_command(view_menu, "Reload what is saved", window.reload_data, "F5")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
+from ..storage.roles import Permissions
 from ..ui.context import AppContext
 
 
@@ -77,19 +78,37 @@ class ScreenSpec:
     #: The screen fills itself when the period is chosen, not when it is built: built
     #: later (when first opened), it is loaded at once for the period already chosen.
     load_on_build: bool = False
+    #: Open to a login that may read the map and record delivery but not change the
+    #: map (``provmap_staff`` on a server); every other screen only edits, or shows what
+    #: such a login has no need to see, and is hidden from it.
+    for_staff: bool = False
 
 
 SCREENS: tuple[ScreenSpec, ...] = (
-    ScreenSpec("map", "Provision map", _map, load_on_build=True),
+    ScreenSpec("map", "Provision map", _map, load_on_build=True, for_staff=True),
     ScreenSpec("pupils", "Pupils", _pupils),
     ScreenSpec("provisions", "Provisions", _provisions),
-    ScreenSpec("register", "Register", _register),
+    ScreenSpec("register", "Register", _register, for_staff=True),
     ScreenSpec("reviews", "Reviews", _reviews),
     ScreenSpec("costs", "Costs", _costs),
     ScreenSpec("planning", "Planning", _planning),
     ScreenSpec("reports", "Reports", _reports),
     ScreenSpec("settings", "Settings", _settings),
 )
+
+
+def screens_allowed(permissions: Permissions) -> frozenset[str]:
+    """The keys of the screens a login with ``permissions`` is shown.
+
+    A login that may change the map sees every screen. One that may not sees the map
+    (read-only) and, if it may record delivery, the register: nothing else.
+    """
+    if permissions.may_edit_map:
+        return frozenset(spec.key for spec in SCREENS)
+    allowed = {spec.key for spec in SCREENS if spec.for_staff}
+    if not permissions.may_record_delivery:
+        allowed.discard("register")
+    return frozenset(allowed)
 
 
 def build_screen(spec: ScreenSpec, ctx: AppContext) -> QWidget:

@@ -118,7 +118,8 @@ class SetupChecklist(QFrame):
 
     def refresh(self) -> None:
         """Tick what is done; hide for good once everything is."""
-        if not is_pending(self.path):
+        # A login that may not change the map has none of these steps to take.
+        if not is_pending(self.path) or not self.ctx.permissions.may_edit_map:
             self.setVisible(False)
             return
         steps = self.steps()

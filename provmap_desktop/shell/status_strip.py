@@ -22,6 +22,7 @@ from ..storage.places import place_warning
 from ..ui.context import AppContext
 from ..ui.link_strip import LinkStrip
 from ..ui.speech import ValueLabel
+from .screen_tabs import ScreenMap
 
 
 def risky_place_banner(database: Database) -> QLabel:
@@ -88,6 +89,7 @@ class StatusStrip(QMainWindow):
     database: Database
     today: dt.date
     attention_items: list[attention.Attention]
+    screens: ScreenMap
 
     def _build_status_strip(self, open_link: Callable[[str], None]) -> None:
         """Put the attention links and the file name in the status bar.
@@ -136,6 +138,11 @@ class StatusStrip(QMainWindow):
         """Reviews due, Section F gaps, groups below amber, pupils over the threshold."""
         if self.ctx is None:
             return
-        items = attention.attention_items(self.ctx.session, self.today)
+        # Only what this login can open: a member of staff is not shown reviews or costs.
+        items = [
+            item
+            for item in attention.attention_items(self.ctx.session, self.today)
+            if item.screen in self.screens
+        ]
         self.attention_items = items
         self.attention_label.setText(attention.attention_html(items))

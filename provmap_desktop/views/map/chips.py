@@ -69,6 +69,8 @@ class GroupBlock:
 class CellContent:
     groups: tuple[GroupBlock, ...] = ()
     cost_text: str = ""  # shown in the cost view
+    #: The "+ new group" place to drop on: not drawn where the map cannot be changed.
+    new_group_zone: bool = True
 
     @property
     def pupil_count(self) -> int:
@@ -122,7 +124,7 @@ def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> lis
             x += chip_width + CHIP_GAP
         if block.chips:
             y += row_height + LINE_GAP
-    if content.groups:
+    if content.groups and content.new_group_zone:
         # Below the groups, a place to drop a chip to start a group like its own.
         text = fitting(NEW_GROUP_FORMS, metrics, width - 2 * CHIP_PAD)
         zone = QRect(x0, y + LINE_GAP, width, line_height + 2)

@@ -262,7 +262,7 @@ class MapGridModel(QAbstractTableModel):
             cost = self.cell_costs.get((row.provision_id, year_group_id))
             if cost is not None:
                 cost_text = format_money(cost)
-        return CellContent(blocks, cost_text)
+        return CellContent(blocks, cost_text, new_group_zone=self.takes_drops)
 
     def _row_total_data(self, row: MapRow, role: int) -> Any:
         """The totals column of a provision's row: its pupils, hours and cost if shown."""

@@ -40,6 +40,7 @@ from ...ui.context import AppContext
 from ...ui.date_field import DateField, qdate
 from ...ui.edits import DomainEdit, EditRefused, SavedCommand, perform
 from ...ui.entity_table import Column, EntityTableModel
+from ...ui.read_only import make_read_only
 from ...ui.speech import ValueLabel
 from .edits import KIND, group_start_edit
 
@@ -73,6 +74,11 @@ class GroupDialog(QDialog):
         form = self._build_form(days)
         members = self._build_members()
         self._lay_out(form, members)
+        # A login that may not change the map reads the group's details, and is told why.
+        why = ctx.permissions.why_not_edit
+        if why:
+            make_read_only(self, why)
+            self.message.setText(why)
 
     def _build_name_and_staff(self, group: ProvisionGroup) -> None:
         """Make the group name field and the member-of-staff choice."""
@@ -319,6 +325,11 @@ class GroupDialog(QDialog):
 
     def _perform(self, command: SavedCommand) -> None:
         """Run an edit, showing its refusal, if any, in the message line."""
+        why = self.ctx.permissions.why_not_edit
+        if why:  # a value changed anyway (a calendar pop-up, say): say why, show the saved
+            self.message.setText(why)
+            self._show_dates()
+            return
         try:
             perform(self.ctx, command)
             self.message.setText("")

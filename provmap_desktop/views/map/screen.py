@@ -92,7 +92,8 @@ class MapScreen(QWidget):
         splitter.setSizes([190, 1000, 260])
         layout = self.main_layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(splitter)
+        # The map takes every spare line: a note above it is only as tall as its words.
+        layout.addWidget(splitter, 1)
         self._add_actions()
         self._apply_permissions()
 
