@@ -124,8 +124,10 @@ class WrittenVersions:
     def _flushed(self, session: Session, _context: UOWTransaction) -> None:
         for row in (*session.new, *session.dirty):
             version = getattr(row, ROW_VERSION, None)
-            identity = inspect(row).identity
-            if isinstance(version, int) and identity is not None and len(identity) == 1:
+            # A row inserted in this flush has no identity yet (it is given one after
+            # this event), but its primary key is already filled in.
+            identity = inspect(row).mapper.primary_key_from_instance(row)
+            if isinstance(version, int) and len(identity) == 1 and identity[0] is not None:
                 self._pending[(type(row), identity[0])] = version
         for row in session.deleted:
             identity = inspect(row).identity

@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..services.calendar import academic_year_for
 from ..services.formatting import format_date
-from .change import Change, Changed, DomainError, Kind, Reversible, Steps, set_field
+from .change import Change, Changed, DomainError, Kind, Reversible, RowKey, Steps, set_field
 from .group_fields import GROUP_RULES, checked_name
 
 GROUP_COLUMNS = (
@@ -85,6 +85,10 @@ class GroupAdded(Change):
     @property
     def changed(self) -> Changed:  # type: ignore[override]
         return groups_changed([self.group_id])
+
+    def touched(self) -> Sequence[RowKey]:
+        slots: list[RowKey] = [(GroupSlot, values["id"]) for values in self.slots]
+        return [(ProvisionGroup, self.group_id), *slots]
 
     def undo(self, session: Session) -> None:
         group = session.get(ProvisionGroup, self.group_id)
@@ -189,16 +193,27 @@ def set_days(
     before = sorted((s.weekday, s.start_time) for s in group.slots)
     after = sorted((day, start_time) for day in set(weekdays))
 
+    made: list[RowKey] = []
+
     def put(slots: list[tuple[int, dt.time | None]]) -> None:
         """Replace the group's slots with ``slots``."""
         target = get_group(session, group_id)
+        made.extend((GroupSlot, slot.id) for slot in target.slots)
         target.slots.clear()
         session.flush()
         target.slots.extend(GroupSlot(weekday=d, start_time=t) for d, t in slots)
         session.flush()
+        made.extend((GroupSlot, slot.id) for slot in target.slots)
 
     put(after)
-    return Reversible(lambda _s: put(before), lambda _s: put(after), groups_changed([group_id]))
+    # Every slot row the edit and its undos have deleted or made: the one left by the
+    # last run must be as this session saved it (the deleted ones, still gone).
+    return Reversible(
+        lambda _s: put(before),
+        lambda _s: put(after),
+        groups_changed([group_id]),
+        rows_with=lambda: list(dict.fromkeys(made)),
+    )
 
 
 # -- dates ------------------------------------------------------------------------------
@@ -217,6 +232,10 @@ class StartMoved(Change):
     @property
     def changed(self) -> Changed:  # type: ignore[override]
         return groups_changed([self.group_id])
+
+    def touched(self) -> Sequence[RowKey]:
+        moved: list[RowKey] = [(GroupMembership, m) for m, _join in self.moved_joins]
+        return [(ProvisionGroup, self.group_id), *moved]
 
     def undo(self, session: Session) -> None:
         get_group(session, self.group_id).start_date = self.old_start
