@@ -111,12 +111,28 @@ def check_versions(
             raise StaleEdit(table, action=action)
 
 
+#: Where a session keeps its ``WrittenVersions`` (in ``Session.info``).
+_WRITTEN = "provmap_written_versions"
+
+
+def note_written(session: Session, versions: Mapping[RowKey, int | None]) -> None:
+    """Record rows a bulk statement wrote, which no flush reports (None: deleted).
+
+    Kept like a flush's rows: saved with the commit, dropped by a rollback. Nothing is
+    kept for a session no one checks undos on (the command line, the demo build).
+    """
+    written = session.info.get(_WRITTEN)
+    if isinstance(written, WrittenVersions):
+        written._pending.update(versions)
+
+
 class WrittenVersions:
     """The version each row had when this session last saved it (committed flushes)."""
 
     def __init__(self, session: Session) -> None:
         self.versions: dict[RowKey, int | None] = {}
         self._pending: dict[RowKey, int | None] = {}
+        session.info[_WRITTEN] = self
         event.listen(session, "after_flush", self._flushed)
         event.listen(session, "after_commit", self._committed)
         event.listen(session, "after_soft_rollback", self._rolled_back)

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ..models import DeliverySession, GroupMembership, ProvisionGroup, SessionAttendance, Staff
@@ -23,6 +23,7 @@ from ..models.vocab import CancelReason, SessionStatus
 from ..services.calendar import SchoolCalendar, calendar_for_year
 from ..services.planned_sessions import group_label
 from .change import Change, Changed, DomainError, RowKey
+from .concurrency import note_written
 from .delivery import DELIVERY
 
 
@@ -176,11 +177,13 @@ class SessionsRecorded(Change):
             session.flush()
 
     def redo(self, session: Session) -> None:
-        """Write the records again, with the same ids."""
-        session.add_all(DeliverySession(**row) for row in self.sessions)
-        session.flush()
-        session.add_all(SessionAttendance(**row) for row in self.attendance)
-        session.flush()
+        """Write the records again, with the same ids, each at its first version."""
+        # One bulk statement each: a term's records are thousands of rows.
+        if self.sessions:
+            session.execute(insert(DeliverySession), self.sessions)
+        if self.attendance:
+            session.execute(insert(SessionAttendance), self.attendance)
+        note_written(session, dict.fromkeys(self.touched(), 1))
 
 
 def record_past_sessions(session: Session, records: Sequence[PastSession]) -> SessionsRecorded:

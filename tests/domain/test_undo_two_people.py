@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from provmap_desktop.domain import delivery, groups, memberships, moves, plans
 from provmap_desktop.domain.change import Change
 from provmap_desktop.domain.concurrency import StaleEdit, WrittenVersions
+from provmap_desktop.domain.delivery_history import PastSession, record_past_sessions
 from provmap_desktop.models import (
     DeliverySession,
     GroupMembership,
@@ -234,6 +235,38 @@ def test_undo_of_a_session_nobody_else_touched_clears_it(people) -> None:
     assert _register(check) == []
     with Session(check) as fresh:
         assert fresh.scalars(select(SessionAttendance)).all() == []
+
+
+def _import_eves_session(senco: Session) -> tuple[int, Change]:
+    """Eve's session on ``WEDNESDAY`` written as a past record (as an import does)."""
+    support = _group_of(senco, "1:1 TA support")
+    groups.set_days(senco, support, [WEDNESDAY.weekday()], None)
+    senco.commit()
+    at = dt.datetime(2026, 9, 9, 15, 30)
+    change = record_past_sessions(senco, [PastSession(support, WEDNESDAY, at)])
+    senco.commit()
+    return support, change
+
+
+def test_undo_of_past_records_the_ta_has_since_marked_is_refused(people) -> None:
+    senco, assistant, check = people
+    written = WrittenVersions(senco)
+    support, change = _import_eves_session(senco)
+    eve = _eve(assistant)
+    delivery.set_attendance(assistant, support, WEDNESDAY, eve, False, reason="Trip", today=TODAY)
+    assistant.commit()
+
+    _refused(senco, written, change, "session")
+    assert _register(check) == [("delivered", eve, False, "Trip")]
+
+
+def test_undo_of_past_records_nobody_else_touched_takes_them_out(people) -> None:
+    senco, _assistant, check = people
+    written = WrittenVersions(senco)
+    _support, change = _import_eves_session(senco)
+    assert _register(check) == [("delivered", _eve(senco), True, "")]
+    _undo(senco, written, change)
+    assert _register(check) == []
 
 
 # -- a plan edit ------------------------------------------------------------------------
