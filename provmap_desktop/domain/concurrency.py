@@ -9,6 +9,12 @@ committed) must still be the ones in the database, or someone else has changed t
 since and the undo would overwrite their work. Comparing with the session's own last
 write, not with what the edit itself left, lets one's own later edits (and their
 undos) come between an edit and its undo.
+
+Every ``Change`` whose undo writes rows names them (``Change.touched``), rows it
+inserted included: ``tests/domain/test_every_change_names_its_rows.py`` fails for one
+that does not. Rows inserted by a flush are recorded at the version they were given;
+rows written by a bulk statement, which no flush reports, are recorded through
+``note_written``.
 """
 
 from __future__ import annotations
