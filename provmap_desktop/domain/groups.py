@@ -193,27 +193,16 @@ def set_days(
     before = sorted((s.weekday, s.start_time) for s in group.slots)
     after = sorted((day, start_time) for day in set(weekdays))
 
-    made: list[RowKey] = []
-
     def put(slots: list[tuple[int, dt.time | None]]) -> None:
         """Replace the group's slots with ``slots``."""
         target = get_group(session, group_id)
-        made.extend((GroupSlot, slot.id) for slot in target.slots)
         target.slots.clear()
         session.flush()
         target.slots.extend(GroupSlot(weekday=d, start_time=t) for d, t in slots)
         session.flush()
-        made.extend((GroupSlot, slot.id) for slot in target.slots)
 
     put(after)
-    # Every slot row the edit and its undos have deleted or made: the one left by the
-    # last run must be as this session saved it (the deleted ones, still gone).
-    return Reversible(
-        lambda _s: put(before),
-        lambda _s: put(after),
-        groups_changed([group_id]),
-        rows_with=lambda: list(dict.fromkeys(made)),
-    )
+    return Reversible(lambda _s: put(before), lambda _s: put(after), groups_changed([group_id]))
 
 
 # -- dates ------------------------------------------------------------------------------
