@@ -212,15 +212,33 @@ def add_again(session: Session, *rows: Any) -> None:
         session.add(row)
 
 
+def _kept_keys(change: RowsAdded | RowsRemoved) -> list[RowKey]:
+    """The keys of ``change.rows``, kept from the first time all were known.
+
+    A row made new again for a redo, or one whose re-adding was rolled back, has no
+    identity for a while; its key (the same id) is still the one to check.
+    """
+    if len(change._keys) != len(change.rows):
+        keys = row_keys(change.rows)
+        if len(keys) == len(change.rows):
+            change._keys = keys
+        else:
+            return keys
+    return change._keys
+
+
 @dataclass
 class RowsAdded(Change):
     """New rows: undo deletes them (last first), redo brings them back with their ids."""
 
     rows: Sequence[Any]
     changed: Changed = dataclasses.field(default_factory=Changed)
+    _keys: list[RowKey] = dataclasses.field(
+        default_factory=list, repr=False, compare=False, kw_only=True
+    )
 
     def touched(self) -> Sequence[RowKey]:
-        return row_keys(self.rows)
+        return _kept_keys(self)
 
     def undo(self, session: Session) -> None:
         for row in reversed(self.rows):
@@ -238,9 +256,12 @@ class RowsRemoved(Change):
 
     rows: Sequence[Any]
     changed: Changed = dataclasses.field(default_factory=Changed)
+    _keys: list[RowKey] = dataclasses.field(
+        default_factory=list, repr=False, compare=False, kw_only=True
+    )
 
     def touched(self) -> Sequence[RowKey]:
-        return row_keys(self.rows)
+        return _kept_keys(self)
 
     def undo(self, session: Session) -> None:
         add_again(session, *self.rows)
@@ -271,6 +292,10 @@ class ChildRowsAdded(RowsAdded):
         """The id of the (first) row added."""
         return int(self.rows[0].id)
 
+    def touched(self) -> Sequence[RowKey]:
+        # ``settle`` only refreshes the parent's lists in this session: it writes nothing.
+        return super().touched()
+
     def undo(self, session: Session) -> None:
         super().undo(session)
         self.settle(session, self.rows)
@@ -285,6 +310,10 @@ class ChildRowsRemoved(RowsRemoved):
     """Rows removed, parents first: undo brings them all back with their ids."""
 
     settle: Settle = _settle_nothing
+
+    def touched(self) -> Sequence[RowKey]:
+        # ``settle`` only refreshes the parent's lists in this session: it writes nothing.
+        return super().touched()
 
     def undo(self, session: Session) -> None:
         # Every row first loses its old identity, so adding a parent back cannot
@@ -330,13 +359,25 @@ class Steps(Change):
         return all(step.is_noop for step in self.steps)
 
 
+def _no_rows() -> Sequence[RowKey]:
+    return ()
+
+
 @dataclass
 class Reversible(Change):
-    """A change given as two functions of the session (for edits with their own record)."""
+    """A change given as two functions of the session (for edits with their own record).
+
+    ``rows_with`` names the versioned rows the last run left changed (as ``touched``);
+    none for an edit of link rows alone, which carry no version.
+    """
 
     undo_with: Callable[[Session], None]
     redo_with: Callable[[Session], None]
     changed: Changed = dataclasses.field(default_factory=Changed)
+    rows_with: Callable[[], Sequence[RowKey]] = _no_rows
+
+    def touched(self) -> Sequence[RowKey]:
+        return self.rows_with()
 
     def undo(self, session: Session) -> None:
         self.undo_with(session)

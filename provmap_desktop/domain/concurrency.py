@@ -9,6 +9,12 @@ committed) must still be the ones in the database, or someone else has changed t
 since and the undo would overwrite their work. Comparing with the session's own last
 write, not with what the edit itself left, lets one's own later edits (and their
 undos) come between an edit and its undo.
+
+Every ``Change`` whose undo writes rows names them (``Change.touched``), rows it
+inserted included: ``tests/domain/test_every_change_names_its_rows.py`` fails for one
+that does not. Rows inserted by a flush are recorded at the version they were given;
+rows written by a bulk statement, which no flush reports, are recorded through
+``note_written``.
 """
 
 from __future__ import annotations
@@ -111,12 +117,28 @@ def check_versions(
             raise StaleEdit(table, action=action)
 
 
+#: Where a session keeps its ``WrittenVersions`` (in ``Session.info``).
+_WRITTEN = "provmap_written_versions"
+
+
+def note_written(session: Session, versions: Mapping[RowKey, int | None]) -> None:
+    """Record rows a bulk statement wrote, which no flush reports (None: deleted).
+
+    Kept like a flush's rows: saved with the commit, dropped by a rollback. Nothing is
+    kept for a session no one checks undos on (the command line, the demo build).
+    """
+    written = session.info.get(_WRITTEN)
+    if isinstance(written, WrittenVersions):
+        written._pending.update(versions)
+
+
 class WrittenVersions:
     """The version each row had when this session last saved it (committed flushes)."""
 
     def __init__(self, session: Session) -> None:
         self.versions: dict[RowKey, int | None] = {}
         self._pending: dict[RowKey, int | None] = {}
+        session.info[_WRITTEN] = self
         event.listen(session, "after_flush", self._flushed)
         event.listen(session, "after_commit", self._committed)
         event.listen(session, "after_soft_rollback", self._rolled_back)
@@ -124,8 +146,10 @@ class WrittenVersions:
     def _flushed(self, session: Session, _context: UOWTransaction) -> None:
         for row in (*session.new, *session.dirty):
             version = getattr(row, ROW_VERSION, None)
-            identity = inspect(row).identity
-            if isinstance(version, int) and identity is not None and len(identity) == 1:
+            # A row inserted in this flush has no identity yet (it is given one after
+            # this event), but its primary key is already filled in.
+            identity = inspect(row).mapper.primary_key_from_instance(row)
+            if isinstance(version, int) and len(identity) == 1 and identity[0] is not None:
                 self._pending[(type(row), identity[0])] = version
         for row in session.deleted:
             identity = inspect(row).identity

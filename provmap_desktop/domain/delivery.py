@@ -10,7 +10,7 @@ record's state before and after, so undo and redo put it back exactly.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -20,7 +20,8 @@ from ..models import DeliverySession, ProvisionGroup, SessionAttendance
 from ..models.vocab import CancelReason, SessionStatus
 from ..services.calendar import calendar_for_year
 from ..services.planned_sessions import group_label
-from .change import Change, Changed, DomainError, Kind
+from .change import Change, Changed, DomainError, Kind, RowKey
+from .concurrency import StaleEdit
 
 DELIVERY = Changed.of(Kind.DELIVERY)
 
@@ -248,12 +249,37 @@ class RecordChange(Change):
     before: RecordState | None
     after: RecordState | None
     changed: Changed = field(default_factory=lambda: DELIVERY)
+    #: Every record and attendance row a run of this edit has left (ids change when a
+    #: record is cleared and made again), so an undo finds them as this session saved them.
+    rows: list[RowKey] = field(default_factory=list, compare=False)
+
+    def touched(self) -> Sequence[RowKey]:
+        return self.rows
+
+    def _put(
+        self,
+        session: Session,
+        left: RecordState | None,
+        wanted: RecordState | None,
+        action: str,
+    ) -> None:
+        """From the record as this edit ``left`` it to ``wanted``.
+
+        A record someone else made for the day since (another id, or one where this edit
+        left none) is theirs: it is not overwritten.
+        """
+        found = find_record(session, self.group_id, self.day)
+        if (found.id if found else None) != (left.id if left else None):
+            raise StaleEdit(DeliverySession.__tablename__, action=action)
+        restore_record(session, self.group_id, self.day, wanted)
+        now = record_rows(session, self.group_id, self.day)
+        self.rows = list(dict.fromkeys([*self.rows, *now]))
 
     def undo(self, session: Session) -> None:
-        restore_record(session, self.group_id, self.day, self.before)
+        self._put(session, self.after, self.before, "undone")
 
     def redo(self, session: Session) -> None:
-        restore_record(session, self.group_id, self.day, self.after)
+        self._put(session, self.before, self.after, "redone")
 
     @property
     def is_noop(self) -> bool:
@@ -264,4 +290,17 @@ def _made(
     session: Session, group_id: int, day: dt.date, before: RecordState | None
 ) -> RecordChange:
     """The change from ``before`` to the record as it is now."""
-    return RecordChange(group_id, day, before, record_state(session, group_id, day))
+    change = RecordChange(group_id, day, before, record_state(session, group_id, day))
+    change.rows = record_rows(session, group_id, day)
+    if before is not None and before.id != (change.after.id if change.after else None):
+        change.rows.insert(0, (DeliverySession, before.id))
+    return change
+
+
+def record_rows(session: Session, group_id: int, day: dt.date) -> list[RowKey]:
+    """The record's row and its attendance rows, as keys (none when not recorded)."""
+    record = find_record(session, group_id, day)
+    if record is None:
+        return []
+    rows: list[RowKey] = [(DeliverySession, record.id)]
+    return rows + [(SessionAttendance, a.id) for a in record.attendance]

@@ -15,14 +15,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ..models import DeliverySession, GroupMembership, ProvisionGroup, SessionAttendance, Staff
 from ..models.vocab import CancelReason, SessionStatus
 from ..services.calendar import SchoolCalendar, calendar_for_year
 from ..services.planned_sessions import group_label
-from .change import Change, Changed, DomainError
+from .change import Change, Changed, DomainError, RowKey
+from .concurrency import note_written
 from .delivery import DELIVERY
 
 
@@ -156,18 +157,33 @@ class SessionsRecorded(Change):
         """True when there were no records to write."""
         return not self.sessions
 
+    def touched(self) -> Sequence[RowKey]:
+        records: list[RowKey] = [(DeliverySession, row["id"]) for row in self.sessions]
+        return records + [(SessionAttendance, row["id"]) for row in self.attendance]
+
     def undo(self, session: Session) -> None:
-        """Delete the records written, with their attendance."""
+        """Delete the records written, with their attendance.
+
+        Row by row through the session, so each delete names the version this session
+        saved and the versions it leaves are known to the undo that follows.
+        """
         ids = self.session_ids
-        session.execute(delete(SessionAttendance).where(SessionAttendance.session_id.in_(ids)))
-        session.execute(delete(DeliverySession).where(DeliverySession.id.in_(ids)))
+        for model, column in (
+            (SessionAttendance, SessionAttendance.session_id),
+            (DeliverySession, DeliverySession.id),
+        ):
+            for row in session.scalars(select(model).where(column.in_(ids))):
+                session.delete(row)
+            session.flush()
 
     def redo(self, session: Session) -> None:
-        """Write the records again, with the same ids."""
+        """Write the records again, with the same ids, each at its first version."""
+        # One bulk statement each: a term's records are thousands of rows.
         if self.sessions:
             session.execute(insert(DeliverySession), self.sessions)
         if self.attendance:
             session.execute(insert(SessionAttendance), self.attendance)
+        note_written(session, dict.fromkeys(self.touched(), 1))
 
 
 def record_past_sessions(session: Session, records: Sequence[PastSession]) -> SessionsRecorded:

@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..services.calendar import academic_year_for
 from ..services.formatting import format_date
-from .change import Change, Changed, DomainError, Kind, Reversible, Steps, set_field
+from .change import Change, Changed, DomainError, Kind, Reversible, RowKey, Steps, set_field
 from .group_fields import GROUP_RULES, checked_name
 
 GROUP_COLUMNS = (
@@ -85,6 +85,10 @@ class GroupAdded(Change):
     @property
     def changed(self) -> Changed:  # type: ignore[override]
         return groups_changed([self.group_id])
+
+    def touched(self) -> Sequence[RowKey]:
+        slots: list[RowKey] = [(GroupSlot, values["id"]) for values in self.slots]
+        return [(ProvisionGroup, self.group_id), *slots]
 
     def undo(self, session: Session) -> None:
         group = session.get(ProvisionGroup, self.group_id)
@@ -217,6 +221,10 @@ class StartMoved(Change):
     @property
     def changed(self) -> Changed:  # type: ignore[override]
         return groups_changed([self.group_id])
+
+    def touched(self) -> Sequence[RowKey]:
+        moved: list[RowKey] = [(GroupMembership, m) for m, _join in self.moved_joins]
+        return [(ProvisionGroup, self.group_id), *moved]
 
     def undo(self, session: Session) -> None:
         get_group(session, self.group_id).start_date = self.old_start

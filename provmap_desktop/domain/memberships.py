@@ -30,7 +30,7 @@ from ..services.allocation import (
 )
 from ..services.formatting import format_date
 from . import groups
-from .change import Change, Changed, DomainError, FieldRule, set_field
+from .change import Change, Changed, DomainError, FieldRule, RowKey, set_field
 from .groups import GroupAdded, groups_changed, values_of
 
 MEMBERSHIP_COLUMNS = ("id", "group_id", "pupil_id", "join_date", "leave_date")
@@ -84,6 +84,10 @@ class Allocation(Change):
     @property
     def is_noop(self) -> bool:
         return not self.memberships and self.group_added is None
+
+    def touched(self) -> Sequence[RowKey]:
+        made = [(GroupMembership, m) for m in self.membership_ids]
+        return made + list(self.group_added.touched() if self.group_added else ())
 
     def undo(self, session: Session) -> None:
         for membership_id in self.membership_ids:
@@ -268,6 +272,9 @@ class Ended(Change):
     @property
     def changed(self) -> Changed:  # type: ignore[override]
         return groups_changed({group_id for _m, group_id, _d in self.before})
+
+    def touched(self) -> Sequence[RowKey]:
+        return [(GroupMembership, membership_id) for membership_id, _g, _d in self.before]
 
     def undo(self, session: Session) -> None:
         for membership_id, _group_id, previous in self.before:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..models import GroupMembership, ProvisionGroup
 from ..services.formatting import format_date
 from . import groups
-from .change import Change, Changed, DomainError, Steps
+from .change import Change, Changed, DomainError, RowKey, Steps
 from .groups import groups_changed, values_of
 from .memberships import MEMBERSHIP_COLUMNS, allocate, get_membership
 
@@ -55,6 +55,14 @@ class Moved(Change):
     def new_membership_ids(self) -> list[int]:
         """The ids of the memberships that carry on in the new group."""
         return [m.new_membership["id"] for m in self.moves if m.new_membership is not None]
+
+    def touched(self) -> Sequence[RowKey]:
+        keys: list[RowKey] = []
+        for move in self.moves:
+            keys.append((GroupMembership, move.membership_id))
+            if move.new_membership is not None:
+                keys.append((GroupMembership, move.new_membership["id"]))
+        return keys
 
     def undo(self, session: Session) -> None:
         for move in reversed(self.moves):

@@ -30,6 +30,7 @@ from .change import (
     Kind,
     NoChange,
     Reversible,
+    RowKey,
     set_field,
     unused_name_in,
 )
@@ -190,6 +191,9 @@ class ProvisionAdded(Change):
     @property
     def provision_id(self) -> int:
         return int(self.values["id"])
+
+    def touched(self) -> Sequence[RowKey]:
+        return [(Provision, self.provision_id)]
 
     def undo(self, session: Session) -> None:
         provision = session.get(Provision, self.provision_id)

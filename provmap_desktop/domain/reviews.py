@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ..models import GroupMembership, Review
 from ..models.vocab import Decision, MeasureType, TargetMet
 from ..services.review_cycle import preview_cycle
-from .change import Change, Changed, DomainError, Kind
+from .change import Change, Changed, DomainError, Kind, RowKey
 from .review_steps import NextStep, next_step
 
 REVIEWED = Changed.of(Kind.REVIEWS, Kind.GROUPS)
@@ -90,6 +90,14 @@ class CycleChange(Change):
     review_id: int | None = None
     steps: list[NextStep] = field(default_factory=list)
     changed: Changed = field(default_factory=lambda: REVIEWED)
+
+    def touched(self) -> Sequence[RowKey]:
+        # Both snapshots: a review the edit deleted must still be gone, one it made (or
+        # changed) as this session saved it; so must every membership's leave date.
+        reviews = {*self.before.reviews, *self.after.reviews}
+        keys: list[RowKey] = [(Review, review_id) for review_id in sorted(reviews)]
+        keys.extend((GroupMembership, m) for m in self.before.membership_ids)
+        return keys
 
     def undo(self, session: Session) -> None:
         restore(session, self.before)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ..engines import parametrise_engines as pytest_generate_tests
+from ._two_people import database_url, people
 
-__all__ = ["pytest_generate_tests"]
+__all__ = ["database_url", "people", "pytest_generate_tests"]
 
 
 @pytest.fixture(autouse=True)

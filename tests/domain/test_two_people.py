@@ -1,8 +1,8 @@
 """Two people on one database: a stale edit or a stale undo is refused, nothing lost.
 
-Each test runs on a SQLite file (two app sessions, each with its own engine, as two
-copies of the app on one file) and on a PostgreSQL database on the test server. The
-school is ``whole_year_costs`` (tests/schools/small.py): Eve is one of its pupils.
+Each test runs on a SQLite file and on a PostgreSQL database (the ``people`` and
+``database_url`` fixtures of ``_two_people.py``). The school is ``whole_year_costs``
+(tests/schools/small.py): Eve is one of its pupils.
 """
 
 from __future__ import annotations
@@ -10,56 +10,22 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from provmap_desktop.domain import provisions, pupils
 from provmap_desktop.domain.concurrency import StaleEdit, WrittenVersions, refusal
 from provmap_desktop.models import Provision, Pupil
-from provmap_desktop.storage.database import make_engine
-
-from ..pg_schools import school_on_server
-from ..schools.templates import copy_school
 
 STALE_PUPIL = "Someone else changed this pupil since you opened it; the screen has been reloaded."
 STALE_UNDO = (
     "Someone else changed this pupil since your edit, so it was not undone; "
     "the screen has been reloaded."
 )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The school on one engine, as a URL both people (and processes) open."""
-    if request.param == "sqlite":
-        return f"sqlite:///{copy_school('whole_year_costs', tmp_path / 'school.provmap')}"
-    server = request.getfixturevalue("pg_server_url")
-    return school_on_server(server, "whole_year_costs", f"two_people_{uuid.uuid4().hex[:12]}")
-
-
-def _engine(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        return make_engine(Path(url.removeprefix("sqlite:///")))
-    return create_engine(url)
-
-
-@pytest.fixture
-def people(database_url: str) -> Iterator[tuple[Session, Session, Engine]]:
-    """The SENCO's session and a TA's, each on its own engine, and a third to check."""
-    engines = [_engine(database_url) for _ in range(3)]
-    senco, assistant = (sessionmaker(e, expire_on_commit=False)() for e in engines[:2])
-    yield senco, assistant, engines[2]
-    senco.close()
-    assistant.close()
-    for engine in engines:
-        engine.dispose()
 
 
 def _eve(session: Session) -> Pupil:
