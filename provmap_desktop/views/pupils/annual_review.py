@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +39,7 @@ from ...ui.context import AppContext
 from ...ui.edits import DomainEdit, EditRefused, perform
 from ...ui.speech import ValueLabel
 from .dialogs import read_date
-from .records import read_only_table
+from .records import keep_chosen, read_only_table, set_row
 from .widgets import CommitTextEdit, show_value
 
 #: The steps' date fields: (column, label with access key, what the date records).
@@ -192,17 +191,9 @@ class AnnualReviewsDialog(QDialog):
                 format_date(review.report_sent_on) if review.report_sent_on else "",
                 state,
             ]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, review.id)
-                item.setData(Qt.ItemDataRole.AccessibleTextRole, text or "blank")
-                self.table.setItem(number, column, item)
-        self.table.resizeRowsToContents()
+            set_row(self.table, number, cells, review.id)
         ids = [r.id for r in reviews]
-        if self.review_id not in ids:
-            self.review_id = ids[-1] if ids else None
-        if self.review_id is not None:
-            self.table.selectRow(ids.index(self.review_id))
+        self.review_id = keep_chosen(self.table, ids, self.review_id, ids[-1] if ids else None)
         self.table.blockSignals(False)
         self.table.setVisible(bool(ids))
         self._show_review()

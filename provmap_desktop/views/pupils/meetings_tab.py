@@ -35,7 +35,7 @@ from ...services.plans import meetings_of
 from ...ui.edits import DomainEdit
 from .dialogs import read_date
 from .ehcp_items import button_row
-from .records import read_only_table
+from .records import keep_chosen, read_only_table, set_row
 from .widgets import BoundTab, CommitTextEdit, show_value, widget_value
 
 if TYPE_CHECKING:
@@ -132,17 +132,9 @@ class MeetingsTab(BoundTab):
             came += [meeting.staff_present, meeting.professionals_present]
             still_open = sum(1 for a in meeting.actions if a.done_on is None)
             cells = [format_date(meeting.held_on), "; ".join(c for c in came if c), str(still_open)]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, meeting.id)
-                item.setData(Qt.ItemDataRole.AccessibleTextRole, text or "blank")
-                self.meetings.setItem(row, column, item)
-        self.meetings.resizeRowsToContents()
+            set_row(self.meetings, row, cells, meeting.id)
         ids = [m.id for m in found]
-        if self.meeting_id not in ids:
-            self.meeting_id = ids[0] if ids else None
-        if self.meeting_id is not None:
-            self.meetings.selectRow(ids.index(self.meeting_id))
+        self.meeting_id = keep_chosen(self.meetings, ids, self.meeting_id, ids[0] if ids else None)
         self.meetings.blockSignals(False)
         self._show_meeting()
 
@@ -171,12 +163,10 @@ class MeetingsTab(BoundTab):
         self.action_table.setRowCount(len(meeting.actions))
         for row, action in enumerate(meeting.actions):
             due = format_date(action.due_on) if action.due_on else ""
-            for column, text in enumerate((action.text, action.owner, due)):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, action.id)
-                item.setData(Qt.ItemDataRole.AccessibleTextRole, text or "blank")
+            for item in set_row(
+                self.action_table, row, [action.text, action.owner, due], action.id
+            ):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-                self.action_table.setItem(row, column, item)
             done = QTableWidgetItem(f"done {format_date(action.done_on)}" if action.done_on else "")
             done.setData(Qt.ItemDataRole.UserRole, action.id)
             done.setFlags(

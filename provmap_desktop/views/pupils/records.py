@@ -69,6 +69,31 @@ def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
     table.resizeRowsToContents()
 
 
+def set_row(table: QTableWidget, row: int, cells: list[str], row_id: int) -> list[QTableWidgetItem]:
+    """Put ``cells`` in ``row``, each carrying ``row_id`` and read aloud ("blank" if empty)."""
+    items = []
+    for column, text in enumerate(cells):
+        item = QTableWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, row_id)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, text or "blank")
+        table.setItem(row, column, item)
+        items.append(item)
+    return items
+
+
+def keep_chosen(
+    table: QTableWidget, ids: list[int], chosen: int | None, fallback: int | None
+) -> int | None:
+    """Select the row of ``chosen`` if it is still listed, else of ``fallback``; return
+    the id now chosen (``None`` for an empty list)."""
+    table.resizeRowsToContents()
+    if chosen not in ids:
+        chosen = fallback
+    if chosen is not None:
+        table.selectRow(ids.index(chosen))
+    return chosen
+
+
 def membership_label(membership: GroupMembership) -> str:
     group = membership.group
     name = group.provision.name + (f" – {group.name}" if group.name else "")
