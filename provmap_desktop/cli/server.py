@@ -19,18 +19,20 @@ def register(top: Any) -> None:
 
 
 def cmd_grant_roles(args: argparse.Namespace) -> int:
-    from sqlalchemy import create_engine
     from sqlalchemy.exc import SQLAlchemyError
 
     from ..storage.roles import SENCO_ROLE, STAFF_ROLE, RolesError, grant_roles
+    from ..storage.server import connect_engine, is_server_address, server_url
 
-    url = str(args.db)
-    if "://" not in url:
+    if not is_server_address(args.db):
         raise CliError(
             "Roles belong to a database server: a school's file has no logins, and whoever "
             "opens it may do everything. Give the server's URL with --db. Nothing was changed."
         )
-    engine = create_engine(url)
+    # The address is checked and its password (from .pgpass or typed once at the
+    # prompt) found the way every other command does: a plain postgresql:// address
+    # goes to the psycopg driver.
+    engine = connect_engine(server_url(str(args.db)), None)
     try:
         with engine.begin() as conn:
             done = grant_roles(conn)
