@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Integer, create_engine, insert, select, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
-from provmap_desktop.models import Base
+from provmap_desktop.services import school_copy
 from provmap_desktop.storage import migrate
 
 from .schools.templates import template
@@ -39,22 +39,12 @@ def fresh_database(server_url: str, name: str) -> str:
 
 
 def copy_rows(source: Engine, target: Engine) -> None:
-    """Every row of every table from ``source`` into the empty ``target``, ids kept."""
+    """Every row of every table from ``source`` into the empty ``target``, ids kept, as
+    ``provmap copy-to`` copies them (``services.school_copy``)."""
     with source.connect() as read, target.begin() as write:
-        for table in Base.metadata.sorted_tables:
-            rows = [dict(row) for row in read.execute(select(table)).mappings()]
-            if rows:
-                write.execute(insert(table), rows)
+        school_copy.copy_rows(read, write)
         if target.dialect.name == "postgresql":
-            # Rows came with their ids: the next new row must get the next free one.
-            for table in Base.metadata.sorted_tables:
-                if "id" in table.c and isinstance(table.c.id.type, Integer):
-                    write.execute(
-                        text(
-                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-                        )
-                    )
+            school_copy.reset_sequences(write)
 
 
 def school_on_server(server_url: str, school: str, name: str) -> str:
