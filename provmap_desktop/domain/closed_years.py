@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from ..models import (
     AcademicYear,
@@ -38,6 +39,7 @@ from ..models import (
     SessionAttendance,
     Term,
 )
+from ..services.year_rows import year_rows
 from .change import DomainError
 
 _STANDING_ASIDE = "closing_years"
@@ -80,14 +82,24 @@ def _old_and_new(row: Any, name: str) -> set[Any]:
 
 
 def _group_years(session: Session, group_ids: set[Any]) -> set[int]:
-    if not group_ids:
-        return set()
-    with session.no_autoflush:
-        return set(
-            session.scalars(
-                select(ProvisionGroup.academic_year_id).where(ProvisionGroup.id.in_(group_ids))
+    """The years of these groups: from the groups this session holds, else one query."""
+    years: set[int] = set()
+    unknown: list[Any] = []
+    for group_id in group_ids:
+        held = session.identity_map.get(identity_key(ProvisionGroup, group_id))
+        year_id = held.__dict__.get("academic_year_id") if held is not None else None
+        if year_id is None:
+            unknown.append(group_id)
+        else:
+            years.add(year_id)
+    if unknown:
+        with session.no_autoflush:
+            years |= set(
+                session.scalars(
+                    select(ProvisionGroup.academic_year_id).where(ProvisionGroup.id.in_(unknown))
+                )
             )
-        )
+    return years
 
 
 def _review_day(review: Review) -> dt.date | None:
@@ -148,13 +160,11 @@ def _check(session: Session, _context: Any, _instances: Any) -> None:
     if not (year_ids or days or closed_changed):
         return
     with session.no_autoflush:
-        closed = session.execute(
-            select(
-                AcademicYear.id, AcademicYear.label, AcademicYear.start_date, AcademicYear.end_date
-            )
-            .where(AcademicYear.closed_on.is_not(None))
-            .order_by(AcademicYear.start_date)
-        ).all()
+        closed = [
+            (r.id, r.label, r.start_date, r.end_date)
+            for r in year_rows(session)
+            if r.closed_on is not None
+        ]
     for year_id, label, start, end in closed:
         if year_id in year_ids or year_id in closed_changed:
             raise DomainError(closed_year_message(label))

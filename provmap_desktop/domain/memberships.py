@@ -188,7 +188,7 @@ def allocate(
     start = max(join_date, group.start_date)
     if start > group.end_date:
         raise DomainError(f"{group.name or provision.name} ended on {format_date(group.end_date)}.")
-    joining, skipped = _newcomers(session, group.id, pupil_ids, start)
+    joining, skipped = _newcomers(session, group.id, pupil_ids, start, added is not None)
     for pupil in joining:  # next year's intake, recorded ahead, is planned, not placed
         if pupil.on_roll_date is not None and pupil.on_roll_date > group.end_date:
             raise DomainError(
@@ -198,7 +198,13 @@ def allocate(
             )
     warnings = (
         allocation_warnings(
-            session, provision, group, joining, on_date=start, year_group_id=year_group_id
+            session,
+            provision,
+            group,
+            joining,
+            on_date=start,
+            year_group_id=year_group_id,
+            new_group=added is not None,
         )
         if warn
         else []
@@ -235,25 +241,28 @@ def _group_to_join(
 
 
 def _newcomers(
-    session: Session, group_id: int, pupil_ids: Sequence[int], start: dt.date
+    session: Session, group_id: int, pupil_ids: Sequence[int], start: dt.date, new_group: bool
 ) -> tuple[list[Pupil], list[int]]:
     """The pupils who join the group on ``start``, and the ids of those already in it.
 
-    Each pupil counts once; an id with no pupil is refused.
+    Each pupil counts once; an id with no pupil is refused. A group made just now for
+    them (``new_group``) has nobody in it yet.
     """
     unique = list(dict.fromkeys(pupil_ids))
     by_id = {p.id: p for p in session.scalars(select(Pupil).where(Pupil.id.in_(unique)))}
     missing = [pid for pid in unique if pid not in by_id]
     if missing:
         raise DomainError(f"No pupil with id {missing[0]}.")
-    current = set(
-        session.scalars(
-            select(GroupMembership.pupil_id).where(
-                GroupMembership.group_id == group_id,
-                or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= start),
+    current: set[int] = set()
+    if not new_group:
+        current = set(
+            session.scalars(
+                select(GroupMembership.pupil_id).where(
+                    GroupMembership.group_id == group_id,
+                    or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= start),
+                )
             )
         )
-    )
     joining = [by_id[pid] for pid in unique if pid not in current]
     return joining, [pid for pid in unique if pid in current]
 

@@ -81,8 +81,11 @@ def allocation_warnings(
     on_date: dt.date | None = None,
     period: tuple[dt.date, dt.date] | None = None,
     year_group_id: int | None = None,
+    new_group: bool = False,
 ) -> list[str]:
     """Plain-word warnings about putting ``pupils`` in ``group``; none of them blocks.
+
+    ``new_group`` says the group was made for these pupils (it has no members yet).
 
     - a pupil is in another year group than the group's (``year_group_id``, by default
       the group's own);
@@ -103,11 +106,11 @@ def allocation_warnings(
         first, last = period
     else:
         first = last = on_date or dt.date.today()
-    warnings = _size_warnings(session, provision, group, pupils, on_date or first)
+    warnings = _size_warnings(session, provision, group, pupils, on_date or first, new_group)
     suitable = {yg.id for yg in provision.suitable_year_groups}
     if year_group_id is None and group is not None:
         year_group_id = group.year_group_id
-    names = _year_group_names(session) if suitable or year_group_id is not None else {}
+    names = _year_group_names(session) if _names_needed(pupils, year_group_id, suitable) else {}
     area = AreaOfNeed(provision.area)
     existing = _other_groups_in_span(session, provision, group, pupils, first, last)
     for pupil in pupils:
@@ -128,11 +131,12 @@ def _size_warnings(
     group: ProvisionGroup | None,
     pupils: Sequence[Pupil],
     day: dt.date,
+    new_group: bool = False,
 ) -> list[str]:
     """A warning when the group's members on ``day`` and the newcomers outnumber its size."""
     size = group.effective_max_size if group is not None else provision.group_size
     current: set[int] = set()
-    if group is not None and group.id is not None:
+    if group is not None and group.id is not None and not new_group:
         current = set(
             session.scalars(
                 select(GroupMembership.pupil_id)
@@ -174,6 +178,19 @@ def _other_groups_in_span(
     for pupil_id, group_name in session.execute(query):
         existing.setdefault(pupil_id, []).append(group_name)
     return existing
+
+
+def _names_needed(pupils: Sequence[Pupil], year_group_id: int | None, suitable: set[int]) -> bool:
+    """Whether a warning will name a year group: a pupil outside the group's or the
+    provision's year groups."""
+    return any(
+        p.year_group_id is not None
+        and (
+            (year_group_id is not None and p.year_group_id != year_group_id)
+            or bool(suitable and p.year_group_id not in suitable)
+        )
+        for p in pupils
+    )
 
 
 def _year_group_warnings(

@@ -36,6 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, SchoolSettings, Term
+from .year_rows import year_row_for
 
 DEFAULT_TEACHING_WEEKS = 38
 DAYS_A_WEEK = 5
@@ -344,12 +345,8 @@ def academic_year_for(session: Session, day: dt.date) -> AcademicYear | None:
     held: dict[dt.date, AcademicYear | None] | None = session.info.get(_YEARS_HELD)
     if held is not None and day in held:
         return held[day]
-    year = session.scalar(
-        select(AcademicYear)
-        .where(AcademicYear.start_date <= day, AcademicYear.end_date >= day)
-        .order_by(AcademicYear.start_date)
-        .limit(1)
-    )
+    row = year_row_for(session, day)
+    year = session.get(AcademicYear, row.id) if row is not None else None
     if held is not None:
         held[day] = year
     return year

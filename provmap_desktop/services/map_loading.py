@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -45,11 +46,9 @@ def year_groups(session: Session) -> tuple[list[YearGroupColumn], dict[int, int 
     return columns, class_year  # type: ignore[return-value]
 
 
-def _provisions_and_staff(
-    session: Session, only: Collection[int] | None, known_provisions: dict[int, Any] | None
-) -> tuple[dict[int, Any], dict[int, str]]:
-    """The provision rows and staff names the groups need (all, or those of ``only``)."""
-    provision_query = select(
+def _provisions(session: Session, only: Collection[int] | None) -> dict[int, Any]:
+    """The provision rows the groups need (all, or those of the groups in ``only``)."""
+    query = select(
         Provision.id,
         Provision.name,
         Provision.area,
@@ -59,30 +58,48 @@ def _provisions_and_staff(
         Provision.sessions_per_week,
         Provision.group_size,
     )
-    staff_query = select(Staff.id, Staff.name)
     if only is not None:
-        # Reloading a few groups after an edit: read just their provisions and staff.
+        # Reloading a few groups after an edit: read just their provisions.
         chosen = select(ProvisionGroup.provision_id).where(ProvisionGroup.id.in_(list(only)))
-        provision_query = provision_query.where(Provision.id.in_(chosen))
-        staff_query = staff_query.where(
-            Staff.id.in_(select(ProvisionGroup.staff_id).where(ProvisionGroup.id.in_(list(only))))
-        )
-    if known_provisions is not None:
-        provisions = known_provisions  # the snapshot's rows already hold these figures
-    else:
-        provisions = {row.id: row for row in session.execute(provision_query)}
-    staff_names: dict[int, str] = dict(session.execute(staff_query).all())  # type: ignore[arg-type]
-    return provisions, staff_names
+        query = query.where(Provision.id.in_(chosen))
+    return {row.id: row for row in session.execute(query)}
 
 
-def _slots(session: Session, in_period: tuple[ColumnElement[bool], ...]) -> Slots:
-    """The weekday and start time of each slot of the chosen groups, by group id."""
-    slots: Slots = defaultdict(list)
-    for group_id, weekday, start_time in session.execute(
+#: The period's bounds and the groups asked for, as bound parameters: the map's
+#: statements are built once (building a statement costs more than running it).
+_YEAR, _FIRST, _LAST = bindparam("year_id"), bindparam("first"), bindparam("last")
+_ONLY = bindparam("only", expanding=True)
+
+
+def _period_params(
+    year_id: int, start: dt.date, end: dt.date, only: Collection[int] | None
+) -> dict[str, Any]:
+    params: dict[str, Any] = {"year_id": year_id, "first": start, "last": end}
+    if only is not None:
+        params["only"] = list(only)
+    return params
+
+
+def _groups_chosen(only: bool) -> tuple[ColumnElement[bool], ...]:
+    """The period's groups (``only``: those named in the ``only`` parameter)."""
+    in_period = groups_in_period(_YEAR, _FIRST, _LAST)  # type: ignore[arg-type]
+    return (*in_period, ProvisionGroup.id.in_(_ONLY)) if only else in_period
+
+
+@cache
+def _slots_query(only: bool) -> Select[Any]:
+    return (
         select(GroupSlot.group_id, GroupSlot.weekday, GroupSlot.start_time)
         .join(ProvisionGroup)
-        .where(*in_period)
-    ):
+        .where(*_groups_chosen(only))
+    )
+
+
+def _slots(session: Session, params: dict[str, Any]) -> Slots:
+    """The weekday and start time of each slot of the chosen groups, by group id."""
+    slots: Slots = defaultdict(list)
+    query = _slots_query("only" in params)
+    for group_id, weekday, start_time in session.execute(query, params):
         slots[group_id].append((weekday, start_time))
     return slots
 
@@ -96,9 +113,9 @@ def _shows_group(provision: Any, staff_id: int | None, filters: MapFilters) -> b
     return not (filters.staff_ids and staff_id not in filters.staff_ids)
 
 
-def _group_info(row: Any, provision: Any, staff_names: dict[int, str], slots: Slots) -> GroupInfo:
+def _group_info(row: Any, provision: Any, slots: Slots) -> GroupInfo:
     """One group's record from its row, its provision's defaults filling the gaps."""
-    g_id, p_id, yg_id, cls_id, name, staff_id, first, last, per_week, mins, size = row
+    g_id, p_id, yg_id, cls_id, name, staff_id, first, last, per_week, mins, size, staff = row
     return GroupInfo(
         id=g_id,
         provision_id=p_id,
@@ -106,7 +123,7 @@ def _group_info(row: Any, provision: Any, staff_names: dict[int, str], slots: Sl
         class_id=cls_id,
         name=name,
         staff_id=staff_id,
-        staff_name=staff_names.get(staff_id, "") if staff_id is not None else "",
+        staff_name=staff or "",
         slot_text=slot_text(slots.get(g_id, ())),
         start_date=from_iso(first),
         end_date=from_iso(last),
@@ -125,14 +142,31 @@ def load_groups(
     only: Collection[int] | None = None,
     known_provisions: dict[int, Any] | None = None,
 ) -> tuple[dict[int, GroupInfo], dict[int, Any]]:
-    """The period's groups with their slot text, and the provision rows they belong to."""
-    provisions, staff_names = _provisions_and_staff(session, only, known_provisions)
-    in_period = groups_in_period(year_id, start, end)
-    if only is not None:
-        in_period = (*in_period, ProvisionGroup.id.in_(list(only)))
-    slots = _slots(session, in_period)
+    """The period's groups with their slot text, and the provision rows they belong to.
+
+    Each group's row comes with its member of staff's name; the slots are read only
+    when there are groups to hold them.
+    """
+    provisions = known_provisions if known_provisions is not None else _provisions(session, only)
+    params = _period_params(year_id, start, end, only)
+    rows = session.execute(_groups_query(only is not None), params).all()
     groups: dict[int, GroupInfo] = {}
-    for row in session.execute(
+    if not rows:
+        return groups, provisions
+    slots = _slots(session, params)
+    for row in rows:
+        provision = provisions.get(row[1])
+        if provision is None:  # a provision the snapshot does not show
+            continue
+        if _shows_group(provision, row[5], filters):
+            groups[row[0]] = _group_info(row, provision, slots)
+    return groups, provisions
+
+
+@cache
+def _groups_query(only: bool) -> Select[Any]:
+    """The period's groups, each with its member of staff's name."""
+    return (
         select(
             ProvisionGroup.id,
             ProvisionGroup.provision_id,
@@ -145,23 +179,15 @@ def load_groups(
             ProvisionGroup.sessions_per_week,
             ProvisionGroup.session_minutes,
             ProvisionGroup.max_size,
-        ).where(*in_period)
-    ):
-        provision = provisions.get(row[1])
-        if provision is None:  # a provision the snapshot does not show
-            continue
-        if _shows_group(provision, row[5], filters):
-            groups[row[0]] = _group_info(row, provision, staff_names, slots)
-    return groups, provisions
+            Staff.name,
+        )
+        .outerjoin(Staff, Staff.id == ProvisionGroup.staff_id)
+        .where(*_groups_chosen(only))
+    )
 
 
-def _members_query(
-    year_id: int,
-    start: dt.date,
-    end: dt.date,
-    filters: MapFilters,
-    only: Collection[int] | None,
-) -> Select[Any]:
+@cache
+def _members_query(include_archived: bool, only: bool) -> Select[Any]:
     """The period's memberships with their pupils' facts, as one query."""
     query = (
         select(
@@ -180,17 +206,14 @@ def _members_query(
         )
         .join(ProvisionGroup, GroupMembership.group_id == ProvisionGroup.id)
         .join(Pupil, GroupMembership.pupil_id == Pupil.id)
-        .where(
-            *groups_in_period(year_id, start, end),
-            memberships_in_period(start, end),
-        )
+        .where(*_groups_chosen(False), memberships_in_period(_FIRST, _LAST))  # type: ignore[arg-type]
     )
     # A closed year shows each pupil where they were then, leavers included.
-    query = with_places(query, year_id)
-    if not filters.include_archived:
+    query = with_places(query, _YEAR)  # type: ignore[arg-type]
+    if not include_archived:
         query = query.where(ON_ROLL_THEN)
-    if only is not None:
-        query = query.where(GroupMembership.group_id.in_(list(only)))
+    if only:
+        query = query.where(GroupMembership.group_id.in_(_ONLY))
     return query
 
 
@@ -205,7 +228,8 @@ def load_members(
 ) -> dict[int, PupilInfo]:
     """Attach the period's members to ``groups``; return the pupils seen."""
     pupils: dict[int, PupilInfo] = {}
-    for row in session.execute(_members_query(year_id, start, end, filters, only)):
+    query = _members_query(filters.include_archived, only is not None)
+    for row in session.execute(query, _period_params(year_id, start, end, only)):
         m_id, g_id, join, leave, p_id, upn, surname, forename, preferred, yg, cls, sen = row
         group = groups.get(g_id)
         if group is None:

@@ -15,6 +15,10 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ...ui import colours
 from ...ui.short_forms import pupil_forms
+from .text_measure import TextMeasure, measure_for
+
+#: What lays out text: a font's metrics, or its remembering ``TextMeasure``.
+Metrics = QFontMetrics | TextMeasure
 
 PAD = 3
 CHIP_PAD = 5
@@ -86,8 +90,28 @@ class Placed:
     chip: Chip | None = None
 
 
-def layout_cell(rect: QRect, content: CellContent, metrics: QFontMetrics) -> list[Placed]:
-    """Place every heading and chip inside ``rect``, wrapping chips onto new lines."""
+def layout_cell(rect: QRect, content: CellContent, metrics: Metrics) -> list[Placed]:
+    """Place every heading and chip inside ``rect``, wrapping chips onto new lines.
+
+    With a ``TextMeasure`` the layout for the cell's width and content is worked out
+    once and moved to ``rect``: only a cell whose content or width changed is laid out
+    again.
+    """
+    if not isinstance(metrics, TextMeasure):
+        return _layout(rect, content, metrics)
+    width = rect.width()
+    at_origin: list[Placed] = metrics.remembered(
+        ("cell", width, content), lambda: _layout(QRect(0, 0, width, 10_000), content, metrics)
+    )
+    dx, dy = rect.left(), rect.top()
+    if not (dx or dy):
+        return list(at_origin)
+    return [
+        Placed(p.rect.translated(dx, dy), p.kind, p.text, p.group_id, p.chip) for p in at_origin
+    ]
+
+
+def _layout(rect: QRect, content: CellContent, metrics: Metrics) -> list[Placed]:
     placed: list[Placed] = []
     line_height = metrics.height() + 2
     x0, right = rect.left() + PAD, rect.right() - PAD
@@ -138,7 +162,7 @@ def short_name(name: str) -> str:
     return forms[1] if len(forms) > 1 else name
 
 
-def fitting(forms: tuple[str, ...], metrics: QFontMetrics, room: int) -> str:
+def fitting(forms: tuple[str, ...], metrics: Metrics, room: int) -> str:
     """The longest of ``forms`` whose every line fits ``room`` pixels (else the last)."""
     for form in forms:
         if all(metrics.horizontalAdvance(line) <= room for line in form.split("\n")):
@@ -146,7 +170,7 @@ def fitting(forms: tuple[str, ...], metrics: QFontMetrics, room: int) -> str:
     return forms[-1]
 
 
-def fitted_lines(chip: Chip, metrics: QFontMetrics, room: int) -> list[str]:
+def fitted_lines(chip: Chip, metrics: Metrics, room: int) -> list[str]:
     """A chip's lines for a cell ``room`` pixels wide: the name made short ("Freya J.",
     then "FJ"), the note broken after its first word and its year left out, before
     anything is elided."""
@@ -164,7 +188,7 @@ def short_note(note: str) -> str:
     return re.sub(r"(\d{1,2}/\d{1,2})/\d{4}", r"\1", note)
 
 
-def heading_lines(block: GroupBlock, metrics: QFontMetrics, width: int) -> list[str]:
+def heading_lines(block: GroupBlock, metrics: Metrics, width: int) -> list[str]:
     """A group's heading as lines ``width`` pixels wide: each fact in the longest form
     that fits, facts sharing a line (joined by " · ") where they can. A fact is
     shortened before anything is elided, which happens only when even its shortest
@@ -183,7 +207,7 @@ def heading_lines(block: GroupBlock, metrics: QFontMetrics, width: int) -> list[
     return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
 
 
-def cell_height(width: int, content: CellContent, metrics: QFontMetrics) -> int:
+def cell_height(width: int, content: CellContent, metrics: Metrics) -> int:
     placed = layout_cell(QRect(0, 0, width, 10_000), content, metrics)
     if not placed:
         return metrics.height() + 2 * PAD
@@ -245,7 +269,7 @@ class CellDelegate(QStyledItemDelegate):
         colour = index.data(AREA_COLOUR_ROLE)
         if isinstance(colour, QColor):
             painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), colour)
-        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        metrics = measure_for(option.font)  # type: ignore[attr-defined]
         text_colour = QColor(TEXT_COLOUR)
         for item in layout_cell(rect, content, metrics):
             _paint_item(painter, item, colour, text_colour)
@@ -265,6 +289,6 @@ class CellDelegate(QStyledItemDelegate):
         content = index.data(CELL_ROLE)
         if not isinstance(content, CellContent):
             return super().sizeHint(option, index)
-        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        metrics = measure_for(option.font)  # type: ignore[attr-defined]
         width = max(option.rect.width(), 150)  # type: ignore[attr-defined]
         return QSize(width, cell_height(width, content, metrics))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDrag,
     QDropEvent,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTab
 
 from .chips import CELL_ROLE, CellContent, CellDelegate, Chip, cell_height, layout_cell
 from .grid_model import SECTION_ROLE, MapGridModel
+from .text_measure import measure_for
 
 #: The narrowest a year group's column gets before the map scrolls sideways: enough
 #: for initials and a short slot, so R-Y6, "No year group" and the totals fit a
@@ -108,19 +109,18 @@ class MapView(QTableView):
         """
         model = self.map_model()
         metrics = QFontMetrics(self.font())
+        measure = measure_for(self.font())
         self._fit_column_headings(metrics)
         # The row heading's text wraps in the header's width: the row is as tall as it.
-        header = self.verticalHeader()
-        room = QRect(0, 0, max(header.width(), HEADINGS_NARROWEST) - 12, 10_000)
-        wrap = Qt.TextFlag.TextWordWrap
+        room = max(self.verticalHeader().width(), HEADINGS_NARROWEST) - 12
         for row in range(model.rowCount()) if rows is None else rows:
             entry = model.entries[row]
             words = str(model.headerData(row, Qt.Orientation.Vertical) or "")
-            wrapped = metrics.boundingRect(room, wrap, words.strip()).height()
             if entry.row is None:
+                wrapped = measure.wrapped_height(words.strip(), room)
                 self.setRowHeight(row, max(metrics.height(), wrapped) + 8)
                 continue
-            height = max(2 * metrics.height(), metrics.boundingRect(room, wrap, words).height()) + 8
+            height = max(2 * metrics.height(), measure.wrapped_height(words, room)) + 8
             for year_group_id in entry.row.cells:
                 column = model.column_of_year_group(year_group_id)
                 if column is None:
@@ -128,7 +128,7 @@ class MapView(QTableView):
                 content = model.index(row, column).data(CELL_ROLE)
                 if isinstance(content, CellContent):
                     width = self.columnWidth(column)
-                    height = max(height, cell_height(width, content, metrics))
+                    height = max(height, cell_height(width, content, measure))
             self.setRowHeight(row, height)
 
     def _fit_column_headings(self, metrics: QFontMetrics) -> None:
@@ -166,7 +166,7 @@ class MapView(QTableView):
         content = index.data(CELL_ROLE) if index.isValid() else None
         if not isinstance(content, CellContent):
             return None
-        metrics = QFontMetrics(self.font())
+        metrics = measure_for(self.font())
         for placed in layout_cell(self.visualRect(index), content, metrics):
             if placed.chip is not None and placed.rect.contains(pos):
                 return placed.chip
@@ -178,7 +178,7 @@ class MapView(QTableView):
         content = index.data(CELL_ROLE) if index.isValid() else None
         if not isinstance(content, CellContent):
             return False
-        metrics = QFontMetrics(self.font())
+        metrics = measure_for(self.font())
         placed = layout_cell(self.visualRect(index), content, metrics)
         return any(p.kind == "new_group" and p.rect.contains(pos) for p in placed)
 

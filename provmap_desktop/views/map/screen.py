@@ -212,9 +212,10 @@ class MapScreen(QWidget):
         except ValueError:
             return None
 
-    def reload(self) -> None:
+    def reload(self, *, tray: bool = True) -> None:
         self.model.reload()
-        self.tray.refresh()  # which pupils the year's map can take depends on the year
+        if tray:  # which pupils the year's map can take depends on the year
+            self.tray.refresh()
         self._apply_costs()
         self.view.apply_spans()
         self._refresh_flipped()
@@ -274,7 +275,7 @@ class MapScreen(QWidget):
 
     def _filters_changed(self, filters: MapFilters) -> None:
         self.filters = filters
-        self.reload()
+        self.reload(tray=False)  # the tray has filters of its own
 
     def _toggle_section(self, key: tuple[Any, ...]) -> None:
         self.model.toggle_section(key)
