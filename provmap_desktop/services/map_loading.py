@@ -12,7 +12,7 @@ from collections.abc import Collection
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy import BindParameter, ColumnElement, Executable, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -67,8 +67,10 @@ def _provisions(session: Session, only: Collection[int] | None) -> dict[int, Any
 
 #: The period's bounds and the groups asked for, as bound parameters: the map's
 #: statements are built once (building a statement costs more than running it).
-_YEAR, _FIRST, _LAST = bindparam("year_id"), bindparam("first"), bindparam("last")
-_ONLY = bindparam("only", expanding=True)
+_YEAR: BindParameter[Any] = bindparam("year_id")
+_FIRST: BindParameter[Any] = bindparam("first")
+_LAST: BindParameter[Any] = bindparam("last")
+_ONLY: BindParameter[Any] = bindparam("only", expanding=True)
 
 
 def _period_params(
@@ -87,7 +89,7 @@ def _groups_chosen(only: bool) -> tuple[ColumnElement[bool], ...]:
 
 
 @cache
-def _slots_query(only: bool) -> Select[Any]:
+def _slots_query(only: bool) -> Executable:
     return (
         select(GroupSlot.group_id, GroupSlot.weekday, GroupSlot.start_time)
         .join(ProvisionGroup)
