@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import bindparam, event, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -97,13 +98,22 @@ def _version_column(model: type) -> Any:
     return getattr(model, ROW_VERSION, None)
 
 
-def stored_version(session: Session, model: type, key: Any) -> int | None:
-    """The version of the row as the database holds it now; None when it is gone."""
+@cache
+def _version_query(model: type) -> Any:
+    """``SELECT row_version ... WHERE id = :key`` for ``model``, built once."""
     column = _version_column(model)
     if column is None:
         return None
     primary: Any = inspect(model).primary_key[0]
-    version = session.execute(select(column).where(primary == key)).scalar_one_or_none()
+    return select(column).where(primary == bindparam("key"))
+
+
+def stored_version(session: Session, model: type, key: Any) -> int | None:
+    """The version of the row as the database holds it now; None when it is gone."""
+    query = _version_query(model)
+    if query is None:
+        return None
+    version = session.execute(query, {"key": key}).scalar_one_or_none()
     return None if version is None else int(version)
 
 

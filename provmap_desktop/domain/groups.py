@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -91,16 +91,24 @@ class GroupAdded(Change):
         return [(ProvisionGroup, self.group_id), *slots]
 
     def undo(self, session: Session) -> None:
-        group = session.get(ProvisionGroup, self.group_id)
-        if group is not None:
-            session.delete(group)
+        self.take_out(session)
         session.flush()
 
     def redo(self, session: Session) -> None:
+        self.put_back(session)
+        session.flush()
+
+    def take_out(self, session: Session) -> None:
+        """Delete the group (with its slots) at the next flush."""
+        group = session.get(ProvisionGroup, self.group_id)
+        if group is not None:
+            session.delete(group)
+
+    def put_back(self, session: Session) -> None:
+        """Make the group and its slots again, same ids, at the next flush."""
         group = ProvisionGroup(**self.values)
         group.slots = [GroupSlot(**values) for values in self.slots]
         session.add(group)
-        session.flush()
 
 
 def _added(group: ProvisionGroup) -> GroupAdded:
@@ -116,6 +124,14 @@ def year_holding(session: Session, day: dt.date) -> AcademicYear:
     if year is None:
         raise DomainError(f"No academic year holds {format_date(day)}.")
     return year
+
+
+#: How many groups a provision has for a year group in a year (built once).
+_GROUPS_SO_FAR = select(func.count(ProvisionGroup.id)).where(
+    ProvisionGroup.provision_id == bindparam("provision_id"),
+    ProvisionGroup.year_group_id.is_not_distinct_from(bindparam("year_group_id")),
+    ProvisionGroup.academic_year_id == bindparam("year_id"),
+)
 
 
 def create(
@@ -146,11 +162,8 @@ def create(
     if name is None:
         year_group = session.get(YearGroup, year_group_id) if year_group_id is not None else None
         earlier = session.scalar(
-            select(func.count(ProvisionGroup.id)).where(
-                ProvisionGroup.provision_id == provision_id,
-                ProvisionGroup.year_group_id == year_group_id,
-                ProvisionGroup.academic_year_id == year.id,
-            )
+            _GROUPS_SO_FAR,
+            {"provision_id": provision_id, "year_group_id": year_group_id, "year_id": year.id},
         )
         name = f"{year_group.name if year_group else 'New'} group {(earlier or 0) + 1}"
     group = ProvisionGroup(

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, GroupMembership, Provision, ProvisionGroup, Pupil, YearGroup
@@ -90,17 +90,19 @@ class Allocation(Change):
         return made + list(self.group_added.touched() if self.group_added else ())
 
     def undo(self, session: Session) -> None:
+        # One flush for the memberships and the group they were made with: it deletes
+        # the memberships first (they point at the group).
         for membership_id in self.membership_ids:
             row = session.get(GroupMembership, membership_id)
             if row is not None:
                 session.delete(row)
-        session.flush()
         if self.group_added is not None:
-            self.group_added.undo(session)
+            self.group_added.take_out(session)
+        session.flush()
 
     def redo(self, session: Session) -> None:
         if self.group_added is not None:
-            self.group_added.redo(session)
+            self.group_added.put_back(session)
         session.add_all(GroupMembership(**values) for values in self.memberships)
         session.flush()
 
@@ -129,6 +131,26 @@ def _chosen_group(
     return group
 
 
+#: The groups of a provision for a year group running in a period (built once).
+_RUNNING = (
+    select(ProvisionGroup)
+    .where(
+        ProvisionGroup.provision_id == bindparam("provision_id"),
+        ProvisionGroup.year_group_id.is_not_distinct_from(bindparam("year_group_id")),
+        ProvisionGroup.academic_year_id == bindparam("year_id"),
+        ProvisionGroup.start_date <= bindparam("last"),
+        ProvisionGroup.end_date >= bindparam("first"),
+    )
+    .order_by(ProvisionGroup.start_date, ProvisionGroup.id)
+)
+#: Pupils by id, and the group's members on a day (built once).
+_PUPILS = select(Pupil).where(Pupil.id.in_(bindparam("ids", expanding=True)))
+_MEMBERS_ON = select(GroupMembership.pupil_id).where(
+    GroupMembership.group_id == bindparam("group_id"),
+    or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= bindparam("day")),
+)
+
+
 def _running_group(
     session: Session,
     provision: Provision,
@@ -138,15 +160,14 @@ def _running_group(
 ) -> ProvisionGroup | None:
     """The one group of the provision for the year group in the period, if any."""
     running = session.scalars(
-        select(ProvisionGroup)
-        .where(
-            ProvisionGroup.provision_id == provision.id,
-            ProvisionGroup.year_group_id == year_group_id,
-            ProvisionGroup.academic_year_id == year.id,
-            ProvisionGroup.start_date <= period[1],
-            ProvisionGroup.end_date >= period[0],
-        )
-        .order_by(ProvisionGroup.start_date, ProvisionGroup.id)
+        _RUNNING,
+        {
+            "provision_id": provision.id,
+            "year_group_id": year_group_id,
+            "year_id": year.id,
+            "first": period[0],
+            "last": period[1],
+        },
     ).all()
     if len(running) > 1:
         raise GroupChoiceNeeded(
@@ -249,20 +270,13 @@ def _newcomers(
     them (``new_group``) has nobody in it yet.
     """
     unique = list(dict.fromkeys(pupil_ids))
-    by_id = {p.id: p for p in session.scalars(select(Pupil).where(Pupil.id.in_(unique)))}
+    by_id = {p.id: p for p in session.scalars(_PUPILS, {"ids": unique})}
     missing = [pid for pid in unique if pid not in by_id]
     if missing:
         raise DomainError(f"No pupil with id {missing[0]}.")
     current: set[int] = set()
     if not new_group:
-        current = set(
-            session.scalars(
-                select(GroupMembership.pupil_id).where(
-                    GroupMembership.group_id == group_id,
-                    or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= start),
-                )
-            )
-        )
+        current = set(session.scalars(_MEMBERS_ON, {"group_id": group_id, "day": start}))
     joining = [by_id[pid] for pid in unique if pid not in current]
     return joining, [pid for pid in unique if pid in current]
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, GroupMembership, Provision, ProvisionGroup, Pupil, YearGroup
@@ -153,6 +153,21 @@ def _size_warnings(
     return [f"Group of {size}: now {total} pupils"] if total > size else []
 
 
+#: The provision's memberships of some pupils in a span, with their groups' names.
+_IN_SPAN = (
+    select(GroupMembership.pupil_id, ProvisionGroup.name)
+    .join(ProvisionGroup)
+    .where(
+        ProvisionGroup.provision_id == bindparam("provision_id"),
+        GroupMembership.pupil_id.in_(bindparam("ids", expanding=True)),
+        GroupMembership.join_date <= bindparam("last"),
+        or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= bindparam("first")),
+    )
+)
+#: The same, leaving out one group (the one being joined).
+_IN_SPAN_NOT_OWN = _IN_SPAN.where(ProvisionGroup.id != bindparam("own"))
+
+
 def _other_groups_in_span(
     session: Session,
     provision: Provision,
@@ -163,19 +178,16 @@ def _other_groups_in_span(
 ) -> dict[int, list[str]]:
     """By pupil id, the names of the provision's other groups they belong to in the span."""
     existing: dict[int, list[str]] = {}
-    query = (
-        select(GroupMembership.pupil_id, ProvisionGroup.name)
-        .join(ProvisionGroup)
-        .where(
-            ProvisionGroup.provision_id == provision.id,
-            GroupMembership.pupil_id.in_([p.id for p in pupils]),
-            GroupMembership.join_date <= last,
-            or_(GroupMembership.leave_date.is_(None), GroupMembership.leave_date >= first),
-        )
-    )
-    if group is not None and group.id is not None:
-        query = query.where(ProvisionGroup.id != group.id)
-    for pupil_id, group_name in session.execute(query):
+    own = group.id if group is not None and group.id is not None else None
+    query = _IN_SPAN if own is None else _IN_SPAN_NOT_OWN
+    params = {
+        "provision_id": provision.id,
+        "ids": [p.id for p in pupils],
+        "first": first,
+        "last": last,
+        "own": own,
+    }
+    for pupil_id, group_name in session.execute(query, params):
         existing.setdefault(pupil_id, []).append(group_name)
     return existing
 

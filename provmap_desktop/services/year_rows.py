@@ -33,20 +33,21 @@ class YearRow(NamedTuple):
     closed_on: dt.date | None
 
 
+_ALL_YEARS = select(
+    AcademicYear.id,
+    AcademicYear.label,
+    AcademicYear.start_date,
+    AcademicYear.end_date,
+    AcademicYear.closed_on,
+).order_by(AcademicYear.start_date, AcademicYear.id)
+
+
 def year_rows(session: Session) -> list[YearRow]:
     """Every academic year, earliest first (read at most once per transaction)."""
     rows: list[YearRow] | None = session.info.get(_KEY)
     if rows is not None and not _years_pending(session):
         return rows
-    found = session.execute(
-        select(
-            AcademicYear.id,
-            AcademicYear.label,
-            AcademicYear.start_date,
-            AcademicYear.end_date,
-            AcademicYear.closed_on,
-        ).order_by(AcademicYear.start_date, AcademicYear.id)
-    ).all()
+    found = session.execute(_ALL_YEARS).all()
     rows = [YearRow(*row) for row in found]
     session.info[_KEY] = rows
     return rows

@@ -97,6 +97,9 @@ def _log_changes(session: Session, _flush_context: UOWTransaction, _instances: A
     session.add_all(entries)
 
 
+_INSERT = insert(AuditEntry)
+
+
 def _log_inserts(session: Session, _flush_context: UOWTransaction) -> None:
     """After a flush: log the new rows, now that they have ids."""
     pending = session.info.pop("audit_pending", [])
@@ -110,7 +113,7 @@ def _log_inserts(session: Session, _flush_context: UOWTransaction) -> None:
         {c.key: getattr(entry, c.key) for c in AuditEntry.__table__.columns if c.key != "id"}
         for entry in entries
     ]
-    session.connection().execute(insert(AuditEntry), rows)
+    session.connection().execute(_INSERT, rows)
 
 
 def _entry(
