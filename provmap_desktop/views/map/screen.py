@@ -39,6 +39,9 @@ class MapScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.filters = MapFilters()
+        #: Maps built since the data last changed, by period and filters: switching a
+        #: filter back and forth reads the database once for each choice.
+        self._built: dict[tuple[Any, ...], MapSnapshot] = {}
         self.editor = MapEditor(self)
         self.group_chooser: GroupChooser = self.editor.choose_group_from_menu
         self.feedback = ValueLabel(announces=True)
@@ -202,8 +205,12 @@ class MapScreen(QWidget):
     def _build_snapshot(self) -> MapSnapshot | None:
         if self.ctx.academic_year_id is None:
             return None
+        key = (self.ctx.academic_year_id, self.ctx.term_name, self.filters)
+        built = self._built.get(key)
+        if built is not None:
+            return built
         try:
-            return build_map(
+            built = build_map(
                 self.ctx.session,
                 self.ctx.academic_year_id,
                 self.ctx.term_name,
@@ -211,6 +218,15 @@ class MapScreen(QWidget):
             )
         except ValueError:
             return None
+        if len(self._built) >= 4:
+            self._built.clear()
+        self._built[key] = built
+        return built
+
+    def forget_built(self) -> None:
+        """The data changed: every map kept is out of date (the shown one is brought up
+        to date in place, or built again)."""
+        self._built.clear()
 
     def reload(self, *, tray: bool = True) -> None:
         self.model.reload()
@@ -223,6 +239,7 @@ class MapScreen(QWidget):
 
     def refresh_after_edit(self) -> None:
         """Reload the period's groups and repaint only cells; keep scroll and selection."""
+        self.forget_built()
         snapshot = self._build_snapshot()
         if snapshot is None:
             self.reload()
@@ -234,6 +251,7 @@ class MapScreen(QWidget):
         self.panel.show_cell(self.model, self.view.currentIndex())
 
     def _on_data_changed(self, changed: Changed) -> None:
+        self.forget_built()
         # Marked stale, not dropped here: freeing a big school's figures takes a
         # moment, which belongs to the deferred recalculation, not to the edit.
         self._costs_stale = True
