@@ -5,14 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from provmap_desktop.models import Pupil
-from tests.ui.test_map import (  # noqa: F401 (map_screen is a fixture)
-    cell_index,
-    dragged_from_tray,
-    ids_of,
-    map_screen,
-    memberships,
-    provision_id,
-)
+from tests.ui import test_map
+from tests.ui.test_map import cell_index, dragged_from_tray, ids_of, memberships, provision_id
+
+#: The map screen of the demo school in the main window, as the map tests open it.
+map_screen = test_map.map_screen
 
 
 def _shown(screen, provision: int) -> str:  # type: ignore[no-untyped-def]
