@@ -3,7 +3,10 @@
 A document lives in the database. To be opened with the system's viewer it is copied
 to a private temporary folder (owner-only, made fresh for this run of the app) as an
 owner-only file; ``ViewingCopies.remove_all`` deletes every copy made, and the app
-calls it when it closes at the latest. No Qt here: the screen hands the path to the
+calls it when it closes at the latest. A run that ended without closing (a crash, a
+power cut) leaves its folder behind: the folder's name carries the run's process id,
+and ``remove_left_behind`` deletes the folders of runs no longer alive, when copies
+are next made and when the app starts. No Qt here: the screen hands the path to the
 viewer.
 """
 
@@ -47,6 +50,47 @@ def safe_file_name(name: str, fallback: str = "document") -> str:
     return cleaned or fallback
 
 
+#: The start of a viewing folder's name; the run's process id and a dash follow.
+VIEWING_PREFIX = "provmap-view-"
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id is running (one we may not signal counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def remove_left_behind(temp_root: Path | None = None) -> list[Path]:
+    """Delete this user's viewing folders left by runs that are no longer alive.
+
+    Returns the folders removed. Folders of a running copy, another user's, or not
+    named as ours are left alone.
+    """
+    root = Path(temp_root or tempfile.gettempdir())
+    removed: list[Path] = []
+    try:
+        candidates = list(root.glob(f"{VIEWING_PREFIX}*"))
+    except OSError:
+        return removed
+    for folder in candidates:
+        pid_text = folder.name[len(VIEWING_PREFIX) :].split("-", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        try:
+            if not folder.is_dir() or folder.stat().st_uid != os.getuid():
+                continue
+        except (OSError, AttributeError):  # no uid on some systems: leave it
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
 class ViewingCopies:
     """Private temporary copies of documents for the system viewer, removed at the end."""
 
@@ -58,8 +102,10 @@ class ViewingCopies:
     def folder(self) -> Path:
         """The private folder of this run's copies (owner-only), made when first needed."""
         if self._folder is None or not self._folder.is_dir():
+            remove_left_behind()
             # mkdtemp makes the folder readable by its owner only.
-            self._folder = Path(tempfile.mkdtemp(prefix="provmap-view-"))
+            prefix = f"{VIEWING_PREFIX}{os.getpid()}-"
+            self._folder = Path(tempfile.mkdtemp(prefix=prefix))
         return self._folder
 
     def copy_of(self, session: Session, document_id: int) -> Path:

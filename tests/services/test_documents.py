@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -178,3 +179,30 @@ def test_the_subject_access_pdf_lists_the_documents(school: School, tmp_path: Pa
     assert "Documents (each given as a file beside the JSON)" in text
     assert "EP report.pdf" in text
     assert "Mrs Cole" in text
+
+
+def test_viewing_folders_of_runs_that_ended_without_closing_are_removed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from provmap_desktop.services.documents import VIEWING_PREFIX, remove_left_behind
+
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead_pid = int(ended.stdout)
+    crashed = tmp_path / f"{VIEWING_PREFIX}{dead_pid}-abc"
+    (crashed / "x1").mkdir(parents=True)
+    (crashed / "x1" / "EP report.pdf").write_bytes(b"%PDF-1.4 private")
+    running = tmp_path / f"{VIEWING_PREFIX}{os.getpid()}-def"
+    running.mkdir()
+    not_ours = tmp_path / "provmap-viewer-notes"
+    not_ours.mkdir()
+
+    assert remove_left_behind(tmp_path) == [crashed]
+    assert not crashed.exists()
+    assert running.is_dir()
+    assert not_ours.is_dir()
