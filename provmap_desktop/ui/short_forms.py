@@ -6,12 +6,13 @@ each fact has forms from the full one down to the shortest that still reads: a s
 name becomes "Mr Riley" then the initials "TR" schools use, a slot breaks before its
 time and then shortens its days, a pupil's name becomes "Freya J." then "FJ". The cell
 takes the longest form that fits; the tooltip, the cell panel and the screen reader
-always have the full text.
+always have the full text. The forms of a name or slot are worked out once and kept.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: Titles a staff name may start with; "Mrs Amina Ahmed" is "Mrs Ahmed" for short.
 TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "prof", "sir", "rev"})
@@ -31,6 +32,7 @@ def initials(name: str) -> str:
     return "".join(w[0].upper() for w in words if w[:1].isalpha())
 
 
+@lru_cache(maxsize=8192)  # a large school's names, asked on every repaint
 def staff_forms(name: str) -> tuple[str, ...]:
     """The full name, then "Mr Riley", then the initials "TR"; a note in brackets
     ("Ms Rachel Kemp (visiting SaLT)") is left out of the shorter forms."""
@@ -44,6 +46,7 @@ def staff_forms(name: str) -> tuple[str, ...]:
     return _unique(forms)
 
 
+@lru_cache(maxsize=8192)  # a large school's names, asked on every repaint
 def pupil_forms(name: str) -> tuple[str, ...]:
     """A pupil's name, then "Freya J.", then the initials "FJ"."""
     words = name.split()
@@ -60,6 +63,7 @@ def _short_days(days: str) -> str:
     return re.sub(r"[A-Z][a-z]{2}", lambda m: _DAY_SHORT.get(m[0], m[0]), days)
 
 
+@lru_cache(maxsize=8192)  # a large school's names, asked on every repaint
 def slot_forms(slot: str) -> tuple[str, ...]:
     """A slot, then its days over its time ("Tue, Thu" over "09:10"), then "Tu, Th"
     over "9:10", then "Tu Th", then a day a line.
