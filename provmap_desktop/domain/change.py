@@ -359,22 +359,20 @@ class Steps(Change):
         return all(step.is_noop for step in self.steps)
 
 
-def _no_rows() -> Sequence[RowKey]:
-    return ()
-
-
 @dataclass
 class Reversible(Change):
     """A change given as two functions of the session (for edits with their own record).
 
-    ``rows_with`` names the versioned rows the last run left changed (as ``touched``);
-    none for an edit of link rows alone, which carry no version.
+    ``rows_with`` names the versioned rows the last run left changed (as ``touched``).
+    It must be given: rows with no version of their own (link rows, rows replaced
+    rather than changed) are named by the owner that counts for them
+    (``concurrency.owner_changed``).
     """
 
     undo_with: Callable[[Session], None]
     redo_with: Callable[[Session], None]
     changed: Changed = dataclasses.field(default_factory=Changed)
-    rows_with: Callable[[], Sequence[RowKey]] = _no_rows
+    rows_with: Callable[[], Sequence[RowKey]] = dataclasses.field(kw_only=True)
 
     def touched(self) -> Sequence[RowKey]:
         return self.rows_with()

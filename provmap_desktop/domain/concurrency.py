@@ -14,7 +14,12 @@ Every ``Change`` whose undo writes rows names them (``Change.touched``), rows it
 inserted included: ``tests/domain/test_every_change_names_its_rows.py`` fails for one
 that does not. Rows inserted by a flush are recorded at the version they were given;
 rows written by a bulk statement, which no flush reports, are recorded through
-``note_written``.
+``note_written``; rows a flush deletes (orphans of a parent's list among them) as gone.
+
+Rows that belong to one owner and carry no version of their own, or are replaced
+rather than changed (a group's weekdays, a provision's links to year groups and
+trainings), are checked through their owner: a change to them saves a new version of
+the owner (``owner_changed``), and the change names the owner in ``touched``.
 """
 
 from __future__ import annotations
@@ -131,6 +136,21 @@ def check_versions(
 _WRITTEN = "provmap_written_versions"
 
 
+def owner_changed(row: Any) -> None:
+    """Save a new version of ``row`` because rows it owns have changed.
+
+    A group's weekday rows are deleted and made again, so their ids change (on SQLite
+    a new row may even take a deleted one's id, at version 1); a provision's link rows
+    carry no version at all. Neither can tell that someone else changed them, so the
+    owner counts for them: its version moves on with every change to them. An edit
+    of them on a stale copy of the owner is then refused like an edit of the owner,
+    and an undo that names the owner is refused once anyone has changed them since.
+    """
+    # Setting the version by hand: SQLAlchemy still checks the one it read in the
+    # UPDATE's WHERE, and writes this one instead of counting on by itself.
+    setattr(row, ROW_VERSION, getattr(row, ROW_VERSION) + 1)
+
+
 def note_written(session: Session, versions: Mapping[RowKey, int | None]) -> None:
     """Record rows a bulk statement wrote, which no flush reports (None: deleted).
 
@@ -150,6 +170,7 @@ class WrittenVersions:
         self._pending: dict[RowKey, int | None] = {}
         session.info[_WRITTEN] = self
         event.listen(session, "after_flush", self._flushed)
+        event.listen(session, "persistent_to_deleted", self._deleted)
         event.listen(session, "after_commit", self._committed)
         event.listen(session, "after_soft_rollback", self._rolled_back)
 
@@ -161,10 +182,14 @@ class WrittenVersions:
             identity = inspect(row).mapper.primary_key_from_instance(row)
             if isinstance(version, int) and len(identity) == 1 and identity[0] is not None:
                 self._pending[(type(row), identity[0])] = version
-        for row in session.deleted:
-            identity = inspect(row).identity
-            if identity is not None and len(identity) == 1:
-                self._pending[(type(row), identity[0])] = None
+
+    def _deleted(self, _session: Session, row: object) -> None:
+        # Called for each row a flush deleted, after ``_flushed``. ``session.deleted``
+        # would miss the rows deleted as orphans (a slot taken out of its group's
+        # list): the flush finds those itself, and lists them among the dirty rows.
+        identity = inspect(row).identity
+        if identity is not None and len(identity) == 1:
+            self._pending[(type(row), identity[0])] = None
 
     def _committed(self, _session: Session) -> None:
         self.versions.update(self._pending)

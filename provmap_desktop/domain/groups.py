@@ -31,6 +31,7 @@ from ..models import (
 from ..services.calendar import academic_year_for
 from ..services.formatting import format_date
 from .change import Change, Changed, DomainError, Kind, Reversible, RowKey, Steps, set_field
+from .concurrency import owner_changed
 from .group_fields import GROUP_RULES, checked_name
 
 GROUP_COLUMNS = (
@@ -207,15 +208,23 @@ def set_days(
     after = sorted((day, start_time) for day in set(weekdays))
 
     def put(slots: list[tuple[int, dt.time | None]]) -> None:
-        """Replace the group's slots with ``slots``."""
+        """Replace the group's slots with ``slots``: a new version of the group."""
         target = get_group(session, group_id)
+        # The slot rows are made afresh each time, so their ids say nothing about who
+        # changed them last; the group's own version does.
+        owner_changed(target)
         target.slots.clear()
         session.flush()
         target.slots.extend(GroupSlot(weekday=d, start_time=t) for d, t in slots)
         session.flush()
 
     put(after)
-    return Reversible(lambda _s: put(before), lambda _s: put(after), groups_changed([group_id]))
+    return Reversible(
+        lambda _s: put(before),
+        lambda _s: put(after),
+        groups_changed([group_id]),
+        rows_with=lambda: [(ProvisionGroup, group_id)],
+    )
 
 
 # -- dates ------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from .change import (
     set_field,
     unused_name_in,
 )
+from .concurrency import owner_changed
 
 PROVISIONS = Changed.of(Kind.PROVISIONS)
 #: Every column a new provision may be given, besides its name.
@@ -277,6 +278,7 @@ def set_suitable(session: Session, provision_id: int, year_group_id: int, suitab
         target = _provision(session, provision_id)
         year_group = session.get(YearGroup, year_group_id)
         listed = year_group in target.suitable_year_groups
+        owner_changed(target)  # the link row has no version: the provision counts for it
         if on and not listed:
             target.suitable_year_groups.append(year_group)  # type: ignore[arg-type]
         elif not on and listed:
@@ -284,7 +286,12 @@ def set_suitable(session: Session, provision_id: int, year_group_id: int, suitab
         session.flush()
 
     put(suitable)
-    return Reversible(lambda _s: put(was), lambda _s: put(suitable), PROVISIONS)
+    return Reversible(
+        lambda _s: put(was),
+        lambda _s: put(suitable),
+        PROVISIONS,
+        rows_with=lambda: [(Provision, provision_id)],
+    )
 
 
 def unused_name(session: Session, stem: str = "New provision") -> str:

@@ -24,6 +24,7 @@ from .change import (
     RowsRemoved,
     set_field,
 )
+from .concurrency import owner_changed
 from .planning import PLANNING
 from .school import text
 
@@ -80,6 +81,7 @@ def set_provision_needs(
         wanted = session.get(Training, training_id)
         if row is None or wanted is None:
             raise DomainError("That provision or training no longer exists.")
+        owner_changed(row)  # the link row has no version: the provision counts for it
         if state and wanted not in row.trainings_needed:
             row.trainings_needed.append(wanted)
         if not state and wanted in row.trainings_needed:
@@ -87,7 +89,12 @@ def set_provision_needs(
         session.flush()
 
     put(needed)
-    return Reversible(lambda _s: put(not needed), lambda _s: put(needed), PLANNING)
+    return Reversible(
+        lambda _s: put(not needed),
+        lambda _s: put(needed),
+        PLANNING,
+        rows_with=lambda: [(Provision, provision_id)],
+    )
 
 
 def _trained_on(_session: Session, _row: Any, value: Any) -> dt.date | None:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import pytest
+
 import provmap_desktop
-from provmap_desktop.domain.change import Change, NoChange, RowsAdded, RowsRemoved
+from provmap_desktop.domain.change import Change, NoChange, Reversible, RowsAdded, RowsRemoved
 from provmap_desktop.domain.pupils import Erased
+from provmap_desktop.models import Provision
 
 #: Changes whose undo writes nothing another person could have changed first.
 NEED_NOT_SAY = {
@@ -78,3 +81,16 @@ def test_a_change_that_forgets_its_rows_is_caught() -> None:
 def test_the_reasons_given_are_still_true() -> None:
     for cls in NEED_NOT_SAY:
         assert "touched" not in vars(cls), f"{cls.__qualname__} now says its rows"
+
+
+def test_a_reversible_edit_cannot_be_made_without_naming_its_rows() -> None:
+    # ``Reversible`` says its rows through ``rows_with``, given per edit: a default of
+    # "none" let the weekday and link edits name nothing, which the walk above could
+    # not see (the class itself has its ``touched``).
+    def nothing(_session: object) -> None:
+        """Neither undoes nor redoes anything."""
+
+    with pytest.raises(TypeError, match="rows_with"):
+        Reversible(nothing, nothing)  # type: ignore[call-arg, arg-type]
+    named = Reversible(nothing, nothing, rows_with=lambda: [(Provision, 7)])  # type: ignore[arg-type]
+    assert list(named.touched()) == [(Provision, 7)]

@@ -2,16 +2,21 @@
 
 The dates can be typed as a first and last day, or as a first day and a number of
 teaching weeks ("for 12 teaching weeks": five teaching days a week, holidays skipped).
-Moving the first day moves the join date of the members who joined on it.
+Moving the first day moves the join date of the members who joined on it. Undo and
+Redo (Ctrl+Z, Ctrl+Shift+Z or Ctrl+Y) work here as in the main window, and the form
+then shows what is saved; an undo someone else's edit has overtaken is refused in the
+message line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QTime
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -74,6 +79,13 @@ class GroupDialog(QDialog):
         form = self._build_form(days)
         members = self._build_members()
         self._lay_out(form, members)
+        # The main window's Undo and Redo, here too: the dialog is its own window.
+        for keys, replay in (
+            ((QKeySequence.StandardKey.Undo,), self.undo),
+            ((QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")), self.redo),
+        ):
+            for key in keys:
+                QShortcut(QKeySequence(key), self).activated.connect(replay)
         # A login that may not change the map reads the group's details, and is told why.
         why = ctx.permissions.why_not_edit
         if why:
@@ -229,11 +241,49 @@ class GroupDialog(QDialog):
         self.weeks_edit.setValue(days / DAYS_A_WEEK)
         self.weeks_edit.blockSignals(False)
 
+    def undo(self) -> None:
+        """Undo the last edit (made here or anywhere), and say what was undone."""
+        stack = self.ctx.undo_stack
+        if stack.canUndo():
+            self._replay(stack.undoText(), "Undid", stack.undo)
+
+    def redo(self) -> None:
+        """Redo the last edit undone, and say what was redone."""
+        stack = self.ctx.undo_stack
+        if stack.canRedo():
+            self._replay(stack.redoText(), "Redid", stack.redo)
+
+    def _replay(self, label: str, verb: str, step: Callable[[], None]) -> None:
+        step()
+        refusal = self.ctx.take_refusal()
+        self.message.setText(refusal if refusal is not None else f"{verb} {label}.")
+
     def _on_data_changed(self, changed: Changed) -> None:
-        """Show the dates and facts again when a group was changed anywhere."""
+        """Show the saved group again when a group was changed anywhere (an undo too)."""
         if changed.touches(KIND):
+            self._show_saved()
             self._show_dates()
             self._show_facts()
+
+    def _show_saved(self) -> None:
+        """Put the group's saved name, staff, weekdays and start time on screen."""
+        group = self.ctx.session.get(ProvisionGroup, self.group_id)
+        if group is None:
+            return
+        if self.name_edit.text() != group.name:
+            self.name_edit.setText(group.name)
+        chosen = {s.weekday for s in group.slots}
+        time = next((s.start_time for s in group.slots if s.start_time), None)
+        widgets: list[QWidget] = [self.staff_combo, self.time_edit, *self.day_boxes]
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.staff_combo.setCurrentIndex(max(self.staff_combo.findData(group.staff_id), 0))
+        for number, box in enumerate(self.day_boxes):
+            box.setChecked(number in chosen)
+        if time is not None:
+            self.time_edit.setTime(QTime(time.hour, time.minute))
+        for widget in widgets:
+            widget.blockSignals(False)
 
     def _show_facts(self) -> None:
         """Sessions a week, minutes, group size and cost per pupil, each with its words."""
