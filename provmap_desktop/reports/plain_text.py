@@ -123,6 +123,10 @@ class PlainText(Flowable):
         """The text as given."""
         return self.text
 
+    def has_lines(self) -> bool:
+        """True once laid out as lines this flowable draws itself (no ``Paragraph``)."""
+        return self._lines is not None
+
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N803 (ReportLab's names)
         """Draw the lines at (``x``, ``y``) straight onto the page.
 
@@ -144,11 +148,13 @@ class PlainText(Flowable):
             return
         self.draw_lines(self.canv, 0.0, 0.0)
 
-    def draw_lines(self, canvas: Any, x: float, y: float) -> None:
+    def draw_lines(self, canvas: Any, x: float, y: float, *, restore: bool = True) -> None:
         """Each line as a string, where and as a ``Paragraph`` puts it, from (x, y).
 
         A string per line keeps the text in the order a PDF reader extracts it from a
-        paragraph. The canvas's font and fill colour are set back afterwards.
+        paragraph. The canvas's font and fill colour are set back afterwards, unless
+        ``restore`` is False: a table drawing many texts in a row sets its own before
+        anything else that needs them (see ``SmallTable``).
         """
         assert self._lines is not None
         style = self.style
@@ -157,7 +163,7 @@ class PlainText(Flowable):
         new_font = (style.fontName, style.fontSize) != (font, size)
         if new_font:
             canvas.setFont(style.fontName, style.fontSize)
-        new_fill = style.textColor != fill
+        new_fill = style.textColor is not fill and style.textColor != fill
         if new_fill:
             canvas.setFillColor(style.textColor)
         top = y + self.height - style.fontSize
@@ -165,6 +171,8 @@ class PlainText(Flowable):
             if words:
                 _draw_line(canvas, style.alignment, x, top, words, spare)
             top -= style.leading
+        if not restore:
+            return
         if new_font or canvas._leading != leading:
             canvas.setFont(font, size, leading)
         if new_fill:

@@ -133,7 +133,7 @@ class SmallTable(Flowable):
             for c, (cell, style) in enumerate(zip(row, styles, strict=True)):
                 self._draw_cell(cell, style, columns[c], bottom, self.col_widths[c], height)
         self._draw_grid()
-        canvas.restoreState()
+        canvas.restoreState()  # the font and fill colour the texts left, too
 
     def _draw_cell(
         self,
@@ -155,7 +155,12 @@ class SmallTable(Flowable):
             _w, item_height = item.wrap(avail_width, avail_height)
             y -= item.getSpaceBefore()
             y -= item_height
-            item.drawOn(self.canv, x, y)
+            if item.has_lines():
+                # Nothing drawn later in the table needs the font or fill colour back:
+                # each text sets its own, the fills and the grid theirs.
+                item.draw_lines(self.canv, x, y, restore=False)
+            else:
+                item.drawOn(self.canv, x, y)
             y -= item.getSpaceAfter()
 
     def _draw_grid(self) -> None:
