@@ -46,10 +46,21 @@ def is_simple(style: ParagraphStyle) -> bool:
 
 
 def break_lines(text: str, style: ParagraphStyle, width: float) -> list[Line] | None:
-    """``text``'s lines at ``width``, as ``Paragraph`` breaks them; None for a too-long word."""
-    font, size = style.fontName, style.fontSize
+    """``text``'s lines at ``width``, as ``Paragraph`` breaks them; None for a too-long word.
+
+    The lines are shared by every text alike (a batch of profiles repeats its headings
+    and "Not recorded yet." thousands of times): never change them.
+    """
+    return _lines_of(text, style.fontName, style.fontSize, style.spaceShrinkage or 0, width)
+
+
+@lru_cache(maxsize=8192)
+def _lines_of(
+    text: str, font: str, size: float, shrinkage: float, width: float
+) -> list[Line] | None:
+    """``break_lines`` for a text, font, size, space shrinkage and width."""
     space = word_width(" ", font, size)
-    shrink = space * (style.spaceShrinkage or 0)
+    shrink = space * shrinkage
     lines: list[Line] = []
     for segment in text.split("\n"):
         words: list[str] = []
