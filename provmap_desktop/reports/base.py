@@ -30,6 +30,7 @@ from ..storage.safe_files import atomic_write
 from .page import FONT, FONT_BOLD, FONT_ITALIC, GRID_COLOUR, ReportDocument, ReportInfo
 from .plain_text import plain_text
 from .quick_table import QuickTable, shared_cell_styles
+from .small_table import SmallTable
 
 HEADER_FILL = colors.HexColor("#e4e8ee")
 
@@ -162,6 +163,25 @@ def _table_class(frame_height: float) -> type[_PageSplitTable]:
     return type("PageSplitTable", (_PageSplitTable,), {"frame_height": frame_height})
 
 
+def _table_commands(
+    align_right: Sequence[int], extra_style: Sequence[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """The style of every table: a grid, a shaded header row, the cell font and padding."""
+    return [
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOUR),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        # Plain text cells (see _plain_or_cell) look like the "cell" style.
+        ("FONT", (0, 1), (-1, -1), FONT, CELL_SIZE, STYLES["cell"].leading),
+        *(("ALIGN", (c, 1), (c, -1), "RIGHT") for c in align_right),
+        *extra_style,
+    ]
+
+
 def make_table(
     header: Sequence[object],
     rows: Sequence[Sequence[object]],
@@ -187,19 +207,7 @@ def make_table(
                 for i, v in enumerate(row)
             ]
         )
-    commands: list[tuple[Any, ...]] = [
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOUR),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        # Plain text cells (see _plain_or_cell) look like the "cell" style.
-        ("FONT", (0, 1), (-1, -1), FONT, CELL_SIZE, STYLES["cell"].leading),
-        *(("ALIGN", (c, 1), (c, -1), "RIGHT") for c in align_right),
-        *extra_style,
-    ]
+    commands = _table_commands(align_right, extra_style)
     styles, rest = shared_cell_styles(len(data), max(map(len, data)), commands)
     table_class = _table_class(frame_height) if frame_height else QuickTable
     table = table_class(
@@ -207,6 +215,58 @@ def make_table(
     )
     table.setStyle(TableStyle(rest))
     return table
+
+
+def small_table(
+    header: Sequence[object],
+    rows: Sequence[Sequence[object]],
+    col_widths: Sequence[float],
+    *,
+    extra_style: Sequence[tuple[Any, ...]] = (),
+    frame_height: float | None = None,
+) -> Flowable:
+    """``make_table``'s table, as a ``SmallTable`` where it is one of plain texts.
+
+    The same page, in less time: for the few-row tables a batch prints thousands of
+    (a profile's sections). Cells must be flowables (``para``), not strings; a table
+    of another shape, or one too tall for the space left, is ``make_table``'s.
+    """
+
+    def full() -> Table:
+        return make_table(
+            header, rows, col_widths, extra_style=extra_style, frame_height=frame_height
+        )
+
+    data = [[_cell(h, "header_cell") for h in header]]
+    data += [[_cell(v, "cell") for v in row] for row in rows]
+    simple = all(not isinstance(v, str | int | Decimal) for row in rows for v in row) and all(
+        getattr(f, "draws_lines_directly", False) for row in data for cell in row for f in cell
+    )
+    if not simple or len({len(row) for row in data}) != 1:
+        return full()
+    commands = _table_commands((), extra_style)
+    styles, rest = shared_cell_styles(len(data), len(col_widths), commands)
+    if styles is None or any(
+        s.valign != "TOP" or s.alignment != "LEFT" or s.href or s.destination
+        for row in styles
+        for s in row
+    ):
+        return full()
+    fills: list[tuple[int, int, Any]] = []
+    grid: tuple[float, Any] | None = None
+    for command in rest:
+        op, (sc, sr), (ec, er), *args = command
+        if (sc, ec) != (0, -1) or not isinstance(sr, int) or not isinstance(er, int):
+            return full()
+        if op == "GRID" and (sr, er) == (0, -1) and len(args) == 2 and grid is None:
+            grid = (args[0], args[1])
+        elif op == "BACKGROUND" and len(args) == 1 and isinstance(args[0], colors.Color):
+            fills.append((sr % len(data), er % len(data), args[0]))
+        else:
+            return full()
+    if grid is None:
+        return full()
+    return SmallTable(full, data, styles, col_widths, fills, grid)
 
 
 StoryBuilder = Callable[[ReportDocument], list[Flowable]]

@@ -46,10 +46,21 @@ def is_simple(style: ParagraphStyle) -> bool:
 
 
 def break_lines(text: str, style: ParagraphStyle, width: float) -> list[Line] | None:
-    """``text``'s lines at ``width``, as ``Paragraph`` breaks them; None for a too-long word."""
-    font, size = style.fontName, style.fontSize
+    """``text``'s lines at ``width``, as ``Paragraph`` breaks them; None for a too-long word.
+
+    The lines are shared by every text alike (a batch of profiles repeats its headings
+    and "Not recorded yet." thousands of times): never change them.
+    """
+    return _lines_of(text, style.fontName, style.fontSize, style.spaceShrinkage or 0, width)
+
+
+@lru_cache(maxsize=8192)
+def _lines_of(
+    text: str, font: str, size: float, shrinkage: float, width: float
+) -> list[Line] | None:
+    """``break_lines`` for a text, font, size, space shrinkage and width."""
     space = word_width(" ", font, size)
-    shrink = space * (style.spaceShrinkage or 0)
+    shrink = space * shrinkage
     lines: list[Line] = []
     for segment in text.split("\n"):
         words: list[str] = []
@@ -70,6 +81,9 @@ def break_lines(text: str, style: ParagraphStyle, width: float) -> list[Line] | 
 
 class PlainText(Flowable):
     """A paragraph of plain text (line breaks kept) in one simple style."""
+
+    #: ``QuickTable`` draws a cell of these itself, without ReportLab's measuring again.
+    draws_lines_directly = True
 
     def __init__(self, text: str, style: ParagraphStyle, lines: list[Line] | None = None) -> None:
         super().__init__()
@@ -120,42 +134,80 @@ class PlainText(Flowable):
         """The text as given."""
         return self.text
 
-    def draw(self) -> None:
-        """Each line as a string, where and as a ``Paragraph`` puts it.
+    def has_lines(self) -> bool:
+        """True once laid out as lines this flowable draws itself (no ``Paragraph``)."""
+        return self._lines is not None
 
-        ``drawOn`` saves and restores the canvas around this, so the font and colour
-        set here go no further. A string per line keeps the text in the order a PDF
-        reader extracts it from a paragraph.
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N803 (ReportLab's names)
+        """Draw the lines at (``x``, ``y``) straight onto the page.
+
+        ReportLab's ``drawOn`` saves the canvas's state, moves its origin, draws and
+        restores it again, for every flowable; a batch of profiles drew some 15,000
+        texts that way. The lines land where they would, with the canvas's font and
+        fill colour put back as they were. A text handed to a ``Paragraph`` is drawn
+        the usual way.
         """
+        if self._lines is None:
+            super().drawOn(canvas, x, y, _sW)
+            return
+        self.draw_lines(canvas, self._hAlignAdjust(x, _sW), y)
+
+    def draw(self) -> None:
+        """Each line at the flowable's own origin (see ``drawOn``)."""
         if self._lines is None:
             self._paragraph().drawOn(self.canv, 0, 0)
             return
-        style, canvas = self.style, self.canv
-        canvas.setFont(style.fontName, style.fontSize)
-        canvas.setFillColor(style.textColor)
-        y = self.height - style.fontSize
+        self.draw_lines(self.canv, 0.0, 0.0)
+
+    def draw_lines(self, canvas: Any, x: float, y: float, *, restore: bool = True) -> None:
+        """Each line as a string, where and as a ``Paragraph`` puts it, from (x, y).
+
+        A string per line keeps the text in the order a PDF reader extracts it from a
+        paragraph. The canvas's font and fill colour are set back afterwards, unless
+        ``restore`` is False: a table drawing many texts in a row sets its own before
+        anything else that needs them (see ``SmallTable``).
+        """
+        assert self._lines is not None
+        style = self.style
+        font, size, leading = canvas._fontname, canvas._fontsize, canvas._leading
+        fill = canvas._fillColorObj
+        new_font = (style.fontName, style.fontSize) != (font, size)
+        if new_font:
+            canvas.setFont(style.fontName, style.fontSize)
+        new_fill = style.textColor is not fill and style.textColor != fill
+        if new_fill:
+            canvas.setFillColor(style.textColor)
+        top = y + self.height - style.fontSize
         for words, spare in self._lines:
             if words:
-                _draw_line(canvas, style.alignment, y, words, spare)
-            y -= style.leading
+                _draw_line(canvas, style.alignment, x, top, words, spare)
+            top -= style.leading
+        if not restore:
+            return
+        if new_font or canvas._leading != leading:
+            canvas.setFont(font, size, leading)
+        if new_fill:
+            canvas.setFillColor(fill)
 
 
 def _joined(lines: list[Line]) -> str:
     return "\n".join(" ".join(words) for words, _spare in lines)
 
 
-def _draw_line(canvas: Any, alignment: int, y: float, words: list[str], spare: float) -> None:
-    """One line placed by its alignment; a line a little too long has its spaces squeezed
-    and starts at the left edge, as ``Paragraph`` does."""
+def _draw_line(
+    canvas: Any, alignment: int, x: float, y: float, words: list[str], spare: float
+) -> None:
+    """One line placed by its alignment from ``x``; a line a little too long has its
+    spaces squeezed and starts at the left edge, as ``Paragraph`` does."""
     text = " ".join(words)
     if spare < -1e-8 and len(words) > 1:
-        canvas.drawString(0.0, y, text, wordSpace=spare / (len(words) - 1))
+        canvas.drawString(x, y, text, wordSpace=spare / (len(words) - 1))
     elif alignment == TA_RIGHT:
-        draw_string(canvas, spare, y, text)
+        draw_string(canvas, x + spare, y, text)
     elif alignment == TA_CENTER:
-        draw_string(canvas, spare / 2, y, text)
+        draw_string(canvas, x + spare / 2, y, text)
     else:
-        draw_string(canvas, 0.0, y, text)
+        draw_string(canvas, x, y, text)
 
 
 def plain_text(text: str, style: ParagraphStyle) -> Flowable:

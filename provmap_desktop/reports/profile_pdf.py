@@ -205,7 +205,7 @@ def _section_table(pairs: tuple[tuple[str, str], ...], profile: Any, width: floa
     """A shaded-header table of profile sections side by side, one column each."""
     header = [base.para(heading, _HEADING) for _field, heading in pairs]
     cells = [_lines(getattr(profile, field, "") if profile else "") for field, _ in pairs]
-    table = base.make_table(
+    table = base.small_table(
         header,
         [cells],
         [width / len(pairs)] * len(pairs),

@@ -166,7 +166,18 @@ class QuickTable(Table):
 
     def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:
         """A plain string at the top of its cell, left or right, drawn by ``draw_string``;
-        any other cell as ReportLab draws it."""
+        plain texts (``PlainText``) at the top left of their cell drawn straight onto the
+        page; any other cell as ReportLab draws it."""
+        if (
+            isinstance(cellval, list | tuple)
+            and cellval
+            and cellstyle.valign == "TOP"
+            and cellstyle.alignment == "LEFT"
+            and not (cellstyle.href or cellstyle.destination)
+            and all(getattr(v, "draws_lines_directly", False) for v in cellval)
+        ):
+            self._draw_texts(cellval, cellstyle, pos, size)
+            return
         if (
             isinstance(cellval, Flowable | list | tuple)
             or cellstyle.valign != "TOP"
@@ -200,6 +211,22 @@ class QuickTable(Table):
             draw_string(canvas, x, y, line, right=right)
             y -= cellstyle.leading
 
+    def _draw_texts(self, texts: Sequence[Any], cellstyle: Any, pos: Any, size: Any) -> None:
+        """Plain texts one under another from the top left of their cell, placed as
+        ReportLab places flowables there, each drawn without a saved canvas state."""
+        left, bottom = pos
+        width, height = size
+        avail_width = width - cellstyle.leftPadding - cellstyle.rightPadding
+        avail_height = height - cellstyle.topPadding - cellstyle.bottomPadding
+        x = left + cellstyle.leftPadding
+        y = bottom + height - cellstyle.topPadding + texts[0].getSpaceBefore()
+        for text in texts:
+            _width, text_height = text.wrap(avail_width, avail_height)
+            y -= text.getSpaceBefore()
+            y -= text_height
+            text.drawOn(self.canv, x, y)
+            y -= text.getSpaceAfter()
+
     def _calcSpanRanges(self) -> None:
         ranges = own_ranges(self._ncols, self._nrows)
         self._colSpanCells, self._rowSpanCells = _mark_ranges(
@@ -228,6 +255,12 @@ def _rows_of(command: Sequence[Any], nrows: int) -> tuple[int, int] | None:
     return max(0, sr), min(nrows - 1, er)
 
 
+#: One row of cell styles for each column count and set of style commands, kept for every
+#: later table: a batch of 500 profiles makes 4,000 small tables styled the same few ways.
+_PROTOTYPES: dict[tuple[Any, ...], list[CellStyle]] = {}
+_MAX_PROTOTYPES = 256
+
+
 def shared_cell_styles(
     nrows: int, ncols: int, commands: Sequence[Sequence[Any]]
 ) -> tuple[list[list[CellStyle]] | None, list[Sequence[Any]]]:
@@ -238,30 +271,45 @@ def shared_cell_styles(
     set on rows named only when the table splits, or a cell centred vertically
     (ReportLab adjusts such a cell's own style when it splits its row).
     """
-    cell_commands: list[tuple[Sequence[Any], int, int]] = []
+    cell_commands: list[tuple[tuple[Any, ...], int, int]] = []
     others: list[Sequence[Any]] = []
     for command in commands:
         if command[0] not in _NOT_CELL_STYLES:
             rows = _rows_of(command, nrows)
             if rows is None or (command[0] == "VALIGN" and command[3] == "MIDDLE"):
                 return None, list(commands)
-            cell_commands.append((command, *rows))
+            cell_commands.append((tuple(command), *rows))
         else:
             others.append(command)
-    prototypes: dict[tuple[int, ...], list[CellStyle]] = {}
+    local: dict[tuple[int, ...], list[CellStyle]] = {}
     styles: list[list[CellStyle]] = []
     for row in range(nrows):
-        key = tuple(k for k, (_c, first, last) in enumerate(cell_commands) if first <= row <= last)
-        prototype = prototypes.get(key)
+        covering = tuple(
+            k for k, (_c, first, last) in enumerate(cell_commands) if first <= row <= last
+        )
+        prototype = local.get(covering)
         if prototype is None:
-            prototype = [CellStyle(repr((row, col))) for col in range(ncols)]
-            for k in key:
-                command = cell_commands[k][0]
-                (sc, _sr), (ec, _er) = command[1], command[2]
-                sc = max(0, sc + ncols if sc < 0 else sc)
-                ec = min(ncols - 1, ec + ncols if ec < 0 else ec)
-                for col in range(sc, ec + 1):
-                    _setCellStyle([prototype], 0, col, command[0], command[3:])
-            prototypes[key] = prototype
+            prototype = local[covering] = _prototype(ncols, [cell_commands[k][0] for k in covering])
         styles.append(list(prototype))
     return styles, others
+
+
+def _prototype(ncols: int, commands: list[tuple[Any, ...]]) -> list[CellStyle]:
+    """One row of cell styles made by ``commands``; made once for all tables alike."""
+    key: tuple[Any, ...] | None = (ncols, *commands)
+    try:
+        found = _PROTOTYPES.get((ncols, *commands))
+    except TypeError:  # a command holding something unhashable: made for this table alone
+        key, found = None, None
+    if found is not None:
+        return found
+    prototype = [CellStyle(repr((0, col))) for col in range(ncols)]
+    for command in commands:
+        (sc, _sr), (ec, _er) = command[1], command[2]
+        sc = max(0, sc + ncols if sc < 0 else sc)
+        ec = min(ncols - 1, ec + ncols if ec < 0 else ec)
+        for col in range(sc, ec + 1):
+            _setCellStyle([prototype], 0, col, command[0], command[3:])
+    if key is not None and len(_PROTOTYPES) < _MAX_PROTOTYPES:
+        _PROTOTYPES[key] = prototype
+    return prototype
