@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox
 
 from . import APP_NAME, __version__
 from .storage import AlreadyOpenError, StorageError
 from .storage.server import database_argument, is_server_address
+from .ui.first_paint import after_first_paint
 
 if TYPE_CHECKING:
     from .storage import Database
@@ -204,7 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _start_and_run(argv: Sequence[str] | None, thresholds: tuple[int, int, int]) -> int:
-    """``main``'s work; the collector's ``thresholds`` are put back once the window shows."""
+    """``main``'s work; the collector's ``thresholds`` are put back once the window is
+    painted."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
@@ -226,10 +227,14 @@ def _start_and_run(argv: Sequence[str] | None, thresholds: tuple[int, int, int])
 
     window = MainWindow(database, today=today)
     window.showMaximized()
-    # The first open of the day copies the file aside; that waits for the window, so
-    # the SENCO sees her screen first and the copy is made before she can act on it.
-    QTimer.singleShot(0, lambda: take_todays_copy(window, database))
-    QTimer.singleShot(0, lambda: gc.set_threshold(*thresholds))
+
+    def on_screen() -> None:
+        gc.set_threshold(*thresholds)
+        # The first open of the day copies the file aside; that waits for the window,
+        # so the SENCO sees her screen first and the copy is made before she can act.
+        take_todays_copy(window, database)
+
+    after_first_paint(window, on_screen)
     return app.exec()
 
 

@@ -30,13 +30,22 @@ QCoreApplication.setOrganizationName("ProvMap")
 QCoreApplication.setApplicationName("ProvMap Desktop")
 QSettings().setValue("last_screen", last)
 thresholds = {"before": gc.get_threshold()[0]}
+backups = os.path.join(os.path.dirname(db), "Backups")
+copies = {}
+
+
+def daily_copies():
+    names = os.listdir(backups) if os.path.isdir(backups) else []
+    return len([name for name in names if ".daily." in name])
 
 
 def done():
     window = next(w for w in app.topLevelWidgets() if isinstance(w, QMainWindow))
     shown = window.tabs.tabText(window.tabs.currentIndex())
     thresholds["after"] = gc.get_threshold()[0]
+    copies["after"] = daily_copies()
     found = {"shown": shown, "modules": sorted(sys.modules), "thresholds": thresholds}
+    found["copies"] = copies
     print(json.dumps(found), flush=True)
     os._exit(0)
 
@@ -46,8 +55,10 @@ class FirstPaint(QObject):
         if event.type() == QEvent.Type.Show and isinstance(watched, QMainWindow):
             thresholds["building"] = gc.get_threshold()[0]  # the window is built by now
         if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
+            copies["at first paint"] = daily_copies()
             app.removeEventFilter(self)
-            QTimer.singleShot(0, done)
+            # A turn later than the bench: what waits for the first paint has run.
+            QTimer.singleShot(0, lambda: QTimer.singleShot(0, done))
         return False
 
 
@@ -74,7 +85,7 @@ ON_USE = {
 }
 
 
-def _start(tmp_path: Path, last: str) -> tuple[str, set[str], dict[str, int]]:
+def _start(tmp_path: Path, last: str) -> tuple[str, set[str], dict[str, dict[str, int]]]:
     db = tmp_path / "school.provmap"
     copy_school("demo", db)
     settings = tmp_path / "settings"
@@ -89,7 +100,7 @@ def _start(tmp_path: Path, last: str) -> tuple[str, set[str], dict[str, int]]:
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     assert lines, f"the app did not start:\n{out.stdout}\n{out.stderr}"
     found = json.loads(lines[-1])
-    return found["shown"], set(found["modules"]), found["thresholds"]
+    return found["shown"], set(found["modules"]), {k: found[k] for k in ("thresholds", "copies")}
 
 
 @pytest.mark.parametrize(
@@ -104,7 +115,8 @@ def _start(tmp_path: Path, last: str) -> tuple[str, set[str], dict[str, int]]:
 def test_the_start_loads_no_report_spreadsheet_or_migration_library(
     tmp_path: Path, last: str, title: str
 ) -> None:
-    shown, modules, thresholds = _start(tmp_path, last)
+    shown, modules, seen = _start(tmp_path, last)
+    thresholds, copies = seen["thresholds"], seen["copies"]
     assert shown == title
     assert not {name.split(".")[0] for name in modules} & HEAVY
     assert not ({name.split(".")[0] for name in modules} | modules) & ON_USE
@@ -112,6 +124,8 @@ def test_the_start_loads_no_report_spreadsheet_or_migration_library(
     # objects start-up makes live as long as the app), and as usual once it is shown.
     assert thresholds["building"] > 10 * thresholds["before"]
     assert thresholds["after"] == thresholds["before"]
+    # The first open of the day's copy of the file waits until the window is painted.
+    assert copies == {"at first paint": 0, "after": 1}
     # Only the screen shown is built, so only its module is loaded.
     assert "provmap_desktop.views.costs" not in modules
     assert "PySide6.QtCharts" not in modules  # the Costs screen's charts
