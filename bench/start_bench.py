@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from functools import partial
 from pathlib import Path
+
+# The timed process imports this module too: what only the parent needs (statistics,
+# subprocess, temporary folders) is imported where it is used, so that the process
+# loads no more than the app itself would.
 
 TARGET_S = 1.5
 SWITCH_TARGET_S = 0.1
@@ -70,6 +69,9 @@ def _child(db: Path, settings_dir: Path, last: str) -> None:
 def run_once(db: Path, last: str) -> tuple[float, float, float]:
     """Seconds from process start to an interactive window, peak memory in MB and
     the CPU seconds the process had used by then."""
+    import subprocess
+    import tempfile
+
     with tempfile.TemporaryDirectory() as settings:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         command = [sys.executable, "-m", "bench.start_bench", "--child", last, "--db", str(db)]
@@ -92,6 +94,8 @@ def start_figures(
     Screens are taken in turn within each round, so a busy spell on the machine
     falls on all of them alike.
     """
+    import statistics
+
     times: dict[str, list[float]] = {s: [] for s in screens}
     cpus: dict[str, list[float]] = {s: [] for s in screens}
     peaks: dict[str, float] = dict.fromkeys(screens, 0.0)
@@ -127,6 +131,9 @@ def _switch_child(db: Path, repeat: int) -> None:
     Reviews shares). Each switch is timed from the tab change to the screen painted
     and the event loop free again, in seconds and in CPU seconds.
     """
+    import statistics
+    from functools import partial
+
     from PySide6.QtWidgets import QApplication
     from sqlalchemy import select
 
@@ -185,6 +192,10 @@ def _switch_child(db: Path, repeat: int) -> None:
 def switch_to_reviews(db: Path, repeat: int) -> dict[str, tuple[float, float]]:
     """Median seconds and CPU seconds to open Reviews from the map, for each of
     ``SWITCHES``. Runs on a copy of ``db``."""
+    import shutil
+    import subprocess
+    import tempfile
+
     with tempfile.TemporaryDirectory() as work:
         copy = Path(work) / "switch.provmap"
         shutil.copyfile(db, copy)
@@ -217,6 +228,8 @@ def main() -> None:
     if args.switch:
         _switch_child(args.db, args.switch)
         return
+    import tempfile
+
     from provmap_desktop.shell.screens import SCREENS
 
     path = args.db or Path(tempfile.mkdtemp()) / "bench.provmap"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..models import DeliverySession, GroupMembership, ProvisionGroup
 from ..models.vocab import CancelReason, SessionStatus
-from .calendar import calendar_for_year, planned_session_dates
+from .calendar import SchoolCalendar, calendar_for_year, planned_session_dates
 
 CANCEL_REASON_LABELS: dict[str, str] = {
     CancelReason.STAFF_ABSENT.value: "staff absent",
@@ -109,8 +109,14 @@ def sessions_for_days(session: Session, first: dt.date, last: dt.date) -> list[P
         )
     }
     found = []
+    # One calendar per academic year, not one query for its terms per group.
+    calendars: dict[int, SchoolCalendar] = {}
     for group in groups:
-        calendar = calendar_for_year(session, group.academic_year_id)
+        calendar = calendars.get(group.academic_year_id)
+        if calendar is None:
+            calendar = calendars[group.academic_year_id] = calendar_for_year(
+                session, group.academic_year_id
+            )
         for day in planned_session_dates(group, calendar, up_to=last):
             if day < first:
                 continue

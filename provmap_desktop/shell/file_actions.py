@@ -13,12 +13,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from ..storage import Database, StorageError, open_database
-from ..storage.backup import backup_database, check_backup, restore_database
-from ..storage.sealed import is_sealed, open_sealed, private_temp_folder
 from ..storage.server import SERVER_BACKUP_MESSAGE
 from ..ui.context import AppContext
 from ..ui.folders import last_folder, remember, start_in
-from .backup_dialogs import BackupDialog, BackupsDialog, ask_backup_password
+
+# The backup code, its encryption library and its dialogs load when a command first
+# needs them, not while the window opens.
 
 
 class FileActions(QMainWindow):
@@ -53,6 +53,9 @@ class FileActions(QMainWindow):
         path = self._file_path()
         if path is None:
             return
+        from ..storage.backup import backup_database
+        from .backup_dialogs import BackupDialog
+
         stamp = self.today.strftime("%Y-%m-%d")
         suggested = last_folder() / f"{path.stem}-backup-{stamp}.provmap"
         dialog = BackupDialog(suggested, self)
@@ -131,6 +134,8 @@ class FileActions(QMainWindow):
         path = self._file_path()
         if path is None:
             return
+        from .backup_dialogs import BackupsDialog
+
         dialog = BackupsDialog(path, self)
         if dialog.exec() == BackupsDialog.DialogCode.Accepted and dialog.chosen is not None:
             self.restore_from(dialog.chosen)
@@ -140,6 +145,9 @@ class FileActions(QMainWindow):
         path = self._file_path()
         if path is None:
             return False
+        from ..storage.sealed import is_sealed, open_sealed, private_temp_folder
+        from .backup_dialogs import ask_backup_password
+
         if is_sealed(backup):
             password = ask_backup_password(self, backup)
             if password is None:
@@ -155,6 +163,8 @@ class FileActions(QMainWindow):
 
     def _restore_checked(self, backup: Path, name: str, *, confirm: bool) -> bool:
         """Restore the plain backup file ``backup`` (called ``name``) once it is checked."""
+        from ..storage.backup import check_backup
+
         try:
             check_backup(backup)
         except StorageError as exc:
@@ -180,6 +190,8 @@ class FileActions(QMainWindow):
 
     def _swap_in(self, backup: Path) -> None:
         """Close the file, put ``backup`` in its place, and show the result."""
+        from ..storage.backup import restore_database
+
         target = self.database.path
         assert self.ctx is not None
         assert target is not None

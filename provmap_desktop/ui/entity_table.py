@@ -67,7 +67,9 @@ def parse_value(column: Column, raw: Any) -> Any:
     return text
 
 
-def display_value(column: Column, value: Any) -> str:
+def display_value(column: Column, value: Any, labels: dict[Any, str] | None = None) -> str:
+    """``value`` as the table shows it; ``labels`` are a choice column's labels by
+    value, when the caller has them already (asking ``choices`` may query the database)."""
     if column.display is not None:
         return column.display(value)
     if column.kind == "money":
@@ -75,10 +77,25 @@ def display_value(column: Column, value: Any) -> str:
     if column.kind == "date":
         return format_date(value) if isinstance(value, dt.date) else ""
     if column.kind == "choice" and column.choices is not None:
-        return dict(column.choices()).get(value, "")
+        return (dict(column.choices()) if labels is None else labels).get(value, "")
     if value is None:
         return ""
     return str(value)
+
+
+#: The roles ``EntityTableModel.data`` answers. A view asks for a dozen roles per cell
+#: each time it measures a row (a table whose rows fit their text measures every row
+#: on each resize), so the others are answered before the row is looked at.
+_ANSWERED = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+    )
+)
 
 
 class EntityTableModel(QAbstractTableModel):
@@ -106,16 +123,31 @@ class EntityTableModel(QAbstractTableModel):
         self.kind = kind
         self.noun = noun
         self.rows: list[Base] = list(load())
+        #: Each choice column's labels by value, asked for once until the data changes.
+        self._labels: dict[int, dict[Any, str]] = {}
         ctx.data_changed.connect(self._on_data_changed)
 
     def _on_data_changed(self, changed: Changed) -> None:
+        # A choice's label may live in another table (a staff role's name): forget them all.
+        self._labels.clear()
         if changed.touches(self.kind):
             self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()
+        self._labels.clear()
         self.rows = list(self._load())
         self.endResetModel()
+
+    def _choice_labels(self, number: int) -> dict[Any, str] | None:
+        """Column ``number``'s labels by value (None for a column that is not a choice)."""
+        column = self.columns[number]
+        if column.kind != "choice" or column.choices is None:
+            return None
+        labels = self._labels.get(number)
+        if labels is None:
+            labels = self._labels[number] = dict(column.choices())
+        return labels
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -140,7 +172,7 @@ class EntityTableModel(QAbstractTableModel):
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ANSWERED or not index.isValid():
             return None
         row = self.rows[index.row()]
         column = self.columns[index.column()]
@@ -152,7 +184,7 @@ class EntityTableModel(QAbstractTableModel):
                 return "Yes" if value else "No"
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return display_value(column, value)
+            return display_value(column, value, self._choice_labels(index.column()))
         if role == Qt.ItemDataRole.EditRole:
             if column.kind == "choice":
                 return value

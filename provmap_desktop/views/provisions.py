@@ -37,6 +37,7 @@ from ..models.vocab import AREA_LABELS, AreaOfNeed
 from ..ui.context import AppContext
 from ..ui.edits import DomainEdit, EditRefused, perform
 from ..ui.entity_table import Column, EntityTableModel, install_delegates
+from ..ui.fitted_rows import FittedRowsTable
 from ..ui.speech import ValueLabel
 
 KIND = Kind.PROVISIONS
@@ -94,7 +95,7 @@ class ProvisionsScreen(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(0)
-        self.table = QTableView()
+        self.table = FittedRowsTable()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Provision catalogue")
         self.table.setTabKeyNavigation(False)  # Tab leaves; arrows move, F2 edits
@@ -110,9 +111,8 @@ class ProvisionsScreen(QWidget):
         header.setMinimumSectionSize(40)
         # A long name ("Structured cumulative literacy programme"), role or funding stream
         # goes onto a second line instead of being cut to "Structured cumul…": at 125 %
-        # the names' column may be only 130 pixels wide. Rows take the height they need.
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # the names' column may be only 130 pixels wide. Rows take the height they need
+        # (``FittedRowsTable`` wraps the text and fits the rows to it).
         for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(column, width)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)

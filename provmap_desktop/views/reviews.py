@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -39,7 +40,11 @@ from ..services.review_measures import MEASURE_LABELS, progress, progress_text
 from ..ui.context import AppContext
 from ..ui.lazy import ReloadWhenShown
 from ..ui.speech import ValueLabel
-from .review_wizard import ReviewWizard
+
+if TYPE_CHECKING:
+    # The wizard (and the pupil plan dialogs it brings) loads when a review is first
+    # recorded, not while the screen opens.
+    from .review_wizard import ReviewWizard
 
 DUE_COLUMNS = ("Status", "Review date", "Pupil", "Provision", "Group")
 CYCLE_COLUMNS = (
@@ -327,6 +332,8 @@ class ReviewsScreen(ReloadWhenShown):
     def review_selected(self) -> None:
         review = self.selected_review()
         if review is not None and review.membership_id is not None:
+            from .review_wizard import ReviewWizard
+
             self._open(ReviewWizard(self.ctx, [review.membership_id], self))
 
     def review_selected_group(self) -> None:
@@ -340,6 +347,8 @@ class ReviewsScreen(ReloadWhenShown):
             self._open_group(group_id)
 
     def _open_group(self, group_id: int) -> None:
+        from .review_wizard import ReviewWizard
+
         try:
             wizard = ReviewWizard.for_group(self.ctx, group_id, self)
         except ValueError:

@@ -158,3 +158,39 @@ def test_rag_follows_the_school_thresholds(session, school):
     assert rag(Rate(10, 12), settings)[0] == "Green"
     assert rag(0.65, session)[0] == "Amber"
     assert rag(0.55, settings)[0] == "Red"
+
+
+def test_a_days_sessions_take_the_same_queries_for_many_groups_as_for_one(session, school):
+    """The Register opens on a day of a big school: its queries do not grow per group."""
+    from sqlalchemy import event
+
+    school_, _group, pupils, _members = school
+    day = D(2026, 11, 4)
+
+    def queries() -> int:
+        count = [0]
+
+        def counted(*_args: object) -> None:
+            count[0] += 1
+
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", counted)
+        try:
+            session.expire_all()
+            found = sessions_for_day(session, day)
+        finally:
+            event.remove(engine, "before_cursor_execute", counted)
+        assert all(len(planned.members) == 3 for planned in found)
+        return count[0]
+
+    one_group = queries()
+    provision = make_provision(session, "Lego therapy")
+    for number in range(6):
+        group = make_group(
+            session, provision, school_.year, staff=school_.ta, name=f"Lego {number}"
+        )
+        for pupil in pupils:
+            add_member(session, group, pupil)
+    session.flush()
+    assert len(sessions_for_day(session, day)) == 7
+    assert queries() == one_group

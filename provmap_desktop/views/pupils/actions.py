@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
@@ -41,8 +41,11 @@ from ...storage.autobackup import HeldCopy, delete_copies
 from ...ui.context import AppContext
 from ...ui.folders import remember, start_in
 from ...ui.speech import ValueLabel
-from ..import_dialog import ImportPupilsDialog
 from .erasing import EraseDialog, erase, erasure_words
+
+if TYPE_CHECKING:
+    # The import dialog (and the import services it brings) loads when first opened.
+    from ..import_dialog import ImportPupilsDialog
 
 KIND = Kind.PUPILS
 SEN_REGISTER = PupilFilter(sen_statuses={SenStatus.SEN_SUPPORT.value, SenStatus.EHCP.value})
@@ -254,6 +257,8 @@ class PupilActions(QObject):
 
     def open_import(self) -> ImportPupilsDialog:
         """Open the Import pupils dialog."""
+        from ..import_dialog import ImportPupilsDialog
+
         dialog = ImportPupilsDialog(self.ctx, self.screen)
         self.dialog = dialog
         dialog.open()
