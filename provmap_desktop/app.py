@@ -233,6 +233,10 @@ def _start_and_run(argv: Sequence[str] | None, thresholds: tuple[int, int, int])
         # The first open of the day copies the file aside; that waits for the window,
         # so the SENCO sees her screen first and the copy is made before she can act.
         take_todays_copy(window, database)
+        # Documents a run that ended without closing left for the viewer go now.
+        from .services.documents import remove_left_behind
+
+        remove_left_behind()
 
     after_first_paint(window, on_screen)
     return app.exec()

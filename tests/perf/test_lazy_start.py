@@ -9,6 +9,7 @@ collector's threshold before the start, while the window is built and after.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -90,12 +91,18 @@ def _start(tmp_path: Path, last: str) -> tuple[str, set[str], dict[str, dict[str
     copy_school("demo", db)
     settings = tmp_path / "settings"
     settings.mkdir()
+    (tmp_path / "tmp").mkdir(exist_ok=True)
     out = subprocess.run(
         [sys.executable, "-c", _SCRIPT, str(settings), str(db), last],
         capture_output=True,
         text=True,
         timeout=300,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        env={
+            "QT_QPA_PLATFORM": "offscreen",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "TMPDIR": str(tmp_path / "tmp"),
+        },
     )
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     assert lines, f"the app did not start:\n{out.stdout}\n{out.stderr}"
@@ -129,3 +136,26 @@ def test_the_start_loads_no_report_spreadsheet_or_migration_library(
     # Only the screen shown is built, so only its module is loaded.
     assert "provmap_desktop.views.costs" not in modules
     assert "PySide6.QtCharts" not in modules  # the Costs screen's charts
+
+
+def test_documents_left_for_the_viewer_by_a_run_that_crashed_are_gone_once_shown(
+    tmp_path: Path,
+) -> None:
+    from provmap_desktop.services.documents import VIEWING_PREFIX
+
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    temp = tmp_path / "tmp"
+    crashed = temp / f"{VIEWING_PREFIX}{int(ended.stdout)}-x" / "y"
+    crashed.mkdir(parents=True)
+    (crashed / "EP report.pdf").write_bytes(b"%PDF-1.4 private")
+    running = temp / f"{VIEWING_PREFIX}{os.getpid()}-x"
+    running.mkdir()
+    shown, _modules, _seen = _start(tmp_path, "map")
+    assert shown == "Provision map"
+    assert not crashed.parent.exists()
+    assert running.is_dir()
