@@ -44,12 +44,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _school_templates(tmp_path_factory: pytest.TempPathFactory) -> None:
+def _school_templates(request: pytest.FixtureRequest) -> None:
     """The folder each fixture school is built into once, for this run.
 
     The worker processes of a split run share one (in the run's own folder, above each
     worker's), so a school is built by one worker, not by each.
+
+    ``tmp_path_factory`` is looked up here, not named as a parameter: a parameter would
+    put it among the fixtures of every test, and ``tests/engines.py`` reads that fixture
+    as "this test uses a school database", so every test of plain functions in
+    ``tests/domain`` and ``tests/services`` ran a second time, unchanged, as its
+    "postgresql" twin.
     """
+    tmp_path_factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
     if os.environ.get("PYTEST_XDIST_WORKER"):
         folder = tmp_path_factory.getbasetemp().parent / "templates"
         folder.mkdir(exist_ok=True)

@@ -2,20 +2,16 @@
 
 A school is built as the app builds a server database (every Alembic revision, in one
 transaction) and filled with the rows of a SQLite fixture school (``tests/schools``),
-table by table, so the same hand-worked figures hold on both engines.
+table by table, so the same hand-worked figures hold on both engines. It is built once
+per test process (``tests/schools/pg_templates.py``) and copied for each test.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
-from provmap_desktop.services import school_copy
 from provmap_desktop.storage import migrate
-
-from .schools.templates import template
 
 
 def admin_engine(server_url: str) -> Engine:
@@ -38,23 +34,16 @@ def fresh_database(server_url: str, name: str) -> str:
     return url
 
 
-def copy_rows(source: Engine, target: Engine) -> None:
-    """Every row of every table from ``source`` into the empty ``target``, ids kept, as
-    ``provmap copy-to`` copies them (``services.school_copy``)."""
-    with source.connect() as read, target.begin() as write:
-        school_copy.copy_rows(read, write)
-        if target.dialect.name == "postgresql":
-            school_copy.reset_sequences(write)
-
-
 def school_on_server(server_url: str, school: str, name: str) -> str:
-    """Fixture school ``school`` copied into a new server database ``name``; its URL."""
-    url = fresh_database(server_url, name)
-    source = create_engine(f"sqlite:///{Path(template(school))}")
-    target = create_engine(url)
-    try:
-        copy_rows(source, target)
-    finally:
-        source.dispose()
-        target.dispose()
-    return url
+    """Fixture school ``school`` copied into a new server database ``name``; its URL.
+
+    The school is built once per test process as ``tests/schools/pg_templates.py``
+    builds it (an empty database brought to the schema by every Alembic revision in
+    one transaction, as ``fresh_database`` does, then filled by ``copy_rows``), and each
+    call copies that template database on the server, which takes milliseconds where
+    running the revisions again took a second or more.
+    """
+    from .schools import pg_templates
+
+    pg_templates.use_server(server_url)
+    return pg_templates.copy_of(school, name)

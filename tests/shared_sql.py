@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.util import LRUCache
@@ -38,7 +39,7 @@ def _options(dialect: Any) -> tuple[object, ...]:
         dialect.dbapi,
         dialect.paramstyle,
         dialect.compiler_linting,
-        dialect.native_datetime,
+        getattr(dialect, "native_datetime", None),
         getattr(dialect, "_json_serializer", None),
         getattr(dialect, "_json_deserializer", None),
         getattr(dialect, "isolation_level", None),
@@ -72,7 +73,42 @@ def share_compiled_sql(engine: Engine) -> None:
     engine._compiled_cache = _shared["cache"]
 
 
+#: PostgreSQL dialects by server and options: each is shared once it has met its server.
+_server_dialects: dict[tuple[object, ...], Any] = {}
+
+
+def _server_key(engine: Engine) -> tuple[object, ...]:
+    """The server an engine talks to (host, port, socket folder) and its dialect's options."""
+    url = engine.url
+    return (url.host, url.port, url.query.get("host"), url.username, _options(engine.dialect))
+
+
+def share_server_sql(engine: Engine) -> None:
+    """Give a PostgreSQL ``engine`` the dialect and compiled-SQL cache of an earlier engine.
+
+    The first engine made for a server keeps its own dialect, which learns the server's
+    version and settings when that engine first connects (SQLAlchemy's ``initialize``);
+    once it has, every later engine for the same server, made with the same options,
+    takes that dialect and its cache. The test run's engines all reach the one test
+    server, so the SQL compiled for one test database is the SQL for every other.
+    """
+    if engine._compiled_cache is None:
+        return
+    key = _server_key(engine)
+    shared = _server_dialects.get(key)
+    if shared is None:
+        _server_dialects[key] = engine.dialect
+        engine._compiled_cache = _shared.setdefault("server_cache", LRUCache(CACHE_SIZE))
+        return
+    if getattr(shared, "server_version_info", None) is None:
+        return  # its engine has not connected yet: this one learns the server for itself
+    engine.dialect = shared
+    engine.pool._dialect = shared
+    engine._compiled_cache = _shared.setdefault("server_cache", LRUCache(CACHE_SIZE))
+
+
 _app_hook = SQLiteDialect_pysqlite.engine_created
+_server_hook = PGDialect_psycopg.engine_created
 
 
 def _engine_created(cls: type[SQLiteDialect_pysqlite], engine: Engine) -> None:
@@ -80,6 +116,12 @@ def _engine_created(cls: type[SQLiteDialect_pysqlite], engine: Engine) -> None:
     share_compiled_sql(engine)
 
 
+def _server_engine_created(cls: type[PGDialect_psycopg], engine: Engine) -> None:
+    _server_hook(engine)
+    share_server_sql(engine)
+
+
 def pytest_configure() -> None:
-    """Re-wire every SQLite engine created from now on in this process."""
+    """Re-wire every SQLite and PostgreSQL engine created from now on in this process."""
     SQLiteDialect_pysqlite.engine_created = classmethod(_engine_created)  # type: ignore[assignment,method-assign]
+    PGDialect_psycopg.engine_created = classmethod(_server_engine_created)  # type: ignore[assignment,method-assign]

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import bindparam, event, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -81,8 +81,24 @@ def _old_and_new(row: Any, name: str) -> set[Any]:
     return {v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None}
 
 
-def _group_years(session: Session, group_ids: set[Any]) -> set[int]:
-    """The years of these groups: from the groups this session holds, else one query."""
+#: The statements the check runs, built once (a statement is reusable and never changes).
+_YEARS_OF_GROUPS = select(ProvisionGroup.academic_year_id).where(
+    ProvisionGroup.id.in_(bindparam("ids", expanding=True))
+)
+_GROUPS_OF_SESSIONS = select(DeliverySession.group_id).where(
+    DeliverySession.id.in_(bindparam("ids", expanding=True))
+)
+#: Every class whose rows can belong to a year; a changed row of another is not looked at.
+_WITH_A_YEAR = (*_OWN_YEAR, *_GROUP_ROWS, SessionAttendance, Review, AcademicYear)
+
+
+def _group_years(session: Session, group_ids: set[Any], delivery_ids: set[Any]) -> set[int]:
+    """The years of the groups, and of the groups of the delivery sessions: from the
+    groups this session holds, else one query."""
+    if delivery_ids:
+        group_ids = group_ids | set(
+            session.scalars(_GROUPS_OF_SESSIONS, {"ids": sorted(delivery_ids)})
+        )
     years: set[int] = set()
     unknown: list[Any] = []
     for group_id in group_ids:
@@ -93,12 +109,7 @@ def _group_years(session: Session, group_ids: set[Any]) -> set[int]:
         else:
             years.add(year_id)
     if unknown:
-        with session.no_autoflush:
-            years |= set(
-                session.scalars(
-                    select(ProvisionGroup.academic_year_id).where(ProvisionGroup.id.in_(unknown))
-                )
-            )
+        years |= set(session.scalars(_YEARS_OF_GROUPS, {"ids": sorted(unknown)}))
     return years
 
 
@@ -106,34 +117,31 @@ def _review_day(review: Review) -> dt.date | None:
     return review.review_date or review.baseline_date
 
 
-def _year_facts(
-    session: Session, rows: list[Any], deleted: set[Any]
-) -> tuple[set[int], set[dt.date], set[int]]:
-    """The year ids, the review days and the changed closed years of ``rows``."""
-    year_ids: set[int] = set()
-    group_ids: set[Any] = set()
-    delivery_ids: set[Any] = set()
-    days: set[dt.date] = set()
-    closed_changed: set[int] = set()
-    for row in rows:
-        if isinstance(row, _OWN_YEAR):
-            year_ids |= _old_and_new(row, "academic_year_id")
-        elif isinstance(row, _GROUP_ROWS):
-            group_ids |= _old_and_new(row, "group_id")
-        elif isinstance(row, SessionAttendance):
-            delivery_ids |= _old_and_new(row, "session_id")
-        elif isinstance(row, Review):
-            days |= {d for d in (_review_day(row),) if d is not None}
-        elif isinstance(row, AcademicYear) and _was_closed(row, row in deleted):
-            closed_changed.add(row.id)
-    if delivery_ids:
-        with session.no_autoflush:
-            group_ids |= set(
-                session.scalars(
-                    select(DeliverySession.group_id).where(DeliverySession.id.in_(delivery_ids))
-                )
-            )
-    return year_ids | _group_years(session, group_ids), days, closed_changed
+class _Facts:
+    """What the rows being written say about the years they belong to."""
+
+    def __init__(self, rows: list[Any], deleted: set[Any]) -> None:
+        self.year_ids: set[int] = set()
+        self.group_ids: set[Any] = set()
+        self.delivery_ids: set[Any] = set()
+        self.days: set[dt.date] = set()
+        self.closed_changed: set[int] = set()
+        for row in rows:
+            if isinstance(row, _OWN_YEAR):
+                self.year_ids |= _old_and_new(row, "academic_year_id")
+            elif isinstance(row, _GROUP_ROWS):
+                self.group_ids |= _old_and_new(row, "group_id")
+            elif isinstance(row, SessionAttendance):
+                self.delivery_ids |= _old_and_new(row, "session_id")
+            elif isinstance(row, Review):
+                self.days |= {d for d in (_review_day(row),) if d is not None}
+            elif isinstance(row, AcademicYear) and _was_closed(row, row in deleted):
+                self.closed_changed.add(row.id)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.year_ids or self.group_ids or self.delivery_ids or self.days or self.closed_changed
+        )
 
 
 def _was_closed(year: AcademicYear, deleted: bool) -> bool:
@@ -149,15 +157,23 @@ def _was_closed(year: AcademicYear, deleted: bool) -> bool:
 
 
 def _check(session: Session, _context: Any, _instances: Any) -> None:
+    """Refuse the flush when a row it writes belongs to a closed year.
+
+    The rows are read first, without the database; the closed years come from the
+    school's years (read once per transaction), and only when there is one are the
+    rows' groups looked up (those this session holds need no query). A year
+    counts as changed-while-closed only if it was closed before this change, so it is
+    already closed in the database and among the closed years looked up.
+    """
     if session.info.get(_STANDING_ASIDE):
         return
-    rows = [r for r in session.dirty if session.is_modified(r)]
+    rows = [r for r in session.dirty if isinstance(r, _WITH_A_YEAR) and session.is_modified(r)]
     deleted = set(session.deleted)
-    rows += list(session.new) + list(deleted)
+    rows += [r for r in (*session.new, *deleted) if isinstance(r, _WITH_A_YEAR)]
     if not rows:
         return
-    year_ids, days, closed_changed = _year_facts(session, rows, deleted)
-    if not (year_ids or days or closed_changed):
+    facts = _Facts(rows, deleted)
+    if not facts:
         return
     with session.no_autoflush:
         closed = [
@@ -165,10 +181,13 @@ def _check(session: Session, _context: Any, _instances: Any) -> None:
             for r in year_rows(session)
             if r.closed_on is not None
         ]
+        if not closed:
+            return
+        year_ids = facts.year_ids | _group_years(session, facts.group_ids, facts.delivery_ids)
     for year_id, label, start, end in closed:
-        if year_id in year_ids or year_id in closed_changed:
+        if year_id in year_ids or year_id in facts.closed_changed:
             raise DomainError(closed_year_message(label))
-        if any(start <= day <= end for day in days):
+        if any(start <= day <= end for day in facts.days):
             raise DomainError(closed_year_message(label))
 
 

@@ -65,13 +65,22 @@ def _address(database: str) -> str:
     return f"{head}?{tail}" if tail else head
 
 
+#: The process's one connection engine to the server's ``postgres`` database, by address.
+_admins: dict[str, Engine] = {}
+
+
 def _admin(sql: str) -> None:
-    engine = create_engine(_address("postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(sql))
-    finally:
-        engine.dispose()
+    """Run ``sql`` (CREATE or DROP DATABASE) outside a transaction on the server.
+
+    One engine per server serves every call: each test makes and drops a database or
+    two, and a new engine each time connected and asked the server its settings anew.
+    """
+    address = _address("postgres")
+    engine = _admins.get(address)
+    if engine is None:
+        engine = _admins[address] = create_engine(address, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(sql))
 
 
 def _rewind_statement(conn: Connection) -> str:
@@ -173,6 +182,14 @@ def new_database(name: str | None) -> str:
         _admin(f'CREATE DATABASE "{database}" TEMPLATE "template_{name}" STRATEGY FILE_COPY')
     _made.append(database)
     return _address(database).replace("+psycopg", "")
+
+
+def copy_of(name: str, database: str) -> str:
+    """The address of a new database ``database`` holding school ``name``, kept after the
+    test (for tests that name their own databases)."""
+    school(name)
+    _admin(f'CREATE DATABASE "{database}" TEMPLATE "template_{name}" STRATEGY FILE_COPY')
+    return _address(database)
 
 
 def finish() -> None:
