@@ -73,34 +73,63 @@ _LAST: BindParameter[Any] = bindparam("last")
 _ONLY: BindParameter[Any] = bindparam("only", expanding=True)
 
 
+_AREAS: BindParameter[Any] = bindparam("areas", expanding=True)
+_WAVES: BindParameter[Any] = bindparam("waves", expanding=True)
+
+
 def _period_params(
-    year_id: int, start: dt.date, end: dt.date, only: Collection[int] | None
+    year_id: int,
+    start: dt.date,
+    end: dt.date,
+    only: Collection[int] | None,
+    filters: MapFilters | None = None,
 ) -> dict[str, Any]:
     params: dict[str, Any] = {"year_id": year_id, "first": start, "last": end}
     if only is not None:
         params["only"] = list(only)
+    if filters is not None and filters.areas:
+        params["areas"] = sorted(filters.areas)
+    if filters is not None and filters.waves:
+        params["waves"] = sorted(filters.waves)
     return params
 
 
-def _groups_chosen(only: bool) -> tuple[ColumnElement[bool], ...]:
-    """The period's groups (``only``: those named in the ``only`` parameter)."""
-    in_period = groups_in_period(_YEAR, _FIRST, _LAST)  # type: ignore[arg-type]
-    return (*in_period, ProvisionGroup.id.in_(_ONLY)) if only else in_period
+def _shape(params: dict[str, Any]) -> tuple[bool, bool, bool]:
+    """Which of the optional parameters (groups named, areas, waves) ``params`` holds."""
+    return ("only" in params, "areas" in params, "waves" in params)
+
+
+def _groups_chosen(
+    only: bool, areas: bool = False, waves: bool = False
+) -> tuple[ColumnElement[bool], ...]:
+    """The period's groups: those named in ``only``, of provisions in ``areas`` and
+    ``waves`` when the map is filtered by them (a filtered map reads only what it shows)."""
+    chosen = groups_in_period(_YEAR, _FIRST, _LAST)  # type: ignore[arg-type]
+    if only:
+        chosen = (*chosen, ProvisionGroup.id.in_(_ONLY))
+    if areas or waves:
+        kinds = select(Provision.id)
+        if areas:
+            kinds = kinds.where(Provision.area.in_(_AREAS))
+        if waves:
+            kinds = kinds.where(Provision.wave.in_(_WAVES))
+        chosen = (*chosen, ProvisionGroup.provision_id.in_(kinds))
+    return chosen
 
 
 @cache
-def _slots_query(only: bool) -> Executable:
+def _slots_query(only: bool, areas: bool, waves: bool) -> Executable:
     return (
         select(GroupSlot.group_id, GroupSlot.weekday, GroupSlot.start_time)
         .join(ProvisionGroup)
-        .where(*_groups_chosen(only))
+        .where(*_groups_chosen(only, areas, waves))
     )
 
 
 def _slots(session: Session, params: dict[str, Any]) -> Slots:
     """The weekday and start time of each slot of the chosen groups, by group id."""
     slots: Slots = defaultdict(list)
-    query = _slots_query("only" in params)
+    query = _slots_query(*_shape(params))
     for group_id, weekday, start_time in session.execute(query, params):
         slots[group_id].append((weekday, start_time))
     return slots
@@ -150,8 +179,8 @@ def load_groups(
     when there are groups to hold them.
     """
     provisions = known_provisions if known_provisions is not None else _provisions(session, only)
-    params = _period_params(year_id, start, end, only)
-    rows = session.execute(_groups_query(only is not None), params).all()
+    params = _period_params(year_id, start, end, only, filters)
+    rows = session.execute(_groups_query(*_shape(params)), params).all()
     groups: dict[int, GroupInfo] = {}
     if not rows:
         return groups, provisions
@@ -166,7 +195,7 @@ def load_groups(
 
 
 @cache
-def _groups_query(only: bool) -> Select[Any]:
+def _groups_query(only: bool, areas: bool, waves: bool) -> Select[Any]:
     """The period's groups, each with its member of staff's name."""
     return (
         select(
@@ -184,12 +213,12 @@ def _groups_query(only: bool) -> Select[Any]:
             Staff.name,
         )
         .outerjoin(Staff, Staff.id == ProvisionGroup.staff_id)
-        .where(*_groups_chosen(only))
+        .where(*_groups_chosen(only, areas, waves))
     )
 
 
 @cache
-def _members_query(include_archived: bool, only: bool) -> Select[Any]:
+def _members_query(include_archived: bool, only: bool, areas: bool, waves: bool) -> Select[Any]:
     """The period's memberships with their pupils' facts, as one query."""
     query = (
         select(
@@ -208,7 +237,10 @@ def _members_query(include_archived: bool, only: bool) -> Select[Any]:
         )
         .join(ProvisionGroup, GroupMembership.group_id == ProvisionGroup.id)
         .join(Pupil, GroupMembership.pupil_id == Pupil.id)
-        .where(*_groups_chosen(False), memberships_in_period(_FIRST, _LAST))  # type: ignore[arg-type]
+        .where(
+            *_groups_chosen(False, areas, waves),
+            memberships_in_period(_FIRST, _LAST),  # type: ignore[arg-type]
+        )
     )
     # A closed year shows each pupil where they were then, leavers included.
     query = with_places(query, _YEAR)  # type: ignore[arg-type]
@@ -230,8 +262,9 @@ def load_members(
 ) -> dict[int, PupilInfo]:
     """Attach the period's members to ``groups``; return the pupils seen."""
     pupils: dict[int, PupilInfo] = {}
-    query = _members_query(filters.include_archived, only is not None)
-    for row in session.execute(query, _period_params(year_id, start, end, only)):
+    params = _period_params(year_id, start, end, only, filters)
+    query = _members_query(filters.include_archived, *_shape(params))
+    for row in session.execute(query, params):
         m_id, g_id, join, leave, p_id, upn, surname, forename, preferred, yg, cls, sen = row
         group = groups.get(g_id)
         if group is None:
