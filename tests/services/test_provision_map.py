@@ -299,3 +299,32 @@ def test_a_group_is_labelled_only_when_its_name_says_more(group_name, column, la
         max_size=5,
     )
     assert group.label("Springboard mathematics", column) == label
+
+
+def _cells(snapshot) -> dict[int, dict[object, list[tuple[int, list[int]]]]]:  # type: ignore[no-untyped-def]
+    return {
+        r.provision_id: {
+            k: [(g.id, [m.membership_id for m in g.members]) for g in v] for k, v in r.cells.items()
+        }
+        for r in snapshot.rows
+    }
+
+
+@pytest.mark.parametrize(
+    ("areas", "waves"), [(["CI"], []), (["CL"], []), ([], [2]), (["CI"], [3]), (["SEMH"], [])]
+)
+def test_a_map_filtered_by_area_or_wave_is_the_whole_map_cut_down(session, school, areas, waves):
+    whole = build_map(session, school.year.id, "Autumn")
+    cut = build_map(session, school.year.id, "Autumn", filters=MapFilters(areas=areas, waves=waves))
+    kept = {
+        r.provision_id
+        for r in whole.rows
+        if (not areas or r.area in areas) and (not waves or r.wave in waves)
+    }
+    assert [r.provision_id for r in cut.rows] == [
+        r.provision_id for r in whole.rows if r.provision_id in kept
+    ]
+    assert _cells(cut) == {p: c for p, c in _cells(whole).items() if p in kept}
+    shown = {m.pupil_id for g in cut.groups.values() for m in g.members}
+    assert set(cut.pupils) == shown
+    assert set(cut.groups) == {g for g, info in whole.groups.items() if info.provision_id in kept}
