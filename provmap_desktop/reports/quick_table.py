@@ -24,7 +24,7 @@ The results are the ones ReportLab's own code gives; only the work is less.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import chain
 from typing import Any
 
@@ -214,18 +214,8 @@ class QuickTable(Table):
     def _draw_texts(self, texts: Sequence[Any], cellstyle: Any, pos: Any, size: Any) -> None:
         """Plain texts one under another from the top left of their cell, placed as
         ReportLab places flowables there, each drawn without a saved canvas state."""
-        left, bottom = pos
-        width, height = size
-        avail_width = width - cellstyle.leftPadding - cellstyle.rightPadding
-        avail_height = height - cellstyle.topPadding - cellstyle.bottomPadding
-        x = left + cellstyle.leftPadding
-        y = bottom + height - cellstyle.topPadding + texts[0].getSpaceBefore()
-        for text in texts:
-            _width, text_height = text.wrap(avail_width, avail_height)
-            y -= text.getSpaceBefore()
-            y -= text_height
+        for text, x, y in stacked_in_cell(texts, cellstyle, *pos, *size):
             text.drawOn(self.canv, x, y)
-            y -= text.getSpaceAfter()
 
     def _calcSpanRanges(self) -> None:
         ranges = own_ranges(self._ncols, self._nrows)
@@ -313,3 +303,22 @@ def _prototype(ncols: int, commands: list[tuple[Any, ...]]) -> list[CellStyle]:
     if key is not None and len(_PROTOTYPES) < _MAX_PROTOTYPES:
         _PROTOTYPES[key] = prototype
     return prototype
+
+
+def stacked_in_cell(
+    texts: Sequence[Any], style: Any, left: float, bottom: float, width: float, height: float
+) -> Iterator[tuple[Any, float, float]]:
+    """Each text of a cell with where it is drawn: one under another from the cell's top
+    left inside its padding, as ReportLab places flowables in a table cell."""
+    if not texts:
+        return
+    avail_width = width - style.leftPadding - style.rightPadding
+    avail_height = height - style.topPadding - style.bottomPadding
+    x = left + style.leftPadding
+    y = bottom + height - style.topPadding + texts[0].getSpaceBefore()
+    for text in texts:
+        _width, text_height = text.wrap(avail_width, avail_height)
+        y -= text.getSpaceBefore()
+        y -= text_height
+        yield text, x, y
+        y -= text.getSpaceAfter()

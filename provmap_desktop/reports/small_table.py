@@ -19,6 +19,8 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
+from .quick_table import stacked_in_cell
+
 #: Line cap and join ReportLab gives a GRID command that names none (round).
 _ROUND = 1
 
@@ -144,24 +146,14 @@ class SmallTable(Flowable):
         width: float,
         height: float,
     ) -> None:
-        """The cell's texts one under another from its top left (``QuickTable._draw_texts``)."""
-        if not cell:
-            return
-        avail_width = width - style.leftPadding - style.rightPadding
-        avail_height = height - style.topPadding - style.bottomPadding
-        x = left + style.leftPadding
-        y = bottom + height - style.topPadding + cell[0].getSpaceBefore()
-        for item in cell:
-            _w, item_height = item.wrap(avail_width, avail_height)
-            y -= item.getSpaceBefore()
-            y -= item_height
+        """The cell's texts one under another from its top left (``stacked_in_cell``)."""
+        for item, x, y in stacked_in_cell(cell, style, left, bottom, width, height):
             if item.has_lines():
                 # Nothing drawn later in the table needs the font or fill colour back:
                 # each text sets its own, the fills and the grid theirs.
                 item.draw_lines(self.canv, x, y, restore=False)
             else:
                 item.drawOn(self.canv, x, y)
-            y -= item.getSpaceAfter()
 
     def _draw_grid(self) -> None:
         """The box, then the lines between rows and between columns, as ``GRID`` draws."""

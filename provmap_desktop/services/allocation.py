@@ -110,7 +110,7 @@ def allocation_warnings(
     suitable = {yg.id for yg in provision.suitable_year_groups}
     if year_group_id is None and group is not None:
         year_group_id = group.year_group_id
-    names = _year_group_names(session) if _names_needed(pupils, year_group_id, suitable) else {}
+    names = _YearGroupNames(session)  # read only if a warning names a year group
     area = AreaOfNeed(provision.area)
     existing = _other_groups_in_span(session, provision, group, pupils, first, last)
     for pupil in pupils:
@@ -192,17 +192,17 @@ def _other_groups_in_span(
     return existing
 
 
-def _names_needed(pupils: Sequence[Pupil], year_group_id: int | None, suitable: set[int]) -> bool:
-    """Whether a warning will name a year group: a pupil outside the group's or the
-    provision's year groups."""
-    return any(
-        p.year_group_id is not None
-        and (
-            (year_group_id is not None and p.year_group_id != year_group_id)
-            or bool(suitable and p.year_group_id not in suitable)
-        )
-        for p in pupils
-    )
+class _YearGroupNames:
+    """Year group names by id, read from the database the first time one is asked for."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._names: dict[int, str] | None = None
+
+    def get(self, year_group_id: int | None, default: str) -> str:
+        if self._names is None:
+            self._names = _year_group_names(self._session)
+        return self._names.get(year_group_id, default) if year_group_id is not None else default
 
 
 def _year_group_warnings(
@@ -210,7 +210,7 @@ def _year_group_warnings(
     provision: Provision,
     year_group_id: int | None,
     suitable: set[int],
-    names: dict[int, str],
+    names: _YearGroupNames,
 ) -> list[str]:
     """Warnings when the pupil's year group is not the group's, or not one the provision suits."""
     warnings: list[str] = []

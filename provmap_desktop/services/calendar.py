@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Protocol
@@ -322,34 +321,11 @@ def period_range(academic_year: AcademicYear, term_name: str | None) -> tuple[dt
     return term.start_date, term.end_date
 
 
-#: ``session.info`` key of the years ``academic_year_for`` has found, inside ``years_held``.
-_YEARS_HELD = "provmap_years_by_day"
-
-
-@contextmanager
-def years_held(session: Session) -> Iterator[None]:
-    """Inside the block, ``academic_year_for`` asks the database once per day.
-
-    For a long write that never changes the calendar (a map import adds dozens of
-    groups and allocations, each looking up the year of the same few days).
-    """
-    session.info[_YEARS_HELD] = {}
-    try:
-        yield
-    finally:
-        session.info.pop(_YEARS_HELD, None)
-
-
 def academic_year_for(session: Session, day: dt.date) -> AcademicYear | None:
-    """The academic year whose dates include ``day``, or None."""
-    held: dict[dt.date, AcademicYear | None] | None = session.info.get(_YEARS_HELD)
-    if held is not None and day in held:
-        return held[day]
+    """The academic year whose dates include ``day``, or None (the years are read once
+    per transaction: ``services.year_rows``)."""
     row = year_row_for(session, day)
-    year = session.get(AcademicYear, row.id) if row is not None else None
-    if held is not None:
-        held[day] = year
-    return year
+    return session.get(AcademicYear, row.id) if row is not None else None
 
 
 def current_or_latest_year(session: Session, today: dt.date) -> AcademicYear | None:

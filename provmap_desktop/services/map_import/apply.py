@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ...domain import groups
 from ...domain.memberships import GroupChoiceNeeded, allocate
 from ...models import AcademicYear, Provision, ProvisionGroup, Pupil, Staff, YearGroup
-from ..calendar import calendar_for_year, years_held
+from ..calendar import calendar_for_year
 from ..catalogue import add_catalogue_entry
 from ..formatting import format_date
 from ..pupils import add_pupil_to_complete
@@ -55,7 +55,7 @@ def apply_plan(
     Returns the numbers of provisions, groups, allocations and pupils added.
     """
     kept = _rows_to_keep(session, plan)
-    with _holding_new_rows(session, kept), years_held(session):
+    with _holding_new_rows(session, kept):
         provision_ids, added_provisions = _add_provisions(session, plan, kept)
         created, extra = (
             _add_unmatched_pupils(session, plan, today, kept) if create_unmatched else (0, {})

@@ -239,7 +239,6 @@ class MapScreen(QWidget):
 
     def refresh_after_edit(self) -> None:
         """Reload the period's groups and repaint only cells; keep scroll and selection."""
-        self.forget_built()
         snapshot = self._build_snapshot()
         if snapshot is None:
             self.reload()
