@@ -3,7 +3,8 @@
 Each check starts the real app (``provmap_desktop.app.main``) in a fresh interpreter,
 offscreen, on a copy of the demo school with one screen as the last one opened, and
 lists the modules loaded once the window has been painted, with the garbage
-collector's threshold before the start, while the window is built and after.
+collector's threshold before the start, while the window is built and after, and how
+many objects it set aside (froze) once the window was shown.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def done():
     window = next(w for w in app.topLevelWidgets() if isinstance(w, QMainWindow))
     shown = window.tabs.tabText(window.tabs.currentIndex())
     thresholds["after"] = gc.get_threshold()[0]
+    thresholds["frozen"] = gc.get_freeze_count()
+    thresholds["watched"] = len(gc.get_objects())
     copies["after"] = daily_copies()
     found = {"shown": shown, "modules": sorted(sys.modules), "thresholds": thresholds}
     found["copies"] = copies
@@ -131,6 +134,9 @@ def test_the_start_loads_no_report_spreadsheet_or_migration_library(
     # objects start-up makes live as long as the app), and as usual once it is shown.
     assert thresholds["building"] > 10 * thresholds["before"]
     assert thresholds["after"] == thresholds["before"]
+    # What start-up loaded is set aside from the collector's full passes: it watches
+    # only what the app makes from now on.
+    assert thresholds["frozen"] > 5 * thresholds["watched"]
     # The first open of the day's copy of the file waits until the window is painted.
     assert copies == {"at first paint": 0, "after": 1}
     # Only the screen shown is built, so only its module is loaded.
