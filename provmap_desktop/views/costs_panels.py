@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ..services.formatting import format_money, round_money
 from ..ui.colours import CHART_SERIES
+from ..ui.fitted_columns import keep_columns_fitted
 from ..ui.short_forms import area_short, column_short
 
 _PATTERNS = {
@@ -121,10 +122,11 @@ def table_view(model: SummaryTableModel, name: str) -> QTableView:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.verticalHeader().setVisible(False)
     header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     view.setAlternatingRowColors(True)
+    # The other columns fit their texts, measured once per set of rows.
+    keep_columns_fitted(view, model.column_texts)
     return view
 
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -38,6 +37,7 @@ from ..services.review_cycle import (
 )
 from ..services.review_measures import MEASURE_LABELS, progress, progress_text
 from ..ui.context import AppContext
+from ..ui.fitted_columns import fit_columns
 from ..ui.lazy import ReloadWhenShown
 from ..ui.speech import ValueLabel
 
@@ -76,16 +76,13 @@ def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
 
 
 def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
-    # Columns fit their contents once, after the fill: fitting them after every item
-    # made hundreds of rows take seconds.
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    # Columns fit their texts once, after the fill, measured from the rows themselves:
+    # fitting them to contents after every item made hundreds of rows take seconds.
     table.setUpdatesEnabled(False)
     try:
         table.setRowCount(len(rows))
@@ -99,8 +96,7 @@ def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
                 item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{headers[c]}: {text}")
                 table.setItem(r, c, item)
     finally:
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        fit_columns(table, lambda c: (values[c] for values in rows if c < len(values)))
         table.setUpdatesEnabled(True)
 
 
