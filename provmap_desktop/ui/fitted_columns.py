@@ -25,11 +25,15 @@ from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
 ColumnTexts = Callable[[int], Iterable[str]]
 
 
+def text_margin(view: QTableView) -> int:
+    """The width Qt's item delegate adds to a cell's text, left and right together."""
+    frame = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view)
+    return 2 * (frame + 1)
+
+
 def cell_margin(view: QTableView) -> int:
-    """The width Qt's item delegate adds to a one-line text, grid line included."""
-    style = view.style()
-    frame = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view)
-    return 2 * (frame + 1) + (1 if view.showGrid() else 0)
+    """The width a column needs beyond its widest text: the delegate's and the grid's."""
+    return text_margin(view) + (1 if view.showGrid() else 0)
 
 
 def fit_columns(view: QTableView, texts: ColumnTexts) -> None:
@@ -62,7 +66,8 @@ def fit_columns(view: QTableView, texts: ColumnTexts) -> None:
 
 
 def keep_columns_fitted(view: QTableView, texts: ColumnTexts) -> None:
-    """Fit the columns now and whenever the model's rows or columns change."""
+    """Fit the columns now, and again whenever the model is reset, laid out again or
+    given rows."""
     model = view.model()
 
     def refit(*_args: Any) -> None:

@@ -19,7 +19,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex
-from PySide6.QtWidgets import QHeaderView, QStyle, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
+
+from .fitted_columns import text_margin
 
 
 class FittedRowsTable(QTableView):
@@ -99,7 +101,7 @@ class FittedRowsTable(QTableView):
 
     def _measure(self, row: int, shown: list[int], room: list[int], font: str) -> int:
         """Row ``row``'s height with ``shown`` columns ``room`` pixels wide."""
-        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        margin = text_margin(self)
         widths = self._widths_of(row, shown)
         for column, width in zip(shown, room, strict=True):
             text_width = widths[column]

@@ -14,7 +14,6 @@ group has weekdays yet, no provision is marked for a year group or needs a train
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -24,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from provmap_desktop.domain import groups, provisions, pupils, training
 from provmap_desktop.domain.change import Change
-from provmap_desktop.domain.concurrency import StaleEdit, WrittenVersions, refusal
+from provmap_desktop.domain.concurrency import WrittenVersions, refusal
 from provmap_desktop.models import (
     GroupSlot,
     Provision,
@@ -34,15 +33,11 @@ from provmap_desktop.models import (
     YearGroup,
 )
 
+from .stale_edits import refused as _refused
+from .stale_edits import row_id as _id
+
 MONDAY, WEDNESDAY, THURSDAY = 0, 2, 3
 NINE = dt.time(9, 0)
-
-
-def _id(session: Session, model: Any, **where: Any) -> int:
-    query = select(model.id)
-    for name, value in where.items():
-        query = query.where(getattr(model, name) == value)
-    return int(session.scalars(query).one())
 
 
 def _support(session: Session) -> int:
@@ -68,17 +63,6 @@ def _replay(senco: Session, written: WrittenVersions, change: Change, action: st
     else:
         change.redo(senco)
     senco.commit()
-
-
-def _refused(senco: Session, written: WrittenVersions, change: Change, noun: str) -> None:
-    senco.expire_all()
-    with pytest.raises(StaleEdit) as raised:
-        written.check(senco, change)
-    assert str(raised.value) == (
-        f"Someone else changed this {noun} since your edit, so it was not undone; "
-        "the screen has been reloaded."
-    )
-    senco.rollback()
 
 
 # -- a group's weekdays -----------------------------------------------------------------

@@ -13,7 +13,6 @@ changed the row since. Every test runs on a SQLite file and on a PostgreSQL data
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from provmap_desktop.domain import delivery, groups, memberships, moves, plans
 from provmap_desktop.domain.change import Change
-from provmap_desktop.domain.concurrency import StaleEdit, WrittenVersions
+from provmap_desktop.domain.concurrency import WrittenVersions
 from provmap_desktop.domain.delivery_history import PastSession, record_past_sessions
 from provmap_desktop.models import (
     DeliverySession,
@@ -35,16 +34,12 @@ from provmap_desktop.models import (
     YearGroup,
 )
 
+from .stale_edits import refused as _refused
+from .stale_edits import row_id as _id
+
 WEDNESDAY = dt.date(2026, 9, 9)  # a teaching day of the autumn term
 TODAY = dt.date(2026, 9, 10)
 MOVE_DAY = dt.date(2026, 10, 5)  # a Monday, after Eve's 1:1 support started on 01/09
-
-
-def _id(session: Session, model: Any, **where: Any) -> int:
-    query = select(model.id)
-    for name, value in where.items():
-        query = query.where(getattr(model, name) == value)
-    return int(session.scalars(query).one())
 
 
 def _eve(session: Session) -> int:
@@ -71,17 +66,6 @@ def _undo(senco: Session, written: WrittenVersions, change: Change) -> None:
     written.check(senco, change)
     change.undo(senco)
     senco.commit()
-
-
-def _refused(senco: Session, written: WrittenVersions, change: Change, noun: str) -> None:
-    senco.expire_all()
-    with pytest.raises(StaleEdit) as raised:
-        written.check(senco, change)
-    assert str(raised.value) == (
-        f"Someone else changed this {noun} since your edit, so it was not undone; "
-        "the screen has been reloaded."
-    )
-    senco.rollback()
 
 
 # -- an allocation ----------------------------------------------------------------------

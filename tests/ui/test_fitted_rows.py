@@ -57,15 +57,20 @@ def _fitted_by_qt(model: CountingModel, widths: list[int], hidden: set[int]) -> 
     table.setModel(model)
     table.setWordWrap(True)
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    heights = _laid_out_heights(table, widths, hidden)
+    table.close()
+    return heights
+
+
+def _laid_out_heights(table: QTableView, widths: list[int], hidden: set[int]) -> list[int]:
+    """Each row's height once ``table`` is shown with these column widths and hidden."""
     for column, width in enumerate(widths):
         table.setColumnWidth(column, width)
         table.setColumnHidden(column, column in hidden)
     table.resize(900, 600)
     table.show()
     table.doItemsLayout()
-    heights = [table.rowHeight(row) for row in range(model.rowCount())]
-    table.close()
-    return heights
+    return [table.rowHeight(row) for row in range(table.model().rowCount())]
 
 
 @pytest.mark.parametrize(
@@ -77,13 +82,7 @@ def test_rows_are_as_tall_as_qt_fits_them(qtbot, widths: list[int], hidden: set[
     table = FittedRowsTable()
     qtbot.addWidget(table)
     table.setModel(model)
-    for column, width in enumerate(widths):
-        table.setColumnWidth(column, width)
-        table.setColumnHidden(column, column in hidden)
-    table.resize(900, 600)
-    table.show()
-    table.doItemsLayout()
-    heights = [table.rowHeight(row) for row in range(model.rowCount())]
+    heights = _laid_out_heights(table, widths, hidden)
     expected = _fitted_by_qt(CountingModel(_rows()), widths, hidden)
     assert heights == expected
     # The check means something: some rows wrap onto more lines than others.

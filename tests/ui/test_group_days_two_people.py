@@ -109,6 +109,14 @@ def _keys(qtbot, dialog, key: Qt.Key, modifiers) -> None:  # type: ignore[no-unt
     qtbot.keyClick(box, key, modifiers)
 
 
+def _senco_ticks_wednesday(qtbot, db: Database, senco):  # type: ignore[no-untyped-def]
+    """The SENCO opens Eve's support group's details and ticks Wednesday (saved at once)."""
+    support = _support(db)
+    dialog = _dialog(qtbot, senco, support)
+    qtbot.mouseClick(dialog.day_boxes[WEDNESDAY], Qt.MouseButton.LeftButton)
+    return support, dialog
+
+
 def _ta_sets_thursdays(db: Database, group_id: int) -> None:
     """The TA, in her own copy of the app, moves the group to Thursdays."""
     with db.session_factory() as session:
@@ -120,9 +128,7 @@ def test_ctrl_z_and_redo_in_group_details_take_a_weekday_back_and_again(
     qtbot, two_dbs, senco
 ) -> None:  # type: ignore[no-untyped-def]
     first, second = two_dbs
-    support = _support(first)
-    dialog = _dialog(qtbot, senco, support)
-    qtbot.mouseClick(dialog.day_boxes[WEDNESDAY], Qt.MouseButton.LeftButton)
+    support, dialog = _senco_ticks_wednesday(qtbot, first, senco)
     assert _saved_days(second, support) == [(WEDNESDAY, NINE)]
 
     _keys(qtbot, dialog, Qt.Key.Key_Z, CTRL)
@@ -148,9 +154,7 @@ def test_ctrl_z_after_the_ta_changed_the_weekdays_is_refused_and_hers_kept(
     qtbot, two_dbs, senco
 ) -> None:  # type: ignore[no-untyped-def]
     first, second = two_dbs
-    support = _support(first)
-    dialog = _dialog(qtbot, senco, support)
-    qtbot.mouseClick(dialog.day_boxes[WEDNESDAY], Qt.MouseButton.LeftButton)
+    support, dialog = _senco_ticks_wednesday(qtbot, first, senco)
     _ta_sets_thursdays(second, support)
     # F5 in the main window: the SENCO's copy now holds the TA's Thursday row as it is
     # saved, so the database's own check of the row's version cannot refuse the undo

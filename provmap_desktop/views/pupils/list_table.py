@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QHeaderView, QStyle, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
+from ...ui.fitted_columns import cell_margin
 from . import list_model as cols
 
 #: Columns hidden, in this order, when the list is too narrow for every column.
@@ -53,7 +54,7 @@ class PupilTable(QTableView):
                 self.setColumnWidth(column, width)
         # The rows measured above are a sample; every class name is measured, as there
         # are only a few and the class is the column that was cut before.
-        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 1
+        margin = cell_margin(self)
         metrics = self.fontMetrics()
         names = [metrics.horizontalAdvance(n) + margin for n in self._model.class_names()]
         self._widths[cols.CLASS] = max([self._widths[cols.CLASS], *names])
