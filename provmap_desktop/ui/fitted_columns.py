@@ -36,6 +36,27 @@ def cell_margin(view: QTableView) -> int:
     return text_margin(view) + (1 if view.showGrid() else 0)
 
 
+def column_width(
+    view: QTableView, column: int, texts: Iterable[str], measured: dict[str, int] | None = None
+) -> int:
+    """The width ``column`` needs for the widest of ``texts`` and for its heading.
+
+    ``measured`` keeps each text's width between calls, so a text shown in many cells
+    or columns is measured once.
+    """
+    metrics = QFontMetricsF(view.font())
+    widths = {} if measured is None else measured
+    widest = 0
+    for text in texts:
+        width = widths.get(text)
+        if width is None:
+            # Qt lays a cell's text out in fractions of a pixel and rounds up.
+            width = widths[text] = ceil(metrics.horizontalAdvance(text))
+        widest = max(widest, width)
+    header = view.horizontalHeader()
+    return max(widest + cell_margin(view), header.sectionSizeHint(column))
+
+
 def fit_columns(view: QTableView, texts: ColumnTexts) -> None:
     """Set each column that does not stretch to its widest text or its heading.
 
@@ -46,23 +67,14 @@ def fit_columns(view: QTableView, texts: ColumnTexts) -> None:
     if model is None:
         return
     header = view.horizontalHeader()
-    metrics = QFontMetricsF(view.font())
-    margin = cell_margin(view)
-    widths: dict[str, int] = {}
+    measured: dict[str, int] = {}
     for column in range(model.columnCount()):
         mode = header.sectionResizeMode(column)
         if mode == QHeaderView.ResizeMode.Stretch:
             continue
         if mode == QHeaderView.ResizeMode.ResizeToContents:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        widest = 0
-        for text in texts(column):
-            width = widths.get(text)
-            if width is None:
-                # Qt lays a cell's text out in fractions of a pixel and rounds up.
-                width = widths[text] = ceil(metrics.horizontalAdvance(text))
-            widest = max(widest, width)
-        header.resizeSection(column, max(widest + margin, header.sectionSizeHint(column)))
+        header.resizeSection(column, column_width(view, column, texts(column), measured))
 
 
 def keep_columns_fitted(view: QTableView, texts: ColumnTexts) -> None:

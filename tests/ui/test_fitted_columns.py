@@ -72,3 +72,45 @@ def test_sizing_the_columns_asks_the_model_for_no_text(qtbot: Any) -> None:
     # Only the cells painted are asked for (a dozen rows of four columns, give or take):
     # fitting the columns to contents asked for every cell of up to a thousand rows.
     assert 0 < model.asked < 200
+
+
+def test_the_pupils_list_fits_a_long_name_far_down_a_big_school_without_asking_cells(
+    qtbot: Any,
+) -> None:
+    from provmap_desktop.views.pupils import list_model as cols
+    from provmap_desktop.views.pupils.list_table import PupilTable
+
+    class CountingPupils(cols.PupilListModel):
+        asked = 0
+
+        def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+            CountingPupils.asked += 1
+            return super().data(index, role)
+
+    def row(n: int, surname: str) -> cols.PupilRow:
+        return cols.PupilRow(
+            pupil_id=n, name=f"{surname}, Sam", sort_name=surname, upn=f"A{n:012d}",
+            year="Year 9", year_order=9, school_class="9X", sen_status="K",
+            primary_need="SLCN", flags=("PP",), archived=False,
+        )  # fmt: skip
+
+    model = CountingPupils()
+    view = PupilTable(model)
+    qtbot.addWidget(view)
+    view.resize(1300, 400)
+    model.beginResetModel()
+    # 1,000 pupils; the longest name is the 900th: Qt's own sizing sampled 200 rows.
+    model.rows = [row(n, "Lee") for n in range(1000)]
+    model.rows[899] = row(899, "Featherstonehaugh-Cholmondeley")
+    model.endResetModel()
+    CountingPupils.asked = 0
+    view.fit_columns()
+    assert CountingPupils.asked == 0
+    view.show()
+    qtbot.waitExposed(view)
+    header = view.horizontalHeader()
+    header.setResizeContentsPrecision(-1)  # Qt measuring every row, to compare with
+    assert header.sectionSize(cols.NAME) == qt_fitted_width(view, cols.NAME)
+    assert view.needed_width(cols.NAME) == qt_fitted_width(view, cols.NAME)
+    for column in (cols.UPN, cols.YEAR, cols.SEN_STATUS, cols.PRIMARY_NEED, cols.FLAGS):
+        assert header.sectionSize(column) == qt_fitted_width(view, column)

@@ -175,9 +175,9 @@ class PupilListModel(QAbstractTableModel):
             return 0
         return len(HEADERS) + (1 if self.custom_header is not None else 0)
 
-    def class_names(self) -> set[str]:
-        """Every class name the list shows (a handful, however many pupils)."""
-        return {row.school_class for row in self.rows}
+    def column_texts(self, column: int) -> set[str]:
+        """Every text ``column`` shows, each once."""
+        return {self._display(row, column) for row in self.rows}
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation != Qt.Orientation.Horizontal:

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
-from ...ui.fitted_columns import cell_margin
+from ...ui.fitted_columns import column_width
 from . import list_model as cols
 
 #: Columns hidden, in this order, when the list is too narrow for every column.
@@ -35,8 +35,6 @@ class PupilTable(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(cols.CLASS, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
-        # Measure a sample of rows, not all of a large school's, when sizing columns.
-        header.setResizeContentsPrecision(200)
         self.setWordWrap(False)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
@@ -45,19 +43,19 @@ class PupilTable(QTableView):
         return self._widths.get(column, 0)
 
     def fit_columns(self) -> None:
-        """Measure every column, size all but the class to fit, and choose what shows."""
-        header = self.horizontalHeader()
-        for column in range(self.model().columnCount()):
-            width = max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
-            self._widths[column] = width
+        """Measure every column, size all but the class to fit, and choose what shows.
+
+        Each distinct text of a column is measured once (``column_width``), every row's:
+        a big school's list has thousands of rows but a few hundred distinct years,
+        classes and needs, and Qt's own measuring asked the model for every role of
+        every cell it sampled.
+        """
+        measured: dict[str, int] = {}
+        for column in range(self._model.columnCount()):
+            texts = self._model.column_texts(column)
+            width = self._widths[column] = column_width(self, column, texts, measured)
             if column != cols.CLASS:
                 self.setColumnWidth(column, width)
-        # The rows measured above are a sample; every class name is measured, as there
-        # are only a few and the class is the column that was cut before.
-        margin = cell_margin(self)
-        metrics = self.fontMetrics()
-        names = [metrics.horizontalAdvance(n) + margin for n in self._model.class_names()]
-        self._widths[cols.CLASS] = max([self._widths[cols.CLASS], *names])
         self._choose_columns()
 
     def _choose_columns(self) -> None:
