@@ -259,8 +259,12 @@ def _pupil_rates(
     attended: dict[tuple[int, int], int],
 ) -> None:
     """Fill the rates of each pupil, of each pupil in each group and in each provision."""
-    planned_for: dict[tuple[int, int], int] = defaultdict(int)
-    count = counter.count
+    planned_for: dict[tuple[int, int], int] = {}
+    # A year's memberships share a few hundred join and leave dates, and most members
+    # of a group share their days: each date is read, and each run of days counted,
+    # once.
+    day_of: dict[str | dt.date, dt.date] = {}
+    counted: dict[tuple[int, dt.date, dt.date], int] = {}
     for group_id, pupil_id, join, leave in session.execute(
         select(
             GroupMembership.group_id,
@@ -272,21 +276,45 @@ def _pupil_rates(
         .where(ProvisionGroup.academic_year_id == rates.academic_year_id)
     ):
         _, start, end = groups[group_id]
-        first = max(start, from_iso(join))
-        last = min(end, from_iso(leave)) if leave else end
-        planned_for[(pupil_id, group_id)] += count(weekdays[group_id], first, last)
-    pupil_sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    pair_sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+        joined = day_of.get(join) or day_of.setdefault(join, from_iso(join))
+        first = max(start, joined)
+        last = end
+        if leave:
+            left = day_of.get(leave) or day_of.setdefault(leave, from_iso(leave))
+            last = min(end, left)
+        run = (group_id, first, last)
+        planned = counted.get(run)
+        if planned is None:
+            planned = counted[run] = counter.count(weekdays[group_id], first, last)
+        key = (pupil_id, group_id)
+        planned_for[key] = planned_for.get(key, 0) + planned
+    _sum_pupil_rates(rates, groups, planned_for, attended)
+
+
+def _sum_pupil_rates(
+    rates: DeliveryRates,
+    groups: _GroupDates,
+    planned_for: dict[tuple[int, int], int],
+    attended: dict[tuple[int, int], int],
+) -> None:
+    """Each pupil's rate in each group, over all their groups and in each provision."""
+    pupil_done: dict[int, int] = {}
+    pupil_planned: dict[int, int] = {}
+    pair_done: dict[tuple[int, int], int] = {}
+    pair_planned: dict[tuple[int, int], int] = {}
+    by_pupil_group = rates.by_pupil_group
     for key, planned in planned_for.items():
         pupil_id, group_id = key
         # Present at more sessions than planned can only come from odd old data; cap it.
         done = min(attended.get(key, 0), planned)
-        rates.by_pupil_group[key] = Rate(done, planned)
-        for sums in (pupil_sums[pupil_id], pair_sums[(pupil_id, groups[group_id][0])]):
-            sums[0] += done
-            sums[1] += planned
-    rates.by_pupil = {p: Rate(d, n) for p, (d, n) in pupil_sums.items()}
-    rates.by_pupil_provision = {k: Rate(d, n) for k, (d, n) in pair_sums.items()}
+        by_pupil_group[key] = Rate(done, planned)
+        pupil_done[pupil_id] = pupil_done.get(pupil_id, 0) + done
+        pupil_planned[pupil_id] = pupil_planned.get(pupil_id, 0) + planned
+        pair = (pupil_id, groups[group_id][0])
+        pair_done[pair] = pair_done.get(pair, 0) + done
+        pair_planned[pair] = pair_planned.get(pair, 0) + planned
+    rates.by_pupil = {p: Rate(d, pupil_planned[p]) for p, d in pupil_done.items()}
+    rates.by_pupil_provision = {k: Rate(d, pair_planned[k]) for k, d in pair_done.items()}
 
 
 def delivery_rates(session: Session, academic_year_id: int, as_of: dt.date) -> DeliveryRates:
