@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -78,11 +79,20 @@ from sqlalchemy.orm import Session
 from ..models import AcademicYear, SchoolSettings
 from .calendar import DEFAULT_TEACHING_WEEKS, calendar_for_year, period_range
 from .cost_records import CostedMap, GroupCost, Totals
-from .cost_rows import CostRows, GroupRow, load_cost_rows
+from .cost_rows import CostRows, Delivered, GroupRow, ProvisionRow, Span, load_cost_rows
 from .group_costing import CostContext, cost_group
 
 DEFAULT_THRESHOLD = Decimal("6000.00")
 DEFAULT_NEAR_MARGIN = Decimal("500.00")
+
+#: ``session.info`` key: recent costing contexts, each with its groups' costs.
+KEPT_COSTS = "provmap_group_costs"
+#: How many costing contexts (a period, a day and the rates) keep their groups' costs.
+CONTEXTS_KEPT = 8
+
+#: Everything ``cost_group`` reads of one group: its row, its provision's, its
+#: memberships and its delivered sessions.
+GroupInputs = tuple[GroupRow, ProvisionRow, tuple[Span, ...], tuple[Delivered, ...]]
 
 
 def _settings(session: Session) -> Any:
@@ -188,14 +198,7 @@ def cost_map(
         calendar_for_year(session, year), weeks, start, end, as_of, rows.role_rate, rows.staff_rate
     )
     tally = _Tally()
-    for group in rows.groups:
-        cost = cost_group(
-            group,
-            rows.provisions[group.provision_id],
-            rows.spans.get(group.id, ()),
-            rows.delivered.get(group.id, ()),
-            ctx,
-        )
+    for group, cost in _group_costs(session, rows, ctx):
         tally.add_group(group, cost, rows)
     tally.add_pupil_places(rows)
     tally.add_provision_headings(rows)
@@ -218,3 +221,52 @@ def cost_map(
         total=tally.total,
         unallocated=tally.unallocated,
     )
+
+
+def _context_key(ctx: CostContext) -> Hashable:
+    """What a group's cost depends on besides the group's own inputs."""
+    return (
+        ctx.calendar.terms,
+        ctx.weeks_per_year,
+        ctx.start,
+        ctx.end,
+        ctx.as_of,
+        frozenset(ctx.role_rate.items()),
+        frozenset(ctx.staff_rate.items()),
+    )
+
+
+def _group_costs(
+    session: Session, rows: CostRows, ctx: CostContext
+) -> list[tuple[GroupRow, GroupCost]]:
+    """Each group's cost, worked out again only where what it is made of has changed.
+
+    The rows are read afresh every time; a group whose row, provision, memberships and
+    delivered sessions are the same as the last time the same period was costed, at
+    the same rates on the same day, keeps the cost worked out then. So after an edit
+    only the groups it touched are costed again, whoever made the change: nothing is
+    kept by what changed, only by what was read. The costs kept are read-only.
+    """
+    kept_by_context: dict[Hashable, dict[GroupInputs, GroupCost]] = session.info.setdefault(
+        KEPT_COSTS, {}
+    )
+    context = _context_key(ctx)
+    kept = kept_by_context.pop(context, {})
+    fresh: dict[GroupInputs, GroupCost] = {}
+    costs = []
+    for group in rows.groups:
+        inputs = (
+            group,
+            rows.provisions[group.provision_id],
+            tuple(rows.spans.get(group.id, ())),
+            tuple(rows.delivered.get(group.id, ())),
+        )
+        cost = kept.get(inputs)
+        if cost is None:
+            cost = cost_group(*inputs, ctx)
+        fresh[inputs] = cost
+        costs.append((group, cost))
+    kept_by_context[context] = fresh  # the most recent last
+    while len(kept_by_context) > CONTEXTS_KEPT:
+        del kept_by_context[next(iter(kept_by_context))]
+    return costs
