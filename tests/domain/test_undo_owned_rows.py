@@ -19,11 +19,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from provmap_desktop.domain import groups, provisions, pupils, training
 from provmap_desktop.domain.change import Change
-from provmap_desktop.domain.concurrency import WrittenVersions, refusal
+from provmap_desktop.domain.concurrency import WrittenVersions
 from provmap_desktop.models import (
     GroupSlot,
     Provision,
@@ -35,6 +34,7 @@ from provmap_desktop.models import (
 
 from .stale_edits import refused as _refused
 from .stale_edits import row_id as _id
+from .stale_edits import stale_write_refused
 
 MONDAY, WEDNESDAY, THURSDAY = 0, 2, 3
 NINE = dt.time(9, 0)
@@ -131,11 +131,8 @@ def test_weekdays_set_on_a_stale_copy_of_the_group_are_refused(people) -> None:
     assert on_screen is not None
     _wednesdays(senco)
 
-    with pytest.raises(StaleDataError) as raised:
-        groups.set_days(assistant, support, [THURSDAY], None)
-    assistant.rollback()
-    assert str(refusal(raised.value)) == (
-        "Someone else changed this group since you opened it; the screen has been reloaded."
+    stale_write_refused(
+        assistant, lambda: groups.set_days(assistant, support, [THURSDAY], None), "group"
     )
     assert _days(check, support) == [(WEDNESDAY, None)]
 
@@ -224,11 +221,10 @@ def test_a_suitable_year_group_set_on_a_stale_copy_of_the_provision_is_refused(
     provisions.set_suitable(senco, pt, _year(senco, "Year 4"), True)
     senco.commit()
 
-    with pytest.raises(StaleDataError) as raised:
-        provisions.set_suitable(assistant, pt, _year(assistant, "Year 3"), True)
-    assistant.rollback()
-    assert str(refusal(raised.value)) == (
-        "Someone else changed this provision since you opened it; the screen has been reloaded."
+    stale_write_refused(
+        assistant,
+        lambda: provisions.set_suitable(assistant, pt, _year(assistant, "Year 3"), True),
+        "provision",
     )
     assert _suitable(check, pt) == ["Year 4"]
 
@@ -282,11 +278,8 @@ def test_a_training_need_set_on_a_stale_copy_of_the_provision_is_refused(people)
     training.set_provision_needs(senco, pt, first, True)
     senco.commit()
 
-    with pytest.raises(StaleDataError) as raised:
-        training.set_provision_needs(assistant, pt, second, True)
-    assistant.rollback()
-    assert str(refusal(raised.value)) == (
-        "Someone else changed this provision since you opened it; the screen has been reloaded."
+    stale_write_refused(
+        assistant, lambda: training.set_provision_needs(assistant, pt, second, True), "provision"
     )
     assert _needs(check, pt) == ["Precision Teaching course"]
 

@@ -48,6 +48,24 @@ def window(qtbot, school_db: Database):  # type: ignore[no-untyped-def]
     return win
 
 
+def close_window_first(window) -> None:  # type: ignore[no-untyped-def]
+    """Close a main window and let it go before its database is closed or dropped.
+
+    Everything the window has queued (timers, lazy screens) runs while the database is
+    still there; then its session is closed and the window deleted.
+    """
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    window.close()
+    QApplication.processEvents()
+    if window.ctx is not None:
+        window.ctx.close()
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QApplication.processEvents()
+
+
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Iterator[Database]:
     """The demo school (Oakfield Primary) built as of ``TODAY`` in a real file."""

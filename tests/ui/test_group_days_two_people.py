@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,7 @@ from provmap_desktop.storage.lock import DatabaseLock
 
 from ..engines import ENGINES
 from ..schools.templates import TODAY, open_school
+from .conftest import close_window_first
 
 pytestmark = pytest.mark.parametrize("db_engine", ENGINES, indirect=True)
 
@@ -61,13 +61,7 @@ def senco(qtbot, two_dbs):  # type: ignore[no-untyped-def]
     window = MainWindow(two_dbs[0], today=TODAY)
     window.show()
     yield window
-    window.close()
-    QApplication.processEvents()
-    if window.ctx is not None:
-        window.ctx.close()
-    window.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    QApplication.processEvents()
+    close_window_first(window)
 
 
 def _support(db: Database) -> int:

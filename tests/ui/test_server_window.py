@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QInputDialog
 
 from provmap_desktop.models import Provision
 from provmap_desktop.storage import Database, open_database
 from provmap_desktop.storage.server import SERVER_BACKUP_MESSAGE
 
-from .conftest import TODAY
+from .conftest import TODAY, close_window_first
 
 
 @pytest.fixture
@@ -30,15 +29,7 @@ def server_window(qtbot, server_db: Database):  # type: ignore[no-untyped-def]
     win = MainWindow(server_db, today=TODAY)
     win.show()
     yield win
-    # Everything the window has queued (timers, lazy screens) runs while the database
-    # is still there, and the window is gone before the database is dropped.
-    win.close()
-    QApplication.processEvents()
-    if win.ctx is not None:
-        win.ctx.close()
-    win.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    QApplication.processEvents()
+    close_window_first(win)
 
 
 def _provision(db: Database, name: str) -> Provision | None:
