@@ -260,11 +260,6 @@ def _pupil_rates(
 ) -> None:
     """Fill the rates of each pupil, of each pupil in each group and in each provision."""
     planned_for: dict[tuple[int, int], int] = {}
-    # A year's memberships share a few hundred join and leave dates, and most members
-    # of a group share their days: each date is read, and each run of days counted,
-    # once.
-    day_of: dict[str | dt.date, dt.date] = {}
-    counted: dict[tuple[int, dt.date, dt.date], int] = {}
     for group_id, pupil_id, join, leave in session.execute(
         select(
             GroupMembership.group_id,
@@ -276,16 +271,9 @@ def _pupil_rates(
         .where(ProvisionGroup.academic_year_id == rates.academic_year_id)
     ):
         _, start, end = groups[group_id]
-        joined = day_of.get(join) or day_of.setdefault(join, from_iso(join))
-        first = max(start, joined)
-        last = end
-        if leave:
-            left = day_of.get(leave) or day_of.setdefault(leave, from_iso(leave))
-            last = min(end, left)
-        run = (group_id, first, last)
-        planned = counted.get(run)
-        if planned is None:
-            planned = counted[run] = counter.count(weekdays[group_id], first, last)
+        first = max(start, from_iso(join))
+        last = min(end, from_iso(leave)) if leave else end
+        planned = counter.count(weekdays[group_id], first, last)
         key = (pupil_id, group_id)
         planned_for[key] = planned_for.get(key, 0) + planned
     _sum_pupil_rates(rates, groups, planned_for, attended)
