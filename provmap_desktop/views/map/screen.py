@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -16,6 +15,7 @@ from ...services.provision_map import MapFilters, MapSnapshot
 from ...ui.context import AppContext
 from ...ui.printing import Printable
 from ...ui.speech import ValueLabel
+from .cell_costs import cell_costs, group_rates
 from .cell_panel import CellPanel
 from .chips import Chip
 from .controller import NEW_GROUP, GroupChooser, MapEditor, choices_of
@@ -51,9 +51,27 @@ class MapScreen(QWidget):
         self.tray = PupilTray(ctx)
         self.tray.pupil_chosen.connect(ctx.pupil_selected.emit)
         self.tray.end_requested.connect(self.end_allocations)
+        self._build_grid()
+        self.panel = CellPanel(ctx)
+        self.panel.end_requested.connect(self.end_allocations)
+        self.panel.move_requested.connect(self.editor.move_from_keyboard)
+        self.panel.open_group_requested.connect(self.open_group)
+        self.panel.split_requested.connect(self.split_group)
+        self._build_filter_bar()
+        self._lay_out()
+        self._add_actions()
+        self._apply_permissions()
+
+        ctx.period_changed.connect(self.reload)
+        ctx.data_changed.connect(self._on_data_changed)
+
+    def _build_grid(self) -> None:
+        """The grid of provisions by year group, and its flipped form, in one stack."""
         # Filled by ``reload()`` once the period is known (the shell calls it when it
         # builds the screen), so the school's map is built once at start, not twice.
-        self.model = MapGridModel(self._build_snapshot, today=lambda: ctx.today, load_now=False)
+        self.model = MapGridModel(
+            self._build_snapshot, today=lambda: self.ctx.today, load_now=False
+        )
         self.model.drop_requested.connect(self.editor.on_drop)
         self.view = MapView()
         self.view.setModel(self.model)
@@ -70,13 +88,9 @@ class MapScreen(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.flipped_view)
-        self.panel = CellPanel(ctx)
-        self.panel.end_requested.connect(self.end_allocations)
-        self.panel.move_requested.connect(self.editor.move_from_keyboard)
-        self.panel.open_group_requested.connect(self.open_group)
-        self.panel.split_requested.connect(self.split_group)
-        self._build_filter_bar()
 
+    def _lay_out(self) -> None:
+        """The tray, the filters and grid, and the cell panel side by side."""
         splitter = QSplitter()
         splitter.addWidget(self.tray)
         centre = QWidget()
@@ -97,11 +111,6 @@ class MapScreen(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         # The map takes every spare line: a note above it is only as tall as its words.
         layout.addWidget(splitter, 1)
-        self._add_actions()
-        self._apply_permissions()
-
-        ctx.period_changed.connect(self.reload)
-        ctx.data_changed.connect(self._on_data_changed)
 
     def _build_filter_bar(self) -> None:
         """The filter bar, with its widgets also named on the screen for tests and keys."""
@@ -335,46 +344,18 @@ class MapScreen(QWidget):
                     as_of=self.ctx.today,
                 )
             keep_rates = fresh and not getattr(self, "_rates_stale", True)
-            rates = cached[2] if keep_rates else self._group_rates(snapshot)  # type: ignore[index]
+            rates = (
+                cached[2]  # type: ignore[index]
+                if keep_rates
+                else group_rates(self.ctx.session, snapshot, self.ctx.today)
+            )
             self._costed = (key, costed, rates)
             self._costs_stale = False
             if not keep_rates:
                 self._rates_stale = False
-        cells: dict[tuple[int, int | None], Decimal] = {}
-        per_pupil: dict[int, Decimal] = {}
-        for row in snapshot.rows:
-            pupils = row.totals.pupils
-            spent = Decimal(0)
-            for year_group_id, groups in row.cells.items():
-                cell_total = sum(
-                    (costed.by_group[g.id].planned for g in groups if g.id in costed.by_group),
-                    Decimal(0),
-                )
-                cells[(row.provision_id, year_group_id)] = cell_total
-                spent += cell_total
-            if pupils:
-                per_pupil[row.provision_id] = spent / pupils
-        self.model.cell_costs = cells
-        self.model.cost_per_pupil = per_pupil
+        self.model.cell_costs, self.model.cost_per_pupil = cell_costs(snapshot, costed)
         self.model.group_rates = rates
         self.model.refresh_all_cells()
-
-    def _group_rates(self, snapshot: MapSnapshot) -> dict[int, str]:
-        """Each group's delivery rate to date, as a percentage, symbol and word."""
-        from ...services.delivery import rag
-        from ...services.memo import year_delivery_rates
-
-        as_of = min(self.ctx.today, snapshot.period_end)
-        if as_of < snapshot.period_start:
-            return {}
-        # Shared with the status strip's checks, which ask for the same rates.
-        rates = year_delivery_rates(self.ctx.session, snapshot.academic_year_id, as_of)
-        shown: dict[int, str] = {}
-        for group_id, rate in rates.by_group.items():
-            if rate.planned:
-                word, symbol = rag(rate, self.ctx.session)
-                shown[group_id] = f"{rate.percent_text} {symbol} {word}"
-        return shown
 
     def _flip_changed(self, on: bool) -> None:
         self.stack.setCurrentIndex(1 if on else 0)
