@@ -97,10 +97,6 @@ def run_part(args: list[str]) -> Run:
     return Run(wall, own_after - own_before, machine, summary)
 
 
-def _median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs of each part (median)")
@@ -123,10 +119,10 @@ def main(argv: list[str] | None = None) -> None:
     for name in names:
         label, args = PARTS[name]
         runs = [run_part(args) for _ in range(options.repeat)]
-        wall = _median([r.wall_s for r in runs])
-        own = _median([r.own_cpu_s for r in runs])
+        wall = statistics.median([r.wall_s for r in runs])
+        own = statistics.median([r.own_cpu_s for r in runs])
         machines = [r.machine_cpu_s for r in runs if r.machine_cpu_s is not None]
-        machine = f"{_median(machines):13.1f}" if machines else f"{'n/a':>13}"
+        machine = f"{statistics.median(machines):13.1f}" if machines else f"{'n/a':>13}"
         print(
             f"| {label:<46} | {runs[-1].summary:<28} | {wall:6.1f} | {own:9.1f} | {machine} |",
             flush=True,
